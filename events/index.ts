@@ -1,0 +1,30 @@
+/** Every message that crosses a queue, and the one parser that reads them. */
+import * as z from 'zod/mini';
+import { EmailReceivedV1 } from './email-received.v1.ts';
+import { LeadReceivedV1 } from './lead-received.v1.ts';
+
+export { EmailReceivedV1 } from './email-received.v1.ts';
+export { LeadReceivedV1 } from './lead-received.v1.ts';
+
+export const KontaktEvent = z.union([LeadReceivedV1, EmailReceivedV1]);
+export type KontaktEvent = z.infer<typeof KontaktEvent>;
+
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
+/** Parses a queue message body against one schema; a message that fails is poison and must reach the DLQ. */
+export const parseEvent = <S extends z.ZodMiniType>(schema: S, body: string): z.infer<S> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new InvalidEventError('message body is not JSON', { cause });
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const where = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new InvalidEventError(`message does not match its schema: ${where}`);
+  }
+  return result.data;
+};

@@ -1,0 +1,101 @@
+/** Received emails; a guard item on SES's message id makes storing one idempotent. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import type { Email } from '../../domain/emails/email.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { emailBySesMessageId, emailKey, emailsByReceivedAt, entityTags } from '../shared/table.ts';
+import { parseStored } from '../shared/validation.ts';
+
+const Mailbox = z.object({ name: z.nullable(z.string()), address: z.string() });
+
+export const EmailSchema = z.object({
+  id: z.string(),
+  sesMessageId: z.string(),
+  messageId: z.nullable(z.string()),
+  subject: z.nullable(z.string()),
+  from: z.nullable(Mailbox),
+  to: z.array(Mailbox),
+  cc: z.array(Mailbox),
+  date: z.nullable(z.string()),
+  receivedAt: z.string(),
+  envelopeRecipients: z.array(z.string()),
+  text: z.nullable(z.string()),
+  textTruncated: z.boolean(),
+  attachments: z.array(
+    z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string(), key: z.string() }),
+  ),
+  raw: z.object({ bucket: z.string(), key: z.string() }),
+  verdicts: z.record(z.string(), z.string()),
+});
+
+export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: string) => ({
+  /** Stores the email unless one with the same SES message id exists; returns false when it did. */
+  async createOnce(email: Email): Promise<boolean> {
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...emailBySesMessageId(email.sesMessageId),
+                  ...entityTags('email-ses-guard', 1),
+                  emailId: email.id,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...emailKey(email.id),
+                  ...emailsByReceivedAt(email.receivedAt, email.id),
+                  ...entityTags('email', 1),
+                  ...email,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const guardTaken =
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      if (guardTaken) return false;
+      throw error;
+    }
+  },
+
+  async findIdBySesMessageId(sesMessageId: string): Promise<string | null> {
+    const res = await doc.send(new GetCommand({ TableName: tableName, Key: emailBySesMessageId(sesMessageId) }));
+    return typeof res.Item?.emailId === 'string' ? res.Item.emailId : null;
+  },
+
+  /** Newest first, through gsi1. */
+  async list(limit: number, cursor?: string): Promise<{ items: Email[]; nextCursor: string | null }> {
+    const start = decodeCursor(cursor);
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'EMAILS' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    return {
+      items: (res.Items ?? []).map((item) => parseStored(EmailSchema, item, 'email')),
+      nextCursor: encodeCursor(res.LastEvaluatedKey),
+    };
+  },
+});
+
+export type EmailRepository = ReturnType<typeof createEmailRepository>;

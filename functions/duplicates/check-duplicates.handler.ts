@@ -1,0 +1,21 @@
+/** Lambda: consumes the duplicate-check queue. */
+import * as z from 'zod/mini';
+import { LeadReceivedV1 } from '../../events/index.ts';
+import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createPersonRepository } from '../adapters/person.repository.ts';
+import { createDocumentClient } from '../shared/clients.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { sqsHandler } from '../shared/sqs.ts';
+import { checkDuplicates } from './check-duplicates.ts';
+
+const env = readEnv(z.object(tableEnv));
+const doc = createDocumentClient();
+
+export const handler = sqsHandler(
+  LeadReceivedV1,
+  checkDuplicates({
+    inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+    persons: createPersonRepository(doc, env.TABLE_NAME),
+    now: () => new Date(),
+  }),
+);

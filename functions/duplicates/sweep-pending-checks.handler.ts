@@ -1,0 +1,24 @@
+/** Lambda: scheduled every minute; re-requests duplicate checks still pending after the grace period. */
+import * as z from 'zod/mini';
+import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createDocumentClient, createSqsClient } from '../shared/clients.ts';
+import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { defaultGraceSeconds, sweepPendingChecks } from './sweep-pending-checks.ts';
+
+const env = readEnv(
+  z.object({
+    ...tableEnv,
+    ...duplicateCheckQueueEnv,
+    PENDING_CHECK_GRACE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), defaultGraceSeconds),
+  }),
+);
+const deps = {
+  inbox: createInboxEntryRepository(createDocumentClient(), env.TABLE_NAME),
+  publisher: createQueuePublisher(createSqsClient()),
+  duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
+  graceSeconds: env.PENDING_CHECK_GRACE_SECONDS,
+  now: () => new Date(),
+};
+
+export const handler = async () => sweepPendingChecks(deps);

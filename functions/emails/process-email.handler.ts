@@ -1,0 +1,20 @@
+/** Lambda: consumes the inbound-email queue. */
+import * as z from 'zod/mini';
+import { EmailReceivedV1 } from '../../events/index.ts';
+import { createEmailRepository } from '../adapters/email.repository.ts';
+import { createMailStore } from '../adapters/mail-store.ts';
+import { createDocumentClient, createS3Client } from '../shared/clients.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { sqsHandler } from '../shared/sqs.ts';
+import { processEmail } from './process-email.ts';
+
+const env = readEnv(z.object(tableEnv));
+
+export const handler = sqsHandler(
+  EmailReceivedV1,
+  processEmail({
+    emails: createEmailRepository(createDocumentClient(), env.TABLE_NAME),
+    mail: createMailStore(createS3Client()),
+    now: () => new Date(),
+  }),
+);

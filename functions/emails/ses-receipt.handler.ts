@@ -1,0 +1,21 @@
+/** Lambda: invoked asynchronously by the SES receipt rule after its S3 action. */
+import middy from '@middy/core';
+import type { Context, SESEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { inboundMailPrefix } from '../../infra/manifest.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createSqsClient } from '../shared/clients.ts';
+import { inboundEmailQueueEnv, mailBucketEnv, mailDomainEnv, readEnv } from '../shared/env.ts';
+import { handleSesReceipt } from './ses-receipt.ts';
+
+const env = readEnv(z.object({ ...inboundEmailQueueEnv, ...mailBucketEnv, ...mailDomainEnv }));
+
+export const handler = middy<SESEvent, void, Error, Context>().handler(
+  handleSesReceipt({
+    publisher: createQueuePublisher(createSqsClient()),
+    inboundEmailQueueUrl: env.QUEUE_URL_INBOUND_EMAIL,
+    mailBucket: env.MAIL_BUCKET,
+    prefix: inboundMailPrefix,
+    mailDomain: env.MAIL_DOMAIN,
+  }),
+);

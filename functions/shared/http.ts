@@ -1,0 +1,182 @@
+/**
+ * The HTTP edge of every API function: middy wires body decoding, input validation, the caller's
+ * user and role, and problem+json errors around a use case, so handlers stay a few lines.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { KontaktError } from '../../domain/shared/errors.ts';
+import { hasRole, type Role, type User } from '../../domain/users/user.ts';
+import { logger } from './logger.ts';
+import { type HttpResponse, internalErrorResponse, isClientError, jsonResponse, problemResponse } from './problem.ts';
+import { parseInput } from './validation.ts';
+
+/** 1 MB unless a route says otherwise (API.md). */
+export const defaultMaxBodyBytes = 1024 * 1024;
+
+export type BodyKind = 'json' | 'form';
+
+export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extends z.ZodMiniType> = {
+  /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
+  auth: 'public' | 'user' | Role;
+  body?: B;
+  /** content types the route takes; JSON only unless a route also takes HTML form posts */
+  accepts?: readonly BodyKind[];
+  maxBodyBytes?: number;
+  path?: P;
+  query?: Q;
+};
+
+export type HttpRequest<B, P, Q> = {
+  body: B;
+  bodyKind: BodyKind | null;
+  path: P;
+  query: Q;
+  user: User | null;
+  headers: Record<string, string>;
+  event: APIGatewayProxyEventV2;
+  requestId: string;
+};
+
+export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+
+export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
+
+export type RouteHandler = (event: APIGatewayProxyEventV2, users: UserDirectory) => Promise<HttpResponse>;
+
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
+
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+};
+
+const bodyKindOf = (contentType: string | undefined): BodyKind | 'other' => {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  return 'other';
+};
+
+/** Form fields as posted; a repeated field keeps its last value (HTML forms send one per name). */
+const decodeForm = (text: string): Record<string, string> => Object.fromEntries(new URLSearchParams(text));
+
+const decodeBody = (
+  event: APIGatewayProxyEventV2,
+  headers: Record<string, string>,
+  accepts: readonly BodyKind[],
+  maxBytes: number,
+): { kind: BodyKind | null; value: unknown } => {
+  if (event.body === undefined || event.body === '') {
+    return { kind: null, value: undefined };
+  }
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.byteLength > maxBytes) {
+    throw new KontaktError('payload-too-large', 413, 'Payload too large', `The body exceeds ${maxBytes} bytes`);
+  }
+  const kind = bodyKindOf(headers['content-type']);
+  if (kind === 'other' || !accepts.includes(kind)) {
+    throw new KontaktError(
+      'unsupported-media-type',
+      415,
+      'Unsupported media type',
+      `Content-Type must be ${accepts.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
+    );
+  }
+  const text = bytes.toString('utf8');
+  if (kind === 'form') return { kind, value: decodeForm(text) };
+  try {
+    return { kind, value: JSON.parse(text) };
+  } catch {
+    throw new KontaktError('validation-failed', 400, 'Invalid input', 'The body is not valid JSON', {
+      errors: [{ field: 'body', message: 'not valid JSON' }],
+    });
+  }
+};
+
+/** The claims API Gateway's JWT authorizer (or the local HTTP server) passed on. */
+const JwtSubject = z.object({
+  requestContext: z.object({
+    authorizer: z.object({ jwt: z.object({ claims: z.object({ sub: z.string().check(z.minLength(1)) }) }) }),
+  }),
+});
+
+const unauthorized = (): KontaktError =>
+  new KontaktError('unauthorized', 401, 'Unauthorized', 'A valid user token is required');
+
+const resolveUser = async (
+  auth: RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType>['auth'],
+  event: APIGatewayProxyEventV2,
+  users: UserDirectory,
+): Promise<User | null> => {
+  if (auth === 'public') return null;
+  const sub = JwtSubject.safeParse(event).data?.requestContext.authorizer.jwt.claims.sub;
+  if (sub === undefined) throw unauthorized();
+  const user = await users.findUser(sub);
+  if (!user) {
+    throw new KontaktError('unknown-user', 403, 'Forbidden', 'The token is valid but belongs to no Kontakt user');
+  }
+  if (auth !== 'user' && !hasRole(user, auth)) {
+    throw new KontaktError('forbidden', 403, 'Forbidden', `This action needs the role ${auth}`);
+  }
+  return user;
+};
+
+const parsePart = (schema: z.ZodMiniType | undefined, value: unknown, root: string): unknown =>
+  schema === undefined ? undefined : parseInput(schema, value, root);
+
+/** One route: decode, authorise, validate, run the use case, shape the answer. */
+export const route =
+  <B extends z.ZodMiniType = never, P extends z.ZodMiniType = never, Q extends z.ZodMiniType = never>(
+    spec: RouteSpec<B, P, Q>,
+    useCase: (request: HttpRequest<Infer<B>, Infer<P>, Infer<Q>>) => Promise<HttpResult>,
+  ): RouteHandler =>
+  async (event, users) => {
+    const headers = lowerCaseHeaders(event.headers);
+    const user = await resolveUser(spec.auth, event, users);
+    const decoded = decodeBody(event, headers, spec.accepts ?? ['json'], spec.maxBodyBytes ?? defaultMaxBodyBytes);
+    const request = {
+      body: parsePart(spec.body, decoded.value, 'body'),
+      bodyKind: decoded.kind,
+      path: parsePart(spec.path, event.pathParameters ?? {}, 'path'),
+      query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
+      user,
+      headers,
+      event,
+      requestId: event.requestContext.requestId,
+    };
+    // Each part was parsed by its schema just above (or is undefined where the route has none),
+    // which is exactly what Infer<> states; TypeScript cannot follow that through the generics.
+    const result = await useCase(request as HttpRequest<Infer<B>, Infer<P>, Infer<Q>>);
+    const contentHeaders: Record<string, string> =
+      result.body === undefined ? {} : { 'content-type': 'application/json' };
+    return {
+      statusCode: result.status,
+      headers: { ...contentHeaders, ...result.headers },
+      ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+    };
+  };
+
+/**
+ * A function's routes, dispatched on API Gateway's `routeKey` ("POST /v1/inbox"), wrapped in middy
+ * with the error middleware that turns KontaktErrors into problem+json and hides everything else.
+ */
+export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDirectory) =>
+  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (isClientError(error)) {
+          request.response = problemResponse(error, request.event.rawPath);
+          return;
+        }
+        logger.error('request failed', { error, routeKey: request.event.routeKey });
+        request.response = internalErrorResponse(request.event.requestContext?.requestId);
+      },
+    })
+    .handler(async (event) => {
+      const handle = routes[event.routeKey];
+      if (!handle) return jsonResponse(404, { message: 'Not Found' });
+      return handle(event, users);
+    });

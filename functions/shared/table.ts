@@ -1,0 +1,83 @@
+/**
+ * The single table's shape and every key Kontakt writes, named after the access patterns they serve.
+ * No other module builds a key. docs/data-model.md lists the patterns and the key or index for each.
+ */
+
+export const tableDefinition = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  /** generic overloaded indexes (ElectroDB / dynamodb-toolbox style); each entity documents its use */
+  indexes: {
+    gsi1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    gsi2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    /** sparse: only items waiting for background work carry it */
+    gsi3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+  },
+} as const;
+
+export type IndexName = keyof typeof tableDefinition.indexes;
+
+export type Key = { pk: string; sk: string };
+
+/** Sort keys that list newest last and stay unique: `<ISO timestamp>#<id>`. */
+const timeOrdered = (at: string, id: string): string => `${at}#${id}`;
+
+// Inbox entries ---------------------------------------------------------------------------------
+export const inboxEntryKey = (id: string): Key => ({ pk: `INBOX#${id}`, sk: 'INBOX' });
+/** gsi1: inbox by processing status, newest first */
+export const inboxByStatus = (status: string, createdAt: string, id: string) => ({
+  gsi1pk: `INBOX#STATUS#${status}`,
+  gsi1sk: timeOrdered(createdAt, id),
+});
+/** gsi2: inbox by responsible user, newest first */
+export const inboxByResponsible = (userId: string, createdAt: string, id: string) => ({
+  gsi2pk: `INBOX#USER#${userId}`,
+  gsi2sk: timeOrdered(createdAt, id),
+});
+/** gsi3 (sparse): entries whose duplicate check is still pending, oldest first, for the sweeper */
+export const pendingDuplicateCheckPartition = 'DUPCHECK#PENDING';
+export const pendingDuplicateCheck = (createdAt: string, id: string) => ({
+  gsi3pk: pendingDuplicateCheckPartition,
+  gsi3sk: timeOrdered(createdAt, id),
+});
+
+// Persons ----------------------------------------------------------------------------------------
+export const personKey = (id: string): Key => ({ pk: `PERSON#${id}`, sk: 'PERSON' });
+/** lookup item: persons by normalised email (one item per email, written with the person) */
+export const personByEmailPartition = (normalisedEmail: string): string => `LOOKUP#EMAIL#${normalisedEmail}`;
+export const personByEmail = (normalisedEmail: string, personId: string): Key => ({
+  pk: personByEmailPartition(normalisedEmail),
+  sk: `PERSON#${personId}`,
+});
+
+// Users ------------------------------------------------------------------------------------------
+export const userKey = (id: string): Key => ({ pk: `USER#${id}`, sk: 'USER' });
+/** gsi1: all users by email */
+export const usersByEmail = (email: string) => ({ gsi1pk: 'USERS', gsi1sk: email });
+
+// Web forms --------------------------------------------------------------------------------------
+export const webformKey = (formKey: string): Key => ({ pk: `WEBFORM#${formKey}`, sk: 'WEBFORM' });
+
+// Emails -----------------------------------------------------------------------------------------
+export const emailKey = (id: string): Key => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' });
+/** guard item that makes processing a received message idempotent on SES's message id */
+export const emailBySesMessageId = (sesMessageId: string): Key => ({
+  pk: `EMAIL#SES#${sesMessageId}`,
+  sk: 'EMAIL#SES',
+});
+/** gsi1: all emails, newest first */
+export const emailsByReceivedAt = (receivedAt: string, id: string) => ({
+  gsi1pk: 'EMAILS',
+  gsi1sk: timeOrdered(receivedAt, id),
+});
+
+// Idempotency records and sequences (used by later channels) -------------------------------------
+export const idempotencyKey = (scope: string, key: string): Key => ({
+  pk: `IDEMPOTENCY#${scope}#${key}`,
+  sk: 'IDEMPOTENCY',
+});
+export const sequenceKey = (name: string): Key => ({ pk: `SEQUENCE#${name}`, sk: 'SEQUENCE' });
+
+/** Every stored item carries its entity type and schema version. */
+export const entityTags = (entity: string, version: number) => ({ _et: entity, _v: version });

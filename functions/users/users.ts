@@ -1,0 +1,35 @@
+/** Who am I, who else works here, and adding a user (admins only). */
+import * as z from 'zod/mini';
+import { roles } from '../../domain/users/user.ts';
+import type { UserRepository } from '../adapters/user.repository.ts';
+import { defaultLimit, LimitParam } from '../shared/cursor.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+
+export const ListQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
+
+export const NewUserBody = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  email: z.email('not a valid email address'),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  roles: z.array(z.enum(roles)).check(z.minLength(1, 'give at least one role')),
+});
+
+export const getMe = async (request: HttpRequest<undefined, undefined, undefined>): Promise<HttpResult> => ({
+  status: 200,
+  body: request.user,
+});
+
+export const listUsers =
+  (users: UserRepository) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof ListQuery>>): Promise<HttpResult> => ({
+    status: 200,
+    body: await users.list(request.query.limit ?? defaultLimit, request.query.cursor),
+  });
+
+export const createUser =
+  (users: UserRepository) =>
+  async (request: HttpRequest<z.infer<typeof NewUserBody>, undefined, undefined>): Promise<HttpResult> => {
+    const user = { ...request.body, roles: [...new Set(request.body.roles)] };
+    await users.save(user);
+    return { status: 201, body: user, headers: { location: `/v1/users/${encodeURIComponent(user.id)}` } };
+  };

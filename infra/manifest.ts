@@ -1,0 +1,152 @@
+/**
+ * The one list of Kontakt's functions, routes, queues and schedules. The CDK app and the local
+ * runtime both read it, so the cloud and the local stack cannot drift apart: adding a route or a
+ * worker is one entry here.
+ */
+
+export type Auth = 'public' | 'user';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export type Route = {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/inbox/{id}` */
+  path: string;
+  /** `public` routes skip the JWT authorizer; `user` routes need a valid user token */
+  auth: Auth;
+  /** stage route settings; requests beyond them get API Gateway's own 429 */
+  throttle?: { rateLimit: number; burstLimit: number };
+};
+
+export type QueueName = 'duplicate-check' | 'inbound-email';
+
+export type Consumer = {
+  queue: QueueName;
+  batchSize: number;
+  /** a failed record becomes visible again after this long; at least 6× the function timeout */
+  visibilityTimeoutSeconds: number;
+  /** receives before a message moves to the queue's dead-letter queue */
+  maxReceiveCount: number;
+};
+
+/** What a function may touch; the CDK app turns this into least-privilege grants. */
+export type Access = {
+  table?: 'read' | 'readWrite';
+  send?: QueueName[];
+  mailBucket?: 'read' | 'readWrite';
+};
+
+export type FunctionSpec = {
+  /** entry file, relative to the repository root */
+  entry: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  access: Access;
+  routes?: Route[];
+  consumes?: Consumer;
+  /** run on a fixed rate (EventBridge in AWS, a timer locally) */
+  scheduleMinutes?: number;
+  /** invoked asynchronously by the SES receipt rule after its S3 action */
+  sesReceipt?: true;
+};
+
+const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
+const publicThrottle = { rateLimit: 20, burstLimit: 40 };
+
+export const functions = {
+  'webform-submissions': {
+    entry: 'functions/webforms/submit-webform.handler.ts',
+    description: 'Stores web-form submissions in the inbox and requests their duplicate check',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite', send: ['duplicate-check'] },
+    routes: [{ method: 'POST', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle }],
+  },
+  'inbox-api': {
+    entry: 'functions/inbox/inbox-api.handler.ts',
+    description: 'The inbox that sales works from',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'read' },
+    routes: [{ method: 'GET', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle }],
+  },
+  'users-api': {
+    entry: 'functions/users/users-api.handler.ts',
+    description: 'CRM users and their roles',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/me', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/users', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/users', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'emails-api': {
+    entry: 'functions/emails/emails-api.handler.ts',
+    description: 'Emails received through Smart BCC',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'read' },
+    routes: [{ method: 'GET', path: '/v1/emails', auth: 'user', throttle: defaultThrottle }],
+  },
+  'duplicate-check-worker': {
+    entry: 'functions/duplicates/check-duplicates.handler.ts',
+    description: 'Checks new inbox entries against existing persons',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    consumes: { queue: 'duplicate-check', batchSize: 10, visibilityTimeoutSeconds: 120, maxReceiveCount: 5 },
+  },
+  'pending-check-sweeper': {
+    entry: 'functions/duplicates/sweep-pending-checks.handler.ts',
+    description: 'Re-requests duplicate checks still pending after five minutes',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { table: 'readWrite', send: ['duplicate-check'] },
+    scheduleMinutes: 1,
+  },
+  'ses-receipt': {
+    entry: 'functions/emails/ses-receipt.handler.ts',
+    description: 'Reads SES verdicts and envelope recipients and enqueues received mail',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { send: ['inbound-email'] },
+    sesReceipt: true,
+  },
+  'email-worker': {
+    entry: 'functions/emails/process-email.handler.ts',
+    description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    access: { table: 'readWrite', mailBucket: 'readWrite' },
+    consumes: { queue: 'inbound-email', batchSize: 5, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+export const queueNames: readonly QueueName[] = ['duplicate-check', 'inbound-email'];
+
+/** The queue the SES receipt function's failed asynchronous invocations land in (its on-failure destination). */
+export const sesReceiptFailureQueue = 'ses-receipt-failures';
+
+export const dlqName = (queue: string): string => `${queue}-dlq`;
+
+/** Environment variable that carries a queue's URL to the functions that send to it. */
+export const queueUrlEnv = (queue: QueueName): string => `QUEUE_URL_${queue.toUpperCase().replaceAll('-', '_')}`;
+
+/** Where SES (and the local SMTP server) put raw mail inside the mail bucket. */
+export const inboundMailPrefix = 'inbound/';
+
+export const functionEntries = (): [FunctionName, FunctionSpec][] =>
+  Object.entries(functions).map(([name, spec]): [FunctionName, FunctionSpec] => [name as FunctionName, spec]);
+
+/** The consumer of each queue; exactly one per queue. */
+export const consumerOf = (queue: QueueName): [FunctionName, Consumer] => {
+  const found = functionEntries().find(([, spec]) => spec.consumes?.queue === queue);
+  if (!found?.[1].consumes) throw new Error(`no function consumes ${queue}`);
+  return [found[0], found[1].consumes];
+};
+
+export const routeKey = (route: Route): string => `${route.method} ${route.path}`;
