@@ -1,0 +1,200 @@
+/**
+ * The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, the HTTP API, SES
+ * receiving over SMTP, the queue pollers and the schedules, all serving the manifest's handlers.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { User } from '../../domain/users/user.ts';
+import { demoWebform } from '../../domain/webforms/webform.ts';
+import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
+import { type FunctionName, functionEntries, queueNames, queueUrlEnv, sesReceiptFailureQueue } from '../manifest.ts';
+import { loadDevKeys } from './dev-auth.ts';
+import { createFunctionHost } from './function-host.ts';
+import { startHttpApi } from './http-api.ts';
+import { ensureBucket, ensureQueues, ensureTable, localNames } from './provision.ts';
+import { startQueuePollers } from './queue-pollers.ts';
+import { localAwsEnv, startDynamoDbLocal, startEmulator } from './services.ts';
+import { startSmtpReceiving } from './smtp-receiving.ts';
+
+export type LocalStackConfig = {
+  root: string;
+  /** tokens and the signing key (.kontakt) */
+  home: string;
+  /** DynamoDB Local and emulator data (.kontakt/data) */
+  dataDir: string;
+  hostname: string;
+  httpPort: number;
+  smtpPort: number;
+  dynamoDbPort: number;
+  emulatorPort: number;
+  mailDomain: string;
+  retryAfterSeconds: number | null;
+  pendingCheckGraceSeconds: number;
+  /** overrides every schedule's period; unset, each runs every `scheduleMinutes` */
+  scheduleSeconds: number | null;
+  pollerConcurrency: number;
+};
+
+const intFromEnv = (name: string, fallback: number): number => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, not ${value}`);
+  return parsed;
+};
+
+const optionalIntFromEnv = (name: string): number | null =>
+  process.env[name] === undefined || process.env[name] === '' ? null : intFromEnv(name, 0);
+
+export const configFromEnv = (root: string): LocalStackConfig => {
+  const home = resolve(process.env.KONTAKT_HOME ?? join(root, '.kontakt'));
+  return {
+    root,
+    home,
+    dataDir: resolve(process.env.KONTAKT_DATA_DIR ?? join(home, 'data')),
+    hostname: '127.0.0.1',
+    httpPort: intFromEnv('KONTAKT_HTTP_PORT', 3000),
+    smtpPort: intFromEnv('KONTAKT_SMTP_PORT', 2525),
+    dynamoDbPort: intFromEnv('KONTAKT_DYNAMODB_PORT', 8000),
+    emulatorPort: intFromEnv('KONTAKT_EMULATOR_PORT', 4566),
+    mailDomain: process.env.KONTAKT_MAIL_DOMAIN ?? 'kontakt.localhost',
+    retryAfterSeconds: optionalIntFromEnv('KONTAKT_RETRY_SECONDS'),
+    pendingCheckGraceSeconds: intFromEnv('KONTAKT_PENDING_CHECK_GRACE_SECONDS', 300),
+    scheduleSeconds: optionalIntFromEnv('KONTAKT_SCHEDULE_SECONDS'),
+    pollerConcurrency: intFromEnv('KONTAKT_POLLER_CONCURRENCY', 2),
+  };
+};
+
+export const demoUsers: (User & { tokenFile: string })[] = [
+  {
+    id: 'demo-admin',
+    email: 'admin@kontakt.localhost',
+    name: 'Demo Admin',
+    roles: ['admin', 'sales'],
+    tokenFile: 'dev-token',
+  },
+  {
+    id: 'demo-sales',
+    email: 'sales@kontakt.localhost',
+    name: 'Demo Sales',
+    roles: ['sales'],
+    tokenFile: 'dev-token-sales',
+  },
+];
+
+export type LocalStack = {
+  endpoints: Record<string, string>;
+  stop: () => Promise<void>;
+};
+
+export const startLocalStack = async (config: LocalStackConfig): Promise<LocalStack> => {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
+  };
+  try {
+    await mkdir(config.home, { recursive: true });
+    const dynamo = await startDynamoDbLocal({ port: config.dynamoDbPort, dataDir: join(config.dataDir, 'dynamodb') });
+    stops.push(dynamo.stop);
+    const emulator = await startEmulator({ port: config.emulatorPort, dataDir: config.dataDir });
+    stops.push(emulator.stop);
+
+    // The handlers read their configuration at import, exactly as at a Lambda cold start.
+    Object.assign(process.env, localAwsEnv, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SQS: emulator.endpoint,
+      AWS_ENDPOINT_URL_S3: emulator.endpoint,
+      TABLE_NAME: localNames.table,
+      MAIL_BUCKET: localNames.mailBucket,
+      MAIL_DOMAIN: config.mailDomain,
+      PENDING_CHECK_GRACE_SECONDS: String(config.pendingCheckGraceSeconds),
+      POWERTOOLS_SERVICE_NAME: 'kontakt',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    const sqs = new SQSClient({ endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false });
+    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true });
+    await ensureTable(dynamoClient, localNames.table);
+    const queueUrls = await ensureQueues(sqs);
+    await ensureBucket(s3, localNames.mailBucket);
+    for (const queue of queueNames) process.env[queueUrlEnv(queue)] = queueUrls[queue];
+
+    // Seeds: the demo users (with fresh tokens) and the demo web form, created when missing.
+    const doc = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+    const users = createUserRepository(doc, localNames.table);
+    const keys = await loadDevKeys(config.home);
+    for (const { tokenFile, ...user } of demoUsers) {
+      if (!(await users.findUser(user.id))) await users.save(user);
+      const token = await keys.sign({ sub: user.id, email: user.email, 'cognito:username': user.id });
+      await writeFile(join(config.home, tokenFile), `${token}\n`, { mode: 0o600 });
+    }
+    const forms = createWebformRepository(doc, localNames.table);
+    if (!(await forms.get(demoWebform.key))) await forms.save(demoWebform);
+
+    const host = createFunctionHost(config.root);
+    for (const [name] of functionEntries()) await host.load(name);
+
+    const http = await startHttpApi({ host, keys, port: config.httpPort, hostname: config.hostname });
+    stops.push(() => new Promise<void>((done) => http.server.close(() => done())));
+    http.server.closeIdleConnections();
+
+    const smtp = await startSmtpReceiving({
+      port: config.smtpPort,
+      hostname: config.hostname,
+      mailDomain: config.mailDomain,
+      bucket: localNames.mailBucket,
+      s3,
+      sqs,
+      failureQueueUrl: queueUrls[sesReceiptFailureQueue] ?? '',
+      host,
+    });
+    stops.push(smtp.stop);
+
+    const pollers = startQueuePollers({
+      sqs,
+      host,
+      queueUrls,
+      concurrency: config.pollerConcurrency,
+      retryAfterSeconds: config.retryAfterSeconds,
+      onError: (queue, error) => console.error(`[queue ${queue}]`, error),
+    });
+    stops.push(pollers.stop);
+
+    const timers = functionEntries()
+      .filter(([, spec]) => spec.scheduleMinutes !== undefined)
+      .map(([name, spec]: [FunctionName, { scheduleMinutes?: number }]) =>
+        setInterval(
+          () => {
+            host.invoke(name, { source: 'aws.events', 'detail-type': 'Scheduled Event' }).catch((error: unknown) => {
+              console.error(`[schedule ${name}]`, error);
+            });
+          },
+          (config.scheduleSeconds ?? (spec.scheduleMinutes ?? 1) * 60) * 1000,
+        ),
+      );
+    stops.push(async () => {
+      for (const timer of timers) clearInterval(timer);
+    });
+
+    return {
+      endpoints: {
+        'HTTP API': http.url,
+        'SMTP (Smart BCC)': `smtp://${config.hostname}:${config.smtpPort} → bcc@${config.mailDomain}`,
+        'DynamoDB Local': dynamo.endpoint,
+        'SQS/S3 emulator': `${emulator.endpoint} (binds 0.0.0.0)`,
+        'Dev token (admin)': join(config.home, 'dev-token'),
+        'Dev token (sales)': join(config.home, 'dev-token-sales'),
+        Data: config.dataDir,
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,35 @@
+/** `npm start`: runs the local stack until Ctrl-C, printing every endpoint and route. */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { functionEntries } from '../manifest.ts';
+import { configFromEnv, startLocalStack } from './local-stack.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const config = configFromEnv(root);
+const stack = await startLocalStack(config);
+
+console.log('Kontakt local stack');
+for (const [name, value] of Object.entries(stack.endpoints)) console.log(`  ${name.padEnd(20)} ${value}`);
+console.log('Routes');
+for (const [name, spec] of functionEntries()) {
+  for (const route of spec.routes ?? []) {
+    console.log(`  ${route.method.padEnd(6)} ${stack.endpoints['HTTP API']}${route.path}  (${route.auth}, ${name})`);
+  }
+}
+console.log('Kontakt local stack ready. Ctrl-C stops it; data stays in', config.dataDir);
+
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  stack.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,0 +1,100 @@
+/** Creates the table, queues (each with its DLQ and redrive policy) and the mail bucket when missing. */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { tableDefinition } from '../../functions/shared/table.ts';
+import { consumerOf, dlqName, type QueueName, queueNames, sesReceiptFailureQueue } from '../manifest.ts';
+
+export const localNames = { table: 'kontakt', mailBucket: 'kontakt-mail' } as const;
+
+export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const indexes = Object.entries(tableDefinition.indexes);
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        tableDefinition.partitionKey,
+        tableDefinition.sortKey,
+        ...indexes.flatMap(([, i]) => [i.partitionKey, i.sortKey]),
+      ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: indexes.map(([name, i]) => ({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  // Accepted but never enforced by DynamoDB Local: reads ignore expired items themselves.
+  await dynamo.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+    }),
+  );
+};
+
+export type QueueUrls = Record<QueueName, string> & Record<string, string>;
+
+const createQueue = async (sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> => {
+  const res = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!res.QueueUrl) throw new Error(`no URL for queue ${name}`);
+  return res.QueueUrl;
+};
+
+const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
+  const res = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const arn = res.Attributes?.QueueArn;
+  if (!arn) throw new Error(`no ARN for ${url}`);
+  return arn;
+};
+
+/** Every queue of the manifest with its DLQ, plus the SES receipt function's on-failure queue. */
+export const ensureQueues = async (sqs: SQSClient): Promise<QueueUrls> => {
+  const urls: Record<string, string> = {};
+  for (const queue of queueNames) {
+    const [, consumer] = consumerOf(queue);
+    const dlqUrl = await createQueue(sqs, dlqName(queue), { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    urls[dlqName(queue)] = dlqUrl;
+    urls[queue] = await createQueue(sqs, queue, {
+      VisibilityTimeout: String(consumer.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: await queueArn(sqs, dlqUrl),
+        maxReceiveCount: consumer.maxReceiveCount,
+      }),
+    });
+  }
+  urls[sesReceiptFailureQueue] = await createQueue(sqs, sesReceiptFailureQueue, {
+    MessageRetentionPeriod: String(14 * 24 * 3600),
+  });
+  const missing = queueNames.filter((q) => !urls[q]);
+  if (missing.length > 0) throw new Error(`queues not created: ${missing.join(', ')}`);
+  return urls as QueueUrls;
+};
+
+export const ensureBucket = async (s3: S3Client, bucket: string): Promise<void> => {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+};

@@ -1,0 +1,227 @@
+/**
+ * SES receiving, locally: an SMTP server that accepts mail for the receiving domain, stores the raw
+ * message in S3 under the rule's prefix (streaming), then invokes the receipt function
+ * asynchronously with the event SES would send: retried twice, then recorded in the on-failure
+ * queue, as Lambda's asynchronous invocation does.
+ *
+ * Verdicts: the local stack trusts its loopback senders, so every verdict is PASS unless a message
+ * carries `X-Kontakt-Local-Verdicts: spam=FAIL, dkim=GRAY` (any of spam, virus, spf, dkim, dmarc),
+ * which lets tests exercise quarantining. SES itself never reads such a header.
+ */
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SESEvent, SESMailHeader } from 'aws-lambda';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { createMailStore } from '../../functions/adapters/mail-store.ts';
+import { readHeaders } from '../../functions/emails/parse-mail.ts';
+import { inboundMailPrefix } from '../manifest.ts';
+import type { FunctionHost } from './function-host.ts';
+
+/** SES accepts messages up to 40 MB. */
+const maxMessageBytes = 40 * 1024 * 1024;
+const maxHeaderBytes = 256 * 1024;
+const verdictNames = ['spam', 'virus', 'spf', 'dkim', 'dmarc'] as const;
+type VerdictName = (typeof verdictNames)[number];
+const verdictValues = ['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED'] as const;
+type VerdictValue = (typeof verdictValues)[number];
+
+/** SES message ids are lower-case alphanumerics; the raw object is named after them. */
+const sesMessageId = (): string => randomBytes(20).toString('hex');
+
+/** Keeps the header block (up to the first empty line) while passing every byte on. */
+const headerTap = () => {
+  let buffered = Buffer.alloc(0);
+  let done = false;
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      if (!done) {
+        buffered = Buffer.concat([buffered, chunk]);
+        const end = buffered.indexOf('\r\n\r\n');
+        const endLf = buffered.indexOf('\n\n');
+        const cut = end >= 0 ? end : endLf;
+        if (cut >= 0 || buffered.length > maxHeaderBytes) {
+          buffered = buffered.subarray(0, cut >= 0 ? cut : maxHeaderBytes);
+          done = true;
+        }
+      }
+      callback(null, chunk);
+    },
+  });
+  return { stream, headerBlock: () => buffered };
+};
+
+export const localVerdicts = (overrides: string | undefined): Record<VerdictName, VerdictValue> => {
+  const verdicts: Record<VerdictName, VerdictValue> = {
+    spam: 'PASS',
+    virus: 'PASS',
+    spf: 'PASS',
+    dkim: 'PASS',
+    dmarc: 'PASS',
+  };
+  for (const part of (overrides ?? '').split(',')) {
+    const [name, value] = part.split('=').map((s) => s.trim());
+    const verdict = verdictNames.find((n) => n === name?.toLowerCase());
+    const status = verdictValues.find((v) => v === value?.toUpperCase());
+    if (verdict && status) verdicts[verdict] = status;
+  }
+  return verdicts;
+};
+
+export type SmtpReceivingOptions = {
+  port: number;
+  hostname: string;
+  mailDomain: string;
+  bucket: string;
+  s3: S3Client;
+  sqs: SQSClient;
+  failureQueueUrl: string;
+  host: FunctionHost;
+};
+
+export const startSmtpReceiving = async (options: SmtpReceivingOptions): Promise<{ stop: () => Promise<void> }> => {
+  const store = createMailStore(options.s3);
+  const inFlight = new Set<Promise<void>>();
+
+  /** Lambda's asynchronous invocation: two retries, then the on-failure destination. */
+  const invokeAsync = (event: SESEvent): void => {
+    const run = (async () => {
+      let lastError: unknown;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        try {
+          await options.host.invoke('ses-receipt', event);
+          return;
+        } catch (error) {
+          lastError = error;
+          await new Promise((done) => setTimeout(done, 200 * (attempt + 1)));
+        }
+      }
+      console.error('[smtp] receipt function failed; recorded in the on-failure queue', lastError);
+      await options.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: options.failureQueueUrl,
+          MessageBody: JSON.stringify({
+            version: '1.0',
+            timestamp: new Date().toISOString(),
+            requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3, functionArn: 'ses-receipt' },
+            requestPayload: event,
+            responsePayload: { errorMessage: String(lastError) },
+          }),
+        }),
+      );
+    })().catch((error: unknown) => console.error('[smtp] could not record a failed receipt', error));
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+  };
+
+  const server = new SMTPServer({
+    name: 'kontakt.localhost',
+    banner: 'Kontakt local SES receiving',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: maxMessageBytes,
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      const domain = address.address.split('@')[1]?.toLowerCase();
+      if (domain !== options.mailDomain.toLowerCase()) {
+        const error = Object.assign(
+          new Error(`550 mailbox unavailable: this server receives for @${options.mailDomain} only`),
+          {
+            responseCode: 550,
+          },
+        );
+        callback(error);
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const id = sesMessageId();
+      const key = `${inboundMailPrefix}${id}`;
+      const tap = headerTap();
+      const body = new PassThrough();
+      const received = new Date();
+      Promise.all([pipeline(stream, tap.stream, body), store.put(options.bucket, key, body, 'message/rfc822')])
+        .then(async () => {
+          if ('sizeExceeded' in stream && stream.sizeExceeded) {
+            callback(Object.assign(new Error('552 message exceeds the size limit'), { responseCode: 552 }));
+            return;
+          }
+          const parsed = await simpleParser(Buffer.concat([tap.headerBlock(), Buffer.from('\r\n\r\n')]));
+          const headers = readHeaders(parsed.headers);
+          const headerList: SESMailHeader[] = parsed.headerLines.map((h) => ({
+            name: h.line.split(':')[0] ?? h.key,
+            value: h.line.slice(h.line.indexOf(':') + 1).trim(),
+          }));
+          const verdicts = localVerdicts(
+            headerList.find((h) => h.name.toLowerCase() === 'x-kontakt-local-verdicts')?.value,
+          );
+          const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+          const recipients = session.envelope.rcptTo.map((r) => r.address);
+          const event: SESEvent = {
+            Records: [
+              {
+                eventSource: 'aws:ses',
+                eventVersion: '1.0',
+                ses: {
+                  mail: {
+                    timestamp: received.toISOString(),
+                    source: envelopeFrom,
+                    messageId: id,
+                    destination: recipients,
+                    headersTruncated: false,
+                    headers: headerList,
+                    commonHeaders: {
+                      returnPath: envelopeFrom,
+                      ...(headers.from ? { from: [headers.from.address] } : {}),
+                      to: headers.to.map((m) => m.address),
+                      date: headers.date ?? received.toUTCString(),
+                      messageId: headers.messageId ?? `<${id}@kontakt.localhost>`,
+                      ...(headers.subject ? { subject: headers.subject } : {}),
+                    },
+                  },
+                  receipt: {
+                    timestamp: received.toISOString(),
+                    processingTimeMillis: Date.now() - received.getTime(),
+                    recipients,
+                    spamVerdict: { status: verdicts.spam },
+                    virusVerdict: { status: verdicts.virus },
+                    spfVerdict: { status: verdicts.spf },
+                    dkimVerdict: { status: verdicts.dkim },
+                    dmarcVerdict: { status: verdicts.dmarc },
+                    dmarcPolicy: 'none',
+                    action: {
+                      type: 'Lambda',
+                      functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:kontakt-ses-receipt',
+                      invocationType: 'Event',
+                    },
+                  },
+                },
+              },
+            ],
+          };
+          // SES has accepted the message once it is stored; the receipt function runs after.
+          callback(null, `Message accepted as ${id}`);
+          invokeAsync(event);
+        })
+        .catch((error: unknown) => {
+          console.error('[smtp] could not store a message', error);
+          callback(Object.assign(new Error('451 could not store the message, try again later'), { responseCode: 451 }));
+        });
+    },
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.hostname, () => done());
+  });
+  return {
+    stop: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+};
