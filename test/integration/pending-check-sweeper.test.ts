@@ -1,0 +1,111 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoWebform } from '../../domain/webforms/webform.ts';
+import type { LeadReceivedV1 } from '../../events/index.ts';
+import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
+import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
+import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import { maxSweeps, sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
+import { submitWebform } from '../../functions/webforms/submit-webform.ts';
+import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { apiEvent } from '../support/events.ts';
+
+const doc = documentClient();
+const inbox = createInboxEntryRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
+const forms = createWebformRepository(doc, tableName);
+
+/** An SQS client whose sends fail: the fault the real emulator cannot produce on demand. */
+const failingSqs = (): SQSClient => {
+  const client = new SQSClient({ region: 'eu-west-1' });
+  mockClient(client).on(SendMessageCommand).rejects(new Error('SQS is unavailable'));
+  return client;
+};
+
+const submitWith = (sqs: SQSClient, now: Date) =>
+  submitWebform({
+    forms,
+    inbox,
+    publisher: createQueuePublisher(sqs),
+    duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+    now: () => now,
+  });
+
+const post = (email: string) => ({
+  body: { lastName: 'Lost', email },
+  bodyKind: 'json' as const,
+  path: { formKey: 'demo' },
+  query: undefined,
+  user: null,
+  headers: {},
+  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
+  requestId: 'r',
+});
+
+const sweep = (now: Date) =>
+  sweepPendingChecks({
+    inbox,
+    publisher: createQueuePublisher(sqsClient()),
+    duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+    graceSeconds: 300,
+    now: () => now,
+  });
+
+describe('an entry whose check could not be requested', () => {
+  beforeAll(async () => {
+    await forms.save(demoWebform);
+  });
+
+  it('is acknowledged, stays pending, and is checked after the sweeper re-requests it', async () => {
+    const created = new Date(Date.now() - 10 * 60_000);
+    const res = await submitWith(failingSqs(), created)(post('sweep-me@example.com'));
+    const id = (res.body as { id: string }).id;
+    const before = await inbox.get(id);
+
+    const tooEarly = await inbox.listPendingChecks(new Date(created.getTime() - 1).toISOString(), 100);
+    await sweep(new Date());
+    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    await checkDuplicates({ inbox, persons, now: () => new Date() })(message);
+    const after = await inbox.get(id);
+    const stillPending = await inbox.listPendingChecks(new Date().toISOString(), 100);
+
+    expect(res.status).toBe(201);
+    expect(before?.duplicateCheck.status).toBe('pending');
+    expect(tooEarly.map((p) => p.id)).not.toContain(id);
+    expect(message).toMatchObject({ type: 'lead-received', inboxEntryId: id });
+    expect(after?.duplicateCheck.status).toBe('done');
+    expect(stillPending.map((p) => p.id)).not.toContain(id);
+  });
+
+  it('leaves entries younger than the grace period to the first request', async () => {
+    const res = await submitWith(failingSqs(), new Date())(post('too-young@example.com'));
+    const id = (res.body as { id: string }).id;
+
+    await sweep(new Date());
+
+    expect((await inbox.listPendingChecks(new Date(Date.now() + 1000).toISOString(), 100)).map((p) => p.id)).toContain(
+      id,
+    );
+    expect((await inbox.get(id))?.duplicateCheck.status).toBe('pending');
+  });
+
+  it('is marked failed, not re-requested forever, when its checks keep failing', async () => {
+    const created = new Date(Date.now() - 20 * 60_000);
+    const res = await submitWith(failingSqs(), created)(post('always-fails@example.com'));
+    const id = (res.body as { id: string }).id;
+
+    for (let i = 0; i < maxSweeps; i += 1) {
+      await sweep(new Date());
+      await takeMessage('duplicate-check', id); // the worker "fails": the message goes nowhere
+    }
+    const last = await sweep(new Date());
+    const entry = await inbox.get(id);
+
+    expect(last.failed).toBeGreaterThanOrEqual(1);
+    expect(entry?.duplicateCheck.status).toBe('failed');
+    expect((await inbox.listPendingChecks(new Date().toISOString(), 100)).map((p) => p.id)).not.toContain(id);
+  });
+});

@@ -1,0 +1,110 @@
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoWebform } from '../../domain/webforms/webform.ts';
+import type { LeadReceivedV1 } from '../../events/index.ts';
+import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
+import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
+import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import type { HttpRequest } from '../../functions/shared/http.ts';
+import { submitWebform } from '../../functions/webforms/submit-webform.ts';
+import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { apiEvent } from '../support/events.ts';
+
+const doc = documentClient();
+const inbox = createInboxEntryRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
+const forms = createWebformRepository(doc, tableName);
+const sqs = sqsClient();
+
+const request = (
+  body: Record<string, string>,
+): HttpRequest<Record<string, string>, { formKey: string }, undefined> => ({
+  body,
+  bodyKind: 'json',
+  path: { formKey: 'demo' },
+  query: undefined,
+  user: null,
+  headers: {},
+  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
+  requestId: 'r1',
+});
+
+describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', () => {
+  beforeAll(async () => {
+    await forms.save(demoWebform);
+  });
+
+  it('stores the entry, requests its check, and the worker finds the person with the same email', async () => {
+    const personId = ulid();
+    await persons.create({
+      id: personId,
+      firstName: 'Max',
+      lastName: 'Muster',
+      emails: ['Max.Muster@Example.com'],
+      createdAt: new Date().toISOString(),
+    });
+    const submit = submitWebform({
+      forms,
+      inbox,
+      publisher: createQueuePublisher(sqs),
+      duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      now: () => new Date(),
+    });
+
+    const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ' max.muster@example.com ' }));
+    const id = (res.body as { id: string }).id;
+    const stored = await inbox.get(id);
+    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    await checkDuplicates({ inbox, persons, now: () => new Date() })(message);
+    const checked = await inbox.get(id);
+
+    expect(res.status).toBe(201);
+    expect(stored?.duplicateCheck.status).toBe('pending');
+    expect(message).toMatchObject({ type: 'lead-received', version: 1, inboxEntryId: id, source: 'webform' });
+    expect(checked?.duplicateCheck).toMatchObject({
+      status: 'done',
+      candidates: [{ kind: 'person', id: personId, level: 'match', reasons: ['email_equal'], score: 1 }],
+    });
+  });
+
+  it('changes nothing when the same message is delivered again', async () => {
+    const submit = submitWebform({
+      forms,
+      inbox,
+      publisher: createQueuePublisher(sqs),
+      duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      now: () => new Date(),
+    });
+    const res = await submit(request({ lastName: 'Nobody', email: 'nobody-here@example.com' }));
+    const id = (res.body as { id: string }).id;
+    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const worker = checkDuplicates({ inbox, persons, now: () => new Date() });
+
+    await worker(message);
+    const first = await inbox.get(id);
+    await worker(message);
+    const second = await inbox.get(id);
+
+    expect(first?.duplicateCheck.status).toBe('done');
+    expect(first?.duplicateCheck.candidates).toEqual([]);
+    expect(second).toEqual(first);
+  });
+
+  it('refuses to overwrite an existing entry id', async () => {
+    const submit = submitWebform({
+      forms,
+      inbox,
+      publisher: createQueuePublisher(sqs),
+      duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      now: () => new Date(),
+    });
+    const res = await submit(request({ lastName: 'Once', email: 'once@example.com' }));
+    const entry = await inbox.get((res.body as { id: string }).id);
+    if (!entry) throw new Error('not stored');
+
+    await expect(inbox.create({ ...entry, title: 'overwritten' })).rejects.toMatchObject({ status: 409 });
+    expect((await inbox.get(entry.id))?.title).toBe(entry.title);
+  });
+});

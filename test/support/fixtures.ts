@@ -1,0 +1,25 @@
+/** Fixtures: a raw MIME message, contact data and the demo form, ready to store. */
+export const rawMail = (options: { messageId: string; subject: string; attachment?: string }): string =>
+  [
+    'From: Anna Schmidt <anna@example.com>',
+    'To: Kunde <kunde@example.org>',
+    'Cc: chef@example.org',
+    `Subject: ${options.subject}`,
+    `Message-ID: <${options.messageId}@example.com>`,
+    'Date: Tue, 24 Nov 2026 10:00:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b1"',
+    '',
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Guten Tag, anbei das Angebot.',
+    '--b1',
+    'Content-Type: application/pdf; name="angebot.pdf"',
+    'Content-Disposition: attachment; filename="angebot.pdf"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from(options.attachment ?? '%PDF-1.4 test').toString('base64'),
+    '--b1--',
+    '',
+  ].join('\r\n');

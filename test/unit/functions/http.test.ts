@@ -1,0 +1,109 @@
+import { describe, expect, it, vi } from 'vitest';
+import * as z from 'zod/mini';
+import { KontaktError } from '../../../domain/shared/errors.ts';
+import type { User } from '../../../domain/users/user.ts';
+import { httpRouter, route } from '../../../functions/shared/http.ts';
+import { apiEvent, lambdaContext } from '../../support/events.ts';
+
+const admin: User = { id: 'a', email: 'a@x.de', name: 'A', roles: ['admin', 'sales'] };
+const sales: User = { id: 's', email: 's@x.de', name: 'S', roles: ['sales'] };
+const users = { findUser: async (id: string) => [admin, sales].find((u) => u.id === id) ?? null };
+
+const Body = z.object({ name: z.string().check(z.minLength(2)), count: z.optional(z.number()) });
+const echo = vi.fn(async (request: { body: unknown; bodyKind: unknown; user: unknown }) => ({
+  status: 201,
+  body: { got: request.body, kind: request.bodyKind, user: request.user },
+}));
+
+const handler = httpRouter(
+  {
+    'POST /v1/things': route({ auth: 'public', body: Body, accepts: ['json', 'form'] }, echo),
+    'POST /v1/admin-things': route({ auth: 'admin', body: Body }, echo),
+    'GET /v1/mine': route({ auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
+    'GET /v1/boom': route({ auth: 'public' }, async () => {
+      throw new Error('secret database detail');
+    }),
+    'GET /v1/conflict': route({ auth: 'public' }, async () => {
+      throw new KontaktError('already-converted', 409, 'Conflict', 'converted already', {
+        extra: { opportunityId: 'o1' },
+      });
+    }),
+  },
+  users,
+);
+
+const call = async (input: Parameters<typeof apiEvent>[0]) => {
+  const res = await handler(apiEvent(input), lambdaContext());
+  return { ...res, json: res.body ? JSON.parse(res.body) : undefined };
+};
+
+describe('HTTP edge', () => {
+  it('passes a valid JSON body to the use case', async () => {
+    const res = await call({ routeKey: 'POST /v1/things', body: '{"name":"Max","count":2}' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json).toEqual({ got: { name: 'Max', count: 2 }, kind: 'json', user: null });
+  });
+
+  it('decodes a base64 form post as API Gateway delivers it', async () => {
+    const res = await call({
+      routeKey: 'POST /v1/things',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=J%C3%BCrgen+M',
+      base64: true,
+    });
+    expect(res.json).toMatchObject({ got: { name: 'Jürgen M' }, kind: 'form' });
+  });
+
+  it('answers 400 problem+json naming every bad field', async () => {
+    const res = await call({ routeKey: 'POST /v1/things', body: '{"name":"M","count":"x"}' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.json.type).toBe('/problems/validation-failed');
+    expect(res.json.errors.map((e: { field: string }) => e.field).sort()).toEqual(['count', 'name']);
+  });
+
+  it('answers 400 for malformed JSON and for a missing body', async () => {
+    expect((await call({ routeKey: 'POST /v1/things', body: '{"name":' })).json.errors).toEqual([
+      { field: 'body', message: 'not valid JSON' },
+    ]);
+    expect((await call({ routeKey: 'POST /v1/things' })).statusCode).toBe(400);
+  });
+
+  it('answers 415 for a content type the route does not take', async () => {
+    const res = await call({ routeKey: 'POST /v1/things', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(res.statusCode).toBe(415);
+    const formOnAdmin = await call({
+      routeKey: 'POST /v1/admin-things',
+      sub: 'a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Max',
+    });
+    expect(formOnAdmin.statusCode).toBe(415);
+  });
+
+  it('answers 413 for a body over 1 MB', async () => {
+    const res = await call({ routeKey: 'POST /v1/things', body: JSON.stringify({ name: 'x'.repeat(1024 * 1024) }) });
+    expect(res.statusCode).toBe(413);
+  });
+
+  it('needs a known user, and the role for admin routes', async () => {
+    expect((await call({ routeKey: 'GET /v1/mine' })).statusCode).toBe(401);
+    expect((await call({ routeKey: 'GET /v1/mine', sub: 'nobody' })).json.type).toBe('/problems/unknown-user');
+    expect((await call({ routeKey: 'GET /v1/mine', sub: 's' })).json).toEqual(sales);
+    expect((await call({ routeKey: 'POST /v1/admin-things', sub: 's', body: '{"name":"Max"}' })).statusCode).toBe(403);
+    expect((await call({ routeKey: 'POST /v1/admin-things', sub: 'a', body: '{"name":"Max"}' })).statusCode).toBe(201);
+  });
+
+  it('hides internals of unexpected errors behind a 500', async () => {
+    const res = await call({ routeKey: 'GET /v1/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json.type).toBe('/problems/internal');
+  });
+
+  it('carries a conflict’s extra members into the problem', async () => {
+    const res = await call({ routeKey: 'GET /v1/conflict' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json).toMatchObject({ type: '/problems/already-converted', opportunityId: 'o1' });
+  });
+});
