@@ -1,0 +1,103 @@
+/**
+ * Starts the local runtime exactly as `npm start` does, as a child process on ephemeral ports with
+ * its own home and data folder, and stops it with SIGINT as Ctrl-C would.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './ports.ts';
+
+export type StackPorts = { http: number; smtp: number; dynamodb: number; emulator: number };
+
+export type RunningStack = {
+  baseUrl: string;
+  ports: StackPorts;
+  home: string;
+  adminToken: string;
+  salesToken: string;
+  output: () => string;
+  /** SIGINT, then waits for the process to exit; resolves with its exit code */
+  stop: () => Promise<number | null>;
+};
+
+export const allocatePorts = async (): Promise<StackPorts> => ({
+  http: await freePort(),
+  smtp: await freePort(),
+  dynamodb: await freePort(),
+  emulator: await freePort(),
+});
+
+export const startStackProcess = async (
+  options: { home?: string; ports?: StackPorts; env?: Record<string, string> } = {},
+): Promise<RunningStack> => {
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'kontakt-e2e-')));
+  const ports = options.ports ?? (await allocatePorts());
+  const child: ChildProcess = spawn(process.execPath, [resolve('infra/local/main.ts')], {
+    cwd: resolve('.'),
+    env: {
+      ...process.env,
+      KONTAKT_HOME: home,
+      KONTAKT_HTTP_PORT: String(ports.http),
+      KONTAKT_SMTP_PORT: String(ports.smtp),
+      KONTAKT_DYNAMODB_PORT: String(ports.dynamodb),
+      KONTAKT_EMULATOR_PORT: String(ports.emulator),
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`local stack did not start:\n${output}`)), 90_000);
+    const check = (): void => {
+      if (output.includes('Kontakt local stack ready')) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`local stack exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    ports,
+    home,
+    adminToken: (await readFile(join(home, 'dev-token'), 'utf8')).trim(),
+    salesToken: (await readFile(join(home, 'dev-token-sales'), 'utf8')).trim(),
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+};
+
+/** Polls until `probe` returns a value, or fails after `timeoutMs`. */
+export const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+};
