@@ -6,6 +6,7 @@ const env = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env },

@@ -3,6 +3,8 @@
  * measured bundle is the deployed one. The AWS SDK is bundled, not taken from the runtime: the
  * version is then the pinned one, and esbuild drops what a function does not use.
  */
+import type { BuildOptions } from 'esbuild';
+
 export const bundlingTarget = 'node24';
 
 /** ESM output still meets CommonJS dependencies (mailparser, …) that call `require`. */
@@ -18,4 +20,4 @@ export const esbuildOptions = {
   mainFields: ['module', 'main'],
   banner: { js: esmRequireBanner },
   legalComments: 'none',
-} as const;
+} satisfies BuildOptions;
