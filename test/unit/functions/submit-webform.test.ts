@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
+import { demoWebform, type Webform } from '../../../domain/webforms/webform.ts';
+import type { KontaktEvent } from '../../../events/index.ts';
+import type { InboxEntryRepository } from '../../../functions/adapters/inbox-entry.repository.ts';
+import type { WebformRepository } from '../../../functions/adapters/webform.repository.ts';
+import type { HttpRequest } from '../../../functions/shared/http.ts';
+import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
+import { apiEvent } from '../../support/events.ts';
+
+const setup = (options: { form?: Webform; publishFails?: boolean } = {}) => {
+  const stored: InboxEntry[] = [];
+  const published: KontaktEvent[] = [];
+  const form = options.form ?? demoWebform;
+  const forms: Pick<WebformRepository, 'get'> = { get: async (key) => (key === form.key ? form : null) };
+  const inbox: Pick<InboxEntryRepository, 'create'> = { create: async (entry) => void stored.push(entry) };
+  const submit = submitWebform({
+    forms: forms as WebformRepository,
+    inbox: inbox as InboxEntryRepository,
+    publisher: {
+      publish: async (_url, event) => {
+        if (options.publishFails) throw new Error('SQS down');
+        published.push(event);
+      },
+    },
+    duplicateCheckQueueUrl: 'queue',
+    now: () => new Date('2026-05-04T08:00:00.000Z'),
+  });
+  return { submit, stored, published };
+};
+
+const request = (
+  body: Record<string, string | number | boolean>,
+  bodyKind: 'json' | 'form' = 'json',
+  formKey = 'demo',
+): HttpRequest<Record<string, string | number | boolean>, { formKey: string }, undefined> => ({
+  body,
+  bodyKind,
+  path: { formKey },
+  query: undefined,
+  user: null,
+  headers: {},
+  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
+  requestId: 'r',
+});
+
+describe('submitWebform', () => {
+  it('stores the entry with its raw payload before it requests the check', async () => {
+    const { submit, stored, published } = setup();
+
+    const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: 'max@example.com', age: 42 }));
+
+    expect(res).toMatchObject({ status: 201, headers: { location: `/v1/inbox/${stored[0]?.id}` } });
+    expect(stored[0]).toMatchObject({
+      source: 'webform',
+      priority: 'normal',
+      contact: { firstName: 'Max', lastName: 'Muster', email: 'max@example.com' },
+      raw: { formKey: 'demo', fields: { age: 42 } },
+    });
+    expect(published).toEqual([
+      {
+        type: 'lead-received',
+        version: 1,
+        inboxEntryId: stored[0]?.id,
+        source: 'webform',
+        requestedAt: '2026-05-04T08:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('still acknowledges a stored lead when the check cannot be requested', async () => {
+    const { submit, stored } = setup({ publishFails: true });
+
+    const res = await submit(request({ lastName: 'Muster' }));
+
+    expect(res.status).toBe(201);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('redirects an HTML form post to the thank-you page, and answers JSON with 201', async () => {
+    const { submit } = setup({ form: { ...demoWebform, thankYouUrl: 'https://example.com/danke' } });
+
+    expect(await submit(request({ lastName: 'Muster' }, 'form'))).toEqual({
+      status: 303,
+      headers: { location: 'https://example.com/danke' },
+    });
+    expect((await submit(request({ lastName: 'Muster' }, 'json'))).status).toBe(201);
+  });
+
+  it('names the posted field in errors and stores nothing', async () => {
+    const { submit, stored } = setup({
+      form: { ...demoWebform, fieldMapping: { 'your-mail': 'email', 'your-name': 'lastName' } },
+    });
+
+    await expect(submit(request({ 'your-mail': 'nope', 'your-name': 'X' }))).rejects.toMatchObject({
+      status: 400,
+      errors: [{ field: 'your-mail', message: 'not a valid email address' }],
+    });
+    await expect(submit(request({ 'your-mail': '' }))).rejects.toMatchObject({
+      status: 400,
+      errors: [{ field: 'your-mail', message: expect.stringContaining('your-name') }],
+    });
+    expect(stored).toEqual([]);
+  });
+
+  it('answers 404 for an unknown form', async () => {
+    const { submit } = setup();
+    await expect(submit(request({ lastName: 'X' }, 'json', 'unknown'))).rejects.toMatchObject({ status: 404 });
+  });
+});
