@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createPersonRepository } from '../adapters/person.repository.ts';
-import { createDocumentClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { checkDuplicates } from './check-duplicates.ts';

@@ -2,8 +2,9 @@
 import * as z from 'zod/mini';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createDocumentClient, createSqsClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
 import { defaultGraceSeconds, sweepPendingChecks } from './sweep-pending-checks.ts';
 
 const env = readEnv(

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { createEmailRepository } from '../adapters/email.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
-import { createDocumentClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
 import { EmailListQuery, listEmails } from './list-emails.ts';

@@ -3,8 +3,9 @@ import * as z from 'zod/mini';
 import { EmailReceivedV1 } from '../../events/index.ts';
 import { createEmailRepository } from '../adapters/email.repository.ts';
 import { createMailStore } from '../adapters/mail-store.ts';
-import { createDocumentClient, createS3Client } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
+import { createS3Client } from '../shared/s3-client.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { processEmail } from './process-email.ts';
 

@@ -4,8 +4,8 @@ import type { Context, SESEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { inboundMailPrefix } from '../../infra/manifest.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createSqsClient } from '../shared/clients.ts';
 import { inboundEmailQueueEnv, mailBucketEnv, mailDomainEnv, readEnv } from '../shared/env.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
 import { handleSesReceipt } from './ses-receipt.ts';
 
 const env = readEnv(z.object({ ...inboundEmailQueueEnv, ...mailBucketEnv, ...mailDomainEnv }));

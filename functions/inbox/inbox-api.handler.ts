@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
-import { createDocumentClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
 import { getInboxEntry, InboxEntryPath } from './get-inbox-entry.ts';

@@ -1,8 +1,11 @@
 /** zod at the edges: parse, never cast; every bad field is named in the 400. */
+
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { type FieldError, validationError } from '../../domain/shared/errors.ts';
 
-z.config(z.locales.en());
+// Only the English messages: `z.locales.en()` would make the bundler keep every locale (~260 KB).
+z.config(en());
 
 export const fieldErrors = (error: z.core.$ZodError, root: string): FieldError[] =>
   error.issues.map((issue) => ({

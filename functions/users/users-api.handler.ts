@@ -1,7 +1,7 @@
 /** Lambda: /v1/me and /v1/users. */
 import * as z from 'zod/mini';
 import { createUserRepository } from '../adapters/user.repository.ts';
-import { createDocumentClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
 import { createUser, getMe, ListQuery, listUsers, NewUserBody } from './users.ts';

@@ -4,9 +4,10 @@ import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.t
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createWebformRepository } from '../adapters/webform.repository.ts';
-import { createDocumentClient, createSqsClient } from '../shared/clients.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
 import { SubmissionBody, SubmissionPath, submitWebform } from './submit-webform.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));

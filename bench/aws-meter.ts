@@ -1,0 +1,135 @@
+/** Counts the AWS calls and DynamoDB capacity a piece of code uses, without touching the code under measurement. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// Types only: the middleware contract of the clients above, which re-export none of it.
+import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
+
+export type AwsUsage = {
+  /** `Service.Operation` → number of calls (SDK-level calls; retries are not counted twice) */
+  calls: Record<string, number>;
+  totalCalls: number;
+  readCapacityUnits: number;
+  writeCapacityUnits: number;
+};
+
+export type AwsMeter = {
+  reset: () => void;
+  usage: () => AwsUsage;
+  /** puts every patched `send` back */
+  uninstall: () => void;
+};
+
+/** DynamoDB operations that take `ReturnConsumedCapacity`. */
+const capacityOperations = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
+]);
+const readOperations = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+
+const numberAt = (value: object, key: string): number | undefined => {
+  const found: unknown = Reflect.get(value, key);
+  return typeof found === 'number' ? found : undefined;
+};
+
+/** A single operation returns one ConsumedCapacity, batches and transactions one per table. */
+const consumedCapacity = (output: unknown): object[] => {
+  if (typeof output !== 'object' || output === null || !('ConsumedCapacity' in output)) return [];
+  const consumed: unknown = output.ConsumedCapacity;
+  const entries: unknown[] = Array.isArray(consumed) ? consumed : [consumed];
+  return entries.filter((entry): entry is object => typeof entry === 'object' && entry !== null);
+};
+
+const middlewareName = 'kontaktBenchMeter';
+
+/**
+ * The SDK has no process-wide middleware hook (a stack belongs to one client, and the clients are
+ * created inside functions/shared/*-client.ts). So `send` is wrapped on the client classes of this
+ * process, which are the very classes the handler imports, and the first call of each client adds
+ * the meter to its middleware stack. A DynamoDBDocumentClient shares its DynamoDBClient's stack, so
+ * the meter is added once per stack, not per client.
+ */
+export const installAwsMeter = (): AwsMeter => {
+  let usage: AwsUsage = { calls: {}, totalCalls: 0, readCapacityUnits: 0, writeCapacityUnits: 0 };
+  const metered = new WeakSet<object>();
+
+  const meter =
+    <I extends object, O extends object>(): InitializeMiddleware<I, O> =>
+    (next, context) =>
+    async (args) => {
+      const service = (context.clientName ?? 'Unknown').replace(/Client$/, '');
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const key = `${service}.${operation}`;
+      usage.calls[key] = (usage.calls[key] ?? 0) + 1;
+      usage.totalCalls += 1;
+      const asksCapacity =
+        service === 'DynamoDB' && capacityOperations.has(operation) && !('ReturnConsumedCapacity' in args.input);
+      const result = await next(
+        asksCapacity ? { ...args, input: { ...args.input, ReturnConsumedCapacity: 'TOTAL' } } : args,
+      );
+      for (const entry of consumedCapacity(result.output)) {
+        const read = numberAt(entry, 'ReadCapacityUnits');
+        const write = numberAt(entry, 'WriteCapacityUnits');
+        if (read !== undefined || write !== undefined) {
+          usage.readCapacityUnits += read ?? 0;
+          usage.writeCapacityUnits += write ?? 0;
+        } else if (readOperations.has(operation)) {
+          // with TOTAL, DynamoDB gives one figure; the operation says which kind it is
+          usage.readCapacityUnits += numberAt(entry, 'CapacityUnits') ?? 0;
+        } else {
+          usage.writeCapacityUnits += numberAt(entry, 'CapacityUnits') ?? 0;
+        }
+      }
+      return result;
+    };
+
+  const attach = <I extends object, O extends object>(stack: MiddlewareStack<I, O>): void => {
+    if (metered.has(stack)) return;
+    metered.add(stack);
+    stack.add(meter<I, O>(), { step: 'initialize', priority: 'high', name: middlewareName, override: true });
+  };
+
+  const instrument = (client: unknown): void => {
+    if (client instanceof DynamoDBDocumentClient) attach(client.middlewareStack);
+    else if (client instanceof DynamoDBClient) attach(client.middlewareStack);
+    else if (client instanceof SQSClient) attach(client.middlewareStack);
+    else if (client instanceof S3Client) attach(client.middlewareStack);
+  };
+
+  const restores = [DynamoDBDocumentClient, DynamoDBClient, SQSClient, S3Client].map(({ prototype }) => {
+    const original: unknown = Reflect.get(prototype, 'send');
+    if (typeof original !== 'function') throw new Error('an SDK client without send: the SDK changed');
+    const own = Object.getOwnPropertyDescriptor(prototype, 'send');
+    Object.defineProperty(prototype, 'send', {
+      configurable: true,
+      writable: true,
+      value: function send(this: unknown, ...args: unknown[]): unknown {
+        instrument(this);
+        return Reflect.apply(original, this, args);
+      },
+    });
+    return () => {
+      if (own) Object.defineProperty(prototype, 'send', own);
+      else Reflect.deleteProperty(prototype, 'send');
+    };
+  });
+
+  return {
+    reset: () => {
+      usage = { calls: {}, totalCalls: 0, readCapacityUnits: 0, writeCapacityUnits: 0 };
+    },
+    usage: () => ({ ...usage, calls: { ...usage.calls } }),
+    uninstall: () => {
+      for (const restore of restores) restore();
+    },
+  };
+};

@@ -1,0 +1,91 @@
+/** Module initialisation time: how long a fresh Node process takes to import a bundle, as a Lambda cold start does. */
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+
+/**
+ * What the handlers read at cold start, with dummy values: nothing is called over the network at
+ * import, and the environment is built from scratch so NODE_OPTIONS or a compile cache of the
+ * calling shell cannot change the figure.
+ */
+const coldStartEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  TABLE_NAME: 'kontakt',
+  MAIL_BUCKET: 'kontakt-mail',
+  MAIL_DOMAIN: 'kontakt.localhost',
+  QUEUE_URL_DUPLICATE_CHECK: 'https://sqs.eu-west-1.amazonaws.com/000000000000/duplicate-check',
+  QUEUE_URL_INBOUND_EMAIL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/inbound-email',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'benchdummy',
+  AWS_SECRET_ACCESS_KEY: 'benchdummy',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+});
+
+const importScript = [
+  'const url = process.env.BENCH_BUNDLE_URL;',
+  'const started = performance.now();',
+  'await import(url);',
+  'const ms = performance.now() - started;',
+  'process.stdout.write(JSON.stringify({ ms }) + "\\n");',
+  // a module that opened a handle at import must not hold the measurement up
+  'process.exit(0);',
+].join('\n');
+
+/** One import of the bundle in a new process; returns the milliseconds `import()` took. */
+export const importMs = (bundlePath: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', importScript], {
+      env: { ...coldStartEnv(), BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const last = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        const parsed: unknown = JSON.parse(last);
+        if (code === 0 && typeof parsed === 'object' && parsed !== null && 'ms' in parsed) {
+          if (typeof parsed.ms === 'number') return resolve(parsed.ms);
+        }
+      } catch {
+        // reported below with the child's output
+      }
+      reject(new Error(`importing ${bundlePath} failed (exit ${code}): ${stderr || stdout}`));
+    });
+  });
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+};
+
+export type InitTimes = { initMs: number; bareInitMs: number; runs: number };
+
+/**
+ * Alternates function and bare imports, so drift on a shared machine hits both alike, and takes
+ * the median of each.
+ */
+export const compareInit = async (bundlePath: string, barePath: string, runs: number): Promise<InitTimes> => {
+  const own: number[] = [];
+  const bare: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    // which goes first changes every run, so neither always follows the other's page-cache warm-up
+    if (run % 2 === 0) {
+      own.push(await importMs(bundlePath));
+      bare.push(await importMs(barePath));
+    } else {
+      bare.push(await importMs(barePath));
+      own.push(await importMs(bundlePath));
+    }
+  }
+  return { initMs: median(own), bareInitMs: median(bare), runs };
+};

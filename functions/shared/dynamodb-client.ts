@@ -1,0 +1,10 @@
+/** The DynamoDB document client, once per container; locally the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const createDocumentClient = (): DynamoDBDocumentClient => {
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined;
+  return DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+};

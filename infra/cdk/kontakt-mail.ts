@@ -1,0 +1,78 @@
+// Smart BCC mail: the raw-mail bucket and the SES receipt rule that fills it and then calls the receipt function.
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
+import { Construct } from 'constructs';
+import { inboundMailPrefix } from '../manifest.ts';
+
+/** How long raw mail is kept; the parsed email and its attachments live on under their own keys. */
+const rawMailRetention = Duration.days(365);
+/** Access logs answer "who read this mail?" for as long as the raw mail itself exists. */
+const accessLogRetention = rawMailRetention;
+
+export class MailStorage extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: accessLogRetention, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+
+    this.bucket = new Bucket(this, 'RawMail', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'raw-mail/',
+      lifecycleRules: [
+        { id: 'ExpireRawMail', prefix: inboundMailPrefix, expiration: rawMailRetention },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+  }
+}
+
+export type MailReceivingProps = {
+  bucket: Bucket;
+  receiptFunction: IFunction;
+  /** the domain whose every address SES receives for */
+  mailDomain: string;
+  /** the account's active rule set in this region; without it the stack brings its own, to be activated by hand */
+  existingRuleSetName?: string | undefined;
+};
+
+export class MailReceiving extends Construct {
+  readonly ruleSet: IReceiptRuleSet;
+  /** true when the stack created the rule set, which CloudFormation cannot activate */
+  readonly ownsRuleSet: boolean;
+
+  constructor(scope: Construct, id: string, props: MailReceivingProps) {
+    super(scope, id);
+    this.ownsRuleSet = props.existingRuleSetName === undefined;
+    this.ruleSet =
+      props.existingRuleSetName === undefined
+        ? new ReceiptRuleSet(this, 'RuleSet')
+        : ReceiptRuleSet.fromReceiptRuleSetName(this, 'RuleSet', props.existingRuleSetName);
+
+    new ReceiptRule(this, 'SmartBcc', {
+      ruleSet: this.ruleSet,
+      recipients: [props.mailDomain],
+      scanEnabled: true,
+      enabled: true,
+      // Order matters: the mail is stored first, so the message the function enqueues points at an object that exists.
+      actions: [
+        new S3({ bucket: props.bucket, objectKeyPrefix: inboundMailPrefix }),
+        new Lambda({ function: props.receiptFunction, invocationType: LambdaInvocationType.EVENT }),
+      ],
+    });
+  }
+}

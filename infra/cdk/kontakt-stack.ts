@@ -1,0 +1,145 @@
+// The whole of Kontakt in one stack, in the SES receiving region, driven entirely by infra/manifest.ts.
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { dlqName, type FunctionName, functionEntries, queueNames, sesReceiptFailureQueue } from '../manifest.ts';
+import { KontaktAlarms } from './kontakt-alarms.ts';
+import { KontaktApi } from './kontakt-api.ts';
+import { KontaktAuth } from './kontakt-auth.ts';
+import { KontaktFunction } from './kontakt-function.ts';
+import { MailReceiving, MailStorage } from './kontakt-mail.ts';
+import { KontaktQueues } from './kontakt-queues.ts';
+import { createTable } from './kontakt-table.ts';
+
+export type KontaktStackProps = StackProps & {
+  /** the domain Smart BCC receives for, e.g. `crm.example.com` */
+  mailDomain: string;
+  /** the region's active receipt rule set, when the account already has one */
+  existingRuleSetName?: string | undefined;
+  alarmEmail?: string | undefined;
+};
+
+/** The SES receipt function retries a failed receipt twice before it lands in the failure queue. */
+const sesReceiptRetries = 2;
+
+export class KontaktStack extends Stack {
+  readonly table: Table;
+  readonly queues: KontaktQueues;
+  readonly mail: MailStorage;
+  readonly functions: ReadonlyMap<FunctionName, KontaktFunction>;
+  readonly alarms: KontaktAlarms;
+  readonly auth: KontaktAuth;
+  readonly api: KontaktApi;
+  readonly receiving: MailReceiving;
+
+  constructor(scope: Construct, id: string, props: KontaktStackProps) {
+    super(scope, id, props);
+
+    const table = createTable(this, 'Table');
+    const queues = new KontaktQueues(this, 'Queues');
+    const mail = new MailStorage(this, 'Mail');
+    const alarms = new KontaktAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
+
+    const functions = new Map<FunctionName, KontaktFunction>();
+    const handlers = new Map<FunctionName, IFunction>();
+    let sesReceiptFunction: IFunction | undefined;
+    for (const [name, spec] of functionEntries()) {
+      const kontaktFunction = new KontaktFunction(this, name, {
+        name,
+        spec,
+        resources: { table, mailBucket: mail.bucket, queue: (q) => queues.queue(q), mailDomain: props.mailDomain },
+      });
+      const { fn } = kontaktFunction;
+      functions.set(name, kontaktFunction);
+      handlers.set(name, fn);
+
+      if (spec.consumes) {
+        fn.addEventSource(
+          new SqsEventSource(queues.queue(spec.consumes.queue), {
+            batchSize: spec.consumes.batchSize,
+            reportBatchItemFailures: true,
+          }),
+        );
+      }
+      if (spec.scheduleMinutes !== undefined) {
+        const schedule = Schedule.rate(Duration.minutes(spec.scheduleMinutes));
+        new Rule(this, `${name}-schedule`, {
+          description: `Runs ${name} on ${schedule.expressionString}`,
+          schedule,
+          targets: [new LambdaFunction(fn)],
+        });
+      }
+      if (spec.sesReceipt) {
+        if (sesReceiptFunction) throw new Error('the manifest names more than one sesReceipt function');
+        sesReceiptFunction = fn;
+        // SES invokes asynchronously: without an on-failure destination a failed receipt loses the mail.
+        fn.configureAsyncInvoke({
+          retryAttempts: sesReceiptRetries,
+          onFailure: new SqsDestination(queues.sesReceiptFailures),
+        });
+        alarms.whenAnyError(
+          `${name}-errors`,
+          fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          `The SES receipt function ${name} failed; after ${sesReceiptRetries} retries the receipt lands in ${sesReceiptFailureQueue}.`,
+        );
+      }
+    }
+    if (!sesReceiptFunction) throw new Error('the manifest names no sesReceipt function');
+
+    for (const name of queueNames) {
+      const { dlq } = queues.work.get(name) ?? {};
+      if (!dlq) throw new Error(`queue ${name} has no dead-letter queue`);
+      alarms.whenQueueNotEmpty(
+        dlqName(name),
+        dlq,
+        `Messages from ${name} failed repeatedly and wait in ${dlqName(name)}; fix the cause, then run npm run redrive.`,
+      );
+    }
+    alarms.whenQueueNotEmpty(
+      sesReceiptFailureQueue,
+      queues.sesReceiptFailures,
+      `Received mail whose SES receipt function failed waits in ${sesReceiptFailureQueue}; the raw mail is in the mail bucket.`,
+    );
+
+    const auth = new KontaktAuth(this, 'Auth');
+    const api = new KontaktApi(this, 'Api', { handlers, userAuthorizer: auth.authorizer });
+    const receiving = new MailReceiving(this, 'Receiving', {
+      bucket: mail.bucket,
+      receiptFunction: sesReceiptFunction,
+      mailDomain: props.mailDomain,
+      existingRuleSetName: props.existingRuleSetName,
+    });
+
+    this.table = table;
+    this.queues = queues;
+    this.mail = mail;
+    this.functions = functions;
+    this.alarms = alarms;
+    this.auth = auth;
+    this.api = api;
+    this.receiving = receiving;
+
+    new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'MailBucketName', { value: mail.bucket.bucketName });
+    new CfnOutput(this, 'ReceiptRuleSetName', { value: receiving.ruleSet.receiptRuleSetName });
+    if (receiving.ownsRuleSet) {
+      new CfnOutput(this, 'ActivateReceiptRuleSet', {
+        description:
+          'CloudFormation cannot activate a receipt rule set; run this once (it replaces the region’s active rule set)',
+        value: `aws ses set-active-receipt-rule-set --rule-set-name ${receiving.ruleSet.receiptRuleSetName} --region ${this.region}`,
+      });
+    }
+    new CfnOutput(this, 'MailMxRecord', {
+      description: `The MX record ${props.mailDomain} needs so that SES receives its mail`,
+      value: `10 inbound-smtp.${this.region}.amazonaws.com`,
+    });
+  }
+}

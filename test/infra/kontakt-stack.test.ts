@@ -1,0 +1,439 @@
+// Template assertions on the Kontakt stack; every expectation is enumerated from infra/manifest.ts, so a new entry is covered.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { tableDefinition } from '../../functions/shared/table.ts';
+import { defaultRouteThrottle } from '../../infra/cdk/kontakt-api.ts';
+import type { KontaktStack } from '../../infra/cdk/kontakt-stack.ts';
+import {
+  consumerOf,
+  type FunctionName,
+  functionEntries,
+  functions,
+  inboundMailPrefix,
+  type QueueName,
+  queueNames,
+  queueUrlEnv,
+  type Route,
+  routeKey,
+  sesReceiptFailureQueue,
+} from '../../infra/manifest.ts';
+import { arn, buildTestApp, logicalIdOf, ref, testMailDomain, testRegion } from './synth-kontakt.ts';
+
+const denyInsecureTransport = Match.objectLike({
+  Effect: 'Deny',
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+const QueueResource = z.object({
+  Properties: z.object({
+    VisibilityTimeout: z.number(),
+    RedrivePolicy: z.object({ deadLetterTargetArn: z.unknown(), maxReceiveCount: z.number() }),
+  }),
+});
+
+const PolicyResource = z.object({
+  Properties: z.object({
+    PolicyDocument: z.object({
+      Statement: z.array(z.object({ Action: z.union([z.string(), z.array(z.string())]) })),
+    }),
+  }),
+});
+
+let stack: KontaktStack;
+let template: Template;
+
+beforeAll(() => {
+  stack = buildTestApp({}, { nag: false }).stack;
+  template = Template.fromStack(stack);
+});
+
+const functionOf = (name: FunctionName) => {
+  const found = stack.functions.get(name);
+  if (!found) throw new Error(`no function ${name} in the stack`);
+  return found;
+};
+
+const workQueue = (name: QueueName) => {
+  const found = stack.queues.work.get(name);
+  if (!found) throw new Error(`no queue ${name} in the stack`);
+  return found;
+};
+
+/** Every action the role of a function may take, from its policies in the template. */
+const actionsOf = (name: FunctionName): string[] => {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(functionOf(name).role)] } });
+  return Object.values(policies).flatMap((policy) =>
+    PolicyResource.parse(policy).Properties.PolicyDocument.Statement.flatMap((s) => s.Action),
+  );
+};
+
+describe('functions', () => {
+  it('creates one function per manifest entry, each on Node.js 24 and arm64', () => {
+    template.resourceCountIs('AWS::Lambda::Function', functionEntries().length);
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+  });
+
+  it.each(functionEntries())('configures %s as the manifest says', (name, spec) => {
+    const kontaktFunction = functionOf(name);
+    const expectEnv = (present: boolean) => (present ? Match.anyValue() : Match.absent());
+    template.hasResource('AWS::Lambda::Function', {
+      Properties: Match.objectLike({
+        Description: spec.description,
+        Timeout: spec.timeoutSeconds,
+        MemorySize: spec.memoryMb,
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: ref(kontaktFunction.logGroup) },
+        Role: arn(kontaktFunction.role),
+        Environment: {
+          Variables: Match.objectEquals({
+            POWERTOOLS_SERVICE_NAME: 'kontakt',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            TABLE_NAME: expectEnv(spec.access.table !== undefined),
+            MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
+            MAIL_DOMAIN: spec.sesReceipt ? testMailDomain : Match.absent(),
+            ...Object.fromEntries(
+              (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
+            ),
+          }),
+        },
+      }),
+    });
+  });
+
+  it.each(functionEntries())('grants %s only the access the manifest lists', (name, spec) => {
+    const actions = actionsOf(name);
+    const has = (action: string) => actions.includes(action);
+
+    expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(spec.access.table !== undefined);
+    expect(has('dynamodb:PutItem')).toBe(spec.access.table === 'readWrite');
+    expect(actions.some((a) => a.startsWith('s3:'))).toBe(spec.access.mailBucket !== undefined);
+    expect(has('s3:PutObject')).toBe(spec.access.mailBucket === 'readWrite');
+    expect(actions.filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    // The SES receipt function may also send to its on-failure destination.
+    const sendsToQueues = (spec.access.send?.length ?? 0) > 0 || spec.sesReceipt === true;
+    expect(has('sqs:SendMessage')).toBe(sendsToQueues);
+  });
+
+  it('uses its own roles, without AWS managed policies', () => {
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('gives every log group a retention', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('queues', () => {
+  it.each(queueNames)('gives %s a dead-letter queue and a safe redrive', (name) => {
+    const { queue, dlq } = workQueue(name);
+    const [consumerName, consumer] = consumerOf(name);
+    const resource = QueueResource.parse(template.toJSON().Resources[logicalIdOf(queue)]);
+
+    expect(resource.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arn(dlq),
+      maxReceiveCount: consumer.maxReceiveCount,
+    });
+    expect(resource.Properties.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
+    expect(resource.Properties.VisibilityTimeout).toBe(consumer.visibilityTimeoutSeconds);
+    expect(resource.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functions[consumerName].timeoutSeconds);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `${stack.stackName}-${name}-dlq`,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it.each(queueNames)('feeds %s to its consumer in batches with partial failures', (name) => {
+    const [consumerName, consumer] = consumerOf(name);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arn(workQueue(name).queue),
+      FunctionName: ref(functionOf(consumerName).fn),
+      BatchSize: consumer.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('encrypts every queue and denies it to requests without TLS', () => {
+    const everyQueue = [
+      ...queueNames.flatMap((name) => [workQueue(name).queue, workQueue(name).dlq]),
+      stack.queues.sesReceiptFailures,
+    ];
+    template.resourceCountIs('AWS::SQS::Queue', everyQueue.length);
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    for (const queue of everyQueue) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [ref(queue)],
+        PolicyDocument: { Statement: Match.arrayWith([denyInsecureTransport]) },
+      });
+    }
+  });
+});
+
+describe('table', () => {
+  it('matches functions/shared/table.ts and keeps its data safe', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
+        KeySchema: [
+          { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+          { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: Object.entries(tableDefinition.indexes).map(([indexName, keys]) => ({
+          IndexName: indexName,
+          KeySchema: [
+            { AttributeName: keys.partitionKey, KeyType: 'HASH' },
+            { AttributeName: keys.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = functionEntries().flatMap(([name, spec]) => (spec.routes ?? []).map((route) => ({ name, route })));
+
+  it('leaves CORS to the functions', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('checks user tokens with a JWT authorizer on the Cognito pool', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Audience: [ref(stack.auth.client)],
+        Issuer: { 'Fn::Join': ['', [`https://cognito-idp.${testRegion}.amazonaws.com/`, ref(stack.auth.userPool)]] },
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameAttributes: ['email'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+    });
+  });
+
+  it('has exactly the manifest routes', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  });
+
+  it.each(routes.map(({ name, route }): [string, FunctionName, Route] => [routeKey(route), name, route]))(
+    'routes %s to %s with its authorization and throttle',
+    (key, name, route) => {
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration', {
+        Properties: { IntegrationUri: arn(functionOf(name).fn), PayloadFormatVersion: '2.0' },
+      });
+      const [integrationId] = Object.keys(integrations);
+      expect(integrationId).toBeDefined();
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: key,
+        AuthorizationType: route.auth === 'user' ? 'JWT' : 'NONE',
+        AuthorizerId: route.auth === 'user' ? Match.anyValue() : Match.absent(),
+        Target: { 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] },
+      });
+
+      const throttle = route.throttle ?? defaultRouteThrottle;
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        RouteSettings: {
+          [key]: { throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit },
+        },
+      });
+      const httpRoute = stack.api.routes.get(key);
+      if (!httpRoute) throw new Error(`no route ${key}`);
+      template.hasResource('AWS::ApiGatewayV2::Stage', { DependsOn: Match.arrayWith([logicalIdOf(httpRoute)]) });
+    },
+  );
+
+  it('serves a $default stage that deploys itself, logs access and throttles every route', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: defaultRouteThrottle.rateLimit,
+        ThrottlingBurstLimit: defaultRouteThrottle.burstLimit,
+      },
+    });
+  });
+});
+
+describe('schedules', () => {
+  const scheduled = functionEntries().flatMap(([name, spec]): [FunctionName, number][] =>
+    spec.scheduleMinutes === undefined ? [] : [[name, spec.scheduleMinutes]],
+  );
+
+  it.each(scheduled)('runs %s every %i minutes', (name, minutes) => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: arn(functionOf(name).fn) })],
+    });
+  });
+});
+
+describe('mail', () => {
+  const sesReceiptEntries = functionEntries().filter(([, spec]) => spec.sesReceipt);
+  const sesReceiptName = () => {
+    const [entry] = sesReceiptEntries;
+    if (!entry || sesReceiptEntries.length !== 1)
+      throw new Error('the manifest must name exactly one sesReceipt function');
+    return entry[0];
+  };
+
+  it('stores raw mail under the inbound prefix, then invokes the receipt function asynchronously', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      RuleSetName: ref(stack.receiving.ruleSet),
+      Rule: {
+        Enabled: true,
+        Recipients: [testMailDomain],
+        ScanEnabled: true,
+        Actions: [
+          { S3Action: Match.objectLike({ BucketName: ref(stack.mail.bucket), ObjectKeyPrefix: inboundMailPrefix }) },
+          {
+            LambdaAction: Match.objectLike({
+              FunctionArn: arn(functionOf(sesReceiptName()).fn),
+              InvocationType: 'Event',
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('sends failed receipts to their queue after two retries', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(functionOf(sesReceiptName()).fn),
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: arn(stack.queues.sesReceiptFailures) } },
+    });
+  });
+
+  it('creates its own rule set and says how to activate it', () => {
+    template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    template.hasOutput('ActivateReceiptRuleSet', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'aws ses set-active-receipt-rule-set --rule-set-name ',
+            ref(stack.receiving.ruleSet),
+            ` --region ${testRegion}`,
+          ],
+        ],
+      },
+    });
+  });
+
+  it('keeps every bucket private, encrypted and TLS-only', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 2);
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+    for (const bucket of [stack.mail.bucket, stack.mail.accessLogs]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: ref(bucket),
+        PolicyDocument: { Statement: Match.arrayWith([denyInsecureTransport]) },
+      });
+    }
+  });
+
+  it('expires raw mail after a year, aborts stale uploads and logs access', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: ref(stack.mail.accessLogs) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: inboundMailPrefix, ExpirationInDays: 365, Status: 'Enabled' }),
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('alarms', () => {
+  const alarmOnVisibleMessages = (queue: Parameters<typeof ref>[0]) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+  };
+
+  it.each(queueNames)('raises an alarm when the dead-letter queue of %s holds a message', (name) => {
+    alarmOnVisibleMessages(workQueue(name).dlq);
+  });
+
+  it(`raises an alarm when ${sesReceiptFailureQueue} holds a message`, () => {
+    alarmOnVisibleMessages(stack.queues.sesReceiptFailures);
+  });
+
+  it('raises an alarm when the SES receipt function fails', () => {
+    const [name] = functionEntries().find(([, spec]) => spec.sesReceipt) ?? [];
+    if (!name) throw new Error('no sesReceipt function in the manifest');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(functionOf(name).fn) }],
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+  });
+
+  it('publishes alarms to a topic that refuses requests without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(stack.alarms.topic)],
+      PolicyDocument: { Statement: Match.arrayWith([denyInsecureTransport]) },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'MailBucketName', 'ReceiptRuleSetName'])(
+    'exports %s',
+    (output) => {
+      template.hasOutput(output, { Value: Match.anyValue() });
+    },
+  );
+});
+
+describe('with an existing rule set and an alarm address', () => {
+  let other: Template;
+
+  beforeAll(() => {
+    const built = buildTestApp(
+      { 'kontakt:existingRuleSetName': 'team-rules', 'kontakt:alarmEmail': 'ops@example.com' },
+      { nag: false },
+    );
+    other = Template.fromStack(built.stack);
+  });
+
+  it('adds its rule to that rule set instead of creating one', () => {
+    other.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
+    other.hasResourceProperties('AWS::SES::ReceiptRule', { RuleSetName: 'team-rules' });
+    expect(Object.keys(other.findOutputs('ActivateReceiptRuleSet'))).toEqual([]);
+    other.hasOutput('ReceiptRuleSetName', { Value: 'team-rules' });
+  });
+
+  it('subscribes the address to the alarm topic', () => {
+    other.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
