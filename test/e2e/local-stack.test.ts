@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
@@ -48,8 +50,20 @@ const storedNewEntries = async (): Promise<number> => {
 const smtp = () =>
   nodemailer.createTransport({ host: '127.0.0.1', port: stack.ports.smtp, secure: false, ignoreTLS: true });
 
+/** `npm run redrive -- <queue>` as an operator runs it against the local stack. */
+const runRedrive = (queue: string, emulatorPort: number) =>
+  new Promise<{ code: number | null; output: unknown }>((done) => {
+    execFile(
+      process.execPath,
+      ['infra/scripts/redrive.ts', queue],
+      { env: { ...process.env, KONTAKT_EMULATOR_PORT: String(emulatorPort) } },
+      (error, stdout) => done({ code: error ? (error.code as number) : 0, output: JSON.parse(stdout || 'null') }),
+    );
+  });
+
 beforeAll(async () => {
-  stack = await startStackProcess();
+  // Failed records come back after 1 s instead of the queue's 120 s, so redrive is seen quickly.
+  stack = await startStackProcess({ env: { KONTAKT_RETRY_SECONDS: '1' } });
   doc = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: `http://127.0.0.1:${stack.ports.dynamodb}`,
@@ -238,6 +252,42 @@ describe('users, tokens and the gateway’s own answers', () => {
     const throttled = answers.filter((a) => a.status === 429);
     expect(throttled.length).toBeGreaterThan(0);
     expect(throttled[0]?.json).toEqual({ message: 'Too Many Requests' });
+  });
+});
+
+describe('queues: partial batch failure, redrive to the DLQ, and back', () => {
+  it('moves a poison message to the DLQ after the max receive count while good ones pass, and redrives it', async () => {
+    const sqs = new SQSClient({
+      endpoint: `http://127.0.0.1:${stack.ports.emulator}`,
+      useQueueUrlAsEndpoint: false,
+      region: localAwsEnv.AWS_REGION,
+      credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
+    });
+    const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
+    const dlqDepth = async () =>
+      Number(
+        (
+          await sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: await url('duplicate-check-dlq'),
+              AttributeNames: ['ApproximateNumberOfMessages'],
+            }),
+          )
+        ).Attributes?.ApproximateNumberOfMessages ?? '0',
+      );
+    const poison = JSON.stringify({ type: 'lead-received', version: 99, note: `poison-${ulid()}` });
+
+    await sqs.send(new SendMessageCommand({ QueueUrl: await url('duplicate-check'), MessageBody: poison }));
+    const good = await postJson('/v1/webforms/demo/submissions', { lastName: 'Neighbour', email: 'n@example.com' });
+    const goodChecked = await eventually(async () => {
+      const res = await api(`/v1/inbox/${good.json.id}`, { token: stack.adminToken });
+      return res.json?.duplicateCheck?.status === 'done' ? true : undefined;
+    });
+    await eventually(async () => ((await dlqDepth()) === 1 ? true : undefined), 30_000);
+    const redrive = await runRedrive('duplicate-check', stack.ports.emulator);
+
+    expect(goodChecked).toBe(true);
+    expect(redrive).toMatchObject({ code: 0, output: { queue: 'duplicate-check', moved: 1, failed: 0 } });
   });
 });
 
