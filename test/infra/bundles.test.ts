@@ -1,0 +1,29 @@
+// Every function bundles as the CDK app deploys it (infra/bundling.ts) and its bundle loads in a fresh Node process:
+// catches ESM/CommonJS mistakes that only show at a Lambda cold start.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunction } from '../../bench/bundle.ts';
+import { importMs } from '../../bench/init-time.ts';
+import { functionEntries } from '../../infra/manifest.ts';
+
+let outDir: string;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'kontakt-bundles-'));
+});
+
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('deployed bundles', () => {
+  it.each(functionEntries().map(([name, spec]) => [name, spec.entry]))('%s bundles and loads', async (name, entry) => {
+    const bundle = await bundleFunction(entry, resolve('.'), outDir, name);
+
+    await expect(importMs(bundle.path)).resolves.toBeGreaterThan(0);
+    // what is not AWS SDK stays small, except the MIME parser of the email worker
+    expect(bundle.otherBytes).toBeLessThan(name === 'email-worker' ? 1_500_000 : 150_000);
+  });
+});
