@@ -10,13 +10,18 @@ export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; persons: Person
 export const checkDuplicates =
   (deps: CheckDuplicatesDeps) =>
   async (message: LeadReceivedV1): Promise<void> => {
-    const entry = await deps.inbox.get(message.inboxEntryId, { consistent: true });
-    if (!entry) {
+    const found = await deps.inbox.getForCheck(message.inboxEntryId);
+    if (!found) {
       // An entry that is gone (erased on request) needs no check; retrying would not bring it back.
       logger.warn('inbox entry not found; nothing to check', { inboxEntryId: message.inboxEntryId });
       return;
     }
+    const { entry, checkRevision } = found;
     if (entry.duplicateCheck.status !== 'pending') return; // redelivered: already done
     const personIds = entry.contact.email ? await deps.persons.findIdsByEmail(entry.contact.email) : [];
-    await deps.inbox.completeDuplicateCheck(entry.id, completedCheck(emailMatches(personIds), deps.now()));
+    await deps.inbox.completeDuplicateCheck(
+      entry.id,
+      completedCheck(emailMatches(personIds), deps.now()),
+      checkRevision,
+    );
   };

@@ -13,6 +13,8 @@ export const tableDefinition = {
     gsi2: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /** sparse: only items waiting for background work carry it */
     gsi3: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    /** everything of a kind, newest first (the unfiltered lists) */
+    gsi4: { partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   },
 } as const;
 
@@ -34,6 +36,19 @@ export const inboxByStatus = (status: string, createdAt: string, id: string) => 
 export const inboxByResponsible = (userId: string, createdAt: string, id: string) => ({
   gsi2pk: `INBOX#USER#${userId}`,
   gsi2sk: timeOrdered(createdAt, id),
+});
+/** gsi4: every inbox entry except spam, newest first (the default list) */
+export const inboxAll = (createdAt: string, id: string) => ({ gsi4pk: 'INBOX', gsi4sk: timeOrdered(createdAt, id) });
+/** gsi1 for spam: archived as spam, kept apart from the status lists until it expires */
+export const inboxSpam = (createdAt: string, id: string) => ({
+  gsi1pk: 'INBOX#SPAM',
+  gsi1sk: timeOrdered(createdAt, id),
+});
+/** search item: one per indexed prefix of the entry's name, company and email tokens, newest first */
+export const inboxSearchPartition = (prefix: string): string => `INBOXQ#${prefix}`;
+export const inboxSearchItem = (prefix: string, createdAt: string, id: string): Key => ({
+  pk: inboxSearchPartition(prefix),
+  sk: timeOrdered(createdAt, id),
 });
 /** gsi3 (sparse): entries whose duplicate check is still pending, oldest first, for the sweeper */
 export const pendingDuplicateCheckPartition = 'DUPCHECK#PENDING';
@@ -71,6 +86,11 @@ export const emailsByReceivedAt = (receivedAt: string, id: string) => ({
   gsi1pk: 'EMAILS',
   gsi1sk: timeOrdered(receivedAt, id),
 });
+
+// Settings lists (sources, priorities, …) -------------------------------------------------------
+export const settingsKey = (list: string): Key => ({ pk: `SETTINGS#${list}`, sk: 'SETTINGS' });
+/** gsi1: all web forms by key */
+export const webformsByKey = (formKey: string) => ({ gsi1pk: 'WEBFORMS', gsi1sk: formKey });
 
 // Idempotency records and sequences (used by later channels) -------------------------------------
 export const idempotencyKey = (scope: string, key: string): Key => ({

@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -13,9 +14,35 @@ import { consumerOf, dlqName, type QueueName, queueNames, sesReceiptFailureQueue
 
 export const localNames = { table: 'kontakt', mailBucket: 'kontakt-mail' } as const;
 
+const indexKeySchema = (index: { partitionKey: string; sortKey: string }) => [
+  { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+  { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+];
+
+/** A table made by an older version of Kontakt gains the indexes added since, one at a time as DynamoDB requires. */
+const addMissingIndexes = async (dynamo: DynamoDBClient, tableName: string, existing: string[]): Promise<void> => {
+  for (const [name, index] of Object.entries(tableDefinition.indexes)) {
+    if (existing.includes(name)) continue;
+    await dynamo.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((n) => ({
+          AttributeName: n,
+          AttributeType: 'S',
+        })),
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: name, KeySchema: indexKeySchema(index), Projection: { ProjectionType: 'ALL' } } },
+        ],
+      }),
+    );
+  }
+};
+
 export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
   try {
-    await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    const existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
+    await addMissingIndexes(dynamo, tableName, existing);
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -36,10 +63,7 @@ export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Pr
       ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       GlobalSecondaryIndexes: indexes.map(([name, i]) => ({
         IndexName: name,
-        KeySchema: [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
+        KeySchema: indexKeySchema(i),
         Projection: { ProjectionType: 'ALL' },
       })),
     }),
