@@ -85,7 +85,14 @@ const readBody = async (req: IncomingMessage): Promise<Buffer | null> => {
   return Buffer.concat(chunks);
 };
 
-export type HttpApiOptions = { host: FunctionHost; keys: DevKeys; port: number; hostname: string };
+export type HttpApiOptions = {
+  host: FunctionHost;
+  keys: DevKeys;
+  port: number;
+  hostname: string;
+  /** false only for capacity benchmarks, which must measure the stack and not the stage's limits */
+  throttle: boolean;
+};
 
 export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: Server; url: string }> => {
   const routes = functionEntries().flatMap(([name, spec]) => (spec.routes ?? []).map((r) => compile(r, name)));

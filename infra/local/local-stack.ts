@@ -38,6 +38,8 @@ export type LocalStackConfig = {
   /** overrides every schedule's period; unset, each runs every `scheduleMinutes` */
   scheduleSeconds: number | null;
   pollerConcurrency: number;
+  /** route throttling as the stage settings say; `KONTAKT_THROTTLE=off` lifts it for benchmarks */
+  throttle: boolean;
 };
 
 const intFromEnv = (name: string, fallback: number): number => {
@@ -67,6 +69,7 @@ export const configFromEnv = (root: string): LocalStackConfig => {
     pendingCheckGraceSeconds: intFromEnv('KONTAKT_PENDING_CHECK_GRACE_SECONDS', 300),
     scheduleSeconds: optionalIntFromEnv('KONTAKT_SCHEDULE_SECONDS'),
     pollerConcurrency: intFromEnv('KONTAKT_POLLER_CONCURRENCY', 2),
+    throttle: process.env.KONTAKT_THROTTLE !== 'off',
   };
 };
 
@@ -139,7 +142,13 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     const host = createFunctionHost(config.root);
     for (const [name] of functionEntries()) await host.load(name);
 
-    const http = await startHttpApi({ host, keys, port: config.httpPort, hostname: config.hostname });
+    const http = await startHttpApi({
+      host,
+      keys,
+      port: config.httpPort,
+      hostname: config.hostname,
+      throttle: config.throttle,
+    });
     stops.push(() => new Promise<void>((done) => http.server.close(() => done())));
     http.server.closeIdleConnections();
 
