@@ -117,7 +117,9 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const { createWebformRepository } = await import('../functions/adapters/webform.repository.ts');
-    await createWebformRepository(DynamoDBDocumentClient.from(dynamoClient), localNames.table).save(demoWebform);
+    await createWebformRepository(DynamoDBDocumentClient.from(dynamoClient), localNames.table).create(
+      demoWebform(new Date()),
+    );
     for (const client of [dynamoClient, sqs, s3]) client.destroy();
 
     const meter = installAwsMeter();

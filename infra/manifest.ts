@@ -50,25 +50,69 @@ export type FunctionSpec = {
   sesReceipt?: true;
 };
 
-const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
-const publicThrottle = { rateLimit: 20, burstLimit: 40 };
+/** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
+export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
+export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
 
 export const functions = {
   'webform-submissions': {
     entry: 'functions/webforms/submit-webform.handler.ts',
-    description: 'Stores web-form submissions in the inbox and requests their duplicate check',
+    description: 'Stores web-form submissions in the inbox, answers CORS preflights, serves the embed script',
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'] },
-    routes: [{ method: 'POST', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle }],
+    routes: [
+      { method: 'POST', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle },
+      { method: 'OPTIONS', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle },
+      { method: 'GET', path: '/v1/webforms/{formKey}/embed.js', auth: 'public', throttle: publicThrottle },
+    ],
+  },
+  'webforms-api': {
+    entry: 'functions/webforms/webforms-api.handler.ts',
+    description: 'Web-form configuration (admins)',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/webforms', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/webforms', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/webforms/{formKey}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/webforms/{formKey}', auth: 'user', throttle: defaultThrottle },
+    ],
   },
   'inbox-api': {
     entry: 'functions/inbox/inbox-api.handler.ts',
     description: 'The inbox that sales works from',
     timeoutSeconds: 10,
     memoryMb: 512,
-    access: { table: 'read' },
-    routes: [{ method: 'GET', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle }],
+    access: { table: 'readWrite', send: ['duplicate-check'] },
+    routes: [
+      { method: 'POST', path: '/v1/inbox', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/inbox', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/inbox/{id}/archive', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/inbox/{id}/reopen', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'settings-api': {
+    entry: 'functions/settings/settings-api.handler.ts',
+    description: 'Configurable lists: sources and priorities',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/settings/{list}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PUT', path: '/v1/settings/{list}', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  openapi: {
+    entry: 'functions/openapi/openapi.handler.ts',
+    description: 'The OpenAPI description of this API',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: {},
+    routes: [{ method: 'GET', path: '/v1/openapi.json', auth: 'public', throttle: publicThrottle }],
   },
   'users-api': {
     entry: 'functions/users/users-api.handler.ts',

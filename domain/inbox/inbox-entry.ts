@@ -90,6 +90,8 @@ export type NewInboxEntry = {
   tracking?: Tracking;
   raw: Record<string, unknown>;
   createdBy: string | null;
+  /** caught as spam: stored archived, answered like a lead, never checked for duplicates */
+  spam?: boolean;
 };
 
 /** A title people can scan in a list: the person, then the company, then the address they wrote from. */
@@ -99,17 +101,20 @@ export const deriveTitle = (contact: Contact): string => {
   return name || contact.companyName || contact.email || contact.phone || 'Inquiry';
 };
 
-/** A new entry starts `new`, or `assigned` when it arrives with a responsible user; its check is pending. */
+/**
+ * A new entry starts `new`, or `assigned` when it arrives with a responsible user, with its
+ * duplicate check pending; spam starts archived with reason `spam` and is never checked.
+ */
 export const createInboxEntry = (input: NewInboxEntry, now: Date): InboxEntry => {
   const at = now.toISOString();
-  const status: ProcessingStatus = input.responsibleUserId ? 'assigned' : 'new';
+  const status: ProcessingStatus = input.spam ? 'archived' : input.responsibleUserId ? 'assigned' : 'new';
   return {
     id: input.id,
     title: input.title?.trim() || deriveTitle(input.contact),
     source: input.source,
     priority: input.priority,
     processingStatus: status,
-    archiveReason: null,
+    archiveReason: input.spam ? 'spam' : null,
     responsibleUserId: input.responsibleUserId,
     contact: input.contact,
     ...(input.message === undefined ? {} : { message: input.message }),
@@ -122,7 +127,9 @@ export const createInboxEntry = (input: NewInboxEntry, now: Date): InboxEntry =>
     opportunityId: null,
     companyId: null,
     personId: null,
-    duplicateCheck: { status: 'pending', checkedAt: null, candidates: [] },
+    duplicateCheck: input.spam
+      ? { status: 'done', checkedAt: at, candidates: [] }
+      : { status: 'pending', checkedAt: null, candidates: [] },
     statusHistory: [{ status, at, userId: input.createdBy }],
     raw: input.raw,
     version: 1,

@@ -8,13 +8,20 @@ export class KontaktError extends Error {
   readonly title: string;
   readonly errors: FieldError[] | undefined;
   readonly extra: Record<string, unknown>;
+  /** response headers the answer must carry (CORS for a browser origin, Retry-After, …) */
+  readonly headers: Record<string, string>;
 
   constructor(
     code: string,
     status: number,
     title: string,
     detail: string,
-    options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      errors?: FieldError[];
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KontaktError';
@@ -23,6 +30,17 @@ export class KontaktError extends Error {
     this.title = title;
     this.errors = options.errors;
     this.extra = options.extra ?? {};
+    this.headers = options.headers ?? {};
+  }
+
+  /** The same error, answered with these headers as well. */
+  withHeaders(headers: Record<string, string>): KontaktError {
+    return new KontaktError(this.code, this.status, this.title, this.message, {
+      ...(this.errors === undefined ? {} : { errors: this.errors }),
+      extra: this.extra,
+      headers: { ...this.headers, ...headers },
+      cause: this,
+    });
   }
 }
 

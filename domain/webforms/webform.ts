@@ -1,35 +1,103 @@
-/** Web forms: how a website's posted fields become an inbox entry's contact data. */
-import type { Contact } from '../inbox/inbox-entry.ts';
+/** Web forms: how a website's posted fields become an inbox entry, and how spam is told from leads. */
+import type { Contact, Tracking } from '../inbox/inbox-entry.ts';
 
 export type ContactField = keyof Contact;
+export type MappingTarget = ContactField | 'message' | 'consent';
+
+export const mappingTargets: readonly MappingTarget[] = [
+  'salutation',
+  'title',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'companyName',
+  'street',
+  'postalCode',
+  'city',
+  'country',
+  'message',
+  'consent',
+];
 
 export type Webform = {
   key: string;
   name: string;
+  /** origins (scheme://host[:port]) whose pages may post from a browser; others get no CORS and a 403 */
   allowedOrigins: string[];
-  /** posted field name → contact field; posted fields not named here stay in the raw payload only */
-  fieldMapping: Record<string, ContactField | 'message'>;
+  /** posted field name → target; posted fields not named here stay in the raw payload only */
+  fieldMapping: Record<string, MappingTarget>;
   defaultPriority: string;
   responsibleUserId: string | null;
   thankYouUrl: string | null;
   consentText: string | null;
+  /** a field people never see; bots fill it */
+  honeypotField: string;
+  /** submissions faster than this after the embed script was served are spam (0: no check) */
+  minFillSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
 };
 
 export type PostedFields = Record<string, string>;
 
-export type MappedSubmission = { contact: Contact; message?: string };
+/** Fields the embed script adds that are never contact data. */
+export const fillTokenField = '_kontakt_ts';
+export const trackingFields = [
+  'pageUrl',
+  'referrer',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
 
-/** Applies a form's mapping; empty values count as not given. */
-export const mapSubmission = (form: Webform, fields: PostedFields): MappedSubmission => {
+export type MappedSubmission = { contact: Contact; message?: string; consentGiven: boolean; tracking?: Tracking };
+
+const checked = (value: string | undefined): boolean =>
+  value !== undefined && ['on', 'yes', 'true', '1', 'checked'].includes(value.trim().toLowerCase());
+
+const trackingOf = (fields: PostedFields, referer: string | undefined): Tracking | undefined => {
+  const utm = {
+    ...(fields.utm_source ? { source: fields.utm_source } : {}),
+    ...(fields.utm_medium ? { medium: fields.utm_medium } : {}),
+    ...(fields.utm_campaign ? { campaign: fields.utm_campaign } : {}),
+    ...(fields.utm_term ? { term: fields.utm_term } : {}),
+    ...(fields.utm_content ? { content: fields.utm_content } : {}),
+  };
+  const pageUrl = fields.pageUrl || referer;
+  const tracking: Tracking = {
+    ...(pageUrl ? { pageUrl } : {}),
+    ...(fields.referrer ? { referrer: fields.referrer } : {}),
+    ...(Object.keys(utm).length > 0 ? { utm } : {}),
+  };
+  return Object.keys(tracking).length > 0 ? tracking : undefined;
+};
+
+/** Applies a form's mapping; empty values count as not given. `referer` is the browser's page when the form sent none. */
+export const mapSubmission = (form: Webform, fields: PostedFields, referer?: string): MappedSubmission => {
   const contact: Contact = {};
   let message: string | undefined;
+  let consentGiven = false;
   for (const [posted, target] of Object.entries(form.fieldMapping)) {
     const value = fields[posted]?.trim();
+    if (target === 'consent') {
+      consentGiven = checked(value);
+      continue;
+    }
     if (!value) continue;
     if (target === 'message') message = value;
     else contact[target] = value;
   }
-  return message === undefined ? { contact } : { contact, message };
+  const tracking = trackingOf(fields, referer);
+  return {
+    contact,
+    consentGiven,
+    ...(message === undefined ? {} : { message }),
+    ...(tracking === undefined ? {} : { tracking }),
+  };
 };
 
 /** A lead nobody can reach or name is not a lead. */
@@ -38,7 +106,27 @@ export const reachableContactFields: readonly ContactField[] = ['email', 'phone'
 export const isReachable = (contact: Contact): boolean =>
   reachableContactFields.some((field) => Boolean(contact[field]));
 
-export const demoWebform: Webform = {
+/** What the fill-time token said: absent (a plain HTML form), forged, or issued at a time. */
+export type FillToken = { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; issuedAt: number };
+
+export type SpamReason = 'honeypot' | 'forged_token' | 'too_fast';
+
+/**
+ * Spam checks that cost the sender nothing: the honeypot, and, where the embed script issued a
+ * signed timestamp, the time it took to fill the form. A plain HTML form has no timestamp and
+ * skips that check.
+ */
+export const detectSpam = (form: Webform, fields: PostedFields, token: FillToken, now: Date): SpamReason | null => {
+  if (fields[form.honeypotField]?.trim()) return 'honeypot';
+  if (token.kind === 'invalid') return 'forged_token';
+  if (token.kind === 'valid' && now.getTime() - token.issuedAt < form.minFillSeconds * 1000) return 'too_fast';
+  return null;
+};
+
+export const isAllowedOrigin = (form: Webform, origin: string): boolean =>
+  form.allowedOrigins.some((allowed) => allowed.toLowerCase() === origin.toLowerCase());
+
+export const demoWebform = (now: Date): Webform => ({
   key: 'demo',
   name: 'Demo contact form',
   allowedOrigins: ['http://127.0.0.1:3000', 'http://localhost:3000'],
@@ -52,9 +140,15 @@ export const demoWebform: Webform = {
     postalCode: 'postalCode',
     city: 'city',
     message: 'message',
+    consent: 'consent',
   },
   defaultPriority: 'normal',
   responsibleUserId: null,
   thankYouUrl: null,
-  consentText: null,
-};
+  consentText: 'Ich bin einverstanden, dass meine Angaben zur Bearbeitung meiner Anfrage gespeichert werden.',
+  honeypotField: 'website',
+  minFillSeconds: 3,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+  version: 1,
+});

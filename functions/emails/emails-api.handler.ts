@@ -5,17 +5,13 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
-import { EmailListQuery, listEmails } from './list-emails.ts';
+import { emailsRoutes } from './emails.routes.ts';
+import { listEmails } from './list-emails.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();
 
 export const handler = httpRouter(
-  {
-    'GET /v1/emails': route(
-      { auth: 'user', query: EmailListQuery },
-      listEmails(createEmailRepository(doc, env.TABLE_NAME)),
-    ),
-  },
+  { 'GET /v1/emails': route(emailsRoutes['GET /v1/emails'], listEmails(createEmailRepository(doc, env.TABLE_NAME))) },
   createUserRepository(doc, env.TABLE_NAME),
 );

@@ -1,21 +1,43 @@
 /** Lambda: the inbox routes of the CRM API. */
 import * as z from 'zod/mini';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
+import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
-import { getInboxEntry, InboxEntryPath } from './get-inbox-entry.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
+import { inboxRoutes as routes } from './inbox.routes.ts';
+import {
+  archiveInbox,
+  createInboxEntryByHand,
+  getInboxEntry,
+  listInbox,
+  patchInbox,
+  reopenInbox,
+} from './inbox-entries.ts';
 
-const env = readEnv(z.object(tableEnv));
+const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
 const doc = createDocumentClient();
+const users = createUserRepository(doc, env.TABLE_NAME);
+const deps = {
+  inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+  users,
+  settings: createSettingsRepository(doc, env.TABLE_NAME),
+  publisher: createQueuePublisher(createSqsClient()),
+  duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
+  now: () => new Date(),
+};
 
 export const handler = httpRouter(
   {
-    'GET /v1/inbox/{id}': route(
-      { auth: 'user', path: InboxEntryPath },
-      getInboxEntry(createInboxEntryRepository(doc, env.TABLE_NAME)),
-    ),
+    'POST /v1/inbox': route(routes['POST /v1/inbox'], createInboxEntryByHand(deps)),
+    'GET /v1/inbox': route(routes['GET /v1/inbox'], listInbox(deps)),
+    'GET /v1/inbox/{id}': route(routes['GET /v1/inbox/{id}'], getInboxEntry(deps)),
+    'PATCH /v1/inbox/{id}': route(routes['PATCH /v1/inbox/{id}'], patchInbox(deps)),
+    'POST /v1/inbox/{id}/archive': route(routes['POST /v1/inbox/{id}/archive'], archiveInbox(deps)),
+    'POST /v1/inbox/{id}/reopen': route(routes['POST /v1/inbox/{id}/reopen'], reopenInbox(deps)),
   },
-  createUserRepository(doc, env.TABLE_NAME),
+  users,
 );

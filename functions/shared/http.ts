@@ -17,6 +17,10 @@ export const defaultMaxBodyBytes = 1024 * 1024;
 export type BodyKind = 'json' | 'form';
 
 export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extends z.ZodMiniType> = {
+  /** one line for the OpenAPI description */
+  summary: string;
+  /** the success status and what it returns, for the OpenAPI description */
+  responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
   /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
   auth: 'public' | 'user' | Role;
   body?: B;
@@ -26,6 +30,9 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   path?: P;
   query?: Q;
 };
+
+/** Any route's spec, for registries of routes (the OpenAPI description). */
+export type AnyRouteSpec = RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType>;
 
 export type HttpRequest<B, P, Q> = {
   body: B;
@@ -38,7 +45,8 @@ export type HttpRequest<B, P, Q> = {
   requestId: string;
 };
 
-export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `body` is sent as JSON; `rawBody` as it is (scripts, documents), with the route's own content type. */
+export type HttpResult = { status: number; body?: unknown; rawBody?: string; headers?: Record<string, string> };
 
 export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
 

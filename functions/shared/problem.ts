@@ -16,7 +16,7 @@ export const jsonResponse = (
 
 export const problemResponse = (error: KontaktError, instance?: string): HttpResponse => ({
   statusCode: error.status,
-  headers: { 'content-type': 'application/problem+json' },
+  headers: { ...error.headers, 'content-type': 'application/problem+json' },
   body: JSON.stringify({
     type: `/problems/${error.code}`,
     title: error.title,

@@ -7,11 +7,37 @@ import { type FieldError, validationError } from '../../domain/shared/errors.ts'
 // Only the English messages: `z.locales.en()` would make the bundler keep every locale (~260 KB).
 z.config(en());
 
+const fieldOf = (path: readonly PropertyKey[], root: string): string =>
+  path.length === 0 ? root : path.map(String).join('.');
+
+/** One error per bad field; an unknown (or read-only) field is named itself, not its parent. */
 export const fieldErrors = (error: z.core.$ZodError, root: string): FieldError[] =>
-  error.issues.map((issue) => ({
-    field: issue.path.length === 0 ? root : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: fieldOf([...issue.path, key], root),
+          message: readOnlyFields.has(key) ? 'is read-only' : 'is not a known field',
+        }))
+      : [{ field: fieldOf(issue.path, root), message: issue.message }],
+  );
+
+/** Fields the system sets; naming them in a write is a 400 that says so (API.md). */
+const readOnlyFields = new Set([
+  'id',
+  'key',
+  'createdAt',
+  'updatedAt',
+  'qualifiedAt',
+  'number',
+  'duplicateCheck',
+  'statusHistory',
+  'source',
+  'raw',
+  'opportunityId',
+  'companyId',
+  'personId',
+  'archiveReason',
+]);
 
 /** Parses input from a client; a failure is a 400 naming each field. */
 export const parseInput = <S extends z.ZodMiniType>(schema: S, input: unknown, root: string): z.infer<S> => {

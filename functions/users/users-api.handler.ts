@@ -4,16 +4,17 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
-import { createUser, getMe, ListQuery, listUsers, NewUserBody } from './users.ts';
+import { usersRoutes } from './users.routes.ts';
+import { createUser, getMe, listUsers } from './users.ts';
 
 const env = readEnv(z.object(tableEnv));
 const users = createUserRepository(createDocumentClient(), env.TABLE_NAME);
 
 export const handler = httpRouter(
   {
-    'GET /v1/me': route({ auth: 'user' }, getMe),
-    'GET /v1/users': route({ auth: 'user', query: ListQuery }, listUsers(users)),
-    'POST /v1/users': route({ auth: 'admin', body: NewUserBody }, createUser(users)),
+    'GET /v1/me': route(usersRoutes['GET /v1/me'], getMe),
+    'GET /v1/users': route(usersRoutes['GET /v1/users'], listUsers(users)),
+    'POST /v1/users': route(usersRoutes['POST /v1/users'], createUser(users)),
   },
   users,
 );

@@ -7,6 +7,8 @@ import type { HttpRequest, HttpResult } from '../shared/http.ts';
 
 export const ListQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
 
+export const UserOut = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.enum(roles)) });
+
 export const NewUserBody = z.strictObject({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
   email: z.email('not a valid email address'),

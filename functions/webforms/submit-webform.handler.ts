@@ -1,5 +1,6 @@
-/** Lambda: POST /v1/webforms/{formKey}/submissions (public). */
+/** Lambda: the public web-form routes (submissions, their CORS preflight, the embed script). */
 import * as z from 'zod/mini';
+import { createIdempotencyStore } from '../adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
@@ -8,22 +9,35 @@ import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
-import { SubmissionBody, SubmissionPath, submitWebform } from './submit-webform.ts';
+import { embedWebform } from './embed-webform.ts';
+import { preflightWebform, submitWebform } from './submit-webform.ts';
+import { webformPublicRoutes as routes } from './webforms.routes.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
 const doc = createDocumentClient();
+const forms = createWebformRepository(doc, env.TABLE_NAME);
+const now = () => new Date();
 
 export const handler = httpRouter(
   {
     'POST /v1/webforms/{formKey}/submissions': route(
-      { auth: 'public', path: SubmissionPath, body: SubmissionBody, accepts: ['json', 'form'] },
+      routes['POST /v1/webforms/{formKey}/submissions'],
       submitWebform({
-        forms: createWebformRepository(doc, env.TABLE_NAME),
+        forms,
         inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+        idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
         publisher: createQueuePublisher(createSqsClient()),
         duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
-        now: () => new Date(),
+        now,
       }),
+    ),
+    'OPTIONS /v1/webforms/{formKey}/submissions': route(
+      routes['OPTIONS /v1/webforms/{formKey}/submissions'],
+      preflightWebform({ forms }),
+    ),
+    'GET /v1/webforms/{formKey}/embed.js': route(
+      routes['GET /v1/webforms/{formKey}/embed.js'],
+      embedWebform({ forms, now }),
     ),
   },
   createUserRepository(doc, env.TABLE_NAME),

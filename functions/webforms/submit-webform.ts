@@ -1,15 +1,29 @@
-/** Web-form submissions: stored in the inbox before they are acknowledged, then sent to the duplicate check. */
+/**
+ * Web-form submissions: stored in the inbox before they are acknowledged, once per Idempotency-Key,
+ * spam kept apart but answered like a lead, then sent to the duplicate check.
+ */
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { type FieldError, notFound, validationError } from '../../domain/shared/errors.ts';
-import { isReachable, mapSubmission, reachableContactFields, type Webform } from '../../domain/webforms/webform.ts';
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { type FieldError, KontaktError, notFound, validationError } from '../../domain/shared/errors.ts';
+import {
+  detectSpam,
+  fillTokenField,
+  isAllowedOrigin,
+  isReachable,
+  mapSubmission,
+  reachableContactFields,
+  type Webform,
+} from '../../domain/webforms/webform.ts';
+import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
+import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import type { WebformRepository } from '../adapters/webform.repository.ts';
+import { ContactInput } from '../inbox/contact-input.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { fieldErrors } from '../shared/validation.ts';
+import { readFillToken } from './fill-time-token.ts';
 
 export const SubmissionPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
 
@@ -19,25 +33,10 @@ export const SubmissionBody = z.record(
   z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean()]),
 );
 
-const shortText = z.optional(z.string().check(z.maxLength(200)));
-/** What a contact's fields must look like, whichever posted field they came from. */
-const ContactInput = z.object({
-  salutation: shortText,
-  title: shortText,
-  firstName: shortText,
-  lastName: shortText,
-  email: z.optional(z.email('not a valid email address').check(z.maxLength(254))),
-  phone: z.optional(z.string().check(z.maxLength(50), z.regex(/^[0-9+()/.\-\s]+$/, 'not a phone number'))),
-  companyName: shortText,
-  street: shortText,
-  postalCode: z.optional(z.string().check(z.maxLength(20))),
-  city: shortText,
-  country: shortText,
-});
-
 export type SubmitWebformDeps = {
-  forms: WebformRepository;
-  inbox: InboxEntryRepository;
+  forms: Pick<WebformRepository, 'get'>;
+  inbox: Pick<InboxEntryRepository, 'create'>;
+  idempotency: Pick<IdempotencyStore, 'find' | 'write'>;
   publisher: QueuePublisher;
   duplicateCheckQueueUrl: string;
   now: () => Date;
@@ -58,51 +57,118 @@ const validateContact = (form: Webform, contact: Contact): void => {
   if (errors.length > 0) throw validationError(errors);
 };
 
+/** CORS for the form's own origins only; a request without Origin (server to server) needs none. */
+export const corsHeaders = (form: Webform, origin: string | undefined): Record<string, string> => {
+  if (origin === undefined) return {};
+  if (!isAllowedOrigin(form, origin)) {
+    throw new KontaktError('origin-not-allowed', 403, 'Forbidden', `The origin ${origin} may not post to this form`);
+  }
+  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Location' };
+};
+
+const loadForm = async (deps: Pick<SubmitWebformDeps, 'forms'>, formKey: string) => {
+  const stored = await deps.forms.get(formKey);
+  if (!stored) throw notFound('web form', formKey);
+  return stored;
+};
+
+/** Preflight: answered for the form's allowed origins only. */
+export const preflightWebform =
+  (deps: Pick<SubmitWebformDeps, 'forms'>) =>
+  async (request: HttpRequest<undefined, z.infer<typeof SubmissionPath>, undefined>): Promise<HttpResult> => {
+    const { form } = await loadForm(deps, request.path.formKey);
+    const origin = request.headers.origin;
+    if (origin === undefined) {
+      throw validationError([{ field: 'Origin', message: 'a preflight request carries an Origin header' }]);
+    }
+    return {
+      status: 204,
+      headers: {
+        ...corsHeaders(form, origin),
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'content-type, idempotency-key',
+        'access-control-max-age': '600',
+      },
+    };
+  };
+
 export const submitWebform =
   (deps: SubmitWebformDeps) =>
   async (
     request: HttpRequest<z.infer<typeof SubmissionBody>, z.infer<typeof SubmissionPath>, undefined>,
   ): Promise<HttpResult> => {
-    const form = await deps.forms.get(request.path.formKey);
-    if (!form) throw notFound('web form', request.path.formKey);
-
-    const fields = Object.fromEntries(Object.entries(request.body).map(([k, v]) => [k, String(v)]));
-    const { contact, message } = mapSubmission(form, fields);
-    validateContact(form, contact);
-
-    const now = deps.now();
-    const entry = createInboxEntry(
-      {
-        id: ulid(now.getTime()),
-        source: 'webform',
-        priority: form.defaultPriority,
-        responsibleUserId: form.responsibleUserId,
-        contact,
-        ...(message === undefined ? {} : { message }),
-        raw: { formKey: form.key, fields: request.body },
-        createdBy: null,
-      },
-      now,
-    );
-    await deps.inbox.create(entry);
-
-    // Stored first; the check is requested after. If the send fails the lead is still safe: the
-    // sweeper re-requests every check still pending after five minutes.
+    const { form, signingSecret } = await loadForm(deps, request.path.formKey);
+    const cors = corsHeaders(form, request.headers.origin);
     try {
-      await deps.publisher.publish(deps.duplicateCheckQueueUrl, {
-        type: 'lead-received',
-        version: 1,
-        inboxEntryId: entry.id,
-        source: entry.source,
-        requestedAt: now.toISOString(),
-      });
-    } catch (error) {
-      logger.warn('could not request the duplicate check; the sweeper will', { error, inboxEntryId: entry.id });
-    }
+      const now = deps.now();
+      const scope = `webform:${form.key}`;
+      const key = readIdempotencyKey(request.headers);
+      const hash = requestHash(request.body);
+      if (key !== null) {
+        const first = await deps.idempotency.find(scope, key, hash, now);
+        if (first) return { ...first, headers: { ...first.headers, ...cors } };
+      }
 
-    const location = `/v1/inbox/${entry.id}`;
-    if (request.bodyKind === 'form' && form.thankYouUrl) {
-      return { status: 303, headers: { location: form.thankYouUrl } };
+      const fields = Object.fromEntries(Object.entries(request.body).map(([k, v]) => [k, String(v)]));
+      const mapped = mapSubmission(form, fields, request.headers.referer);
+      validateContact(form, mapped.contact);
+      const spam = detectSpam(form, fields, readFillToken(signingSecret, form.key, fields[fillTokenField], now), now);
+
+      const entry = createInboxEntry(
+        {
+          id: ulid(now.getTime()),
+          source: 'webform',
+          priority: form.defaultPriority,
+          responsibleUserId: form.responsibleUserId,
+          contact: mapped.contact,
+          ...(mapped.message === undefined ? {} : { message: mapped.message }),
+          ...(mapped.tracking === undefined ? {} : { tracking: mapped.tracking }),
+          ...(mapped.consentGiven && form.consentText
+            ? { consent: { text: form.consentText, givenAt: now.toISOString() } }
+            : {}),
+          raw: { formKey: form.key, fields: request.body },
+          createdBy: null,
+          spam: spam !== null,
+        },
+        now,
+      );
+      // Spam gets exactly the answer a lead gets, so a bot learns nothing from it.
+      const answer: StoredAnswer =
+        request.bodyKind === 'form' && form.thankYouUrl
+          ? { status: 303, headers: { location: form.thankYouUrl } }
+          : { status: 201, body: { id: entry.id }, headers: { location: `/v1/inbox/${entry.id}` } };
+
+      try {
+        await deps.inbox.create(
+          entry,
+          key === null ? undefined : deps.idempotency.write(scope, key, hash, answer, now),
+        );
+      } catch (error) {
+        if (!(error instanceof IdempotencyKeyTakenError) || key === null) throw error;
+        // a concurrent retry with the same key won: answer what it answered
+        const first = await deps.idempotency.find(scope, key, hash, now);
+        if (!first) throw error;
+        return { ...first, headers: { ...first.headers, ...cors } };
+      }
+      if (spam !== null) {
+        logger.info('web-form submission archived as spam', { inboxEntryId: entry.id, reason: spam });
+      } else {
+        // Stored first; the check is requested after. If the send fails the lead is still safe: the
+        // sweeper re-requests every check still pending after five minutes.
+        await deps.publisher
+          .publish(deps.duplicateCheckQueueUrl, {
+            type: 'lead-received',
+            version: 1,
+            inboxEntryId: entry.id,
+            source: entry.source,
+            requestedAt: now.toISOString(),
+          })
+          .catch((error: unknown) => {
+            logger.warn('could not request the duplicate check; the sweeper will', { error, inboxEntryId: entry.id });
+          });
+      }
+      return { ...answer, headers: { ...answer.headers, ...cors } };
+    } catch (error) {
+      throw error instanceof KontaktError ? error.withHeaders(cors) : error;
     }
-    return { status: 201, body: { id: entry.id }, headers: { location } };
   };

@@ -99,7 +99,9 @@ export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: S
   const throttles = new Map(
     routes.map((r) => [
       r.key,
-      r.route.throttle ? createThrottle(r.route.throttle.rateLimit, r.route.throttle.burstLimit) : null,
+      r.route.throttle && options.throttle
+        ? createThrottle(r.route.throttle.rateLimit, r.route.throttle.burstLimit)
+        : null,
     ]),
   );
 
@@ -141,6 +143,10 @@ export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: S
       if (name === 'cookie' || value === undefined) continue;
       headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
+    // as API Gateway adds them (there: https and the client's address)
+    headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-port'] = String(options.port);
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams)
       query[name] = query[name] === undefined ? value : `${query[name]},${value}`;

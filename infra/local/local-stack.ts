@@ -137,7 +137,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       await writeFile(join(config.home, tokenFile), `${token}\n`, { mode: 0o600 });
     }
     const forms = createWebformRepository(doc, localNames.table);
-    if (!(await forms.get(demoWebform.key))) await forms.save(demoWebform);
+    if (!(await forms.get('demo'))) await forms.create(demoWebform(new Date()));
 
     const host = createFunctionHost(config.root);
     for (const [name] of functionEntries()) await host.load(name);

@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoWebform } from '../../domain/webforms/webform.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
+import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
@@ -12,6 +12,7 @@ import { maxSweeps, sweepPendingChecks } from '../../functions/duplicates/sweep-
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
+import { ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
@@ -29,6 +30,7 @@ const submitWith = (sqs: SQSClient, now: Date) =>
   submitWebform({
     forms,
     inbox,
+    idempotency: createIdempotencyStore(doc, tableName),
     publisher: createQueuePublisher(sqs),
     duplicateCheckQueueUrl: queueUrl('duplicate-check'),
     now: () => now,
@@ -56,7 +58,7 @@ const sweep = (now: Date) =>
 
 describe('an entry whose check could not be requested', () => {
   beforeAll(async () => {
-    await forms.save(demoWebform);
+    await ensureDemoForm(forms);
   });
 
   it('is acknowledged, stays pending, and is checked after the sweeper re-requests it', async () => {

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoWebform } from '../../domain/webforms/webform.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
+import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
@@ -11,6 +11,7 @@ import type { HttpRequest } from '../../functions/shared/http.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
+import { ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
@@ -33,7 +34,7 @@ const request = (
 
 describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', () => {
   beforeAll(async () => {
-    await forms.save(demoWebform);
+    await ensureDemoForm(forms);
   });
 
   it('stores the entry, requests its check, and the worker finds the person with the same email', async () => {
@@ -48,6 +49,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const submit = submitWebform({
       forms,
       inbox,
+      idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
       now: () => new Date(),
@@ -73,6 +75,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const submit = submitWebform({
       forms,
       inbox,
+      idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
       now: () => new Date(),
@@ -96,6 +99,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const submit = submitWebform({
       forms,
       inbox,
+      idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
       now: () => new Date(),

@@ -1,3 +1,7 @@
+import { KontaktError } from '../../domain/shared/errors.ts';
+import { demoWebform } from '../../domain/webforms/webform.ts';
+import type { WebformRepository } from '../../functions/adapters/webform.repository.ts';
+
 /** Fixtures: a raw MIME message, contact data and the demo form, ready to store. */
 export const rawMail = (options: { messageId: string; subject: string; attachment?: string }): string =>
   [
@@ -23,3 +27,11 @@ export const rawMail = (options: { messageId: string; subject: string; attachmen
     '--b1--',
     '',
   ].join('\r\n');
+
+/** The demo form, created once whichever test file gets there first. */
+export const ensureDemoForm = async (forms: WebformRepository): Promise<void> => {
+  if (await forms.get('demo')) return;
+  await forms.create(demoWebform(new Date())).catch((error: unknown) => {
+    if (!(error instanceof KontaktError && error.status === 409)) throw error;
+  });
+};

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { demoWebform, isReachable, mapSubmission } from '../../../domain/webforms/webform.ts';
+import {
+  demoWebform,
+  detectSpam,
+  isAllowedOrigin,
+  isReachable,
+  mapSubmission,
+} from '../../../domain/webforms/webform.ts';
+
+const form = demoWebform(new Date('2026-01-01T00:00:00.000Z'));
 
 describe('mapSubmission', () => {
   it('maps posted fields to contact fields and the message, ignoring blanks and unknown fields', () => {
-    const mapped = mapSubmission(demoWebform, {
+    const mapped = mapSubmission(form, {
       firstName: ' Max ',
       lastName: 'Muster',
       company: 'ACME GmbH',
@@ -15,6 +23,28 @@ describe('mapSubmission', () => {
     expect(mapped).toEqual({
       contact: { firstName: 'Max', lastName: 'Muster', companyName: 'ACME GmbH' },
       message: 'Bitte um Rückruf',
+      consentGiven: false,
+    });
+  });
+
+  it('captures a ticked consent box, the page, the referrer and UTM parameters', () => {
+    const mapped = mapSubmission(
+      form,
+      {
+        lastName: 'M',
+        consent: 'on',
+        referrer: 'https://google.com/',
+        utm_source: 'newsletter',
+        utm_campaign: 'spring',
+      },
+      'https://www.example.com/kontakt',
+    );
+
+    expect(mapped.consentGiven).toBe(true);
+    expect(mapped.tracking).toEqual({
+      pageUrl: 'https://www.example.com/kontakt',
+      referrer: 'https://google.com/',
+      utm: { source: 'newsletter', campaign: 'spring' },
     });
   });
 });
@@ -24,5 +54,28 @@ describe('isReachable', () => {
     expect(isReachable({ firstName: 'Max' })).toBe(false);
     expect(isReachable({ phone: '030 123' })).toBe(true);
     expect(isReachable({ companyName: 'ACME' })).toBe(true);
+  });
+});
+
+describe('detectSpam', () => {
+  const now = new Date('2026-01-01T12:00:10.000Z');
+
+  it('flags a filled honeypot, a forged token and a form filled faster than the minimum', () => {
+    expect(detectSpam(form, { website: 'http://spam' }, { kind: 'absent' }, now)).toBe('honeypot');
+    expect(detectSpam(form, {}, { kind: 'invalid' }, now)).toBe('forged_token');
+    expect(detectSpam(form, {}, { kind: 'valid', issuedAt: now.getTime() - 1000 }, now)).toBe('too_fast');
+  });
+
+  it('lets a person through, and a plain HTML form without a token', () => {
+    expect(detectSpam(form, { website: '' }, { kind: 'valid', issuedAt: now.getTime() - 8000 }, now)).toBeNull();
+    expect(detectSpam(form, {}, { kind: 'absent' }, now)).toBeNull();
+  });
+});
+
+describe('isAllowedOrigin', () => {
+  it('compares whole origins, case-insensitively', () => {
+    expect(isAllowedOrigin(form, 'http://LOCALHOST:3000')).toBe(true);
+    expect(isAllowedOrigin(form, 'http://localhost:3001')).toBe(false);
+    expect(isAllowedOrigin(form, 'http://localhost:3000.evil.com')).toBe(false);
   });
 });

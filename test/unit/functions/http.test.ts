@@ -17,13 +17,13 @@ const echo = vi.fn(async (request: { body: unknown; bodyKind: unknown; user: unk
 
 const handler = httpRouter(
   {
-    'POST /v1/things': route({ auth: 'public', body: Body, accepts: ['json', 'form'] }, echo),
-    'POST /v1/admin-things': route({ auth: 'admin', body: Body }, echo),
-    'GET /v1/mine': route({ auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
-    'GET /v1/boom': route({ auth: 'public' }, async () => {
+    'POST /v1/things': route({ summary: 'test', auth: 'public', body: Body, accepts: ['json', 'form'] }, echo),
+    'POST /v1/admin-things': route({ summary: 'test', auth: 'admin', body: Body }, echo),
+    'GET /v1/mine': route({ summary: 'test', auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
+    'GET /v1/boom': route({ summary: 'test', auth: 'public' }, async () => {
       throw new Error('secret database detail');
     }),
-    'GET /v1/conflict': route({ auth: 'public' }, async () => {
+    'GET /v1/conflict': route({ summary: 'test', auth: 'public' }, async () => {
       throw new KontaktError('already-converted', 409, 'Conflict', 'converted already', {
         extra: { opportunityId: 'o1' },
       });

@@ -2,21 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import { demoWebform, type Webform } from '../../../domain/webforms/webform.ts';
 import type { KontaktEvent } from '../../../events/index.ts';
-import type { InboxEntryRepository } from '../../../functions/adapters/inbox-entry.repository.ts';
-import type { WebformRepository } from '../../../functions/adapters/webform.repository.ts';
 import type { HttpRequest } from '../../../functions/shared/http.ts';
 import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
 import { apiEvent } from '../../support/events.ts';
 
-const setup = (options: { form?: Webform; publishFails?: boolean } = {}) => {
+const demo = demoWebform(new Date('2026-05-01T00:00:00.000Z'));
+
+const setup = (options: { form?: Partial<Webform>; publishFails?: boolean } = {}) => {
   const stored: InboxEntry[] = [];
   const published: KontaktEvent[] = [];
-  const form = options.form ?? demoWebform;
-  const forms: Pick<WebformRepository, 'get'> = { get: async (key) => (key === form.key ? form : null) };
-  const inbox: Pick<InboxEntryRepository, 'create'> = { create: async (entry) => void stored.push(entry) };
+  const form: Webform = { ...demo, ...options.form };
   const submit = submitWebform({
-    forms: forms as WebformRepository,
-    inbox: inbox as InboxEntryRepository,
+    forms: { get: async (key) => (key === form.key ? { form, signingSecret: 'x'.repeat(43) } : null) },
+    inbox: { create: async (entry) => void stored.push(entry) },
+    idempotency: {
+      find: async () => null,
+      write: (_scope, key) => ({ key: { pk: key, sk: 'x' }, record: {}, nowEpoch: 0 }),
+    },
     publisher: {
       publish: async (_url, event) => {
         if (options.publishFails) throw new Error('SQS down');
@@ -78,7 +80,7 @@ describe('submitWebform', () => {
   });
 
   it('redirects an HTML form post to the thank-you page, and answers JSON with 201', async () => {
-    const { submit } = setup({ form: { ...demoWebform, thankYouUrl: 'https://example.com/danke' } });
+    const { submit } = setup({ form: { thankYouUrl: 'https://example.com/danke' } });
 
     expect(await submit(request({ lastName: 'Muster' }, 'form'))).toEqual({
       status: 303,
@@ -89,7 +91,7 @@ describe('submitWebform', () => {
 
   it('names the posted field in errors and stores nothing', async () => {
     const { submit, stored } = setup({
-      form: { ...demoWebform, fieldMapping: { 'your-mail': 'email', 'your-name': 'lastName' } },
+      form: { fieldMapping: { 'your-mail': 'email', 'your-name': 'lastName' } },
     });
 
     await expect(submit(request({ 'your-mail': 'nope', 'your-name': 'X' }))).rejects.toMatchObject({

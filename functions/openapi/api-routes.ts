@@ -1,0 +1,18 @@
+/** Every HTTP route's contract in one registry, so the OpenAPI description covers all of them. */
+import { emailsRoutes } from '../emails/emails.routes.ts';
+import { inboxRoutes } from '../inbox/inbox.routes.ts';
+import { settingsRoutes } from '../settings/settings-api.ts';
+import type { AnyRouteSpec } from '../shared/http.ts';
+import { usersRoutes } from '../users/users.routes.ts';
+import { webformAdminRoutes, webformPublicRoutes } from '../webforms/webforms.routes.ts';
+import { openapiRoutes } from './openapi.routes.ts';
+
+export const apiRoutes: Record<string, AnyRouteSpec> = {
+  ...webformPublicRoutes,
+  ...webformAdminRoutes,
+  ...inboxRoutes,
+  ...usersRoutes,
+  ...emailsRoutes,
+  ...settingsRoutes,
+  ...openapiRoutes,
+};

@@ -1,0 +1,19 @@
+/** Lambda: GET /v1/openapi.json, built once per container from the route registry. */
+import { httpRouter, route } from '../shared/http.ts';
+import { apiRoutes } from './api-routes.ts';
+import { openapiRoutes } from './openapi.routes.ts';
+import { buildOpenApiDocument } from './openapi-document.ts';
+
+const document = buildOpenApiDocument(apiRoutes);
+
+export const handler = httpRouter(
+  {
+    'GET /v1/openapi.json': route(openapiRoutes['GET /v1/openapi.json'], async () => ({
+      status: 200,
+      body: document,
+      headers: { 'cache-control': 'public, max-age=300' },
+    })),
+  },
+  // every route of this function is public: no user is ever looked up
+  { findUser: async () => null },
+);

@@ -1,0 +1,20 @@
+/** Lambda: /v1/settings/{list}. */
+import * as z from 'zod/mini';
+import { createSettingsRepository } from '../adapters/settings.repository.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { getSettings, putSettings, settingsRoutes as routes } from './settings-api.ts';
+
+const env = readEnv(z.object(tableEnv));
+const doc = createDocumentClient();
+const settings = createSettingsRepository(doc, env.TABLE_NAME);
+
+export const handler = httpRouter(
+  {
+    'GET /v1/settings/{list}': route(routes['GET /v1/settings/{list}'], getSettings(settings)),
+    'PUT /v1/settings/{list}': route(routes['PUT /v1/settings/{list}'], putSettings(settings)),
+  },
+  createUserRepository(doc, env.TABLE_NAME),
+);

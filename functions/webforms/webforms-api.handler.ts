@@ -1,0 +1,30 @@
+/** Lambda: web-form configuration (admins only). */
+import * as z from 'zod/mini';
+import { createSettingsRepository } from '../adapters/settings.repository.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { createWebform, getWebform, listWebforms, patchWebform } from './manage-webforms.ts';
+import { webformAdminRoutes as routes } from './webforms.routes.ts';
+
+const env = readEnv(z.object(tableEnv));
+const doc = createDocumentClient();
+const users = createUserRepository(doc, env.TABLE_NAME);
+const deps = {
+  forms: createWebformRepository(doc, env.TABLE_NAME),
+  users,
+  settings: createSettingsRepository(doc, env.TABLE_NAME),
+  now: () => new Date(),
+};
+
+export const handler = httpRouter(
+  {
+    'GET /v1/webforms': route(routes['GET /v1/webforms'], listWebforms(deps)),
+    'POST /v1/webforms': route(routes['POST /v1/webforms'], createWebform(deps)),
+    'GET /v1/webforms/{formKey}': route(routes['GET /v1/webforms/{formKey}'], getWebform(deps)),
+    'PATCH /v1/webforms/{formKey}': route(routes['PATCH /v1/webforms/{formKey}'], patchWebform(deps)),
+  },
+  users,
+);

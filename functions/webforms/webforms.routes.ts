@@ -1,0 +1,57 @@
+/** The web-form routes' contracts: the public ones websites use and the admin configuration. */
+import type { AnyRouteSpec } from '../shared/http.ts';
+import { ListQuery } from '../users/users.ts';
+import { SubmissionBody, SubmissionPath } from './submit-webform.ts';
+import { FormKeyPath, NewWebformBody, WebformPatchBody } from './webform-input.ts';
+
+export const webformPublicRoutes = {
+  'POST /v1/webforms/{formKey}/submissions': {
+    summary:
+      'Submits a web form: JSON → 201 {id}; an HTML form post → 303 to the thank-you URL (or 201). Honours Idempotency-Key.',
+    auth: 'public',
+    path: SubmissionPath,
+    body: SubmissionBody,
+    accepts: ['json', 'form'],
+    responds: { status: 201, description: 'stored in the inbox' },
+  },
+  'OPTIONS /v1/webforms/{formKey}/submissions': {
+    summary: 'CORS preflight, answered for the form’s allowed origins only',
+    auth: 'public',
+    path: SubmissionPath,
+    responds: { status: 204, description: 'allowed' },
+  },
+  'GET /v1/webforms/{formKey}/embed.js': {
+    summary: 'A script that renders the form on any page and posts it',
+    auth: 'public',
+    path: FormKeyPath,
+    responds: { status: 200, description: 'the script', contentType: 'application/javascript' },
+  },
+} as const satisfies Record<string, AnyRouteSpec>;
+
+export const webformAdminRoutes = {
+  'GET /v1/webforms': {
+    summary: 'Web forms (admins only)',
+    auth: 'admin',
+    query: ListQuery,
+    responds: { status: 200, description: 'a page of web forms' },
+  },
+  'POST /v1/webforms': {
+    summary: 'Creates a web form (admins only)',
+    auth: 'admin',
+    body: NewWebformBody,
+    responds: { status: 201, description: 'the web form' },
+  },
+  'GET /v1/webforms/{formKey}': {
+    summary: 'One web form (admins only)',
+    auth: 'admin',
+    path: FormKeyPath,
+    responds: { status: 200, description: 'the web form' },
+  },
+  'PATCH /v1/webforms/{formKey}': {
+    summary: 'Changes a web form: a merge patch carrying the current version (admins only)',
+    auth: 'admin',
+    path: FormKeyPath,
+    body: WebformPatchBody,
+    responds: { status: 200, description: 'the web form' },
+  },
+} as const satisfies Record<string, AnyRouteSpec>;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../../functions/openapi/api-routes.ts';
+import { buildOpenApiDocument } from '../../../functions/openapi/openapi-document.ts';
+import { functionEntries, routeKey } from '../../../infra/manifest.ts';
+
+const manifestRoutes = functionEntries()
+  .flatMap(([, spec]) => (spec.routes ?? []).map(routeKey))
+  .sort();
+
+describe('the OpenAPI description', () => {
+  it('has a contract for exactly the routes the manifest deploys', () => {
+    expect(Object.keys(apiRoutes).sort()).toEqual(manifestRoutes);
+  });
+
+  it('describes every route with its parameters, body and answers, generated from the zod schemas', () => {
+    const doc = buildOpenApiDocument(apiRoutes);
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const patch = doc.paths['/v1/inbox/{id}']?.patch as {
+      parameters: { name: string; in: string }[];
+      requestBody: {
+        content: Record<string, { schema: { required?: string[]; properties?: Record<string, unknown> } }>;
+      };
+      responses: Record<string, unknown>;
+      security: unknown[];
+    };
+    const list = doc.paths['/v1/inbox']?.get as { parameters: { name: string }[] };
+
+    expect(operations.sort()).toEqual(manifestRoutes);
+    expect(patch.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })]);
+    expect(patch.requestBody.content['application/json']?.schema.required).toContain('version');
+    expect(Object.keys(patch.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']),
+    );
+    expect(patch.security).toEqual([{ userToken: [] }]);
+    expect(list.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['q', 'limit', 'cursor', 'processingStatus']),
+    );
+    expect(doc.paths['/v1/webforms/{formKey}/submissions']?.post).toMatchObject({ security: [] });
+  });
+});
