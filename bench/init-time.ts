@@ -32,10 +32,10 @@ const importScript = [
 ].join('\n');
 
 /** One import of the bundle in a new process; returns the milliseconds `import()` took. */
-export const importMs = (bundlePath: string): Promise<number> =>
+export const importMs = (bundlePath: string, env: Record<string, string> = {}): Promise<number> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', importScript], {
-      env: { ...coldStartEnv(), BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
+      env: { ...coldStartEnv(), ...env, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -74,17 +74,23 @@ export type InitTimes = { initMs: number; bareInitMs: number; runs: number };
  * Alternates function and bare imports, so drift on a shared machine hits both alike, and takes
  * the median of each.
  */
-export const compareInit = async (bundlePath: string, barePath: string, runs: number): Promise<InitTimes> => {
+export const compareInit = async (
+  bundlePath: string,
+  barePath: string,
+  runs: number,
+  /** the function's own settings (manifest `environment`), which it reads at cold start */
+  env: Record<string, string> = {},
+): Promise<InitTimes> => {
   const own: number[] = [];
   const bare: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     // which goes first changes every run, so neither always follows the other's page-cache warm-up
     if (run % 2 === 0) {
-      own.push(await importMs(bundlePath));
+      own.push(await importMs(bundlePath, env));
       bare.push(await importMs(barePath));
     } else {
       bare.push(await importMs(barePath));
-      own.push(await importMs(bundlePath));
+      own.push(await importMs(bundlePath, env));
     }
   }
   return { initMs: median(own), bareInitMs: median(bare), runs };

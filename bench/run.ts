@@ -1,4 +1,4 @@
-/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, and the AWS cost of one web-form submission. */
+/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, the AWS cost of one web-form submission, and web-form throughput against a direct SDK floor. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,10 +8,13 @@ import { type Bundle, bareEntrySource, bundleBare, bundleFunction } from './bund
 import { compareInit } from './init-time.ts';
 import { describeRun, type Figure, writeRun } from './results.ts';
 import { measureWebformSubmission } from './webform-submission.ts';
+import { measureWebformThroughput } from './webform-throughput.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** odd, so the median is one measured run; 7 keeps the whole bench well under two minutes on 2 cores */
 const importRuns = 7;
+/** 16 in flight is a busy form, not a flood; 300 keeps the stack's part near 30 s on 2 cores */
+const throughput = { count: 300, concurrency: 16, warmUp: 30, rounds: 3 };
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
@@ -43,7 +46,7 @@ try {
       topOther: bundle.topOther,
     });
 
-    const times = await compareInit(bundle.path, bareBundle.path, importRuns);
+    const times = await compareInit(bundle.path, bareBundle.path, importRuns, spec.environment);
     report({
       figure: 'init',
       function: name,
@@ -76,6 +79,32 @@ try {
       writeCapacityUnits: usage.writeCapacityUnits,
       ms: round(usage.ms, 1),
     });
+  }
+
+  const load = await measureWebformThroughput(throughput);
+  report({
+    figure: 'webform-throughput',
+    note: 'POSTs through the local stack (throttling lifted; its duplicate-check worker runs alongside) against one PutItem plus one SendMessage made directly, same stack, same concurrency',
+    submissionsPerSecond: round(load.stack.perSecond, 1),
+    directPerSecond: round(load.direct.perSecond, 1),
+    ratio: round(load.stack.perSecond / load.direct.perSecond, 3),
+    count: load.count,
+    concurrency: load.concurrency,
+    warmUp: load.warmUp,
+    rounds: load.rounds,
+    p50Ms: round(load.stack.p50Ms, 1),
+    p95Ms: round(load.stack.p95Ms, 1),
+    directP50Ms: round(load.direct.p50Ms, 1),
+    directP95Ms: round(load.direct.p95Ms, 1),
+    errors: load.stack.errors,
+    errorsByKind: load.stack.errorsByKind,
+    directErrors: load.direct.errors,
+    directErrorsByKind: load.direct.errorsByKind,
+    checksQueuedBeforeDirect: load.backlogBeforeDirect,
+    checksQueuedAfterStack: load.backlogAfterStack,
+  });
+  if (load.stack.errorsByKind['429'] !== undefined) {
+    process.stderr.write('bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n');
   }
 } finally {
   await rm(outDir, { recursive: true, force: true });

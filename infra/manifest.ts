@@ -48,10 +48,20 @@ export type FunctionSpec = {
   scheduleMinutes?: number;
   /** invoked asynchronously by the SES receipt rule after its S3 action */
   sesReceipt?: true;
+  /** settings of the function itself, the same in AWS and locally */
+  environment?: Record<string, string>;
 };
 
 /** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
-export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
+export /** How the duplicate-check queue retries; the sweeper waits for a message's whole retry window. */
+const duplicateCheckConsumer = {
+  queue: 'duplicate-check',
+  batchSize: 10,
+  visibilityTimeoutSeconds: 120,
+  maxReceiveCount: 5,
+} as const satisfies Consumer;
+
+const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
 export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
 
 export const functions = {
@@ -140,7 +150,7 @@ export const functions = {
     timeoutSeconds: 20,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    consumes: { queue: 'duplicate-check', batchSize: 10, visibilityTimeoutSeconds: 120, maxReceiveCount: 5 },
+    consumes: duplicateCheckConsumer,
   },
   'pending-check-sweeper': {
     entry: 'functions/duplicates/sweep-pending-checks.handler.ts',
@@ -149,6 +159,15 @@ export const functions = {
     memoryMb: 256,
     access: { table: 'readWrite', send: ['duplicate-check'] },
     scheduleMinutes: 1,
+    environment: {
+      PENDING_CHECK_GRACE_SECONDS: '300',
+      // a re-requested check gets the queue's whole retry window before it is requested again
+      PENDING_CHECK_RESWEEP_SECONDS: String(
+        duplicateCheckConsumer.maxReceiveCount * duplicateCheckConsumer.visibilityTimeoutSeconds + 60,
+      ),
+      // given up after the first request and two re-requests each failed through all their receives
+      PENDING_CHECK_MAX_FAILURES: String(3 * duplicateCheckConsumer.maxReceiveCount),
+    },
   },
   'ses-receipt': {
     entry: 'functions/emails/ses-receipt.handler.ts',

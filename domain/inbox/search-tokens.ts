@@ -1,13 +1,11 @@
 /**
  * Tokens for the inbox's `q` prefix search: name, company and email, folded (case, accents,
- * umlauts, ß) so that "müller", "Mueller" and "MULLER" meet. Each token is indexed under every
- * prefix from two characters on, so a search is one Query on one partition, newest first.
+ * umlauts, ß) so that "müller", "Mueller" and "MULLER" meet. Each token is stored once; a prefix
+ * of at least two characters finds it.
  */
 import type { Contact } from './inbox-entry.ts';
 
 export const minPrefixLength = 2;
-/** Longer prefixes are not indexed; a longer query word is matched against the full tokens. */
-export const maxPrefixLength = 12;
 
 const germanFolds: [RegExp, string][] = [
   [/ä/g, 'ae'],
@@ -34,14 +32,6 @@ export const searchTokens = (contact: Contact): string[] => {
   const email = contact.email ? foldText(contact.email.trim()) : '';
   const emailTokens = email ? [email, ...tokenize(email)] : [];
   return [...new Set([...words, ...emailTokens])];
-};
-
-export const prefixesOf = (tokens: readonly string[]): string[] => {
-  const prefixes = new Set<string>();
-  for (const token of tokens) {
-    for (let n = minPrefixLength; n <= Math.min(token.length, maxPrefixLength); n += 1) prefixes.add(token.slice(0, n));
-  }
-  return [...prefixes];
 };
 
 /** Query words: the longest one picks the partition, all must prefix some token of the entry. */

@@ -14,7 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { matchesAll, prefixesOf, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
+import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import {
@@ -35,19 +35,15 @@ import { InboxEntrySchema } from './inbox-entry.item.ts';
 export const inboxEntrySchemaVersion = 1;
 /** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
 export const spamRetentionDays = 30;
-/** A transaction holds at most 100 items: an entry, its idempotency record and its search items. */
-export const maxSearchItems = 45;
+/** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
+export const maxSearchItems = 20;
 
 const isSpam = (entry: InboxEntry): boolean => entry.archiveReason === 'spam';
 const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-/** The prefixes an entry is found by: shortest first, so a cut keeps the most useful ones. */
-export const searchPrefixes = (entry: InboxEntry): string[] =>
-  isSpam(entry)
-    ? []
-    : prefixesOf(searchTokens(entry.contact))
-        .sort((a, b) => a.length - b.length || a.localeCompare(b))
-        .slice(0, maxSearchItems);
+/** The tokens an entry is found by (spam is never found); names first, so a cut keeps the most useful. */
+export const indexedTokens = (entry: InboxEntry): string[] =>
+  isSpam(entry) ? [] : searchTokens(entry.contact).slice(0, maxSearchItems);
 
 const indexKeys = (entry: InboxEntry) => ({
   ...(isSpam(entry)
@@ -75,7 +71,14 @@ const searchItem = (entry: InboxEntry, prefix: string) => ({
   entryId: entry.id,
 });
 
-export type PendingCheck = { id: string; source: string; createdAt: string; sweeps: number };
+export type PendingCheck = {
+  id: string;
+  source: string;
+  createdAt: string;
+  lastSweptAt: string | null;
+  /** how often the worker failed on this entry's check */
+  failures: number;
+};
 
 export type IdempotencyWrite = { key: { pk: string; sk: string }; record: Record<string, unknown>; nowEpoch: number };
 
@@ -121,7 +124,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
     async create(entry: InboxEntry, idempotency?: IdempotencyWrite): Promise<void> {
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         { Put: { TableName: tableName, Item: inboxEntryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...searchPrefixes(entry).map((prefix) => ({ Put: { TableName: tableName, Item: searchItem(entry, prefix) } })),
+        ...indexedTokens(entry).map((prefix) => ({ Put: { TableName: tableName, Item: searchItem(entry, prefix) } })),
       ];
       if (idempotency) {
         items.push({
@@ -221,16 +224,17 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         setOrRemove('gsi3sk', pending.gsi3sk);
         sets.push('checkRevision = if_not_exists(checkRevision, :one) + :one');
         values[':one'] = 1;
-        names['#sweeps'] = 'pendingCheckSweeps';
-        removes.push('#sweeps');
+        names['#sweeps'] = 'checkFailures';
+        names['#swept'] = 'lastSweptAt';
+        removes.push('#sweeps', '#swept');
       }
       if (isSpam(previous) && !isSpam(next)) {
         // a reopened false positive is a lead again: it no longer expires
         names['#ttl'] = 'ttl';
         removes.push('#ttl');
       }
-      const before = new Set(searchPrefixes(previous));
-      const after = new Set(searchPrefixes(next));
+      const before = new Set(indexedTokens(previous));
+      const after = new Set(indexedTokens(next));
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         {
           Update: {
@@ -272,7 +276,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           new UpdateCommand({
             TableName: tableName,
             Key: inboxEntryKey(id),
-            UpdateExpression: 'SET duplicateCheck = :check REMOVE gsi3pk, gsi3sk, pendingCheckSweeps',
+            UpdateExpression: 'SET duplicateCheck = :check REMOVE gsi3pk, gsi3sk, checkFailures, lastSweptAt',
             ConditionExpression:
               'attribute_exists(pk) AND duplicateCheck.#status = :pending AND (checkRevision = :rev OR (attribute_not_exists(checkRevision) AND :rev = :one))',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -294,7 +298,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
           ExpressionAttributeValues: { ':pk': pendingDuplicateCheckPartition, ':before': createdBefore },
-          ProjectionExpression: 'id, #source, createdAt, pendingCheckSweeps',
+          ProjectionExpression: 'id, #source, createdAt, checkFailures, lastSweptAt',
           ExpressionAttributeNames: { '#source': 'source' },
           Limit: limit,
         }),
@@ -303,18 +307,37 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         id: String(item.id),
         source: String(item.source),
         createdAt: String(item.createdAt),
-        sweeps: typeof item.pendingCheckSweeps === 'number' ? item.pendingCheckSweeps : 0,
+        failures: typeof item.checkFailures === 'number' ? item.checkFailures : 0,
+        lastSweptAt: typeof item.lastSweptAt === 'string' ? item.lastSweptAt : null,
       }));
     },
 
-    /** Counts a re-request, so an entry that keeps failing can be given up on instead of looping forever. */
-    async recordSweep(id: string): Promise<void> {
+    /** Notes when the check was last re-requested, so the next request waits for its retry window. */
+    async recordSweep(id: string, now: Date): Promise<void> {
       await doc
         .send(
           new UpdateCommand({
             TableName: tableName,
             Key: inboxEntryKey(id),
-            UpdateExpression: 'ADD pendingCheckSweeps :one',
+            UpdateExpression: 'SET lastSweptAt = :now',
+            ConditionExpression: 'duplicateCheck.#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString() },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+
+    /** Counts a failed attempt of the worker, so a check that can never succeed is given up on. */
+    async recordCheckFailure(id: string): Promise<void> {
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: inboxEntryKey(id),
+            UpdateExpression: 'ADD checkFailures :one',
             ConditionExpression: 'duplicateCheck.#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':one': 1, ':pending': 'pending' },
@@ -345,7 +368,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
     },
 
     /**
-     * Newest first. The most selective key picks the index (q → search items, responsible user →
+     * Newest first (a `q` search: by matched token, newest first within it). The most selective
+     * key picks the index (q → search items, responsible user →
      * gsi2, status or spam → gsi1, otherwise gsi4, all with the created range in the key
      * condition); the remaining filters apply to that page, so a page may hold fewer than `limit`.
      */
@@ -370,14 +394,14 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         const res = await doc.send(
           new QueryCommand({
             TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': inboxSearchPartition(longest.slice(0, 12)), ':from': from, ':to': to },
-            ScanIndexForward: false,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :word)',
+            ExpressionAttributeValues: { ':pk': inboxSearchPartition(longest), ':word': longest },
             Limit: query.limit,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        const ids = (res.Items ?? []).map((item) => String(item.entryId));
+        // an entry whose several tokens share the prefix is listed once
+        const ids = [...new Set((res.Items ?? []).map((item) => String(item.entryId)))];
         const found = await batchGet(ids);
         const items = ids
           .map((id) => found.get(id))
@@ -386,6 +410,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           .filter((entry) => matchesAll(words, searchTokens(entry.contact)))
           .filter(
             (entry) =>
+              entry.createdAt >= from &&
+              entry.createdAt <= to &&
               (query.source === undefined || entry.source === query.source) &&
               (query.priority === undefined || entry.priority === query.priority) &&
               (query.processingStatus === undefined || entry.processingStatus === query.processingStatus) &&

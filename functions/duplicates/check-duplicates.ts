@@ -18,10 +18,16 @@ export const checkDuplicates =
     }
     const { entry, checkRevision } = found;
     if (entry.duplicateCheck.status !== 'pending') return; // redelivered: already done
-    const personIds = entry.contact.email ? await deps.persons.findIdsByEmail(entry.contact.email) : [];
-    await deps.inbox.completeDuplicateCheck(
-      entry.id,
-      completedCheck(emailMatches(personIds), deps.now()),
-      checkRevision,
-    );
+    try {
+      const personIds = entry.contact.email ? await deps.persons.findIdsByEmail(entry.contact.email) : [];
+      await deps.inbox.completeDuplicateCheck(
+        entry.id,
+        completedCheck(emailMatches(personIds), deps.now()),
+        checkRevision,
+      );
+    } catch (error) {
+      // counted so the sweeper can tell a check that keeps failing from one waiting in a slow queue
+      await deps.inbox.recordCheckFailure(entry.id).catch(() => undefined);
+      throw error;
+    }
   };

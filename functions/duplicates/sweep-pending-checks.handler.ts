@@ -12,6 +12,8 @@ const env = readEnv(
     ...tableEnv,
     ...duplicateCheckQueueEnv,
     PENDING_CHECK_GRACE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), defaultGraceSeconds),
+    PENDING_CHECK_RESWEEP_SECONDS: z.coerce.number().check(z.int(), z.positive()),
+    PENDING_CHECK_MAX_FAILURES: z.coerce.number().check(z.int(), z.positive()),
   }),
 );
 const deps = {
@@ -19,6 +21,8 @@ const deps = {
   publisher: createQueuePublisher(createSqsClient()),
   duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
   graceSeconds: env.PENDING_CHECK_GRACE_SECONDS,
+  resweepSeconds: env.PENDING_CHECK_RESWEEP_SECONDS,
+  maxFailures: env.PENDING_CHECK_MAX_FAILURES,
   now: () => new Date(),
 };
 

@@ -1,14 +1,15 @@
 /**
  * The guarantee that no stored entry stays unchecked: every check still pending after the grace
- * period is requested again; one that has been re-requested `maxSweeps` times is marked failed
- * (its messages are in the DLQ by then, and the DLQ alarm has fired) instead of looping forever.
+ * period is requested again, and again after each request has had the queue's whole retry window
+ * (receives × visibility timeout). A check is given up on (marked `failed`, so a person sees it)
+ * only when the worker itself failed on it `maxFailures` times — never merely because the queue
+ * is slow — and by then its messages are in the DLQ and the DLQ alarm has fired.
  */
 import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { logger } from '../shared/logger.ts';
 
 export const defaultGraceSeconds = 300;
-export const maxSweeps = 3;
 /** entries handled per run; the next run (a minute later) takes the rest */
 export const sweepBatch = 200;
 
@@ -17,6 +18,10 @@ export type SweepDeps = {
   publisher: QueuePublisher;
   duplicateCheckQueueUrl: string;
   graceSeconds: number;
+  /** how long a re-request may take before the next one: the queue's retry window */
+  resweepSeconds: number;
+  /** worker failures on one entry after which its check is given up */
+  maxFailures: number;
   now: () => Date;
 };
 
@@ -27,13 +32,18 @@ export const sweepPendingChecks = async (deps: SweepDeps): Promise<SweepResult> 
   const createdBefore = new Date(now.getTime() - deps.graceSeconds * 1000).toISOString();
   const pending = await deps.inbox.listPendingChecks(createdBefore, sweepBatch);
   const result: SweepResult = { requested: 0, failed: 0 };
+  const resweepBefore = now.getTime() - deps.resweepSeconds * 1000;
   for (const entry of pending) {
-    if (entry.sweeps >= maxSweeps) {
+    if (entry.failures >= deps.maxFailures) {
       await deps.inbox.failDuplicateCheck(entry.id, now);
-      logger.error('duplicate check given up after repeated requests', { inboxEntryId: entry.id });
+      logger.error('duplicate check given up: the worker kept failing on it', {
+        inboxEntryId: entry.id,
+        failures: entry.failures,
+      });
       result.failed += 1;
       continue;
     }
+    if (entry.lastSweptAt !== null && Date.parse(entry.lastSweptAt) > resweepBefore) continue; // still in its window
     await deps.publisher.publish(deps.duplicateCheckQueueUrl, {
       type: 'lead-received',
       version: 1,
@@ -41,7 +51,7 @@ export const sweepPendingChecks = async (deps: SweepDeps): Promise<SweepResult> 
       source: entry.source,
       requestedAt: now.toISOString(),
     });
-    await deps.inbox.recordSweep(entry.id);
+    await deps.inbox.recordSweep(entry.id, now);
     result.requested += 1;
   }
   if (pending.length > 0) logger.info('swept pending duplicate checks', { ...result });

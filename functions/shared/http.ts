@@ -159,10 +159,11 @@ export const route =
     const result = await useCase(request as HttpRequest<Infer<B>, Infer<P>, Infer<Q>>);
     const contentHeaders: Record<string, string> =
       result.body === undefined ? {} : { 'content-type': 'application/json' };
+    const body = result.rawBody ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
     return {
       statusCode: result.status,
       headers: { ...contentHeaders, ...result.headers },
-      ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+      ...(body === undefined ? {} : { body }),
     };
   };
 

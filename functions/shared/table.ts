@@ -44,11 +44,16 @@ export const inboxSpam = (createdAt: string, id: string) => ({
   gsi1pk: 'INBOX#SPAM',
   gsi1sk: timeOrdered(createdAt, id),
 });
-/** search item: one per indexed prefix of the entry's name, company and email tokens, newest first */
-export const inboxSearchPartition = (prefix: string): string => `INBOXQ#${prefix}`;
-export const inboxSearchItem = (prefix: string, createdAt: string, id: string): Key => ({
-  pk: inboxSearchPartition(prefix),
-  sk: timeOrdered(createdAt, id),
+/**
+ * search item: one per search token of an entry, in the partition of the token's first two
+ * characters, sorted by token and, within a token, newest first; a prefix search is one Query with
+ * `begins_with` on the sort key.
+ */
+export const inboxSearchPartition = (word: string): string => `INBOXQ#${word.slice(0, 2)}`;
+const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
+export const inboxSearchItem = (token: string, createdAt: string, id: string): Key => ({
+  pk: inboxSearchPartition(token),
+  sk: `${token}#${newestFirst(createdAt)}#${id}`,
 });
 /** gsi3 (sparse): entries whose duplicate check is still pending, oldest first, for the sweeper */
 export const pendingDuplicateCheckPartition = 'DUPCHECK#PENDING';

@@ -97,7 +97,7 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.mailBucket || spec.sesReceipt) env.MAIL_BUCKET = resources.mailBucket.bucketName;
   for (const queue of spec.access.send ?? []) env[queueUrlEnv(queue)] = resources.queue(queue).queueUrl;
   if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
-  return env;
+  return { ...env, ...spec.environment };
 };
 
 /**

@@ -12,7 +12,15 @@ import type { User } from '../../domain/users/user.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
-import { type FunctionName, functionEntries, queueNames, queueUrlEnv, sesReceiptFailureQueue } from '../manifest.ts';
+import {
+  consumerOf,
+  type FunctionName,
+  functionEntries,
+  type QueueName,
+  queueNames,
+  queueUrlEnv,
+  sesReceiptFailureQueue,
+} from '../manifest.ts';
 import { loadDevKeys } from './dev-auth.ts';
 import { createFunctionHost } from './function-host.ts';
 import { startHttpApi } from './http-api.ts';
@@ -40,6 +48,20 @@ export type LocalStackConfig = {
   pollerConcurrency: number;
   /** route throttling as the stage settings say; `KONTAKT_THROTTLE=off` lifts it for benchmarks */
   throttle: boolean;
+  /** `KONTAKT_WORKER_FAILURE_RATE=duplicate-check:0.3`: chaos for no-loss tests */
+  failureRates: Partial<Record<QueueName, number>>;
+};
+
+const failureRatesFromEnv = (value: string | undefined): Partial<Record<QueueName, number>> => {
+  const rates: Partial<Record<QueueName, number>> = {};
+  for (const part of (value ?? '').split(',').filter(Boolean)) {
+    const [name, rate] = part.split(':');
+    const queue = queueNames.find((q) => q === name?.trim());
+    const share = Number(rate);
+    if (!queue || !(share >= 0 && share <= 1)) throw new Error(`KONTAKT_WORKER_FAILURE_RATE: cannot read "${part}"`);
+    rates[queue] = share;
+  }
+  return rates;
 };
 
 const intFromEnv = (name: string, fallback: number): number => {
@@ -70,6 +92,7 @@ export const configFromEnv = (root: string): LocalStackConfig => {
     scheduleSeconds: optionalIntFromEnv('KONTAKT_SCHEDULE_SECONDS'),
     pollerConcurrency: intFromEnv('KONTAKT_POLLER_CONCURRENCY', 2),
     throttle: process.env.KONTAKT_THROTTLE !== 'off',
+    failureRates: failureRatesFromEnv(process.env.KONTAKT_WORKER_FAILURE_RATE),
   };
 };
 
@@ -115,10 +138,16 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       TABLE_NAME: localNames.table,
       MAIL_BUCKET: localNames.mailBucket,
       MAIL_DOMAIN: config.mailDomain,
-      PENDING_CHECK_GRACE_SECONDS: String(config.pendingCheckGraceSeconds),
       POWERTOOLS_SERVICE_NAME: 'kontakt',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
+    for (const [, spec] of functionEntries()) Object.assign(process.env, spec.environment);
+    process.env.PENDING_CHECK_GRACE_SECONDS = String(config.pendingCheckGraceSeconds);
+    if (config.retryAfterSeconds !== null) {
+      // retries come back after retryAfterSeconds here, so a message's retry window is that much shorter
+      const [, consumer] = consumerOf('duplicate-check');
+      process.env.PENDING_CHECK_RESWEEP_SECONDS = String(consumer.maxReceiveCount * (config.retryAfterSeconds + 1) + 2);
+    }
     const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
     const sqs = new SQSClient({ endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false });
     const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true });
@@ -170,6 +199,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       queueUrls,
       concurrency: config.pollerConcurrency,
       retryAfterSeconds: config.retryAfterSeconds,
+      failureRates: config.failureRates,
       onError: (queue, error) => console.error(`[queue ${queue}]`, error),
     });
     stops.push(pollers.stop);

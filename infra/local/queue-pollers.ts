@@ -46,6 +46,11 @@ export type PollerOptions = {
    * redrive quickly. Unset, behaviour is exactly AWS's.
    */
   retryAfterSeconds: number | null;
+  /**
+   * Chaos for no-loss tests: the share of records (0..1) per queue that fail as if their worker
+   * had thrown, without reaching it. Never set in normal use.
+   */
+  failureRates: Partial<Record<QueueName, number>>;
   onError: (queue: QueueName, error: unknown) => void;
 };
 
@@ -70,15 +75,22 @@ export const startQueuePollers = (options: PollerOptions): { stop: () => Promise
     const messages = res.Messages ?? [];
     if (messages.length === 0) return;
     const arn = `arn:aws:sqs:eu-west-1:000000000000:${queue}`;
-    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, arn)) };
-    let failedIds: Set<string>;
-    try {
-      const response = BatchResponse.safeParse(await options.host.invoke(functionName, event));
-      failedIds = new Set(response.success ? response.data.batchItemFailures.map((f) => f.itemIdentifier) : []);
-    } catch (error) {
-      // A thrown invocation fails the whole batch, as in Lambda.
-      options.onError(queue, error);
-      failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
+    const failureRate = options.failureRates[queue] ?? 0;
+    const injected = new Set(
+      messages.filter(() => failureRate > 0 && Math.random() < failureRate).map((m) => m.MessageId ?? ''),
+    );
+    const delivered = messages.filter((m) => !injected.has(m.MessageId ?? ''));
+    let failedIds = new Set(injected);
+    if (delivered.length > 0) {
+      const event: SQSEvent = { Records: delivered.map((m) => toRecord(m, arn)) };
+      try {
+        const response = BatchResponse.safeParse(await options.host.invoke(functionName, event));
+        for (const f of response.success ? response.data.batchItemFailures : []) failedIds.add(f.itemIdentifier);
+      } catch (error) {
+        // A thrown invocation fails the whole batch, as in Lambda.
+        options.onError(queue, error);
+        failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
+      }
     }
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));

@@ -19,10 +19,10 @@ afterAll(async () => {
 });
 
 describe('deployed bundles', () => {
-  it.each(functionEntries().map(([name, spec]) => [name, spec.entry]))('%s bundles and loads', async (name, entry) => {
-    const bundle = await bundleFunction(entry, resolve('.'), outDir, name);
+  it.each(functionEntries().map(([name, spec]) => [name, spec]))('%s bundles and loads', async (name, spec) => {
+    const bundle = await bundleFunction(spec.entry, resolve('.'), outDir, name);
 
-    await expect(importMs(bundle.path)).resolves.toBeGreaterThan(0);
+    await expect(importMs(bundle.path, spec.environment)).resolves.toBeGreaterThan(0);
     // what is not AWS SDK stays small, except the MIME parser of the email worker
     expect(bundle.otherBytes).toBeLessThan(name === 'email-worker' ? 1_500_000 : 150_000);
   });

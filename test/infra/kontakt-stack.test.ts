@@ -95,6 +95,7 @@ describe('functions', () => {
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
             ),
+            ...spec.environment,
           }),
         },
       }),

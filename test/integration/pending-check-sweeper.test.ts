@@ -8,7 +8,7 @@ import { createPersonRepository } from '../../functions/adapters/person.reposito
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
-import { maxSweeps, sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
+import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
@@ -47,12 +47,16 @@ const post = (email: string) => ({
   requestId: 'r',
 });
 
-const sweep = (now: Date) =>
+const maxFailures = 3;
+
+const sweep = (now: Date, resweepSeconds = 0) =>
   sweepPendingChecks({
     inbox,
     publisher: createQueuePublisher(sqsClient()),
     duplicateCheckQueueUrl: queueUrl('duplicate-check'),
     graceSeconds: 300,
+    resweepSeconds,
+    maxFailures,
     now: () => now,
   });
 
@@ -94,14 +98,38 @@ describe('an entry whose check could not be requested', () => {
     expect((await inbox.get(id))?.duplicateCheck.status).toBe('pending');
   });
 
-  it('is marked failed, not re-requested forever, when its checks keep failing', async () => {
-    const created = new Date(Date.now() - 20 * 60_000);
-    const res = await submitWith(failingSqs(), created)(post('always-fails@example.com'));
+  it('waits for a re-request’s retry window before it requests again', async () => {
+    const res = await submitWith(failingSqs(), new Date(Date.now() - 10 * 60_000))(post('patient@example.com'));
     const id = (res.body as { id: string }).id;
 
-    for (let i = 0; i < maxSweeps; i += 1) {
+    await sweep(new Date(), 600);
+    await takeMessage('duplicate-check', id);
+    const again = await sweep(new Date(Date.now() + 60_000), 600);
+    const later = await sweep(new Date(Date.now() + 700_000), 600);
+    await takeMessage('duplicate-check', id);
+
+    expect(again.requested).toBe(0);
+    expect(later.requested).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is marked failed, not re-requested forever, when the worker keeps failing on it', async () => {
+    const res = await submitWith(failingSqs(), new Date(Date.now() - 20 * 60_000))(post('always-fails@example.com'));
+    const id = (res.body as { id: string }).id;
+    const brokenWorker = checkDuplicates({
+      inbox,
+      persons: {
+        ...persons,
+        findIdsByEmail: async () => {
+          throw new Error('lookup broken');
+        },
+      },
+      now: () => new Date(),
+    });
+
+    for (let i = 0; i < maxFailures; i += 1) {
       await sweep(new Date());
-      await takeMessage('duplicate-check', id); // the worker "fails": the message goes nowhere
+      const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+      await expect(brokenWorker(message)).rejects.toThrow('lookup broken');
     }
     const last = await sweep(new Date());
     const entry = await inbox.get(id);
