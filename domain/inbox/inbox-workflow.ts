@@ -101,6 +101,9 @@ export const archiveInboxEntry = (entry: InboxEntry, reason: string, userId: str
 };
 
 export const reopenInboxEntry = (entry: InboxEntry, userId: string, now: Date): InboxEntry => {
+  if (entry.processingStatus !== 'archived' && entry.processingStatus !== 'done') {
+    throw invalidTransition(entry.processingStatus, 'reopened');
+  }
   const at = now.toISOString();
   return { ...move(entry, 'reopened', userId, at), archiveReason: null, updatedAt: at, version: entry.version + 1 };
 };

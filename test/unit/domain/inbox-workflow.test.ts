@@ -85,5 +85,6 @@ describe('the inbox status flow', () => {
     expect(reopened).toMatchObject({ processingStatus: 'reopened', archiveReason: null, version: 3 });
     expect(reopened.statusHistory.map((s) => s.status)).toEqual(['new', 'archived', 'reopened']);
     expect(() => archiveInboxEntry(archived, 'again', 'u', t1)).toThrow(/archived/);
+    expect(() => reopenInboxEntry(reopened, 'u', t1)).toThrow(/reopened to reopened/);
   });
 });
