@@ -1,7 +1,6 @@
 /** What one web-form submission costs in AWS calls and DynamoDB capacity, against the real local services. */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +11,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { demoWebform } from '../domain/webforms/webform.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
+import { freePort } from '../test/support/ports.ts';
 import { type AwsUsage, installAwsMeter } from './aws-meter.ts';
 
 export type SubmissionFigures = {
@@ -20,18 +20,6 @@ export type SubmissionFigures = {
   /** the next one, as a warm container serves it */
   warm: AwsUsage & { statusCode: number; ms: number };
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 const routeKey = 'POST /v1/webforms/{formKey}/submissions';
 

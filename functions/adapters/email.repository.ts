@@ -1,11 +1,11 @@
 /** Received emails; a guard item on SES's message id makes storing one idempotent. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Email } from '../../domain/emails/email.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { emailBySesMessageId, emailKey, emailsByReceivedAt, entityTags } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryIndexPage } from './index-page.ts';
 
 const Mailbox = z.object({ name: z.nullable(z.string()), address: z.string() });
 
@@ -79,21 +79,16 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
 
   /** Newest first, through gsi1. */
   async list(limit: number, cursor?: string): Promise<{ items: Email[]; nextCursor: string | null }> {
-    const start = decodeCursor(cursor);
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'EMAILS' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    const page = await queryIndexPage(doc, tableName, {
+      index: 'gsi1',
+      partition: 'EMAILS',
+      limit,
+      cursor,
+      newestFirst: true,
+    });
     return {
-      items: (res.Items ?? []).map((item) => parseStored(EmailSchema, item, 'email')),
-      nextCursor: encodeCursor(res.LastEvaluatedKey),
+      items: page.items.map((item) => parseStored(EmailSchema, item, 'email')),
+      nextCursor: page.nextCursor,
     };
   },
 });

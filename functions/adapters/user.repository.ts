@@ -1,12 +1,12 @@
 /** CRM users, keyed by the identity provider's subject. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { conflict } from '../../domain/shared/errors.ts';
 import { roles, type User } from '../../domain/users/user.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { entityTags, userKey, usersByEmail } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryIndexPage } from './index-page.ts';
 
 export const UserSchema = z.object({
   id: z.string(),
@@ -39,20 +39,15 @@ export const createUserRepository = (doc: DynamoDBDocumentClient, tableName: str
   },
 
   async list(limit: number, cursor?: string): Promise<{ items: User[]; nextCursor: string | null }> {
-    const start = decodeCursor(cursor);
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'USERS' },
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    const page = await queryIndexPage(doc, tableName, {
+      index: 'gsi1',
+      partition: 'USERS',
+      limit,
+      cursor,
+    });
     return {
-      items: (res.Items ?? []).map((item) => parseStored(UserSchema, item, 'user')),
-      nextCursor: encodeCursor(res.LastEvaluatedKey),
+      items: page.items.map((item) => parseStored(UserSchema, item, 'user')),
+      nextCursor: page.nextCursor,
     };
   },
 });

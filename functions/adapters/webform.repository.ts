@@ -1,19 +1,13 @@
 /** Web-form configurations, keyed by the form key that websites post to; each keeps a signing secret it never shows. */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { conflict } from '../../domain/shared/errors.ts';
 import { mappingTargets, type Webform } from '../../domain/webforms/webform.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { entityTags, webformKey, webformsByKey } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryIndexPage } from './index-page.ts';
 
 export const WebformSchema = z.object({
   key: z.string(),
@@ -110,20 +104,15 @@ export const createWebformRepository = (doc: DynamoDBDocumentClient, tableName: 
   },
 
   async list(limit: number, cursor?: string): Promise<{ items: Webform[]; nextCursor: string | null }> {
-    const start = decodeCursor(cursor);
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'WEBFORMS' },
-        Limit: limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    const page = await queryIndexPage(doc, tableName, {
+      index: 'gsi1',
+      partition: 'WEBFORMS',
+      limit,
+      cursor,
+    });
     return {
-      items: (res.Items ?? []).map((i) => parseStored(WebformSchema, i, 'web form')),
-      nextCursor: encodeCursor(res.LastEvaluatedKey),
+      items: page.items.map((item) => parseStored(WebformSchema, item, 'web form')),
+      nextCursor: page.nextCursor,
     };
   },
 });

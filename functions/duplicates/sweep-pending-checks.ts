@@ -8,6 +8,7 @@
 import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { logger } from '../shared/logger.ts';
+import { requestDuplicateCheck } from './request-duplicate-check.ts';
 
 export const defaultGraceSeconds = 300;
 /** entries handled per run; the next run (a minute later) takes the rest */
@@ -44,13 +45,7 @@ export const sweepPendingChecks = async (deps: SweepDeps): Promise<SweepResult> 
       continue;
     }
     if (entry.lastSweptAt !== null && Date.parse(entry.lastSweptAt) > resweepBefore) continue; // still in its window
-    await deps.publisher.publish(deps.duplicateCheckQueueUrl, {
-      type: 'lead-received',
-      version: 1,
-      inboxEntryId: entry.id,
-      source: entry.source,
-      requestedAt: now.toISOString(),
-    });
+    await requestDuplicateCheck(deps, entry, now);
     await deps.inbox.recordSweep(entry.id, now);
     result.requested += 1;
   }

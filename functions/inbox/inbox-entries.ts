@@ -10,9 +10,9 @@ import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
+import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
-import { logger } from '../shared/logger.ts';
 import type { ArchiveBody, InboxIdPath, InboxListQuery, InboxPatchBody, NewInboxEntryBody } from './inbox-input.ts';
 
 export type InboxDeps = {
@@ -31,21 +31,6 @@ const callerId = (request: { user: { id: string } | null }): string => request.u
 
 const requireUser = async (deps: InboxDeps, field: string, id: string | null | undefined): Promise<void> => {
   if (id && !(await deps.users.findUser(id))) throw unprocessable(field, `no user ${id}`);
-};
-
-/** Asks for a duplicate check; a failed send is picked up by the sweeper, so it never fails the request. */
-const requestCheck = async (deps: InboxDeps, entry: InboxEntry, now: Date): Promise<void> => {
-  await deps.publisher
-    .publish(deps.duplicateCheckQueueUrl, {
-      type: 'lead-received',
-      version: 1,
-      inboxEntryId: entry.id,
-      source: entry.source,
-      requestedAt: now.toISOString(),
-    })
-    .catch((error: unknown) => {
-      logger.warn('could not request the duplicate check; the sweeper will', { error, inboxEntryId: entry.id });
-    });
 };
 
 const load = async (deps: InboxDeps, id: string): Promise<InboxEntry> => {
@@ -85,7 +70,7 @@ export const createInboxEntryByHand =
       now,
     );
     await deps.inbox.create(entry);
-    await requestCheck(deps, entry, now);
+    await requestDuplicateCheckAfterStore(deps, entry, now);
     return { status: 201, body: entry, headers: { location: `/v1/inbox/${entry.id}` } };
   };
 
@@ -122,7 +107,7 @@ export const patchInbox =
       ]);
     }
     await deps.inbox.update(entry, next, { contactChanged });
-    if (contactChanged) await requestCheck(deps, next, now);
+    if (contactChanged) await requestDuplicateCheckAfterStore(deps, next, now);
     return { status: 200, body: next };
   };
 

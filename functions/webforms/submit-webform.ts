@@ -19,6 +19,7 @@ import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnsw
 import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import type { WebformRepository } from '../adapters/webform.repository.ts';
+import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
@@ -153,19 +154,7 @@ export const submitWebform =
       if (spam !== null) {
         logger.info('web-form submission archived as spam', { inboxEntryId: entry.id, reason: spam });
       } else {
-        // Stored first; the check is requested after. If the send fails the lead is still safe: the
-        // sweeper re-requests every check still pending after five minutes.
-        await deps.publisher
-          .publish(deps.duplicateCheckQueueUrl, {
-            type: 'lead-received',
-            version: 1,
-            inboxEntryId: entry.id,
-            source: entry.source,
-            requestedAt: now.toISOString(),
-          })
-          .catch((error: unknown) => {
-            logger.warn('could not request the duplicate check; the sweeper will', { error, inboxEntryId: entry.id });
-          });
+        await requestDuplicateCheckAfterStore(deps, entry, now);
       }
       return { ...answer, headers: { ...answer.headers, ...cors } };
     } catch (error) {
