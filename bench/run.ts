@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionEntries } from '../infra/manifest.ts';
 import { type Bundle, bareEntrySource, bundleBare, bundleFunction } from './bundle.ts';
+import { measureCsvImport } from './csv-import.ts';
 import { compareInit } from './init-time.ts';
 import { describeRun, type Figure, writeRun } from './results.ts';
 import { measureWebformSubmission } from './webform-submission.ts';
@@ -15,6 +16,9 @@ const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const importRuns = 7;
 /** 16 in flight is a busy form, not a flood; 300 keeps the stack's part near 30 s on 2 cores */
 const throughput = { count: 300, concurrency: 16, warmUp: 30, rounds: 3 };
+/** rows of the CSV import; DynamoDB Local stores about 45 imported rows/s on 2 cores, so 100,000 take ~40 minutes */
+const csvRows = Number(process.env.BENCH_CSV_ROWS ?? 100_000);
+if (!Number.isInteger(csvRows) || csvRows < 1) throw new Error('BENCH_CSV_ROWS must be a positive whole number');
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
@@ -106,6 +110,24 @@ try {
   if (load.stack.errorsByKind['429'] !== undefined) {
     process.stderr.write('bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n');
   }
+
+  const csv = await measureCsvImport({ rows: csvRows });
+  report({
+    figure: 'csv-import',
+    note: 'the import worker in-process (chunks, checkpoints, one transaction per row: entry, search items, row guard; one duplicate-check message per row) against BatchWriteItem of the same rows as plain items, 25 per request; same DynamoDB Local, same concurrency; RSS of the worker process (services run in child processes)',
+    rows: csv.rows,
+    fileMb: round(csv.fileBytes / 1024 / 1024, 1),
+    rowsPerSecond: round(csv.rowsPerSecond, 1),
+    batchWriteRowsPerSecond: round(csv.batchWriteRowsPerSecond, 1),
+    ratio: round(csv.rowsPerSecond / csv.batchWriteRowsPerSecond, 3),
+    importSeconds: round(csv.importMs / 1000, 1),
+    invocations: csv.invocations,
+    rowsImported: csv.rowsImported,
+    rowsFailed: csv.rowsFailed,
+    rssBeforeMb: csv.rssBeforeMb,
+    peakRssMb: csv.peakRssMb,
+    peakHeapUsedMb: csv.peakHeapUsedMb,
+  });
 } finally {
   await rm(outDir, { recursive: true, force: true });
 }

@@ -17,7 +17,7 @@ export type Route = {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-export type QueueName = 'duplicate-check' | 'inbound-email';
+export type QueueName = 'duplicate-check' | 'inbound-email' | 'facebook-leads' | 'csv-imports';
 
 export type Consumer = {
   queue: QueueName;
@@ -32,7 +32,10 @@ export type Consumer = {
 export type Access = {
   table?: 'read' | 'readWrite';
   send?: QueueName[];
+  /** the bucket for raw mail (`inbound/`, `attachments/`) and uploaded import files (`imports/`) */
   mailBucket?: 'read' | 'readWrite';
+  /** the Facebook app secret, verify token and page tokens (Secrets Manager in AWS, .kontakt/facebook.json locally) */
+  facebookSecret?: 'read';
 };
 
 export type FunctionSpec = {
@@ -52,8 +55,7 @@ export type FunctionSpec = {
   environment?: Record<string, string>;
 };
 
-/** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
-export /** How the duplicate-check queue retries; the sweeper waits for a message's whole retry window. */
+/** How the duplicate-check queue retries; the sweeper waits for a message's whole retry window. */
 const duplicateCheckConsumer = {
   queue: 'duplicate-check',
   batchSize: 10,
@@ -61,8 +63,11 @@ const duplicateCheckConsumer = {
   maxReceiveCount: 5,
 } as const satisfies Consumer;
 
-const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
+/** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
+export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
 export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
+/** Meta and agencies deliver in bursts; each agency is limited again by its own counter. */
+export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
 
 export const functions = {
   'webform-submissions': {
@@ -144,6 +149,68 @@ export const functions = {
     access: { table: 'read' },
     routes: [{ method: 'GET', path: '/v1/emails', auth: 'user', throttle: defaultThrottle }],
   },
+  'facebook-webhook': {
+    entry: 'functions/facebook/facebook-webhook.handler.ts',
+    description: 'Answers Meta’s webhook verification and enqueues signed leadgen changes',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { send: ['facebook-leads'], facebookSecret: 'read' },
+    routes: [
+      { method: 'GET', path: '/v1/facebook/webhook', auth: 'public', throttle: partnerThrottle },
+      { method: 'POST', path: '/v1/facebook/webhook', auth: 'public', throttle: partnerThrottle },
+    ],
+  },
+  'facebook-worker': {
+    entry: 'functions/facebook/fetch-facebook-lead.handler.ts',
+    description: 'Fetches each Facebook lead from the Graph API and stores it in the inbox, once per leadgen id',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    access: { table: 'readWrite', send: ['duplicate-check'], facebookSecret: 'read' },
+    // Meta retries for 36 hours; Graph errors back off over the receives before the DLQ
+    consumes: { queue: 'facebook-leads', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 8 },
+  },
+  'agencies-api': {
+    entry: 'functions/agencies/agencies-api.handler.ts',
+    description: 'Lead agencies and their API keys (admins)',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/agencies', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/agencies', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/agencies/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/agencies/{id}/keys', auth: 'user', throttle: defaultThrottle },
+      { method: 'DELETE', path: '/v1/agencies/{id}/keys/{keyId}', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'agency-leads': {
+    entry: 'functions/agencies/agency-leads.handler.ts',
+    description: 'Takes batches of purchased leads from agencies with their own API keys',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    access: { table: 'readWrite', send: ['duplicate-check'] },
+    routes: [{ method: 'POST', path: '/v1/agency/leads', auth: 'public', throttle: partnerThrottle }],
+  },
+  'imports-api': {
+    entry: 'functions/imports/imports-api.handler.ts',
+    description: 'CSV imports: create (with an upload URL), start, read the report',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite', send: ['csv-imports'], mailBucket: 'readWrite' },
+    routes: [
+      { method: 'POST', path: '/v1/imports', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/imports/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/imports/{id}/start', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'import-worker': {
+    entry: 'functions/imports/run-import.handler.ts',
+    description: 'Streams an uploaded CSV file into the inbox in checkpointed chunks',
+    timeoutSeconds: 300,
+    memoryMb: 1024,
+    access: { table: 'readWrite', send: ['csv-imports', 'duplicate-check'], mailBucket: 'read' },
+    consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
+  },
   'duplicate-check-worker': {
     entry: 'functions/duplicates/check-duplicates.handler.ts',
     description: 'Checks new inbox entries against existing persons',
@@ -189,7 +256,7 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-export const queueNames: readonly QueueName[] = ['duplicate-check', 'inbound-email'];
+export const queueNames: readonly QueueName[] = ['duplicate-check', 'inbound-email', 'facebook-leads', 'csv-imports'];
 
 /** The queue the SES receipt function's failed asynchronous invocations land in (its on-failure destination). */
 export const sesReceiptFailureQueue = 'ses-receipt-failures';

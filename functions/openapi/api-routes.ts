@@ -1,5 +1,8 @@
 /** Every HTTP route's contract in one registry, so the OpenAPI description covers all of them. */
+import { agencyAdminRoutes, agencyLeadRoutes } from '../agencies/agencies.routes.ts';
 import { emailsRoutes } from '../emails/emails.routes.ts';
+import { facebookRoutes } from '../facebook/facebook.routes.ts';
+import { importsRoutes } from '../imports/imports.routes.ts';
 import { inboxRoutes } from '../inbox/inbox.routes.ts';
 import { settingsRoutes } from '../settings/settings-api.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
@@ -13,6 +16,10 @@ export const apiRoutes: Record<string, AnyRouteSpec> = {
   ...inboxRoutes,
   ...usersRoutes,
   ...emailsRoutes,
+  ...agencyAdminRoutes,
+  ...agencyLeadRoutes,
+  ...facebookRoutes,
+  ...importsRoutes,
   ...settingsRoutes,
   ...openapiRoutes,
 };

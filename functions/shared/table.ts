@@ -97,6 +97,41 @@ export const settingsKey = (list: string): Key => ({ pk: `SETTINGS#${list}`, sk:
 /** gsi1: all web forms by key */
 export const webformsByKey = (formKey: string) => ({ gsi1pk: 'WEBFORMS', gsi1sk: formKey });
 
+// Intake channels ---------------------------------------------------------------------------------
+/** guard: a Facebook lead is stored once per leadgen id, however often Meta or the queue delivers it */
+export const facebookLeadKey = (leadgenId: string): Key => ({ pk: `FBLEAD#${leadgenId}`, sk: 'FBLEAD' });
+export const agencyKey = (id: string): Key => ({ pk: `AGENCY#${id}`, sk: 'AGENCY' });
+/** gsi1: all agencies by name */
+export const agenciesByName = (name: string, id: string) => ({
+  gsi1pk: 'AGENCIES',
+  gsi1sk: `${name.toLowerCase()}#${id}`,
+});
+/** an API key, found by the hash of its secret (the secret itself is never stored) */
+export const agencyApiKeyKey = (secretHash: string): Key => ({ pk: `AGENCYKEY#${secretHash}`, sk: 'AGENCYKEY' });
+/** gsi1: an agency's keys */
+export const agencyKeysByAgency = (agencyId: string, keyId: string) => ({
+  gsi1pk: `AGENCY#${agencyId}#KEYS`,
+  gsi1sk: keyId,
+});
+/** guard: an agency's lead is stored once per externalId */
+export const agencyExternalIdKey = (agencyId: string, externalId: string): Key => ({
+  pk: `AGENCYLEAD#${agencyId}#${externalId}`,
+  sk: 'AGENCYLEAD',
+});
+/** a counter per agency and time window, for the agency's own request limit */
+export const agencyRateKey = (agencyId: string, window: string): Key => ({
+  pk: `AGENCYRATE#${agencyId}#${window}`,
+  sk: 'RATE',
+});
+export const importKey = (id: string): Key => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' });
+/** an import's failed rows, in row order */
+export const importErrorKey = (importId: string, row: number): Key => ({
+  pk: `IMPORT#${importId}`,
+  sk: `ERROR#${String(row).padStart(10, '0')}`,
+});
+/** guard: a normalised row is imported once, whichever import or re-run carries it */
+export const importedRowKey = (rowHash: string): Key => ({ pk: `IMPORTROW#${rowHash}`, sk: 'IMPORTROW' });
+
 // Idempotency records and sequences (used by later channels) -------------------------------------
 export const idempotencyKey = (scope: string, key: string): Key => ({
   pk: `IDEMPOTENCY#${scope}#${key}`,

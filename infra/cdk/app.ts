@@ -38,6 +38,7 @@ export const buildApp = (context: Record<string, unknown> = {}, options: BuildAp
     mailDomain,
     existingRuleSetName: optionalString(app, 'kontakt:existingRuleSetName'),
     alarmEmail: optionalString(app, 'kontakt:alarmEmail'),
+    facebookConfigParameter: optionalString(app, 'kontakt:facebookConfigParameter'),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +22,8 @@ export type FunctionResources = {
   mailBucket: IBucket;
   queue: (name: QueueName) => IQueue;
   mailDomain: string;
+  /** the SSM SecureString holding the Facebook app secret, verify token and page tokens (created by ops) */
+  facebookConfigParameter: string;
 };
 
 export type KontaktFunctionProps = {
@@ -80,6 +82,21 @@ export class KontaktFunction extends Construct {
     if (access.mailBucket === 'read') resources.mailBucket.grantRead(role);
     if (access.mailBucket === 'readWrite') resources.mailBucket.grantReadWrite(role);
     for (const queue of access.send ?? []) resources.queue(queue).grantSendMessages(role);
+    if (access.facebookSecret === 'read') {
+      // A SecureString under the account's aws/ssm key, whose key policy lets SSM decrypt for this role.
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'ssm',
+              resource: 'parameter',
+              resourceName: resources.facebookConfigParameter.replace(/^\//, ''),
+            }),
+          ],
+        }),
+      );
+    }
 
     for (const finding of iam5Findings(access, resources.table, resources.mailBucket)) {
       Validations.of(role).acknowledge(finding);
@@ -97,6 +114,7 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.mailBucket || spec.sesReceipt) env.MAIL_BUCKET = resources.mailBucket.bucketName;
   for (const queue of spec.access.send ?? []) env[queueUrlEnv(queue)] = resources.queue(queue).queueUrl;
   if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
+  if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   return { ...env, ...spec.environment };
 };
 

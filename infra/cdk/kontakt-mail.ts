@@ -35,6 +35,8 @@ export class MailStorage extends Construct {
       serverAccessLogsPrefix: 'raw-mail/',
       lifecycleRules: [
         { id: 'ExpireRawMail', prefix: inboundMailPrefix, expiration: rawMailRetention },
+        // uploaded CSV files are needed until their import is done; a month is ample
+        { id: 'ExpireImportFiles', prefix: 'imports/', expiration: Duration.days(30) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -22,6 +22,8 @@ export type KontaktStackProps = StackProps & {
   /** the region's active receipt rule set, when the account already has one */
   existingRuleSetName?: string | undefined;
   alarmEmail?: string | undefined;
+  /** name of the SSM SecureString with the Facebook configuration (default /kontakt/facebook) */
+  facebookConfigParameter?: string | undefined;
 };
 
 /** The SES receipt function retries a failed receipt twice before it lands in the failure queue. */
@@ -52,7 +54,13 @@ export class KontaktStack extends Stack {
       const kontaktFunction = new KontaktFunction(this, name, {
         name,
         spec,
-        resources: { table, mailBucket: mail.bucket, queue: (q) => queues.queue(q), mailDomain: props.mailDomain },
+        resources: {
+          table,
+          mailBucket: mail.bucket,
+          queue: (q) => queues.queue(q),
+          mailDomain: props.mailDomain,
+          facebookConfigParameter: props.facebookConfigParameter ?? '/kontakt/facebook',
+        },
       });
       const { fn } = kontaktFunction;
       functions.set(name, kontaktFunction);

@@ -2,6 +2,8 @@
  * The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, the HTTP API, SES
  * receiving over SMTP, the queue pollers and the schedules, all serving the manifest's handlers.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -113,6 +115,24 @@ export const demoUsers: (User & { tokenFile: string })[] = [
   },
 ];
 
+/**
+ * Locally the Facebook app secret, verify token and page tokens live in a git-ignored file
+ * (`FACEBOOK_CONFIG_FILE`, default .kontakt/facebook.json), created with random secrets and one
+ * demo page on first start; in AWS they are an SSM SecureString.
+ */
+const ensureFacebookConfig = async (home: string): Promise<string> => {
+  const file = resolve(process.env.FACEBOOK_CONFIG_FILE ?? join(home, 'facebook.json'));
+  if (!existsSync(file)) {
+    const config = {
+      appSecret: randomBytes(16).toString('hex'),
+      verifyToken: randomBytes(12).toString('hex'),
+      pages: { '100000000000001': `local-page-token-${randomBytes(8).toString('hex')}` },
+    };
+    await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  }
+  return file;
+};
+
 export type LocalStack = {
   endpoints: Record<string, string>;
   stop: () => Promise<void>;
@@ -142,6 +162,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     for (const [, spec] of functionEntries()) Object.assign(process.env, spec.environment);
+    process.env.FACEBOOK_CONFIG_FILE = await ensureFacebookConfig(config.home);
     process.env.PENDING_CHECK_GRACE_SECONDS = String(config.pendingCheckGraceSeconds);
     if (config.retryAfterSeconds !== null) {
       // retries come back after retryAfterSeconds here, so a message's retry window is that much shorter
@@ -228,6 +249,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
         'SQS/S3 emulator': `${emulator.endpoint} (binds 0.0.0.0)`,
         'Dev token (admin)': join(config.home, 'dev-token'),
         'Dev token (sales)': join(config.home, 'dev-token-sales'),
+        'Facebook config': process.env.FACEBOOK_CONFIG_FILE ?? '',
         Data: config.dataDir,
       },
       stop: stopAll,

@@ -92,6 +92,7 @@ describe('functions', () => {
             TABLE_NAME: expectEnv(spec.access.table !== undefined),
             MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
             MAIL_DOMAIN: spec.sesReceipt ? testMailDomain : Match.absent(),
+            FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
             ),
@@ -114,6 +115,13 @@ describe('functions', () => {
     // The SES receipt function may also send to its on-failure destination.
     const sendsToQueues = (spec.access.send?.length ?? 0) > 0 || spec.sesReceipt === true;
     expect(has('sqs:SendMessage')).toBe(sendsToQueues);
+  });
+
+  it('lets only the Facebook functions read the Facebook configuration parameter', () => {
+    for (const [name, spec] of functionEntries()) {
+      const reads = actionsOf(name).includes('ssm:GetParameter');
+      expect(reads, name).toBe(spec.access.facebookSecret === 'read');
+    }
   });
 
   it('uses its own roles, without AWS managed policies', () => {

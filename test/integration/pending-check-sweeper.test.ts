@@ -71,12 +71,12 @@ describe('an entry whose check could not be requested', () => {
     const id = (res.body as { id: string }).id;
     const before = await inbox.get(id);
 
-    const tooEarly = await inbox.listPendingChecks(new Date(created.getTime() - 1).toISOString(), 100);
+    const tooEarly = await inbox.listPendingChecks(new Date(created.getTime() - 1).toISOString(), 1000);
     await sweep(new Date());
     const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
     await checkDuplicates({ inbox, persons, now: () => new Date() })(message);
     const after = await inbox.get(id);
-    const stillPending = await inbox.listPendingChecks(new Date().toISOString(), 100);
+    const stillPending = await inbox.listPendingChecks(new Date().toISOString(), 1000);
 
     expect(res.status).toBe(201);
     expect(before?.duplicateCheck.status).toBe('pending');
@@ -92,7 +92,7 @@ describe('an entry whose check could not be requested', () => {
 
     await sweep(new Date());
 
-    expect((await inbox.listPendingChecks(new Date(Date.now() + 1000).toISOString(), 100)).map((p) => p.id)).toContain(
+    expect((await inbox.listPendingChecks(new Date(Date.now() + 1000).toISOString(), 1000)).map((p) => p.id)).toContain(
       id,
     );
     expect((await inbox.get(id))?.duplicateCheck.status).toBe('pending');
@@ -136,6 +136,6 @@ describe('an entry whose check could not be requested', () => {
 
     expect(last.failed).toBeGreaterThanOrEqual(1);
     expect(entry?.duplicateCheck.status).toBe('failed');
-    expect((await inbox.listPendingChecks(new Date().toISOString(), 100)).map((p) => p.id)).not.toContain(id);
+    expect((await inbox.listPendingChecks(new Date().toISOString(), 1000)).map((p) => p.id)).not.toContain(id);
   });
 });

@@ -1,0 +1,42 @@
+/** Lambda: lead batches from agencies, authenticated by the agency's own API key. */
+import * as z from 'zod/mini';
+import { createIdempotencyStore } from '../adapters/idempotency.ts';
+import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
+import { agencyLeadRoutes as routes } from './agencies.routes.ts';
+import { createAgencyRepository } from './agency.repository.ts';
+import { receiveAgencyLeads } from './receive-agency-leads.ts';
+
+const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
+const doc = createDocumentClient();
+const now = () => new Date();
+
+export const handler = httpRouter(
+  {
+    'POST /v1/agency/leads': route(
+      routes['POST /v1/agency/leads'],
+      receiveAgencyLeads({
+        agencies: createAgencyRepository(doc, env.TABLE_NAME),
+        idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
+        intake: {
+          inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+          doc,
+          tableName: env.TABLE_NAME,
+          publisher: createQueuePublisher(createSqsClient()),
+          duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
+          now,
+        },
+        // 100 leads in about a tenth of the one-by-one time, well inside the 20 s timeout
+        concurrency: 10,
+        now,
+      }),
+    ),
+  },
+  // the route is public at the gateway and needs no user; the router's signature wants a directory
+  createUserRepository(doc, env.TABLE_NAME),
+);

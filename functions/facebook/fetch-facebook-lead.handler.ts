@@ -1,0 +1,32 @@
+/** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
+import * as z from 'zod/mini';
+import { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { sqsHandler } from '../shared/sqs.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
+import { createSsmClient } from '../shared/ssm-client.ts';
+import { facebookConfigEnv, facebookConfigLoader } from './facebook-config.ts';
+import { createFacebookLeadRepository } from './facebook-lead.repository.ts';
+import { fetchFacebookLead } from './fetch-facebook-lead.ts';
+import { createGraphClient, graphApiEnv } from './graph-client.ts';
+
+const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv, ...facebookConfigEnv, ...graphApiEnv }));
+const doc = createDocumentClient();
+
+export const handler = sqsHandler(
+  FacebookLeadReceivedV1,
+  fetchFacebookLead({
+    config: facebookConfigLoader(env, createSsmClient),
+    graph: createGraphClient({ baseUrl: env.GRAPH_API_BASE_URL }),
+    leads: createFacebookLeadRepository(doc, env.TABLE_NAME),
+    inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+    doc,
+    tableName: env.TABLE_NAME,
+    publisher: createQueuePublisher(createSqsClient()),
+    duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
+    now: () => new Date(),
+  }),
+);

@@ -1,0 +1,37 @@
+/** What import requests must look like: a file name and, optionally, which header feeds which contact field. */
+import * as z from 'zod/mini';
+import { importTargets } from '../../domain/imports/header-mapping.ts';
+
+export const NewImportBody = z.strictObject({
+  filename: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'give the file name'),
+      z.maxLength(255),
+      z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+    ),
+  /** header as the file names it → contact field, or null to leave a column out */
+  mapping: z.optional(
+    z.record(
+      z.string().check(z.minLength(1), z.maxLength(200)),
+      z.nullable(z.enum(importTargets, `use one of ${importTargets.join(', ')}, or null to ignore the column`)),
+    ),
+  ),
+});
+
+export const ImportIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+
+const RowErrorOut = z.object({ row: z.number(), field: z.string(), message: z.string() });
+
+export const ImportReportSchema = z.object({
+  id: z.string(),
+  status: z.enum(['waiting_upload', 'queued', 'running', 'done', 'failed']),
+  rowsTotal: z.number(),
+  rowsImported: z.number(),
+  rowsSkipped: z.number(),
+  rowsFailed: z.number(),
+  errors: z.array(RowErrorOut),
+});
+
+export const CreatedImportSchema = z.object({ id: z.string(), uploadUrl: z.string() });

@@ -1,0 +1,344 @@
+/**
+ * The import worker: streams the uploaded file from its last checkpoint, reads it in chunks of
+ * rows, stores each valid row through the intake every channel uses (guarded by the row's hash),
+ * reports the failed ones, checkpoints after every chunk, and hands over to a fresh invocation
+ * (a `csv-import-requested` message) before its time runs out. A run that crashes is retried from
+ * the last checkpoint; the rows it had written already are no-ops the second time.
+ */
+import { fileField, type ImportCounters, type RowError } from '../../domain/imports/csv-import.ts';
+import { detectDelimiter, detectEncoding, notTextReason, sniffBytes } from '../../domain/imports/file-format.ts';
+import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../domain/imports/header-mapping.ts';
+import type { Contact } from '../../domain/inbox/inbox-entry.ts';
+import type { QueuePublisher } from '../adapters/queue-publisher.ts';
+import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
+import { importedRowKey } from '../shared/table.ts';
+import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
+import type { ImportLayout, ImportPosition, ImportRepository, ImportState } from './import.repository.ts';
+import { StaleImportRunError } from './import.repository.ts';
+import type { ImportFileStore } from './import-file-store.ts';
+import { readRow } from './import-row.ts';
+
+export type RunImportDeps = {
+  imports: ImportRepository;
+  files: ImportFileStore;
+  /** where rows become inbox entries (and their duplicate checks are requested) */
+  intake: IntakeDeps;
+  publisher: QueuePublisher;
+  csvImportsQueueUrl: string;
+  now: () => Date;
+  /** rows per chunk: one checkpoint per chunk */
+  chunkSize: number;
+  /** rows of a chunk stored at the same time */
+  concurrency: number;
+  /** a run hands over when less than this, plus its slowest chunk so far, is left */
+  reserveMs: number;
+};
+
+/**
+ * The worker's settings in AWS (and for the benchmark): 500 rows between checkpoints, 10 rows
+ * stored at once, and half a minute kept back, since one chunk takes seconds.
+ */
+export const workerSettings = { chunkSize: 500, concurrency: 10, reserveMs: 30_000 } as const;
+
+export type RunBudget = { remainingMs: () => number };
+
+/**
+ * What a run did: finished the import, failed it, handed over to the next run, found that another
+ * run had overtaken it, or found nothing to do (unknown, not started, or finished already).
+ */
+export type RunOutcome = 'done' | 'failed' | 'continued' | 'overtaken' | 'nothing-to-do';
+
+/** The guard item's entity: one per normalised row, whichever import carries it. */
+const importedRowEntity = 'imported-row';
+
+const countersOf = (state: ImportState): ImportCounters => ({
+  rowsTotal: state.rowsTotal,
+  rowsImported: state.rowsImported,
+  rowsSkipped: state.rowsSkipped,
+  rowsFailed: state.rowsFailed,
+});
+
+/**
+ * Runs `task` over `items`, at most `limit` at a time, in order of start. After a failure no new
+ * item starts, the ones under way finish, and the first error is thrown: nothing is left running.
+ */
+const mapBounded = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
+  const results: R[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (failures.length === 0 && next < items.length) {
+      const index = next;
+      next += 1;
+      const item = items[index];
+      if (item === undefined) continue;
+      try {
+        results[index] = await task(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.length > 0) throw failures[0];
+  return results;
+};
+
+/** How a run reads the file: decided on the first run, kept in the layout for the others. */
+type Reading = CsvLayoutInput & { fileSize: number; etag: string };
+
+/** How the header row maps, or why it cannot drive the import. */
+const decideColumns = (
+  headers: string[],
+  mapping: ExplicitMapping | null,
+): { columns: ImportLayout['columns'] } | { problem: string } => {
+  const mapped = mapColumns(headers, mapping);
+  const problem = headerProblem(headers, mapped);
+  return problem === null ? { columns: mapped.columns } : { problem };
+};
+
+class ImportRun {
+  private seq: number;
+  private counters: ImportCounters;
+  private position: ImportPosition;
+  private layout: ImportLayout | null;
+  private slowestChunkMs = 0;
+  private readonly deps: RunImportDeps;
+  private readonly state: ImportState;
+
+  constructor(deps: RunImportDeps, state: ImportState) {
+    this.deps = deps;
+    this.state = state;
+    this.seq = state.seq;
+    this.counters = countersOf(state);
+    this.position = { offset: state.offset, nextRow: state.nextRow };
+    this.layout = state.layout;
+  }
+
+  async run(budget: RunBudget): Promise<RunOutcome> {
+    let reading: Reading;
+    if (this.layout) {
+      reading = this.layout;
+    } else {
+      const sniffed = await this.sniff();
+      if ('problem' in sniffed) return this.fail({ row: 1, field: fileField, message: sniffed.problem });
+      reading = sniffed;
+      this.position = { offset: sniffed.bomLength, nextRow: 1 };
+    }
+    if (this.position.offset >= reading.fileSize) return this.end();
+    const source = await this.deps.files.open(this.state.id, this.position.offset, reading.etag);
+    if (source === 'missing') return this.fail({ row: this.position.nextRow, field: fileField, message: gone });
+    if (source === 'changed') return this.fail({ row: this.position.nextRow, field: fileField, message: changed });
+
+    let chunk: CsvRecord[] = [];
+    try {
+      for await (const record of readRecords(source, reading, {
+        offset: this.position.offset,
+        row: this.position.nextRow,
+      })) {
+        if (!this.layout) {
+          const outcome = await this.prepare(reading, record);
+          if (outcome) return outcome;
+          continue;
+        }
+        chunk.push(record);
+        if (chunk.length < this.deps.chunkSize) continue;
+        const started = Date.now();
+        await this.store(chunk, { checkpoint: true });
+        chunk = [];
+        this.slowestChunkMs = Math.max(this.slowestChunkMs, Date.now() - started);
+        if (budget.remainingMs() < this.deps.reserveMs + this.slowestChunkMs) return this.handOver();
+      }
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      // Broken quoting: the rows before it are imported, then the import fails naming the row.
+      if (chunk.length > 0) await this.store(chunk, { checkpoint: false });
+      return this.fail({ row: error.row, field: fileField, message: error.message });
+    }
+    if (chunk.length > 0) await this.store(chunk, { checkpoint: false });
+    return this.end();
+  }
+
+  /** First run: what the file is, from its first bytes. */
+  private async sniff(): Promise<(Reading & { bomLength: number }) | { problem: string }> {
+    const sample = await this.deps.files.sample(this.state.id, sniffBytes);
+    if (!sample) return { problem: gone };
+    const notText = notTextReason(sample.bytes);
+    if (notText) return { problem: notText };
+    const { encoding, bomLength } = detectEncoding(sample.bytes, sample.bytes.length >= sample.size);
+    const text = decodeText(sample.bytes.subarray(bomLength), encoding);
+    return { encoding, delimiter: detectDelimiter(text), fileSize: sample.size, etag: sample.etag, bomLength };
+  }
+
+  /** The header row: decide the columns and keep them with the position after it, before any row is stored. */
+  private async prepare(reading: Reading, header: CsvRecord): Promise<RunOutcome | null> {
+    const headers = header.values.map((value) => value.trim());
+    const decided = decideColumns(headers, this.state.mapping);
+    if ('problem' in decided) return this.fail({ row: header.row, field: fileField, message: decided.problem });
+    const layout: ImportLayout = {
+      encoding: reading.encoding,
+      delimiter: reading.delimiter,
+      fileSize: reading.fileSize,
+      etag: reading.etag,
+      headers,
+      columns: decided.columns,
+    };
+    const position = { offset: header.nextOffset, nextRow: header.row + 1 };
+    await this.deps.imports.prepare(this.state.id, this.seq, layout, position, this.deps.now());
+    this.seq += 1;
+    this.layout = layout;
+    this.position = position;
+    return null;
+  }
+
+  /**
+   * Stores a chunk's valid rows, reports its failed ones, and (unless the import ends right
+   * after) checkpoints the position after its last record with the counters up to there.
+   *
+   * Each row is its own small transaction (entry, search items and the row's guard) rather than
+   * a BatchWriteItem of many entries: the guard must be written atomically with its entry, or a
+   * crash between the two would import a row twice or mark one imported that never was, and
+   * BatchWriteItem has neither conditions nor atomicity. Bounded concurrency wins back most of
+   * the batch's speed.
+   */
+  private async store(records: CsvRecord[], options: { checkpoint: boolean }): Promise<void> {
+    const layout = this.layout;
+    const last = records.at(-1);
+    if (!layout || !last) return;
+    const rows = records.map((record) => ({ record, outcome: readRow(layout, record.row, record.values) }));
+    const errors: RowError[] = [];
+    const valid: { record: CsvRecord; contact: Contact; message?: string; hash: string }[] = [];
+    let failed = 0;
+    let blank = 0;
+    for (const { record, outcome } of rows) {
+      if (outcome.kind === 'blank') blank += 1;
+      else if (outcome.kind === 'invalid') {
+        failed += 1;
+        errors.push(...outcome.errors);
+      } else valid.push({ record, ...outcome });
+    }
+
+    const results = await mapBounded(valid, this.deps.concurrency, (row) =>
+      storeLead(
+        this.deps.intake,
+        {
+          source: 'csv',
+          priority: 'normal',
+          responsibleUserId: null,
+          contact: row.contact,
+          ...(row.message === undefined ? {} : { message: row.message }),
+          raw: { importId: this.state.id, row: row.record.row, fields: rawRow(layout.headers, row.record.values) },
+          createdBy: this.state.createdBy,
+        },
+        { key: importedRowKey(row.hash), entity: importedRowEntity },
+      ),
+    );
+    let imported = 0;
+    let skipped = 0;
+    const taken: { id: string; row: number }[] = [];
+    results.forEach((result, index) => {
+      if (result.status === 'created') imported += 1;
+      else taken.push({ id: result.id, row: valid[index]?.record.row ?? 0 });
+    });
+    if (taken.length > 0) {
+      // A taken guard is a row imported before, unless this import wrote it for this very row in a
+      // run that crashed before its checkpoint: that row counts as imported, as it was then.
+      const origins = await this.deps.imports.entryOrigins(taken.map((t) => t.id));
+      for (const { id, row } of taken) {
+        const origin = origins.get(id);
+        if (origin?.importId === this.state.id && origin.row === row) imported += 1;
+        else skipped += 1;
+      }
+    }
+    if (errors.length > 0) await this.deps.imports.putErrors(this.state.id, errors);
+
+    this.counters = {
+      rowsTotal: this.counters.rowsTotal + records.length - blank,
+      rowsImported: this.counters.rowsImported + imported,
+      rowsSkipped: this.counters.rowsSkipped + skipped,
+      rowsFailed: this.counters.rowsFailed + failed,
+    };
+    this.position = { offset: last.nextOffset, nextRow: last.row + 1 };
+    if (options.checkpoint) {
+      await this.deps.imports.checkpoint(this.state.id, this.seq, this.position, this.counters, this.deps.now());
+      this.seq += 1;
+    }
+  }
+
+  /** The time is nearly up: the next invocation continues from the checkpoint just written. */
+  private async handOver(): Promise<RunOutcome> {
+    await this.deps.publisher.publish(this.deps.csvImportsQueueUrl, {
+      type: 'csv-import-requested',
+      version: 1,
+      importId: this.state.id,
+      requestedAt: this.deps.now().toISOString(),
+    });
+    return 'continued';
+  }
+
+  private async end(): Promise<RunOutcome> {
+    if (!this.layout) {
+      return this.fail({ row: 1, field: fileField, message: 'the file has no header row (it holds only empty lines)' });
+    }
+    await this.deps.imports.finish(
+      this.state.id,
+      this.seq,
+      { status: 'done' },
+      this.position,
+      this.counters,
+      this.deps.now(),
+    );
+    return 'done';
+  }
+
+  private async fail(failure: RowError): Promise<RunOutcome> {
+    await this.deps.imports.finish(
+      this.state.id,
+      this.seq,
+      { status: 'failed', failure },
+      this.position,
+      this.counters,
+      this.deps.now(),
+    );
+    return 'failed';
+  }
+}
+
+const gone = 'the uploaded file is no longer there (uploaded files are kept 30 days); upload it again as a new import';
+const changed =
+  'the file was uploaded again while it was being imported; the rows before this one were imported from the first upload';
+
+/** Runs (or continues) one import within the invocation's time budget. */
+export const runImport =
+  (deps: RunImportDeps) =>
+  async (importId: string, budget: RunBudget): Promise<RunOutcome> => {
+    const state = await deps.imports.get(importId);
+    if (!state || (state.status !== 'queued' && state.status !== 'running')) return 'nothing-to-do';
+    try {
+      return await new ImportRun(deps, state).run(budget);
+    } catch (error) {
+      // Another run of the same import checkpointed after this one read it: it carries on, this one stops.
+      if (error instanceof StaleImportRunError) return 'overtaken';
+      throw error;
+    }
+  };
+
+/**
+ * The worker failed on this import through every receive of its message: the import is marked
+ * failed at the row it could not get past, so no one waits for it; the message goes on to the DLQ.
+ */
+export const giveUpImport =
+  (deps: Pick<RunImportDeps, 'imports' | 'now'>) =>
+  async (importId: string, attempts: number): Promise<void> => {
+    const state = await deps.imports.get(importId);
+    if (!state) return;
+    await deps.imports.abandon(
+      importId,
+      {
+        row: state.nextRow,
+        field: fileField,
+        message: `the import stopped here after ${attempts} failed attempts; the rows before it were imported`,
+      },
+      deps.now(),
+    );
+  };

@@ -1,0 +1,68 @@
+/**
+ * Every intake channel lands here: a lead becomes an inbox entry, stored (with the channel's
+ * once-only guard in the same transaction) before anything is acknowledged, then its duplicate
+ * check is requested. A guard that is taken means the lead was delivered before: the first entry's
+ * id is returned and nothing is stored twice.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { type Contact, createInboxEntry, type InboxEntry, type Tracking } from '../../domain/inbox/inbox-entry.ts';
+import type { Money } from '../../domain/shared/money.ts';
+import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { type CheckRequester, requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
+import type { Key } from '../shared/table.ts';
+
+export type Lead = {
+  source: string;
+  priority: string;
+  responsibleUserId: string | null;
+  contact: Contact;
+  title?: string;
+  message?: string;
+  expectedBudget?: Money | null;
+  tracking?: Tracking;
+  raw: Record<string, unknown>;
+  createdBy: string | null;
+};
+
+export type IntakeDeps = CheckRequester & {
+  inbox: Pick<InboxEntryRepository, 'create'>;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  now: () => Date;
+};
+
+export type Intake = { status: 'created'; entry: InboxEntry } | { status: 'duplicate_delivery'; id: string };
+
+/**
+ * Stores a lead. `guard` is the channel's natural key (Facebook leadgen id, an agency's
+ * externalId, a CSV row's hash): written with the entry, it makes every redelivery a no-op.
+ */
+export const storeLead = async (
+  deps: IntakeDeps,
+  lead: Lead,
+  guard?: { key: Key; entity: string },
+): Promise<Intake> => {
+  const now = deps.now();
+  const entry = createInboxEntry({ id: ulid(now.getTime()), ...lead }, now);
+  try {
+    await deps.inbox.create(
+      entry,
+      guard && {
+        key: guard.key,
+        record: { _et: guard.entity, _v: 1, inboxEntryId: entry.id, createdAt: now.toISOString() },
+        nowEpoch: Math.floor(now.getTime() / 1000),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyTakenError) || !guard) throw error;
+    const res = await deps.doc.send(
+      new GetCommand({ TableName: deps.tableName, Key: guard.key, ConsistentRead: true }),
+    );
+    const id = res.Item?.inboxEntryId;
+    if (typeof id !== 'string') throw error;
+    return { status: 'duplicate_delivery', id };
+  }
+  await requestDuplicateCheckAfterStore(deps, entry, now);
+  return { status: 'created', entry };
+};

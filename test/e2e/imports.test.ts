@@ -1,0 +1,158 @@
+// CSV imports against the running local stack, as a client does them: create, PUT the file to the
+// upload URL, start, poll the report, find the rows in the inbox. Bad input included: each gets its
+// documented 4xx or a report that says why, and nothing is stored wrongly.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
+
+let stack: RunningStack;
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; json: any };
+
+const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${stack.salesToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+};
+
+const newToken = (): string =>
+  `zq${randomUUID()
+    .replace(/[^a-z]/g, '')
+    .slice(0, 10)}`;
+
+/** A fixture with `{{token}}` replaced; latin1 round-trips every byte, so Windows-1252 files stay intact. */
+const fixture = async (name: string, token = ''): Promise<Buffer> => {
+  const bytes = await readFile(new URL(`../fixtures/csv/${name}`, import.meta.url));
+  return Buffer.from(bytes.toString('latin1').replaceAll('{{token}}', token), 'latin1');
+};
+
+/** Create, upload, start; then the report once the worker has finished with it. */
+const importFile = async (bytes: Buffer, filename: string) => {
+  const created = await call('POST', '/v1/imports', { filename });
+  const put = await fetch(created.json.uploadUrl, { method: 'PUT', body: bytes });
+  const started = await call('POST', `/v1/imports/${created.json.id}/start`);
+  const report = await eventually(async () => {
+    const res = await call('GET', `/v1/imports/${created.json.id}`);
+    return res.json.status === 'done' || res.json.status === 'failed' ? res.json : undefined;
+  }, 45_000);
+  return { created, put, started, report };
+};
+
+const inboxWith = async (token: string) => (await call('GET', `/v1/inbox?q=${token}&limit=100`)).json.items;
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('CSV imports', () => {
+  it('imports a German Outlook export uploaded to the presigned URL; the rows land in the inbox, bad rows are reported', async () => {
+    const token = newToken();
+
+    const { created, put, started, report } = await importFile(await fixture('outlook-de.csv', token), 'outlook.csv');
+    const entries = await inboxWith(token);
+
+    expect(created.status).toBe(201);
+    expect(put.status).toBe(200);
+    expect(started).toMatchObject({ status: 202, json: { status: 'queued' } });
+    expect(report).toEqual({
+      id: created.json.id,
+      status: 'done',
+      rowsTotal: 5,
+      rowsImported: 3,
+      rowsSkipped: 0,
+      rowsFailed: 2,
+      errors: [
+        { row: 4, field: 'E-Mail-Adresse', message: 'not a valid email address' },
+        { row: 5, field: 'row', message: expect.stringContaining('gives no way to reach anyone') },
+      ],
+    });
+    expect(entries).toHaveLength(3);
+    expect(entries.every((e: { source: string }) => e.source === 'csv')).toBe(true);
+    expect(entries.find((e: { contact: { lastName: string } }) => e.contact.lastName === 'Mustermann')).toMatchObject({
+      contact: {
+        firstName: 'Max',
+        companyName: `Muster ${token} GmbH`,
+        city: 'Köln',
+        email: 'max.mustermann@example.com',
+      },
+      message: 'Bitte Angebot; dringend',
+    });
+  });
+
+  it('reads a Windows-1252 file (not UTF-8) with its umlauts intact', async () => {
+    const token = newToken();
+
+    const { report } = await importFile(await fixture('kontakte-windows-1252.csv', token), 'excel.csv');
+    const entries = await inboxWith(token);
+
+    expect(report).toMatchObject({ status: 'done', rowsImported: 2, errors: [] });
+    expect(entries.map((e: { contact: { lastName: string } }) => e.contact.lastName).sort()).toEqual([
+      'Weiß',
+      'Öztürk',
+    ]);
+  });
+
+  it('skips every row of a file imported twice', async () => {
+    const token = newToken();
+    const bytes = await fixture('outlook-en.csv', token);
+    await importFile(bytes, 'first.csv');
+
+    const { report } = await importFile(bytes, 'again.csv');
+
+    expect(report).toMatchObject({ status: 'done', rowsTotal: 2, rowsImported: 0, rowsSkipped: 2 });
+    expect(await inboxWith(token)).toHaveLength(2);
+  });
+
+  it('imports the rows before broken quoting, then fails naming the record', async () => {
+    const token = newToken();
+
+    const { report } = await importFile(await fixture('broken-quote.csv', token), 'broken.csv');
+
+    expect(report).toMatchObject({
+      status: 'failed',
+      rowsImported: 2,
+      errors: [{ row: 4, field: 'file', message: expect.stringContaining('never closed') }],
+    });
+    expect(await inboxWith(token)).toHaveLength(2);
+  });
+
+  it('fails a PNG uploaded as an import, saying why', async () => {
+    const { report } = await importFile(await fixture('pixel.png'), 'kontakte.csv');
+
+    expect(report).toMatchObject({
+      status: 'failed',
+      rowsTotal: 0,
+      rowsImported: 0,
+      errors: [{ row: 1, field: 'file', message: 'the file is a PNG image, not a CSV text file' }],
+    });
+  });
+
+  it('refuses bad requests: start before the upload (409), an unknown import (404), no filename (400)', async () => {
+    const created = await call('POST', '/v1/imports', { filename: 'later.csv' });
+
+    const early = await call('POST', `/v1/imports/${created.json.id}/start`);
+    const unknown = await call('GET', '/v1/imports/01NOSUCHIMPORT');
+    const unknownStart = await call('POST', '/v1/imports/01NOSUCHIMPORT/start');
+    const noName = await call('POST', '/v1/imports', { mapping: { Name: 'lastName' } });
+    const afterwards = await call('GET', `/v1/imports/${created.json.id}`);
+
+    expect(early).toMatchObject({ status: 409, json: { detail: expect.stringContaining('has no file yet') } });
+    expect(unknown.status).toBe(404);
+    expect(unknownStart.status).toBe(404);
+    expect(noName).toMatchObject({ status: 400, json: { errors: [{ field: 'filename' }] } });
+    expect(afterwards.json).toMatchObject({ status: 'waiting_upload', rowsTotal: 0 });
+  });
+});
