@@ -15,6 +15,7 @@ import { createGraphClient, graphApiEnv } from './graph-client.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv, ...facebookConfigEnv, ...graphApiEnv }));
 const doc = createDocumentClient();
+const sqs = createSqsClient();
 
 export const handler = sqsHandler(
   FacebookLeadReceivedV1,
@@ -25,8 +26,10 @@ export const handler = sqsHandler(
     inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
     doc,
     tableName: env.TABLE_NAME,
-    publisher: createQueuePublisher(createSqsClient()),
+    publisher: createQueuePublisher(sqs),
     duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
     now: () => new Date(),
   }),
+  // Graph errors back off: 30 s, 1, 2, 4 … minutes over the queue's 8 receives (about 2 hours)
+  { backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs } },
 );

@@ -4,6 +4,7 @@
  * neighbours; each body is parsed against its versioned event schema first.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
@@ -12,10 +13,40 @@ import { logger } from './logger.ts';
 
 export type RecordContext = { messageId: string; receiveCount: number };
 
+/** Exponential backoff for a failed record: the queue's fixed visibility timeout is the floor only. */
+export type Backoff = { baseSeconds: number; maxSeconds: number; sqs: () => SQSClient };
+
+/** base × 2^(receives − 1), capped; SQS allows at most 12 hours. */
+export const backoffSeconds = (receiveCount: number, baseSeconds: number, maxSeconds: number): number =>
+  Math.min(baseSeconds * 2 ** Math.max(0, receiveCount - 1), maxSeconds, 43_200);
+
+/** The queue URL of a record's source queue, from its ARN (arn:aws:sqs:<region>:<account>:<name>). */
+export const queueUrlOfArn = (arn: string): string => {
+  const [, , , region, account, name] = arn.split(':');
+  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+};
+
 export const sqsHandler = <S extends z.ZodMiniType>(
   schema: S,
   handleMessage: (message: z.infer<S>, context: RecordContext) => Promise<void>,
+  options: { backoff?: Backoff } = {},
 ) => {
+  const delayRetry = async (record: SQSRecord, receiveCount: number): Promise<void> => {
+    const backoff = options.backoff;
+    if (!backoff) return;
+    const seconds = backoffSeconds(receiveCount, backoff.baseSeconds, backoff.maxSeconds);
+    await backoff
+      .sqs()
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrlOfArn(record.eventSourceARN),
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: seconds,
+        }),
+      )
+      // without the delay the record still comes back after the queue's visibility timeout
+      .catch((error: unknown) => logger.warn('could not delay the retry', { error, messageId: record.messageId }));
+  };
   const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const context = {
@@ -26,6 +57,7 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       await handleMessage(parseEvent(schema, record.body), context);
     } catch (error) {
       logger.error('message failed; it will be retried, then dead-lettered', { error, ...context });
+      await delayRetry(record, context.receiveCount);
       throw error;
     }
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LeadReceivedV1 } from '../../../events/index.ts';
-import { sqsHandler } from '../../../functions/shared/sqs.ts';
+import { backoffSeconds, queueUrlOfArn, sqsHandler } from '../../../functions/shared/sqs.ts';
 import { lambdaContext, sqsEvent } from '../../support/events.ts';
 
 const lead = (id: string) =>
@@ -48,5 +48,19 @@ describe('SQS edge', () => {
     );
 
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe('retry backoff', () => {
+  it('doubles the delay with each receive, up to its cap and SQS’s 12 hours', () => {
+    expect([1, 2, 3, 4].map((n) => backoffSeconds(n, 30, 3600))).toEqual([30, 60, 120, 240]);
+    expect(backoffSeconds(10, 30, 3600)).toBe(3600);
+    expect(backoffSeconds(30, 60, 100_000)).toBe(43_200);
+  });
+
+  it('finds the queue URL of a record from its ARN', () => {
+    expect(queueUrlOfArn('arn:aws:sqs:eu-west-1:123456789012:Kontakt-facebook-leads')).toBe(
+      'https://sqs.eu-west-1.amazonaws.com/123456789012/Kontakt-facebook-leads',
+    );
   });
 });
