@@ -12,6 +12,7 @@ import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnsw
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
+import { mapBounded } from '../shared/map-bounded.ts';
 import { agencyExternalIdKey } from '../shared/table.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { AgencyRepository } from './agency.repository.ts';
@@ -73,33 +74,6 @@ const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: nu
       extra: { limitPerMinute: agency.rateLimitPerMinute, retryAfterSeconds: window.retryAfterSeconds },
     },
   );
-};
-
-/**
- * Runs `task` over `items`, at most `limit` at a time, keeping their order. After a failure no new
- * item starts, and the failure is thrown only once every started task has finished, so no write is
- * still in flight when the request is answered.
- */
-const mapBounded = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < items.length && failures.length === 0) {
-      const index = next;
-      next += 1;
-      const item = items[index];
-      if (item === undefined) continue;
-      try {
-        results[index] = await task(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
-  return results;
 };
 
 type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guard: string | null };

@@ -11,6 +11,7 @@ import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../d
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
+import { mapBounded } from '../shared/map-bounded.ts';
 import { importedRowKey } from '../shared/table.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
 import type { ImportLayout, ImportPosition, ImportRepository, ImportState } from './import.repository.ts';
@@ -57,32 +58,6 @@ const countersOf = (state: ImportState): ImportCounters => ({
   rowsSkipped: state.rowsSkipped,
   rowsFailed: state.rowsFailed,
 });
-
-/**
- * Runs `task` over `items`, at most `limit` at a time, in order of start. After a failure no new
- * item starts, the ones under way finish, and the first error is thrown: nothing is left running.
- */
-const mapBounded = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = [];
-  const failures: unknown[] = [];
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (failures.length === 0 && next < items.length) {
-      const index = next;
-      next += 1;
-      const item = items[index];
-      if (item === undefined) continue;
-      try {
-        results[index] = await task(item);
-      } catch (error) {
-        failures.push(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  if (failures.length > 0) throw failures[0];
-  return results;
-};
 
 /** How a run reads the file: decided on the first run, kept in the layout for the others. */
 type Reading = CsvLayoutInput & { fileSize: number; etag: string };
