@@ -1,23 +1,11 @@
 /** CSV column headers → contact fields: German and English names, Outlook's export names included; an explicit mapping overrides. */
 import { foldText } from '../inbox/search-tokens.ts';
-import { type ContactField, reachableContactFields } from '../webforms/webform.ts';
+import { type ContactField, contactTargets, reachableContactFields } from '../webforms/webform.ts';
 
 export type ImportTarget = ContactField | 'message';
 
-export const importTargets = [
-  'salutation',
-  'title',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'companyName',
-  'street',
-  'postalCode',
-  'city',
-  'country',
-  'message',
-] as const satisfies readonly ImportTarget[];
+/** The web forms' targets without consent: a CSV row carries no consent. */
+export const importTargets = contactTargets;
 
 /** A column the import reads into a target, or `null`: kept in the entry's raw row only. */
 export type ColumnTarget = ImportTarget | null;

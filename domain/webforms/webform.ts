@@ -4,7 +4,8 @@ import type { Contact, Tracking } from '../inbox/inbox-entry.ts';
 export type ContactField = keyof Contact;
 export type MappingTarget = ContactField | 'message' | 'consent';
 
-export const mappingTargets: readonly MappingTarget[] = [
+/** Every field a channel can fill: the contact's fields and the message. */
+export const contactTargets = [
   'salutation',
   'title',
   'firstName',
@@ -17,8 +18,9 @@ export const mappingTargets: readonly MappingTarget[] = [
   'city',
   'country',
   'message',
-  'consent',
-];
+] as const satisfies readonly MappingTarget[];
+
+export const mappingTargets = [...contactTargets, 'consent'] as const satisfies readonly MappingTarget[];
 
 export type Webform = {
   key: string;
