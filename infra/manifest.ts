@@ -169,6 +169,27 @@ export const functions = {
     // Meta retries for 36 hours; Graph errors back off over the receives before the DLQ
     consumes: { queue: 'facebook-leads', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 8 },
   },
+  'contacts-api': {
+    entry: 'functions/contacts/contacts-api.handler.ts',
+    description: 'Persons and companies behind duplicate protection, their merges, and the duplicate check',
+    // a merge moves links in chunks of transactions; 150 links take about a second, thousands need the headroom
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'POST', path: '/v1/persons', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/persons', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/persons/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/persons/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/persons/{id}/merge', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/companies', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/companies', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/companies/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/companies/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/companies/{id}/merge', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/duplicates/check', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
   'agencies-api': {
     entry: 'functions/agencies/agencies-api.handler.ts',
     description: 'Lead agencies and their API keys (admins)',

@@ -1,21 +1,57 @@
 /** Duplicate protection (PRODUCT.md rule 2): turns what the lookups found into ranked, explained candidates. */
-import type { Candidate, DuplicateCheck } from '../inbox/inbox-entry.ts';
+import type { Candidate, CandidateKind, DuplicateCheck } from '../inbox/inbox-entry.ts';
+import type { MatchProfiles } from './record-profiles.ts';
+import { scoreCompanies, scorePersons } from './scoring.ts';
 
 export const maxCandidates = 10;
 
-/** A person found under the same normalised email is the strongest sign of a duplicate there is. */
-export const emailMatches = (personIds: readonly string[]): Candidate[] =>
-  [...new Set(personIds)].map((id) => ({
-    kind: 'person',
-    id,
-    score: 1,
-    level: 'match',
-    reasons: ['email_equal'],
-  }));
+/** A record a lookup returned: who it is and the profiles stored with it. */
+export type FoundRecord = { kind: CandidateKind; id: string; profiles: MatchProfiles };
 
-/** Candidates sorted by score (then id, so a re-run writes the same list), at most ten. */
+/**
+ * Scores every record found against the probe: persons and inbox entries as persons, companies as
+ * companies. Records below `possible` are dropped; `kinds` limits what counts (creating a person is
+ * not blocked by an inbox entry of the same person); `exclude` is the record being checked itself.
+ */
+export const rankCandidates = (
+  probe: MatchProfiles,
+  found: readonly FoundRecord[],
+  options: { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } },
+): Candidate[] => {
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const record of found) {
+    const id = `${record.kind}#${record.id}`;
+    if (seen.has(id) || !options.kinds.includes(record.kind)) continue;
+    seen.add(id);
+    if (options.exclude && options.exclude.kind === record.kind && options.exclude.id === record.id) continue;
+    const scored =
+      record.kind === 'company'
+        ? probe.company && record.profiles.company
+          ? scoreCompanies(probe.company, record.profiles.company)
+          : null
+        : probe.person && record.profiles.person
+          ? scorePersons(probe.person, record.profiles.person)
+          : null;
+    if (scored?.level) {
+      candidates.push({
+        kind: record.kind,
+        id: record.id,
+        score: scored.score,
+        level: scored.level,
+        reasons: [...scored.reasons],
+      });
+    }
+  }
+  return sortCandidates(candidates);
+};
+
+/** By score, then id, so a re-run writes the same list; at most ten. */
+export const sortCandidates = (candidates: readonly Candidate[]): Candidate[] =>
+  [...candidates].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, maxCandidates);
+
 export const completedCheck = (candidates: readonly Candidate[], now: Date): DuplicateCheck => ({
   status: 'done',
   checkedAt: now.toISOString(),
-  candidates: [...candidates].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, maxCandidates),
+  candidates: sortCandidates(candidates),
 });

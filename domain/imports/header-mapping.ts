@@ -45,6 +45,8 @@ const knownHeaders: Record<ImportTarget, readonly string[]> = {
     'Handy',
   ],
   street: ['Straße', 'Strasse', 'Street', 'Straße geschäftlich', 'Business Street', 'Anschrift'],
+  addressLine2: ['Adresszusatz', 'Address Line 2', 'Straße 2', 'Business Street 2', 'Zusatz'],
+  birthday: ['Geburtstag', 'Geburtsdatum', 'Birthday', 'Date of Birth', 'Birth Date'],
   postalCode: [
     'PLZ',
     'Postleitzahl',

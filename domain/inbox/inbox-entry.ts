@@ -24,9 +24,12 @@ export type Contact = {
   phone?: string;
   companyName?: string;
   street?: string;
+  addressLine2?: string;
   postalCode?: string;
   city?: string;
   country?: string;
+  /** YYYY-MM-DD, when the channel asks for it (insurance, events) */
+  birthday?: string;
 };
 
 export type CandidateKind = 'person' | 'company' | 'inboxEntry';

@@ -14,9 +14,11 @@ export const contactTargets = [
   'phone',
   'companyName',
   'street',
+  'addressLine2',
   'postalCode',
   'city',
   'country',
+  'birthday',
   'message',
 ] as const satisfies readonly MappingTarget[];
 

@@ -15,9 +15,11 @@ export const ContactSchema = z.object({
   phone: optionalString,
   companyName: optionalString,
   street: optionalString,
+  addressLine2: optionalString,
   postalCode: optionalString,
   city: optionalString,
   country: optionalString,
+  birthday: optionalString,
 });
 
 export const CandidateSchema = z.object({

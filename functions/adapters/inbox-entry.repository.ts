@@ -13,7 +13,9 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { contactLookups, noLookups, type RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -31,6 +33,7 @@ import {
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { InboxEntrySchema } from './inbox-entry.item.ts';
+import { lookupWrites } from './match-lookups.ts';
 
 export const inboxEntrySchemaVersion = 1;
 /** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
@@ -44,6 +47,15 @@ const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000)
 /** The tokens an entry is found by (spam is never found); names first, so a cut keeps the most useful. */
 export const indexedTokens = (entry: InboxEntry): string[] =>
   isSpam(entry) ? [] : searchTokens(entry.contact).slice(0, maxSearchItems);
+
+/**
+ * Open entries are found by duplicate checks (the same person writing twice is the commonest
+ * duplicate); spam, archived and converted ones are not.
+ */
+export const entryLookups = (entry: InboxEntry): RecordLookups =>
+  !isSpam(entry) && openStatuses.includes(entry.processingStatus) ? contactLookups(entry.contact) : noLookups;
+
+const entryRef = (entry: InboxEntry) => ({ kind: 'INBOX' as const, id: entry.id });
 
 const indexKeys = (entry: InboxEntry) => ({
   ...(isSpam(entry)
@@ -125,6 +137,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         { Put: { TableName: tableName, Item: inboxEntryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...indexedTokens(entry).map((prefix) => ({ Put: { TableName: tableName, Item: searchItem(entry, prefix) } })),
+        ...lookupWrites(tableName, entryRef(entry), noLookups, entryLookups(entry)),
       ];
       if (idempotency) {
         items.push({
@@ -233,6 +246,12 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         names['#ttl'] = 'ttl';
         removes.push('#ttl');
       }
+      const lookupsBefore = entryLookups(previous);
+      const lookupsAfter = entryLookups(next);
+      const lookupsChanged =
+        options.contactChanged ||
+        lookupsBefore.keys.length !== lookupsAfter.keys.length ||
+        lookupsBefore.keys.some((k, i) => k !== lookupsAfter.keys[i]);
       const before = new Set(indexedTokens(previous));
       const after = new Set(indexedTokens(next));
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
@@ -252,6 +271,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         ...[...after]
           .filter((p) => !before.has(p))
           .map((p) => ({ Put: { TableName: tableName, Item: searchItem(next, p) } })),
+        ...(lookupsChanged ? lookupWrites(tableName, entryRef(next), lookupsBefore, lookupsAfter) : []),
       ];
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));

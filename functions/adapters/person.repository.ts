@@ -1,61 +1,62 @@
-/** Persons and the lookup items that find them by normalised email, written in one transaction. */
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { normaliseEmail } from '../../domain/shared/normalise-email.ts';
-import { entityTags, personByEmail, personByEmailPartition, personKey } from '../shared/table.ts';
+/** Persons in the single table: the generic record store with the person's list keys, search words, lookups and links. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { personLookups } from '../../domain/duplicates/record-profiles.ts';
+import { type Person, personSearchTokens, personSortName } from '../../domain/persons/person.ts';
+import { personsAll, personsByCompany } from '../shared/table.ts';
+import { createRecordStore } from './contact-records.ts';
+import type { Reference } from './references.ts';
 
-/** The fields this flows need; the full person arrives with persons and companies. */
-export type PersonRecord = { id: string; firstName: string; lastName: string; emails: string[]; createdAt: string };
+const optionalString = z.optional(z.string());
 
-/** A duplicate check never reads more than this many items from one lookup. */
-export const maxLookupItems = 50;
-
-export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  async create(person: PersonRecord): Promise<void> {
-    const emails = [...new Set(person.emails.map(normaliseEmail))];
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...personKey(person.id),
-                ...entityTags('person', 1),
-                ...person,
-                version: 1,
-                updatedAt: person.createdAt,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...emails.map((email) => ({
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...personByEmail(email, person.id),
-                ...entityTags('person-email-lookup', 1),
-                personId: person.id,
-              },
-            },
-          })),
-        ],
-      }),
-    );
-  },
-
-  /** Ids of persons holding this email: one Query on the lookup partition, at most 50 items. */
-  async findIdsByEmail(email: string): Promise<string[]> {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': personByEmailPartition(normaliseEmail(email)) },
-        ProjectionExpression: 'personId',
-        Limit: maxLookupItems,
-      }),
-    );
-    return (res.Items ?? []).map((item) => String(item.personId));
-  },
+export const AddressSchema = z.object({
+  street: optionalString,
+  addressLine2: optionalString,
+  postalCode: optionalString,
+  city: optionalString,
+  country: optionalString,
 });
+
+export const PersonSchema = z.object({
+  id: z.string(),
+  salutation: optionalString,
+  title: optionalString,
+  firstName: z.string(),
+  lastName: z.string(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  address: z.optional(AddressSchema),
+  birthday: optionalString,
+  companyId: optionalString,
+  isMainContact: z.boolean(),
+  supervisorId: optionalString,
+  department: optionalString,
+  position: optionalString,
+  origin: optionalString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const personReferences = (person: Person): Reference[] => [
+  ...(person.companyId ? [{ target: { kind: 'COMPANY' as const, id: person.companyId }, field: 'companyId' }] : []),
+  ...(person.supervisorId
+    ? [{ target: { kind: 'PERSON' as const, id: person.supervisorId }, field: 'supervisorId' }]
+    : []),
+];
+
+export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: string) =>
+  createRecordStore<Person>(doc, tableName, {
+    kind: 'PERSON',
+    entity: 'person',
+    schema: PersonSchema,
+    indexKeys: (person) => ({
+      ...personsAll(person.createdAt, person.id),
+      ...(person.companyId ? personsByCompany(person.companyId, personSortName(person), person.id) : {}),
+    }),
+    searchTokens: personSearchTokens,
+    lookups: personLookups,
+    references: personReferences,
+  });
 
 export type PersonRepository = ReturnType<typeof createPersonRepository>;

@@ -2,11 +2,12 @@
 import * as z from 'zod/mini';
 import { LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createPersonRepository } from '../adapters/person.repository.ts';
+import { createLookupReader } from '../adapters/match-lookups.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { checkDuplicates } from './check-duplicates.ts';
+import { createCandidateFinder } from './find-candidates.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();
@@ -15,7 +16,7 @@ export const handler = sqsHandler(
   LeadReceivedV1,
   checkDuplicates({
     inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-    persons: createPersonRepository(doc, env.TABLE_NAME),
+    findCandidates: createCandidateFinder(createLookupReader(doc, env.TABLE_NAME)),
     now: () => new Date(),
   }),
 );

@@ -1,11 +1,11 @@
-/** The duplicate-check worker's use case: find existing persons for a new entry and write the result once. */
-import { completedCheck, emailMatches } from '../../domain/duplicates/duplicate-check.ts';
+/** The duplicate-check worker's use case: find persons, companies and open inbox entries like a new entry, and write the result once. */
+import { completedCheck } from '../../domain/duplicates/duplicate-check.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import type { PersonRepository } from '../adapters/person.repository.ts';
+import { entryLookups, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { logger } from '../shared/logger.ts';
+import { allKinds, type FindCandidates } from './find-candidates.ts';
 
-export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; persons: PersonRepository; now: () => Date };
+export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; findCandidates: FindCandidates; now: () => Date };
 
 export const checkDuplicates =
   (deps: CheckDuplicatesDeps) =>
@@ -19,12 +19,11 @@ export const checkDuplicates =
     const { entry, checkRevision } = found;
     if (entry.duplicateCheck.status !== 'pending') return; // redelivered: already done
     try {
-      const personIds = entry.contact.email ? await deps.persons.findIdsByEmail(entry.contact.email) : [];
-      await deps.inbox.completeDuplicateCheck(
-        entry.id,
-        completedCheck(emailMatches(personIds), deps.now()),
-        checkRevision,
-      );
+      const candidates = await deps.findCandidates(entryLookups(entry), {
+        kinds: allKinds,
+        exclude: { kind: 'inboxEntry', id: entry.id },
+      });
+      await deps.inbox.completeDuplicateCheck(entry.id, completedCheck(candidates, deps.now()), checkRevision);
     } catch (error) {
       // counted so the sweeper can tell a check that keeps failing from one waiting in a slow queue
       await deps.inbox.recordCheckFailure(entry.id).catch(() => undefined);

@@ -6,6 +6,7 @@ import { type RowError, rowField } from '../../domain/imports/csv-import.ts';
 import { type ColumnTarget, type ImportTarget, mapRow, sourceColumn } from '../../domain/imports/header-mapping.ts';
 import { rowHash } from '../../domain/imports/row-hash.ts';
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
+import { isoDateFrom } from '../../domain/shared/calendar-date.ts';
 import { isReachable, reachableContactFields } from '../../domain/webforms/webform.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import { fieldErrors } from '../shared/validation.ts';
@@ -31,7 +32,11 @@ export const readRow = (layout: RowColumns, row: number, values: readonly string
 
   const { message, ...contactFields } = mapped;
   const errors: RowError[] = [];
-  const parsed = ContactInput.safeParse(contactFields);
+  const parsed = ContactInput.safeParse(
+    contactFields.birthday === undefined
+      ? contactFields
+      : { ...contactFields, birthday: isoDateFrom(contactFields.birthday) },
+  );
   if (!parsed.success) {
     for (const error of fieldErrors(parsed.error, rowField)) {
       errors.push({

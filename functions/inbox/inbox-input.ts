@@ -30,9 +30,11 @@ export const ContactPatch = z.strictObject({
   phone: nullableContactField(contactShape.phone),
   companyName: nullableContactField(contactShape.companyName),
   street: nullableContactField(contactShape.street),
+  addressLine2: nullableContactField(contactShape.addressLine2),
   postalCode: nullableContactField(contactShape.postalCode),
   city: nullableContactField(contactShape.city),
   country: nullableContactField(contactShape.country),
+  birthday: nullableContactField(contactShape.birthday),
 });
 
 export const InboxPatchBody = z.strictObject({

@@ -1,5 +1,6 @@
 /** Every HTTP route's contract in one registry, so the OpenAPI description covers all of them. */
 import { agencyAdminRoutes, agencyLeadRoutes } from '../agencies/agencies.routes.ts';
+import { contactsRoutes } from '../contacts/contacts.routes.ts';
 import { emailsRoutes } from '../emails/emails.routes.ts';
 import { facebookRoutes } from '../facebook/facebook.routes.ts';
 import { importsRoutes } from '../imports/imports.routes.ts';
@@ -14,6 +15,7 @@ export const apiRoutes: Record<string, AnyRouteSpec> = {
   ...webformPublicRoutes,
   ...webformAdminRoutes,
   ...inboxRoutes,
+  ...contactsRoutes,
   ...usersRoutes,
   ...emailsRoutes,
   ...agencyAdminRoutes,

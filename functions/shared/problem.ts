@@ -38,5 +38,6 @@ export const internalErrorResponse = (requestId: string | undefined): HttpRespon
     ),
   );
 
+/** Client errors, and redirects raised deep in a use case (a merged record's 308), are answered with their message. */
 export const isClientError = (error: unknown): error is KontaktError =>
-  error instanceof KontaktError && error.status >= 400 && error.status < 500;
+  error instanceof KontaktError && error.status >= 300 && error.status < 500;

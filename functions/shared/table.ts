@@ -49,12 +49,16 @@ export const inboxSpam = (createdAt: string, id: string) => ({
  * characters, sorted by token and, within a token, newest first; a prefix search is one Query with
  * `begins_with` on the sort key.
  */
-export const inboxSearchPartition = (word: string): string => `INBOXQ#${word.slice(0, 2)}`;
+export type SearchScope = 'INBOX' | 'PERSON' | 'COMPANY';
+export const searchPartition = (scope: SearchScope, word: string): string => `${scope}Q#${word.slice(0, 2)}`;
 const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
-export const inboxSearchItem = (token: string, createdAt: string, id: string): Key => ({
-  pk: inboxSearchPartition(token),
+export const searchItemKey = (scope: SearchScope, token: string, createdAt: string, id: string): Key => ({
+  pk: searchPartition(scope, token),
   sk: `${token}#${newestFirst(createdAt)}#${id}`,
 });
+export const inboxSearchPartition = (word: string): string => searchPartition('INBOX', word);
+export const inboxSearchItem = (token: string, createdAt: string, id: string): Key =>
+  searchItemKey('INBOX', token, createdAt, id);
 /** gsi3 (sparse): entries whose duplicate check is still pending, oldest first, for the sweeper */
 export const pendingDuplicateCheckPartition = 'DUPCHECK#PENDING';
 export const pendingDuplicateCheck = (createdAt: string, id: string) => ({
@@ -62,13 +66,65 @@ export const pendingDuplicateCheck = (createdAt: string, id: string) => ({
   gsi3sk: timeOrdered(createdAt, id),
 });
 
-// Persons ----------------------------------------------------------------------------------------
+// Persons and companies ----------------------------------------------------------------------------
 export const personKey = (id: string): Key => ({ pk: `PERSON#${id}`, sk: 'PERSON' });
-/** lookup item: persons by normalised email (one item per email, written with the person) */
-export const personByEmailPartition = (normalisedEmail: string): string => `LOOKUP#EMAIL#${normalisedEmail}`;
-export const personByEmail = (normalisedEmail: string, personId: string): Key => ({
-  pk: personByEmailPartition(normalisedEmail),
-  sk: `PERSON#${personId}`,
+/** gsi4: every person, newest first */
+export const personsAllPartition = 'PERSONS';
+export const personsAll = (createdAt: string, id: string) => ({
+  gsi4pk: personsAllPartition,
+  gsi4sk: timeOrdered(createdAt, id),
+});
+/** gsi1: the persons of a company, by folded last name */
+export const personsByCompanyPartition = (companyId: string): string => `PERSONS#COMPANY#${companyId}`;
+export const personsByCompany = (companyId: string, name: string, id: string) => ({
+  gsi1pk: personsByCompanyPartition(companyId),
+  gsi1sk: `${name}#${id}`,
+});
+export const companyKey = (id: string): Key => ({ pk: `COMPANY#${id}`, sk: 'COMPANY' });
+/** gsi4: every company, newest first */
+export const companiesAllPartition = 'COMPANIES';
+export const companiesAll = (createdAt: string, id: string) => ({
+  gsi4pk: companiesAllPartition,
+  gsi4sk: timeOrdered(createdAt, id),
+});
+/** gsi1: the branches and subsidiaries of a company, by folded name */
+export const companiesByParentPartition = (parentId: string): string => `COMPANIES#PARENT#${parentId}`;
+export const companiesByParent = (parentId: string, name: string, id: string) => ({
+  gsi1pk: companiesByParentPartition(parentId),
+  gsi1sk: `${name}#${id}`,
+});
+/** gsi2: companies by relationship (prospects, customers, …), by folded name */
+export const companiesByRelationshipPartition = (relationship: string): string => `COMPANIES#REL#${relationship}`;
+export const companiesByRelationship = (relationship: string, name: string, id: string) => ({
+  gsi2pk: companiesByRelationshipPartition(relationship),
+  gsi2sk: `${name}#${id}`,
+});
+
+/** The kinds of record that other records point at, and that lookup items and references name. */
+export type RecordKind = 'PERSON' | 'COMPANY' | 'INBOX';
+export type RecordRef = { kind: RecordKind; id: string };
+export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`, sk: ref.kind });
+
+/**
+ * lookup item: a record under one of its duplicate-protection keys (normalised email, E.164 phone,
+ * phonetic name + postcode, company key, …), carrying the record's match profile, so a check reads
+ * one partition per key and never the records themselves.
+ */
+export const lookupPartition = (lookupKey: string): string => `LOOKUP#${lookupKey}`;
+export const lookupItemKey = (lookupKey: string, owner: RecordRef): Key => ({
+  pk: lookupPartition(lookupKey),
+  sk: `${owner.kind}#${owner.id}`,
+});
+
+/**
+ * reference item: "record `from` points at `target` through `field`" (a person's companyId, a
+ * supervisorId, an inbox entry's personId, …), written with the pointing record, so a merge finds
+ * every link of a record in one partition, with strongly consistent reads.
+ */
+export const referencesTo = (target: RecordRef): string => `REFS#${target.kind}#${target.id}`;
+export const referenceKey = (target: RecordRef, from: RecordRef, field: string): Key => ({
+  pk: referencesTo(target),
+  sk: `${from.kind}#${from.id}#${field}`,
 });
 
 // Users ------------------------------------------------------------------------------------------

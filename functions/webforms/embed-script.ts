@@ -1,7 +1,7 @@
 /** The embed script: a dependency-free browser script that renders a web form on any page and posts it as JSON. */
 import { fillTokenField, type MappingTarget, type Webform } from '../../domain/webforms/webform.ts';
 
-type FieldKind = 'text' | 'email' | 'tel' | 'textarea';
+type FieldKind = 'text' | 'email' | 'tel' | 'date' | 'textarea';
 
 /** Label, input kind and the browser's autofill hint for each target a posted field can map to. */
 const fieldLooks: Record<Exclude<MappingTarget, 'consent'>, [label: string, kind: FieldKind, autocomplete: string]> = {
@@ -13,9 +13,11 @@ const fieldLooks: Record<Exclude<MappingTarget, 'consent'>, [label: string, kind
   phone: ['Phone', 'tel', 'tel'],
   companyName: ['Company', 'text', 'organization'],
   street: ['Street', 'text', 'street-address'],
+  addressLine2: ['Address line 2', 'text', 'address-line2'],
   postalCode: ['Postal code', 'text', 'postal-code'],
   city: ['City', 'text', 'address-level2'],
   country: ['Country', 'text', 'country-name'],
+  birthday: ['Birthday', 'date', 'bday'],
   message: ['Message', 'textarea', ''],
 };
 

@@ -4,10 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
@@ -16,7 +17,7 @@ import { ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
-const persons = createPersonRepository(doc, tableName);
+const findCandidates = createCandidateFinder(createLookupReader(doc, tableName));
 const forms = createWebformRepository(doc, tableName);
 
 /** An SQS client whose sends fail: the fault the real emulator cannot produce on demand. */
@@ -74,7 +75,7 @@ describe('an entry whose check could not be requested', () => {
     const tooEarly = await inbox.listPendingChecks(new Date(created.getTime() - 1).toISOString(), 1000);
     await sweep(new Date());
     const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
-    await checkDuplicates({ inbox, persons, now: () => new Date() })(message);
+    await checkDuplicates({ inbox, findCandidates, now: () => new Date() })(message);
     const after = await inbox.get(id);
     const stillPending = await inbox.listPendingChecks(new Date().toISOString(), 1000);
 
@@ -117,11 +118,8 @@ describe('an entry whose check could not be requested', () => {
     const id = (res.body as { id: string }).id;
     const brokenWorker = checkDuplicates({
       inbox,
-      persons: {
-        ...persons,
-        findIdsByEmail: async () => {
-          throw new Error('lookup broken');
-        },
+      findCandidates: async () => {
+        throw new Error('lookup broken');
       },
       now: () => new Date(),
     });

@@ -3,19 +3,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
-import { ensureDemoForm } from '../support/fixtures.ts';
+import { aPerson, ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
 const persons = createPersonRepository(doc, tableName);
+const findCandidates = createCandidateFinder(createLookupReader(doc, tableName));
 const forms = createWebformRepository(doc, tableName);
 const sqs = sqsClient();
 
@@ -38,14 +41,9 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
   });
 
   it('stores the entry, requests its check, and the worker finds the person with the same email', async () => {
-    const personId = ulid();
-    await persons.create({
-      id: personId,
-      firstName: 'Max',
-      lastName: 'Muster',
-      emails: ['Max.Muster@Example.com'],
-      createdAt: new Date().toISOString(),
-    });
+    const email = `Max.Muster.${ulid()}@Example.com`;
+    const person = aPerson({ firstName: 'Max', lastName: 'Muster', emails: [email] });
+    await persons.create(person);
     const submit = submitWebform({
       forms,
       inbox,
@@ -55,11 +53,11 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       now: () => new Date(),
     });
 
-    const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ' max.muster@example.com ' }));
+    const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ` ${email.toLowerCase()} ` }));
     const id = (res.body as { id: string }).id;
     const stored = await inbox.get(id);
     const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
-    await checkDuplicates({ inbox, persons, now: () => new Date() })(message);
+    await checkDuplicates({ inbox, findCandidates, now: () => new Date() })(message);
     const checked = await inbox.get(id);
 
     expect(res.status).toBe(201);
@@ -67,7 +65,15 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     expect(message).toMatchObject({ type: 'lead-received', version: 1, inboxEntryId: id, source: 'webform' });
     expect(checked?.duplicateCheck).toMatchObject({
       status: 'done',
-      candidates: [{ kind: 'person', id: personId, level: 'match', reasons: ['email_equal'], score: 1 }],
+      candidates: [
+        {
+          kind: 'person',
+          id: person.id,
+          level: 'match',
+          reasons: expect.arrayContaining(['email_equal', 'first_name_equal', 'last_name_equal']),
+          score: expect.closeTo(1, 2),
+        },
+      ],
     });
   });
 
@@ -80,10 +86,10 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
       now: () => new Date(),
     });
-    const res = await submit(request({ lastName: 'Nobody', email: 'nobody-here@example.com' }));
+    const res = await submit(request({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
     const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
-    const worker = checkDuplicates({ inbox, persons, now: () => new Date() });
+    const worker = checkDuplicates({ inbox, findCandidates, now: () => new Date() });
 
     await worker(message);
     const first = await inbox.get(id);

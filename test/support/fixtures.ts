@@ -1,3 +1,6 @@
+import { ulid } from 'ulid';
+import { type Company, type CompanyFields, createCompany } from '../../domain/companies/company.ts';
+import { createPerson, type Person, type PersonFields } from '../../domain/persons/person.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
 import type { WebformRepository } from '../../functions/adapters/webform.repository.ts';
@@ -35,3 +38,11 @@ export const ensureDemoForm = async (forms: WebformRepository): Promise<void> =>
     if (!(error instanceof KontaktError && error.status === 409)) throw error;
   });
 };
+
+/** A complete person with a fresh id, for repositories that store whole records. */
+export const aPerson = (fields: Partial<PersonFields> & { firstName: string; lastName: string }): Person =>
+  createPerson(ulid(), { emails: [], phones: [], isMainContact: false, ...fields }, new Date());
+
+/** A complete company with a fresh id. */
+export const aCompany = (fields: Partial<CompanyFields> & { name: string }): Company =>
+  createCompany(ulid(), { type: 'company', relationship: 'prospect', emails: [], phones: [], ...fields }, new Date());

@@ -1,14 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { completedCheck, emailMatches, maxCandidates } from '../../../domain/duplicates/duplicate-check.ts';
+import {
+  completedCheck,
+  type FoundRecord,
+  maxCandidates,
+  rankCandidates,
+} from '../../../domain/duplicates/duplicate-check.ts';
+import { companyProfile } from '../../../domain/duplicates/match-profile.ts';
+import { contactProfiles } from '../../../domain/duplicates/record-profiles.ts';
 import type { Candidate } from '../../../domain/inbox/inbox-entry.ts';
 import { normaliseEmail } from '../../../domain/shared/normalise-email.ts';
 
-describe('emailMatches', () => {
-  it('makes each person found under the same email a match, once', () => {
-    expect(emailMatches(['p1', 'p2', 'p1'])).toEqual([
-      { kind: 'person', id: 'p1', score: 1, level: 'match', reasons: ['email_equal'] },
-      { kind: 'person', id: 'p2', score: 1, level: 'match', reasons: ['email_equal'] },
-    ]);
+describe('rankCandidates', () => {
+  const anna = contactProfiles({
+    firstName: 'Anna',
+    lastName: 'Schmidt',
+    email: 'anna@schmidt.example',
+    postalCode: '10115',
+  });
+  const found = (
+    kind: FoundRecord['kind'],
+    id: string,
+    contact: Parameters<typeof contactProfiles>[0],
+  ): FoundRecord => ({
+    kind,
+    id,
+    profiles: contactProfiles(contact),
+  });
+
+  it('scores a record found under several keys once, with its reasons', () => {
+    const record = found('person', 'p1', { firstName: 'Anna', lastName: 'Schmidt', email: 'ANNA@schmidt.example' });
+
+    const candidates = rankCandidates(anna, [record, record, record], { kinds: ['person'] });
+
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]).toMatchObject({ kind: 'person', id: 'p1', level: 'match' });
+    expect(candidates[0]?.reasons).toEqual(expect.arrayContaining(['email_equal', 'last_name_equal']));
+  });
+
+  it('leaves out the record being checked, kinds not asked for, and records below possible', () => {
+    const records = [
+      found('inboxEntry', 'self', { firstName: 'Anna', lastName: 'Schmidt', email: 'anna@schmidt.example' }),
+      found('inboxEntry', 'other', { firstName: 'Anna', lastName: 'Schmidt', email: 'anna@schmidt.example' }),
+      found('person', 'p2', { firstName: 'Anna', lastName: 'Schmidt', email: 'anna@schmidt.example' }),
+      found('person', 'stranger', { firstName: 'Bernd', lastName: 'Kowalski', postalCode: '10115' }),
+    ];
+
+    const inboxOnly = rankCandidates(anna, records, {
+      kinds: ['inboxEntry'],
+      exclude: { kind: 'inboxEntry', id: 'self' },
+    });
+    const all = rankCandidates(anna, records, { kinds: ['person', 'company', 'inboxEntry'] });
+
+    expect(inboxOnly.map((c) => c.id)).toEqual(['other']);
+    expect(all.map((c) => c.id)).not.toContain('stranger');
+  });
+
+  it('compares companies only with the company an entry names', () => {
+    const probe = contactProfiles({ lastName: 'Weber', companyName: 'Weber Maschinenbau GmbH', postalCode: '70173' });
+    const company: FoundRecord = {
+      kind: 'company',
+      id: 'c1',
+      profiles: {
+        company:
+          companyProfile({ name: 'WEBER Maschinenbau', emails: [], phones: [], postalCode: '70173' }) ?? undefined,
+      },
+    };
+
+    const withCompany = rankCandidates(probe, [company], { kinds: ['company'] });
+    const personOnly = rankCandidates(anna, [company], { kinds: ['company'] });
+
+    expect(withCompany[0]).toMatchObject({ kind: 'company', id: 'c1' });
+    expect(withCompany[0]?.reasons).toContain('company_name_equal');
+    expect(personOnly).toEqual([]);
   });
 });
 

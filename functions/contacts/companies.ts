@@ -1,0 +1,158 @@
+/** Companies and households: create behind duplicate protection, read, change, list, merge. */
+import { ulid } from 'ulid';
+import type * as z from 'zod/mini';
+import {
+  absorbCompany,
+  type Company,
+  type CompanyFields,
+  checkParentChain,
+  createCompany,
+  patchCompany,
+} from '../../domain/companies/company.ts';
+import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
+import { validationError } from '../../domain/shared/errors.ts';
+import type { CompanyRepository } from '../adapters/company.repository.ts';
+import type { createRecordMerger } from '../adapters/record-merge.ts';
+import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import { defaultLimit } from '../shared/cursor.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import {
+  companiesAllPartition,
+  companiesByParentPartition,
+  companiesByRelationshipPartition,
+} from '../shared/table.ts';
+import { defined, e164Phones, someAddress } from './contact-fields.ts';
+import type { CompanyListQuery, CompanyPatchBody, MergeBody, NewCompanyBody, RecordIdPath } from './contacts-input.ts';
+import { possibleDuplicates } from './possible-duplicates.ts';
+import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
+import { chainAbove } from './record-chain.ts';
+
+export type CompaniesDeps = {
+  companies: CompanyRepository;
+  companyMerger: ReturnType<typeof createRecordMerger<Company>>;
+  findCandidates: FindCandidates;
+  now: () => Date;
+};
+
+type Path = z.infer<typeof RecordIdPath>;
+const companies: Collection = { what: 'company', basePath: '/v1/companies' };
+
+const parentChain = (deps: CompaniesDeps, parentId: string) =>
+  chainAbove(deps.companies, parentId, (c) => c.parentCompanyId);
+
+const checkParent = async (deps: CompaniesDeps, company: Company, previous: Company | null): Promise<void> => {
+  if (!company.parentCompanyId || company.parentCompanyId === previous?.parentCompanyId) return;
+  await requireLinkable(deps.companies, 'parentCompanyId', 'company', company.parentCompanyId);
+  checkParentChain(company.id, await parentChain(deps, company.parentCompanyId));
+};
+
+export const createCompanyFromRequest =
+  (deps: CompaniesDeps) =>
+  async (request: HttpRequest<z.infer<typeof NewCompanyBody>, undefined, undefined>): Promise<HttpResult> => {
+    const { force, emails, phones, address, type, relationship, ...rest } = request.body;
+    const fields: CompanyFields = {
+      ...defined(rest),
+      name: rest.name,
+      type: type ?? 'company',
+      relationship: relationship ?? 'prospect',
+      emails: emails ?? [],
+      phones: e164Phones(phones),
+      ...someAddress(address),
+    };
+    const now = deps.now();
+    const company = createCompany(ulid(now.getTime()), fields, now);
+    await checkParent(deps, company, null);
+    if (!force) {
+      const candidates = await deps.findCandidates(companyLookups(company), { kinds: ['company'] });
+      if (candidates.length > 0) throw possibleDuplicates('company', candidates);
+    }
+    await deps.companies.create(company);
+    return { status: 201, body: company, headers: { location: `/v1/companies/${company.id}` } };
+  };
+
+export const getCompany =
+  (deps: CompaniesDeps) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
+    status: 200,
+    body: await loadActive(deps.companies, companies, request.path.id, request.event.rawPath),
+  });
+
+export const patchCompanyFromRequest =
+  (deps: CompaniesDeps) =>
+  async (request: HttpRequest<z.infer<typeof CompanyPatchBody>, Path, undefined>): Promise<HttpResult> => {
+    const company = await loadActive(deps.companies, companies, request.path.id, request.event.rawPath, {
+      forChange: true,
+    });
+    const { version, phones, ...patch } = request.body;
+    if (version !== company.version) throw staleVersion('company', company.id, company.version, version);
+    if (patch.parentCompanyId === company.id) {
+      throw validationError([{ field: 'parentCompanyId', message: 'a company cannot be its own parent' }]);
+    }
+    const next = patchCompany(
+      company,
+      { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
+      deps.now(),
+    );
+    await checkParent(deps, next, company);
+    await deps.companies.update(company, next);
+    return { status: 200, body: next };
+  };
+
+export const listCompanies =
+  (deps: CompaniesDeps) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof CompanyListQuery>>): Promise<HttpResult> => {
+    const { q, relationship, type, parentCompanyId, cursor } = request.query;
+    const limit = request.query.limit ?? defaultLimit;
+    const filter = (c: Company): boolean =>
+      (relationship === undefined || c.relationship === relationship) &&
+      (type === undefined || c.type === type) &&
+      (parentCompanyId === undefined || c.parentCompanyId === parentCompanyId);
+    const page =
+      q !== undefined
+        ? await deps.companies.search({ q, limit, cursor, filter })
+        : parentCompanyId !== undefined
+          ? await deps.companies.listIndex({
+              index: 'gsi1',
+              partition: companiesByParentPartition(parentCompanyId),
+              limit,
+              cursor,
+              filter,
+            })
+          : relationship !== undefined
+            ? await deps.companies.listIndex({
+                index: 'gsi2',
+                partition: companiesByRelationshipPartition(relationship),
+                limit,
+                cursor,
+                filter,
+              })
+            : await deps.companies.listIndex({
+                index: 'gsi4',
+                partition: companiesAllPartition,
+                limit,
+                cursor,
+                newestFirst: true,
+                filter,
+              });
+    return { status: 200, body: page };
+  };
+
+export const mergeCompanies =
+  (deps: CompaniesDeps) =>
+  async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => ({
+    status: 200,
+    body: await mergeRecords(
+      {
+        store: deps.companies,
+        merger: deps.companyMerger,
+        absorb: absorbCompany,
+        ancestorsOf: (survivor) =>
+          survivor.parentCompanyId ? parentChain(deps, survivor.parentCompanyId) : Promise.resolve([]),
+        now: deps.now,
+      },
+      companies,
+      request.path.id,
+      request.body.duplicateId,
+      request.event.rawPath,
+    ),
+  });

@@ -1,0 +1,59 @@
+/** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
+import * as z from 'zod/mini';
+import { createCompanyRepository } from '../adapters/company.repository.ts';
+import { createLookupReader } from '../adapters/match-lookups.ts';
+import { createPersonRepository } from '../adapters/person.repository.ts';
+import { createRecordMerger } from '../adapters/record-merge.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createCandidateFinder } from '../duplicates/find-candidates.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { checkDuplicatesRequest } from './check-duplicates-request.ts';
+import {
+  createCompanyFromRequest,
+  getCompany,
+  listCompanies,
+  mergeCompanies,
+  patchCompanyFromRequest,
+} from './companies.ts';
+import { contactsRoutes as routes } from './contacts.routes.ts';
+import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
+
+const env = readEnv(z.object(tableEnv));
+const doc = createDocumentClient();
+const users = createUserRepository(doc, env.TABLE_NAME);
+const persons = createPersonRepository(doc, env.TABLE_NAME);
+const companies = createCompanyRepository(doc, env.TABLE_NAME);
+const findCandidates = createCandidateFinder(createLookupReader(doc, env.TABLE_NAME));
+const now = () => new Date();
+const personDeps = {
+  persons,
+  companies,
+  personMerger: createRecordMerger(doc, env.TABLE_NAME, persons),
+  findCandidates,
+  now,
+};
+const companyDeps = {
+  companies,
+  companyMerger: createRecordMerger(doc, env.TABLE_NAME, companies),
+  findCandidates,
+  now,
+};
+
+export const handler = httpRouter(
+  {
+    'POST /v1/persons': route(routes['POST /v1/persons'], createPersonFromRequest(personDeps)),
+    'GET /v1/persons': route(routes['GET /v1/persons'], listPersons(personDeps)),
+    'GET /v1/persons/{id}': route(routes['GET /v1/persons/{id}'], getPerson(personDeps)),
+    'PATCH /v1/persons/{id}': route(routes['PATCH /v1/persons/{id}'], patchPersonFromRequest(personDeps)),
+    'POST /v1/persons/{id}/merge': route(routes['POST /v1/persons/{id}/merge'], mergePersons(personDeps)),
+    'POST /v1/companies': route(routes['POST /v1/companies'], createCompanyFromRequest(companyDeps)),
+    'GET /v1/companies': route(routes['GET /v1/companies'], listCompanies(companyDeps)),
+    'GET /v1/companies/{id}': route(routes['GET /v1/companies/{id}'], getCompany(companyDeps)),
+    'PATCH /v1/companies/{id}': route(routes['PATCH /v1/companies/{id}'], patchCompanyFromRequest(companyDeps)),
+    'POST /v1/companies/{id}/merge': route(routes['POST /v1/companies/{id}/merge'], mergeCompanies(companyDeps)),
+    'POST /v1/duplicates/check': route(routes['POST /v1/duplicates/check'], checkDuplicatesRequest({ findCandidates })),
+  },
+  users,
+);

@@ -1,0 +1,147 @@
+/** What person, company, merge and duplicate-check requests must look like. */
+import * as z from 'zod/mini';
+import { companyTypes, relationships } from '../../domain/companies/company.ts';
+import { CalendarDate } from '../inbox/contact-input.ts';
+import { LimitParam } from '../shared/cursor.ts';
+
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
+const optionalText = (max: number) => z.optional(text(max));
+const recordId = z.string().check(z.minLength(1), z.maxLength(64));
+
+/** Phones are checked and brought to E.164 by the use case, which names the bad entry (`phones.1`). */
+const Phone = z.string().check(z.maxLength(50), z.regex(/^[0-9+()/.\-\s]+$/, 'not a phone number'));
+const Email = z.email('not a valid email address').check(z.maxLength(254));
+
+export const AddressInput = z.strictObject({
+  street: optionalText(200),
+  addressLine2: optionalText(200),
+  postalCode: z.optional(z.string().check(z.trim(), z.maxLength(20))),
+  city: optionalText(200),
+  country: optionalText(100),
+});
+
+const personFields = {
+  salutation: optionalText(50),
+  title: optionalText(100),
+  firstName: text(100),
+  lastName: text(100),
+  emails: z.optional(z.array(Email).check(z.maxLength(5, 'give at most 5'))),
+  phones: z.optional(z.array(Phone).check(z.maxLength(5, 'give at most 5'))),
+  address: z.optional(AddressInput),
+  birthday: z.optional(CalendarDate),
+  companyId: z.optional(recordId),
+  isMainContact: z.optional(z.boolean()),
+  supervisorId: z.optional(recordId),
+  department: optionalText(100),
+  position: optionalText(100),
+  origin: optionalText(100),
+};
+
+export const NewPersonBody = z.strictObject({
+  ...personFields,
+  /** create even when duplicate protection finds candidates */
+  force: z.optional(z.boolean()),
+});
+
+const nullable = <S extends z.ZodMiniType>(schema: S) => z.optional(z.nullable(schema));
+
+const AddressPatch = z.strictObject({
+  street: nullable(text(200)),
+  addressLine2: nullable(text(200)),
+  postalCode: nullable(z.string().check(z.trim(), z.maxLength(20))),
+  city: nullable(text(200)),
+  country: nullable(text(100)),
+});
+
+export const PersonPatchBody = z.strictObject({
+  version: z.number().check(z.int()),
+  salutation: nullable(text(50)),
+  title: nullable(text(100)),
+  firstName: z.optional(text(100)),
+  lastName: z.optional(text(100)),
+  emails: z.optional(personFields.emails.def.innerType),
+  phones: z.optional(personFields.phones.def.innerType),
+  address: nullable(AddressPatch),
+  birthday: nullable(CalendarDate),
+  companyId: nullable(recordId),
+  isMainContact: z.optional(z.boolean()),
+  supervisorId: nullable(recordId),
+  department: nullable(text(100)),
+  position: nullable(text(100)),
+  origin: nullable(text(100)),
+});
+
+export const PersonListQuery = z.strictObject({
+  limit: LimitParam,
+  cursor: z.optional(z.string()),
+  companyId: z.optional(recordId),
+  q: z.optional(z.string().check(z.trim(), z.minLength(2, 'give at least 2 characters'), z.maxLength(100))),
+});
+
+const Website = z
+  .string()
+  .check(
+    z.maxLength(200),
+    z.regex(/^(https?:\/\/)?[a-z0-9.-]+\.[a-z]{2,}(\/\S*)?$/i, 'not a web address such as https://example.de'),
+  );
+
+const companyFields = {
+  name: text(200),
+  type: z.optional(z.enum(companyTypes)),
+  relationship: z.optional(z.enum(relationships)),
+  address: z.optional(AddressInput),
+  emails: personFields.emails,
+  phones: personFields.phones,
+  website: z.optional(Website),
+  parentCompanyId: z.optional(recordId),
+};
+
+export const NewCompanyBody = z.strictObject({ ...companyFields, force: z.optional(z.boolean()) });
+
+export const CompanyPatchBody = z.strictObject({
+  version: z.number().check(z.int()),
+  name: z.optional(text(200)),
+  type: z.optional(z.enum(companyTypes)),
+  relationship: z.optional(z.enum(relationships)),
+  address: nullable(AddressPatch),
+  emails: z.optional(personFields.emails.def.innerType),
+  phones: z.optional(personFields.phones.def.innerType),
+  website: nullable(Website),
+  parentCompanyId: nullable(recordId),
+});
+
+export const CompanyListQuery = z.strictObject({
+  limit: LimitParam,
+  cursor: z.optional(z.string()),
+  relationship: z.optional(z.enum(relationships)),
+  type: z.optional(z.enum(companyTypes)),
+  parentCompanyId: z.optional(recordId),
+  q: z.optional(z.string().check(z.trim(), z.minLength(2, 'give at least 2 characters'), z.maxLength(100))),
+});
+
+export const RecordIdPath = z.object({ id: recordId });
+export const MergeBody = z.strictObject({ duplicateId: recordId });
+
+/** A person or company as a UI has it before saving: the fields duplicate protection compares. */
+export const DuplicateCheckBody = z.strictObject({
+  person: z.optional(
+    z.strictObject({
+      firstName: optionalText(100),
+      lastName: optionalText(100),
+      emails: personFields.emails,
+      phones: personFields.phones,
+      birthday: personFields.birthday,
+      address: personFields.address,
+      companyName: optionalText(200),
+    }),
+  ),
+  company: z.optional(
+    z.strictObject({
+      name: text(200),
+      emails: personFields.emails,
+      phones: personFields.phones,
+      website: z.optional(Website),
+      address: personFields.address,
+    }),
+  ),
+});

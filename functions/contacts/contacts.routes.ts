@@ -1,0 +1,102 @@
+/** The contracts of the person, company and duplicate-check routes. */
+import * as z from 'zod/mini';
+import { CompanySchema } from '../adapters/company.repository.ts';
+import { CandidateSchema } from '../adapters/inbox-entry.item.ts';
+import { PersonSchema } from '../adapters/person.repository.ts';
+import type { AnyRouteSpec } from '../shared/http.ts';
+import {
+  CompanyListQuery,
+  CompanyPatchBody,
+  DuplicateCheckBody,
+  MergeBody,
+  NewCompanyBody,
+  NewPersonBody,
+  PersonListQuery,
+  PersonPatchBody,
+  RecordIdPath,
+} from './contacts-input.ts';
+
+const PersonView = z.extend(PersonSchema, {
+  /** true when `address` is the company's, shown because the person has none of their own */
+  addressInherited: z.boolean(),
+});
+const person = (status: number, description: string) => ({ status, description, schema: PersonView });
+const company = (status: number, description: string) => ({ status, description, schema: CompanySchema });
+
+export const contactsRoutes = {
+  'POST /v1/persons': {
+    summary: 'Creates a person; possible duplicates answer 409 with the candidates unless "force": true',
+    auth: 'user',
+    body: NewPersonBody,
+    responds: person(201, 'the person'),
+  },
+  'GET /v1/persons': {
+    summary: 'Persons, newest first; companyId lists a company’s persons; q is a prefix search over names and emails',
+    auth: 'user',
+    query: PersonListQuery,
+    responds: { status: 200, description: 'a page of persons' },
+  },
+  'GET /v1/persons/{id}': {
+    summary: 'One person (a merged id answers 308 to the survivor)',
+    auth: 'user',
+    path: RecordIdPath,
+    responds: person(200, 'the person'),
+  },
+  'PATCH /v1/persons/{id}': {
+    summary: 'Changes a person: a merge patch carrying the current version',
+    auth: 'user',
+    path: RecordIdPath,
+    body: PersonPatchBody,
+    responds: person(200, 'the person'),
+  },
+  'POST /v1/persons/{id}/merge': {
+    summary: 'Merges duplicateId into this person: data, lookups and every link move; resumable and idempotent',
+    auth: 'user',
+    path: RecordIdPath,
+    body: MergeBody,
+    responds: person(200, 'the survivor'),
+  },
+  'POST /v1/companies': {
+    summary: 'Creates a company or household; possible duplicates answer 409 with the candidates unless "force": true',
+    auth: 'user',
+    body: NewCompanyBody,
+    responds: company(201, 'the company'),
+  },
+  'GET /v1/companies': {
+    summary:
+      'Companies, newest first, filtered by relationship, type or parent; q is a prefix search over name and emails',
+    auth: 'user',
+    query: CompanyListQuery,
+    responds: { status: 200, description: 'a page of companies' },
+  },
+  'GET /v1/companies/{id}': {
+    summary: 'One company (a merged id answers 308 to the survivor)',
+    auth: 'user',
+    path: RecordIdPath,
+    responds: company(200, 'the company'),
+  },
+  'PATCH /v1/companies/{id}': {
+    summary: 'Changes a company: a merge patch carrying the current version',
+    auth: 'user',
+    path: RecordIdPath,
+    body: CompanyPatchBody,
+    responds: company(200, 'the company'),
+  },
+  'POST /v1/companies/{id}/merge': {
+    summary: 'Merges duplicateId into this company: data, lookups and every link move; resumable and idempotent',
+    auth: 'user',
+    path: RecordIdPath,
+    body: MergeBody,
+    responds: company(200, 'the survivor'),
+  },
+  'POST /v1/duplicates/check': {
+    summary: 'Candidates (persons, companies, open inbox entries) for a person or company being typed in',
+    auth: 'user',
+    body: DuplicateCheckBody,
+    responds: {
+      status: 200,
+      description: 'the candidates, best first, at most ten',
+      schema: z.object({ candidates: z.array(CandidateSchema) }),
+    },
+  },
+} as const satisfies Record<string, AnyRouteSpec>;

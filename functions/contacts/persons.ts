@@ -1,0 +1,161 @@
+/** Contact persons: create behind duplicate protection, read (with the company's address when they have none), change, list, merge. */
+import { ulid } from 'ulid';
+import type * as z from 'zod/mini';
+import { personLookups } from '../../domain/duplicates/record-profiles.ts';
+import {
+  absorbPerson,
+  checkSupervisorChain,
+  createPerson,
+  type Person,
+  type PersonFields,
+  patchPerson,
+} from '../../domain/persons/person.ts';
+import { validationError } from '../../domain/shared/errors.ts';
+import { effectiveAddress } from '../../domain/shared/postal-address.ts';
+import type { CompanyRepository } from '../adapters/company.repository.ts';
+import type { PersonRepository } from '../adapters/person.repository.ts';
+import type { createRecordMerger } from '../adapters/record-merge.ts';
+import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import { defaultLimit } from '../shared/cursor.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { personsAllPartition, personsByCompanyPartition } from '../shared/table.ts';
+import { defined, e164Phones, someAddress } from './contact-fields.ts';
+import type { MergeBody, NewPersonBody, PersonListQuery, PersonPatchBody, RecordIdPath } from './contacts-input.ts';
+import { possibleDuplicates } from './possible-duplicates.ts';
+import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
+import { chainAbove } from './record-chain.ts';
+
+export type PersonsDeps = {
+  persons: PersonRepository;
+  companies: Pick<CompanyRepository, 'load' | 'getMany'>;
+  personMerger: ReturnType<typeof createRecordMerger<Person>>;
+  findCandidates: FindCandidates;
+  now: () => Date;
+};
+
+type Path = z.infer<typeof RecordIdPath>;
+const persons: Collection = { what: 'person', basePath: '/v1/persons' };
+
+/** A person as the API shows them: with their company's address when they have none of their own. */
+const views = async (deps: PersonsDeps, list: readonly Person[]) => {
+  const companyIds = list.filter((p) => p.companyId && !p.address).map((p) => p.companyId ?? '');
+  const companies = companyIds.length > 0 ? await deps.companies.getMany(companyIds) : new Map();
+  return list.map((person) => {
+    const { address: _own, ...rest } = person;
+    const company = person.companyId ? companies.get(person.companyId) : undefined;
+    return { ...rest, ...effectiveAddress(person.address, company?.address) };
+  });
+};
+const view = async (deps: PersonsDeps, person: Person) => (await views(deps, [person]))[0];
+
+const checkLinks = async (deps: PersonsDeps, person: Person, previous: Person | null): Promise<void> => {
+  if (person.companyId !== previous?.companyId) {
+    await requireLinkable(deps.companies, 'companyId', 'company', person.companyId);
+  }
+  if (person.supervisorId !== previous?.supervisorId && person.supervisorId) {
+    await requireLinkable(deps.persons, 'supervisorId', 'person', person.supervisorId);
+    checkSupervisorChain(person.id, await chainAbove(deps.persons, person.supervisorId, (p) => p.supervisorId));
+  }
+};
+
+export const createPersonFromRequest =
+  (deps: PersonsDeps) =>
+  async (request: HttpRequest<z.infer<typeof NewPersonBody>, undefined, undefined>): Promise<HttpResult> => {
+    const { force, emails, phones, address, isMainContact, ...rest } = request.body;
+    const fields: PersonFields = {
+      ...defined(rest),
+      firstName: rest.firstName,
+      lastName: rest.lastName,
+      emails: emails ?? [],
+      phones: e164Phones(phones),
+      ...someAddress(address),
+      isMainContact: isMainContact ?? false,
+    };
+    const now = deps.now();
+    const person = createPerson(ulid(now.getTime()), fields, now);
+    await checkLinks(deps, person, null);
+    if (!force) {
+      const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
+      if (candidates.length > 0) throw possibleDuplicates('person', candidates);
+    }
+    await deps.persons.create(person);
+    return { status: 201, body: await view(deps, person), headers: { location: `/v1/persons/${person.id}` } };
+  };
+
+export const getPerson =
+  (deps: PersonsDeps) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
+    status: 200,
+    body: await view(deps, await loadActive(deps.persons, persons, request.path.id, request.event.rawPath)),
+  });
+
+export const patchPersonFromRequest =
+  (deps: PersonsDeps) =>
+  async (request: HttpRequest<z.infer<typeof PersonPatchBody>, Path, undefined>): Promise<HttpResult> => {
+    const person = await loadActive(deps.persons, persons, request.path.id, request.event.rawPath, { forChange: true });
+    const { version, phones, ...patch } = request.body;
+    if (version !== person.version) throw staleVersion('person', person.id, person.version, version);
+    if (patch.supervisorId === person.id) {
+      throw validationError([{ field: 'supervisorId', message: 'a person cannot be their own supervisor' }]);
+    }
+    const next = patchPerson(
+      person,
+      { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
+      deps.now(),
+    );
+    await checkLinks(deps, next, person);
+    await deps.persons.update(person, next);
+    return { status: 200, body: await view(deps, next) };
+  };
+
+export const listPersons =
+  (deps: PersonsDeps) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof PersonListQuery>>): Promise<HttpResult> => {
+    const { q, companyId, cursor } = request.query;
+    const limit = request.query.limit ?? defaultLimit;
+    const page =
+      q !== undefined
+        ? await deps.persons.search({
+            q,
+            limit,
+            cursor,
+            ...(companyId === undefined ? {} : { filter: (p: Person) => p.companyId === companyId }),
+          })
+        : companyId !== undefined
+          ? await deps.persons.listIndex({
+              index: 'gsi1',
+              partition: personsByCompanyPartition(companyId),
+              limit,
+              cursor,
+            })
+          : await deps.persons.listIndex({
+              index: 'gsi4',
+              partition: personsAllPartition,
+              limit,
+              cursor,
+              newestFirst: true,
+            });
+    return { status: 200, body: { items: await views(deps, page.items), nextCursor: page.nextCursor } };
+  };
+
+export const mergePersons =
+  (deps: PersonsDeps) =>
+  async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
+    const survivor = await mergeRecords(
+      {
+        store: deps.persons,
+        merger: deps.personMerger,
+        absorb: absorbPerson,
+        ancestorsOf: (survivor) =>
+          survivor.supervisorId
+            ? chainAbove(deps.persons, survivor.supervisorId, (p) => p.supervisorId)
+            : Promise.resolve([]),
+        now: deps.now,
+      },
+      persons,
+      request.path.id,
+      request.body.duplicateId,
+      request.event.rawPath,
+    );
+    return { status: 200, body: await view(deps, survivor) };
+  };

@@ -1,0 +1,263 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import type { Company } from '../../domain/companies/company.ts';
+import { personLookups } from '../../domain/duplicates/record-profiles.ts';
+import type { Person } from '../../domain/persons/person.ts';
+import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createRecordMerger, type MergeHooks } from '../../functions/adapters/record-merge.ts';
+import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
+import { getPerson, mergePersons, patchPersonFromRequest } from '../../functions/contacts/persons.ts';
+import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import type { HttpRequest } from '../../functions/shared/http.ts';
+import { referencesTo } from '../../functions/shared/table.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { apiEvent } from '../support/events.ts';
+import { aCompany, aPerson } from '../support/fixtures.ts';
+
+const doc = documentClient();
+const persons = createPersonRepository(doc, tableName);
+const companies = createCompanyRepository(doc, tableName);
+const findCandidates = createCandidateFinder(createLookupReader(doc, tableName));
+const now = () => new Date();
+
+const personDeps = (hooks: MergeHooks = {}) => ({
+  persons,
+  companies,
+  personMerger: createRecordMerger(doc, tableName, persons, hooks),
+  findCandidates,
+  now,
+});
+const companyDeps = { companies, companyMerger: createRecordMerger(doc, tableName, companies), findCandidates, now };
+
+const request = <B>(routeKey: string, path: string, id: string, body: B): HttpRequest<B, { id: string }, undefined> => ({
+  body,
+  bodyKind: 'json',
+  path: { id },
+  query: undefined,
+  user: null,
+  headers: {},
+  event: apiEvent({ routeKey, path }),
+  requestId: ulid(),
+});
+
+const mergeRequest = (kind: 'persons' | 'companies', survivorId: string, duplicateId: string) =>
+  request(`POST /v1/${kind}/{id}/merge`, `/v1/${kind}/${survivorId}/merge`, survivorId, { duplicateId });
+const getRequest = (kind: 'persons' | 'companies', id: string) =>
+  request(`GET /v1/${kind}/{id}`, `/v1/${kind}/${id}`, id, undefined);
+
+const referencesOf = async (kind: 'PERSON' | 'COMPANY', id: string): Promise<number> => {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': referencesTo({ kind, id }) },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += page.Items?.length ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+};
+
+const inBatches = async <T>(items: readonly T[], size: number, work: (item: T) => Promise<unknown>) => {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+};
+
+const loadPerson = async (id: string): Promise<Person> => {
+  const loaded = await persons.load(id, { consistent: true });
+  if (loaded?.state !== 'active') throw new Error(`person ${id} is not active`);
+  return loaded.record;
+};
+
+/** A survivor, its duplicate, and `count` persons who report to the duplicate. */
+const team = async (count: number) => {
+  const tag = ulid().toLowerCase();
+  const survivor = aPerson({ firstName: 'Hanna', lastName: 'Krüger', emails: [`hanna.${tag}@firma.example`] });
+  const duplicate = aPerson({
+    firstName: 'Hanna',
+    lastName: 'Krueger',
+    emails: [`h.krueger.${tag}@privat.example`],
+    phones: ['+4930555' + String(Math.floor(Math.random() * 10_000)).padStart(4, '0')],
+    position: 'Teamleitung',
+  });
+  await persons.create(survivor);
+  await persons.create(duplicate);
+  const reports = Array.from({ length: count }, (_, i) =>
+    aPerson({ firstName: `Mitarbeiter${i}`, lastName: `Team${tag}`, supervisorId: duplicate.id }),
+  );
+  await inBatches(reports, 10, (p) => persons.create(p));
+  return { survivor, duplicate, reports };
+};
+
+describe('merging persons', () => {
+  it('moves 150 links after being killed halfway and resumed, and the duplicate answers 308', async () => {
+    const { survivor, duplicate, reports } = await team(150);
+    const crash: MergeHooks = {
+      afterChunk: (moved) => {
+        if (moved >= 75) throw new Error('killed halfway');
+      },
+    };
+
+    await expect(
+      mergePersons(personDeps(crash))(mergeRequest('persons', survivor.id, duplicate.id)),
+    ).rejects.toThrow('killed halfway');
+    const halfway = await referencesOf('PERSON', duplicate.id);
+    const resumed = await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
+    const after = await Promise.all(reports.map((p) => loadPerson(p.id)));
+    const redirect = await getPerson(personDeps())(getRequest('persons', duplicate.id)).catch((e: unknown) => e);
+    const byOldEmail = await findCandidates(personLookups(duplicate), { kinds: ['person'] });
+
+    expect(halfway).toBe(75);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({
+      id: survivor.id,
+      emails: [...survivor.emails, ...duplicate.emails],
+      phones: duplicate.phones,
+      position: 'Teamleitung',
+    });
+    expect(after.every((p) => p.supervisorId === survivor.id)).toBe(true);
+    expect(after.every((p) => p.version === 2)).toBe(true);
+    expect(await referencesOf('PERSON', duplicate.id)).toBe(0);
+    expect(await referencesOf('PERSON', survivor.id)).toBe(150);
+    expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/persons/${survivor.id}` } });
+    expect(byOldEmail.map((c) => c.id)).toEqual([survivor.id]);
+  });
+
+  it('answers the survivor again when the finished merge is asked for once more, and 409 for another survivor', async () => {
+    const { survivor, duplicate } = await team(3);
+    const other = aPerson({ firstName: 'Otto', lastName: `Anders${ulid()}` });
+    await persons.create(other);
+
+    const first = await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
+    const again = await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
+    const elsewhere = await mergePersons(personDeps())(mergeRequest('persons', other.id, duplicate.id)).catch(
+      (e: unknown) => e,
+    );
+
+    expect(again).toEqual(first);
+    expect(elsewhere).toMatchObject({ status: 409, code: 'already-merged' });
+  });
+
+  it('keeps every concurrent edit of the linked persons and still moves every link', async () => {
+    const { survivor, duplicate, reports } = await team(60);
+    const promote = async (person: Person, position: string): Promise<number> => {
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await loadPerson(person.id);
+        try {
+          await patchPersonFromRequest(personDeps())(
+            request('PATCH /v1/persons/{id}', `/v1/persons/${person.id}`, person.id, {
+              version: current.version,
+              position,
+            }),
+          );
+          return attempt;
+        } catch (error) {
+          if (!(error instanceof Error && 'status' in error && error.status === 409) || attempt > 20) throw error;
+        }
+      }
+    };
+
+    const [merged] = await Promise.all([
+      mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id)),
+      ...reports.map((p, i) => promote(p, `Rolle ${i}`)),
+    ]);
+    const after = await Promise.all(reports.map((p) => loadPerson(p.id)));
+
+    expect(merged.status).toBe(200);
+    expect(after.map((p) => p.supervisorId)).toEqual(reports.map(() => survivor.id));
+    expect(after.map((p) => p.position)).toEqual(reports.map((_, i) => `Rolle ${i}`));
+    expect(await referencesOf('PERSON', survivor.id)).toBe(60);
+  });
+
+  it('refuses a new link to a person that is being merged away', async () => {
+    const { survivor, duplicate } = await team(30);
+    const newcomer = aPerson({ firstName: 'Neu', lastName: `Zugang${ulid()}` });
+    await persons.create(newcomer);
+    const stop: MergeHooks = {
+      afterChunk: () => {
+        throw new Error('paused');
+      },
+    };
+    await expect(mergePersons(personDeps(stop))(mergeRequest('persons', survivor.id, duplicate.id))).rejects.toThrow(
+      'paused',
+    );
+
+    const linkToMerging = await patchPersonFromRequest(personDeps())(
+      request('PATCH /v1/persons/{id}', `/v1/persons/${newcomer.id}`, newcomer.id, {
+        version: newcomer.version,
+        supervisorId: duplicate.id,
+      }),
+    ).catch((e: unknown) => e);
+    const editOfMerging = await patchPersonFromRequest(personDeps())(
+      request('PATCH /v1/persons/{id}', `/v1/persons/${duplicate.id}`, duplicate.id, {
+        version: (await loadPerson(duplicate.id)).version,
+        position: 'Neu',
+      }),
+    ).catch((e: unknown) => e);
+    await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
+
+    expect(linkToMerging).toMatchObject({ status: 422, errors: [{ field: 'supervisorId' }] });
+    expect(editOfMerging).toMatchObject({ status: 409, code: 'merge-in-progress' });
+    expect((await loadPerson(newcomer.id)).supervisorId).toBeUndefined();
+  });
+
+  it('does not make the survivor report to itself when it reported to the duplicate', async () => {
+    const tag = ulid();
+    const boss = aPerson({ firstName: 'Chef', lastName: `Oben${tag}` });
+    await persons.create(boss);
+    const duplicate = aPerson({ firstName: 'Ida', lastName: `Doppelt${tag}`, supervisorId: boss.id });
+    await persons.create(duplicate);
+    const survivor = aPerson({ firstName: 'Ida', lastName: `Doppelt${tag}`, supervisorId: duplicate.id });
+    await persons.create(survivor);
+
+    const merged = await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
+
+    expect(merged.body).toMatchObject({ id: survivor.id, supervisorId: boss.id });
+    expect(await referencesOf('PERSON', duplicate.id)).toBe(0);
+  });
+});
+
+describe('merging companies', () => {
+  it('moves the persons and the branches of the duplicate to the survivor', async () => {
+    const tag = ulid();
+    const survivor = aCompany({ name: `Nordlicht Energie GmbH ${tag}`, relationship: 'prospect' });
+    const duplicate = aCompany({
+      name: `Nordlicht Energie ${tag}`,
+      relationship: 'customer',
+      website: 'https://nordlicht.example',
+    });
+    await companies.create(survivor);
+    await companies.create(duplicate);
+    const staff = Array.from({ length: 30 }, (_, i) =>
+      aPerson({ firstName: `P${i}`, lastName: `Nord${tag}`, companyId: duplicate.id }),
+    );
+    await inBatches(staff, 10, (p) => persons.create(p));
+    const branches: Company[] = [
+      aCompany({ name: `Nordlicht Hamburg ${tag}`, parentCompanyId: duplicate.id }),
+      aCompany({ name: `Nordlicht Bremen ${tag}`, parentCompanyId: duplicate.id }),
+    ];
+    for (const branch of branches) await companies.create(branch);
+
+    const merged = await mergeCompanies(companyDeps)(mergeRequest('companies', survivor.id, duplicate.id));
+    const members = await persons.listIndex({ index: 'gsi1', partition: `PERSONS#COMPANY#${survivor.id}`, limit: 100 });
+    const children = await listCompanies(companyDeps)({
+      ...getRequest('companies', survivor.id),
+      path: undefined,
+      query: { parentCompanyId: survivor.id },
+    });
+    const redirect = await getCompany(companyDeps)(getRequest('companies', duplicate.id)).catch((e: unknown) => e);
+
+    expect(merged.body).toMatchObject({ id: survivor.id, relationship: 'customer', website: 'https://nordlicht.example' });
+    expect(members.items.map((p) => p.id).sort()).toEqual(staff.map((p) => p.id).sort());
+    expect((children.body as { items: Company[] }).items.map((c) => c.id).sort()).toEqual(branches.map((b) => b.id).sort());
+    expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/companies/${survivor.id}` } });
+  });
+});
