@@ -29,7 +29,12 @@ const dynamoDbLocalDir = (): string => {
 
 export type RunningDynamoDb = { endpoint: string; stop: () => Promise<void> };
 
-export const startDynamoDbLocal = async (options: { port: number; dataDir: string }): Promise<RunningDynamoDb> => {
+/** `inMemory`: nothing on disk (benchmarks that load a million items and throw them away). */
+export const startDynamoDbLocal = async (options: {
+  port: number;
+  dataDir: string;
+  inMemory?: boolean;
+}): Promise<RunningDynamoDb> => {
   // DynamoDB Local silently fails with a relative -dbPath while still exiting 0.
   const dbPath = resolve(options.dataDir);
   await mkdir(dbPath, { recursive: true });
@@ -44,8 +49,7 @@ export const startDynamoDbLocal = async (options: { port: number; dataDir: strin
       String(options.port),
       '-disableTelemetry',
       '-sharedDb',
-      '-dbPath',
-      dbPath,
+      ...(options.inMemory ? ['-inMemory'] : ['-dbPath', dbPath]),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

@@ -1,0 +1,339 @@
+/**
+ * Explainable duplicate scoring, Fellegi–Sunter style: each field is compared to a level (exact,
+ * phonetic, similar, disagree; a field missing on either side adds nothing), each level adds its
+ * weight log2(m/u) (m: how often true duplicates show that level, u: how often different persons do),
+ * and the score is the logistic of the sum. Reasons name the levels that added positive weight.
+ */
+import { colognePhonetic } from './cologne-phonetic.ts';
+import type { CompanyProfile, PersonProfile } from './match-profile.ts';
+import { nameCore } from './person-name.ts';
+import { jaroWinkler } from './string-similarity.ts';
+
+export const reasons = [
+  'email_equal',
+  'phone_equal',
+  'first_name_equal',
+  'first_name_phonetic_equal',
+  'first_name_similar',
+  'last_name_equal',
+  'last_name_phonetic_equal',
+  'last_name_similar',
+  'names_swapped',
+  'birthday_equal',
+  'birthday_similar',
+  'postcode_equal',
+  'postcode_similar',
+  'city_equal',
+  'city_similar',
+  'street_equal',
+  'street_similar',
+  'house_number_equal',
+  'address_line2_equal',
+  'address_line2_similar',
+  'company_name_equal',
+  'company_name_phonetic_equal',
+  'company_name_similar',
+  'domain_equal',
+] as const;
+
+export type MatchReason = (typeof reasons)[number];
+
+export type Scored = { score: number; level: 'match' | 'possible' | null; reasons: MatchReason[] };
+
+export type Level = 'exact' | 'phonetic' | 'similar' | 'disagree';
+
+/** Jaro–Winkler at or above this makes two names, streets or places "similar" (a typo or two). */
+export const similarAt = 0.88;
+
+const similar = (a: string, b: string): boolean => jaroWinkler(a, b) >= similarAt;
+
+const tokens = (name: string): string[] => name.split(' ').filter((t) => t.length > 0);
+
+/** One name is the other with words left out ("mueller" / "mueller luedenscheidt"). */
+const wordsContained = (a: string, b: string): boolean => {
+  const [shorter, longer] = a.length <= b.length ? [tokens(a), tokens(b)] : [tokens(b), tokens(a)];
+  return shorter.length > 0 && shorter.every((t) => longer.includes(t));
+};
+
+export const compareNames = (a: string | undefined, b: string | undefined): Level | null => {
+  if (!a || !b) return null;
+  if (a === b) return 'exact';
+  const code = colognePhonetic(nameCore(a));
+  if (code.length > 0 && code === colognePhonetic(nameCore(b))) return 'phonetic';
+  const compactA = a.replaceAll(' ', '');
+  const compactB = b.replaceAll(' ', '');
+  if (compactA === compactB) return 'exact';
+  return similar(compactA, compactB) || wordsContained(a, b) ? 'similar' : 'disagree';
+};
+
+/** Equal, or similar when exactly one of year, month, day differs or day and month are swapped. */
+export const compareBirthdays = (a: string | undefined, b: string | undefined): Level | null => {
+  if (!a || !b) return null;
+  if (a === b) return 'exact';
+  const [ya, ma, da] = a.split('-');
+  const [yb, mb, db] = b.split('-');
+  const differing = [ya !== yb, ma !== mb, da !== db].filter(Boolean).length;
+  const swapped = ya === yb && ma === db && da === mb;
+  return differing === 1 || swapped ? 'similar' : 'disagree';
+};
+
+/** Equal, or similar when one digit differs or two neighbours are swapped (same length). */
+export const comparePostcodes = (a: string | undefined, b: string | undefined): Level | null => {
+  if (!a || !b) return null;
+  if (a === b) return 'exact';
+  if (a.length !== b.length) return 'disagree';
+  const diffs = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  const [i, j] = diffs;
+  const oneTypo = diffs.length === 1;
+  const transposed = diffs.length === 2 && i !== undefined && j === i + 1 && a[i] === b[j] && a[j] === b[i];
+  return oneTypo || transposed ? 'similar' : 'disagree';
+};
+
+export const compareTexts = (a: string | undefined, b: string | undefined): Level | null => {
+  if (!a || !b) return null;
+  const compactA = a.replaceAll(' ', '');
+  const compactB = b.replaceAll(' ', '');
+  if (compactA === compactB) return 'exact';
+  return similar(compactA, compactB) ? 'similar' : 'disagree';
+};
+
+export const compareExact = (a: string | undefined, b: string | undefined): Level | null =>
+  !a || !b ? null : a === b ? 'exact' : 'disagree';
+
+/** Any value in common (emails, phones, domains); disagree when both have some but share none. */
+export const compareSets = (a: readonly string[] | undefined, b: readonly string[] | undefined): Level | null =>
+  !a?.length || !b?.length ? null : a.some((v) => b.includes(v)) ? 'exact' : 'disagree';
+
+export const personFields = [
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'birthday',
+  'postcode',
+  'city',
+  'street',
+  'houseNumber',
+  'addressLine2',
+  'company',
+] as const;
+export type PersonField = (typeof personFields)[number];
+
+export type PersonComparison = { levels: Partial<Record<PersonField, Level>>; swapped: boolean };
+
+const nameRank = (level: Level | null): number =>
+  level === 'exact' ? 3 : level === 'phonetic' ? 2 : level === 'similar' ? 1 : 0;
+
+/**
+ * Each field's level. Names are compared straight and crossed (first ↔ last); the crossing counts
+ * only when its names agree strictly better, so the choice does not depend on the weights.
+ */
+export const comparePersons = (probe: PersonProfile, candidate: PersonProfile): PersonComparison => {
+  const straight = [
+    compareNames(probe.firstName, candidate.firstName),
+    compareNames(probe.lastName, candidate.lastName),
+  ] as const;
+  const crossed = [
+    compareNames(probe.firstName, candidate.lastName),
+    compareNames(probe.lastName, candidate.firstName),
+  ] as const;
+  const swapped = nameRank(crossed[0]) + nameRank(crossed[1]) > nameRank(straight[0]) + nameRank(straight[1]);
+  const [firstName, lastName] = swapped ? crossed : straight;
+  const all: Record<PersonField, Level | null> = {
+    email: compareSets(probe.emails, candidate.emails),
+    phone: compareSets(probe.phones, candidate.phones),
+    firstName,
+    lastName,
+    birthday: compareBirthdays(probe.birthday, candidate.birthday),
+    postcode: comparePostcodes(probe.postcode, candidate.postcode),
+    city: compareTexts(probe.city, candidate.city),
+    street: compareTexts(probe.street, candidate.street),
+    houseNumber: compareExact(probe.houseNumber, candidate.houseNumber),
+    addressLine2: compareTexts(probe.addressLine2, candidate.addressLine2),
+    company: compareTexts(probe.company, candidate.company),
+  };
+  const levels: Partial<Record<PersonField, Level>> = {};
+  for (const field of personFields) {
+    const level = all[field];
+    if (level) levels[field] = level;
+  }
+  return { levels, swapped };
+};
+
+type Weights<F extends string> = Record<F, Partial<Record<Level, number>>>;
+
+/**
+ * Weights in bits (log2 m/u). Names, birthday and address: the output of `node bench/tune-matching.ts`
+ * rounded to 0.1 bit (m from the true pairs among dataset1's candidate pairs, u from its non-matching
+ * pairs). Email, phone and company are not in Febrl and are set by judgement: an equal email alone
+ * (u about 1e-6) makes a match; an equal phone is strong too, but switchboards and families share
+ * one, so alone it is only possible and with two different names it is nothing; not sharing an
+ * email or phone says little (people have several).
+ */
+export const personWeights: Weights<PersonField> = {
+  email: { exact: 18, disagree: -1 },
+  phone: { exact: 14, disagree: -0.5 },
+  firstName: { exact: 7.5, phonetic: 3.6, similar: 5, disagree: -3.4 },
+  lastName: { exact: 7.8, phonetic: 4.9, similar: 7, disagree: -4.1 },
+  birthday: { exact: 14.9, similar: 0.9, disagree: -4.3 },
+  postcode: { exact: 9.7, similar: 3.5, disagree: -6.2 },
+  city: { exact: 9.7, similar: 8, disagree: -4 },
+  street: { exact: 11.2, similar: 8.3, disagree: -3.5 },
+  houseNumber: { exact: 5.9, disagree: -2.7 },
+  addressLine2: { exact: 10, similar: 8.9, disagree: -4.2 },
+  company: { exact: 2, similar: 1 },
+};
+
+/**
+ * The address fields are far from independent (same street and postcode almost always means same
+ * city), so together they add at most this much (judgement): once two records share a building,
+ * further address agreement says little more, and neighbours must not look like one person.
+ */
+export const maxAddressWeight = 16;
+const addressFields: ReadonlySet<string> = new Set<PersonField>([
+  'postcode',
+  'city',
+  'street',
+  'houseNumber',
+  'addressLine2',
+]);
+
+const personReasons: Record<PersonField, Partial<Record<Level, MatchReason>>> = {
+  email: { exact: 'email_equal' },
+  phone: { exact: 'phone_equal' },
+  firstName: { exact: 'first_name_equal', phonetic: 'first_name_phonetic_equal', similar: 'first_name_similar' },
+  lastName: { exact: 'last_name_equal', phonetic: 'last_name_phonetic_equal', similar: 'last_name_similar' },
+  birthday: { exact: 'birthday_equal', similar: 'birthday_similar' },
+  postcode: { exact: 'postcode_equal', similar: 'postcode_similar' },
+  city: { exact: 'city_equal', similar: 'city_similar' },
+  street: { exact: 'street_equal', similar: 'street_similar' },
+  houseNumber: { exact: 'house_number_equal' },
+  addressLine2: { exact: 'address_line2_equal', similar: 'address_line2_similar' },
+  company: { exact: 'company_name_equal', similar: 'company_name_similar' },
+};
+
+/**
+ * The prior log-odds (bits) that a candidate found by the lookups is the same record: the sum of
+ * the weights must overcome it, so a score of 0.5 means "as likely the same as not".
+ */
+export const priorWeight = -10;
+
+/**
+ * Thresholds of the rounded score, by judgement and checked with `node bench/tune-matching.ts`:
+ * `possible` needs 10 bits of evidence over the prior (an equal full name alone is possible),
+ * `match` about 16.6 (an equal email alone, or name with birthday or address).
+ */
+export const thresholds = { match: 0.99, possible: 0.5 };
+
+const logistic = (weight: number): number => Math.round(1000 / (1 + 2 ** -weight)) / 1000;
+
+const scored = <F extends string>(
+  levels: Partial<Record<F, Level>>,
+  weights: Weights<F>,
+  reasonsOf: Record<F, Partial<Record<Level, MatchReason>>>,
+  fields: readonly F[],
+  mayMatch: boolean,
+  cappedFields: ReadonlySet<string> = new Set(),
+  cap = 0,
+): Scored & { weight: number } => {
+  let weight = priorWeight;
+  let capped = 0;
+  const found: MatchReason[] = [];
+  for (const field of fields) {
+    const level = levels[field];
+    if (!level) continue;
+    const w = weights[field][level] ?? 0;
+    if (cappedFields.has(field)) capped += w;
+    else weight += w;
+    const reason = reasonsOf[field][level];
+    if (w > 0 && reason) found.push(reason);
+  }
+  weight += cappedFields.size > 0 ? Math.min(capped, cap) : 0;
+  const score = logistic(weight);
+  const level = score >= thresholds.match && mayMatch ? 'match' : score >= thresholds.possible ? 'possible' : null;
+  return { score, level, reasons: found, weight };
+};
+
+/**
+ * Scores a candidate person against the probe. Two persons whose first names clearly differ are at
+ * most `possible`, whatever else they share: spouses, siblings and twins share surname, address,
+ * phone and sometimes email, and a user must decide.
+ */
+export const scorePersons = (probe: PersonProfile, candidate: PersonProfile): Scored => {
+  const { levels, swapped } = comparePersons(probe, candidate);
+  const result = scored(
+    levels,
+    personWeights,
+    personReasons,
+    personFields,
+    levels.firstName !== 'disagree',
+    addressFields,
+    maxAddressWeight,
+  );
+  const namesAgree = result.reasons.some((r) => r.startsWith('first_name') || r.startsWith('last_name'));
+  const found: MatchReason[] = swapped && namesAgree ? [...result.reasons, 'names_swapped'] : result.reasons;
+  return { score: result.score, level: result.level, reasons: found };
+};
+
+export const companyFields = ['name', 'domain', 'email', 'phone', 'postcode', 'city', 'street', 'houseNumber'] as const;
+export type CompanyField = (typeof companyFields)[number];
+
+/**
+ * Set by judgement (there is no labelled company data): the same name is strong but not enough
+ * alone for a match, since "Müller GmbH" exists in many towns; a different place weighs against it;
+ * a shared domain, email or phone confirms it.
+ */
+export const companyWeights: Weights<CompanyField> = {
+  name: { exact: 12, phonetic: 9, similar: 6, disagree: -8 },
+  domain: { exact: 10, disagree: -1 },
+  email: { exact: 10, disagree: -0.5 },
+  phone: { exact: 8, disagree: -0.5 },
+  postcode: { exact: 4, similar: 1, disagree: -3 },
+  city: { exact: 3, similar: 1, disagree: -3 },
+  street: { exact: 4, similar: 2, disagree: -1 },
+  houseNumber: { exact: 1, disagree: -1 },
+};
+
+const companyReasons: Record<CompanyField, Partial<Record<Level, MatchReason>>> = {
+  name: { exact: 'company_name_equal', phonetic: 'company_name_phonetic_equal', similar: 'company_name_similar' },
+  domain: { exact: 'domain_equal' },
+  email: { exact: 'email_equal' },
+  phone: { exact: 'phone_equal' },
+  postcode: { exact: 'postcode_equal', similar: 'postcode_similar' },
+  city: { exact: 'city_equal', similar: 'city_similar' },
+  street: { exact: 'street_equal', similar: 'street_similar' },
+  houseNumber: { exact: 'house_number_equal' },
+};
+
+export const compareCompanies = (
+  probe: CompanyProfile,
+  candidate: CompanyProfile,
+): Partial<Record<CompanyField, Level>> => {
+  const all: Record<CompanyField, Level | null> = {
+    name: compareNames(probe.name, candidate.name),
+    domain: compareSets(probe.domains, candidate.domains),
+    email: compareSets(probe.emails, candidate.emails),
+    phone: compareSets(probe.phones, candidate.phones),
+    postcode: comparePostcodes(probe.postcode, candidate.postcode),
+    city: compareTexts(probe.city, candidate.city),
+    street: compareTexts(probe.street, candidate.street),
+    houseNumber: compareExact(probe.houseNumber, candidate.houseNumber),
+  };
+  const levels: Partial<Record<CompanyField, Level>> = {};
+  for (const field of companyFields) {
+    const level = all[field];
+    if (level) levels[field] = level;
+  }
+  return levels;
+};
+
+/** Scores a candidate company against the probe; companies whose names clearly differ are at most `possible`. */
+export const scoreCompanies = (probe: CompanyProfile, candidate: CompanyProfile): Scored => {
+  const levels = compareCompanies(probe, candidate);
+  const {
+    score,
+    level,
+    reasons: found,
+  } = scored(levels, companyWeights, companyReasons, companyFields, levels.name !== 'disagree');
+  return { score, level, reasons: found };
+};

@@ -1,0 +1,176 @@
+// Persons and duplicate protection against the running local stack over real HTTP: the warning
+// before a duplicate is created, the merge and its redirect, and the duplicate-check worker
+// finding the person (and the earlier inbox entry) behind a web-form lead written differently.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
+
+let stack: RunningStack;
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; headers: Headers; json: any };
+
+const call = async (
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<Answer> => {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+};
+
+const sales = (method: string, path: string, body?: unknown) =>
+  call(method, path, { token: stack.salesToken, ...(body === undefined ? {} : { body }) });
+
+/** The inbox entry once the duplicate-check worker has written its result. */
+const checkedEntry = (id: string) =>
+  eventually(async () => {
+    const res = await sales('GET', `/v1/inbox/${id}`);
+    return res.json?.duplicateCheck?.status === 'done' ? res.json : undefined;
+  });
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('persons behind duplicate protection', () => {
+  it('warns of a person who exists, creates them when forced, and merges the two into one', async () => {
+    const person = {
+      firstName: 'Jürgen',
+      lastName: 'Müller',
+      emails: ['juergen.mueller@firma.example'],
+      phones: ['030/3345678'],
+    };
+    const again = {
+      firstName: 'Jürgen',
+      lastName: 'Müller',
+      emails: ['j.mueller@privat.example'],
+      phones: ['+49 30 3345678'],
+    };
+
+    const created = await sales('POST', '/v1/persons', person);
+    const warned = await sales('POST', '/v1/persons', again);
+    const forced = await sales('POST', '/v1/persons', { ...again, force: true });
+    const merged = await sales('POST', `/v1/persons/${created.json.id}/merge`, { duplicateId: forced.json.id });
+    const redirected = await sales('GET', `/v1/persons/${forced.json.id}`);
+    const survivor = await sales('GET', `/v1/persons/${created.json.id}`);
+
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/v1/persons/${created.json.id}`);
+    expect(created.json.phones).toEqual(['+49303345678']);
+    expect(warned.status).toBe(409);
+    expect(warned.headers.get('content-type')).toBe('application/problem+json');
+    expect(warned.json).toMatchObject({
+      type: '/problems/possible-duplicates',
+      status: 409,
+      candidates: [
+        {
+          kind: 'person',
+          id: created.json.id,
+          level: 'match',
+          reasons: expect.arrayContaining(['phone_equal', 'first_name_equal', 'last_name_equal']),
+        },
+      ],
+    });
+    expect(forced.status).toBe(201);
+    expect(forced.json.id).not.toBe(created.json.id);
+    expect(merged.status).toBe(200);
+    expect(merged.json).toMatchObject({
+      id: created.json.id,
+      emails: ['juergen.mueller@firma.example', 'j.mueller@privat.example'],
+      phones: ['+49303345678'],
+    });
+    expect(redirected.status).toBe(308);
+    expect(redirected.headers.get('location')).toBe(`/v1/persons/${created.json.id}`);
+    expect(survivor.json).toEqual(merged.json);
+  });
+
+  it('lists the person among a web-form lead’s candidates when the lead writes phone and umlaut differently', async () => {
+    const person = await sales('POST', '/v1/persons', {
+      firstName: 'Sabine',
+      lastName: 'Schäfer',
+      emails: ['sabine.schaefer@kanzlei.example'],
+      phones: ['0221 4711000'],
+    });
+    const lead = {
+      firstName: 'Sabine',
+      lastName: 'Schaefer',
+      email: 'sabine.s@privat.example',
+      phone: '+49 (221) 47 11 000',
+      message: 'Bitte rufen Sie mich zurück',
+    };
+
+    const first = await call('POST', '/v1/webforms/demo/submissions', { body: lead });
+    const firstChecked = await checkedEntry(first.json.id);
+    const second = await call('POST', '/v1/webforms/demo/submissions', { body: lead });
+    const secondChecked = await checkedEntry(second.json.id);
+
+    expect(person.status).toBe(201);
+    expect(first.status).toBe(201);
+    expect(firstChecked.duplicateCheck.candidates).toEqual([
+      expect.objectContaining({
+        kind: 'person',
+        id: person.json.id,
+        reasons: expect.arrayContaining(['phone_equal']),
+      }),
+    ]);
+    expect(second.status).toBe(201);
+    expect(second.json.id).not.toBe(first.json.id);
+    expect(secondChecked.duplicateCheck.candidates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'person', id: person.json.id }),
+        expect.objectContaining({
+          kind: 'inboxEntry',
+          id: first.json.id,
+          level: 'match',
+          reasons: expect.arrayContaining(['email_equal', 'phone_equal']),
+        }),
+      ]),
+    );
+  });
+
+  it('answers the duplicate check for UIs and describes the contact routes in /v1/openapi.json', async () => {
+    const company = await sales('POST', '/v1/companies', { name: 'Schmitz Elektro GmbH & Co. KG' });
+
+    const same = await sales('POST', '/v1/duplicates/check', { company: { name: 'SCHMITZ ELEKTRO KG' } });
+    const empty = await sales('POST', '/v1/duplicates/check', {});
+    const anonymous = await call('POST', '/v1/duplicates/check', { body: { company: { name: 'Schmitz Elektro' } } });
+    const doc = await call('GET', '/v1/openapi.json');
+
+    expect(company.status).toBe(201);
+    expect(same.status).toBe(200);
+    expect(same.json.candidates).toEqual([
+      expect.objectContaining({
+        kind: 'company',
+        id: company.json.id,
+        reasons: expect.arrayContaining(['company_name_equal']),
+      }),
+    ]);
+    expect(empty.status).toBe(400);
+    expect(empty.headers.get('content-type')).toBe('application/problem+json');
+    expect(anonymous.status).toBe(401);
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.json.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/persons',
+        '/v1/persons/{id}',
+        '/v1/persons/{id}/merge',
+        '/v1/companies',
+        '/v1/duplicates/check',
+      ]),
+    );
+    expect(Object.keys(doc.json.paths['/v1/persons'])).toEqual(expect.arrayContaining(['get', 'post']));
+  });
+});

@@ -1,0 +1,479 @@
+// Persons, companies and the duplicate check through the contacts API's handler against DynamoDB
+// Local: what a CRM user sees when creating, reading, changing and listing contacts, and the
+// warning that comes before a duplicate exists (409, nothing stored) rather than after.
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+
+const doc = documentClient();
+const sub = 'contacts-tester';
+
+// imported in beforeAll, once the environment it reads at import is set
+let handler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; headers: Record<string, string>; json: any };
+
+const call = async (
+  routeKey: string,
+  options: { id?: string; body?: unknown; query?: Record<string, string> } = {},
+): Promise<Answer> => {
+  const path = routeKey.split(' ')[1]?.replace('{id}', options.id ?? '') ?? '/';
+  const res = await handler(
+    apiEvent({
+      routeKey,
+      path,
+      sub,
+      ...(options.id ? { pathParameters: { id: options.id } } : {}),
+      ...(options.query ? { query: options.query } : {}),
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    }),
+    lambdaContext(),
+  );
+  return { status: res.statusCode, headers: res.headers, json: res.body ? JSON.parse(res.body) : undefined };
+};
+
+/**
+ * A capitalised word of random letters, so each test's names, emails and search words are its own:
+ * the integration table is shared by every test file, and two "Hans Müller" would warn of each other.
+ */
+const word = (): string => {
+  const letters = Array.from(randomBytes(9), (b) => String.fromCharCode(97 + (b % 26))).join('');
+  return `Q${letters}`;
+};
+
+/** A Berlin number nobody else in the table has, written the German way. */
+const berlinPhone = (): { local: string; e164: string } => {
+  const subscriber = `${2 + ((randomBytes(1)[0] ?? 0) % 8)}${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
+  return { local: `030/${subscriber}`, e164: `+4930${subscriber}` };
+};
+
+const createPerson = async (body: Record<string, unknown>) => {
+  const res = await call('POST /v1/persons', { body });
+  expect(res.status).toBe(201);
+  return res.json;
+};
+
+const createCompany = async (body: Record<string, unknown>) => {
+  const res = await call('POST /v1/companies', { body });
+  expect(res.status).toBe(201);
+  return res.json;
+};
+
+const ids = (answer: Answer): string[] => answer.json.items.map((item: { id: string }) => item.id);
+
+beforeAll(async () => {
+  await createUserRepository(doc, tableName).save(
+    { id: sub, email: 'contacts@example.com', name: 'Contacts Tester', roles: ['sales'] },
+    { upsert: true },
+  );
+  ({ handler } = await import('../../functions/contacts/contacts-api.handler.ts'));
+});
+
+describe('creating persons and companies', () => {
+  it('creates a person with phones in E.164 and each email once, and says where the person lives', async () => {
+    const name = word();
+    const phone = berlinPhone();
+
+    const created = await call('POST /v1/persons', {
+      body: {
+        title: 'Dr.',
+        firstName: 'Hans',
+        lastName: `Müller-${name}`,
+        emails: [`Hans.${name}@Example.de`, `hans.${name.toLowerCase()}@example.de`, `h.${name}@example.org`],
+        phones: [phone.local, phone.e164.replace('+4930', '0049 30 ')],
+      },
+    });
+    const read = await call('GET /v1/persons/{id}', { id: created.json.id });
+
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toBe(`/v1/persons/${created.json.id}`);
+    expect(created.json).toMatchObject({
+      title: 'Dr.',
+      firstName: 'Hans',
+      lastName: `Müller-${name}`,
+      emails: [`Hans.${name}@Example.de`, `h.${name}@example.org`],
+      phones: [phone.e164],
+      isMainContact: false,
+      addressInherited: false,
+      version: 1,
+    });
+    expect(read).toMatchObject({ status: 200, json: created.json });
+  });
+
+  it('warns with the first person instead of creating a second Hans Müller, and creates him when forced', async () => {
+    const name = word();
+    const phone = berlinPhone();
+    const first = await createPerson({
+      title: 'Dr.',
+      firstName: 'Hans',
+      lastName: `Müller-${name}`,
+      emails: [`hans.${name}@example.de`],
+      phones: [phone.local],
+    });
+    const again = {
+      firstName: 'Hans',
+      lastName: `Mueller-${name}`,
+      phones: [phone.e164.replace('+4930', '+49 30 ')],
+    };
+
+    const warned = await call('POST /v1/persons', { body: again });
+    const afterWarning = await call('GET /v1/persons', { query: { q: name } });
+    const forced = await call('POST /v1/persons', { body: { ...again, force: true } });
+    const afterForce = await call('GET /v1/persons', { query: { q: name } });
+
+    expect(warned.status).toBe(409);
+    expect(warned.headers['content-type']).toBe('application/problem+json');
+    expect(warned.json).toMatchObject({
+      type: '/problems/possible-duplicates',
+      status: 409,
+      candidates: [
+        {
+          kind: 'person',
+          id: first.id,
+          level: 'match',
+          score: expect.closeTo(1, 2),
+          reasons: expect.arrayContaining(['phone_equal', 'first_name_equal', 'last_name_equal']),
+        },
+      ],
+    });
+    expect(ids(afterWarning)).toEqual([first.id]);
+    expect(forced.status).toBe(201);
+    expect(forced.json.phones).toEqual([phone.e164]);
+    expect(ids(afterForce).sort()).toEqual([first.id, forced.json.id].sort());
+  });
+
+  it('warns with the first company when "MUELLER Maschinenbau GmbH" follows "Müller Maschinenbau GmbH & Co. KG"', async () => {
+    const name = word();
+    const first = await createCompany({ name: `Müller Maschinenbau ${name} GmbH & Co. KG` });
+
+    const warned = await call('POST /v1/companies', { body: { name: `MUELLER Maschinenbau ${name} GmbH` } });
+    const listed = await call('GET /v1/companies', { query: { q: name } });
+
+    expect(warned.status).toBe(409);
+    expect(warned.json).toMatchObject({
+      type: '/problems/possible-duplicates',
+      candidates: [
+        {
+          kind: 'company',
+          id: first.id,
+          level: expect.stringMatching(/^(match|possible)$/),
+          reasons: expect.arrayContaining(['company_name_equal']),
+        },
+      ],
+    });
+    expect(ids(listed)).toEqual([first.id]);
+  });
+
+  it('shows a person without an address at their company’s address, and one with their own at theirs', async () => {
+    const name = word();
+    const companyAddress = { street: 'Hauptstraße 5', postalCode: '10115', city: 'Berlin', country: 'DE' };
+    const ownAddress = { street: 'Gartenweg 2', postalCode: '14467', city: 'Potsdam' };
+    const company = await createCompany({ name: `${name} Logistik GmbH`, address: companyAddress });
+
+    const without = await createPerson({ firstName: 'Anna', lastName: name, companyId: company.id });
+    const withOwn = await createPerson({
+      firstName: 'Bernd',
+      lastName: name,
+      companyId: company.id,
+      address: ownAddress,
+    });
+    const readWithout = await call('GET /v1/persons/{id}', { id: without.id });
+    const readWithOwn = await call('GET /v1/persons/{id}', { id: withOwn.id });
+
+    expect(without).toMatchObject({ address: companyAddress, addressInherited: true });
+    expect(readWithout.json).toMatchObject({ address: companyAddress, addressInherited: true });
+    expect(readWithOwn.json).toMatchObject({ address: ownAddress, addressInherited: false });
+  });
+});
+
+describe('changing a person', () => {
+  it('refuses a stale or missing version and changes nothing', async () => {
+    const person = await createPerson({ firstName: 'Clara', lastName: word() });
+    const current = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, position: 'CEO' } });
+
+    const stale = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, position: 'CFO' } });
+    const missing = await call('PATCH /v1/persons/{id}', { id: person.id, body: { position: 'CTO' } });
+    const read = await call('GET /v1/persons/{id}', { id: person.id });
+
+    expect(current.json).toMatchObject({ position: 'CEO', version: 2 });
+    expect(stale.status).toBe(409);
+    expect(stale.json.type).toBe('/problems/stale-version');
+    expect(missing.status).toBe(400);
+    expect(missing.json.errors).toEqual([{ field: 'version', message: expect.any(String) }]);
+    expect(read.json).toEqual(current.json);
+  });
+
+  it('shows the company’s address again once the person’s own is removed', async () => {
+    const name = word();
+    const companyAddress = { street: 'Industriestraße 1', postalCode: '70565', city: 'Stuttgart' };
+    const company = await createCompany({ name: `${name} Werkzeuge GmbH`, address: companyAddress });
+    const person = await createPerson({
+      firstName: 'Gerd',
+      lastName: name,
+      companyId: company.id,
+      address: { street: 'Lindenallee 3', postalCode: '70173', city: 'Stuttgart' },
+    });
+
+    const res = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, address: null } });
+
+    expect(person.addressInherited).toBe(false);
+    expect(res.json).toMatchObject({ address: companyAddress, addressInherited: true, version: 2 });
+  });
+
+  it('refuses read-only fields, naming each', async () => {
+    const person = await createPerson({ firstName: 'Dora', lastName: word() });
+
+    const withId = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, id: ulid() } });
+    const withCreatedAt = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { version: 1, createdAt: '2020-01-01T00:00:00.000Z', lastName: 'Neu' },
+    });
+    const read = await call('GET /v1/persons/{id}', { id: person.id });
+
+    expect(withId.status).toBe(400);
+    expect(withId.json.errors).toEqual([{ field: 'id', message: 'is read-only' }]);
+    expect(withCreatedAt.status).toBe(400);
+    expect(withCreatedAt.json.errors).toEqual([{ field: 'createdAt', message: 'is read-only' }]);
+    expect(read.json).toEqual(person);
+  });
+
+  it('refuses a company that does not exist, naming companyId, on change and on creation', async () => {
+    const name = word();
+    const person = await createPerson({ firstName: 'Emil', lastName: name });
+
+    const patched = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, companyId: ulid() } });
+    const created = await call('POST /v1/persons', { body: { firstName: 'Erna', lastName: name, companyId: ulid() } });
+    const read = await call('GET /v1/persons/{id}', { id: person.id });
+    const listed = await call('GET /v1/persons', { query: { q: name } });
+
+    expect(patched.status).toBe(422);
+    expect(patched.json.errors).toEqual([{ field: 'companyId', message: expect.any(String) }]);
+    expect(created.status).toBe(422);
+    expect(created.json.errors).toEqual([{ field: 'companyId', message: expect.any(String) }]);
+    expect(read.json).toEqual(person);
+    expect(ids(listed)).toEqual([person.id]);
+  });
+
+  it('refuses a supervisor that would make a cycle, directly or up the chain', async () => {
+    const name = word();
+    const a = await createPerson({ firstName: 'Anton', lastName: name });
+    const b = await createPerson({ firstName: 'Berta', lastName: name });
+    const c = await createPerson({ firstName: 'Carl', lastName: name });
+    const aUnderB = await call('PATCH /v1/persons/{id}', { id: a.id, body: { version: 1, supervisorId: b.id } });
+
+    const bUnderA = await call('PATCH /v1/persons/{id}', { id: b.id, body: { version: 1, supervisorId: a.id } });
+    const bUnderC = await call('PATCH /v1/persons/{id}', { id: b.id, body: { version: 1, supervisorId: c.id } });
+    const cUnderA = await call('PATCH /v1/persons/{id}', { id: c.id, body: { version: 1, supervisorId: a.id } });
+    const readB = await call('GET /v1/persons/{id}', { id: b.id });
+    const readC = await call('GET /v1/persons/{id}', { id: c.id });
+
+    expect(aUnderB.json).toMatchObject({ supervisorId: b.id, version: 2 });
+    expect(bUnderA.status).toBe(422);
+    expect(bUnderA.json.errors).toEqual([{ field: 'supervisorId', message: expect.any(String) }]);
+    expect(bUnderC.json).toMatchObject({ supervisorId: c.id, version: 2 });
+    expect(cUnderA.status).toBe(422);
+    expect(cUnderA.json.errors[0].field).toBe('supervisorId');
+    expect(readB.json.supervisorId).toBe(c.id);
+    expect(readC.json).toEqual(c);
+  });
+
+  it('refuses phones that are no phone numbers, naming the entry', async () => {
+    const person = await createPerson({ firstName: 'Frieda', lastName: word() });
+
+    const letters = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, phones: ['abc'] } });
+    const tooShort = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { version: 1, phones: [berlinPhone().local, '12'] },
+    });
+    const read = await call('GET /v1/persons/{id}', { id: person.id });
+
+    expect(letters.status).toBe(400);
+    expect(letters.json.errors).toEqual([{ field: 'phones.0', message: expect.any(String) }]);
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.json.errors).toEqual([{ field: 'phones.1', message: expect.any(String) }]);
+    expect(read.json).toEqual(person);
+  });
+
+  it('moves a person’s duplicate lookup with a changed email: the old one no longer finds them, the new one does', async () => {
+    const name = word();
+    const oldEmail = `ina.${name}@example.de`;
+    const newEmail = `ina.${name}@example.org`;
+    const person = await createPerson({ firstName: 'Ina', lastName: name, emails: [oldEmail] });
+    const check = async (email: string) =>
+      (await call('POST /v1/duplicates/check', { body: { person: { emails: [email] } } })).json.candidates;
+    const before = await check(oldEmail);
+
+    const patched = await call('PATCH /v1/persons/{id}', { id: person.id, body: { version: 1, emails: [newEmail] } });
+    const byOld = await check(oldEmail);
+    const byNew = await check(newEmail);
+
+    expect(before).toEqual([expect.objectContaining({ kind: 'person', id: person.id })]);
+    expect(patched.json.emails).toEqual([newEmail]);
+    expect(byOld).toEqual([]);
+    expect(byNew).toEqual([
+      expect.objectContaining({
+        kind: 'person',
+        id: person.id,
+        level: 'match',
+        reasons: expect.arrayContaining(['email_equal']),
+      }),
+    ]);
+  });
+});
+
+describe('changing a company', () => {
+  it('refuses a parent company that would make a cycle of holdings', async () => {
+    const name = word();
+    const holding = await createCompany({ name: `${name} Holding SE` });
+    const branch = await createCompany({ name: `${name} Service GmbH`, parentCompanyId: holding.id });
+
+    const res = await call('PATCH /v1/companies/{id}', {
+      id: holding.id,
+      body: { version: 1, parentCompanyId: branch.id },
+    });
+    const read = await call('GET /v1/companies/{id}', { id: holding.id });
+
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual([{ field: 'parentCompanyId', message: expect.any(String) }]);
+    expect(read.json).toEqual(holding);
+  });
+});
+
+describe('listing persons and companies', () => {
+  it('lists a company’s persons', async () => {
+    const name = word();
+    const company = await createCompany({ name: `${name} Bau AG` });
+    const other = await createCompany({ name: `${name} Holz KG` });
+    const anna = await createPerson({ firstName: 'Anna', lastName: name, companyId: company.id });
+    const bernd = await createPerson({ firstName: 'Bernd', lastName: name, companyId: company.id });
+    await createPerson({ firstName: 'Carla', lastName: name, companyId: other.id });
+
+    const res = await call('GET /v1/persons', { query: { companyId: company.id } });
+
+    expect(res.status).toBe(200);
+    expect(ids(res).sort()).toEqual([anna.id, bernd.id].sort());
+    expect(res.json.nextCursor).toBeNull();
+  });
+
+  it('finds persons by a prefix of their name with umlauts folded: "mül" and "MUELLER" find Müller', async () => {
+    const firstName = word();
+    const mueller = await createPerson({ firstName, lastName: 'Müller', emails: [`${firstName}@example.de`] });
+    await createPerson({ firstName, lastName: 'Schmidt' });
+
+    const byUmlaut = await call('GET /v1/persons', { query: { q: `mül ${firstName}` } });
+    const bySpelledOut = await call('GET /v1/persons', { query: { q: `MUELLER ${firstName.toLowerCase()}` } });
+    const byFirstName = await call('GET /v1/persons', { query: { q: firstName.slice(0, 8) } });
+
+    expect(ids(byUmlaut)).toEqual([mueller.id]);
+    expect(ids(bySpelledOut)).toEqual([mueller.id]);
+    expect(byFirstName.json.items).toHaveLength(2);
+  });
+
+  it('lists companies by relationship and by parent company', async () => {
+    const name = word();
+    const holding = await createCompany({ name: `${name} Holding AG`, relationship: 'customer' });
+    const north = await createCompany({
+      name: `${name} Nord GmbH`,
+      relationship: 'supplier',
+      parentCompanyId: holding.id,
+    });
+    const south = await createCompany({
+      name: `${name} Süd GmbH`,
+      relationship: 'partner',
+      parentCompanyId: holding.id,
+    });
+    const suppliers: { id: string; relationship: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call('GET /v1/companies', {
+        query: { relationship: 'supplier', limit: '100', ...(cursor ? { cursor } : {}) },
+      });
+      suppliers.push(...page.json.items);
+      cursor = page.json.nextCursor ?? undefined;
+    } while (cursor);
+
+    const branches = await call('GET /v1/companies', { query: { parentCompanyId: holding.id } });
+    const supplierBranches = await call('GET /v1/companies', {
+      query: { parentCompanyId: holding.id, relationship: 'supplier' },
+    });
+
+    expect(suppliers.map((c) => c.id)).toContain(north.id);
+    expect(suppliers.map((c) => c.id)).not.toContain(south.id);
+    expect(suppliers.every((c) => c.relationship === 'supplier')).toBe(true);
+    expect(ids(branches).sort()).toEqual([north.id, south.id].sort());
+    expect(ids(supplierBranches)).toEqual([north.id]);
+  });
+
+  it('refuses a limit above 100, naming it', async () => {
+    const persons = await call('GET /v1/persons', { query: { limit: '101' } });
+    const companies = await call('GET /v1/companies', { query: { limit: '101' } });
+
+    expect(persons.status).toBe(400);
+    expect(persons.json.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
+    expect(companies.status).toBe(400);
+    expect(companies.json.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
+  });
+});
+
+describe('the duplicate check for UIs', () => {
+  it('finds the person and an open inbox entry of the same person', async () => {
+    const name = word();
+    const email = `petra.${name}@example.de`;
+    const phone = berlinPhone();
+    const person = await createPerson({
+      firstName: 'Petra',
+      lastName: `Schäfer-${name}`,
+      emails: [email],
+      phones: [phone.local],
+    });
+    const contact: Contact = { firstName: 'Petra', lastName: `Schaefer-${name}`, email, phone: phone.e164 };
+    const now = new Date();
+    const entry = createInboxEntry(
+      { id: ulid(), source: 'webform', priority: 'normal', responsibleUserId: null, contact, raw: {}, createdBy: null },
+      now,
+    );
+    await createInboxEntryRepository(doc, tableName).create(entry);
+
+    const res = await call('POST /v1/duplicates/check', {
+      body: { person: { firstName: 'petra', lastName: `SCHÄFER-${name}`, emails: [email.toUpperCase()] } },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.json.candidates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'person', id: person.id, reasons: expect.arrayContaining(['email_equal']) }),
+        expect.objectContaining({ kind: 'inboxEntry', id: entry.id, reasons: expect.arrayContaining(['email_equal']) }),
+      ]),
+    );
+    expect(res.json.candidates).toHaveLength(2);
+  });
+
+  it('finds a company by its name with another legal form', async () => {
+    const name = word();
+    const company = await createCompany({ name: `Bäckerei ${name} e.K.` });
+
+    const res = await call('POST /v1/duplicates/check', { body: { company: { name: `Baeckerei ${name} GmbH` } } });
+
+    expect(res.status).toBe(200);
+    expect(res.json.candidates).toEqual([
+      expect.objectContaining({
+        kind: 'company',
+        id: company.id,
+        reasons: expect.arrayContaining(['company_name_equal']),
+      }),
+    ]);
+  });
+
+  it('refuses a check with neither person nor company', async () => {
+    const res = await call('POST /v1/duplicates/check', { body: {} });
+
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([{ field: 'person', message: expect.any(String) }]);
+  });
+});
