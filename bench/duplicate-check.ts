@@ -55,7 +55,9 @@ const load = async (doc: DynamoDBDocumentClient, table: string, persons: readonl
       let requests = batch.map((Item) => ({ PutRequest: { Item } }));
       while (requests.length > 0) {
         const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (res.UnprocessedItems?.[table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+        requests = (res.UnprocessedItems?.[table] ?? []).flatMap((r) =>
+          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+        );
       }
     }
   };
@@ -83,7 +85,12 @@ const variantOf = (person: GermanPerson, random: () => number): Contact => {
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
-export const measureDuplicateCheck = async (options: { persons: number; small: number; probes: number; rounds: number }): Promise<DuplicateCheckFigures> => {
+export const measureDuplicateCheck = async (options: {
+  persons: number;
+  small: number;
+  probes: number;
+  rounds: number;
+}): Promise<DuplicateCheckFigures> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-dup-'));
   const db = await startDynamoDbLocal({ port: await freePort(), dataDir, inMemory: true });
   const client = new DynamoDBClient({
@@ -133,7 +140,10 @@ export const measureDuplicateCheck = async (options: { persons: number; small: n
       }
     }
 
-    const runOnce = async (table: string, samples: { ms: number[]; rcu: number[]; requests: number[]; largest: number[]; found: number }) => {
+    const runOnce = async (
+      table: string,
+      samples: { ms: number[]; rcu: number[]; requests: number[]; largest: number[]; found: number },
+    ) => {
       const reader = createLookupReader(doc, table);
       for (const probe of probes) {
         const lookups = contactLookups(probe.contact);
@@ -147,14 +157,29 @@ export const measureDuplicateCheck = async (options: { persons: number; small: n
         if (probe.originalId && candidates.some((c) => c.id === probe.originalId)) samples.found += 1;
       }
     };
-    const empty = () => ({ ms: [] as number[], rcu: [] as number[], requests: [] as number[], largest: [] as number[], found: 0 });
+    const empty = () => ({
+      ms: [] as number[],
+      rcu: [] as number[],
+      requests: [] as number[],
+      largest: [] as number[],
+      found: 0,
+    });
     // warm-up: JIT, connections, DynamoDB Local's caches
     await runOnce(smallTable, empty());
     await runOnce(largeTable, empty());
     const small = empty();
     const large = empty();
     for (let round = 0; round < options.rounds; round += 1) {
-      const order = round % 2 === 0 ? [[smallTable, small], [largeTable, large]] as const : [[largeTable, large], [smallTable, small]] as const;
+      const order =
+        round % 2 === 0
+          ? ([
+              [smallTable, small],
+              [largeTable, large],
+            ] as const)
+          : ([
+              [largeTable, large],
+              [smallTable, small],
+            ] as const);
       for (const [table, samples] of order) await runOnce(table, samples);
     }
     const summarise = (count: number, s: ReturnType<typeof empty>): CheckFigures => {
@@ -171,7 +196,12 @@ export const measureDuplicateCheck = async (options: { persons: number; small: n
         variantsFound: s.found / options.rounds,
       };
     };
-    return { small: summarise(options.small, small), large: summarise(options.persons, large), loadSeconds, probes: probes.length };
+    return {
+      small: summarise(options.small, small),
+      large: summarise(options.persons, large),
+      loadSeconds,
+      probes: probes.length,
+    };
   } finally {
     client.destroy();
     await db.stop();

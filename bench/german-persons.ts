@@ -20,40 +20,175 @@ export const seeded = (seed: number) => {
 
 /** surname → share of the German population, in percent (name statistics of phone directories, rounded) */
 const commonSurnames: [string, number][] = [
-  ['Müller', 0.95], ['Schmidt', 0.73], ['Schneider', 0.43], ['Fischer', 0.39], ['Weber', 0.34],
-  ['Meyer', 0.33], ['Wagner', 0.31], ['Becker', 0.28], ['Schulz', 0.28], ['Hoffmann', 0.27],
-  ['Schäfer', 0.22], ['Koch', 0.21], ['Bauer', 0.21], ['Richter', 0.2], ['Klein', 0.2],
-  ['Wolf', 0.19], ['Schröder', 0.18], ['Neumann', 0.18], ['Schwarz', 0.17], ['Zimmermann', 0.17],
-  ['Braun', 0.16], ['Krüger', 0.16], ['Hofmann', 0.16], ['Hartmann', 0.15], ['Lange', 0.15],
-  ['Schmitt', 0.15], ['Werner', 0.15], ['Schmitz', 0.14], ['Krause', 0.14], ['Meier', 0.14],
-  ['Lehmann', 0.14], ['Schmid', 0.13], ['Schulze', 0.13], ['Maier', 0.13], ['Köhler', 0.12],
-  ['Herrmann', 0.12], ['König', 0.12], ['Walter', 0.12], ['Mayer', 0.12], ['Huber', 0.11],
-  ['Kaiser', 0.11], ['Fuchs', 0.11], ['Peters', 0.11], ['Lang', 0.11], ['Scholz', 0.11],
-  ['Möller', 0.1], ['Weiß', 0.1], ['Jung', 0.1], ['Hahn', 0.1], ['Schubert', 0.1],
+  ['Müller', 0.95],
+  ['Schmidt', 0.73],
+  ['Schneider', 0.43],
+  ['Fischer', 0.39],
+  ['Weber', 0.34],
+  ['Meyer', 0.33],
+  ['Wagner', 0.31],
+  ['Becker', 0.28],
+  ['Schulz', 0.28],
+  ['Hoffmann', 0.27],
+  ['Schäfer', 0.22],
+  ['Koch', 0.21],
+  ['Bauer', 0.21],
+  ['Richter', 0.2],
+  ['Klein', 0.2],
+  ['Wolf', 0.19],
+  ['Schröder', 0.18],
+  ['Neumann', 0.18],
+  ['Schwarz', 0.17],
+  ['Zimmermann', 0.17],
+  ['Braun', 0.16],
+  ['Krüger', 0.16],
+  ['Hofmann', 0.16],
+  ['Hartmann', 0.15],
+  ['Lange', 0.15],
+  ['Schmitt', 0.15],
+  ['Werner', 0.15],
+  ['Schmitz', 0.14],
+  ['Krause', 0.14],
+  ['Meier', 0.14],
+  ['Lehmann', 0.14],
+  ['Schmid', 0.13],
+  ['Schulze', 0.13],
+  ['Maier', 0.13],
+  ['Köhler', 0.12],
+  ['Herrmann', 0.12],
+  ['König', 0.12],
+  ['Walter', 0.12],
+  ['Mayer', 0.12],
+  ['Huber', 0.11],
+  ['Kaiser', 0.11],
+  ['Fuchs', 0.11],
+  ['Peters', 0.11],
+  ['Lang', 0.11],
+  ['Scholz', 0.11],
+  ['Möller', 0.1],
+  ['Weiß', 0.1],
+  ['Jung', 0.1],
+  ['Hahn', 0.1],
+  ['Schubert', 0.1],
 ];
 
 const firstNames = [
-  'Thomas', 'Michael', 'Andreas', 'Stefan', 'Peter', 'Christian', 'Klaus', 'Wolfgang', 'Jürgen', 'Frank',
-  'Maria', 'Ursula', 'Monika', 'Petra', 'Elisabeth', 'Sabine', 'Renate', 'Helga', 'Karin', 'Brigitte',
-  'Markus', 'Daniel', 'Alexander', 'Martin', 'Matthias', 'Sebastian', 'Tobias', 'Jan', 'Lukas', 'Felix',
-  'Julia', 'Anna', 'Laura', 'Lena', 'Sarah', 'Katharina', 'Christina', 'Nicole', 'Stefanie', 'Claudia',
-  'Hans', 'Uwe', 'Dieter', 'Bernd', 'Horst', 'Günter', 'Manfred', 'Gerhard', 'Heinz', 'Werner',
-  'Sophie', 'Marie', 'Emma', 'Mia', 'Hannah', 'Lea', 'Leonie', 'Jonas', 'Paul', 'Leon',
+  'Thomas',
+  'Michael',
+  'Andreas',
+  'Stefan',
+  'Peter',
+  'Christian',
+  'Klaus',
+  'Wolfgang',
+  'Jürgen',
+  'Frank',
+  'Maria',
+  'Ursula',
+  'Monika',
+  'Petra',
+  'Elisabeth',
+  'Sabine',
+  'Renate',
+  'Helga',
+  'Karin',
+  'Brigitte',
+  'Markus',
+  'Daniel',
+  'Alexander',
+  'Martin',
+  'Matthias',
+  'Sebastian',
+  'Tobias',
+  'Jan',
+  'Lukas',
+  'Felix',
+  'Julia',
+  'Anna',
+  'Laura',
+  'Lena',
+  'Sarah',
+  'Katharina',
+  'Christina',
+  'Nicole',
+  'Stefanie',
+  'Claudia',
+  'Hans',
+  'Uwe',
+  'Dieter',
+  'Bernd',
+  'Horst',
+  'Günter',
+  'Manfred',
+  'Gerhard',
+  'Heinz',
+  'Werner',
+  'Sophie',
+  'Marie',
+  'Emma',
+  'Mia',
+  'Hannah',
+  'Lea',
+  'Leonie',
+  'Jonas',
+  'Paul',
+  'Leon',
 ];
 
 const streets = [
-  'Hauptstraße', 'Schulstraße', 'Gartenstraße', 'Bahnhofstraße', 'Dorfstraße', 'Bergstraße', 'Birkenweg',
-  'Lindenstraße', 'Kirchstraße', 'Waldstraße', 'Ringstraße', 'Schillerstraße', 'Goethestraße', 'Am Sportplatz',
-  'Mühlenweg', 'Wiesenweg', 'Feldstraße', 'Friedhofstraße', 'Rosenstraße', 'Mozartstraße',
+  'Hauptstraße',
+  'Schulstraße',
+  'Gartenstraße',
+  'Bahnhofstraße',
+  'Dorfstraße',
+  'Bergstraße',
+  'Birkenweg',
+  'Lindenstraße',
+  'Kirchstraße',
+  'Waldstraße',
+  'Ringstraße',
+  'Schillerstraße',
+  'Goethestraße',
+  'Am Sportplatz',
+  'Mühlenweg',
+  'Wiesenweg',
+  'Feldstraße',
+  'Friedhofstraße',
+  'Rosenstraße',
+  'Mozartstraße',
 ];
 
-const syllables = ['ber', 'bach', 'en', 'ke', 'lin', 'mann', 'dorf', 'hau', 'ner', 'sch', 'mi', 'ko', 'ter', 'la', 'sel', 'wald', 'rich', 'gen', 'stein', 'ho'];
+const syllables = [
+  'ber',
+  'bach',
+  'en',
+  'ke',
+  'lin',
+  'mann',
+  'dorf',
+  'hau',
+  'ner',
+  'sch',
+  'mi',
+  'ko',
+  'ter',
+  'la',
+  'sel',
+  'wald',
+  'rich',
+  'gen',
+  'stein',
+  'ho',
+];
 
 /** A cumulative table for drawing by weight with a binary search. */
 const picker = <T>(items: readonly T[], weights: readonly number[], random: () => number) => {
   const cumulative: number[] = [];
   let sum = 0;
-  for (const w of weights) cumulative.push((sum += w));
+  for (const w of weights) {
+    sum += w;
+    cumulative.push(sum);
+  }
   return (): T => {
     const x = random() * sum;
     let lo = 0;
@@ -94,10 +229,24 @@ export const germanPersons = (seed: number) => {
     ],
     random,
   );
-  const firstName = picker(firstNames, firstNames.map((_, i) => 1 / (i + 3)), random);
-  const postcodes = Array.from({ length: 8_200 }, (_, i) => String(1_067 + Math.floor((i * 98_000) / 8_200)).padStart(5, '0'));
-  const postcode = picker(postcodes, postcodes.map(() => Math.exp(0.6 * gaussian(random))), random);
-  const street = picker(streets, streets.map((_, i) => 1 / (i + 2)), random);
+  const firstName = picker(
+    firstNames,
+    firstNames.map((_, i) => 1 / (i + 3)),
+    random,
+  );
+  const postcodes = Array.from({ length: 8_200 }, (_, i) =>
+    String(1_067 + Math.floor((i * 98_000) / 8_200)).padStart(5, '0'),
+  );
+  const postcode = picker(
+    postcodes,
+    postcodes.map(() => Math.exp(0.6 * gaussian(random))),
+    random,
+  );
+  const street = picker(
+    streets,
+    streets.map((_, i) => 1 / (i + 2)),
+    random,
+  );
 
   let counter = 0;
   return (): GermanPerson => {
@@ -112,9 +261,16 @@ export const germanPersons = (seed: number) => {
     return {
       firstName: first,
       lastName: last,
-      emails: random() < 0.6 ? [`${local}@${random() < 0.5 ? 'web.de' : 'firma-' + String(counter % 5000) + '.de'}`] : [],
-      phones: random() < 0.5 ? [`+49${30 + Math.floor(random() * 60)}${String(1_000_000 + Math.floor(random() * 8_999_999))}`] : [],
-      address: { street: `${street()} ${1 + Math.floor(random() * 120)}`, postalCode, city: `Ort ${postalCode.slice(0, 3)}` },
+      emails: random() < 0.6 ? [`${local}@${random() < 0.5 ? 'web.de' : `firma-${String(counter % 5000)}.de`}`] : [],
+      phones:
+        random() < 0.5
+          ? [`+49${30 + Math.floor(random() * 60)}${String(1_000_000 + Math.floor(random() * 8_999_999))}`]
+          : [],
+      address: {
+        street: `${street()} ${1 + Math.floor(random() * 120)}`,
+        postalCode,
+        city: `Ort ${postalCode.slice(0, 3)}`,
+      },
       postalCode,
       birthday: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
       isMainContact: false,

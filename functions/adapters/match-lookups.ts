@@ -6,9 +6,11 @@
 import { type DynamoDBDocumentClient, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
+import type { CompanyProfile, PersonProfile } from '../../domain/duplicates/match-profile.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
 import { entityTags, lookupItemKey, lookupPartition, type RecordKind, type RecordRef } from '../shared/table.ts';
+import { parseStored } from '../shared/validation.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -48,14 +50,37 @@ export const lookupWrites = (
   ];
 };
 
-/** The stored profiles are Kontakt's own writes; only their envelope is checked here, the domain reads the rest. */
+const optionalString = z.optional(z.string());
+const optionalList = z.optional(z.array(z.string()));
+const place = {
+  emails: optionalList,
+  phones: optionalList,
+  street: optionalString,
+  houseNumber: optionalString,
+  postcode: optionalString,
+  city: optionalString,
+  country: optionalString,
+};
+
+/** The match profiles as stored in lookup items, parsed on read like every stored item. */
+const PersonProfileSchema = z.object({
+  ...place,
+  firstName: optionalString,
+  lastName: optionalString,
+  birthday: optionalString,
+  addressLine2: optionalString,
+  company: optionalString,
+}) satisfies z.ZodMiniType<PersonProfile>;
+const CompanyProfileSchema = z.object({
+  ...place,
+  name: z.string(),
+  domains: optionalList,
+}) satisfies z.ZodMiniType<CompanyProfile>;
+
 const LookupItem = z.object({
   kind: z.enum(['PERSON', 'COMPANY', 'INBOX']),
   id: z.string(),
-  profiles: z.object({
-    person: z.optional(z.record(z.string(), z.unknown())),
-    company: z.optional(z.record(z.string(), z.unknown())),
-  }),
+  profiles: z.object({ person: z.optional(PersonProfileSchema), company: z.optional(CompanyProfileSchema) }),
 });
 
 export type LookupResult = {
@@ -85,14 +110,10 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
     const found: FoundRecord[] = [];
     for (const page of pages) {
       for (const item of page.Items ?? []) {
-        const parsed = LookupItem.safeParse(item);
-        if (!parsed.success) continue;
-        found.push({
-          kind: candidateKindOf[parsed.data.kind],
-          id: parsed.data.id,
-          // written by lookupWrites from the domain's own profiles
-          profiles: item.profiles as FoundRecord['profiles'],
-        });
+        // lookup items of the first schema (email only, no profiles) found persons by email alone; they are ignored
+        if (item._et !== 'match-lookup') continue;
+        const { kind, id, profiles } = parseStored(LookupItem, item, 'lookup item');
+        found.push({ kind: candidateKindOf[kind], id, profiles });
       }
     }
     return {

@@ -111,9 +111,13 @@ export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`
  * one partition per key and never the records themselves.
  */
 export const lookupPartition = (lookupKey: string): string => `LOOKUP#${lookupKey}`;
+/**
+ * Persons and companies sort before inbox entries, so that a lookup read capped at 50 items never
+ * loses the master data behind a crowd of leads sharing, say, a company's domain.
+ */
 export const lookupItemKey = (lookupKey: string, owner: RecordRef): Key => ({
   pk: lookupPartition(lookupKey),
-  sk: `${owner.kind}#${owner.id}`,
+  sk: `${owner.kind === 'INBOX' ? 2 : 1}#${owner.kind}#${owner.id}`,
 });
 
 /**

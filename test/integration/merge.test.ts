@@ -32,7 +32,12 @@ const personDeps = (hooks: MergeHooks = {}) => ({
 });
 const companyDeps = { companies, companyMerger: createRecordMerger(doc, tableName, companies), findCandidates, now };
 
-const request = <B>(routeKey: string, path: string, id: string, body: B): HttpRequest<B, { id: string }, undefined> => ({
+const request = <B>(
+  routeKey: string,
+  path: string,
+  id: string,
+  body: B,
+): HttpRequest<B, { id: string }, undefined> => ({
   body,
   bodyKind: 'json',
   path: { id },
@@ -85,7 +90,7 @@ const team = async (count: number) => {
     firstName: 'Hanna',
     lastName: 'Krueger',
     emails: [`h.krueger.${tag}@privat.example`],
-    phones: ['+4930555' + String(Math.floor(Math.random() * 10_000)).padStart(4, '0')],
+    phones: [`+4930555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`],
     position: 'Teamleitung',
   });
   await persons.create(survivor);
@@ -106,9 +111,9 @@ describe('merging persons', () => {
       },
     };
 
-    await expect(
-      mergePersons(personDeps(crash))(mergeRequest('persons', survivor.id, duplicate.id)),
-    ).rejects.toThrow('killed halfway');
+    await expect(mergePersons(personDeps(crash))(mergeRequest('persons', survivor.id, duplicate.id))).rejects.toThrow(
+      'killed halfway',
+    );
     const halfway = await referencesOf('PERSON', duplicate.id);
     const resumed = await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
     const after = await Promise.all(reports.map((p) => loadPerson(p.id)));
@@ -255,9 +260,15 @@ describe('merging companies', () => {
     });
     const redirect = await getCompany(companyDeps)(getRequest('companies', duplicate.id)).catch((e: unknown) => e);
 
-    expect(merged.body).toMatchObject({ id: survivor.id, relationship: 'customer', website: 'https://nordlicht.example' });
+    expect(merged.body).toMatchObject({
+      id: survivor.id,
+      relationship: 'customer',
+      website: 'https://nordlicht.example',
+    });
     expect(members.items.map((p) => p.id).sort()).toEqual(staff.map((p) => p.id).sort());
-    expect((children.body as { items: Company[] }).items.map((c) => c.id).sort()).toEqual(branches.map((b) => b.id).sort());
+    expect((children.body as { items: Company[] }).items.map((c) => c.id).sort()).toEqual(
+      branches.map((b) => b.id).sort(),
+    );
     expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/companies/${survivor.id}` } });
   });
 });

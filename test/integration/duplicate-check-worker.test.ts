@@ -1,0 +1,135 @@
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { createInboxEntry, type Contact } from '../../domain/inbox/inbox-entry.ts';
+import type { LeadReceivedV1 } from '../../events/index.ts';
+import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
+import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { storeLead } from '../../functions/inbox/intake.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { aCompany, aPerson } from '../support/fixtures.ts';
+
+const doc = documentClient();
+const inbox = createInboxEntryRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
+const companies = createCompanyRepository(doc, tableName);
+const worker = checkDuplicates({
+  inbox,
+  findCandidates: createCandidateFinder(createLookupReader(doc, tableName)),
+  now: () => new Date(),
+});
+
+const requested: LeadReceivedV1[] = [];
+const intake = {
+  inbox,
+  doc,
+  tableName,
+  now: () => new Date(),
+  duplicateCheckQueueUrl: 'captured',
+  publisher: {
+    publish: async (_url: string, message: LeadReceivedV1) => {
+      requested.push(message);
+    },
+  },
+};
+
+/** A lead through the shared intake, and the message it asked the worker with. */
+const lead = async (contact: Contact): Promise<{ id: string; message: LeadReceivedV1 }> => {
+  const stored = await storeLead(intake, {
+    source: 'webform',
+    priority: 'normal',
+    responsibleUserId: null,
+    contact,
+    raw: {},
+    createdBy: null,
+  });
+  if (stored.status !== 'created') throw new Error('not created');
+  const message = requested.find((m) => m.inboxEntryId === stored.entry.id);
+  if (!message) throw new Error('no check requested');
+  return { id: stored.entry.id, message };
+};
+
+const candidatesOf = async (id: string) => (await inbox.get(id, { consistent: true }))?.duplicateCheck.candidates ?? [];
+
+/** A phone number no other test uses, in Berlin. */
+const phone = (): { local: string; e164: string } => {
+  const digits = String(2_000_000 + Math.floor(Math.random() * 7_000_000));
+  return { local: `030/${digits}`, e164: `+4930${digits}` };
+};
+
+describe('the duplicate-check worker', () => {
+  it('finds the person behind another spelling and another phone format, and says why', async () => {
+    const number = phone();
+    const surname = `Müller${ulid().slice(-6).toLowerCase()}`;
+    const person = aPerson({ firstName: 'Jürgen', lastName: surname, phones: [number.e164] });
+    await persons.create(person);
+
+    const { id, message } = await lead({
+      firstName: 'Juergen',
+      lastName: surname.replace('ü', 'ue'),
+      phone: `0049 ${number.local.slice(1).replace('/', ' ')}`,
+    });
+    await worker(message);
+    const [candidate] = await candidatesOf(id);
+
+    expect(candidate).toMatchObject({ kind: 'person', id: person.id, level: 'match' });
+    expect(candidate?.reasons).toEqual(expect.arrayContaining(['phone_equal', 'first_name_equal', 'last_name_equal']));
+  });
+
+  it('finds an earlier open entry of the same person, but not an archived one or spam', async () => {
+    const email = `lena.${ulid()}@example.de`;
+    const contact = { firstName: 'Lena', lastName: 'Schröder', email };
+    const first = await lead(contact);
+    const archived = await lead(contact);
+    const archivedEntry = await inbox.get(archived.id, { consistent: true });
+    if (!archivedEntry) throw new Error('missing');
+    await inbox.update(
+      archivedEntry,
+      { ...archivedEntry, processingStatus: 'archived', archiveReason: 'no_interest', version: archivedEntry.version + 1 },
+      { contactChanged: false },
+    );
+    const spam = createInboxEntry(
+      { id: ulid(), source: 'webform', priority: 'normal', responsibleUserId: null, contact, raw: {}, createdBy: null, spam: true },
+      new Date(),
+    );
+    await inbox.create(spam);
+
+    const again = await lead(contact);
+    await worker(again.message);
+    const found = await candidatesOf(again.id);
+
+    expect(found.map((c) => [c.kind, c.id])).toEqual([['inboxEntry', first.id]]);
+    expect(found[0]?.reasons).toContain('email_equal');
+  });
+
+  it('finds the company an entry names under another legal form', async () => {
+    const name = `Mühlenbau ${ulid().slice(-8)}`;
+    const company = aCompany({ name: `${name} GmbH & Co. KG`, address: { postalCode: '28195', city: 'Bremen' } });
+    await companies.create(company);
+
+    const { id, message } = await lead({ lastName: 'Weber', companyName: `${name.replace('ü', 'ue')} GmbH`, postalCode: '28195' });
+    await worker(message);
+
+    expect(await candidatesOf(id)).toContainEqual(
+      expect.objectContaining({ kind: 'company', id: company.id, reasons: expect.arrayContaining(['company_name_equal']) }),
+    );
+  });
+
+  it('changes nothing when the same message is delivered twice', async () => {
+    const number = phone();
+    const person = aPerson({ firstName: 'Karl', lastName: `Doppelt${ulid().slice(-6)}`, phones: [number.e164] });
+    await persons.create(person);
+    const { id, message } = await lead({ firstName: 'Karl', lastName: person.lastName, phone: number.local });
+
+    await worker(message);
+    const once = await inbox.get(id, { consistent: true });
+    await worker(message);
+    const twice = await inbox.get(id, { consistent: true });
+
+    expect(once?.duplicateCheck.candidates.map((c) => c.id)).toEqual([person.id]);
+    expect(twice).toEqual(once);
+  });
+});
