@@ -1,4 +1,4 @@
-/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, the AWS cost of one web-form submission, and web-form throughput against a direct SDK floor. */
+/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, the AWS cost of one web-form submission, web-form throughput against a direct SDK floor, duplicate protection's quality and its cost at 1,000 vs 100,000 persons, and a CSV import. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { functionEntries } from '../infra/manifest.ts';
 import { type Bundle, bareEntrySource, bundleBare, bundleFunction } from './bundle.ts';
 import { measureCsvImport } from './csv-import.ts';
+import { measureDuplicateCheck } from './duplicate-check.ts';
+import { measureFebrlQuality } from './febrl-quality.ts';
 import { compareInit } from './init-time.ts';
 import { describeRun, type Figure, writeRun } from './results.ts';
 import { measureWebformSubmission } from './webform-submission.ts';
@@ -19,6 +21,10 @@ const throughput = { count: 300, concurrency: 16, warmUp: 30, rounds: 3 };
 /** rows of the CSV import; DynamoDB Local stores about 45 imported rows/s on 2 cores, so 100,000 take ~40 minutes */
 const csvRows = Number(process.env.BENCH_CSV_ROWS ?? 100_000);
 if (!Number.isInteger(csvRows) || csvRows < 1) throw new Error('BENCH_CSV_ROWS must be a positive whole number');
+/** existing persons for the large duplicate check (the small one has 1,000); loading 100,000 takes ~10 minutes */
+const dupPersons = Number(process.env.BENCH_DUP_PERSONS ?? 100_000);
+if (!Number.isInteger(dupPersons) || dupPersons < 1_000)
+  throw new Error('BENCH_DUP_PERSONS must be a whole number ≥ 1000');
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
@@ -110,6 +116,26 @@ try {
   if (load.stack.errorsByKind['429'] !== undefined) {
     process.stderr.write('bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n');
   }
+
+  const quality = await measureFebrlQuality('dataset2.csv');
+  report({
+    figure: 'duplicate-quality',
+    note: 'febrl dataset2 (weights tuned on dataset1 only): originals as persons except N divisible by 5, every duplicate through storeLead and the check worker; pairs (duplicate, person) counted',
+    ...quality,
+  });
+
+  const dup = await measureDuplicateCheck({ persons: dupPersons, small: 1_000, probes: 300, rounds: 3 });
+  report({
+    figure: 'duplicate-check',
+    note: 'the same 300 probes (returning persons, new persons, the commonest names) against 1,000 and against BENCH_DUP_PERSONS persons with German name and postcode frequencies; one Query per lookup key; capacity as DynamoDB Local reports it (an empty Query reports 0)',
+    small: dup.small,
+    large: dup.large,
+    latencyRatio: round(dup.large.meanMs / dup.small.meanMs, 3),
+    p95Ratio: round(dup.large.p95Ms / dup.small.p95Ms, 3),
+    capacityRatio: round(dup.large.meanReadCapacityUnits / dup.small.meanReadCapacityUnits, 3),
+    billedCapacityRatio: round(dup.large.meanBilledReadCapacityUnits / dup.small.meanBilledReadCapacityUnits, 3),
+    loadSeconds: round(dup.loadSeconds, 1),
+  });
 
   const csv = await measureCsvImport({ rows: csvRows });
   report({

@@ -90,6 +90,8 @@ export type LookupResult = {
   /** the most items one lookup returned (at most `maxLookupItems`) */
   largestLookup: number;
   consumedCapacity: number;
+  /** lookups that found nothing (DynamoDB Local reports no capacity for them; AWS bills 0.5 RCU each) */
+  emptyLookups: number;
 };
 
 export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: string) => ({
@@ -121,6 +123,7 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
       requests: pages.length,
       largestLookup: Math.max(0, ...pages.map((p) => p.Items?.length ?? 0)),
       consumedCapacity: pages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
+      emptyLookups: pages.filter((p) => (p.Items?.length ?? 0) === 0).length,
     };
   },
 });

@@ -23,7 +23,8 @@ describe('deployed bundles', () => {
     const bundle = await bundleFunction(spec.entry, resolve('.'), outDir, name);
 
     await expect(importMs(bundle.path, spec.environment)).resolves.toBeGreaterThan(0);
-    // what is not AWS SDK stays small, except the MIME parser of the email worker
-    expect(bundle.otherBytes).toBeLessThan(name === 'email-worker' ? 1_500_000 : 150_000);
+    // what is not AWS SDK stays small: the MIME parser of the email worker is the exception; every
+    // function that writes or matches contacts carries libphonenumber's full metadata (~190 KB)
+    expect(bundle.otherBytes).toBeLessThan(name === 'email-worker' ? 1_600_000 : 350_000);
   });
 });

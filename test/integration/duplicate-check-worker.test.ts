@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { createInboxEntry, type Contact } from '../../domain/inbox/inbox-entry.ts';
+import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
@@ -88,11 +88,25 @@ describe('the duplicate-check worker', () => {
     if (!archivedEntry) throw new Error('missing');
     await inbox.update(
       archivedEntry,
-      { ...archivedEntry, processingStatus: 'archived', archiveReason: 'no_interest', version: archivedEntry.version + 1 },
+      {
+        ...archivedEntry,
+        processingStatus: 'archived',
+        archiveReason: 'no_interest',
+        version: archivedEntry.version + 1,
+      },
       { contactChanged: false },
     );
     const spam = createInboxEntry(
-      { id: ulid(), source: 'webform', priority: 'normal', responsibleUserId: null, contact, raw: {}, createdBy: null, spam: true },
+      {
+        id: ulid(),
+        source: 'webform',
+        priority: 'normal',
+        responsibleUserId: null,
+        contact,
+        raw: {},
+        createdBy: null,
+        spam: true,
+      },
       new Date(),
     );
     await inbox.create(spam);
@@ -110,11 +124,19 @@ describe('the duplicate-check worker', () => {
     const company = aCompany({ name: `${name} GmbH & Co. KG`, address: { postalCode: '28195', city: 'Bremen' } });
     await companies.create(company);
 
-    const { id, message } = await lead({ lastName: 'Weber', companyName: `${name.replace('ü', 'ue')} GmbH`, postalCode: '28195' });
+    const { id, message } = await lead({
+      lastName: 'Weber',
+      companyName: `${name.replace('ü', 'ue')} GmbH`,
+      postalCode: '28195',
+    });
     await worker(message);
 
     expect(await candidatesOf(id)).toContainEqual(
-      expect.objectContaining({ kind: 'company', id: company.id, reasons: expect.arrayContaining(['company_name_equal']) }),
+      expect.objectContaining({
+        kind: 'company',
+        id: company.id,
+        reasons: expect.arrayContaining(['company_name_equal']),
+      }),
     );
   });
 
