@@ -17,7 +17,7 @@ export type Route = {
   throttle?: { rateLimit: number; burstLimit: number };
 };
 
-export type QueueName = 'duplicate-check' | 'inbound-email' | 'facebook-leads' | 'csv-imports';
+export type QueueName = 'duplicate-check' | 'inbound-email' | 'facebook-leads' | 'csv-imports' | 'activity-plans';
 
 export type Consumer = {
   queue: QueueName;
@@ -36,6 +36,8 @@ export type Access = {
   mailBucket?: 'read' | 'readWrite';
   /** the Facebook app secret, verify token and page tokens (Secrets Manager in AWS, .kontakt/facebook.json locally) */
   facebookSecret?: 'read';
+  /** send email (reminders) through SES from the configured sender */
+  sendEmail?: true;
 };
 
 export type FunctionSpec = {
@@ -190,6 +192,71 @@ export const functions = {
       { method: 'POST', path: '/v1/duplicates/check', auth: 'user', throttle: defaultThrottle },
     ],
   },
+  'opportunities-api': {
+    entry: 'functions/opportunities/opportunities-api.handler.ts',
+    description: 'Opportunities: conversion of inbox entries, numbers, pipeline steps, won and lost, the board',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite', send: ['activity-plans'] },
+    routes: [
+      { method: 'POST', path: '/v1/inbox/{id}/convert', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/opportunities', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/opportunities/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/opportunities/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities/{id}/deal', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities/{id}/step', auth: 'user', throttle: defaultThrottle },
+      { method: 'PUT', path: '/v1/opportunities/{id}/subscription', auth: 'user', throttle: defaultThrottle },
+      { method: 'DELETE', path: '/v1/opportunities/{id}/subscription', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities/{id}/won', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities/{id}/lost', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/opportunities/{id}/activity-plan', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/me/board', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'pipelines-api': {
+    entry: 'functions/pipelines/pipelines-api.handler.ts',
+    description: 'Lead and deal pipelines with their steps and activity plans (admins write)',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/pipelines', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/pipelines', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/pipelines/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/pipelines/{id}', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'activities-api': {
+    entry: 'functions/activities/activities-api.handler.ts',
+    description: 'Activities: create, list by opportunity or by user and due date, reschedule, reassign, done',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    routes: [
+      { method: 'GET', path: '/v1/activities', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/activities', auth: 'user', throttle: defaultThrottle },
+      { method: 'GET', path: '/v1/activities/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'PATCH', path: '/v1/activities/{id}', auth: 'user', throttle: defaultThrottle },
+      { method: 'POST', path: '/v1/activities/{id}/done', auth: 'user', throttle: defaultThrottle },
+    ],
+  },
+  'activity-plan-worker': {
+    entry: 'functions/activities/schedule-activity-plan.handler.ts',
+    description: 'Creates the activities of a pipeline’s plan on working days, once per opportunity, plan and start',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    consumes: { queue: 'activity-plans', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  },
+  'activity-reminders': {
+    entry: 'functions/activities/send-reminders.handler.ts',
+    description: 'Every minute: flags open activities that fell due and emails their responsible users',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    access: { table: 'readWrite', sendEmail: true },
+    scheduleMinutes: 1,
+  },
   'agencies-api': {
     entry: 'functions/agencies/agencies-api.handler.ts',
     description: 'Lead agencies and their API keys (admins)',
@@ -277,7 +344,13 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
-export const queueNames: readonly QueueName[] = ['duplicate-check', 'inbound-email', 'facebook-leads', 'csv-imports'];
+export const queueNames: readonly QueueName[] = [
+  'duplicate-check',
+  'inbound-email',
+  'facebook-leads',
+  'csv-imports',
+  'activity-plans',
+];
 
 /** The queue the SES receipt function's failed asynchronous invocations land in (its on-failure destination). */
 export const sesReceiptFailureQueue = 'ses-receipt-failures';

@@ -1,13 +1,65 @@
-/** Configurable lists (sources, priorities, …) with the defaults API.md names. */
+/** Configurable lists (sources, priorities, loss reasons, tags, holidays) with the defaults API.md names. */
+import { defaultHolidays } from '../calendar/german-holidays.ts';
 import { defaultPriorities, defaultSources } from '../inbox/inbox-entry.ts';
-import { unprocessable } from '../shared/errors.ts';
+import { type FieldError, unprocessable, validationError } from '../shared/errors.ts';
 
-export const settingsLists = ['sources', 'priorities'] as const;
+export const settingsLists = ['sources', 'priorities', 'loss-reasons', 'tags', 'holidays'] as const;
 export type SettingsList = (typeof settingsLists)[number];
+
+export const defaultLossReasons = [
+  'price',
+  'competitor',
+  'no_budget',
+  'no_need',
+  'timing',
+  'no_response',
+  'other',
+] as const;
 
 export const settingsDefaults: Record<SettingsList, readonly string[]> = {
   sources: defaultSources,
   priorities: defaultPriorities,
+  'loss-reasons': defaultLossReasons,
+  tags: [],
+  holidays: defaultHolidays(),
+};
+
+/** What each list's values look like: short codes, or for holidays calendar dates. */
+const itemRules: Record<SettingsList, { pattern: RegExp; message: string; max: number; min: number }> = {
+  sources: { pattern: /^[a-z][a-z0-9_]{1,49}$/, message: 'use a short code such as trade_fair', max: 100, min: 1 },
+  priorities: { pattern: /^[a-z][a-z0-9_]{1,49}$/, message: 'use a short code such as urgent', max: 100, min: 1 },
+  'loss-reasons': { pattern: /^[a-z][a-z0-9_]{1,49}$/, message: 'use a short code such as price', max: 100, min: 1 },
+  tags: {
+    pattern: /^[a-z0-9][a-z0-9_-]{0,49}$/,
+    message: 'use a short lower-case tag such as vip or trade-fair',
+    max: 200,
+    min: 0,
+  },
+  holidays: { pattern: /^\d{4}-\d{2}-\d{2}$/, message: 'use YYYY-MM-DD', max: 1000, min: 0 },
+};
+
+const isCalendarDate = (value: string): boolean => {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
+
+/** A replacement list for `list`: every bad value named (`items.3`), duplicates refused; 400 otherwise. */
+export const checkSettingsItems = (list: SettingsList, items: readonly string[]): string[] => {
+  const rule = itemRules[list];
+  const errors: FieldError[] = [];
+  if (items.length < rule.min) errors.push({ field: 'items', message: 'keep at least one value' });
+  if (items.length > rule.max) errors.push({ field: 'items', message: `at most ${rule.max} values` });
+  items.forEach((item, index) => {
+    if (!rule.pattern.test(item) || (list === 'holidays' && !isCalendarDate(item))) {
+      errors.push({
+        field: `items.${index}`,
+        message: list === 'holidays' ? 'not a calendar date (YYYY-MM-DD)' : rule.message,
+      });
+    }
+  });
+  if (new Set(items).size !== items.length) errors.push({ field: 'items', message: 'values must be unique' });
+  if (errors.length > 0) throw validationError(errors);
+  return list === 'holidays' ? [...items].sort() : [...items];
 };
 
 /** 422 naming the field when a value is not on its list. */

@@ -17,7 +17,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 /** A duplicate check never reads more than this many items from one lookup partition. */
 export const maxLookupItems = 50;
 
-export const candidateKindOf: Record<RecordKind, CandidateKind> = {
+export const candidateKindOf: Record<Extract<RecordKind, 'PERSON' | 'COMPANY' | 'INBOX'>, CandidateKind> = {
   PERSON: 'person',
   COMPANY: 'company',
   INBOX: 'inboxEntry',

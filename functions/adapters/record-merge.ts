@@ -20,7 +20,7 @@ export const mergeChunkSize = 25;
 const maxChunkAttempts = 8;
 
 const ReferenceItem = z.object({
-  fromKind: z.enum(['PERSON', 'COMPANY', 'INBOX']),
+  fromKind: z.enum(['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT']),
   fromId: z.string(),
   field: z.string(),
 });

@@ -1,22 +1,20 @@
-/** Settings lists (sources, priorities): anyone reads them, admins replace them. */
+/** Settings lists (sources, priorities, loss reasons, tags, holidays): anyone reads them, admins replace them. */
 import * as z from 'zod/mini';
-import { settingsLists } from '../../domain/settings/settings.ts';
+import { checkSettingsItems, settingsLists } from '../../domain/settings/settings.ts';
 import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { AnyRouteSpec, HttpRequest, HttpResult } from '../shared/http.ts';
 
 export const SettingsPath = z.object({ list: z.enum(settingsLists) });
+/** Each list's own rules (codes, dates, sizes) are checked by the domain, which names every bad value. */
 export const SettingsBody = z.strictObject({
-  items: z.array(z.string().check(z.regex(/^[a-z][a-z0-9_]{1,49}$/, 'use a short code such as trade_fair'))).check(
-    z.minLength(1, 'keep at least one value'),
-    z.maxLength(100),
-    z.refine((items) => new Set(items).size === items.length, 'values must be unique'),
-  ),
+  items: z.array(z.string().check(z.maxLength(50))).check(z.maxLength(1000)),
 });
 const SettingsOut = z.object({ list: z.enum(settingsLists), items: z.array(z.string()) });
 
 export const settingsRoutes = {
   'GET /v1/settings/{list}': {
-    summary: 'A settings list: sources or priorities (defaults until an admin changes them)',
+    summary:
+      'A settings list: sources, priorities, loss-reasons, tags or holidays (defaults until an admin changes them; holidays default to the German national holidays 2024–2036)',
     auth: 'user',
     path: SettingsPath,
     responds: { status: 200, description: 'the list', schema: SettingsOut },
@@ -42,6 +40,7 @@ export const putSettings =
   async (
     request: HttpRequest<z.infer<typeof SettingsBody>, z.infer<typeof SettingsPath>, undefined>,
   ): Promise<HttpResult> => {
-    await settings.put(request.path.list, request.body.items);
-    return { status: 200, body: { list: request.path.list, items: request.body.items } };
+    const items = checkSettingsItems(request.path.list, request.body.items);
+    await settings.put(request.path.list, items);
+    return { status: 200, body: { list: request.path.list, items } };
   };

@@ -101,7 +101,7 @@ export const companiesByRelationship = (relationship: string, name: string, id: 
 });
 
 /** The kinds of record that other records point at, and that lookup items and references name. */
-export type RecordKind = 'PERSON' | 'COMPANY' | 'INBOX';
+export type RecordKind = 'PERSON' | 'COMPANY' | 'INBOX' | 'OPP' | 'ACT';
 export type RecordRef = { kind: RecordKind; id: string };
 export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`, sk: ref.kind });
 
@@ -130,6 +130,58 @@ export const referenceKey = (target: RecordRef, from: RecordRef, field: string):
   pk: referencesTo(target),
   sk: `${from.kind}#${from.id}#${field}`,
 });
+
+// Opportunities, pipelines, activities ----------------------------------------------------------
+export const opportunityKey = (id: string): Key => ({ pk: `OPP#${id}`, sk: 'OPP' });
+/** lookup item: an opportunity by its number (`OPP-42` → 42), written in the opportunity's transaction */
+export const opportunityNumberKey = (number: number): Key => ({ pk: `OPPNUMBER#${number}`, sk: 'OPPNUMBER' });
+/** gsi4: every opportunity, newest first */
+export const opportunitiesAllPartition = 'OPPS';
+export const opportunitiesAll = (createdAt: string, id: string) => ({
+  gsi4pk: opportunitiesAllPartition,
+  gsi4sk: timeOrdered(createdAt, id),
+});
+/** gsi1: the opportunities on one step of a pipeline (the board), last changed first */
+export const opportunitiesByStepPartition = (pipelineId: string, stepId: string): string =>
+  `OPP#PIPELINE#${pipelineId}#STEP#${stepId}`;
+export const opportunitiesByStep = (pipelineId: string, stepId: string, updatedAt: string, id: string) => ({
+  gsi1pk: opportunitiesByStepPartition(pipelineId, stepId),
+  gsi1sk: timeOrdered(updatedAt, id),
+});
+/** gsi2: a user's opportunities, newest first */
+export const opportunitiesByResponsiblePartition = (userId: string): string => `OPP#USER#${userId}`;
+export const opportunitiesByResponsible = (userId: string, createdAt: string, id: string) => ({
+  gsi2pk: opportunitiesByResponsiblePartition(userId),
+  gsi2sk: timeOrdered(createdAt, id),
+});
+export const pipelineKey = (id: string): Key => ({ pk: `PIPELINE#${id}`, sk: 'PIPELINE' });
+/** gsi1: every stored pipeline by stage and name */
+export const pipelinesAllPartition = 'PIPELINES';
+export const pipelinesAll = (stage: string, name: string, id: string) => ({
+  gsi1pk: pipelinesAllPartition,
+  gsi1sk: `${stage}#${name.toLowerCase()}#${id}`,
+});
+export const activityKey = (id: string): Key => ({ pk: `ACT#${id}`, sk: 'ACT' });
+/** gsi2: an opportunity's activities, chronological */
+export const activitiesByOpportunityPartition = (opportunityId: string): string => `ACT#OPP#${opportunityId}`;
+export const activitiesByOpportunity = (opportunityId: string, dueAt: string, id: string) => ({
+  gsi2pk: activitiesByOpportunityPartition(opportunityId),
+  gsi2sk: timeOrdered(dueAt, id),
+});
+/** gsi1: a user's activities by due time */
+export const activitiesByResponsiblePartition = (userId: string): string => `ACT#USER#${userId}`;
+export const activitiesByResponsible = (userId: string, dueAt: string, id: string) => ({
+  gsi1pk: activitiesByResponsiblePartition(userId),
+  gsi1sk: timeOrdered(dueAt, id),
+});
+/** gsi3 (sparse): open activities whose reminder has not been sent, by due time, for the reminder job */
+export const dueActivitiesPartition = 'ACT#DUE';
+export const dueActivity = (dueAt: string, id: string) => ({
+  gsi3pk: dueActivitiesPartition,
+  gsi3sk: timeOrdered(dueAt, id),
+});
+/** guard: an activity plan is scheduled once per opportunity, plan and start date */
+export const activityPlanRunKey = (runHash: string): Key => ({ pk: `ACTPLAN#${runHash}`, sk: 'ACTPLAN' });
 
 // Users ------------------------------------------------------------------------------------------
 export const userKey = (id: string): Key => ({ pk: `USER#${id}`, sk: 'USER' });
