@@ -107,3 +107,34 @@ export const reopenInboxEntry = (entry: InboxEntry, userId: string, now: Date): 
   const at = now.toISOString();
   return { ...move(entry, 'reopened', userId, at), archiveReason: null, updatedAt: at, version: entry.version + 1 };
 };
+
+export type ConversionLinks = { opportunityId: string; companyId: string | null; personId: string | null };
+
+/**
+ * Converting (PRODUCT.md rule 4) is final: the entry records when it was qualified and links the
+ * opportunity, company and person it became. A converted entry answers 409 `already-converted`.
+ */
+export const convertInboxEntry = (
+  entry: InboxEntry,
+  links: ConversionLinks,
+  userId: string | null,
+  now: Date,
+): InboxEntry => {
+  if (entry.processingStatus === 'converted') {
+    throw conflict('already-converted', `inbox entry ${entry.id} is converted already`, {
+      opportunityId: entry.opportunityId,
+    });
+  }
+  if (entry.archiveReason === 'spam')
+    throw conflict('spam', 'spam cannot be converted; reopen it first if it is a lead');
+  const at = now.toISOString();
+  return {
+    ...move(entry, 'converted', userId, at),
+    qualifiedAt: at,
+    opportunityId: links.opportunityId,
+    companyId: links.companyId,
+    personId: links.personId,
+    updatedAt: at,
+    version: entry.version + 1,
+  };
+};

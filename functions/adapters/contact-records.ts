@@ -159,11 +159,32 @@ export const createRecordStore = <T extends StoredRecord>(
     companions,
     searchWrites,
 
-    async create(record: T): Promise<void> {
-      const items: TransactItem[] = [
+    /** The writes of a new record, for a transaction that creates other records too. */
+    createItems(record: T): TransactItem[] {
+      return [
         { Put: { TableName: tableName, Item: item(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...companions(null, record),
       ];
+    },
+
+    /** The writes of a change, conditional on `previous.version` and on the record not being merged away. */
+    updateItems(previous: T, next: T): TransactItem[] {
+      return [
+        {
+          Put: {
+            TableName: tableName,
+            Item: item(next),
+            ConditionExpression:
+              'version = :expected AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
+            ExpressionAttributeValues: { ':expected': previous.version },
+          },
+        },
+        ...companions(previous, next),
+      ];
+    },
+
+    async create(record: T): Promise<void> {
+      const items: TransactItem[] = this.createItems(record);
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
@@ -190,18 +211,7 @@ export const createRecordStore = <T extends StoredRecord>(
 
     /** Writes a changed record if nobody changed it since `previous` and it is not being merged away. */
     async update(previous: T, next: T): Promise<void> {
-      const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: item(next),
-            ConditionExpression:
-              'version = :expected AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
-            ExpressionAttributeValues: { ':expected': previous.version },
-          },
-        },
-        ...companions(previous, next),
-      ];
+      const items: TransactItem[] = this.updateItems(previous, next);
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {

@@ -33,7 +33,8 @@ import {
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { InboxEntrySchema } from './inbox-entry.item.ts';
-import { lookupWrites } from './match-lookups.ts';
+import { lookupWrites, type TransactItem } from './match-lookups.ts';
+import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 
 export const inboxEntrySchemaVersion = 1;
 /** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
@@ -165,6 +166,47 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         }
         throw error;
       }
+    },
+
+    /**
+     * The writes that convert an entry, for the conversion's one transaction: the entry (only if it
+     * is still open: a second conversion fails its condition), its status list key, its links and
+     * their reference items; it leaves the duplicate lookups (a converted entry is no candidate).
+     */
+    convertItems(previous: InboxEntry, converted: InboxEntry): TransactItem[] {
+      const keys = indexKeys(converted);
+      const ref = entryRef(converted);
+      const links = (entry: InboxEntry): Reference[] => [
+        ...(entry.personId ? [{ target: { kind: 'PERSON' as const, id: entry.personId }, field: 'personId' }] : []),
+        ...(entry.companyId ? [{ target: { kind: 'COMPANY' as const, id: entry.companyId }, field: 'companyId' }] : []),
+      ];
+      const open = openStatuses.map((_, i) => `:open${i}`);
+      return [
+        {
+          Update: {
+            TableName: tableName,
+            Key: inboxEntryKey(converted.id),
+            UpdateExpression:
+              'SET processingStatus = :status, qualifiedAt = :at, opportunityId = :opp, companyId = :company, personId = :person, statusHistory = :history, updatedAt = :at, version = :version, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+            ConditionExpression: `attribute_exists(pk) AND processingStatus IN (${open.join(', ')})`,
+            ExpressionAttributeValues: {
+              ':status': converted.processingStatus,
+              ':at': converted.qualifiedAt,
+              ':opp': converted.opportunityId,
+              ':company': converted.companyId,
+              ':person': converted.personId,
+              ':history': converted.statusHistory,
+              ':version': converted.version,
+              ':gsi1pk': 'gsi1pk' in keys ? keys.gsi1pk : null,
+              ':gsi1sk': 'gsi1sk' in keys ? keys.gsi1sk : null,
+              ...Object.fromEntries(openStatuses.map((s, i) => [`:open${i}`, s])),
+            },
+          },
+        },
+        ...lookupWrites(tableName, ref, entryLookups(previous), entryLookups(converted)),
+        ...referenceWrites(tableName, ref, links(previous), links(converted)),
+        ...linkableChecks(tableName, links(previous), links(converted)),
+      ];
     },
 
     /** `consistent` for workers that read right after the write that sent them the message. */

@@ -1,10 +1,13 @@
 /** Every HTTP route's contract in one registry, so the OpenAPI description covers all of them. */
+import { activitiesRoutes } from '../activities/activities.routes.ts';
 import { agencyAdminRoutes, agencyLeadRoutes } from '../agencies/agencies.routes.ts';
 import { contactsRoutes } from '../contacts/contacts.routes.ts';
 import { emailsRoutes } from '../emails/emails.routes.ts';
 import { facebookRoutes } from '../facebook/facebook.routes.ts';
 import { importsRoutes } from '../imports/imports.routes.ts';
 import { inboxRoutes } from '../inbox/inbox.routes.ts';
+import { opportunitiesRoutes } from '../opportunities/opportunities.routes.ts';
+import { pipelinesRoutes } from '../pipelines/pipelines.routes.ts';
 import { settingsRoutes } from '../settings/settings-api.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { usersRoutes } from '../users/users.routes.ts';
@@ -23,5 +26,8 @@ export const apiRoutes: Record<string, AnyRouteSpec> = {
   ...facebookRoutes,
   ...importsRoutes,
   ...settingsRoutes,
+  ...opportunitiesRoutes,
+  ...pipelinesRoutes,
+  ...activitiesRoutes,
   ...openapiRoutes,
 };

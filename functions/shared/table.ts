@@ -168,10 +168,14 @@ export const activitiesByOpportunity = (opportunityId: string, dueAt: string, id
   gsi2pk: activitiesByOpportunityPartition(opportunityId),
   gsi2sk: timeOrdered(dueAt, id),
 });
-/** gsi1: a user's activities by due time */
-export const activitiesByResponsiblePartition = (userId: string): string => `ACT#USER#${userId}`;
-export const activitiesByResponsible = (userId: string, dueAt: string, id: string) => ({
-  gsi1pk: activitiesByResponsiblePartition(userId),
+/**
+ * gsi1: a user's activities of one status by due time; open ones apart, so a to-do list or the board
+ * never reads through years of done activities
+ */
+export const activitiesByResponsiblePartition = (userId: string, status: string): string =>
+  `ACT#USER#${userId}#${status}`;
+export const activitiesByResponsible = (userId: string, status: string, dueAt: string, id: string) => ({
+  gsi1pk: activitiesByResponsiblePartition(userId, status),
   gsi1sk: timeOrdered(dueAt, id),
 });
 /** gsi3 (sparse): open activities whose reminder has not been sent, by due time, for the reminder job */
@@ -179,6 +183,12 @@ export const dueActivitiesPartition = 'ACT#DUE';
 export const dueActivity = (dueAt: string, id: string) => ({
   gsi3pk: dueActivitiesPartition,
   gsi3sk: timeOrdered(dueAt, id),
+});
+/** a user's subscription to an opportunity (the board's "my subscriptions"), written with the opportunity's change */
+export const subscriptionsOfUserPartition = (userId: string): string => `SUBS#USER#${userId}`;
+export const subscriptionKey = (userId: string, opportunityId: string): Key => ({
+  pk: subscriptionsOfUserPartition(userId),
+  sk: `OPP#${opportunityId}`,
 });
 /** guard: an activity plan is scheduled once per opportunity, plan and start date */
 export const activityPlanRunKey = (runHash: string): Key => ({ pk: `ACTPLAN#${runHash}`, sk: 'ACTPLAN' });

@@ -98,11 +98,27 @@ export class KontaktFunction extends Construct {
       );
     }
 
+    if (access.sendEmail) {
+      // Only as the reminder sender, only through the SES identity of the stack's mail domain.
+      role.addToPolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: resources.mailDomain }),
+          ],
+          conditions: { StringEquals: { 'ses:FromAddress': reminderSender(resources.mailDomain) } },
+        }),
+      );
+    }
+
     for (const finding of iam5Findings(access, resources.table, resources.mailBucket)) {
       Validations.of(role).acknowledge(finding);
     }
   }
 }
+
+/** The From address of reminder mail: an address of the domain whose SES identity the stack sends as. */
+export const reminderSender = (mailDomain: string): string => `kontakt@${mailDomain}`;
 
 const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record<string, string> => {
   const env: Record<string, string> = {
@@ -115,6 +131,7 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   for (const queue of spec.access.send ?? []) env[queueUrlEnv(queue)] = resources.queue(queue).queueUrl;
   if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
+  if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);
   return { ...env, ...spec.environment };
 };
 

@@ -1,6 +1,7 @@
 /**
  * The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, the HTTP API, SES
- * receiving over SMTP, the queue pollers and the schedules, all serving the manifest's handlers.
+ * receiving over SMTP, outgoing SES mail (aws-ses-v2-local), the queue pollers and the schedules,
+ * all serving the manifest's handlers.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { createFunctionHost } from './function-host.ts';
 import { startHttpApi } from './http-api.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from './provision.ts';
 import { startQueuePollers } from './queue-pollers.ts';
-import { localAwsEnv, startDynamoDbLocal, startEmulator } from './services.ts';
+import { localAwsEnv, startDynamoDbLocal, startEmulator, startSesLocal } from './services.ts';
 import { startSmtpReceiving } from './smtp-receiving.ts';
 
 export type LocalStackConfig = {
@@ -42,6 +43,8 @@ export type LocalStackConfig = {
   smtpPort: number;
   dynamoDbPort: number;
   emulatorPort: number;
+  /** aws-ses-v2-local: outgoing mail (reminders) and its web view */
+  sesPort: number;
   mailDomain: string;
   retryAfterSeconds: number | null;
   pendingCheckGraceSeconds: number;
@@ -88,6 +91,7 @@ export const configFromEnv = (root: string): LocalStackConfig => {
     smtpPort: intFromEnv('KONTAKT_SMTP_PORT', 2525),
     dynamoDbPort: intFromEnv('KONTAKT_DYNAMODB_PORT', 8000),
     emulatorPort: intFromEnv('KONTAKT_EMULATOR_PORT', 4566),
+    sesPort: intFromEnv('KONTAKT_SES_PORT', 8005),
     mailDomain: process.env.KONTAKT_MAIL_DOMAIN ?? 'kontakt.localhost',
     retryAfterSeconds: optionalIntFromEnv('KONTAKT_RETRY_SECONDS'),
     pendingCheckGraceSeconds: intFromEnv('KONTAKT_PENDING_CHECK_GRACE_SECONDS', 300),
@@ -149,12 +153,17 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     stops.push(dynamo.stop);
     const emulator = await startEmulator({ port: config.emulatorPort, dataDir: config.dataDir });
     stops.push(emulator.stop);
+    const ses = await startSesLocal({ port: config.sesPort, hostname: config.hostname });
+    stops.push(ses.stop);
 
     // The handlers read their configuration at import, exactly as at a Lambda cold start.
     Object.assign(process.env, localAwsEnv, {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: emulator.endpoint,
       AWS_ENDPOINT_URL_S3: emulator.endpoint,
+      // functions with access.sendEmail: SES v2 and the sender, as the CDK stack sets them
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      REMINDER_SENDER: `kontakt@${config.mailDomain}`,
       TABLE_NAME: localNames.table,
       MAIL_BUCKET: localNames.mailBucket,
       MAIL_DOMAIN: config.mailDomain,
@@ -247,6 +256,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
         'SMTP (Smart BCC)': `smtp://${config.hostname}:${config.smtpPort} → bcc@${config.mailDomain}`,
         'DynamoDB Local': dynamo.endpoint,
         'SQS/S3 emulator': `${emulator.endpoint} (binds 0.0.0.0)`,
+        'SES outgoing mail (web view)': ses.endpoint,
         'Dev token (admin)': join(config.home, 'dev-token'),
         'Dev token (sales)': join(config.home, 'dev-token-sales'),
         'Facebook config': process.env.FACEBOOK_CONFIG_FILE ?? '',

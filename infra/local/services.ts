@@ -1,7 +1,7 @@
 /**
- * The real local stand-ins for AWS: DynamoDB Local (AWS's own engine, a Java child process) and
- * fauxqs (SQS and S3, in-process). Used by the local runtime and by the integration tests, each
- * with its own ports and data folder.
+ * The real local stand-ins for AWS: DynamoDB Local (AWS's own engine, a Java child process),
+ * fauxqs (SQS and S3, in-process) and aws-ses-v2-local (outgoing SES mail, in-process). Used by the
+ * local runtime and by the integration tests, each with its own ports and data folder.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import sesLocal from 'aws-ses-v2-local';
 import { startFauxqs } from 'fauxqs';
 
 /** Local credentials: DynamoDB Local wants letters and digits only. */
@@ -108,4 +109,29 @@ export const startEmulator = async (options: { port: number; dataDir: string }):
     s3StorageDir,
   });
   return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+};
+
+export type RunningSes = { endpoint: string; stop: () => Promise<void> };
+
+/**
+ * aws-ses-v2-local: SES v2 SendEmail (reminders) answered in-process; its web page at the endpoint
+ * shows every mail sent, `GET /store` lists them as JSON. Mail is kept in memory only.
+ */
+export const startSesLocal = async (options: { port: number; hostname: string }): Promise<RunningSes> => {
+  // A CommonJS package: Node hands its exports object to a default import, vitest its `default`.
+  const startServer: typeof sesLocal.default = typeof sesLocal === 'function' ? sesLocal : sesLocal.default;
+  const server = await startServer({ host: options.hostname, port: options.port });
+  const address = server.address();
+  // it resolves even when listening failed (Express 5 hands the error to the callback)
+  if (!server.listening || address === null || typeof address === 'string') {
+    throw new Error(`aws-ses-v2-local could not listen on ${options.hostname}:${options.port}`);
+  }
+  return {
+    endpoint: `http://${options.hostname}:${address.port}`,
+    stop: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
 };

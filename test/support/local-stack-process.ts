@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './ports.ts';
 
-export type StackPorts = { http: number; smtp: number; dynamodb: number; emulator: number };
+export type StackPorts = { http: number; smtp: number; dynamodb: number; emulator: number; ses: number };
 
 export type RunningStack = {
   baseUrl: string;
@@ -26,6 +26,7 @@ export const allocatePorts = async (): Promise<StackPorts> => ({
   smtp: await freePort(),
   dynamodb: await freePort(),
   emulator: await freePort(),
+  ses: await freePort(),
 });
 
 export const startStackProcess = async (
@@ -42,6 +43,7 @@ export const startStackProcess = async (
       KONTAKT_SMTP_PORT: String(ports.smtp),
       KONTAKT_DYNAMODB_PORT: String(ports.dynamodb),
       KONTAKT_EMULATOR_PORT: String(ports.emulator),
+      KONTAKT_SES_PORT: String(ports.ses),
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       ...options.env,
     },

@@ -1,0 +1,136 @@
+/** The activities use cases: create, list by opportunity or by user and due time, read, reschedule / reassign / edit, done. */
+import { ulid } from 'ulid';
+import type * as z from 'zod/mini';
+import { createActivity, markActivityDone, patchActivity } from '../../domain/activities/activity.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
+import type { ActivityRepository } from '../adapters/activity.repository.ts';
+import type { UserRepository } from '../adapters/user.repository.ts';
+import { defaultLimit } from '../shared/cursor.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { ActivityIdPath, ActivityListQuery, ActivityPatchBody, NewActivityBody } from './activities-input.ts';
+
+export type ActivitiesDeps = {
+  activities: Pick<ActivityRepository, 'create' | 'get' | 'update' | 'listByOpportunity' | 'listByResponsible'>;
+  users: Pick<UserRepository, 'findUser'>;
+  now: () => Date;
+};
+
+type Path = z.infer<typeof ActivityIdPath>;
+
+/** A call that nobody gave a length takes half an hour. */
+export const defaultDurationMinutes = 30;
+
+const requireUser = async (deps: ActivitiesDeps, id: string): Promise<void> => {
+  if (!(await deps.users.findUser(id))) throw unprocessable('responsibleUserId', `no user ${id}`);
+};
+
+const load = async (deps: ActivitiesDeps, id: string) => {
+  const activity = await deps.activities.get(id);
+  if (!activity) throw notFound('activity', id);
+  return activity;
+};
+
+/** A list bound as the index sorts it: a date means the whole (UTC) day, from its start or to its end. */
+const timeBound = (field: string, value: string | undefined, end: boolean): string | undefined => {
+  if (value === undefined) return undefined;
+  const isDate = value.length === 10;
+  const time = new Date(isDate ? `${value}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : value);
+  if (Number.isNaN(time.getTime()) || !time.toISOString().startsWith(value.slice(0, 10))) {
+    throw validationError([{ field, message: 'not a calendar date or time' }]);
+  }
+  return time.toISOString();
+};
+
+export const createActivityByHand =
+  (deps: ActivitiesDeps) =>
+  async (request: HttpRequest<z.infer<typeof NewActivityBody>, undefined, undefined>): Promise<HttpResult> => {
+    const body = request.body;
+    const caller = request.user?.id;
+    const responsibleUserId = body.responsibleUserId ?? caller ?? null;
+    if (responsibleUserId === null) throw unprocessable('responsibleUserId', 'give the user who does it');
+    if (responsibleUserId !== caller) await requireUser(deps, responsibleUserId);
+    const now = deps.now();
+    const activity = createActivity(
+      ulid(now.getTime()),
+      {
+        type: body.type,
+        subject: body.subject,
+        dueAt: body.dueAt,
+        durationMinutes: body.durationMinutes ?? defaultDurationMinutes,
+        responsibleUserId,
+        opportunityId: body.opportunityId ?? null,
+        companyId: body.companyId ?? null,
+        personId: body.personId ?? null,
+      },
+      now,
+    );
+    await deps.activities.create(activity);
+    return { status: 201, body: activity, headers: { location: `/v1/activities/${activity.id}` } };
+  };
+
+/**
+ * By opportunity: its activities in chronological order (a user or status given as well filters the
+ * page). By user alone: that user's open activities by due time, or the done ones with `status=done`.
+ */
+export const listActivities =
+  (deps: ActivitiesDeps) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof ActivityListQuery>>): Promise<HttpResult> => {
+    const query = request.query;
+    const range = {
+      dueFrom: timeBound('dueFrom', query.dueFrom, false),
+      dueTo: timeBound('dueTo', query.dueTo, true),
+      limit: query.limit ?? defaultLimit,
+      cursor: query.cursor,
+    };
+    if (query.opportunityId !== undefined) {
+      const page = await deps.activities.listByOpportunity(query.opportunityId, range);
+      const items = page.items.filter(
+        (a) =>
+          (query.status === undefined || a.status === query.status) &&
+          (query.responsibleUserId === undefined || a.responsibleUserId === query.responsibleUserId),
+      );
+      return { status: 200, body: { items, nextCursor: page.nextCursor } };
+    }
+    if (query.responsibleUserId !== undefined) {
+      const page = await deps.activities.listByResponsible(query.responsibleUserId, { ...range, status: query.status });
+      return { status: 200, body: page };
+    }
+    throw validationError([
+      { field: 'opportunityId', message: 'give opportunityId or responsibleUserId' },
+      { field: 'responsibleUserId', message: 'give opportunityId or responsibleUserId' },
+    ]);
+  };
+
+export const getActivity =
+  (deps: ActivitiesDeps) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
+    status: 200,
+    body: await load(deps, request.path.id),
+  });
+
+/** Merge patch with the current version: reschedule (dueAt), reassign (responsibleUserId), or edit. */
+export const patchActivityByHand =
+  (deps: ActivitiesDeps) =>
+  async (request: HttpRequest<z.infer<typeof ActivityPatchBody>, Path, undefined>): Promise<HttpResult> => {
+    const activity = await load(deps, request.path.id);
+    const { version, ...patch } = request.body;
+    if (version !== activity.version) {
+      throw conflict('stale-version', `activity ${activity.id} is at version ${activity.version}, not ${version}`);
+    }
+    if (patch.responsibleUserId !== undefined && patch.responsibleUserId !== activity.responsibleUserId) {
+      await requireUser(deps, patch.responsibleUserId);
+    }
+    const next = patchActivity(activity, patch, deps.now());
+    await deps.activities.update(activity, next);
+    return { status: 200, body: next };
+  };
+
+/** Done is final and repeatable: a second call answers the activity as it is. */
+export const markDone =
+  (deps: ActivitiesDeps) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
+    const activity = await load(deps, request.path.id);
+    const next = markActivityDone(activity, deps.now());
+    if (next !== activity) await deps.activities.update(activity, next);
+    return { status: 200, body: next };
+  };

@@ -1,0 +1,24 @@
+/** Lambda (every minute): reminders for activities that fell due. */
+import * as z from 'zod/mini';
+import { createActivityRepository } from '../adapters/activity.repository.ts';
+import { createEmailSender } from '../adapters/email-sender.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { createSesClient } from '../shared/ses-client.ts';
+import { sendReminders } from './send-reminders.ts';
+
+/** REMINDER_SENDER: the From address, an address of the SES identity the function may send as. */
+const env = readEnv(z.object({ ...tableEnv, REMINDER_SENDER: z.email() }));
+const doc = createDocumentClient();
+const run = sendReminders({
+  activities: createActivityRepository(doc, env.TABLE_NAME),
+  users: createUserRepository(doc, env.TABLE_NAME),
+  email: createEmailSender(createSesClient()),
+  sender: env.REMINDER_SENDER,
+  now: () => new Date(),
+});
+
+export const handler = async (): Promise<void> => {
+  await run();
+};

@@ -1,0 +1,194 @@
+/**
+ * `POST /v1/inbox/{id}/convert` (PRODUCT.md rules 3–4): the opportunity, the company and person
+ * created or linked as asked, and the entry marked `converted`, all in one DynamoDB transaction.
+ * The entry's write is conditional on it still being open, so of ten concurrent conversions exactly
+ * one commits; the others answer 409 `already-converted`. New company and person pass duplicate
+ * protection first (409 with candidates unless forced).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import type * as z from 'zod/mini';
+import { type Company, createCompany } from '../../domain/companies/company.ts';
+import { companyLookups, personLookups } from '../../domain/duplicates/record-profiles.ts';
+import { companyFromContact, personFromContact } from '../../domain/inbox/conversion.ts';
+import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { convertInboxEntry } from '../../domain/inbox/inbox-workflow.ts';
+import { createOpportunity, type Opportunity } from '../../domain/opportunities/opportunity.ts';
+import { createPerson, type Person } from '../../domain/persons/person.ts';
+import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
+import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
+import type { CompanyRepository } from '../adapters/company.repository.ts';
+import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
+import type { PersonRepository } from '../adapters/person.repository.ts';
+import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
+import { composeTransaction, type TransactItem } from '../adapters/transactions.ts';
+import { e164Phones } from '../contacts/contact-fields.ts';
+import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
+import { requireLinkable } from '../contacts/record-access.ts';
+import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { ConvertBody } from './conversion-input.ts';
+
+export type ConvertDeps = {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  inbox: InboxEntryRepository;
+  persons: PersonRepository;
+  companies: CompanyRepository;
+  opportunities: Pick<OpportunityRepository, 'nextNumber' | 'createItems'>;
+  pipelines: Pick<PipelineRepository, 'get' | 'defaultFor'>;
+  findCandidates: FindCandidates;
+  now: () => Date;
+};
+
+/** Attempts when DynamoDB reports a conflicting transaction on the same items (never a 500). */
+const maxAttempts = 3;
+
+const alreadyConverted = (entry: InboxEntry) =>
+  conflict('already-converted', `inbox entry ${entry.id} is converted already`, { opportunityId: entry.opportunityId });
+
+const pipelineFor = async (
+  deps: ConvertDeps,
+  stage: 'lead' | 'deal',
+  pipelineId: string | undefined,
+): Promise<Pipeline> => {
+  if (pipelineId === undefined) return deps.pipelines.defaultFor(stage);
+  const pipeline = await deps.pipelines.get(pipelineId);
+  if (!pipeline) throw unprocessable('pipelineId', `no pipeline ${pipelineId}`);
+  if (pipeline.stage !== stage)
+    throw unprocessable('pipelineId', `pipeline ${pipelineId} is for ${pipeline.stage}s, not ${stage}s`);
+  return pipeline;
+};
+
+const entryPhone = (entry: InboxEntry): string | null => {
+  if (!entry.contact.phone) return null;
+  try {
+    return e164Phones([entry.contact.phone], 'contact.phone')[0] ?? null;
+  } catch {
+    throw unprocessable('contact.phone', 'not a phone number that can be dialled; correct the entry first');
+  }
+};
+
+type Plan = {
+  items: TransactItem[];
+  opportunity: Opportunity;
+  company: Company | null;
+  person: Person | null;
+  entry: InboxEntry;
+};
+
+/** Everything the conversion writes, decided (and duplicate-checked) before anything is written. */
+const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, userId: string | null): Promise<Plan> => {
+  const stage = body.stage ?? 'lead';
+  const pipeline = await pipelineFor(deps, stage, body.pipelineId);
+  const now = deps.now();
+
+  let company: Company | null = null;
+  let companyId: string | null = null;
+  if (body.company && 'id' in body.company) {
+    await requireLinkable(deps.companies, 'company.id', 'company', body.company.id);
+    companyId = body.company.id;
+  } else if (body.company) {
+    company = createCompany(ulid(now.getTime()), companyFromContact(entry.contact), now);
+    if (!body.company.force) {
+      const candidates = await deps.findCandidates(companyLookups(company), { kinds: ['company'] });
+      if (candidates.length > 0) throw possibleDuplicates('company', candidates);
+    }
+    companyId = company.id;
+  }
+
+  let person: Person | null = null;
+  let personId: string | null = null;
+  const extra: TransactItem[] = [];
+  if (body.person && 'id' in body.person) {
+    await requireLinkable(deps.persons, 'person.id', 'person', body.person.id);
+    personId = body.person.id;
+    // whichever is created first, the person ends up with the company (PRODUCT.md rule 3)
+    const linked = await deps.persons.load(personId, { consistent: true });
+    if (companyId && linked?.state === 'active' && !linked.record.companyId) {
+      const next = { ...linked.record, companyId, updatedAt: now.toISOString(), version: linked.record.version + 1 };
+      extra.push(...deps.persons.updateItems(linked.record, next));
+    }
+  } else if (body.person) {
+    const fields = personFromContact(entry.contact, entryPhone(entry), companyId, company !== null);
+    person = createPerson(ulid(now.getTime()), fields, now);
+    if (!body.person.force) {
+      const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
+      if (candidates.length > 0) throw possibleDuplicates('person', candidates);
+    }
+    personId = person.id;
+  }
+
+  // taken before the transaction: a conversion that fails leaves a gap in the numbers, never a reuse
+  const number = await deps.opportunities.nextNumber();
+  const opportunity = createOpportunity(
+    ulid(now.getTime()),
+    number,
+    {
+      title: entry.title,
+      stage,
+      pipeline,
+      value: entry.expectedBudget,
+      source: entry.source,
+      priority: entry.priority,
+      responsibleUserId: entry.responsibleUserId,
+      companyId,
+      personId,
+      inboxEntryId: entry.id,
+    },
+    now,
+  );
+  const converted = convertInboxEntry(entry, { opportunityId: opportunity.id, companyId, personId }, userId, now);
+  const items = composeTransaction([
+    ...(company ? deps.companies.createItems(company) : []),
+    ...(person ? deps.persons.createItems(person) : []),
+    ...extra,
+    ...deps.opportunities.createItems(opportunity),
+    ...deps.inbox.convertItems(entry, converted),
+  ]);
+  return { items, opportunity, company, person, entry: converted };
+};
+
+export const convertInboxEntryRequest =
+  (deps: ConvertDeps) =>
+  async (request: HttpRequest<z.infer<typeof ConvertBody>, { id: string }, undefined>): Promise<HttpResult> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const entry = await deps.inbox.get(request.path.id, { consistent: true });
+      if (!entry) throw notFound('inbox entry', request.path.id);
+      if (entry.processingStatus === 'converted') throw alreadyConverted(entry);
+      const planned = await plan(deps, entry, request.body, request.user?.id ?? null);
+      try {
+        await deps.doc.send(new TransactWriteCommand({ TransactItems: planned.items }));
+        return {
+          status: 201,
+          headers: { location: `/v1/opportunities/${planned.opportunity.id}` },
+          body: {
+            opportunity: planned.opportunity,
+            ...(planned.company ? { company: planned.company } : {}),
+            ...(planned.person ? { person: planned.person } : {}),
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const failedCheck = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        const conflicting = reasons.some((r) => r.Code === 'TransactionConflict');
+        const after = await deps.inbox.get(request.path.id, { consistent: true });
+        if (after?.processingStatus === 'converted') throw alreadyConverted(after);
+        if (failedCheck >= 0) {
+          const check = planned.items[failedCheck]?.ConditionCheck;
+          if (check?.Key?.pk?.toString().startsWith('COMPANY#'))
+            throw unprocessable('company.id', 'the company was merged or removed meanwhile');
+          if (check?.Key?.pk?.toString().startsWith('PERSON#'))
+            throw unprocessable('person.id', 'the person was merged or removed meanwhile');
+        }
+        if ((conflicting || failedCheck >= 0) && attempt < maxAttempts) continue;
+        throw conflict(
+          'concurrent-change',
+          `inbox entry ${request.path.id} or a record it links changed meanwhile; retry`,
+        );
+      }
+    }
+  };

@@ -1,0 +1,30 @@
+/** Lambda: lead and deal pipelines with their steps and activity plans. */
+import * as z from 'zod/mini';
+import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
+import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { pipelinesRoutes as routes } from './pipelines.routes.ts';
+import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
+
+const env = readEnv(z.object(tableEnv));
+const doc = createDocumentClient();
+const users = createUserRepository(doc, env.TABLE_NAME);
+const deps = {
+  pipelines: createPipelineRepository(doc, env.TABLE_NAME),
+  opportunities: createOpportunityRepository(doc, env.TABLE_NAME),
+  users,
+  now: () => new Date(),
+};
+
+export const handler = httpRouter(
+  {
+    'GET /v1/pipelines': route(routes['GET /v1/pipelines'], listPipelines(deps)),
+    'POST /v1/pipelines': route(routes['POST /v1/pipelines'], createPipelineFromRequest(deps)),
+    'GET /v1/pipelines/{id}': route(routes['GET /v1/pipelines/{id}'], getPipeline(deps)),
+    'PATCH /v1/pipelines/{id}': route(routes['PATCH /v1/pipelines/{id}'], patchPipelineFromRequest(deps)),
+  },
+  users,
+);

@@ -1,0 +1,193 @@
+import { ulid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
+import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
+import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
+import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import type { ConvertBody } from '../../functions/opportunities/conversion-input.ts';
+import { convertInboxEntryRequest } from '../../functions/opportunities/convert-inbox-entry.ts';
+import type { HttpRequest } from '../../functions/shared/http.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { apiEvent } from '../support/events.ts';
+import { aPerson } from '../support/fixtures.ts';
+
+const doc = documentClient();
+const inbox = createInboxEntryRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
+const companies = createCompanyRepository(doc, tableName);
+const opportunities = createOpportunityRepository(doc, tableName);
+const convert = convertInboxEntryRequest({
+  doc,
+  tableName,
+  inbox,
+  persons,
+  companies,
+  opportunities,
+  pipelines: createPipelineRepository(doc, tableName),
+  findCandidates: createCandidateFinder(createLookupReader(doc, tableName)),
+  now: () => new Date(),
+});
+
+const request = (id: string, body: ConvertBody): HttpRequest<ConvertBody, { id: string }, undefined> => ({
+  body,
+  bodyKind: 'json',
+  path: { id },
+  query: undefined,
+  user: { id: 'demo-sales', email: 'sales@kontakt.localhost', name: 'Sales', roles: ['sales'] },
+  headers: {},
+  event: apiEvent({ routeKey: 'POST /v1/inbox/{id}/convert', path: `/v1/inbox/${id}/convert` }),
+  requestId: ulid(),
+});
+
+const anEntry = async (contact: Contact) => {
+  const entry = createInboxEntry(
+    {
+      id: ulid(),
+      source: 'webform',
+      priority: 'high',
+      responsibleUserId: null,
+      contact,
+      expectedBudget: { amount: 12500, currency: 'EUR' },
+      raw: {},
+      createdBy: null,
+    },
+    new Date(),
+  );
+  await inbox.create(entry);
+  return entry;
+};
+
+const unique = () => ulid().slice(-8).toLowerCase();
+
+describe('converting an inbox entry', () => {
+  it('creates the opportunity, the company and the person in one go and marks the entry converted', async () => {
+    const tag = unique();
+    const entry = await anEntry({
+      firstName: 'Ole',
+      lastName: `Jensen${tag}`,
+      email: `ole.${tag}@nordsee-fisch.example`,
+      phone: '0461 1234567',
+      companyName: `Nordsee Fisch ${tag} GmbH`,
+      street: 'Hafendamm 3',
+      postalCode: '24937',
+      city: 'Flensburg',
+    });
+
+    const res = await convert(request(entry.id, { company: { create: true }, person: { create: true } }));
+    const body = res.body as {
+      opportunity: Record<string, unknown>;
+      company: Record<string, unknown>;
+      person: Record<string, unknown>;
+    };
+    const stored = await inbox.get(entry.id, { consistent: true });
+
+    expect(res.status).toBe(201);
+    expect(body.opportunity).toMatchObject({
+      stage: 'lead',
+      title: entry.title,
+      source: 'webform',
+      priority: 'high',
+      value: { amount: 12500, currency: 'EUR' },
+      companyId: body.company.id,
+      personId: body.person.id,
+      inboxEntryId: entry.id,
+    });
+    expect(body.company).toMatchObject({
+      type: 'company',
+      name: `Nordsee Fisch ${tag} GmbH`,
+      address: { city: 'Flensburg' },
+    });
+    expect(body.person).toMatchObject({ companyId: body.company.id, phones: ['+494611234567'], isMainContact: true });
+    expect(stored).toMatchObject({
+      processingStatus: 'converted',
+      opportunityId: body.opportunity.id,
+      companyId: body.company.id,
+      personId: body.person.id,
+    });
+    expect(stored?.qualifiedAt).toEqual(expect.any(String));
+  });
+
+  it('yields exactly one opportunity for ten concurrent conversions; the others answer 409 already-converted', async () => {
+    const tag = unique();
+    const entry = await anEntry({ firstName: 'Zehn', lastName: `Parallel${tag}`, email: `zehn.${tag}@example.de` });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => convert(request(entry.id, { person: { create: true, force: true } }))),
+    );
+    const created = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const stored = await inbox.get(entry.id, { consistent: true });
+    const opportunityId = (
+      created[0]?.status === 'fulfilled' ? (created[0].value.body as { opportunity: { id: string } }) : null
+    )?.opportunity.id;
+    const personsNow = await persons.search({ q: `parallel${tag}`, limit: 50 });
+
+    expect(created).toHaveLength(1);
+    expect(refused).toHaveLength(9);
+    for (const error of refused)
+      expect(error).toMatchObject({ status: 409, code: 'already-converted', extra: { opportunityId } });
+    expect(stored?.opportunityId).toBe(opportunityId);
+    expect(personsNow.items).toHaveLength(1);
+  });
+
+  it('creates a household for a private customer, so that won can make it a customer', async () => {
+    const tag = unique();
+    const entry = await anEntry({ firstName: 'Mia', lastName: `Privat${tag}`, city: 'Kiel', postalCode: '24103' });
+
+    const res = await convert(request(entry.id, { company: { create: true }, person: { create: true } }));
+    const body = res.body as { company: Record<string, unknown>; person: Record<string, unknown> };
+
+    expect(body.company).toMatchObject({ type: 'household', name: `Mia Privat${tag}`, address: { city: 'Kiel' } });
+    expect(body.person).toMatchObject({ companyId: body.company.id });
+  });
+
+  it('warns of an existing person instead of creating a second one, links them when asked, and gives them the new company', async () => {
+    const tag = unique();
+    const existing = aPerson({
+      firstName: 'Frieda',
+      lastName: `Vorhanden${tag}`,
+      emails: [`frieda.${tag}@example.de`],
+    });
+    await persons.create(existing);
+    const entry = await anEntry({
+      firstName: 'Frieda',
+      lastName: `Vorhanden${tag}`,
+      email: `frieda.${tag}@example.de`,
+      companyName: `Vorhanden ${tag} KG`,
+    });
+
+    const warned = await convert(request(entry.id, { company: { create: true }, person: { create: true } })).catch(
+      (e: unknown) => e,
+    );
+    const untouched = await inbox.get(entry.id, { consistent: true });
+    const linked = await convert(request(entry.id, { company: { create: true }, person: { id: existing.id } }));
+    const body = linked.body as { company: { id: string }; opportunity: { personId: string } };
+    const person = await persons.load(existing.id, { consistent: true });
+
+    expect(warned).toMatchObject({
+      status: 409,
+      code: 'possible-duplicates',
+      extra: { candidates: [expect.objectContaining({ id: existing.id })] },
+    });
+    expect(untouched?.processingStatus).not.toBe('converted');
+    expect(body.opportunity.personId).toBe(existing.id);
+    expect(person?.state === 'active' && person.record.companyId).toBe(body.company.id);
+  });
+
+  it('refuses a link to a company that does not exist, and needs both names to create a person', async () => {
+    const entry = await anEntry({ lastName: `Ohnevorname${unique()}`, email: `x.${unique()}@example.de` });
+
+    const unknownCompany = await convert(request(entry.id, { company: { id: 'no-such-company' } })).catch(
+      (e: unknown) => e,
+    );
+    const noFirstName = await convert(request(entry.id, { person: { create: true } })).catch((e: unknown) => e);
+
+    expect(unknownCompany).toMatchObject({ status: 422, errors: [{ field: 'company.id' }] });
+    expect(noFirstName).toMatchObject({ status: 400, errors: [{ field: 'contact.firstName' }] });
+    expect((await inbox.get(entry.id, { consistent: true }))?.processingStatus).toBe('new');
+  });
+});
