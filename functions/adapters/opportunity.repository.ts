@@ -5,6 +5,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -38,6 +39,7 @@ import {
   recordKey,
   sequenceKey,
   subscriptionKey,
+  subscriptionsOfUserPartition,
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
@@ -438,6 +440,25 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
         cursor: options.cursor,
         filter: matches({ status: options.status, stage: options.stage }),
       });
+    },
+
+    /** The opportunities a user subscribes to (their subscription items), at most `limit`. */
+    async listSubscribedBy(userId: string, limit: number): Promise<Opportunity[]> {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': subscriptionsOfUserPartition(userId) },
+          Limit: limit,
+        }),
+      );
+      const ids = (res.Items ?? []).map((item) => String(item.sk).replace(/^OPP#/, ''));
+      if (ids.length === 0) return [];
+      const got = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: ids.map((id) => opportunityKey(id)) } } }),
+      );
+      const byId = new Map((got.Responses?.[tableName] ?? []).map((item) => [String(item.id), fromItem(item)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
     /** Every open opportunity on a step, last changed first (a board column; all of them, for its sums). */

@@ -6,6 +6,7 @@ import { emailsRoutes } from '../emails/emails.routes.ts';
 import { facebookRoutes } from '../facebook/facebook.routes.ts';
 import { importsRoutes } from '../imports/imports.routes.ts';
 import { inboxRoutes } from '../inbox/inbox.routes.ts';
+import { conversionRoutes } from '../opportunities/conversion.routes.ts';
 import { opportunitiesRoutes } from '../opportunities/opportunities.routes.ts';
 import { pipelinesRoutes } from '../pipelines/pipelines.routes.ts';
 import { settingsRoutes } from '../settings/settings-api.ts';
@@ -27,6 +28,7 @@ export const apiRoutes: Record<string, AnyRouteSpec> = {
   ...importsRoutes,
   ...settingsRoutes,
   ...opportunitiesRoutes,
+  ...conversionRoutes,
   ...pipelinesRoutes,
   ...activitiesRoutes,
   ...openapiRoutes,

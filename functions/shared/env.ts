@@ -16,5 +16,6 @@ export const tableEnv = { TABLE_NAME: required };
 export const mailBucketEnv = { MAIL_BUCKET: required };
 export const duplicateCheckQueueEnv = { QUEUE_URL_DUPLICATE_CHECK: required };
 export const inboundEmailQueueEnv = { QUEUE_URL_INBOUND_EMAIL: required };
+export const activityPlansQueueEnv = { QUEUE_URL_ACTIVITY_PLANS: required };
 /** the domain Smart BCC receives for, e.g. `crm.example.com`; locally `kontakt.localhost` */
 export const mailDomainEnv = { MAIL_DOMAIN: required };

@@ -1,0 +1,64 @@
+/** `GET /v1/me/board`: my open leads, my deals with their weighted forecast, my open and overdue activities, my subscriptions. */
+import * as z from 'zod/mini';
+import type { Activity } from '../../domain/activities/activity.ts';
+import { type Opportunity, weightedValue } from '../../domain/opportunities/opportunity.ts';
+import type { ActivityRepository } from '../adapters/activity.repository.ts';
+import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
+import type { HttpRequest, HttpResult } from '../shared/http.ts';
+
+/** A board shows what fits on a screen; each list holds at most this many. */
+export const boardListSize = 100;
+/** pages read for one list whose filters (open, stage) thin the pages out */
+const maxPages = 10;
+
+export const BoardQuery = z.strictObject({
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'))),
+});
+
+export type BoardDeps = {
+  opportunities: Pick<OpportunityRepository, 'listByResponsible' | 'listSubscribedBy'>;
+  activities: Pick<ActivityRepository, 'listByResponsible'>;
+  now: () => Date;
+};
+
+const myOpportunities = async (deps: BoardDeps, userId: string, stage: 'lead' | 'deal'): Promise<Opportunity[]> => {
+  const found: Opportunity[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages && found.length < boardListSize; page += 1) {
+    const res = await deps.opportunities.listByResponsible(userId, {
+      status: 'open',
+      stage,
+      limit: boardListSize,
+      cursor,
+    });
+    found.push(...res.items);
+    if (!res.nextCursor) break;
+    cursor = res.nextCursor;
+  }
+  return found.slice(0, boardListSize);
+};
+
+export const getMyBoard =
+  (deps: BoardDeps) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof BoardQuery>>): Promise<HttpResult> => {
+    const userId = request.user?.id ?? '';
+    const now = deps.now().toISOString();
+    const [leads, deals, overdue, open, subscriptions] = await Promise.all([
+      myOpportunities(deps, userId, 'lead'),
+      myOpportunities(deps, userId, 'deal'),
+      deps.activities.listByResponsible(userId, { status: 'open', dueTo: now, limit: boardListSize }),
+      deps.activities.listByResponsible(userId, { status: 'open', dueFrom: now, limit: boardListSize }),
+      deps.opportunities.listSubscribedBy(userId, boardListSize),
+    ]);
+    const isOverdue = (a: Activity) => a.dueAt < now;
+    return {
+      status: 200,
+      body: {
+        leads,
+        deals,
+        forecast: weightedValue(deals, request.query.currency ?? 'EUR'),
+        activities: { open: open.items.filter((a) => !isOverdue(a)), overdue: overdue.items.filter(isOverdue) },
+        subscriptions,
+      },
+    };
+  };

@@ -1,0 +1,65 @@
+/** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
+import * as z from 'zod/mini';
+import { createActivityRepository } from '../adapters/activity.repository.ts';
+import { createCompanyRepository } from '../adapters/company.repository.ts';
+import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createLookupReader } from '../adapters/match-lookups.ts';
+import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
+import { createPersonRepository } from '../adapters/person.repository.ts';
+import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
+import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createSettingsRepository } from '../adapters/settings.repository.ts';
+import { createUserRepository } from '../adapters/user.repository.ts';
+import { createCandidateFinder } from '../duplicates/find-candidates.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { httpRouter, route } from '../shared/http.ts';
+import { createSqsClient } from '../shared/sqs-client.ts';
+import { conversionRoutes } from './conversion.routes.ts';
+import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
+import { getMyBoard } from './my-board.ts';
+import { opportunityRouteHandlers } from './opportunities.ts';
+
+const env = readEnv(z.object({ ...tableEnv, ...activityPlansQueueEnv }));
+const doc = createDocumentClient();
+const users = createUserRepository(doc, env.TABLE_NAME);
+const opportunities = createOpportunityRepository(doc, env.TABLE_NAME);
+const pipelines = createPipelineRepository(doc, env.TABLE_NAME);
+const persons = createPersonRepository(doc, env.TABLE_NAME);
+const companies = createCompanyRepository(doc, env.TABLE_NAME);
+const now = () => new Date();
+
+export const handler = httpRouter(
+  {
+    ...opportunityRouteHandlers({
+      opportunities,
+      pipelines,
+      companies,
+      persons,
+      users,
+      settings: createSettingsRepository(doc, env.TABLE_NAME),
+      publisher: createQueuePublisher(createSqsClient()),
+      activityPlansQueueUrl: env.QUEUE_URL_ACTIVITY_PLANS,
+      now,
+    }),
+    'POST /v1/inbox/{id}/convert': route(
+      conversionRoutes['POST /v1/inbox/{id}/convert'],
+      convertInboxEntryRequest({
+        doc,
+        tableName: env.TABLE_NAME,
+        inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+        persons,
+        companies,
+        opportunities,
+        pipelines,
+        findCandidates: createCandidateFinder(createLookupReader(doc, env.TABLE_NAME)),
+        now,
+      }),
+    ),
+    'GET /v1/me/board': route(
+      conversionRoutes['GET /v1/me/board'],
+      getMyBoard({ opportunities, activities: createActivityRepository(doc, env.TABLE_NAME), now }),
+    ),
+  },
+  users,
+);
