@@ -165,6 +165,15 @@ describe('from inbox to won', () => {
     const stillPlanned = await sales('GET', `/v1/activities?opportunityId=${current.id}`);
     expect(stillPlanned.json.items).toHaveLength(pipeline.activityPlan.length);
 
+    // my board: the deal with its weighted forecast, the overdue activity, my subscription
+    const subscribed = await sales('PUT', `/v1/opportunities/${current.id}/subscription`);
+    const board = await sales('GET', '/v1/me/board');
+    expect(subscribed.status).toBe(200);
+    expect(board.json.deals.map((d: { id: string }) => d.id)).toContain(current.id);
+    expect(board.json.forecast).toEqual({ amount: (48000 * current.probability) / 100, currency: 'EUR' });
+    expect(board.json.activities.overdue.map((a: { id: string }) => a.id)).toContain(first.id);
+    expect(board.json.subscriptions.map((s: { id: string }) => s.id)).toEqual([current.id]);
+
     // won: the company becomes a customer, business data are frozen, tags stay editable
     const won = await sales('POST', `/v1/opportunities/${current.id}/won`);
     const company = await sales('GET', `/v1/companies/${opportunity.companyId}`);

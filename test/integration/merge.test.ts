@@ -1,11 +1,16 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
+import { createActivity } from '../../domain/activities/activity.ts';
 import type { Company } from '../../domain/companies/company.ts';
 import { personLookups } from '../../domain/duplicates/record-profiles.ts';
+import { createOpportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Person } from '../../domain/persons/person.ts';
+import { defaultDealPipeline } from '../../domain/pipelines/pipeline.ts';
+import { createActivityRepository } from '../../functions/adapters/activity.repository.ts';
 import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
+import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createRecordMerger, type MergeHooks } from '../../functions/adapters/record-merge.ts';
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
@@ -21,6 +26,8 @@ const doc = documentClient();
 const persons = createPersonRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
 const findCandidates = createCandidateFinder(createLookupReader(doc, tableName));
+const opportunities = createOpportunityRepository(doc, tableName);
+const activities = createActivityRepository(doc, tableName);
 const now = () => new Date();
 
 const personDeps = (hooks: MergeHooks = {}) => ({
@@ -270,5 +277,75 @@ describe('merging companies', () => {
       branches.map((b) => b.id).sort(),
     );
     expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/companies/${survivor.id}` } });
+  });
+});
+
+describe('merging moves opportunities and activities too', () => {
+  it('re-links the opportunities and activities of a merged company and person to the survivors', async () => {
+    const tag = ulid();
+    const survivorCompany = aCompany({ name: `Seewind Logistik GmbH ${tag}` });
+    const duplicateCompany = aCompany({ name: `Seewind Logistik ${tag}` });
+    const survivorPerson = aPerson({ firstName: 'Jan', lastName: `Seewind${tag}`, companyId: survivorCompany.id });
+    const duplicatePerson = aPerson({ firstName: 'Jan', lastName: `Seewind${tag}`, companyId: duplicateCompany.id });
+    await companies.create(survivorCompany);
+    await companies.create(duplicateCompany);
+    await persons.create(survivorPerson);
+    await persons.create(duplicatePerson);
+    const deals = await Promise.all(
+      [1, 2].map(async (n) => {
+        const opp = createOpportunity(
+          ulid(),
+          await opportunities.nextNumber(),
+          {
+            title: `Auftrag ${n}`,
+            stage: 'deal',
+            pipeline: defaultDealPipeline,
+            value: { amount: 1000 * n, currency: 'EUR' },
+            source: 'webform',
+            priority: 'normal',
+            responsibleUserId: null,
+            companyId: duplicateCompany.id,
+            personId: duplicatePerson.id,
+          },
+          new Date(),
+        );
+        await opportunities.create(opp);
+        return opp;
+      }),
+    );
+    const calls = await Promise.all(
+      deals.map(async (deal) => {
+        const activity = createActivity(
+          ulid(),
+          {
+            type: 'call',
+            subject: `Rückruf ${deal.title}`,
+            dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+            durationMinutes: 15,
+            responsibleUserId: null,
+            opportunityId: deal.id,
+            companyId: duplicateCompany.id,
+            personId: duplicatePerson.id,
+          },
+          new Date(),
+        );
+        await activities.create(activity);
+        return activity;
+      }),
+    );
+
+    await mergePersons(personDeps())(mergeRequest('persons', survivorPerson.id, duplicatePerson.id));
+    await mergeCompanies(companyDeps)(mergeRequest('companies', survivorCompany.id, duplicateCompany.id));
+    const movedDeals = await Promise.all(deals.map((d) => opportunities.get(d.id, { consistent: true })));
+    const movedCalls = await Promise.all(calls.map((c) => activities.get(c.id)));
+
+    expect(movedDeals.map((d) => [d?.companyId, d?.personId])).toEqual(
+      deals.map(() => [survivorCompany.id, survivorPerson.id]),
+    );
+    expect(movedCalls.map((c) => [c?.companyId, c?.personId, c?.opportunityId])).toEqual(
+      calls.map((c) => [survivorCompany.id, survivorPerson.id, c.opportunityId]),
+    );
+    expect(await referencesOf('COMPANY', duplicateCompany.id)).toBe(0);
+    expect(await referencesOf('PERSON', duplicatePerson.id)).toBe(0);
   });
 });
