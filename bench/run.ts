@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { functionEntries } from '../infra/manifest.ts';
 import { type Bundle, bareEntrySource, bundleBare, bundleFunction } from './bundle.ts';
+import { measureConversion } from './conversion.ts';
 import { measureCsvImport } from './csv-import.ts';
 import { measureDuplicateCheck } from './duplicate-check.ts';
 import { measureFebrlQuality } from './febrl-quality.ts';
@@ -116,6 +117,15 @@ try {
   if (load.stack.errorsByKind['429'] !== undefined) {
     process.stderr.write('bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n');
   }
+
+  const conversion = await measureConversion();
+  report({
+    figure: 'conversion',
+    note: 'through the deployed handlers against DynamoDB Local and the emulator, warm: one conversion into a deal with a new company and person (duplicate checks, number, one transaction), then the deal plan of ten activities: the request and the worker; capacity as DynamoDB Local reports it',
+    conversion: { ...conversion.conversion, ms: round(conversion.conversion.ms, 1) },
+    activityPlanRequest: { ...conversion.planRequest, ms: round(conversion.planRequest.ms, 1) },
+    activityPlanWorker: { ...conversion.planWorker, ms: round(conversion.planWorker.ms, 1) },
+  });
 
   const quality = await measureFebrlQuality('dataset2.csv');
   report({

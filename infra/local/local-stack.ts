@@ -256,7 +256,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
         'SMTP (Smart BCC)': `smtp://${config.hostname}:${config.smtpPort} → bcc@${config.mailDomain}`,
         'DynamoDB Local': dynamo.endpoint,
         'SQS/S3 emulator': `${emulator.endpoint} (binds 0.0.0.0)`,
-        'SES outgoing mail (web view)': ses.endpoint,
+        'SES (sent mail)': `${ses.endpoint} (web view)`,
         'Dev token (admin)': join(config.home, 'dev-token'),
         'Dev token (sales)': join(config.home, 'dev-token-sales'),
         'Facebook config': process.env.FACEBOOK_CONFIG_FILE ?? '',
