@@ -14,7 +14,7 @@ const FunctionResource = z.object({
 });
 
 /** Variables the stack sets; any of them inherited from the test runner would hide a missing one. */
-const stackVariable = /^(TABLE_NAME|MAIL_BUCKET|MAIL_DOMAIN|QUEUE_URL_.*)$/;
+const stackVariable = /^(TABLE_NAME|MAIL_BUCKET|MAIL_DOMAIN|REMINDER_SENDER|QUEUE_URL_.*)$/;
 
 let stack: KontaktStack;
 let template: Template;
