@@ -28,6 +28,7 @@ import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/lo
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
 import { functions } from '../infra/manifest.ts';
 import { freePort } from '../test/support/ports.ts';
+import { seeded } from './german-persons.ts';
 
 export type CsvImportFigures = {
   rows: number;
@@ -52,17 +53,6 @@ const rawTable = 'kontakt-bench-raw';
 const batchSize = 25;
 
 // --- the data -------------------------------------------------------------------------------------
-
-/** mulberry32: the same "random" file in every run, so runs compare. */
-const seeded = (seed: number) => {
-  let state = seed;
-  return (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const firstNames = [
   'Anna',

@@ -8,7 +8,7 @@
  */
 import type { PersonFields } from '../domain/persons/person.ts';
 
-/** mulberry32 */
+/** mulberry32: the same "random" data in every run, so runs compare. */
 export const seeded = (seed: number) => {
   let state = seed;
   return (): number => {

@@ -18,7 +18,7 @@ import {
   activityStatuses,
   awaitsReminder,
 } from '../../domain/activities/activity.ts';
-import { conflict, unprocessable } from '../../domain/shared/errors.ts';
+import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import {
   activitiesByOpportunity,
@@ -32,10 +32,10 @@ import {
   entityTags,
   type IndexName,
   type RecordRef,
-  recordKey,
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import { explainCancellation } from './transactions.ts';
 
 const link = z.optional(z.nullable(z.string()));
 
@@ -142,22 +142,15 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
   };
 
   /** Turns a cancelled transaction into what the client did wrong (a missing link), or a conflict to retry. */
-  const explain = (error: unknown, items: TransactItem[], links: Reference[], staleDetail: string): never => {
-    if (error instanceof TransactionCanceledException) {
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw conflict('stale-version', staleDetail);
-      for (const [index, reason] of reasons.entries()) {
-        const check = items[index]?.ConditionCheck;
-        if (reason.Code !== 'ConditionalCheckFailed' || !check) continue;
-        const target = links.find((l) => recordKey(l.target).pk === check.Key?.pk);
-        if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
-      }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-        throw conflict('concurrent-change', 'the activity or a record it links is being changed; retry');
-      }
-    }
-    throw error;
-  };
+  const explain = (error: unknown, items: TransactItem[], links: Reference[], staleDetail: string): never =>
+    explainCancellation(error, {
+      items,
+      links,
+      onRecordCondition: () => {
+        throw conflict('stale-version', staleDetail);
+      },
+      conflictDetail: 'the activity or a record it links is being changed; retry',
+    });
 
   const query = async (input: {
     index: IndexName;

@@ -1,10 +1,3 @@
-/**
- * Persons and companies in the single table, one generic store for both: the record with its list
- * keys, its search items, its lookup items (duplicate protection) and its reference items (links),
- * all written in one transaction with optimistic versioning; merged records stay as tombstones that
- * name their survivor.
- */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -15,7 +8,7 @@ import {
 import * as z from 'zod/mini';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import { matchesAll, queryWords } from '../../domain/inbox/search-tokens.ts';
-import { conflict, unprocessable } from '../../domain/shared/errors.ts';
+import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import {
   entityTags,
@@ -28,6 +21,7 @@ import {
 import { parseStored } from '../shared/validation.ts';
 import { lookupWrites, type TransactItem } from './match-lookups.ts';
 import { linkableChecks, type Reference, referenceWrites } from './references.ts';
+import { explainCancellation } from './transactions.ts';
 
 /** Search items per record: a transaction holds at most 100 items (record, search, lookup and reference items). */
 export const maxSearchTokens = 15;
@@ -114,23 +108,15 @@ export const createRecordStore = <T extends StoredRecord>(
   };
 
   /** Turns a cancelled transaction into what the client did wrong, or rethrows it. */
-  const explain = (error: unknown, items: TransactItem[], record: T, conflictDetail: string): never => {
-    if (error instanceof TransactionCanceledException) {
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') throw conflict('stale-version', conflictDetail);
-      const refs = spec.references(record);
-      for (const [index, reason] of reasons.entries()) {
-        const check = items[index]?.ConditionCheck;
-        if (reason.Code !== 'ConditionalCheckFailed' || !check) continue;
-        const target = refs.find((r) => recordKey(r.target).pk === check.Key?.pk);
-        if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
-      }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-        throw conflict('concurrent-change', `${spec.entity} ${record.id} is being changed by another request; retry`);
-      }
-    }
-    throw error;
-  };
+  const explain = (error: unknown, items: TransactItem[], record: T, conflictDetail: string): never =>
+    explainCancellation(error, {
+      items,
+      links: spec.references(record),
+      onRecordCondition: () => {
+        throw conflict('stale-version', conflictDetail);
+      },
+      conflictDetail: `${spec.entity} ${record.id} is being changed by another request; retry`,
+    });
 
   const batchGet = async (ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> => {
     const found = new Map<string, Record<string, unknown>>();

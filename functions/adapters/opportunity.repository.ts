@@ -36,13 +36,13 @@ import {
   opportunityKey,
   opportunityNumberKey,
   type RecordRef,
-  recordKey,
   sequenceKey,
   subscriptionKey,
   subscriptionsOfUserPartition,
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import { explainCancellation } from './transactions.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -192,23 +192,13 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
   ];
 
   /** Turns a cancelled transaction into what the client did wrong, or rethrows it. */
-  const explain = (error: unknown, items: TransactItem[], opp: Opportunity, firstFailed: () => never): never => {
-    if (error instanceof TransactionCanceledException) {
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') firstFailed();
-      const refs = opportunityReferences(opp);
-      for (const [index, reason] of reasons.entries()) {
-        const check = items[index]?.ConditionCheck;
-        if (reason.Code !== 'ConditionalCheckFailed' || !check) continue;
-        const target = refs.find((r) => recordKey(r.target).pk === check.Key?.pk);
-        if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
-      }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-        throw conflict('concurrent-change', `opportunity ${opp.number} is being changed by another request; retry`);
-      }
-    }
-    throw error;
-  };
+  const explain = (error: unknown, items: TransactItem[], opp: Opportunity, firstFailed: () => never): never =>
+    explainCancellation(error, {
+      items,
+      links: opportunityReferences(opp),
+      onRecordCondition: firstFailed,
+      conflictDetail: `opportunity ${opp.number} is being changed by another request; retry`,
+    });
 
   /** Runs a transaction, again when it merely collided with another one (nothing was written). */
   const transact = async (
