@@ -16,6 +16,8 @@ const coldStartEnv = (): Record<string, string> => ({
   QUEUE_URL_INBOUND_EMAIL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/inbound-email',
   QUEUE_URL_FACEBOOK_LEADS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/facebook-leads',
   QUEUE_URL_CSV_IMPORTS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/csv-imports',
+  QUEUE_URL_ACTIVITY_PLANS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/activity-plans',
+  REMINDER_SENDER: 'kontakt@kontakt.localhost',
   FACEBOOK_CONFIG_PARAMETER: '/kontakt/facebook',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'benchdummy',

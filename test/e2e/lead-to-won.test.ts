@@ -46,12 +46,12 @@ const berlin = (iso: string) => {
 };
 
 /** A lead from the demo web form, assigned to demo-sales, once its duplicate check is done. */
-const lead = async (company: string, lastName: string) => {
+const lead = async (company: string, lastName: string, phone: string) => {
   const posted = await call('POST', '/v1/webforms/demo/submissions', null, {
     firstName: 'Greta',
     lastName,
     email: `greta.${lastName.toLowerCase()}@${company.toLowerCase().replace(/[^a-z]/g, '')}.example`,
-    phone: '+49 40 8123456',
+    phone,
     company,
     street: 'Große Elbstraße 12',
     postalCode: '22767',
@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('from inbox to won', () => {
   it('converts a lead, moves the deal, schedules its plan, reminds, and wins it', async () => {
-    const entry = await lead('Nordwind Technik GmbH', 'Hansen');
+    const entry = await lead('Nordwind Technik GmbH', 'Hansen', '+49 40 8123456');
 
     const converted = await sales('POST', `/v1/inbox/${entry.id}/convert`, {
       stage: 'deal',
@@ -187,7 +187,7 @@ describe('from inbox to won', () => {
   });
 
   it('refuses lost without a loss reason and takes it with one', async () => {
-    const entry = await lead('Privathaushalt', 'Petersen');
+    const entry = await lead('Petersen Holzbau', 'Petersen', '+49 431 5566778');
     const converted = await sales('POST', `/v1/inbox/${entry.id}/convert`, { person: { create: true } });
     const id = converted.json.opportunity.id;
 

@@ -93,6 +93,7 @@ describe('functions', () => {
             MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
             MAIL_DOMAIN: spec.sesReceipt ? testMailDomain : Match.absent(),
             FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
+            REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
             ),
