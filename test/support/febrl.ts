@@ -1,4 +1,4 @@
-/** The Febrl person records with known duplicates (../shared/datasets/febrl), read as Kontakt person inputs. */
+/** The Febrl person records with known duplicates (test/fixtures/febrl), read as Kontakt person inputs. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
@@ -6,7 +6,7 @@ import { personLookupKeys } from '../../domain/duplicates/lookup-keys.ts';
 import { type PersonInput, type PersonProfile, personProfile } from '../../domain/duplicates/match-profile.ts';
 import { type Scored, scorePersons } from '../../domain/duplicates/scoring.ts';
 
-export const febrlDirectory = new URL('../../../shared/datasets/febrl/', import.meta.url);
+export const febrlDirectory = new URL('../fixtures/febrl/', import.meta.url);
 
 const FebrlRow = z.object({
   rec_id: z.string().check(z.regex(/^rec-\d+-(org|dup-\d+)$/)),
