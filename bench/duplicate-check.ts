@@ -4,11 +4,7 @@
  * DynamoDB Local, rounds alternating between the two tables so drift hits both alike. A check is
  * what the worker does: one Query per lookup key (in parallel), then scoring.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { rankCandidates } from '../domain/duplicates/duplicate-check.ts';
 import { contactLookups, noLookups, personLookups } from '../domain/duplicates/record-profiles.ts';
@@ -17,9 +13,8 @@ import { createPerson, type Person } from '../domain/persons/person.ts';
 import { createLookupReader, lookupWrites } from '../functions/adapters/match-lookups.ts';
 import { createPersonRepository } from '../functions/adapters/person.repository.ts';
 import { ensureTable } from '../infra/local/provision.ts';
-import { localAwsEnv, startDynamoDbLocal } from '../infra/local/services.ts';
-import { freePort } from '../test/support/ports.ts';
 import { type GermanPerson, germanPersons, seeded } from './german-persons.ts';
+import { startScratchDynamo } from './scratch-dynamo.ts';
 
 export type CheckFigures = {
   persons: number;
@@ -94,14 +89,7 @@ export const measureDuplicateCheck = async (options: {
   probes: number;
   rounds: number;
 }): Promise<DuplicateCheckFigures> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-dup-'));
-  const db = await startDynamoDbLocal({ port: await freePort(), dataDir, inMemory: true });
-  const client = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: localAwsEnv.AWS_REGION,
-    credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc, stop } = await startScratchDynamo('dup');
   try {
     const smallTable = 'dup-small';
     const largeTable = 'dup-large';
@@ -209,9 +197,7 @@ export const measureDuplicateCheck = async (options: {
       probes: probes.length,
     };
   } finally {
-    client.destroy();
-    await db.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await stop();
   }
 };
 

@@ -6,11 +6,6 @@
  * (storeLead, as every channel stores) and the duplicate-check worker's use case checks it. Pairs are
  * counted: (duplicate, original person) is a true pair exactly when both carry the same number.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createPerson } from '../domain/persons/person.ts';
 import type { LeadReceivedV1 } from '../events/index.ts';
@@ -21,9 +16,8 @@ import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
 import { createCandidateFinder } from '../functions/duplicates/find-candidates.ts';
 import { storeLead } from '../functions/inbox/intake.ts';
 import { ensureTable } from '../infra/local/provision.ts';
-import { localAwsEnv, startDynamoDbLocal } from '../infra/local/services.ts';
 import { loadFebrl } from '../test/support/febrl.ts';
-import { freePort } from '../test/support/ports.ts';
+import { startScratchDynamo } from './scratch-dynamo.ts';
 
 type Rates = { truePairs: number; falsePairs: number; missedPairs: number; precision: number; recall: number };
 
@@ -65,14 +59,7 @@ const inParallel = async <T>(items: readonly T[], concurrency: number, work: (it
 export const measureFebrlQuality = async (
   file: 'dataset1.csv' | 'dataset2.csv' = 'dataset2.csv',
 ): Promise<FebrlQuality> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-febrl-'));
-  const db = await startDynamoDbLocal({ port: await freePort(), dataDir, inMemory: true });
-  const client = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: localAwsEnv.AWS_REGION,
-    credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc, stop } = await startScratchDynamo('febrl');
   const table = 'kontakt-febrl';
   try {
     await ensureTable(client, table);
@@ -184,9 +171,7 @@ export const measureFebrlQuality = async (
       checkSeconds,
     };
   } finally {
-    client.destroy();
-    await db.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await stop();
   }
 };
 
