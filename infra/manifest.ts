@@ -257,6 +257,14 @@ export const functions = {
     access: { table: 'readWrite', sendEmail: true },
     scheduleMinutes: 1,
   },
+  'merge-resumer': {
+    entry: 'functions/contacts/resume-merges.handler.ts',
+    description: 'Every five minutes: finishes merges of persons and companies whose request stopped halfway',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    access: { table: 'readWrite' },
+    scheduleMinutes: 5,
+  },
   'agencies-api': {
     entry: 'functions/agencies/agencies-api.handler.ts',
     description: 'Lead agencies and their API keys (admins)',

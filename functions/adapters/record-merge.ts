@@ -9,7 +9,15 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { conflict } from '../../domain/shared/errors.ts';
-import { entityTags, type RecordKind, type RecordRef, recordKey, referencesTo } from '../shared/table.ts';
+import {
+  entityTags,
+  pendingMerge,
+  pendingMergesPartition,
+  type RecordKind,
+  type RecordRef,
+  recordKey,
+  referencesTo,
+} from '../shared/table.ts';
 import type { RecordStore, StoredRecord } from './contact-records.ts';
 import { lookupWrites, type TransactItem } from './match-lookups.ts';
 import { moveReference, referenceWrites } from './references.ts';
@@ -28,6 +36,37 @@ const ReferenceItem = z.object({
 export type MergeHooks = {
   /** called after each chunk's transaction; tests stop a merge halfway through it */
   afterChunk?: (moved: number) => Promise<void> | void;
+};
+
+/** A merge that started and has not finished: the duplicate, what it merges into, and since when. */
+export type PendingMerge = { kind: RecordKind; duplicateId: string; survivorId: string; startedAt: string };
+
+const PendingMergeItem = z.object({ id: z.string(), mergingInto: z.string(), gsi3sk: z.string() });
+
+/** Merges started before `startedBefore` and not finished, oldest first (sparse gsi3, never a Scan). */
+export const listPendingMerges = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  startedBefore: string,
+  limit: number,
+): Promise<PendingMerge[]> => {
+  const res = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+      ExpressionAttributeValues: { ':pk': pendingMergesPartition, ':before': startedBefore },
+      Limit: limit,
+    }),
+  );
+  return (res.Items ?? []).flatMap((item) => {
+    const parsed = PendingMergeItem.safeParse(item);
+    if (!parsed.success) return [];
+    const [startedAt = '', kind = ''] = parsed.data.gsi3sk.split('#');
+    return kind === 'PERSON' || kind === 'COMPANY'
+      ? [{ kind, duplicateId: parsed.data.id, survivorId: parsed.data.mergingInto, startedAt }]
+      : [];
+  });
 };
 
 export const createRecordMerger = <T extends StoredRecord>(
@@ -51,17 +90,26 @@ export const createRecordMerger = <T extends StoredRecord>(
 
   return {
     /** Step 1: the survivor absorbs the duplicate (`absorbed`), and the duplicate is marked as merging into it. */
-    async start(survivor: T, absorbed: T, duplicate: T): Promise<void> {
+    async start(survivor: T, absorbed: T, duplicate: T, now: Date): Promise<void> {
       const dupLookups = store.spec.lookups(duplicate);
+      const pending = pendingMerge(now.toISOString(), kind, duplicate.id);
       const items: TransactItem[] = [
         {
           Update: {
             TableName: tableName,
             Key: recordKey(ref(duplicate.id)),
-            UpdateExpression: 'SET mergingInto = :survivor, version = version + :one',
+            // the sparse index lets the merge resumer finish a merge whose caller never came back
+            UpdateExpression:
+              'SET mergingInto = :survivor, version = version + :one, gsi3pk = :pendingPk, gsi3sk = :pendingSk',
             ConditionExpression:
               'version = :version AND attribute_not_exists(mergedInto) AND attribute_not_exists(mergingInto)',
-            ExpressionAttributeValues: { ':survivor': survivor.id, ':one': 1, ':version': duplicate.version },
+            ExpressionAttributeValues: {
+              ':survivor': survivor.id,
+              ':one': 1,
+              ':version': duplicate.version,
+              ':pendingPk': pending.gsi3pk,
+              ':pendingSk': pending.gsi3sk,
+            },
           },
         },
         {

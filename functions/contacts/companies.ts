@@ -137,22 +137,33 @@ export const listCompanies =
     return { status: 200, body: page };
   };
 
+/** Merges (or continues merging) `duplicateId` into `survivorId`: the request's and the merge resumer's way alike. */
+export const mergeCompanyInto = (
+  deps: Pick<CompaniesDeps, 'companies' | 'companyMerger' | 'now'>,
+  survivorId: string,
+  duplicateId: string,
+  requestPath = `/v1/companies/${survivorId}/merge`,
+): Promise<Company> =>
+  mergeRecords(
+    {
+      store: deps.companies,
+      merger: deps.companyMerger,
+      absorb: absorbCompany,
+      ancestorsOf: (survivor) =>
+        survivor.parentCompanyId
+          ? chainAbove(deps.companies, survivor.parentCompanyId, (c) => c.parentCompanyId)
+          : Promise.resolve([]),
+      now: deps.now,
+    },
+    companies,
+    survivorId,
+    duplicateId,
+    requestPath,
+  );
+
 export const mergeCompanies =
   (deps: CompaniesDeps) =>
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => ({
     status: 200,
-    body: await mergeRecords(
-      {
-        store: deps.companies,
-        merger: deps.companyMerger,
-        absorb: absorbCompany,
-        ancestorsOf: (survivor) =>
-          survivor.parentCompanyId ? parentChain(deps, survivor.parentCompanyId) : Promise.resolve([]),
-        now: deps.now,
-      },
-      companies,
-      request.path.id,
-      request.body.duplicateId,
-      request.event.rawPath,
-    ),
+    body: await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath),
   });

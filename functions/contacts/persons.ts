@@ -138,24 +138,33 @@ export const listPersons =
     return { status: 200, body: { items: await views(deps, page.items), nextCursor: page.nextCursor } };
   };
 
+/** Merges (or continues merging) `duplicateId` into `survivorId`: the request's and the merge resumer's way alike. */
+export const mergePersonInto = (
+  deps: Pick<PersonsDeps, 'persons' | 'personMerger' | 'now'>,
+  survivorId: string,
+  duplicateId: string,
+  requestPath = `/v1/persons/${survivorId}/merge`,
+): Promise<Person> =>
+  mergeRecords(
+    {
+      store: deps.persons,
+      merger: deps.personMerger,
+      absorb: absorbPerson,
+      ancestorsOf: (survivor) =>
+        survivor.supervisorId
+          ? chainAbove(deps.persons, survivor.supervisorId, (p) => p.supervisorId)
+          : Promise.resolve([]),
+      now: deps.now,
+    },
+    persons,
+    survivorId,
+    duplicateId,
+    requestPath,
+  );
+
 export const mergePersons =
   (deps: PersonsDeps) =>
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
-    const survivor = await mergeRecords(
-      {
-        store: deps.persons,
-        merger: deps.personMerger,
-        absorb: absorbPerson,
-        ancestorsOf: (survivor) =>
-          survivor.supervisorId
-            ? chainAbove(deps.persons, survivor.supervisorId, (p) => p.supervisorId)
-            : Promise.resolve([]),
-        now: deps.now,
-      },
-      persons,
-      request.path.id,
-      request.body.duplicateId,
-      request.event.rawPath,
-    );
+    const survivor = await mergePersonInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath);
     return { status: 200, body: await view(deps, survivor) };
   };

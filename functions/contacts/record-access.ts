@@ -110,7 +110,7 @@ export const mergeRecords = async <T extends StoredRecord>(
   let current = survivor;
   if (!loaded.mergingInto) {
     current = deps.absorb(survivor, loaded.record, now);
-    await deps.merger.start(survivor, current, loaded.record);
+    await deps.merger.start(survivor, current, loaded.record, now);
   }
   await deps.merger.moveLinks(duplicateId, survivorId, new Set(await deps.ancestorsOf(current)));
   await deps.merger.finish(loaded.record, survivorId, now);

@@ -120,6 +120,13 @@ export const lookupItemKey = (lookupKey: string, owner: RecordRef): Key => ({
   sk: `${owner.kind === 'INBOX' ? 2 : 1}#${owner.kind}#${owner.id}`,
 });
 
+/** gsi3 (sparse): merges that started and have not finished, oldest first, for the merge resumer */
+export const pendingMergesPartition = 'MERGE#PENDING';
+export const pendingMerge = (startedAt: string, kind: RecordKind, id: string) => ({
+  gsi3pk: pendingMergesPartition,
+  gsi3sk: `${startedAt}#${kind}#${id}`,
+});
+
 /**
  * reference item: "record `from` points at `target` through `field`" (a person's companyId, a
  * supervisorId, an inbox entry's personId, …), written with the pointing record, so a merge finds

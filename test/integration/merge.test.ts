@@ -12,9 +12,10 @@ import { createCompanyRepository } from '../../functions/adapters/company.reposi
 import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
-import { createRecordMerger, type MergeHooks } from '../../functions/adapters/record-merge.ts';
+import { createRecordMerger, listPendingMerges, type MergeHooks } from '../../functions/adapters/record-merge.ts';
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
 import { getPerson, mergePersons, patchPersonFromRequest } from '../../functions/contacts/persons.ts';
+import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
 import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { referencesTo } from '../../functions/shared/table.ts';
@@ -141,6 +142,41 @@ describe('merging persons', () => {
     expect(await referencesOf('PERSON', survivor.id)).toBe(150);
     expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/persons/${survivor.id}` } });
     expect(byOldEmail.map((c) => c.id)).toEqual([survivor.id]);
+  });
+
+  it('is finished in the background when nobody asks again after a crash', async () => {
+    const { survivor, duplicate, reports } = await team(40);
+    const crash: MergeHooks = {
+      afterChunk: () => {
+        throw new Error('killed');
+      },
+    };
+    await expect(mergePersons(personDeps(crash))(mergeRequest('persons', survivor.id, duplicate.id))).rejects.toThrow(
+      'killed',
+    );
+    const resumer = {
+      listPending: (startedBefore: string, limit: number) => listPendingMerges(doc, tableName, startedBefore, limit),
+      persons,
+      personMerger: createRecordMerger(doc, tableName, persons),
+      companies,
+      companyMerger: createRecordMerger(doc, tableName, companies),
+    };
+
+    const tooEarly = await resumeMerges({ ...resumer, now: () => new Date() });
+    const stillMerging = await persons.load(duplicate.id, { consistent: true });
+    const later = await resumeMerges({ ...resumer, now: () => new Date(Date.now() + 10 * 60_000) });
+    const after = await Promise.all(reports.map((p) => loadPerson(p.id)));
+    const pendingAfter = await listPendingMerges(doc, tableName, new Date(Date.now() + 10 * 60_000).toISOString(), 100);
+
+    expect(tooEarly.resumed).toBe(0);
+    expect(stillMerging).toMatchObject({ state: 'active', mergingInto: survivor.id });
+    expect(later.resumed).toBeGreaterThanOrEqual(1);
+    expect(after.every((p) => p.supervisorId === survivor.id)).toBe(true);
+    expect(await persons.load(duplicate.id, { consistent: true })).toEqual({
+      state: 'merged',
+      mergedInto: survivor.id,
+    });
+    expect(pendingAfter.map((m) => m.duplicateId)).not.toContain(duplicate.id);
   });
 
   it('answers the survivor again when the finished merge is asked for once more, and 409 for another survivor', async () => {
