@@ -292,11 +292,20 @@ export const patchOpportunity = (
   return { ...next, ...touched(opp, now) };
 };
 
+/**
+ * Subscribers per opportunity: each has a subscription item written in the opportunity's own
+ * transaction, and replacing all of them must fit DynamoDB's 100 items.
+ */
+export const maxSubscribers = 40;
+
 /** Subscribing twice, or unsubscribing someone who is not subscribed, changes nothing. */
-export const subscribe = (opp: Opportunity, userId: string, now: Date): Opportunity =>
-  opp.subscriberIds.includes(userId)
-    ? opp
-    : { ...opp, subscriberIds: [...opp.subscriberIds, userId], ...touched(opp, now) };
+export const subscribe = (opp: Opportunity, userId: string, now: Date): Opportunity => {
+  if (opp.subscriberIds.includes(userId)) return opp;
+  if (opp.subscriberIds.length >= maxSubscribers) {
+    throw unprocessable('subscriberIds', `an opportunity has at most ${maxSubscribers} subscribers`);
+  }
+  return { ...opp, subscriberIds: [...opp.subscriberIds, userId], ...touched(opp, now) };
+};
 
 export const unsubscribe = (opp: Opportunity, userId: string, now: Date): Opportunity =>
   opp.subscriberIds.includes(userId)

@@ -35,6 +35,9 @@ export const scheduleActivityPlanRun =
     // Retrying cannot make a missing record appear: drop the message with a trace instead of dead-lettering it.
     if (!opportunity) return drop(message, `no opportunity ${message.opportunityId}`);
     if (!pipeline) return drop(message, `no pipeline ${message.pipelineId}`);
+    // won or lost between the request and now: a closed deal gets no new reminders
+    if (opportunity.status !== 'open')
+      return drop(message, `opportunity ${opportunity.number} is ${opportunity.status}`);
     if (pipeline.activityPlan.length === 0) return drop(message, `pipeline ${pipeline.id} has no activity plan`);
 
     const holidays = await deps.settings.get('holidays');

@@ -236,7 +236,7 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
     },
 
     async get(id: string): Promise<Activity | null> {
-      const res = await doc.send(new GetCommand({ TableName: tableName, Key: activityKey(id) }));
+      const res = await doc.send(new GetCommand({ TableName: tableName, Key: activityKey(id), ConsistentRead: true }));
       return res.Item ? parse(res.Item) : null;
     },
 

@@ -188,7 +188,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
             Key: inboxEntryKey(converted.id),
             UpdateExpression:
               'SET processingStatus = :status, qualifiedAt = :at, opportunityId = :opp, companyId = :company, personId = :person, statusHistory = :history, updatedAt = :at, version = :version, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
-            ConditionExpression: `attribute_exists(pk) AND processingStatus IN (${open.join(', ')})`,
+            // the entry as it was read: a change made meanwhile (a new email) makes the conversion read it again
+            ConditionExpression: `attribute_exists(pk) AND version = :expected AND processingStatus IN (${open.join(', ')})`,
             ExpressionAttributeValues: {
               ':status': converted.processingStatus,
               ':at': converted.qualifiedAt,
@@ -197,6 +198,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
               ':person': converted.personId,
               ':history': converted.statusHistory,
               ':version': converted.version,
+              ':expected': previous.version,
               ':gsi1pk': 'gsi1pk' in keys ? keys.gsi1pk : null,
               ':gsi1sk': 'gsi1sk' in keys ? keys.gsi1sk : null,
               ...Object.fromEntries(openStatuses.map((s, i) => [`:open${i}`, s])),
@@ -318,11 +320,14 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          throw conflict('stale-version', `inbox entry ${next.id} has changed since version ${previous.version}`);
+        if (error instanceof TransactionCanceledException) {
+          const reasons = error.CancellationReasons ?? [];
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+            throw conflict('stale-version', `inbox entry ${next.id} has changed since version ${previous.version}`);
+          }
+          if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+            throw conflict('concurrent-change', `inbox entry ${next.id} is being changed by another request; retry`);
+          }
         }
         throw error;
       }

@@ -6,7 +6,13 @@
  * Running it again after a crash continues where it stopped; running it after it finished changes nothing.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
@@ -16,6 +22,7 @@ import {
   type RecordKind,
   type RecordRef,
   recordKey,
+  referenceKey,
   referencesTo,
 } from '../shared/table.ts';
 import type { RecordStore, StoredRecord } from './contact-records.ts';
@@ -85,6 +92,21 @@ export const createRecordMerger = <T extends StoredRecord>(
     } catch (error) {
       if (error instanceof TransactionCanceledException) return 'collided';
       throw error;
+    }
+  };
+
+  /**
+   * A reference item whose record no longer points at the duplicate (its link was moved by another
+   * merge, or the record is gone) would fail its chunk forever: it is deleted, the link left as it is.
+   */
+  const dropStaleReferences = async (links: readonly z.infer<typeof ReferenceItem>[], duplicateId: string) => {
+    for (const link of links) {
+      const from: RecordRef = { kind: link.fromKind, id: link.fromId };
+      const res = await doc.send(new GetCommand({ TableName: tableName, Key: recordKey(from), ConsistentRead: true }));
+      if (res.Item?.[link.field] === duplicateId) continue;
+      await doc.send(
+        new DeleteCommand({ TableName: tableName, Key: referenceKey(ref(duplicateId), from, link.field) }),
+      );
     }
   };
 
@@ -161,6 +183,7 @@ export const createRecordMerger = <T extends StoredRecord>(
         if ((await transact(items)) === 'collided') {
           // a concurrent edit moved or changed one of these links; read the partition again
           attempts += 1;
+          if (attempts === maxChunkAttempts - 1) await dropStaleReferences(links, duplicateId);
           if (attempts >= maxChunkAttempts) {
             throw conflict('concurrent-change', `links of ${duplicateId} keep changing during the merge; retry`);
           }

@@ -17,11 +17,20 @@ const keyOf = (item: TransactItem): string | null => {
 
 /**
  * One transaction may touch an item once: a link's "target exists" check is dropped when the same
- * transaction creates the target (a person linked to the company created with it).
+ * transaction creates the target (a person linked to the company created with it), and kept once
+ * when several records of the transaction link the same target.
  */
 export const composeTransaction = (items: readonly TransactItem[]): TransactItem[] => {
   const written = new Set(items.filter((i) => !i.ConditionCheck).map(keyOf));
-  const composed = items.filter((i) => !(i.ConditionCheck && written.has(keyOf(i))));
+  // several records linking one target each bring the same "target exists" check: keep one
+  const checked = new Set<string | null>();
+  const composed = items.filter((i) => {
+    if (!i.ConditionCheck) return true;
+    const key = keyOf(i);
+    if (written.has(key) || checked.has(key)) return false;
+    checked.add(key);
+    return true;
+  });
   if (composed.length > maxTransactionItems) {
     throw new Error(`a transaction of ${composed.length} items exceeds DynamoDB's ${maxTransactionItems}`);
   }

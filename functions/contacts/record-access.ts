@@ -113,6 +113,8 @@ export const mergeRecords = async <T extends StoredRecord>(
     await deps.merger.start(survivor, current, loaded.record, now);
   }
   await deps.merger.moveLinks(duplicateId, survivorId, new Set(await deps.ancestorsOf(current)));
-  await deps.merger.finish(loaded.record, survivorId, now);
+  // the duplicate as it is now: its own links may have been moved meanwhile by another merge
+  const latest = await deps.store.load(duplicateId, { consistent: true });
+  await deps.merger.finish(latest?.state === 'active' ? latest.record : loaded.record, survivorId, now);
   return loadActive(deps.store, collection, survivorId, requestPath, { forChange: true });
 };

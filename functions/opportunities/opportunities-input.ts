@@ -1,6 +1,6 @@
 /** What opportunity requests must look like: creation, list filters and the board, merge patches and actions. */
 import * as z from 'zod/mini';
-import { opportunityStatuses } from '../../domain/opportunities/opportunity.ts';
+import { maxSubscribers, opportunityStatuses } from '../../domain/opportunities/opportunity.ts';
 import { pipelineStages } from '../../domain/pipelines/pipeline.ts';
 import { CalendarDate, MoneyInput } from '../inbox/contact-input.ts';
 import { LimitParam } from '../shared/cursor.ts';
@@ -53,7 +53,9 @@ export const OpportunityPatchBody = z.strictObject({
   deliveryDate: nullable(CalendarDate),
   dealStartDate: nullable(CalendarDate),
   closeDate: nullable(CalendarDate),
-  subscriberIds: z.optional(z.array(userId).check(z.maxLength(50, 'give at most 50 subscribers'))),
+  subscriberIds: z.optional(
+    z.array(userId).check(z.maxLength(maxSubscribers, `give at most ${maxSubscribers} subscribers`)),
+  ),
   /** another pipeline of the same stage: the opportunity starts on its first step unless stepId names one */
   pipelineId: z.optional(recordId),
   stepId: z.optional(recordId),

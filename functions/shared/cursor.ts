@@ -1,6 +1,6 @@
 /** Opaque list cursors: DynamoDB's LastEvaluatedKey, base64url-encoded; a tampered cursor is a 400. */
 import * as z from 'zod/mini';
-import { validationError } from '../../domain/shared/errors.ts';
+import { type KontaktError, validationError } from '../../domain/shared/errors.ts';
 
 const StoredKey = z.record(z.string(), z.string());
 
@@ -15,6 +15,17 @@ export const decodeCursor = (cursor: string | undefined): Record<string, string>
     throw validationError([{ field: 'cursor', message: 'not a cursor this API returned' }]);
   }
 };
+
+/**
+ * A cursor that decodes but names a start key this list cannot start from (forged, or from another
+ * list) makes DynamoDB refuse the Query; that is the client's 400, not a 500.
+ */
+export const badCursor = (error: unknown): KontaktError | null =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /starting key|ExclusiveStartKey/i.test(error.message)
+    ? validationError([{ field: 'cursor', message: 'not a cursor this list returned' }])
+    : null;
 
 /** `?limit=`: default 50, at most 100 (API.md). */
 export const LimitParam = z.optional(

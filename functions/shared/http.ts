@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { hasRole, type Role, type User } from '../../domain/users/user.ts';
+import { badCursor } from './cursor.ts';
 import { logger } from './logger.ts';
 import { type HttpResponse, internalErrorResponse, isClientError, jsonResponse, problemResponse } from './problem.ts';
 import { parseInput } from './validation.ts';
@@ -175,7 +176,7 @@ export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDire
   middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
     .use({
       onError: async (request) => {
-        const error = request.error;
+        const error = badCursor(request.error) ?? request.error;
         if (isClientError(error)) {
           request.response = problemResponse(error, request.event.rawPath);
           return;

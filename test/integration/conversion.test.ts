@@ -13,7 +13,7 @@ import { convertInboxEntryRequest } from '../../functions/opportunities/convert-
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
-import { aPerson } from '../support/fixtures.ts';
+import { aCompany, aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
@@ -176,6 +176,31 @@ describe('converting an inbox entry', () => {
     expect(untouched?.processingStatus).not.toBe('converted');
     expect(body.opportunity.personId).toBe(existing.id);
     expect(person?.state === 'active' && person.record.companyId).toBe(body.company.id);
+  });
+
+  it('links an existing company and person, each checked once in the one transaction', async () => {
+    const tag = unique();
+    const company = aCompany({ name: `Bestand ${tag} AG` });
+    await companies.create(company);
+    const person = aPerson({ firstName: 'Bea', lastName: `Bestand${tag}`, companyId: company.id });
+    await persons.create(person);
+    const companyOnly = await anEntry({ lastName: `Firma${tag}`, email: `firma.${tag}@example.de` });
+    const both = await anEntry({ firstName: 'Bea', lastName: `Bestand${tag}`, email: `bea.${tag}@example.de` });
+    const withNewPerson = await anEntry({
+      firstName: 'Neu',
+      lastName: `Kollege${tag}`,
+      email: `neu.${tag}@example.de`,
+    });
+
+    const linkedCompany = await convert(request(companyOnly.id, { company: { id: company.id } }));
+    const linkedBoth = await convert(request(both.id, { company: { id: company.id }, person: { id: person.id } }));
+    const newColleague = await convert(
+      request(withNewPerson.id, { company: { id: company.id }, person: { create: true } }),
+    );
+
+    expect(linkedCompany.body).toMatchObject({ opportunity: { companyId: company.id, personId: null } });
+    expect(linkedBoth.body).toMatchObject({ opportunity: { companyId: company.id, personId: person.id } });
+    expect(newColleague.body).toMatchObject({ person: { companyId: company.id, isMainContact: false } });
   });
 
   it('refuses a link to a company that does not exist, and needs both names to create a person', async () => {

@@ -419,6 +419,19 @@ describe('listing persons and companies', () => {
     expect(companies.status).toBe(400);
     expect(companies.json.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
   });
+
+  it('answers 400 naming the cursor for one this list never returned, also one from another list', async () => {
+    const forged = Buffer.from(JSON.stringify({ pk: 'x', sk: 'y' })).toString('base64url');
+    const page = await call('GET /v1/companies', { query: { relationship: 'supplier', limit: '1' } });
+    const fromAnotherList: string | null = page.json.nextCursor;
+
+    const withForged = await call('GET /v1/persons', { query: { cursor: forged } });
+    const withForeign = fromAnotherList ? await call('GET /v1/persons', { query: { cursor: fromAnotherList } }) : null;
+
+    expect(withForged.status).toBe(400);
+    expect(withForged.json.errors).toEqual([{ field: 'cursor', message: expect.any(String) }]);
+    if (withForeign) expect(withForeign.status).toBe(400);
+  });
 });
 
 describe('the duplicate check for UIs', () => {
