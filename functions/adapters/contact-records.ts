@@ -19,6 +19,7 @@ import {
   searchPartition,
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryIndexPage } from './index-page.ts';
 import { lookupWrites, type TransactItem } from './match-lookups.ts';
 import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 import { explainCancellation } from './transactions.ts';
@@ -219,20 +220,8 @@ export const createRecordStore = <T extends StoredRecord>(
       newestFirst?: boolean;
       filter?: (record: T) => boolean;
     }): Promise<ListPage<T>> {
-      const start = decodeCursor(query.cursor);
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: query.index,
-          KeyConditionExpression: `${query.index}pk = :pk`,
-          ExpressionAttributeValues: { ':pk': query.partition },
-          ScanIndexForward: !query.newestFirst,
-          Limit: query.limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      const items = (res.Items ?? []).map(parse).filter(query.filter ?? (() => true));
-      return { items, nextCursor: encodeCursor(res.LastEvaluatedKey) };
+      const page = await queryIndexPage(doc, tableName, query);
+      return { items: page.items.map(parse).filter(query.filter ?? (() => true)), nextCursor: page.nextCursor };
     },
 
     /** `q`: one Query on the search items of the longest word, then the records; every word must prefix a token. */
