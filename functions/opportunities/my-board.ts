@@ -8,7 +8,7 @@ import type { HttpRequest, HttpResult } from '../shared/http.ts';
 
 /** A board shows what fits on a screen; each list holds at most this many. */
 export const boardListSize = 100;
-/** pages read for one list whose filters (open, stage) thin the pages out */
+/** pages read for one user's open leads or deals: the forecast sums up to 1,000 open deals */
 const maxPages = 10;
 
 export const BoardQuery = z.strictObject({
@@ -24,7 +24,7 @@ export type BoardDeps = {
 const myOpportunities = async (deps: BoardDeps, userId: string, stage: 'lead' | 'deal'): Promise<Opportunity[]> => {
   const found: Opportunity[] = [];
   let cursor: string | undefined;
-  for (let page = 0; page < maxPages && found.length < boardListSize; page += 1) {
+  for (let page = 0; page < maxPages; page += 1) {
     const res = await deps.opportunities.listByResponsible(userId, {
       status: 'open',
       stage,
@@ -35,7 +35,7 @@ const myOpportunities = async (deps: BoardDeps, userId: string, stage: 'lead' | 
     if (!res.nextCursor) break;
     cursor = res.nextCursor;
   }
-  return found.slice(0, boardListSize);
+  return found;
 };
 
 export const getMyBoard =
@@ -54,8 +54,8 @@ export const getMyBoard =
     return {
       status: 200,
       body: {
-        leads,
-        deals,
+        leads: leads.slice(0, boardListSize),
+        deals: deals.slice(0, boardListSize),
         forecast: weightedValue(deals, request.query.currency ?? 'EUR'),
         activities: { open: open.items.filter((a) => !isOverdue(a)), overdue: overdue.items.filter(isOverdue) },
         subscriptions,
