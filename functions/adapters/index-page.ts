@@ -24,3 +24,28 @@ export const queryIndexPage = async (
   );
   return { items: res.Items ?? [], nextCursor: encodeCursor(res.LastEvaluatedKey) };
 };
+
+/** Every item of an index partition, page after page (short partitions only: a board column, the pipelines). */
+export const queryWholePartition = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  query: { index: IndexName; partition: string; newestFirst?: boolean },
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: query.index,
+        KeyConditionExpression: `${query.index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ScanIndexForward: !query.newestFirst,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+};

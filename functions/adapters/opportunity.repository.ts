@@ -21,7 +21,6 @@ import {
 import { pipelineStages } from '../../domain/pipelines/pipeline.ts';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import {
   companiesByRelationshipPartition,
   companyKey,
@@ -41,6 +40,7 @@ import {
   subscriptionsOfUserPartition,
 } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryIndexPage, queryWholePartition } from './index-page.ts';
 import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
 import { explainCancellation } from './transactions.ts';
 
@@ -252,22 +252,8 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     cursor?: string | undefined;
     filter: (opp: Opportunity) => boolean;
   }): Promise<OpportunityPage> => {
-    const start = decodeCursor(query.cursor);
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: query.index,
-        KeyConditionExpression: `${query.index}pk = :pk`,
-        ExpressionAttributeValues: { ':pk': query.partition },
-        ScanIndexForward: false,
-        Limit: query.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    return {
-      items: (res.Items ?? []).map(fromItem).filter(query.filter),
-      nextCursor: encodeCursor(res.LastEvaluatedKey),
-    };
+    const page = await queryIndexPage(doc, tableName, { ...query, newestFirst: true });
+    return { items: page.items.map(fromItem).filter(query.filter), nextCursor: page.nextCursor };
   };
 
   return {
@@ -453,22 +439,13 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
 
     /** Every open opportunity on a step, last changed first (a board column; all of them, for its sums). */
     async openOnStep(pipelineId: string, stepId: string): Promise<Opportunity[]> {
-      const found: Opportunity[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': opportunitiesByStepPartition(pipelineId, stepId) },
-            ScanIndexForward: false,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        found.push(...(res.Items ?? []).map(fromItem));
-        start = res.LastEvaluatedKey;
-      } while (start);
+      const found = (
+        await queryWholePartition(doc, tableName, {
+          index: 'gsi1',
+          partition: opportunitiesByStepPartition(pipelineId, stepId),
+          newestFirst: true,
+        })
+      ).map(fromItem);
       // the index is eventually consistent: an item read just as it closed may still carry the key
       return found.filter((opp) => opp.status === 'open');
     },

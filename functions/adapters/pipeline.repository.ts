@@ -1,6 +1,6 @@
 /** Pipelines in the single table; the two defaults answer until an admin stores a change to them under their id. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import {
   defaultPipelineFor,
@@ -13,6 +13,7 @@ import {
 import { conflict } from '../../domain/shared/errors.ts';
 import { entityTags, pipelineKey, pipelinesAll, pipelinesAllPartition } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
+import { queryWholePartition } from './index-page.ts';
 
 export const PipelineSchema = z.object({
   id: z.string(),
@@ -64,21 +65,9 @@ export const createPipelineRepository = (doc: DynamoDBDocumentClient, tableName:
 
     /** Every pipeline, stored ones and the defaults nobody changed, by stage and name (a short list: no paging). */
     async list(): Promise<Pipeline[]> {
-      const stored: Pipeline[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': pipelinesAllPartition },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        stored.push(...(res.Items ?? []).map(parse));
-        start = res.LastEvaluatedKey;
-      } while (start);
+      const stored = (
+        await queryWholePartition(doc, tableName, { index: 'gsi1', partition: pipelinesAllPartition })
+      ).map(parse);
       const untouched = defaultPipelines.filter((d) => !stored.some((p) => p.id === d.id)).map(copy);
       return [...stored, ...untouched].sort(byStageAndName);
     },

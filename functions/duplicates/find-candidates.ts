@@ -1,5 +1,5 @@
 /** A duplicate check: read the lookup partitions of a probe's keys (a bounded number of Queries) and rank what they hold. */
-import { type FoundRecord, rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
+import { rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { Candidate, CandidateKind } from '../../domain/inbox/inbox-entry.ts';
 import type { LookupReader } from '../adapters/match-lookups.ts';
@@ -23,6 +23,5 @@ export const createCandidateFinder =
       largestLookup: result.largestLookup,
       consumedCapacity: result.consumedCapacity,
     });
-    const found: FoundRecord[] = result.found;
-    return rankCandidates(lookups.profiles, found, search);
+    return rankCandidates(lookups.profiles, result.found, search);
   };
