@@ -139,6 +139,11 @@ const ensureFacebookConfig = async (home: string): Promise<string> => {
 
 export type LocalStack = {
   endpoints: Record<string, string>;
+  /**
+   * Settles only when the stack can no longer serve (DynamoDB Local died and could not be brought
+   * back): the caller must stop it and exit with an error rather than answer without its database.
+   */
+  failed: Promise<Error>;
   stop: () => Promise<void>;
 };
 
@@ -147,9 +152,24 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('[stop]', error));
   };
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<Error>((settle) => {
+    fail = settle;
+  });
   try {
     await mkdir(config.home, { recursive: true });
-    const dynamo = await startDynamoDbLocal({ port: config.dynamoDbPort, dataDir: join(config.dataDir, 'dynamodb') });
+    // DynamoDB Local is the one service in a child process of its own, so the one that can die alone.
+    // While it is down, the functions answer 503 with Retry-After (the SDK cannot connect); once it
+    // is back on the same port with the same data folder, they serve again without a restart.
+    const dynamo = await startDynamoDbLocal({
+      port: config.dynamoDbPort,
+      dataDir: join(config.dataDir, 'dynamodb'),
+      supervision: {
+        onRestarting: (reason) => console.error(`[dynamodb] ${reason}; starting it again on the same port and data`),
+        onRestarted: () => console.error('[dynamodb] DynamoDB Local is serving again'),
+        onGaveUp: fail,
+      },
+    });
     stops.push(dynamo.stop);
     const emulator = await startEmulator({ port: config.emulatorPort, dataDir: config.dataDir });
     stops.push(emulator.stop);
@@ -255,13 +275,14 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
         'HTTP API': http.url,
         'SMTP (Smart BCC)': `smtp://${config.hostname}:${config.smtpPort} → bcc@${config.mailDomain}`,
         'DynamoDB Local': dynamo.endpoint,
-        'SQS/S3 emulator': `${emulator.endpoint} (binds 0.0.0.0)`,
+        'SQS/S3 emulator': emulator.endpoint,
         'SES (sent mail)': `${ses.endpoint} (web view)`,
         'Dev token (admin)': join(config.home, 'dev-token'),
         'Dev token (sales)': join(config.home, 'dev-token-sales'),
         'Facebook config': process.env.FACEBOOK_CONFIG_FILE ?? '',
         Data: config.dataDir,
       },
+      failed,
       stop: stopAll,
     };
   } catch (error) {

@@ -31,5 +31,14 @@ const shutdown = (signal: string): void => {
     },
   );
 };
+// The in-process services (HTTP, SMTP, fauxqs, SES) live and die with this process; DynamoDB Local
+// is supervised and restarted by the stack. When it cannot be brought back, serving on without a
+// database would answer every request 503 for ever: stop, loudly, with a non-zero exit code.
+void stack.failed.then((error) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(`\nKontakt local stack cannot go on: ${error.message}\nstopping…`);
+  stack.stop().finally(() => process.exit(1));
+});
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -10,6 +10,7 @@ import { createPersonRepository } from '../../functions/adapters/person.reposito
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { aPerson } from '../support/fixtures.ts';
+import { isLoopback, listeningSockets, processTree, socketsOfProcesses } from '../support/listening-sockets.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 
 let stack: RunningStack;
@@ -257,6 +258,24 @@ describe('users, tokens and the gateway’s own answers', () => {
     const throttled = answers.filter((a) => a.status === 429);
     expect(throttled.length, JSON.stringify(answers.map((a) => a.status))).toBeGreaterThan(0);
     expect(throttled[0]?.json).toEqual({ message: 'Too Many Requests' });
+  });
+});
+
+describe('reachable from this machine only', () => {
+  it('listens on 127.0.0.1 or ::1 only: every configured port, and every socket the stack and its children hold', async () => {
+    const sockets = await listeningSockets();
+    const held = await socketsOfProcesses(await processTree(stack.pid));
+
+    for (const [service, port] of Object.entries(stack.ports)) {
+      const bound = sockets.filter((s) => s.port === port).map((s) => s.address);
+      expect(bound.length, `${service} listens on ${port}`).toBeGreaterThan(0);
+      expect(
+        bound.filter((address) => !isLoopback(address)),
+        `${service} on port ${port}`,
+      ).toEqual([]);
+    }
+    expect(held.map((s) => s.port)).toEqual(expect.arrayContaining(Object.values(stack.ports)));
+    expect(held.filter((s) => !isLoopback(s.address))).toEqual([]);
   });
 });
 

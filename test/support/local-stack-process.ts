@@ -12,6 +12,8 @@ export type StackPorts = { http: number; smtp: number; dynamodb: number; emulato
 
 export type RunningStack = {
   baseUrl: string;
+  /** the stack's own process (DynamoDB Local is a child of it) */
+  pid: number;
   ports: StackPorts;
   home: string;
   adminToken: string;
@@ -75,6 +77,7 @@ export const startStackProcess = async (
 
   return {
     baseUrl: `http://127.0.0.1:${ports.http}`,
+    pid: child.pid ?? 0,
     ports,
     home,
     adminToken: (await readFile(join(home, 'dev-token'), 'utf8')).trim(),
