@@ -10,10 +10,9 @@ import { ulid } from 'ulid';
 import { createPerson } from '../domain/persons/person.ts';
 import type { LeadReceivedV1 } from '../events/index.ts';
 import { createInboxEntryRepository } from '../functions/adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../functions/adapters/match-lookups.ts';
 import { createPersonRepository } from '../functions/adapters/person.repository.ts';
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
-import { createCandidateFinder } from '../functions/duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../functions/duplicates/find-candidates.ts';
 import { storeLead } from '../functions/inbox/intake.ts';
 import { ensureTable } from '../infra/local/provision.ts';
 import { loadFebrl } from '../test/support/febrl.ts';
@@ -115,7 +114,7 @@ export const measureFebrlQuality = async (
     };
     const worker = checkDuplicates({
       inbox,
-      findCandidates: createCandidateFinder(createLookupReader(doc, table)),
+      findCandidates: tableCandidateFinder(doc, table),
       now: () => new Date(),
     });
     const entityOfEntry = new Map<string, number>();

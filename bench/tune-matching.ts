@@ -43,7 +43,7 @@ const records = loadFebrl('dataset1.csv').flatMap((record) => {
 // Candidate pairs: every two records (originals and duplicates alike) that share a lookup key.
 const partitions = new Map<string, number[]>();
 records.forEach((record, i) => {
-  for (const key of personLookupKeys(record.profile)) partitions.set(key, [...(partitions.get(key) ?? []), i]);
+  for (const { key } of personLookupKeys(record.profile)) partitions.set(key, [...(partitions.get(key) ?? []), i]);
 });
 const candidatePairs = new Set<string>();
 for (const members of partitions.values())

@@ -1,7 +1,8 @@
 /** Duplicate protection (PRODUCT.md rule 2): turns what the lookups found into ranked, explained candidates. */
 import type { Candidate, CandidateKind, DuplicateCheck } from '../inbox/inbox-entry.ts';
+import { type Frequencies, noFrequencies } from './frequencies.ts';
 import type { MatchProfiles } from './record-profiles.ts';
-import { scoreCompanies, scorePersons } from './scoring.ts';
+import { companyScorer, personScorer } from './scoring.ts';
 
 export const maxCandidates = 10;
 
@@ -12,12 +13,16 @@ export type FoundRecord = { kind: CandidateKind; id: string; profiles: MatchProf
  * Scores every record found against the probe: persons and inbox entries as persons, companies as
  * companies. Records below `possible` are dropped; `kinds` limits what counts (creating a person is
  * not blocked by an inbox entry of the same person); `exclude` is the record being checked itself.
+ * `frequencies` are the stored records' counts of the probe's values (none: every weight its prior).
  */
 export const rankCandidates = (
   probe: MatchProfiles,
   found: readonly FoundRecord[],
   options: { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } },
+  frequencies: Frequencies = noFrequencies,
 ): Candidate[] => {
+  const scorePerson = probe.person ? personScorer(probe.person, frequencies) : null;
+  const scoreCompany = probe.company ? companyScorer(probe.company, frequencies) : null;
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   for (const record of found) {
@@ -27,11 +32,11 @@ export const rankCandidates = (
     if (options.exclude && options.exclude.kind === record.kind && options.exclude.id === record.id) continue;
     const scored =
       record.kind === 'company'
-        ? probe.company && record.profiles.company
-          ? scoreCompanies(probe.company, record.profiles.company)
+        ? scoreCompany && record.profiles.company
+          ? scoreCompany(record.profiles.company)
           : null
-        : probe.person && record.profiles.person
-          ? scorePersons(probe.person, record.profiles.person)
+        : scorePerson && record.profiles.person
+          ? scorePerson(record.profiles.person)
           : null;
     if (scored?.level) {
       candidates.push({

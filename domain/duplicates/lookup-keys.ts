@@ -1,15 +1,28 @@
 /**
  * Blocking keys (multi-key blocking): a record is written under each of its keys and a probe reads
  * each of its own, so candidates come from key lookups alone. Every key combines enough that its
- * partition stays far below the 50 items a lookup reads, even at 100,000 German persons where
- * Müller, Schmidt or Meyer are about 1% each; a name alone or a birthday alone is never a key.
+ * partition usually stays below the 50 items a lookup reads; where a regional customer base crowds
+ * one (phonetic Müller in the company's home postcode holds hundreds), each key also names a
+ * `refine` value, written into the item's sort key, that a second read narrows the partition to.
  */
 import { colognePhonetic } from './cologne-phonetic.ts';
+import { companyNameTokens } from './company-name.ts';
 import type { CompanyProfile, PersonProfile } from './match-profile.ts';
 import { nameCore } from './person-name.ts';
 
 /** The most keys one record is stored under and one check reads (emails and phones are 5 each at most). */
 export const maxLookupKeys = 20;
+
+/**
+ * A lookup key and its refinement. `refine` is the value a crowded partition is narrowed by: the
+ * other name's phonetic code for a name key, the last name's for an address or birthday key, the
+ * first name's for a shared email or phone (families and switchboards share them), the postcode for
+ * a name without place; `-` when the record has none.
+ */
+export type LookupKey = { key: string; refine: string };
+
+/** The refinement of a record that lacks the refining value: it is found by the unrefined read only. */
+export const noRefinement = '-';
 
 // Keys are partition-key values: URI-encoding keeps them ASCII and keeps '#' inside a value from
 // splitting it; the cut keeps them far from DynamoDB's 2 KB key limit.
@@ -17,51 +30,83 @@ const part = (value: string): string => encodeURIComponent(value).slice(0, 200);
 
 const phonetic = (name: string | undefined): string => (name ? colognePhonetic(nameCore(name)) : '');
 
-const bounded = (keys: readonly (string | null)[]): string[] =>
-  [...new Set(keys.filter((k): k is string => k !== null))].slice(0, maxLookupKeys);
+const refineBy = (value: string | undefined): string => (value ? part(value) : noRefinement);
 
-/**
- * - `EMAIL#`, `PHONE#`: each exact email and phone (E.164).
- * - `NAMEPLZ#<phonetic name>#<postcode>`, `NAMEDOB#<phonetic name>#<birthday>`: once for the last
- *   and once for the first name, so a record with first and last name swapped meets the original.
- * - `NAMES#<phonetic>#<phonetic>`: both names, sorted (swaps again), without place, for entries
- *   that give only a name and a contact; about Müller × Thomas ≈ 0.01% of persons.
- * - `DOBPLZ#<birthday>#<postcode>`: survives typos in both names (and a changed surname).
- * - `STREET#<postcode>#<street>#<house number>` and `STREETCITY#<city>#<street>#<house number>`: one
- *   household, with either place, so a typo in the postcode or the city still meets; survive a wrong
- *   birthday and names.
- */
-export const personLookupKeys = (p: PersonProfile): string[] => {
-  const first = phonetic(p.firstName);
-  const last = phonetic(p.lastName);
-  const names = [...new Set([last, first].filter((c) => c.length > 0))];
-  const { postcode, birthday } = p;
-  return bounded([
-    ...(p.emails ?? []).map((e) => `EMAIL#${part(e)}`),
-    ...(p.phones ?? []).map((ph) => `PHONE#${part(ph)}`),
-    ...(postcode ? names.map((n) => `NAMEPLZ#${n}#${part(postcode)}`) : []),
-    ...(birthday ? names.map((n) => `NAMEDOB#${n}#${birthday}`) : []),
-    first && last ? `NAMES#${[first, last].sort().join('#')}` : null,
-    birthday && postcode ? `DOBPLZ#${birthday}#${part(postcode)}` : null,
-    postcode && p.street && p.houseNumber ? `STREET#${part(postcode)}#${part(p.street)}#${part(p.houseNumber)}` : null,
-    p.city && p.street && p.houseNumber ? `STREETCITY#${part(p.city)}#${part(p.street)}#${part(p.houseNumber)}` : null,
-  ]);
+const bounded = (keys: readonly (LookupKey | null)[]): LookupKey[] => {
+  const seen = new Set<string>();
+  const out: LookupKey[] = [];
+  for (const k of keys) {
+    if (k === null || seen.has(k.key)) continue;
+    seen.add(k.key);
+    out.push(k);
+  }
+  return out.slice(0, maxLookupKeys);
 };
 
 /**
- * Company keys live apart from person keys (`CO…`), so a person lookup never fills its 50 items
- * with companies: `COMPANY#<company key>`, `DOMAIN#<domain>` (website and non-freemail email
- * domains), `COEMAIL#`, `COPHONE#`, and the phonetic name with the postcode and with the city
- * (a probe may give only one of them).
+ * - `EMAIL#`, `PHONE#`: each exact email and phone (E.164), refined by the first name.
+ * - `NAMEPLZ#<phonetic name>#<postcode>`, `NAMEDOB#<phonetic name>#<birthday>`: once for the last
+ *   and once for the first name, each refined by the other name, so a record with first and last name
+ *   swapped meets the original in both. A person known only by last name ("Herr Kempton") is found
+ *   by last name with postcode or birthday.
+ * - `NAMES#<phonetic>#<phonetic>`: both names, sorted (swaps again), without place, for entries
+ *   that give only a name and a contact; refined by the postcode.
+ * - `DOBPLZ#<birthday>#<postcode>`: survives typos in both names (and a changed surname).
+ * - `STREET#<postcode>#<street>#<house number>` and `STREETCITY#<city>#<street>#<house number>`: one
+ *   household, with either place, so a typo in the postcode or the city still meets; survive a wrong
+ *   birthday and names. Refined by the last name (a tower block holds hundreds).
  */
-export const companyLookupKeys = (c: CompanyProfile): string[] => {
-  const name = colognePhonetic(c.name);
+export const personLookupKeys = (p: PersonProfile): LookupKey[] => {
+  const first = phonetic(p.firstName);
+  const last = phonetic(p.lastName);
+  const names: [string, string][] = [
+    [last, first],
+    [first, last],
+  ];
+  const named = names.filter(([name]) => name.length > 0);
+  const { postcode, birthday } = p;
   return bounded([
-    `COMPANY#${part(c.name)}`,
-    ...(c.domains ?? []).map((d) => `DOMAIN#${part(d)}`),
-    ...(c.emails ?? []).map((e) => `COEMAIL#${part(e)}`),
-    ...(c.phones ?? []).map((ph) => `COPHONE#${part(ph)}`),
-    name && c.postcode ? `CONAMEPLZ#${name}#${part(c.postcode)}` : null,
-    name && c.city ? `CONAMECITY#${name}#${part(c.city)}` : null,
+    ...(p.emails ?? []).map((e) => ({ key: `EMAIL#${part(e)}`, refine: refineBy(first) })),
+    ...(p.phones ?? []).map((ph) => ({ key: `PHONE#${part(ph)}`, refine: refineBy(first) })),
+    ...(postcode
+      ? named.map(([n, other]) => ({ key: `NAMEPLZ#${n}#${part(postcode)}`, refine: refineBy(other) }))
+      : []),
+    ...(birthday ? named.map(([n, other]) => ({ key: `NAMEDOB#${n}#${birthday}`, refine: refineBy(other) })) : []),
+    first && last ? { key: `NAMES#${[first, last].sort().join('#')}`, refine: refineBy(postcode) } : null,
+    birthday && postcode ? { key: `DOBPLZ#${birthday}#${part(postcode)}`, refine: refineBy(last) } : null,
+    postcode && p.street && p.houseNumber
+      ? { key: `STREET#${part(postcode)}#${part(p.street)}#${part(p.houseNumber)}`, refine: refineBy(last) }
+      : null,
+    p.city && p.street && p.houseNumber
+      ? { key: `STREETCITY#${part(p.city)}#${part(p.street)}#${part(p.houseNumber)}`, refine: refineBy(last) }
+      : null,
+  ]);
+};
+
+/** The phonetic code of each word, sorted: word order does not count ("Schmitz Elektro" = "Elektro Schmitz"). */
+const phoneticWords = (name: string): string =>
+  companyNameTokens(name)
+    .map((w) => colognePhonetic(w))
+    .filter((code) => code.length > 0)
+    .sort()
+    .join('-');
+
+/**
+ * Company keys live apart from person keys (`CO…`), so a person lookup never fills its 50 items
+ * with companies: `COMPANY#<words of the company key, sorted>` (word order ignored), `DOMAIN#<domain>`
+ * (website and non-freemail email domains), `COEMAIL#`, `COPHONE#`, and the words' phonetic codes
+ * with the postcode and with the city (a probe may give only one of them). Refined by the postcode.
+ */
+export const companyLookupKeys = (c: CompanyProfile): LookupKey[] => {
+  const sortedWords = [...companyNameTokens(c.name)].sort().join(' ');
+  const sounds = phoneticWords(c.name);
+  const refine = refineBy(c.postcode);
+  return bounded([
+    { key: `COMPANY#${part(sortedWords)}`, refine },
+    ...(c.domains ?? []).map((d) => ({ key: `DOMAIN#${part(d)}`, refine })),
+    ...(c.emails ?? []).map((e) => ({ key: `COEMAIL#${part(e)}`, refine })),
+    ...(c.phones ?? []).map((ph) => ({ key: `COPHONE#${part(ph)}`, refine })),
+    sounds && c.postcode ? { key: `CONAMEPLZ#${sounds}#${part(c.postcode)}`, refine: noRefinement } : null,
+    sounds && c.city ? { key: `CONAMECITY#${sounds}#${part(c.city)}`, refine } : null,
   ]);
 };

@@ -20,3 +20,9 @@ export const normalisePhone = (text: string, defaultCountry: CountryCode = defau
 /** The phone country for an ISO alpha-2 code (as `normaliseCountry` gives), undefined when there is none. */
 export const phoneCountry = (code: string | null | undefined): CountryCode | undefined =>
   code && isSupportedCountry(code) ? code : undefined;
+
+/**
+ * A mobile number (E.164 in, as profiles store them): one person's own line, unlike a landline that
+ * a household, a couple or a switchboard shares.
+ */
+export const isMobileNumber = (e164: string): boolean => parsePhoneNumberFromString(e164)?.getType() === 'MOBILE';

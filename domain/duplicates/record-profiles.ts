@@ -6,7 +6,7 @@
 import type { Company } from '../companies/company.ts';
 import type { Contact } from '../inbox/inbox-entry.ts';
 import type { Person } from '../persons/person.ts';
-import { companyLookupKeys, personLookupKeys } from './lookup-keys.ts';
+import { companyLookupKeys, type LookupKey, personLookupKeys } from './lookup-keys.ts';
 import {
   type CompanyInput,
   type CompanyProfile,
@@ -17,17 +17,15 @@ import {
 } from './match-profile.ts';
 
 export type MatchProfiles = { person?: PersonProfile; company?: CompanyProfile };
-export type RecordLookups = { keys: string[]; profiles: MatchProfiles };
+export type RecordLookups = { keys: LookupKey[]; profiles: MatchProfiles };
 
 export const noLookups: RecordLookups = { keys: [], profiles: {} };
 
-/** The keys of both profiles, once each, in a stable order. */
+/** The keys of both profiles (person and company keys never share a prefix), in a stable order. */
 export const lookupsOf = (profiles: MatchProfiles): RecordLookups => ({
   keys: [
-    ...new Set([
-      ...(profiles.person ? personLookupKeys(profiles.person) : []),
-      ...(profiles.company ? companyLookupKeys(profiles.company) : []),
-    ]),
+    ...(profiles.person ? personLookupKeys(profiles.person) : []),
+    ...(profiles.company ? companyLookupKeys(profiles.company) : []),
   ],
   profiles,
 });

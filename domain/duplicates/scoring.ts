@@ -2,10 +2,27 @@
  * Explainable duplicate scoring, Fellegi–Sunter style: each field is compared to a level (exact,
  * phonetic, similar, disagree; a field missing on either side adds nothing), each level adds its
  * weight log2(m/u) (m: how often true duplicates show that level, u: how often different persons do),
- * and the score is the logistic of the sum. Reasons name the levels that added positive weight.
+ * and the score is the logistic of the sum. Exact agreement on a name, place or birthday weighs what
+ * the probe's value is worth among the stored records (term frequencies, `frequencies.ts`); a few
+ * strong disagreements cap a pair at `possible` whatever else agrees (the rules in `personCaps`).
+ * Reasons name the levels that added positive weight.
  */
 import { colognePhonetic } from './cologne-phonetic.ts';
+import { companyNameTokens, tradeWords } from './company-name.ts';
+import {
+  type CountedValue,
+  companyValue,
+  type Frequencies,
+  frequencyWeight,
+  maxBitsOverPrior,
+  noFrequencies,
+  type PersonFrequencyField,
+  type Prior,
+  personValue,
+  priorRecords,
+} from './frequencies.ts';
 import type { CompanyProfile, PersonProfile } from './match-profile.ts';
+import { isMobileNumber } from './normalise-phone.ts';
 import { nameCore } from './person-name.ts';
 import { jaroWinkler } from './string-similarity.ts';
 
@@ -119,7 +136,12 @@ export const personFields = [
 ] as const;
 export type PersonField = (typeof personFields)[number];
 
-export type PersonComparison = { levels: Partial<Record<PersonField, Level>>; swapped: boolean };
+export type PersonComparison = {
+  levels: Partial<Record<PersonField, Level>>;
+  swapped: boolean;
+  /** a shared phone is somebody's mobile (one person's line, unlike a household's landline) */
+  sharedMobile: boolean;
+};
 
 const nameRank = (level: Level | null): number =>
   level === 'exact' ? 3 : level === 'phonetic' ? 2 : level === 'similar' ? 1 : 0;
@@ -157,18 +179,20 @@ export const comparePersons = (probe: PersonProfile, candidate: PersonProfile): 
     const level = all[field];
     if (level) levels[field] = level;
   }
-  return { levels, swapped };
+  const shared = (probe.phones ?? []).filter((p) => candidate.phones?.includes(p));
+  return { levels, swapped, sharedMobile: shared.some(isMobileNumber) };
 };
 
 type Weights<F extends string> = Record<F, Partial<Record<Level, number>>>;
 
 /**
- * Weights in bits (log2 m/u). Names, birthday and address: the output of `node bench/tune-matching.ts`
- * rounded to 0.1 bit (m from the true pairs among dataset1's candidate pairs, u from its non-matching
- * pairs). Email, phone and company are not in Febrl and are set by judgement: an equal email alone
- * (u about 1e-6) makes a match; an equal phone is strong too, but switchboards and families share
- * one, so alone it is only possible and with two different names it is nothing; not sharing an
- * email or phone says little (people have several).
+ * Prior weights in bits (log2 m/u). Names, birthday and address: the output of
+ * `node bench/tune-matching.ts` rounded to 0.1 bit (m from the true pairs among dataset1's candidate
+ * pairs, u from its non-matching pairs). Email, phone and company are not in Febrl and are set by
+ * judgement: an equal email alone (u about 1e-6) makes a match; an equal phone is strong too, but
+ * switchboards and families share one, so alone it is only possible and with two different names
+ * it is nothing; not sharing an email or phone says little (people have several). The exact weights
+ * of names, places and birthday are priors only: `personWeightsFor` adjusts them to the stored data.
  */
 export const personWeights: Weights<PersonField> = {
   email: { exact: 18, disagree: -1 },
@@ -182,6 +206,65 @@ export const personWeights: Weights<PersonField> = {
   houseNumber: { exact: 5.9, disagree: -2.7 },
   addressLine2: { exact: 10, similar: 8.9, disagree: -4.2 },
   company: { exact: 2, similar: 1 },
+};
+
+/** m of exact agreement (the share of true duplicates that agree exactly), from the same tuning run. */
+const exactM: Record<'firstName' | 'lastName' | 'birthday' | 'postcode' | 'city' | 'street', number> = {
+  firstName: 0.78,
+  lastName: 0.74,
+  birthday: 0.94,
+  postcode: 0.83,
+  city: 0.76,
+  street: 0.71,
+};
+
+const priorOf = (field: keyof typeof exactM): Prior => ({ m: exactM[field], weight: personWeights[field].exact ?? 0 });
+
+/** The counted field behind each frequency-adjusted person field. */
+const countedField: Record<keyof typeof exactM, PersonFrequencyField> = {
+  firstName: 'fn',
+  lastName: 'ln',
+  birthday: 'dob',
+  postcode: 'pc',
+  city: 'ci',
+  street: 'st',
+};
+
+/**
+ * The weights for one probe against the stored records: exact agreement on a first or last name,
+ * birthday, postcode, city or street weighs log2(m/u) with u the frequency of the probe's value
+ * (`frequencyWeight`); phonetic or similar agreement on a field never weighs more than exact
+ * agreement on it would. With names swapped, the probe's first name is looked up among last names
+ * and the other way round.
+ */
+export const personWeightsFor = (
+  probe: PersonProfile,
+  frequencies: Frequencies,
+  swapped = false,
+): Weights<PersonField> => {
+  const total = frequencies.total('P');
+  const probeValue: Record<keyof typeof exactM, CountedValue | null> = {
+    firstName: probe.firstName ? personValue(swapped ? 'ln' : 'fn', probe.firstName) : null,
+    lastName: probe.lastName ? personValue(swapped ? 'fn' : 'ln', probe.lastName) : null,
+    birthday: probe.birthday ? personValue(countedField.birthday, probe.birthday) : null,
+    postcode: probe.postcode ? personValue(countedField.postcode, probe.postcode) : null,
+    city: probe.city ? personValue(countedField.city, probe.city) : null,
+    street: probe.street ? personValue(countedField.street, probe.street) : null,
+  };
+  const weights: Weights<PersonField> = { ...personWeights };
+  for (const field of Object.keys(exactM) as (keyof typeof exactM)[]) {
+    const value = probeValue[field];
+    if (value === null) continue;
+    const exact = frequencyWeight(priorOf(field), frequencies.count(value), total);
+    const prior = personWeights[field];
+    weights[field] = {
+      ...prior,
+      exact,
+      ...(prior.phonetic === undefined ? {} : { phonetic: Math.min(prior.phonetic, exact) }),
+      ...(prior.similar === undefined ? {} : { similar: Math.min(prior.similar, exact) }),
+    };
+  }
+  return weights;
 };
 
 /**
@@ -255,25 +338,59 @@ const scored = <F extends string>(
 };
 
 /**
- * Scores a candidate person against the probe. Two persons whose first names clearly differ are at
- * most `possible`, whatever else they share: spouses, siblings and twins share surname, address,
- * phone and sometimes email, and a user must decide.
+ * When a pair may be a `match` at all. `match` means "almost certainly the same person", so a strong
+ * disagreement caps the pair at `possible` however much weak agreement piles up:
+ * - first names that clearly differ: spouses, siblings and twins share surname, address, phone and
+ *   sometimes email, and a user must decide;
+ * - last names that clearly differ (not phonetically equal, not similar, not swapped, neither a part
+ *   of the other's double name) — unless the email, a mobile number or the birthday agrees, as when
+ *   someone married: a shared landline or street and house number does not lift the cap, because
+ *   couples, flat-shares and switchboards share those;
+ * - birthdays that differ beyond one typo (`compareBirthdays` is not `similar`): father and son
+ *   of one name at one address.
  */
-export const scorePersons = (probe: PersonProfile, candidate: PersonProfile): Scored => {
-  const { levels, swapped } = comparePersons(probe, candidate);
-  const result = scored(
-    levels,
-    personWeights,
-    personReasons,
-    personFields,
-    levels.firstName !== 'disagree',
-    addressFields,
-    maxAddressWeight,
-  );
-  const namesAgree = result.reasons.some((r) => r.startsWith('first_name') || r.startsWith('last_name'));
-  const found: MatchReason[] = swapped && namesAgree ? [...result.reasons, 'names_swapped'] : result.reasons;
-  return { score: result.score, level: result.level, reasons: found };
+export const personCaps = (comparison: PersonComparison): { mayMatch: boolean } => {
+  const { levels, sharedMobile } = comparison;
+  const personal = levels.email === 'exact' || sharedMobile || levels.birthday === 'exact';
+  const firstNamesDiffer = levels.firstName === 'disagree';
+  const lastNamesDiffer = levels.lastName === 'disagree' && !personal;
+  const birthdaysDiffer = levels.birthday === 'disagree';
+  return { mayMatch: !firstNamesDiffer && !lastNamesDiffer && !birthdaysDiffer };
 };
+
+/**
+ * A scorer for one probe: the frequency-adjusted weights are worked out once and used for every
+ * candidate the lookups found.
+ */
+export const personScorer = (probe: PersonProfile, frequencies: Frequencies = noFrequencies) => {
+  const straight = personWeightsFor(probe, frequencies, false);
+  let crossed: Weights<PersonField> | null = null;
+  return (candidate: PersonProfile): Scored => {
+    const comparison = comparePersons(probe, candidate);
+    const { levels, swapped } = comparison;
+    if (swapped && crossed === null) crossed = personWeightsFor(probe, frequencies, true);
+    const weights = swapped && crossed !== null ? crossed : straight;
+    const result = scored(
+      levels,
+      weights,
+      personReasons,
+      personFields,
+      personCaps(comparison).mayMatch,
+      addressFields,
+      maxAddressWeight,
+    );
+    const namesAgree = result.reasons.some((r) => r.startsWith('first_name') || r.startsWith('last_name'));
+    const found: MatchReason[] = swapped && namesAgree ? [...result.reasons, 'names_swapped'] : result.reasons;
+    return { score: result.score, level: result.level, reasons: found };
+  };
+};
+
+/** Scores a candidate person against the probe (see `personScorer`, `personCaps`). */
+export const scorePersons = (
+  probe: PersonProfile,
+  candidate: PersonProfile,
+  frequencies: Frequencies = noFrequencies,
+): Scored => personScorer(probe, frequencies)(candidate);
 
 export const companyFields = ['name', 'domain', 'email', 'phone', 'postcode', 'city', 'street', 'houseNumber'] as const;
 export type CompanyField = (typeof companyFields)[number];
@@ -281,7 +398,8 @@ export type CompanyField = (typeof companyFields)[number];
 /**
  * Set by judgement (there is no labelled company data): the same name is strong but not enough
  * alone for a match, since "Müller GmbH" exists in many towns; a different place weighs against it;
- * a shared domain, email or phone confirms it.
+ * a shared domain, email or phone confirms it. The name's and the place's exact weights are priors:
+ * `companyScorer` adjusts them to the stored companies.
  */
 export const companyWeights: Weights<CompanyField> = {
   name: { exact: 12, phonetic: 9, similar: 6, disagree: -8 },
@@ -294,6 +412,16 @@ export const companyWeights: Weights<CompanyField> = {
   houseNumber: { exact: 1, disagree: -1 },
 };
 
+/** m of exact agreement on a company's name or place (judgement: legal forms and spellings vary, places move). */
+const companyM = 0.9;
+
+/**
+ * The prior frequency of one word of a company name: a trade word ("Elektro", "Bäckerei") is carried
+ * by about one company in fifty, any other word by about one in two thousand (judgement).
+ */
+const tradeWordU = 0.02;
+const otherWordU = 0.0005;
+
 const companyReasons: Record<CompanyField, Partial<Record<Level, MatchReason>>> = {
   name: { exact: 'company_name_equal', phonetic: 'company_name_phonetic_equal', similar: 'company_name_similar' },
   domain: { exact: 'domain_equal' },
@@ -305,12 +433,50 @@ const companyReasons: Record<CompanyField, Partial<Record<Level, MatchReason>>> 
   houseNumber: { exact: 'house_number_equal' },
 };
 
+/** Two words of company names that are one word: equal, alike in sound, or one typo apart. */
+const wordsAgree = (a: string, b: string): boolean => {
+  if (a === b) return true;
+  const code = colognePhonetic(a);
+  return (code.length > 0 && code === colognePhonetic(b)) || (Math.min(a.length, b.length) >= 4 && similar(a, b));
+};
+
+/** How two company names agree, word order ignored, and which of the probe's words the other name shares. */
+export type CompanyNameComparison = { level: Level; shared: string[] };
+
+/**
+ * - `exact`: the same words in any order ("Elektro Schmitz" = "Schmitz Elektro"), or the same letters
+ *   ("Schmidtbau" = "Schmidt Bau");
+ * - `phonetic`: every word alike in sound;
+ * - `similar`: every word of the shorter name has its like in the other ("Müller" in "Bäckerei Müller",
+ *   "Holzbau" in "Holtzbau"), so a shared trade word alone with different family names is no agreement;
+ * - `disagree` otherwise.
+ */
+export const compareCompanyNames = (a: string, b: string): CompanyNameComparison | null => {
+  if (!a || !b) return null;
+  const wordsA = companyNameTokens(a);
+  const wordsB = companyNameTokens(b);
+  if ([...wordsA].sort().join(' ') === [...wordsB].sort().join(' ') || a.replaceAll(' ', '') === b.replaceAll(' ', ''))
+    return { level: 'exact', shared: wordsA };
+  const sounds = (words: string[]) =>
+    words
+      .map((w) => colognePhonetic(w))
+      .sort()
+      .join(' ');
+  if (wordsA.length === wordsB.length && sounds(wordsA).length > 0 && sounds(wordsA) === sounds(wordsB))
+    return { level: 'phonetic', shared: wordsA };
+  const [shorter, longer] = wordsA.length <= wordsB.length ? [wordsA, wordsB] : [wordsB, wordsA];
+  if (shorter.length > 0 && shorter.every((w) => longer.some((o) => wordsAgree(w, o))))
+    return { level: 'similar', shared: wordsA.filter((w) => wordsB.some((o) => wordsAgree(w, o))) };
+  return { level: 'disagree', shared: [] };
+};
+
 export const compareCompanies = (
   probe: CompanyProfile,
   candidate: CompanyProfile,
-): Partial<Record<CompanyField, Level>> => {
+): Partial<Record<CompanyField, Level>> & { sharedWords?: string[] } => {
+  const name = compareCompanyNames(probe.name, candidate.name);
   const all: Record<CompanyField, Level | null> = {
-    name: compareNames(probe.name, candidate.name),
+    name: name?.level ?? null,
     domain: compareSets(probe.domains, candidate.domains),
     email: compareSets(probe.emails, candidate.emails),
     phone: compareSets(probe.phones, candidate.phones),
@@ -319,21 +485,77 @@ export const compareCompanies = (
     street: compareTexts(probe.street, candidate.street),
     houseNumber: compareExact(probe.houseNumber, candidate.houseNumber),
   };
-  const levels: Partial<Record<CompanyField, Level>> = {};
+  const levels: Partial<Record<CompanyField, Level>> & { sharedWords?: string[] } = {};
   for (const field of companyFields) {
     const level = all[field];
     if (level) levels[field] = level;
   }
+  if (name) levels.sharedWords = name.shared;
   return levels;
 };
 
-/** Scores a candidate company against the probe; companies whose names clearly differ are at most `possible`. */
-export const scoreCompanies = (probe: CompanyProfile, candidate: CompanyProfile): Scored => {
-  const levels = compareCompanies(probe, candidate);
-  const {
-    score,
-    level,
-    reasons: found,
-  } = scored(levels, companyWeights, companyReasons, companyFields, levels.name !== 'disagree');
-  return { score, level, reasons: found };
+/**
+ * A scorer for one probe company. The name's weight is what its shared words are worth: the
+ * surprise of the words (log2 1/u per word, u from the stored companies' word counts with the trade
+ * word or other word prior) bounds every level, so "Elektro" shared alone is weak and "Elektro
+ * Schmitz" is strong; exact agreement is further bounded by how often the whole name is stored.
+ * Companies whose names clearly differ are at most `possible`.
+ */
+export const companyScorer = (probe: CompanyProfile, frequencies: Frequencies = noFrequencies) => {
+  const total = frequencies.total('C');
+  const wordU = (word: string): number => {
+    const u0 = tradeWords.has(word) ? tradeWordU : otherWordU;
+    return Math.max(
+      (frequencies.count(companyValue('ct', word)) + priorRecords * u0) / (total + priorRecords),
+      u0 / 2 ** maxBitsOverPrior,
+    );
+  };
+  const surprise = (words: readonly string[]): number =>
+    Math.log2(companyM) + words.reduce((bits, w) => bits - Math.log2(wordU(w)), 0);
+  const wholeName = companyValue('cn', [...companyNameTokens(probe.name)].sort().join(' '));
+  const prior = companyWeights.name;
+  const exactName = Math.min(
+    frequencyWeight({ m: companyM, weight: prior.exact ?? 0 }, frequencies.count(wholeName), total),
+    surprise(companyNameTokens(probe.name)),
+  );
+  const place = (field: 'postcode' | 'city', value: string | undefined) => {
+    const weights = companyWeights[field];
+    if (!value) return weights;
+    const counted = companyValue(field === 'postcode' ? 'pc' : 'ci', value);
+    return {
+      ...weights,
+      exact: frequencyWeight({ m: companyM, weight: weights.exact ?? 0 }, frequencies.count(counted), total),
+    };
+  };
+  const baseWeights: Weights<CompanyField> = {
+    ...companyWeights,
+    postcode: place('postcode', probe.postcode),
+    city: place('city', probe.city),
+  };
+  return (candidate: CompanyProfile): Scored => {
+    const { sharedWords, ...levels } = compareCompanies(probe, candidate);
+    const worth = surprise(sharedWords ?? []);
+    const weights: Weights<CompanyField> = {
+      ...baseWeights,
+      name: {
+        ...prior,
+        exact: exactName,
+        phonetic: Math.min(prior.phonetic ?? 0, exactName, worth),
+        similar: Math.min(prior.similar ?? 0, exactName, worth),
+      },
+    };
+    const {
+      score,
+      level,
+      reasons: found,
+    } = scored(levels, weights, companyReasons, companyFields, levels.name !== 'disagree');
+    return { score, level, reasons: found };
+  };
 };
+
+/** Scores a candidate company against the probe (see `companyScorer`). */
+export const scoreCompanies = (
+  probe: CompanyProfile,
+  candidate: CompanyProfile,
+  frequencies: Frequencies = noFrequencies,
+): Scored => companyScorer(probe, frequencies)(candidate);

@@ -295,7 +295,9 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       const lookupsChanged =
         options.contactChanged ||
         lookupsBefore.keys.length !== lookupsAfter.keys.length ||
-        lookupsBefore.keys.some((k, i) => k !== lookupsAfter.keys[i]);
+        lookupsBefore.keys.some(
+          (k, i) => k.key !== lookupsAfter.keys[i]?.key || k.refine !== lookupsAfter.keys[i]?.refine,
+        );
       const before = new Set(indexedTokens(previous));
       const after = new Set(indexedTokens(next));
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [

@@ -1,15 +1,29 @@
 /**
  * Lookup items of duplicate protection: a record is written under each of its lookup keys together
  * with its match profiles, in the record's own transaction; a check reads one partition per key
- * (at most 50 items each), all in parallel, and never the records themselves.
+ * (at most 50 items each, and a crowded one once more narrowed), all in parallel, and never the
+ * records themselves.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
+import { type LookupKey, noRefinement } from '../../domain/duplicates/lookup-keys.ts';
 import type { CompanyProfile, PersonProfile } from '../../domain/duplicates/match-profile.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
-import { entityTags, lookupItemKey, lookupPartition, type RecordKind, type RecordRef } from '../shared/table.ts';
+import {
+  entityTags,
+  lookupItemKey,
+  lookupPartition,
+  lookupRefinedPrefix,
+  type RecordKind,
+  type RecordRef,
+} from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -23,32 +37,35 @@ export const candidateKindOf: Record<Extract<RecordKind, 'PERSON' | 'COMPANY' | 
   INBOX: 'inboxEntry',
 };
 
-/** Deletes the keys the record no longer has and (re)writes every key it has, with its current profiles. */
+/** Lookup items of the current layout (refinement in the sort key); items of layout 1 are ignored and replaced by the backfill. */
+export const lookupItemVersion = 2;
+
+const itemKeyOf = (owner: RecordRef, lookup: LookupKey) => lookupItemKey(lookup.key, lookup.refine, owner);
+const sameItem = (a: LookupKey, b: LookupKey): boolean => a.key === b.key && a.refine === b.refine;
+
+/** Deletes the lookup items the record no longer has and (re)writes every one it has, with its current profiles. */
 export const lookupWrites = (
   tableName: string,
   owner: RecordRef,
   before: RecordLookups,
   after: RecordLookups,
-): TransactItem[] => {
-  const kept = new Set(after.keys);
-  return [
-    ...before.keys
-      .filter((key) => !kept.has(key))
-      .map((key) => ({ Delete: { TableName: tableName, Key: lookupItemKey(key, owner) } })),
-    ...after.keys.map((key) => ({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...lookupItemKey(key, owner),
-          ...entityTags('match-lookup', 1),
-          kind: owner.kind,
-          id: owner.id,
-          profiles: after.profiles,
-        },
+): TransactItem[] => [
+  ...before.keys
+    .filter((old) => !after.keys.some((k) => sameItem(k, old)))
+    .map((old) => ({ Delete: { TableName: tableName, Key: itemKeyOf(owner, old) } })),
+  ...after.keys.map((lookup) => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...itemKeyOf(owner, lookup),
+        ...entityTags('match-lookup', lookupItemVersion),
+        kind: owner.kind,
+        id: owner.id,
+        profiles: after.profiles,
       },
-    })),
-  ];
-};
+    },
+  })),
+];
 
 const optionalString = z.optional(z.string());
 const optionalList = z.optional(z.array(z.string()));
@@ -85,47 +102,73 @@ const LookupItem = z.object({
 
 export type LookupResult = {
   found: FoundRecord[];
-  /** DynamoDB requests made: one Query per key */
+  /** DynamoDB requests made: one Query per key, and one more per crowded partition */
   requests: number;
-  /** the most items one lookup returned (at most `maxLookupItems`) */
+  /** the most items one read returned (at most `maxLookupItems`) */
   largestLookup: number;
   consumedCapacity: number;
-  /** lookups that found nothing (DynamoDB Local reports no capacity for them; AWS bills 0.5 RCU each) */
+  /** reads that found nothing (DynamoDB Local reports no capacity for them; AWS bills 0.5 RCU each) */
   emptyLookups: number;
+  /** partitions that held more than one read returns, read again narrowed to the probe's refinement */
+  overCap: number;
+  /** of those, the ones still over the cap after narrowing (or that could not be narrowed) */
+  stillOverCap: number;
 };
 
-export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  async find(keys: readonly string[]): Promise<LookupResult> {
-    const pages = await Promise.all(
-      keys.map((key) =>
-        doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': lookupPartition(key) },
-            Limit: maxLookupItems,
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      ),
+type Page = QueryCommandOutput;
+
+export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const read = (key: string, refinedPrefix?: string): Promise<Page> =>
+    doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: refinedPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': lookupPartition(key),
+          ...(refinedPrefix ? { ':prefix': refinedPrefix } : {}),
+        },
+        Limit: maxLookupItems,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
-    const found: FoundRecord[] = [];
-    for (const page of pages) {
-      for (const item of page.Items ?? []) {
-        // lookup items of the first schema (email only, no profiles) found persons by email alone; they are ignored
-        if (item._et !== 'match-lookup') continue;
-        const { kind, id, profiles } = parseStored(LookupItem, item, 'lookup item');
-        found.push({ kind: candidateKindOf[kind], id, profiles });
+
+  /**
+   * One read per key; a partition that holds more than the read returns (a common name in the
+   * company's home postcode) is read once more narrowed to the probe's refinement, so the records
+   * that agree on it are never lost behind the crowd.
+   */
+  const readKey = async (lookup: LookupKey): Promise<{ pages: Page[]; overCap: boolean; stillOverCap: boolean }> => {
+    const first = await read(lookup.key);
+    if (!first.LastEvaluatedKey) return { pages: [first], overCap: false, stillOverCap: false };
+    if (lookup.refine === noRefinement) return { pages: [first], overCap: true, stillOverCap: true };
+    const refined = await read(lookup.key, lookupRefinedPrefix(lookup.refine));
+    return { pages: [first, refined], overCap: true, stillOverCap: refined.LastEvaluatedKey !== undefined };
+  };
+
+  return {
+    async find(keys: readonly LookupKey[]): Promise<LookupResult> {
+      const reads = await Promise.all(keys.map(readKey));
+      const pages = reads.flatMap((r) => r.pages);
+      const found: FoundRecord[] = [];
+      for (const page of pages) {
+        for (const item of page.Items ?? []) {
+          // items of earlier layouts (first: email only; second: no refinement) are ignored until the backfill replaces them
+          if (item._et !== 'match-lookup' || item._v !== lookupItemVersion) continue;
+          const { kind, id, profiles } = parseStored(LookupItem, item, 'lookup item');
+          found.push({ kind: candidateKindOf[kind], id, profiles });
+        }
       }
-    }
-    return {
-      found,
-      requests: pages.length,
-      largestLookup: Math.max(0, ...pages.map((p) => p.Items?.length ?? 0)),
-      consumedCapacity: pages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
-      emptyLookups: pages.filter((p) => (p.Items?.length ?? 0) === 0).length,
-    };
-  },
-});
+      return {
+        found,
+        requests: pages.length,
+        largestLookup: Math.max(0, ...pages.map((p) => p.Items?.length ?? 0)),
+        consumedCapacity: pages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
+        emptyLookups: pages.filter((p) => (p.Items?.length ?? 0) === 0).length,
+        overCap: reads.filter((r) => r.overCap).length,
+        stillOverCap: reads.filter((r) => r.stillOverCap).length,
+      };
+    },
+  };
+};
 
 export type LookupReader = ReturnType<typeof createLookupReader>;

@@ -1,11 +1,10 @@
 /** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
 import * as z from 'zod/mini';
 import { createCompanyRepository } from '../adapters/company.repository.ts';
-import { createLookupReader } from '../adapters/match-lookups.ts';
 import { createPersonRepository } from '../adapters/person.repository.ts';
 import { createRecordMerger } from '../adapters/record-merge.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
-import { createCandidateFinder } from '../duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
@@ -25,7 +24,7 @@ const doc = createDocumentClient();
 const users = createUserRepository(doc, env.TABLE_NAME);
 const persons = createPersonRepository(doc, env.TABLE_NAME);
 const companies = createCompanyRepository(doc, env.TABLE_NAME);
-const findCandidates = createCandidateFinder(createLookupReader(doc, env.TABLE_NAME));
+const findCandidates = tableCandidateFinder(doc, env.TABLE_NAME);
 const now = () => new Date();
 const personDeps = {
   persons,

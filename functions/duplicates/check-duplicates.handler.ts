@@ -2,12 +2,11 @@
 import * as z from 'zod/mini';
 import { LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../adapters/match-lookups.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { checkDuplicates } from './check-duplicates.ts';
-import { createCandidateFinder } from './find-candidates.ts';
+import { tableCandidateFinder } from './find-candidates.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();
@@ -16,7 +15,7 @@ export const handler = sqsHandler(
   LeadReceivedV1,
   checkDuplicates({
     inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-    findCandidates: createCandidateFinder(createLookupReader(doc, env.TABLE_NAME)),
+    findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
     now: () => new Date(),
   }),
 );

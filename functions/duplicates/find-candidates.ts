@@ -1,8 +1,15 @@
-/** A duplicate check: read the lookup partitions of a probe's keys (a bounded number of Queries) and rank what they hold. */
+/**
+ * A duplicate check: read the lookup partitions of a probe's keys and the counters of its values (a
+ * bounded number of requests, in parallel), and rank what the lookups hold with weights from the counts.
+ */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
+import { probeCountedValues } from '../../domain/duplicates/frequencies.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { Candidate, CandidateKind } from '../../domain/inbox/inbox-entry.ts';
-import type { LookupReader } from '../adapters/match-lookups.ts';
+import { createFrequencyReader, type FrequencyReader } from '../adapters/match-frequencies.ts';
+import { createLookupReader, type LookupReader } from '../adapters/match-lookups.ts';
 import { logger } from '../shared/logger.ts';
 
 export type CandidateSearch = { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } };
@@ -12,16 +19,25 @@ export type FindCandidates = (lookups: RecordLookups, search: CandidateSearch) =
 export const allKinds: readonly CandidateKind[] = ['person', 'company', 'inboxEntry'];
 
 export const createCandidateFinder =
-  (reader: Pick<LookupReader, 'find'>): FindCandidates =>
+  (reader: Pick<LookupReader, 'find'>, counts: Pick<FrequencyReader, 'read'>): FindCandidates =>
   async (lookups, search) => {
     if (lookups.keys.length === 0) return [];
-    const result = await reader.find(lookups.keys);
-    // the largest lookup is the figure that shows whether a key stays selective as data grows
+    const [result, frequencies] = await Promise.all([
+      reader.find(lookups.keys),
+      counts.read(probeCountedValues(lookups.profiles)),
+    ]);
+    // the largest lookup and the crowded partitions show whether the keys stay selective as data grows
     logger.debug('duplicate lookups', {
       keys: lookups.keys.length,
-      requests: result.requests,
+      requests: result.requests + frequencies.requests,
       largestLookup: result.largestLookup,
-      consumedCapacity: result.consumedCapacity,
+      overCap: result.overCap,
+      stillOverCap: result.stillOverCap,
+      consumedCapacity: result.consumedCapacity + frequencies.consumedCapacity,
     });
-    return rankCandidates(lookups.profiles, result.found, search);
+    return rankCandidates(lookups.profiles, result.found, search, frequencies.frequencies);
   };
+
+/** The finder over the table: its lookup items and its frequency counters. */
+export const tableCandidateFinder = (doc: DynamoDBDocumentClient, tableName: string): FindCandidates =>
+  createCandidateFinder(createLookupReader(doc, tableName), createFrequencyReader(doc, tableName));

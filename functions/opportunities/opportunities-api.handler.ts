@@ -3,14 +3,13 @@ import * as z from 'zod/mini';
 import { createActivityRepository } from '../adapters/activity.repository.ts';
 import { createCompanyRepository } from '../adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../adapters/match-lookups.ts';
 import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../adapters/person.repository.ts';
 import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
-import { createCandidateFinder } from '../duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
@@ -52,7 +51,7 @@ export const handler = httpRouter(
         companies,
         opportunities,
         pipelines,
-        findCandidates: createCandidateFinder(createLookupReader(doc, env.TABLE_NAME)),
+        findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
         now,
       }),
     ),

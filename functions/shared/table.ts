@@ -113,12 +113,30 @@ export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`
 export const lookupPartition = (lookupKey: string): string => `LOOKUP#${lookupKey}`;
 /**
  * Persons and companies sort before inbox entries, so that a lookup read capped at 50 items never
- * loses the master data behind a crowd of leads sharing, say, a company's domain.
+ * loses the master data behind a crowd of leads sharing, say, a company's domain; within each, items
+ * sort by the key's refinement (`LookupKey.refine`), so a crowded partition can be read again narrowed
+ * to the probe's refinement with `begins_with(sk, lookupRefinedPrefix(refine))`.
  */
-export const lookupItemKey = (lookupKey: string, owner: RecordRef): Key => ({
+export const lookupItemKey = (lookupKey: string, refine: string, owner: RecordRef): Key => ({
   pk: lookupPartition(lookupKey),
-  sk: `${owner.kind === 'INBOX' ? 2 : 1}#${owner.kind}#${owner.id}`,
+  sk: `${owner.kind === 'INBOX' ? 2 : 1}#${refine}#${owner.kind}#${owner.id}`,
 });
+/** The sort-key prefix of the master data (persons, companies) of one refinement in a lookup partition. */
+export const lookupRefinedPrefix = (refine: string): string => `1#${refine}#`;
+
+/**
+ * frequency counter: how many stored persons (or companies) carry one value (`P|ln|mueller`, a scope's
+ * total `P|*`), spread over `frequencyShards` items so that no single item takes every write of a
+ * common value; the count is the sum of the shards. Written by the frequency counter (from the
+ * table's stream, outside the record's transaction), read by every duplicate check.
+ */
+export const frequencyShards = 4;
+export const frequencyCounterKey = (value: string, shard: number): Key => ({
+  pk: `FREQ#${encodeURIComponent(value).slice(0, 400)}#${shard}`,
+  sk: 'FREQ',
+});
+/** guard: one change of a record (a stream event) is counted once, however often it is delivered */
+export const frequencyEventKey = (eventId: string): Key => ({ pk: `FREQEVENT#${eventId}`, sk: 'FREQEVENT' });
 
 /** gsi3 (sparse): merges that started and have not finished, oldest first, for the merge resumer */
 export const pendingMergesPartition = 'MERGE#PENDING';

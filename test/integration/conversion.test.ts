@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
-import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { ConvertBody } from '../../functions/opportunities/conversion-input.ts';
 import { convertInboxEntryRequest } from '../../functions/opportunities/convert-inbox-entry.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
@@ -28,7 +27,7 @@ const convert = convertInboxEntryRequest({
   companies,
   opportunities,
   pipelines: createPipelineRepository(doc, tableName),
-  findCandidates: createCandidateFinder(createLookupReader(doc, tableName)),
+  findCandidates: tableCandidateFinder(doc, tableName),
   now: () => new Date(),
 });
 

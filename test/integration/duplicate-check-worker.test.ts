@@ -4,10 +4,9 @@ import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.t
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
-import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { storeLead } from '../../functions/inbox/intake.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -18,7 +17,7 @@ const persons = createPersonRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
 const worker = checkDuplicates({
   inbox,
-  findCandidates: createCandidateFinder(createLookupReader(doc, tableName)),
+  findCandidates: tableCandidateFinder(doc, tableName),
   now: () => new Date(),
 });
 

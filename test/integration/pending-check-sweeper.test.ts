@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
-import { createCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
@@ -17,7 +16,7 @@ import { ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
-const findCandidates = createCandidateFinder(createLookupReader(doc, tableName));
+const findCandidates = tableCandidateFinder(doc, tableName);
 const forms = createWebformRepository(doc, tableName);
 
 /** An SQS client whose sends fail: the fault the real emulator cannot produce on demand. */

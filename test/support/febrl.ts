@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
+import { frequenciesFrom, recordCountedValues } from '../../domain/duplicates/frequencies.ts';
 import { personLookupKeys } from '../../domain/duplicates/lookup-keys.ts';
 import { type PersonInput, type PersonProfile, personProfile } from '../../domain/duplicates/match-profile.ts';
-import { type Scored, scorePersons } from '../../domain/duplicates/scoring.ts';
+import { personScorer, type Scored } from '../../domain/duplicates/scoring.ts';
 
 export const febrlDirectory = new URL('../fixtures/febrl/', import.meta.url);
 
@@ -111,13 +112,17 @@ export const measureQuality = (
   options: { holdOut?: (entity: number) => boolean } = {},
 ): Quality => {
   const store = new Map<string, Stored[]>();
+  // the stored originals' value counts, as the frequency counters would hold them
+  const counts = new Map<string, number>();
   const originals = new Set<number>();
   for (const record of records.filter((r) => r.original && !options.holdOut?.(r.entity))) {
     const profile = personProfile(record.person);
     if (!profile) continue;
     originals.add(record.entity);
-    for (const key of personLookupKeys(profile)) store.set(key, [...(store.get(key) ?? []), { record, profile }]);
+    for (const { key } of personLookupKeys(profile)) store.set(key, [...(store.get(key) ?? []), { record, profile }]);
+    for (const value of recordCountedValues({ person: profile })) counts.set(value, (counts.get(value) ?? 0) + 1);
   }
+  const frequencies = frequenciesFrom(counts);
   const match: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   const matchOrPossible: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   let probes = 0;
@@ -130,7 +135,7 @@ export const measureQuality = (
     probes++;
     if (hasOriginal) truePairs++;
     const candidates = new Map<string, Stored>();
-    for (const key of profile ? personLookupKeys(profile) : []) {
+    for (const { key } of profile ? personLookupKeys(profile) : []) {
       const partition = store.get(key) ?? [];
       largestPartition = Math.max(largestPartition, partition.length);
       for (const stored of partition.slice(0, lookupReadLimit)) candidates.set(stored.record.id, stored);
@@ -140,9 +145,10 @@ export const measureQuality = (
       [true, []],
       [false, []],
     ]);
+    const score = profile ? personScorer(profile, frequencies) : null;
     for (const stored of candidates.values()) {
-      if (!profile) break;
-      levels.get(stored.record.entity === duplicate.entity)?.push(scorePersons(profile, stored.profile).level);
+      if (!score) break;
+      levels.get(stored.record.entity === duplicate.entity)?.push(score(stored.profile).level);
     }
     const found = levels.get(true) ?? [];
     const wrong = levels.get(false) ?? [];

@@ -18,12 +18,12 @@ const company = (input: Partial<CompanyInput>): CompanyInput => ({
 const personKeys = (input: Partial<PersonInput>): string[] => {
   const profile = personProfile(person(input));
   if (!profile) throw new Error('expected a profile');
-  return personLookupKeys(profile);
+  return personLookupKeys(profile).map((k) => k.key);
 };
 const companyKeys = (input: Partial<CompanyInput>): string[] => {
   const profile = companyProfile(company(input));
   if (!profile) throw new Error('expected a profile');
-  return companyLookupKeys(profile);
+  return companyLookupKeys(profile).map((k) => k.key);
 };
 
 const jana = {
@@ -94,7 +94,8 @@ describe('personLookupKeys', () => {
     const partitions = new Map<string, number>();
     for (const input of germanPopulation(100_000)) {
       const profile = personProfile(input);
-      for (const key of profile ? personLookupKeys(profile) : []) partitions.set(key, (partitions.get(key) ?? 0) + 1);
+      for (const { key } of profile ? personLookupKeys(profile) : [])
+        partitions.set(key, (partitions.get(key) ?? 0) + 1);
     }
     const largest = new Map<string, number>();
     for (const [key, size] of partitions) {
