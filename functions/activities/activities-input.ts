@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { activityStatuses } from '../../domain/activities/activity.ts';
 import { activityTypePattern, pipelineLimits } from '../../domain/pipelines/pipeline.ts';
 import { LimitParam } from '../shared/cursor.ts';
+import { DateTime, orderedBounds, TimeBound } from '../shared/validation.ts';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
 
@@ -12,7 +13,7 @@ const ActivityType = z
   .check(z.regex(activityTypePattern, 'use call, email, meeting, task or a short code such as site_visit'));
 const Subject = z.string().check(z.trim(), z.minLength(1), z.maxLength(300));
 /** An ISO 8601 time with a zone (Z or an offset); stored in UTC. */
-const DueAt = z.iso.datetime({ offset: true, message: 'use an ISO 8601 time with a zone, e.g. 2027-03-01T09:00:00Z' });
+const DueAt = DateTime;
 const Duration = z
   .number()
   .check(
@@ -41,18 +42,16 @@ export const ActivityPatchBody = z.strictObject({
   responsibleUserId: z.optional(id),
 });
 
-const timeBound = z
-  .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'use YYYY-MM-DD or an ISO 8601 UTC time'));
-
-export const ActivityListQuery = z.strictObject({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  opportunityId: z.optional(id),
-  responsibleUserId: z.optional(id),
-  status: z.optional(z.enum(activityStatuses)),
-  dueFrom: z.optional(timeBound),
-  dueTo: z.optional(timeBound),
-});
+export const ActivityListQuery = z
+  .strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    opportunityId: z.optional(id),
+    responsibleUserId: z.optional(id),
+    status: z.optional(z.enum(activityStatuses)),
+    dueFrom: z.optional(TimeBound),
+    dueTo: z.optional(TimeBound),
+  })
+  .check(orderedBounds('dueFrom', 'dueTo'));
 
 export const ActivityIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });

@@ -7,6 +7,7 @@ import type { ActivityRepository } from '../adapters/activity.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { boundInstant } from '../shared/validation.ts';
 import type { ActivityIdPath, ActivityListQuery, ActivityPatchBody, NewActivityBody } from './activities-input.ts';
 
 export type ActivitiesDeps = {
@@ -31,15 +32,8 @@ const load = async (deps: ActivitiesDeps, id: string) => {
 };
 
 /** A list bound as the index sorts it: a date means the whole (UTC) day, from its start or to its end. */
-const timeBound = (field: string, value: string | undefined, end: boolean): string | undefined => {
-  if (value === undefined) return undefined;
-  const isDate = value.length === 10;
-  const time = new Date(isDate ? `${value}T${end ? '23:59:59.999' : '00:00:00.000'}Z` : value);
-  if (Number.isNaN(time.getTime()) || !time.toISOString().startsWith(value.slice(0, 10))) {
-    throw validationError([{ field, message: 'not a calendar date or time' }]);
-  }
-  return time.toISOString();
-};
+const timeBound = (value: string | undefined, end: 'from' | 'to'): string | undefined =>
+  value === undefined ? undefined : boundInstant(value, end);
 
 export const createActivityByHand =
   (deps: ActivitiesDeps) =>
@@ -77,8 +71,8 @@ export const listActivities =
   async (request: HttpRequest<undefined, undefined, z.infer<typeof ActivityListQuery>>): Promise<HttpResult> => {
     const query = request.query;
     const range = {
-      dueFrom: timeBound('dueFrom', query.dueFrom, false),
-      dueTo: timeBound('dueTo', query.dueTo, true),
+      dueFrom: timeBound(query.dueFrom, 'from'),
+      dueTo: timeBound(query.dueTo, 'to'),
       limit: query.limit ?? defaultLimit,
       cursor: query.cursor,
     };

@@ -160,7 +160,7 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
     limit: number;
     cursor?: string | undefined;
   }): Promise<ActivityPage> => {
-    const start = decodeCursor(input.cursor);
+    const start = decodeCursor(input.cursor, { index: input.index, partition: input.partition });
     const range = timeRange(input.from, input.to);
     const res = await doc.send(
       new QueryCommand({

@@ -21,6 +21,7 @@ import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import {
   entityTags,
+  type IndexName,
   inboxAll,
   inboxByResponsible,
   inboxByStatus,
@@ -443,7 +444,6 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * condition); the remaining filters apply to that page, so a page may hold fewer than `limit`.
      */
     async list(query: InboxListQuery): Promise<{ items: InboxEntry[]; nextCursor: string | null }> {
-      const start = decodeCursor(query.cursor);
       const nowEpoch = Math.floor(Date.now() / 1000);
       const from = query.createdFrom ?? '0000';
       const to = query.createdTo ? `${query.createdTo}\uffff` : '\uffff';
@@ -460,6 +460,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       if (query.q !== undefined) {
         const words = queryWords(query.q);
         const longest = words[0] ?? '';
+        const start = decodeCursor(query.cursor, { partition: inboxSearchPartition(longest) });
         const res = await doc.send(
           new QueryCommand({
             TableName: tableName,
@@ -489,7 +490,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         return { items, nextCursor: encodeCursor(res.LastEvaluatedKey) };
       }
 
-      let index: { name: string; pk: string; partition: string; sk: string };
+      let index: { name: IndexName; pk: string; partition: string; sk: string };
       if (query.archiveReason === 'spam') {
         index = { name: 'gsi1', pk: 'gsi1pk', partition: 'INBOX#SPAM', sk: 'gsi1sk' };
       } else if (query.responsibleUserId !== undefined) {
@@ -513,6 +514,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         values[':now'] = nowEpoch;
       }
       values[':pk'] = index.partition;
+      const start = decodeCursor(query.cursor, { index: index.name, partition: index.partition });
       const res = await doc.send(
         new QueryCommand({
           TableName: tableName,

@@ -10,7 +10,7 @@ export const queryIndexPage = async (
   tableName: string,
   query: { index: IndexName; partition: string; limit: number; cursor?: string | undefined; newestFirst?: boolean },
 ): Promise<IndexPage> => {
-  const start = decodeCursor(query.cursor);
+  const start = decodeCursor(query.cursor, { index: query.index, partition: query.partition });
   const res = await doc.send(
     new QueryCommand({
       TableName: tableName,

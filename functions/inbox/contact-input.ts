@@ -1,14 +1,9 @@
 /** What contact data from outside must look like, for every channel that creates inbox entries. */
 import * as z from 'zod/mini';
+import { CalendarDate, MoneyAmount } from '../shared/validation.ts';
 
-/** A calendar date `YYYY-MM-DD` that exists (no 31 February). */
-export const CalendarDate = z.string().check(
-  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD'),
-  z.refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, 'not a calendar date'),
-);
+/** Dates are read the one strict way every field reads them (functions/shared/validation.ts). */
+export { CalendarDate } from '../shared/validation.ts';
 
 const shortText = z.optional(z.string().check(z.trim(), z.maxLength(200)));
 
@@ -29,6 +24,6 @@ export const ContactInput = z.strictObject({
 });
 
 export const MoneyInput = z.strictObject({
-  amount: z.number().check(z.minimum(0, 'must not be negative'), z.maximum(1e12, 'is too large')),
+  amount: MoneyAmount,
   currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
 });

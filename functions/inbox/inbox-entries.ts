@@ -13,6 +13,7 @@ import type { UserRepository } from '../adapters/user.repository.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { boundInstant } from '../shared/validation.ts';
 import type { ArchiveBody, InboxIdPath, InboxListQuery, InboxPatchBody, NewInboxEntryBody } from './inbox-input.ts';
 
 export type InboxDeps = {
@@ -78,7 +79,14 @@ export const listInbox =
   (deps: InboxDeps) =>
   async (request: HttpRequest<undefined, undefined, z.infer<typeof InboxListQuery>>): Promise<HttpResult> => ({
     status: 200,
-    body: await deps.inbox.list({ ...request.query, limit: request.query.limit ?? defaultLimit }),
+    body: await deps.inbox.list({
+      ...request.query,
+      // a day means the whole day; a time without seconds compares like one with them
+      createdFrom:
+        request.query.createdFrom === undefined ? undefined : boundInstant(request.query.createdFrom, 'from'),
+      createdTo: request.query.createdTo === undefined ? undefined : boundInstant(request.query.createdTo, 'to'),
+      limit: request.query.limit ?? defaultLimit,
+    }),
   });
 
 export const getInboxEntry =

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { processingStatuses } from '../../domain/inbox/inbox-entry.ts';
 import { patchableStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { LimitParam } from '../shared/cursor.ts';
+import { orderedBounds, SearchText, TimeBound } from '../shared/validation.ts';
 import { ContactInput, MoneyInput } from './contact-input.ts';
 
 const listValue = z.string().check(z.minLength(1), z.maxLength(50));
@@ -52,21 +53,19 @@ export const ArchiveBody = z.strictObject({
   reason: z.string().check(z.regex(/^[a-z][a-z0-9_]{1,49}$/, 'use a short code such as no_interest or spam')),
 });
 
-const timeBound = z
-  .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/, 'use YYYY-MM-DD or an ISO 8601 UTC time'));
-
-export const InboxListQuery = z.strictObject({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  source: z.optional(listValue),
-  priority: z.optional(listValue),
-  processingStatus: z.optional(z.enum(processingStatuses)),
-  responsibleUserId: z.optional(userId),
-  createdFrom: z.optional(timeBound),
-  createdTo: z.optional(timeBound),
-  archiveReason: z.optional(listValue),
-  q: z.optional(z.string().check(z.trim(), z.minLength(2, 'give at least 2 characters'), z.maxLength(100))),
-});
+export const InboxListQuery = z
+  .strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    source: z.optional(listValue),
+    priority: z.optional(listValue),
+    processingStatus: z.optional(z.enum(processingStatuses)),
+    responsibleUserId: z.optional(userId),
+    createdFrom: z.optional(TimeBound),
+    createdTo: z.optional(TimeBound),
+    archiveReason: z.optional(listValue),
+    q: z.optional(SearchText),
+  })
+  .check(orderedBounds('createdFrom', 'createdTo'));
 
 export const InboxIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });

@@ -7,6 +7,7 @@ import {
   planTimePattern,
   stepIdPattern,
 } from '../../domain/pipelines/pipeline.ts';
+import { LimitParam } from '../shared/cursor.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
 const whole = (min: number, max: number, unit: string) =>
@@ -57,4 +58,9 @@ export const PipelinePatchBody = z.strictObject({
 
 export const PipelineIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
-export const PipelineListQuery = z.strictObject({ stage: z.optional(z.enum(pipelineStages)) });
+/** The list convention's `limit` and `cursor` (API.md), and the stage. */
+export const PipelineListQuery = z.strictObject({
+  limit: LimitParam,
+  cursor: z.optional(z.string()),
+  stage: z.optional(z.enum(pipelineStages)),
+});

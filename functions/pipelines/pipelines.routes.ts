@@ -13,8 +13,8 @@ export const pipelinesRoutes = {
     query: PipelineListQuery,
     responds: {
       status: 200,
-      description: 'all pipelines (nextCursor is always null: the list is short)',
-      schema: z.object({ items: z.array(PipelineSchema), nextCursor: z.null() }),
+      description: 'a page of pipelines, by stage and name',
+      schema: z.object({ items: z.array(PipelineSchema), nextCursor: z.nullable(z.string()) }),
     },
   },
   'POST /v1/pipelines': {

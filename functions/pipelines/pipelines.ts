@@ -13,7 +13,9 @@ import { conflict, notFound, unprocessable, validationError } from '../../domain
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
+import { decodeCursor, defaultLimit, encodeCursor } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { pipelineKey } from '../shared/table.ts';
 import type { NewPipelineBody, PipelineIdPath, PipelineListQuery, PipelinePatchBody } from './pipelines-input.ts';
 
 export type PipelinesDeps = {
@@ -36,12 +38,25 @@ const checkAssignees = async (deps: PipelinesDeps, plan: readonly PlannedActivit
   }
 };
 
+/**
+ * Pipelines by stage and name, a page at a time as every list (API.md); the list is short and read
+ * whole, so the cursor is the key of the last pipeline shown and the next page starts after it.
+ */
 export const listPipelines =
   (deps: PipelinesDeps) =>
   async (request: HttpRequest<undefined, undefined, z.infer<typeof PipelineListQuery>>): Promise<HttpResult> => {
-    const all = await deps.pipelines.list();
-    const items = request.query.stage === undefined ? all : all.filter((p) => p.stage === request.query.stage);
-    return { status: 200, body: { items, nextCursor: null } };
+    const { stage, cursor } = request.query;
+    const limit = request.query.limit ?? defaultLimit;
+    const all = (await deps.pipelines.list()).filter((p) => stage === undefined || p.stage === stage);
+    const after = decodeCursor(cursor);
+    const start = after === undefined ? 0 : all.findIndex((p) => pipelineKey(p.id).pk === after.pk) + 1;
+    if (start === 0 && after !== undefined) {
+      throw validationError([{ field: 'cursor', message: 'not a cursor this list returned' }]);
+    }
+    const items = all.slice(start, start + limit);
+    const last = items.at(-1);
+    const more = last !== undefined && start + limit < all.length;
+    return { status: 200, body: { items, nextCursor: more ? encodeCursor(pipelineKey(last.id)) : null } };
   };
 
 export const getPipeline =

@@ -1,19 +1,55 @@
 /** Opaque list cursors: DynamoDB's LastEvaluatedKey, base64url-encoded; a tampered cursor is a 400. */
 import * as z from 'zod/mini';
 import { type KontaktError, validationError } from '../../domain/shared/errors.ts';
+import { type IndexName, tableDefinition } from './table.ts';
 
-const StoredKey = z.record(z.string(), z.string());
+/** A cursor is a key of a few short strings; anything longer was not made by this API. */
+const maxCursorLength = 2048;
 
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | null =>
   key === undefined ? null : Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
-export const decodeCursor = (cursor: string | undefined): Record<string, string> | undefined => {
+const StoredKey = z.record(z.string(), z.string().check(z.minLength(1), z.maxLength(1024)));
+
+/** Which list a cursor continues: a Query of the table (`pk`, `sk`) or of an index, optionally one partition. */
+export type CursorScope = { index?: IndexName; partition?: string };
+
+const notACursor = (): KontaktError =>
+  validationError([{ field: 'cursor', message: 'not a cursor this list returned' }]);
+
+/**
+ * The start key a cursor carries, read strictly: exactly the key attributes of the table and of
+ * the index the list reads (a LastEvaluatedKey has those and nothing else), every one a string,
+ * and, where the list names it, the partition the list reads. Anything else is a 400 naming
+ * `cursor`: a forged start key must never reach DynamoDB.
+ */
+export const decodeCursor = (
+  cursor: string | undefined,
+  scope: CursorScope = {},
+): Record<string, string> | undefined => {
   if (cursor === undefined) return undefined;
+  if (cursor.length > maxCursorLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw notACursor();
+  let decoded: unknown;
   try {
-    return StoredKey.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw validationError([{ field: 'cursor', message: 'not a cursor this API returned' }]);
+    throw notACursor();
   }
+  const index = scope.index === undefined ? undefined : tableDefinition.indexes[scope.index];
+  const expected = [
+    tableDefinition.partitionKey,
+    tableDefinition.sortKey,
+    ...(index ? [index.partitionKey, index.sortKey] : []),
+  ];
+  // the names as decoded, before any parser could drop one (`__proto__`)
+  const names = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? Object.keys(decoded) : [];
+  const key = StoredKey.safeParse(decoded);
+  if (!key.success || names.length !== expected.length || !expected.every((name) => names.includes(name))) {
+    throw notACursor();
+  }
+  const partitionAttribute = index ? index.partitionKey : tableDefinition.partitionKey;
+  if (scope.partition !== undefined && key.data[partitionAttribute] !== scope.partition) throw notACursor();
+  return key.data;
 };
 
 /**

@@ -5,12 +5,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { KontaktError } from '../../domain/shared/errors.ts';
+import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasRole, type Role, type User } from '../../domain/users/user.ts';
 import { badCursor } from './cursor.ts';
 import { logger } from './logger.ts';
 import { type HttpResponse, internalErrorResponse, isClientError, jsonResponse, problemResponse } from './problem.ts';
-import { parseInput } from './validation.ts';
+import { inputProblems, parseInput, refuseHostileInput } from './validation.ts';
 
 /** 1 MB unless a route says otherwise (API.md). */
 export const defaultMaxBodyBytes = 1024 * 1024;
@@ -30,6 +30,13 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   maxBodyBytes?: number;
   path?: P;
   query?: Q;
+  /**
+   * How the edge judges the input's hygiene (control characters, reserved keys, numbers it cannot
+   * store, nesting): for the whole request (the default; `multiLine: 'any'` where a form owner
+   * names the fields, which the use case checks again once mapped), or `per-item` for a batch the
+   * use case answers item by item (`inputProblems` on each), the edge then refusing only nesting.
+   */
+  hygiene?: { multiLine: 'any' } | 'per-item';
 };
 
 /** Any route's spec, for registries of routes (the OpenAPI description). */
@@ -135,6 +142,17 @@ const resolveUser = async (
 const parsePart = (schema: z.ZodMiniType | undefined, value: unknown, root: string): unknown =>
   schema === undefined ? undefined : parseInput(schema, value, root);
 
+/** The body's hygiene as the route asks for it, before its schema (or any hash) walks it. */
+const checkBody = (spec: AnyRouteSpec, value: unknown): void => {
+  if (spec.body === undefined) return;
+  if (spec.hygiene === 'per-item') {
+    const tooDeep = inputProblems(value, 'body', { structureOnly: true });
+    if (tooDeep.length > 0) throw validationError(tooDeep);
+    return;
+  }
+  refuseHostileInput(value, 'body', spec.hygiene === undefined ? {} : { multiLine: spec.hygiene.multiLine });
+};
+
 /** One route: decode, authorise, validate, run the use case, shape the answer. */
 export const route =
   <B extends z.ZodMiniType = never, P extends z.ZodMiniType = never, Q extends z.ZodMiniType = never>(
@@ -145,6 +163,9 @@ export const route =
     const headers = lowerCaseHeaders(event.headers);
     const user = await resolveUser(spec.auth, event, users);
     const decoded = decodeBody(event, headers, spec.accepts ?? ['json'], spec.maxBodyBytes ?? defaultMaxBodyBytes);
+    checkBody(spec, decoded.value);
+    if (spec.path) refuseHostileInput(event.pathParameters ?? {}, 'path');
+    if (spec.query) refuseHostileInput(event.queryStringParameters ?? {}, 'query');
     const request = {
       body: parsePart(spec.body, decoded.value, 'body'),
       bodyKind: decoded.kind,

@@ -5,7 +5,8 @@ import type { UserRepository } from '../adapters/user.repository.ts';
 import { defaultLimit, LimitParam } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 
-export const ListQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
+/** API.md's list convention: `limit` and `cursor`, nothing else unless a list names its filters. */
+export const ListQuery = z.strictObject({ limit: LimitParam, cursor: z.optional(z.string()) });
 
 export const UserOut = z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.enum(roles)) });
 
