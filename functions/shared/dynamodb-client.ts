@@ -1,10 +1,12 @@
 /** The DynamoDB document client, once per container; locally the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { maxAttempts, requestTimeouts } from './client-timeouts.ts';
 
 export const createDocumentClient = (): DynamoDBDocumentClient => {
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || undefined;
-  return DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), requestHandler: requestTimeouts, maxAttempts }),
+    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
+  );
 };

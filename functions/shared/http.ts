@@ -9,7 +9,15 @@ import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasRole, type Role, type User } from '../../domain/users/user.ts';
 import { badCursor } from './cursor.ts';
 import { logger } from './logger.ts';
-import { type HttpResponse, internalErrorResponse, isClientError, jsonResponse, problemResponse } from './problem.ts';
+import {
+  type HttpResponse,
+  internalErrorResponse,
+  isClientError,
+  isDependencyOutage,
+  jsonResponse,
+  problemResponse,
+  serviceUnavailableResponse,
+} from './problem.ts';
 import { inputProblems, parseInput, refuseHostileInput } from './validation.ts';
 
 /** 1 MB unless a route says otherwise (API.md). */
@@ -191,7 +199,8 @@ export const route =
 
 /**
  * A function's routes, dispatched on API Gateway's `routeKey` ("POST /v1/inbox"), wrapped in middy
- * with the error middleware that turns KontaktErrors into problem+json and hides everything else.
+ * with the error middleware that turns KontaktErrors into problem+json, a dependency outage into a
+ * 503 with Retry-After, and hides everything else behind a 500.
  */
 export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDirectory) =>
   middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
@@ -200,6 +209,13 @@ export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDire
         const error = badCursor(request.error) ?? request.error;
         if (isClientError(error)) {
           request.response = problemResponse(error, request.event.rawPath);
+          return;
+        }
+        // A dependency that is down or throttling is not a bug: the client may retry (the embed script
+        // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
+        if (isDependencyOutage(error)) {
+          logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
+          request.response = serviceUnavailableResponse(request.event.requestContext?.requestId);
           return;
         }
         logger.error('request failed', { error, routeKey: request.event.routeKey });

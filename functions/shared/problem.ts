@@ -1,8 +1,21 @@
-/** RFC 9457 problem responses: only client errors carry their message; a 5xx never leaks internals. */
+/**
+ * RFC 9457 problem responses: only client errors carry their message; a 5xx never leaks internals;
+ * an AWS dependency that cannot be reached is a 503 the client may retry, not a 500.
+ */
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { KontaktError } from '../../domain/shared/errors.ts';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+
+/**
+ * What a 429 or 503 asks a client to wait when its error names no time of its own: long enough for
+ * a restarted dependency or an emptied throttle bucket, short enough for a person at a form.
+ */
+export const defaultRetryAfterSeconds = 5;
+
+const hasHeader = (headers: Record<string, string>, name: string): boolean =>
+  Object.keys(headers).some((key) => key.toLowerCase() === name);
 
 export const jsonResponse = (
   statusCode: number,
@@ -14,9 +27,16 @@ export const jsonResponse = (
   body: JSON.stringify(body),
 });
 
+/** Every 429 and 503 carries Retry-After (API.md), whichever error raised it. */
 export const problemResponse = (error: KontaktError, instance?: string): HttpResponse => ({
   statusCode: error.status,
-  headers: { ...error.headers, 'content-type': 'application/problem+json' },
+  headers: {
+    ...((error.status === 429 || error.status === 503) && !hasHeader(error.headers, 'retry-after')
+      ? { 'retry-after': String(defaultRetryAfterSeconds) }
+      : {}),
+    ...error.headers,
+    'content-type': 'application/problem+json',
+  },
   body: JSON.stringify({
     type: `/problems/${error.code}`,
     title: error.title,
@@ -41,3 +61,33 @@ export const internalErrorResponse = (requestId: string | undefined): HttpRespon
 /** Client errors, and redirects raised deep in a use case (a merged record's 308), are answered with their message. */
 export const isClientError = (error: unknown): error is KontaktError =>
   error instanceof KontaktError && error.status >= 300 && error.status < 500;
+
+type SdkError = Parameters<typeof isTransientError>[0];
+
+/** The shape the SDK's classifiers read (name, code, $metadata, cause); any Error has it. */
+const isSdkErrorShaped = (error: unknown): error is SdkError =>
+  error instanceof Error && (error.cause === undefined || error.cause instanceof Error);
+
+/**
+ * An AWS dependency that could not be reached or did not answer in time (connection refused or
+ * reset, DNS, the client's own timeouts), that answered 5xx, or that kept throttling after the
+ * SDK's own retries — anywhere in the error's cause chain, since adapters wrap what they cannot
+ * translate. The classification is the SDK's own (the one its retry strategy uses), so "an outage"
+ * here means exactly what the SDK itself would have retried.
+ */
+export const isDependencyOutage = (error: unknown, depth = 0): boolean => {
+  if (!(error instanceof Error) || depth > 10) return false;
+  if (isSdkErrorShaped(error) && (isThrottlingError(error) || isTransientError(error))) return true;
+  return isDependencyOutage(error.cause, depth + 1);
+};
+
+/** 503 problem+json with Retry-After; nothing about which dependency or why (that goes to the log). */
+export const serviceUnavailableResponse = (requestId: string | undefined): HttpResponse =>
+  problemResponse(
+    new KontaktError(
+      'service-unavailable',
+      503,
+      'Service unavailable',
+      `The service is briefly unavailable; please retry after ${defaultRetryAfterSeconds} seconds. Request id: ${requestId ?? 'unknown'}`,
+    ),
+  );

@@ -1,8 +1,13 @@
 /** The SQS client, once per container; locally the endpoint comes from AWS_ENDPOINT_URL_SQS. */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { maxAttempts, requestTimeouts } from './client-timeouts.ts';
 
 export const createSqsClient = (): SQSClient => {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS || undefined;
   // The local emulator serves queue URLs on its own host; never let the SDK rewrite the endpoint.
-  return new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {});
+  return new SQSClient({
+    ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}),
+    requestHandler: requestTimeouts,
+    maxAttempts,
+  });
 };
