@@ -60,21 +60,53 @@ export const trackingFields = [
 
 export type MappedSubmission = { contact: Contact; message?: string; consentGiven: boolean; tracking?: Tracking };
 
+/** A posted field's value, or undefined: only fields that were posted, never what a plain object inherits. */
+const posted = (fields: PostedFields, name: string): string | undefined =>
+  Object.hasOwn(fields, name) ? fields[name] : undefined;
+
+/** Longest link kept; beyond it a page address is no address anyone wants to open. */
+const maxLinkLength = 2000;
+
+/**
+ * A link as a browser sent it, kept only when it is an absolute http(s) URL: anything else
+ * (`javascript:`, `data:`, a relative path) would become a dangerous or broken link in a CRM
+ * screen. It is third-party data, so it is dropped rather than the lead refused.
+ */
+export const webLink = (value: string | undefined): string | undefined => {
+  const text = value?.trim();
+  if (!text || text.length > maxLinkLength || !/^https?:\/\//i.test(text)) return undefined;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const checked = (value: string | undefined): boolean =>
   value !== undefined && ['on', 'yes', 'true', '1', 'checked'].includes(value.trim().toLowerCase());
 
 const trackingOf = (fields: PostedFields, referer: string | undefined): Tracking | undefined => {
+  const utmOf = (name: string) => posted(fields, name) || undefined;
+  const [source, medium, campaign, term, content] = [
+    utmOf('utm_source'),
+    utmOf('utm_medium'),
+    utmOf('utm_campaign'),
+    utmOf('utm_term'),
+    utmOf('utm_content'),
+  ];
   const utm = {
-    ...(fields.utm_source ? { source: fields.utm_source } : {}),
-    ...(fields.utm_medium ? { medium: fields.utm_medium } : {}),
-    ...(fields.utm_campaign ? { campaign: fields.utm_campaign } : {}),
-    ...(fields.utm_term ? { term: fields.utm_term } : {}),
-    ...(fields.utm_content ? { content: fields.utm_content } : {}),
+    ...(source ? { source } : {}),
+    ...(medium ? { medium } : {}),
+    ...(campaign ? { campaign } : {}),
+    ...(term ? { term } : {}),
+    ...(content ? { content } : {}),
   };
-  const pageUrl = fields.pageUrl || referer;
+  const pageUrl = webLink(posted(fields, 'pageUrl')) ?? webLink(referer);
+  const referrer = webLink(posted(fields, 'referrer'));
   const tracking: Tracking = {
     ...(pageUrl ? { pageUrl } : {}),
-    ...(fields.referrer ? { referrer: fields.referrer } : {}),
+    ...(referrer ? { referrer } : {}),
     ...(Object.keys(utm).length > 0 ? { utm } : {}),
   };
   return Object.keys(tracking).length > 0 ? tracking : undefined;
@@ -85,8 +117,8 @@ export const mapSubmission = (form: Webform, fields: PostedFields, referer?: str
   const contact: Contact = {};
   let message: string | undefined;
   let consentGiven = false;
-  for (const [posted, target] of Object.entries(form.fieldMapping)) {
-    const value = fields[posted]?.trim();
+  for (const [name, target] of Object.entries(form.fieldMapping)) {
+    const value = posted(fields, name)?.trim();
     if (target === 'consent') {
       consentGiven = checked(value);
       continue;
@@ -110,6 +142,21 @@ export const reachableContactFields: readonly ContactField[] = ['email', 'phone'
 export const isReachable = (contact: Contact): boolean =>
   reachableContactFields.some((field) => Boolean(contact[field]));
 
+/**
+ * Why a form's honeypot would catch people rather than bots, or null: a field the form maps, or
+ * one the embed script fills on every submission, is filled by every real visitor.
+ */
+export const honeypotProblem = (form: Pick<Webform, 'fieldMapping' | 'honeypotField'>): string | null => {
+  const name = form.honeypotField;
+  if (Object.hasOwn(form.fieldMapping, name)) {
+    return `is mapped to ${form.fieldMapping[name]}: every real lead would fill it and be archived as spam`;
+  }
+  if (name === fillTokenField || trackingFields.some((field) => field === name)) {
+    return `is a field the embed script fills on every submission: every real lead would be archived as spam`;
+  }
+  return null;
+};
+
 /** What the fill-time token said: absent (a plain HTML form), forged, or issued at a time. */
 export type FillToken = { kind: 'absent' } | { kind: 'invalid' } | { kind: 'valid'; issuedAt: number };
 
@@ -121,7 +168,7 @@ export type SpamReason = 'honeypot' | 'forged_token' | 'too_fast';
  * skips that check.
  */
 export const detectSpam = (form: Webform, fields: PostedFields, token: FillToken, now: Date): SpamReason | null => {
-  if (fields[form.honeypotField]?.trim()) return 'honeypot';
+  if (posted(fields, form.honeypotField)?.trim()) return 'honeypot';
   if (token.kind === 'invalid') return 'forged_token';
   if (token.kind === 'valid' && now.getTime() - token.issuedAt < form.minFillSeconds * 1000) return 'too_fast';
   return null;

@@ -1,8 +1,8 @@
 /** Web-form configuration for admins: create, read, change (merge patch with version), list. */
 import type * as z from 'zod/mini';
 import { requireListed } from '../../domain/settings/settings.ts';
-import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
-import type { Webform } from '../../domain/webforms/webform.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
+import { honeypotProblem, type Webform } from '../../domain/webforms/webform.ts';
 import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
 import type { WebformRepository } from '../adapters/webform.repository.ts';
@@ -18,8 +18,10 @@ export type ManageWebformsDeps = {
   now: () => Date;
 };
 
-/** The rules a form must keep that need other records: a known priority and a known user. */
+/** The rules a form must keep: a honeypot no person fills, a known priority and a known user. */
 const checkReferences = async (deps: ManageWebformsDeps, form: Webform): Promise<void> => {
+  const honeypot = honeypotProblem(form);
+  if (honeypot) throw validationError([{ field: 'honeypotField', message: honeypot }]);
   requireListed('defaultPriority', form.defaultPriority, await deps.settings.get('priorities'));
   if (form.responsibleUserId && !(await deps.users.findUser(form.responsibleUserId))) {
     throw unprocessable('responsibleUserId', `no user ${form.responsibleUserId}`);

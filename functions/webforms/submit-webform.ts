@@ -23,7 +23,7 @@ import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate
 import { ContactInput } from '../inbox/contact-input.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
-import { fieldErrors } from '../shared/validation.ts';
+import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
 
 export const SubmissionPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
@@ -48,9 +48,12 @@ const postedNameOf = (form: Webform, contactField: string): string =>
 
 const validateContact = (form: Webform, contact: Contact): void => {
   const result = ContactInput.safeParse(contact);
-  const errors: FieldError[] = result.success
-    ? []
-    : fieldErrors(result.error, 'body').map((e) => ({ ...e, field: postedNameOf(form, e.field) }));
+  // The edge let every posted field span lines (it cannot know which one is the textarea); once
+  // mapped, contact fields are one line again. The message keeps its line breaks.
+  const errors: FieldError[] = [
+    ...inputProblems(contact, 'body', { multiLine: new Set() }),
+    ...(result.success ? [] : fieldErrors(result.error, 'body')),
+  ].map((e) => ({ ...e, field: postedNameOf(form, e.field) }));
   if (!isReachable(contact)) {
     const fields = reachableContactFields.map((f) => postedNameOf(form, f));
     errors.push({ field: fields[0] ?? 'email', message: `give at least one of ${fields.join(', ')}` });

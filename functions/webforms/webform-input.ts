@@ -10,18 +10,21 @@ const origin = z
   );
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** A posted field's name: what HTML forms use, never a name a plain object already has a meaning for. */
+const FieldName = z.string().check(
+  z.regex(/^[A-Za-z0-9_.-]{1,100}$/, 'not a field name'),
+  z.refine((name) => !['__proto__', 'constructor', 'prototype'].includes(name), 'is a reserved name'),
+);
+
 export const WebformFields = {
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   allowedOrigins: z.array(origin).check(z.maxLength(20)),
-  fieldMapping: z.record(
-    z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/, 'not a field name')),
-    z.enum(mappingTargets),
-  ),
+  fieldMapping: z.record(FieldName, z.enum(mappingTargets)),
   defaultPriority: z.string().check(z.minLength(1), z.maxLength(50)),
   responsibleUserId: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
   thankYouUrl: z.nullable(httpUrl),
   consentText: z.nullable(z.string().check(z.maxLength(2000))),
-  honeypotField: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/, 'not a field name')),
+  honeypotField: FieldName,
   minFillSeconds: z.number().check(z.int(), z.minimum(0), z.maximum(600)),
 };
 

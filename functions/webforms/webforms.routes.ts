@@ -12,6 +12,8 @@ export const webformPublicRoutes = {
     path: SubmissionPath,
     body: SubmissionBody,
     accepts: ['json', 'form'],
+    // the form's owner names the fields, so any of them may be its textarea; mapped contact fields are checked again
+    hygiene: { multiLine: 'any' },
     responds: { status: 201, description: 'stored in the inbox' },
   },
   'OPTIONS /v1/webforms/{formKey}/submissions': {

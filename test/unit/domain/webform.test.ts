@@ -79,3 +79,31 @@ describe('isAllowedOrigin', () => {
     expect(isAllowedOrigin(form, 'http://localhost:3000.evil.com')).toBe(false);
   });
 });
+
+describe('links and field names from a browser', () => {
+  it('keeps only http(s) links as tracking: a javascript: page or referrer is dropped, the lead kept', () => {
+    const mapped = mapSubmission(
+      form,
+      { lastName: 'M', pageUrl: 'javascript:alert(document.cookie)', referrer: 'data:text/html,<script>x</script>' },
+      'https://www.example.com/kontakt',
+    );
+    const noPage = mapSubmission(form, { lastName: 'M', pageUrl: ' JavaScript:alert(1)' });
+    const relative = mapSubmission(form, { lastName: 'M', referrer: '//evil.example/x', pageUrl: 'https://ok.de/a' });
+
+    expect(mapped.contact).toEqual({ lastName: 'M' });
+    expect(mapped.tracking).toEqual({ pageUrl: 'https://www.example.com/kontakt' });
+    expect(noPage.tracking).toBeUndefined();
+    expect(relative.tracking).toEqual({ pageUrl: 'https://ok.de/a' });
+  });
+
+  it('reads only fields that were posted, whatever a mapping or the honeypot is called', () => {
+    const odd = {
+      ...form,
+      fieldMapping: { toString: 'email' as const, valueOf: 'lastName' as const },
+      honeypotField: 'hasOwnProperty',
+    };
+
+    expect(mapSubmission(odd, { lastName: 'M' })).toEqual({ contact: {}, consentGiven: false });
+    expect(detectSpam(odd, {}, { kind: 'absent' }, new Date())).toBeNull();
+  });
+});

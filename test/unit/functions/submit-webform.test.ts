@@ -109,4 +109,31 @@ describe('submitWebform', () => {
     const { submit } = setup();
     await expect(submit(request({ lastName: 'X' }, 'json', 'unknown'))).rejects.toMatchObject({ status: 404 });
   });
+
+  it('keeps line breaks in the field mapped to the message, refuses them in a name, naming the posted field', async () => {
+    const { submit, stored } = setup({
+      form: { fieldMapping: { nachricht: 'message', name: 'lastName', mail: 'email' } },
+    });
+
+    const ok = await submit(request({ name: 'Muster', nachricht: 'Zeile 1\r\nZeile 2' }));
+    const broken = submit(request({ name: 'Muster\r\nBcc: x@example.com', mail: 'a@b.de' }));
+
+    expect(ok.status).toBe(201);
+    expect(stored[0]?.message).toBe('Zeile 1\r\nZeile 2');
+    await expect(broken).rejects.toMatchObject({
+      status: 400,
+      errors: [{ field: 'name', message: expect.stringContaining('control characters') }],
+    });
+    expect(stored).toHaveLength(1);
+  });
+
+  it('drops a javascript: page address but keeps the lead', async () => {
+    const { submit, stored } = setup();
+
+    const res = await submit(request({ lastName: 'Muster', pageUrl: 'javascript:alert(1)' }));
+
+    expect(res.status).toBe(201);
+    expect(stored[0]?.tracking).toBeUndefined();
+    expect(stored[0]?.raw).toMatchObject({ fields: { pageUrl: 'javascript:alert(1)' } });
+  });
 });
