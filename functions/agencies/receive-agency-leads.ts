@@ -1,11 +1,12 @@
 /**
  * Lead batches from agencies: the agency's key is checked first, then its per-minute limit; each
- * lead is checked on its own and stored through the one intake, once per externalId (or per place
- * in an idempotent request), and the batch is answered lead by lead.
+ * lead is checked on its own and stored through the one intake, once per guard (its externalId,
+ * its place in an idempotent request, or its content), and the batch is answered lead by lead: a
+ * lead that cannot be stored is `invalid` and never fails its neighbours.
  */
 import { type Agency, agencyLeadTitle } from '../../domain/agencies/agency.ts';
 import { bearerApiKey, hashApiKey } from '../../domain/agencies/api-key.ts';
-import { type LeadResult, leadGuardId, storageOrder } from '../../domain/agencies/lead-batch.ts';
+import { type LeadGuard, type LeadResult, leadGuard, storageOrder } from '../../domain/agencies/lead-batch.ts';
 import { highestCountBefore, rateWindowAt } from '../../domain/agencies/rate-window.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
@@ -17,6 +18,7 @@ import { agencyExternalIdKey } from '../shared/table.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { AgencyRepository } from './agency.repository.ts';
 import { type AgencyLead, AgencyLeadsBody, checkAgencyLead } from './agency-input.ts';
+import { classifyStoreFailure } from './store-failure.ts';
 
 export type ReceiveAgencyLeadsDeps = {
   agencies: Pick<AgencyRepository, 'findKey' | 'get' | 'countLeads' | 'keepAnswer'>;
@@ -25,7 +27,38 @@ export type ReceiveAgencyLeadsDeps = {
   /** leads stored side by side; each is one transaction and one queue message */
   concurrency: number;
   now: () => Date;
+  /** waits between attempts of a lead whose write met a concurrent one (tests pass a shorter one) */
+  pause?: (milliseconds: number) => Promise<void>;
 };
+
+/** Attempts per lead when its transaction meets another delivery of the same lead. */
+const maxAttempts = 6;
+
+const pauseFor = (milliseconds: number): Promise<void> => new Promise((done) => setTimeout(done, milliseconds));
+
+/** 50 ms, doubling, with jitter so two colliding deliveries do not collide again. */
+const conflictBackoff = (attempt: number): number => 50 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+
+const concurrentDelivery = (index: number): KontaktError =>
+  new KontaktError(
+    'concurrent-delivery',
+    409,
+    'Concurrent delivery',
+    `Lead ${index} is being stored by another request at this moment; send the batch again (nothing is stored twice)`,
+    { headers: { 'retry-after': '1' } },
+  );
+
+/** The lead's answer when something in it keeps it from being stored; the reason goes to the log. */
+const unstorable = (index: number): LeadResult => ({
+  index,
+  status: 'invalid',
+  errors: [
+    {
+      field: `leads.${index}`,
+      message: 'could not be stored as given; check its values (numbers, lengths, characters) and send it again',
+    },
+  ],
+});
 
 const guardEntity = 'agency-lead-guard';
 
@@ -76,7 +109,7 @@ const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: nu
   );
 };
 
-type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guard: string | null };
+type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guard: LeadGuard };
 
 export const receiveAgencyLeads =
   (deps: ReceiveAgencyLeadsDeps) =>
@@ -95,21 +128,14 @@ export const receiveAgencyLeads =
 
     const results: LeadResult[] = [];
     const valid: ValidLead[] = [];
+    const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: hash };
     body.leads.forEach((value, index) => {
       const checked = checkAgencyLead(value, index);
       if (!checked.valid) results.push(checked.result);
-      else {
-        const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: hash };
-        valid.push({
-          index,
-          lead: checked.lead,
-          raw: checked.raw,
-          guard: leadGuardId(checked.lead, index, idempotency),
-        });
-      }
+      else valid.push({ ...checked, guard: leadGuard(checked.lead, index, idempotency) });
     });
 
-    const store = async ({ index, lead, raw, guard }: ValidLead): Promise<LeadResult> => {
+    const storeOnce = async ({ index, lead, raw, guard }: ValidLead): Promise<LeadResult> => {
       const { externalId: _externalId, title: _title, ...content } = lead;
       const outcome = await storeLead(
         deps.intake,
@@ -122,11 +148,40 @@ export const receiveAgencyLeads =
           raw: { ...raw, agencyId: agency.id },
           createdBy: null,
         },
-        guard === null ? undefined : { key: agencyExternalIdKey(agency.id, guard), entity: guardEntity },
+        {
+          key: agencyExternalIdKey(agency.id, guard.id),
+          entity: guardEntity,
+          ...(guard.ttlSeconds === null ? {} : { ttlSeconds: guard.ttlSeconds }),
+        },
       );
-      return outcome.status === 'created'
-        ? { index, status: 'created', id: outcome.entry.id }
+      if (outcome.status === 'created') return { index, status: 'created', id: outcome.entry.id };
+      // under the same Idempotency-Key the guard was taken by this very request (an attempt that
+      // died before answering, or one running beside it): its first answer says created
+      return guard.kind === 'idempotencyKey'
+        ? { index, status: 'created', id: outcome.id }
         : { index, status: 'duplicate_delivery', id: outcome.id };
+    };
+
+    const store = async (valid: ValidLead): Promise<LeadResult> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await storeOnce(valid);
+        } catch (error) {
+          const failure = classifyStoreFailure(error);
+          if (failure === 'lead') {
+            logger.error('agency lead could not be stored; answered invalid', {
+              error,
+              agencyId: agency.id,
+              index: valid.index,
+            });
+            return unstorable(valid.index);
+          }
+          if (failure !== 'conflict') throw error;
+          // another delivery of the same lead is writing its guard: once it is done, this one finds it
+          if (attempt >= maxAttempts) throw concurrentDelivery(valid.index);
+          await (deps.pause ?? pauseFor)(conflictBackoff(attempt));
+        }
+      }
     };
     const { first, repeats } = storageOrder(valid);
     results.push(...(await mapBounded(first, deps.concurrency, store)));

@@ -35,34 +35,48 @@ export type IntakeDeps = CheckRequester & {
 export type Intake = { status: 'created'; entry: InboxEntry } | { status: 'duplicate_delivery'; id: string };
 
 /**
- * Stores a lead. `guard` is the channel's natural key (Facebook leadgen id, an agency's
- * externalId, a CSV row's hash): written with the entry, it makes every redelivery a no-op.
+ * The channel's once-only guard: its natural key (Facebook leadgen id, an agency's externalId, a
+ * CSV row's hash), kept for good, or for `ttlSeconds` when a repeat counts as one only for a while.
  */
-export const storeLead = async (
-  deps: IntakeDeps,
-  lead: Lead,
-  guard?: { key: Key; entity: string },
-): Promise<Intake> => {
-  const now = deps.now();
-  const entry = createInboxEntry({ id: ulid(now.getTime()), ...lead }, now);
-  try {
-    await deps.inbox.create(
-      entry,
-      guard && {
-        key: guard.key,
-        record: { _et: guard.entity, _v: 1, inboxEntryId: entry.id, createdAt: now.toISOString() },
-        nowEpoch: Math.floor(now.getTime() / 1000),
-      },
-    );
-  } catch (error) {
-    if (!(error instanceof IdempotencyKeyTakenError) || !guard) throw error;
-    const res = await deps.doc.send(
-      new GetCommand({ TableName: deps.tableName, Key: guard.key, ConsistentRead: true }),
-    );
-    const id = res.Item?.inboxEntryId;
-    if (typeof id !== 'string') throw error;
-    return { status: 'duplicate_delivery', id };
+export type LeadGuard = { key: Key; entity: string; ttlSeconds?: number };
+
+/**
+ * Stores a lead. `guard`, written with the entry, makes every redelivery a no-op. An expired
+ * guard counts as absent (DynamoDB Local never deletes expired items, and AWS only within days).
+ */
+export const storeLead = async (deps: IntakeDeps, lead: Lead, guard?: LeadGuard): Promise<Intake> => {
+  for (let attempt = 1; ; attempt += 1) {
+    const now = deps.now();
+    const nowEpoch = Math.floor(now.getTime() / 1000);
+    const entry = createInboxEntry({ id: ulid(now.getTime()), ...lead }, now);
+    try {
+      await deps.inbox.create(
+        entry,
+        guard && {
+          key: guard.key,
+          record: {
+            _et: guard.entity,
+            _v: 1,
+            inboxEntryId: entry.id,
+            createdAt: now.toISOString(),
+            ...(guard.ttlSeconds === undefined ? {} : { ttl: nowEpoch + guard.ttlSeconds }),
+          },
+          nowEpoch,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTakenError) || !guard) throw error;
+      const res = await deps.doc.send(
+        new GetCommand({ TableName: deps.tableName, Key: guard.key, ConsistentRead: true }),
+      );
+      const id = res.Item?.inboxEntryId;
+      const ttl = res.Item?.ttl;
+      // expired between the write's condition and this read: the guard is free again, so store anew
+      if (attempt < 3 && typeof ttl === 'number' && ttl <= Math.floor(deps.now().getTime() / 1000)) continue;
+      if (typeof id !== 'string') throw error;
+      return { status: 'duplicate_delivery', id };
+    }
+    await requestDuplicateCheckAfterStore(deps, entry, now);
+    return { status: 'created', entry };
   }
-  await requestDuplicateCheckAfterStore(deps, entry, now);
-  return { status: 'created', entry };
 };

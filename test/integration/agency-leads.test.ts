@@ -1,6 +1,7 @@
 // Agency lead batches against DynamoDB Local and the emulator: once-only storage by externalId and
 // Idempotency-Key (a crash mid-batch included), revocation, and the per-minute lead counter.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Agency } from '../../domain/agencies/agency.ts';
@@ -175,13 +176,178 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     const retry = await receiveAgencyLeads(deps())(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` }));
 
     expect(stored).toHaveLength(2);
-    expect(resultsOf(retry).map((r) => r.status)).toEqual(['duplicate_delivery', 'duplicate_delivery']);
+    // the answer the first attempt would have given: these leads were created under this key
+    expect(resultsOf(retry).map((r) => r.status)).toEqual(['created', 'created']);
     expect(
       resultsOf(retry)
         .map((r) => r.id)
         .sort(),
     ).toEqual(stored.map((e) => e.id).sort());
     expect(await entriesNamed(name)).toHaveLength(2);
+  });
+
+  it('answers a lead the database refuses as invalid, stores its neighbours, and a retry stores nothing twice', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const poison = `${name}poison`;
+    // DynamoDB's own refusal (a number below 1e-130), for a value no lead can carry past the door any more
+    const refusing = receiveAgencyLeads(
+      deps({
+        intake: {
+          ...deps().intake,
+          inbox: {
+            create: (entry, guard) =>
+              inbox.create(
+                entry.contact.lastName === poison
+                  ? { ...entry, expectedBudget: { amount: 1e-200, currency: 'EUR' } }
+                  : entry,
+                guard,
+              ),
+          },
+        },
+      }),
+    );
+    const leads = [
+      { contact: { lastName: name, email: `${name}@example.com` } },
+      { contact: { lastName: poison } },
+      { contact: { lastName: name, phone: '030 1234' } },
+    ];
+
+    const first = await refusing(leadsRequest(key, leads));
+    const retry = await refusing(leadsRequest(key, leads));
+    const [a, bad, c] = resultsOf(first);
+
+    expect(first.status).toBe(200);
+    expect([a?.status, bad, c?.status]).toEqual([
+      'created',
+      {
+        index: 1,
+        status: 'invalid',
+        errors: [{ field: 'leads.1', message: expect.stringContaining('could not be stored') }],
+      },
+      'created',
+    ]);
+    expect(resultsOf(retry)).toEqual([
+      { index: 0, status: 'duplicate_delivery', id: a?.id },
+      bad,
+      { index: 2, status: 'duplicate_delivery', id: c?.id },
+    ]);
+    expect(await entriesNamed(name)).toHaveLength(2);
+    expect(await entriesNamed(poison)).toHaveLength(0);
+  });
+
+  it('recognises the same lead from the same agency within 24 hours by its content, and only then', async () => {
+    const first = await newAgency();
+    const second = await newAgency();
+    const name = unique();
+    let clock = new Date('2031-03-03T10:20:30.000Z');
+    const receive = receiveAgencyLeads(deps({ now: () => clock, intake: { ...deps().intake, now: () => clock } }));
+    const lead = { contact: { firstName: 'Max', lastName: name, email: `${name}@example.com` }, message: 'Solar' };
+    const sentAgain = {
+      message: 'Solar ',
+      contact: { email: `${name.toUpperCase()}@example.com`, lastName: name, firstName: 'Max' },
+    };
+
+    const original = await receive(leadsRequest(first.key, [lead, { ...lead, message: 'Wärmepumpe' }, lead]));
+    clock = new Date('2031-03-04T10:20:29.000Z');
+    const retried = await receive(leadsRequest(first.key, [sentAgain]));
+    const byOtherAgency = await receive(leadsRequest(second.key, [lead]));
+    clock = new Date('2031-03-04T10:20:31.000Z');
+    const nextDay = await receive(leadsRequest(first.key, [lead]));
+    const [one, other, repeated] = resultsOf(original);
+
+    expect([one?.status, other?.status, repeated]).toEqual([
+      'created',
+      'created',
+      { index: 2, status: 'duplicate_delivery', id: one?.id },
+    ]);
+    expect(resultsOf(retried)).toEqual([{ index: 0, status: 'duplicate_delivery', id: one?.id }]);
+    expect(resultsOf(byOtherAgency)[0]?.status).toBe('created');
+    expect(resultsOf(nextDay)[0]).toMatchObject({ status: 'created', id: expect.not.stringMatching(one?.id ?? '') });
+    expect(await entriesNamed(name)).toHaveLength(4);
+  });
+
+  it('never stores a lead twice when the function dies between two leads, without Idempotency-Key or externalId', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const dying = unique();
+    const leads = [{ contact: { lastName: name } }, { contact: { lastName: dying } }];
+    const crashing = receiveAgencyLeads(
+      deps({
+        concurrency: 1,
+        intake: {
+          ...deps().intake,
+          inbox: {
+            create: async (entry, guard) => {
+              if (entry.contact.lastName === dying) {
+                throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', $metadata: {} });
+              }
+              await inbox.create(entry, guard);
+            },
+          },
+        },
+      }),
+    );
+
+    await expect(crashing(leadsRequest(key, leads))).rejects.toThrow('ECONNREFUSED');
+    const storedBefore = await entriesNamed(name);
+    const retry = await receiveAgencyLeads(deps())(leadsRequest(key, leads));
+
+    expect(storedBefore).toHaveLength(1);
+    expect(resultsOf(retry)).toEqual([
+      { index: 0, status: 'duplicate_delivery', id: storedBefore[0]?.id },
+      { index: 1, status: 'created', id: expect.any(String) },
+    ]);
+    expect(await entriesNamed(name)).toHaveLength(1);
+    expect(await entriesNamed(dying)).toHaveLength(1);
+  });
+
+  it('answers every concurrent delivery of one batch and stores each lead once, through transaction conflicts', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const other = unique();
+    const batch = (lastName: string) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        ...(i % 3 === 0 ? { externalId: `${lastName}-${i}` } : {}),
+        contact: { lastName, phone: `030 ${i}` },
+      }));
+    // DynamoDB cancels a transaction that meets another on the same item; make the first write of each lead meet one
+    const conflicted = new Set<string>();
+    const conflicting = receiveAgencyLeads(
+      deps({
+        intake: {
+          ...deps().intake,
+          inbox: {
+            create: async (entry, guard) => {
+              const lead = `${entry.contact.lastName} ${entry.contact.phone}`;
+              if (!conflicted.has(lead)) {
+                conflicted.add(lead);
+                throw new TransactionCanceledException({
+                  message: 'Transaction cancelled',
+                  $metadata: {},
+                  CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+                });
+              }
+              await inbox.create(entry, guard);
+            },
+          },
+        },
+      }),
+    );
+
+    const withKey = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        conflicting(leadsRequest(key, batch(name), { 'idempotency-key': `same-${name}` })),
+      ),
+    );
+    const withoutKey = await Promise.allSettled(
+      Array.from({ length: 4 }, () => conflicting(leadsRequest(key, batch(other)))),
+    );
+    const answers = [...withKey, ...withoutKey].map((a) => (a.status === 'fulfilled' ? a.value.status : a.reason));
+
+    expect(answers).toEqual(Array.from({ length: 8 }, () => 200));
+    expect(await entriesNamed(name)).toHaveLength(6);
+    expect(await entriesNamed(other)).toHaveLength(6);
   });
 
   it('reports a repeated externalId as duplicate_delivery with the first id, within a batch and across batches', async () => {
@@ -245,7 +411,9 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     const receive = receiveAgencyLeads(deps());
 
     const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, () => receive(leadsRequest(key, [{ contact: { lastName: name } }]))),
+      Array.from({ length: 8 }, (_, i) =>
+        receive(leadsRequest(key, [{ contact: { lastName: name, phone: `030 ${i}` } }])),
+      ),
     );
     const counter = await doc.send(
       new GetCommand({ TableName: tableName, Key: agencyRateKey(agency.id, rateWindowAt(now()).window) }),

@@ -1,31 +1,66 @@
 import { describe, expect, it } from 'vitest';
 import { agencyLeadTitle } from '../../../domain/agencies/agency.ts';
-import { leadGuardId, storageOrder } from '../../../domain/agencies/lead-batch.ts';
+import { leadGuard, storageOrder } from '../../../domain/agencies/lead-batch.ts';
 
-describe('leadGuardId', () => {
+describe('leadGuard', () => {
   const idempotency = { key: 'retry-1', requestHash: 'h'.repeat(43) };
+  const lead = { contact: { lastName: 'Muster', email: 'max@example.com' }, message: 'Solar' };
 
-  it('guards a lead by the agency’s externalId when it has one, with or without Idempotency-Key', () => {
-    expect(leadGuardId({ externalId: 'A-17' }, 0, null)).toBe('ext:A-17');
-    expect(leadGuardId({ externalId: 'A-17' }, 3, idempotency)).toBe('ext:A-17');
+  it('guards a lead by the agency’s externalId for good when it has one, with or without Idempotency-Key', () => {
+    expect(leadGuard({ ...lead, externalId: 'A-17' }, 0, null)).toEqual({
+      id: 'ext:A-17',
+      kind: 'externalId',
+      ttlSeconds: null,
+    });
+    expect(leadGuard({ ...lead, externalId: 'A-17' }, 3, idempotency).id).toBe('ext:A-17');
   });
 
-  it('guards a lead without externalId by its place in this exact request when there is an Idempotency-Key', () => {
-    const guard = leadGuardId({}, 2, idempotency);
+  it('guards a lead without externalId by its place in this exact request for 24 hours under an Idempotency-Key', () => {
+    const guard = leadGuard(lead, 2, idempotency);
 
-    expect(guard).toBe(`idem:${'h'.repeat(43)}:2:retry-1`);
-    expect(leadGuardId({}, 3, idempotency)).not.toBe(guard);
-    expect(leadGuardId({}, 2, { ...idempotency, requestHash: 'other' })).not.toBe(guard);
+    expect(guard).toEqual({ id: `idem:${'h'.repeat(43)}:2:retry-1`, kind: 'idempotencyKey', ttlSeconds: 86_400 });
+    expect(leadGuard(lead, 3, idempotency).id).not.toBe(guard.id);
+    expect(leadGuard(lead, 2, { ...idempotency, requestHash: 'other' }).id).not.toBe(guard.id);
   });
 
-  it('gives no guard without externalId or Idempotency-Key', () => {
-    expect(leadGuardId({}, 0, null)).toBeNull();
+  it('guards a lead with neither by its content for 24 hours, wherever it stands in the batch', () => {
+    const guard = leadGuard(lead, 0, null);
+
+    expect(guard).toMatchObject({ id: expect.stringMatching(/^content:[A-Za-z0-9_-]{43}$/), kind: 'content' });
+    expect(guard.ttlSeconds).toBe(86_400);
+    expect(leadGuard(lead, 7, null).id).toBe(guard.id);
   });
 
-  it('keeps externalIds apart from idempotency guards, whatever an agency names its leads', () => {
+  it('reads the same content sent again differently (key order, spacing, e-mail case, absent or null) as the same lead', () => {
+    const resent = {
+      message: ' Solar ',
+      expectedBudget: null,
+      contact: { email: 'MAX@example.com', lastName: 'Muster', firstName: '' },
+    };
+
+    expect(leadGuard(resent, 0, null).id).toBe(leadGuard(lead, 0, null).id);
+  });
+
+  it('tells leads apart that differ in any value', () => {
+    const ids = [
+      lead,
+      { ...lead, message: 'Wärmepumpe' },
+      { ...lead, contact: { ...lead.contact, lastName: 'Mustermann' } },
+      { ...lead, expectedBudget: { amount: 10, currency: 'EUR' } },
+      { ...lead, expectedBudget: { amount: 10, currency: 'CHF' } },
+      { ...lead, title: 'Solar' },
+    ].map((l) => leadGuard(l, 0, null).id);
+
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps the three kinds apart, whatever an agency names its leads', () => {
     const crafted = `idem:${'h'.repeat(43)}:2:retry-1`;
 
-    expect(leadGuardId({ externalId: crafted }, 0, null)).not.toBe(leadGuardId({}, 2, idempotency));
+    expect(leadGuard({ ...lead, externalId: crafted }, 0, null).id).not.toBe(leadGuard(lead, 2, idempotency).id);
+    expect(leadGuard({ ...lead, externalId: leadGuard(lead, 0, null).id }, 0, null).id).not.toBe(
+      leadGuard(lead, 0, null).id,
+    );
   });
 });
 
@@ -33,17 +68,18 @@ describe('storageOrder', () => {
   it('stores the first lead of each guard before any repeat of it, keeping batch order', () => {
     const leads = [
       { index: 0, guard: 'ext:a' },
-      { index: 1, guard: null },
+      { index: 1, guard: 'content:x' },
       { index: 2, guard: 'ext:a' },
       { index: 3, guard: 'ext:b' },
-      { index: 4, guard: null },
+      { index: 4, guard: 'content:y' },
       { index: 5, guard: 'ext:b' },
-    ];
+      { index: 6, guard: 'content:x' },
+    ].map((lead) => ({ ...lead, guard: { id: lead.guard } }));
 
     const { first, repeats } = storageOrder(leads);
 
     expect(first.map((l) => l.index)).toEqual([0, 1, 3, 4]);
-    expect(repeats.map((l) => l.index)).toEqual([2, 5]);
+    expect(repeats.map((l) => l.index)).toEqual([2, 5, 6]);
   });
 });
 
