@@ -1,5 +1,6 @@
 /** CSV column headers → contact fields: German and English names, Outlook's export names included; an explicit mapping overrides. */
 import { foldText } from '../inbox/search-tokens.ts';
+import { oneLine, reservedKeys } from '../shared/plain-text.ts';
 import { type ContactField, contactTargets, reachableContactFields } from '../webforms/webform.ts';
 
 export type ImportTarget = ContactField | 'message';
@@ -121,12 +122,14 @@ export const sourceColumn = (
 /**
  * The row as the file had it, header → value, for the entry's raw payload: repeated or blank
  * headers get a suffix so no value overwrites another, values beyond the header row are kept too.
+ * A header no stored map may carry as a key (`constructor`) is kept inside its column's name.
  */
 export const rawRow = (headers: readonly string[], values: readonly string[]): Record<string, string> => {
   const raw: Record<string, string> = {};
   const length = Math.max(headers.length, values.length);
   for (let i = 0; i < length; i += 1) {
-    const base = headers[i]?.trim() || `column ${i + 1}`;
+    const header = oneLine(headers[i] ?? '').trim();
+    const base = !header ? `column ${i + 1}` : reservedKeys.has(header) ? `column ${i + 1} (${header})` : header;
     let name = base;
     for (let n = 2; Object.hasOwn(raw, name); n += 1) name = `${base} (${n})`;
     raw[name] = values[i] ?? '';

@@ -3,10 +3,17 @@
  * keep it out, each naming the column as the file names it.
  */
 import { type RowError, rowField } from '../../domain/imports/csv-import.ts';
-import { type ColumnTarget, type ImportTarget, mapRow, sourceColumn } from '../../domain/imports/header-mapping.ts';
+import {
+  type ColumnTarget,
+  type ImportTarget,
+  type MappedRow,
+  mapRow,
+  sourceColumn,
+} from '../../domain/imports/header-mapping.ts';
 import { rowHash } from '../../domain/imports/row-hash.ts';
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
 import { isoDateFrom } from '../../domain/shared/calendar-date.ts';
+import { oneLine, stripControls } from '../../domain/shared/plain-text.ts';
 import { isReachable, reachableContactFields } from '../../domain/webforms/webform.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import { fieldErrors } from '../shared/validation.ts';
@@ -24,9 +31,19 @@ export type RowOutcome =
 const isImportTarget = (field: string, columns: readonly ColumnTarget[]): field is ImportTarget =>
   columns.some((target) => target === field);
 
+const cleanRow = (row: MappedRow): MappedRow =>
+  Object.fromEntries(
+    Object.entries(row).map(([target, value]) => [
+      target,
+      target === 'message' ? stripControls(value) : oneLine(value).trim(),
+    ]),
+  );
+
 export const readRow = (layout: RowColumns, row: number, values: readonly string[]): RowOutcome => {
   if (values.every((value) => value.trim() === '')) return { kind: 'blank' };
-  const mapped = mapRow(layout.columns, values);
+  // A file is third-party data: control characters are dropped and contact fields read as one
+  // line (Outlook writes a two-line street), rather than the row being refused.
+  const mapped = cleanRow(mapRow(layout.columns, values));
   const header = (target: ImportTarget): string =>
     layout.headers[sourceColumn(layout.columns, values, target)] ?? target;
 

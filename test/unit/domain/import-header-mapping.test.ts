@@ -174,6 +174,18 @@ describe('import header mapping', () => {
     });
   });
 
+  it('never keys the raw row by a name a stored map cannot carry (constructor, __proto__, prototype)', () => {
+    const raw = rawRow(['constructor', '__proto__', 'prototype', 'E-Mail'], ['a', 'b', 'c', 'x@example.com']);
+
+    expect(raw).toEqual({
+      'column 1 (constructor)': 'a',
+      'column 2 (__proto__)': 'b',
+      'column 3 (prototype)': 'c',
+      'E-Mail': 'x@example.com',
+    });
+    expect(Object.getPrototypeOf(raw)).toBe(Object.prototype);
+  });
+
   it('refuses a header row that names no known column, or none that reaches anyone', () => {
     const unknown = ['Max', 'Mustermann', 'max@example.com'];
     const nameOnly = ['Vorname', 'Anrede'];

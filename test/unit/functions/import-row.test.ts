@@ -45,6 +45,32 @@ describe('reading one import row', () => {
     });
   });
 
+  it('cleans what a file carries that no field may hold: controls and bidi overrides gone, line breaks kept only in the message', () => {
+    const outcome = readRow(layout, 2, [
+      'Ma\u0000x',
+      'Mus\u202eter',
+      'max@example.com',
+      '030\t1234',
+      'Zeile 1\r\nZeile\u0007 2',
+    ]);
+
+    expect(outcome).toMatchObject({
+      kind: 'valid',
+      contact: { firstName: 'Max', lastName: 'Muster', phone: '030 1234' },
+      message: 'Zeile 1\r\nZeile 2',
+    });
+  });
+
+  it('reads a street written on two lines (as Outlook exports it) as one line', () => {
+    const withStreet = ['Nachname', 'Straße geschäftlich'];
+    const outcome = readRow({ headers: withStreet, columns: mapColumns(withStreet).columns }, 2, [
+      'Muster',
+      'Hauptstr. 1\r\nHinterhaus',
+    ]);
+
+    expect(outcome).toMatchObject({ kind: 'valid', contact: { street: 'Hauptstr. 1 Hinterhaus' } });
+  });
+
   it('passes over rows whose cells are all empty', () => {
     expect(readRow(layout, 4, ['', ' ', '', '', ''])).toEqual({ kind: 'blank' });
   });
