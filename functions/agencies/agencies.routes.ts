@@ -51,6 +51,8 @@ export const agencyLeadRoutes = {
       'Delivers up to 100 leads with the agency’s API key (Authorization: Bearer ktk_…), answered lead by lead; honours Idempotency-Key and each lead’s externalId; over the agency’s per-minute lead limit: 429 with Retry-After',
     auth: 'public',
     body: AgencyLeadsRequest,
+    // one bad lead is answered `invalid` on its own (checkAgencyLead), never a 400 for the batch
+    hygiene: 'per-item',
     responds: { status: 200, description: 'one result per lead, in order', schema: AgencyLeadsAnswer },
   },
 } as const satisfies Record<string, AnyRouteSpec>;

@@ -7,7 +7,7 @@ import type { FieldError } from '../../domain/shared/errors.ts';
 import type { Money } from '../../domain/shared/money.ts';
 import { isReachable, reachableContactFields } from '../../domain/webforms/webform.ts';
 import { ContactInput, MoneyInput } from '../inbox/contact-input.ts';
-import { fieldErrors } from '../shared/validation.ts';
+import { fieldErrors, inputProblems } from '../shared/validation.ts';
 
 const id = z.string().check(z.minLength(1), z.maxLength(64));
 const userId = z.string().check(z.minLength(1), z.maxLength(128));
@@ -124,10 +124,13 @@ const Received = z.record(z.string(), z.unknown());
 /** One lead checked on its own; errors name the field inside the body (`leads.3.contact.email`). */
 export const checkAgencyLead = (value: unknown, index: number): CheckedLead => {
   const at = (field: string) => (field === '' ? `leads.${index}` : `leads.${index}.${field}`);
+  // the edge's hygiene check, lead by lead (the route is `hygiene: 'per-item'`)
+  const unclean = inputProblems(value, '');
   const parsed = AgencyLeadInput.safeParse(value);
-  const errors: FieldError[] = parsed.success
-    ? []
-    : fieldErrors(parsed.error, '').map((e) => ({ ...e, field: at(e.field) }));
+  const errors: FieldError[] = [...unclean, ...(parsed.success ? [] : fieldErrors(parsed.error, ''))].map((e) => ({
+    ...e,
+    field: at(e.field),
+  }));
   if (parsed.success && !isReachable(parsed.data.contact)) {
     errors.push({ field: at('contact'), message: `give at least one of ${reachableContactFields.join(', ')}` });
   }
