@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { companyTypes, relationships } from '../../domain/companies/company.ts';
 import { CalendarDate } from '../inbox/contact-input.ts';
 import { LimitParam } from '../shared/cursor.ts';
+import { SearchText } from '../shared/validation.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
 const optionalText = (max: number) => z.optional(text(max));
@@ -75,7 +76,7 @@ export const PersonListQuery = z.strictObject({
   limit: LimitParam,
   cursor: z.optional(z.string()),
   companyId: z.optional(recordId),
-  q: z.optional(z.string().check(z.trim(), z.minLength(2, 'give at least 2 characters'), z.maxLength(100))),
+  q: z.optional(SearchText),
 });
 
 const Website = z
@@ -116,7 +117,7 @@ export const CompanyListQuery = z.strictObject({
   relationship: z.optional(z.enum(relationships)),
   type: z.optional(z.enum(companyTypes)),
   parentCompanyId: z.optional(recordId),
-  q: z.optional(z.string().check(z.trim(), z.minLength(2, 'give at least 2 characters'), z.maxLength(100))),
+  q: z.optional(SearchText),
 });
 
 export const RecordIdPath = z.object({ id: recordId });
