@@ -14,9 +14,10 @@ import {
   internalErrorResponse,
   isClientError,
   isDependencyOutage,
+  isServiceUnavailable,
   jsonResponse,
   problemResponse,
-  serviceUnavailableResponse,
+  serviceUnavailable,
 } from './problem.ts';
 import { inputProblems, parseInput, refuseHostileInput } from './validation.ts';
 
@@ -213,9 +214,9 @@ export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDire
         }
         // A dependency that is down or throttling is not a bug: the client may retry (the embed script
         // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
-        if (isDependencyOutage(error)) {
+        if (isServiceUnavailable(error) || isDependencyOutage(error)) {
           logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
-          request.response = serviceUnavailableResponse(request.event.requestContext?.requestId);
+          request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
           return;
         }
         logger.error('request failed', { error, routeKey: request.event.routeKey });

@@ -81,13 +81,20 @@ export const isDependencyOutage = (error: unknown, depth = 0): boolean => {
   return isDependencyOutage(error.cause, depth + 1);
 };
 
-/** 503 problem+json with Retry-After; nothing about which dependency or why (that goes to the log). */
-export const serviceUnavailableResponse = (requestId: string | undefined): HttpResponse =>
-  problemResponse(
-    new KontaktError(
-      'service-unavailable',
-      503,
-      'Service unavailable',
-      `The service is briefly unavailable; please retry after ${defaultRetryAfterSeconds} seconds. Request id: ${requestId ?? 'unknown'}`,
-    ),
+/**
+ * The answer to a dependency outage: 503 with Retry-After and nothing about which dependency or
+ * why (that goes to the log, from `cause`). A use case that must add headers to it (a web form's
+ * CORS) raises it itself, with `withHeaders`.
+ */
+export const serviceUnavailable = (cause: unknown): KontaktError =>
+  new KontaktError(
+    'service-unavailable',
+    503,
+    'Service unavailable',
+    `The service is briefly unavailable; please retry after ${defaultRetryAfterSeconds} seconds`,
+    { cause },
   );
+
+/** Answered with its own title and detail like a client error: it says only "retry later". */
+export const isServiceUnavailable = (error: unknown): error is KontaktError =>
+  error instanceof KontaktError && error.code === 'service-unavailable';

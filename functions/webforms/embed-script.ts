@@ -39,6 +39,17 @@ const safeThankYouUrl = (url: string | null): string | null => {
 };
 
 /**
+ * How the script retries a submission the API could not take just now (503 while a dependency is
+ * down, 429, a gateway's 502/504, or no answer at all): the same body with the same
+ * Idempotency-Key, so however many attempts arrive the lead is stored once. Waits double from
+ * `baseMs` (or follow Retry-After when the answer carries one), each capped at `maxMs` and spread
+ * by ±20% so a page full of visitors does not come back in step; after `attempts` the person is
+ * asked to try again (which keeps the key as well). 1 + 2 + 4 s covers a restarted dependency
+ * without leaving a visitor waiting long.
+ */
+export const submitRetry = { attempts: 4, baseMs: 1_000, maxMs: 8_000 } as const;
+
+/**
  * The browser half. Plain ES2020 so every current browser runs it unbuilt; it only reads its
  * configuration `c` and builds the DOM with createElement/textContent, so no page data or form
  * setting is ever parsed as HTML. Errors are matched to inputs by the posted name the API reports.
@@ -61,6 +72,14 @@ const browserCode = `((c) => {
     const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join('');
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
   };
+  // no answer, or an answer that says "not now": worth the same request again a little later
+  const retryable = (res) => !res || res.status === 503 || res.status === 429 || res.status === 502 || res.status === 504;
+  const delayFor = (res, attempt) => {
+    const told = res && res.headers && res.headers.get ? Number(res.headers.get('retry-after')) : NaN;
+    const ms = told > 0 ? told * 1000 : c.retry.baseMs * Math.pow(2, attempt - 1);
+    return Math.round(Math.min(ms, c.retry.maxMs) * (0.8 + Math.random() * 0.4));
+  };
+  const wait = (ms) => new Promise((done) => setTimeout(done, ms));
   const render = (target) => {
     if (target.getAttribute('data-kontakt-rendered')) return;
     target.setAttribute('data-kontakt-rendered', 'true');
@@ -135,14 +154,19 @@ const browserCode = `((c) => {
       button.disabled = true;
       form.setAttribute('aria-busy', 'true');
       let res = null;
-      try {
-        res = await fetch(c.apiBase + '/v1/webforms/' + encodeURIComponent(c.key) + '/submissions', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
-          body: json,
-        });
-      } catch (e) {
-        res = null;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          res = await fetch(c.apiBase + '/v1/webforms/' + encodeURIComponent(c.key) + '/submissions', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            body: json,
+          });
+        } catch (e) {
+          res = null;
+        }
+        if (!retryable(res) || attempt >= c.retry.attempts) break;
+        status.textContent = 'Sending…';
+        await wait(delayFor(res, attempt));
       }
       button.disabled = false;
       form.removeAttribute('aria-busy');
@@ -154,6 +178,7 @@ const browserCode = `((c) => {
         return;
       }
       if (!res || res.status >= 500 || res.status === 429) {
+        // the same fill sent again keeps its key, so it is still stored once
         status.textContent = 'Your message could not be sent. Please try again.';
         return;
       }
@@ -222,6 +247,7 @@ export const renderEmbedScript = (form: Webform, options: { apiBase: string; fil
     tokenField: fillTokenField,
     honeypot: form.honeypotField,
     thankYouUrl: safeThankYouUrl(form.thankYouUrl),
+    retry: submitRetry,
     fields,
     consent,
   };

@@ -23,6 +23,7 @@ import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate
 import { ContactInput } from '../inbox/contact-input.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
+import { isDependencyOutage, serviceUnavailable } from '../shared/problem.ts';
 import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
 
@@ -67,7 +68,12 @@ export const corsHeaders = (form: Webform, origin: string | undefined): Record<s
   if (!isAllowedOrigin(form, origin)) {
     throw new KontaktError('origin-not-allowed', 403, 'Forbidden', `The origin ${origin} may not post to this form`);
   }
-  return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Location' };
+  // Retry-After too, so the embed script can wait as long as a 503 or 429 asks
+  return {
+    'access-control-allow-origin': origin,
+    vary: 'Origin',
+    'access-control-expose-headers': 'Location, Retry-After',
+  };
 };
 
 const loadForm = async (deps: Pick<SubmitWebformDeps, 'forms'>, formKey: string) => {
@@ -161,6 +167,8 @@ export const submitWebform =
       }
       return { ...answer, headers: { ...answer.headers, ...cors } };
     } catch (error) {
-      throw error instanceof KontaktError ? error.withHeaders(cors) : error;
+      // an outage answered with the form's CORS headers, so the browser lets the script read the 503
+      if (error instanceof KontaktError) throw error.withHeaders(cors);
+      throw isDependencyOutage(error) ? serviceUnavailable(error).withHeaders(cors) : error;
     }
   };

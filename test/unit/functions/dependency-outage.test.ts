@@ -10,9 +10,12 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KontaktError } from '../../../domain/shared/errors.ts';
+import { demoWebform } from '../../../domain/webforms/webform.ts';
 import { createDocumentClient } from '../../../functions/shared/dynamodb-client.ts';
 import { httpRouter, route } from '../../../functions/shared/http.ts';
 import { createSqsClient } from '../../../functions/shared/sqs-client.ts';
+import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
+import { webformPublicRoutes } from '../../../functions/webforms/webforms.routes.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
 import { freePort } from '../../support/ports.ts';
 
@@ -151,5 +154,53 @@ describe('Retry-After on every 429 and 503 of Kontakt’s own', () => {
     expect(Number(bare.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(own.headers['Retry-After']).toBe('30');
     expect(own.headers['retry-after']).toBeUndefined();
+  });
+});
+
+describe('a web form while DynamoDB is down', () => {
+  it('answers the browser 503 with its CORS headers and Retry-After readable, so the embed script can wait and retry', async () => {
+    const doc = withEndpoint('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${closedPort}`, createDocumentClient);
+    const origin = 'https://customer.example';
+    const form = { ...demoWebform(new Date('2026-05-01T00:00:00.000Z')), allowedOrigins: [origin] };
+    const spec = webformPublicRoutes['POST /v1/webforms/{formKey}/submissions'];
+    const handler = httpRouter(
+      {
+        'POST /v1/webforms/{formKey}/submissions': route(
+          spec,
+          submitWebform({
+            forms: { get: async () => ({ form, signingSecret: 'x'.repeat(43) }) },
+            inbox: {
+              create: async () => {
+                await doc.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }));
+              },
+            },
+            idempotency: {
+              find: async () => null,
+              write: (_scope, key) => ({ key: { pk: key, sk: 'x' }, record: {}, nowEpoch: 0 }),
+            },
+            publisher: { publish: async () => undefined },
+            duplicateCheckQueueUrl: 'queue',
+            now: () => new Date('2026-05-04T08:00:00.000Z'),
+          }),
+        ),
+      },
+      users,
+    );
+
+    const res = await handler(
+      apiEvent({
+        routeKey: 'POST /v1/webforms/{formKey}/submissions',
+        pathParameters: { formKey: form.key },
+        headers: { origin, 'idempotency-key': 'k-1' },
+        body: JSON.stringify({ lastName: 'Muster', email: 'muster@example.com' }),
+      }),
+      lambdaContext(),
+    );
+
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.headers['access-control-expose-headers']).toMatch(/retry-after/i);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ type: '/problems/service-unavailable' });
   });
 });

@@ -82,7 +82,7 @@ type Sent = {
   body: Record<string, string>;
   buttonDisabled: boolean | undefined;
 };
-type Answer = { status: number; body?: unknown } | 'network-error';
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network-error';
 
 const apiBase = 'https://api.kontakt.example';
 
@@ -103,7 +103,14 @@ const runOnPage = (script: string, options: { withTarget?: boolean; search?: str
   const sent: Sent[] = [];
   const answers = [...(options.answers ?? [])];
   const assigned: string[] = [];
+  /** the waits the script asked for between attempts; they pass at once here */
+  const delays: number[] = [];
   const context = {
+    setTimeout: (callback: () => void, ms: number) => {
+      delays.push(ms);
+      queueMicrotask(callback);
+      return delays.length;
+    },
     document: {
       currentScript: scriptTag,
       readyState: 'complete',
@@ -125,7 +132,7 @@ const runOnPage = (script: string, options: { withTarget?: boolean; search?: str
       sent.push({ url, method: init.method, headers: init.headers, body: JSON.parse(init.body), buttonDisabled });
       const answer = answers.shift() ?? { status: 201, body: { id: '01TEST' } };
       if (answer === 'network-error') throw new TypeError('Failed to fetch');
-      return { status: answer.status, json: async () => answer.body };
+      return { status: answer.status, headers: new Headers(answer.headers), json: async () => answer.body };
     },
   };
   runInNewContext(script, context);
@@ -155,6 +162,7 @@ const runOnPage = (script: string, options: { withTarget?: boolean; search?: str
     form,
     sent,
     assigned,
+    delays,
     submit,
     byName,
     field,
@@ -316,26 +324,76 @@ describe('submitting', () => {
     expect(hostile.target?.children[0]?.textContent).toMatch(/thank you/i);
   });
 
-  it('keeps the idempotency key when it retries the same fill after a network error or a 5xx', async () => {
+  it('retries a network error and a 503 by itself with the same key, waiting longer each time, and thanks once', async () => {
     const page = runOnPage(render(formWith({})), {
       answers: ['network-error', { status: 503 }, { status: 201, body: { id: '01TEST' } }],
+    });
+    page.field('lastName').value = 'Muster';
+
+    await page.submit();
+
+    const keys = page.sent.map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(page.sent.map((r) => r.body)).toEqual([page.sent[0]?.body, page.sent[0]?.body, page.sent[0]?.body]);
+    // 1 s, then 2 s, each spread by ±20%
+    expect(page.delays).toHaveLength(2);
+    expect(page.delays[0]).toBeGreaterThanOrEqual(800);
+    expect(page.delays[0]).toBeLessThanOrEqual(1200);
+    expect(page.delays[1]).toBeGreaterThanOrEqual(1600);
+    expect(page.delays[1]).toBeLessThanOrEqual(2400);
+    expect(page.form?.parentNode).toBeNull();
+    expect(page.target?.children[0]?.textContent).toMatch(/thank you/i);
+  });
+
+  it('waits as long as Retry-After says (within its cap), and retries a 429 the same way', async () => {
+    const page = runOnPage(render(formWith({})), {
+      answers: [
+        { status: 503, headers: { 'retry-after': '3' } },
+        { status: 429, headers: { 'retry-after': '3600' } },
+        { status: 201 },
+      ],
+    });
+    page.field('lastName').value = 'Muster';
+
+    await page.submit();
+
+    expect(page.sent).toHaveLength(3);
+    expect(page.delays[0]).toBeGreaterThanOrEqual(2400);
+    expect(page.delays[0]).toBeLessThanOrEqual(3600);
+    expect(page.delays[1]).toBeLessThanOrEqual(8000 * 1.2);
+  });
+
+  it('gives up after four attempts, asks the person to try again, and a second click keeps the key', async () => {
+    const page = runOnPage(render(formWith({})), {
+      answers: [{ status: 503 }, { status: 503 }, { status: 503 }, 'network-error', { status: 201 }],
     });
     page.field('lastName').value = 'Muster';
     const button = page.form?.find((e) => e.tagName === 'button');
     const status = page.form?.find((e) => e.getAttribute('class') === 'kontakt-status');
 
     await page.submit();
+    expect(page.sent).toHaveLength(4);
     expect(status?.textContent).toMatch(/try again/i);
     expect(button?.disabled).toBe(false);
     expect(page.form?.parentNode).toBe(page.target);
-    await page.submit();
-    expect(status?.textContent).toMatch(/try again/i);
-    await page.submit();
 
-    const keys = page.sent.map((r) => r.headers['idempotency-key']);
-    expect(keys).toHaveLength(3);
-    expect(new Set(keys).size).toBe(1);
+    await page.submit();
+    expect(page.sent).toHaveLength(5);
+    expect(new Set(page.sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
     expect(page.form?.parentNode).toBeNull();
+  });
+
+  it('does not retry an answer that will not change: a 500 or a 400', async () => {
+    const bug = runOnPage(render(formWith({})), { answers: [{ status: 500 }] });
+    bug.field('lastName').value = 'Muster';
+    await bug.submit();
+    const invalid = runOnPage(render(formWith({})), { answers: [{ status: 400, body: { errors: [] } }] });
+    invalid.field('lastName').value = 'Muster';
+    await invalid.submit();
+
+    expect(bug.sent).toHaveLength(1);
+    expect(invalid.sent).toHaveLength(1);
   });
 
   it('uses a new key for a changed fill', async () => {
