@@ -155,4 +155,40 @@ describe('CSV imports', () => {
     expect(noName).toMatchObject({ status: 400, json: { errors: [{ field: 'filename' }] } });
     expect(afterwards.json).toMatchObject({ status: 'waiting_upload', rowsTotal: 0 });
   });
+
+  it('imports a file whose headers are names a plain object owns (constructor, __proto__), and fails one with no usable header', async () => {
+    const token = newToken();
+    const odd = Buffer.from(`constructor;__proto__;E-Mail;Nachname\nx;y;${token}@example.com;Muster ${token}\n`, 'utf8');
+
+    const { report } = await importFile(odd, 'odd.csv');
+    const entries = await inboxWith(token);
+    const onlyOdd = await importFile(Buffer.from('constructor\nx\n', 'utf8'), 'worse.csv');
+
+    expect(report).toMatchObject({ status: 'done', rowsImported: 1, rowsFailed: 0 });
+    expect(entries).toHaveLength(1);
+    expect(entries[0].raw.fields).toEqual({
+      'column 1 (constructor)': 'x',
+      'column 2 (__proto__)': 'y',
+      'E-Mail': `${token}@example.com`,
+      Nachname: `Muster ${token}`,
+    });
+    expect(onlyOdd.report).toMatchObject({
+      status: 'failed',
+      errors: [{ row: 1, field: 'file', message: expect.stringContaining('no column header is recognised') }],
+    });
+  });
+
+  it('refuses a mapping that names a reserved or empty column with 400 naming it, storing no import', async () => {
+    const reserved = await call('POST', '/v1/imports', { filename: 'a.csv', mapping: { constructor: 'email' } });
+    const empty = await call('POST', '/v1/imports', { filename: 'a.csv', mapping: { '': 'email' } });
+    const proto = await fetch(`${stack.baseUrl}/v1/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.salesToken}`, 'content-type': 'application/json' },
+      body: '{"filename":"a.csv","mapping":{"__proto__":"email"}}',
+    });
+
+    expect(reserved).toMatchObject({ status: 400, json: { errors: [{ field: 'mapping.constructor' }] } });
+    expect(empty).toMatchObject({ status: 400, json: { errors: [{ field: 'mapping.(empty)' }] } });
+    expect(proto.status).toBe(400);
+  });
 });
