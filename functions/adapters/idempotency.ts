@@ -67,6 +67,9 @@ export const createIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: s
         422,
         'Idempotency key reused',
         'This Idempotency-Key was used for a different request within the last 24 hours',
+        {
+          errors: [{ field: 'Idempotency-Key', message: 'was used for a different request within the last 24 hours' }],
+        },
       );
     }
     return record.answer;
