@@ -346,7 +346,10 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     access: { table: 'readWrite', mailBucket: 'readWrite' },
-    consumes: { queue: 'inbound-email', batchSize: 5, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    // one mail per invocation: a 40 MB mail may take a good part of the timeout (README, limits of
+    // a stored mail), and a timeout fails the whole batch, so a batch of several would let one
+    // slow mail send its neighbours to the DLQ
+    consumes: { queue: 'inbound-email', batchSize: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -3,6 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Email } from '../../domain/emails/email.ts';
+import { truncationReasons } from '../../domain/emails/mail-limits.ts';
 import { emailBySesMessageId, emailKey, emailsByReceivedAt, entityTags } from '../shared/table.ts';
 import { parseStored } from '../shared/validation.ts';
 import { queryIndexPage } from './index-page.ts';
@@ -27,6 +28,9 @@ export const EmailSchema = z.object({
   ),
   raw: z.object({ bucket: z.string(), key: z.string() }),
   verdicts: z.record(z.string(), z.string()),
+  // emails stored before the limits existed carry neither; nothing of them was cut
+  truncated: z._default(z.boolean(), false),
+  truncatedFields: z._default(z.array(z.enum(truncationReasons)), []),
 });
 
 export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: string) => ({

@@ -23,6 +23,8 @@ export const listEmails =
           date: email.date,
           receivedAt: email.receivedAt,
           attachments: email.attachments.map(({ filename, size, contentType }) => ({ filename, size, contentType })),
+          truncated: email.truncated,
+          truncatedFields: email.truncatedFields,
         })),
         nextCursor: page.nextCursor,
       },

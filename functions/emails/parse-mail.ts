@@ -1,16 +1,24 @@
-/** Streams a MIME message through mailparser: headers and text kept, each attachment handed on as a stream. */
+/**
+ * Streams a MIME message through the limits (limit-mime.ts) and mailparser: headers and text
+ * kept, the first attachments handed on as streams, later ones read past.
+ */
 
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   type AddressObject,
   type AttachmentStream,
+  type HeaderLines,
   type Headers,
   type HeaderValue,
   MailParser,
   type MessageText,
 } from 'mailparser';
 import type { Mailbox } from '../../domain/emails/email.ts';
+import { mailDate } from '../../domain/emails/mail-date.ts';
+import { mailLimits, type TruncationReason } from '../../domain/emails/mail-limits.ts';
+import { safeContentType } from '../../domain/emails/mail-text.ts';
+import { createCuts, limitHeaderBlock, limitMime } from './limit-mime.ts';
 
 export type ParsedHeaders = {
   messageId: string | null;
@@ -23,7 +31,13 @@ export type ParsedHeaders = {
 
 export type ParsedMail = ParsedHeaders & {
   text: string | null;
+  /** the attachments handed to the sink (at most `maxAttachments`) */
   attachments: { filename: string | null; size: number; contentType: string; index: number }[];
+  /** every attachment seen, the ones read past included */
+  attachmentCount: number;
+  cut: Set<TruncationReason>;
+  /** what was cut and why, for the log */
+  cutDetails: string[];
 };
 
 export type AttachmentSink = (
@@ -50,17 +64,21 @@ const mailboxes = (value: HeaderValue | undefined): Mailbox[] => {
 
 const text = (value: HeaderValue | undefined): string | null => (typeof value === 'string' ? value : null);
 
-export const readHeaders = (headers: Headers): ParsedHeaders => {
-  const date = headers.get('date');
-  return {
-    messageId: text(headers.get('message-id')),
-    subject: text(headers.get('subject')),
-    from: mailboxes(headers.get('from'))[0] ?? null,
-    to: mailboxes(headers.get('to')),
-    cc: mailboxes(headers.get('cc')),
-    date: date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : null,
-  };
+/** The raw value of the first header line with this key, unfolded (mailparser's parsed Date is `now` when unreadable). */
+const rawHeader = (lines: HeaderLines, key: string): string | null => {
+  const line = lines.find((l) => l.key === key)?.line;
+  if (line === undefined) return null;
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ');
 };
+
+export const readHeaders = (headers: Headers, lines: HeaderLines): ParsedHeaders => ({
+  messageId: text(headers.get('message-id')),
+  subject: text(headers.get('subject')),
+  from: mailboxes(headers.get('from'))[0] ?? null,
+  to: mailboxes(headers.get('to')),
+  cc: mailboxes(headers.get('cc')),
+  date: mailDate(rawHeader(lines, 'date')),
+});
 
 /** Counts bytes on their way through, so sizes are known without buffering. */
 const byteCounter = (onDone: (size: number) => void): Transform => {
@@ -77,15 +95,33 @@ const byteCounter = (onDone: (size: number) => void): Transform => {
   });
 };
 
+const parserOptions = {
+  // only `text` is stored: no HTML built from text, no links, no checksums
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  checksumAlgo: false,
+  maxHtmlLengthToParse: mailLimits.maxTextPartBytes,
+  // limit-mime.ts lets at most maxMimeParts parts through, plus the one a last delimiter line opens
+  maxChildNodes: mailLimits.maxMimeParts + 1,
+} as const;
+
 export const parseMail = async (source: Readable, sink: AttachmentSink): Promise<ParsedMail> => {
-  const parser = new MailParser();
-  let headers: ParsedHeaders = { messageId: null, subject: null, from: null, to: [], cc: [], date: null };
+  const cuts = createCuts();
+  const limits = limitMime(cuts);
+  const parser = new MailParser(parserOptions);
+  let headers: Headers = new Map();
+  let headerLines: HeaderLines = [];
   const body: { text: string | null } = { text: null };
   const attachments: ParsedMail['attachments'] = [];
+  let attachmentCount = 0;
   const uploads: Promise<void>[] = [];
 
   parser.on('headers', (h: Headers) => {
-    headers = readHeaders(h);
+    headers = h;
+  });
+  parser.on('headerLines', (lines: HeaderLines) => {
+    headerLines = lines;
   });
   parser.on('data', (data: AttachmentStream | MessageText) => {
     if (data.type === 'text') {
@@ -96,8 +132,17 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
     const release = (): void => {
       attachment.release?.();
     };
+    attachmentCount += 1;
+    if (attachments.length >= mailLimits.maxAttachments) {
+      // released unread: mailparser then drains it itself and reads on
+      release();
+      data.content.resume();
+      return;
+    }
     const index = attachments.length;
-    const meta = { filename: data.filename ?? null, contentType: data.contentType, index, size: 0 };
+    // S3 refuses a malformed Content-Type header, so only a well-formed type goes with the upload
+    const contentType = safeContentType(data.contentType.slice(0, mailLimits.maxContentTypeChars + 1));
+    const meta = { filename: data.filename ?? null, contentType, index, size: 0 };
     attachments.push(meta);
     const counted = new PassThrough();
     const counter = byteCounter((size) => {
@@ -115,7 +160,42 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
     );
   });
 
-  await pipeline(source, parser);
+  await pipeline(source, limits.headerBlock, limits.splitter, limits.parts, parser);
   await Promise.all(uploads);
-  return { ...headers, text: body.text, attachments };
+  if (attachmentCount > mailLimits.maxAttachments) cuts.add('attachments', `${attachmentCount} attachments`);
+  return {
+    ...readHeaders(headers, headerLines),
+    text: body.text,
+    attachments,
+    attachmentCount,
+    cut: cuts.reasons,
+    cutDetails: cuts.details,
+  };
+};
+
+/**
+ * Reads a message's header block alone (the local SMTP server's view for SES's event), within
+ * the same header limits as the worker; the raw lines come back for the event's header list.
+ */
+export const readHeaderBlock = async (
+  block: Buffer,
+): Promise<{ headers: ParsedHeaders; lines: HeaderLines; cut: boolean }> => {
+  const cuts = createCuts();
+  const parser = new MailParser(parserOptions);
+  let headers: Headers = new Map();
+  let lines: HeaderLines = [];
+  parser.on('headers', (h: Headers) => {
+    headers = h;
+  });
+  parser.on('headerLines', (l: HeaderLines) => {
+    lines = l;
+  });
+  parser.on('data', (data: AttachmentStream | MessageText) => {
+    if (data.type === 'attachment') {
+      data.release?.();
+      data.content.resume();
+    }
+  });
+  await pipeline(Readable.from([block, Buffer.from('\r\n\r\n')]), limitHeaderBlock(cuts), parser);
+  return { headers: readHeaders(headers, lines), lines, cut: cuts.reasons.size > 0 };
 };

@@ -1,9 +1,10 @@
-/** The inbound-email worker: parse the raw message from S3 (streaming) and store the email once. */
+/** The inbound-email worker: parse the raw message from S3 (streaming, within the limits) and store the email once. */
 import { ulid } from 'ulid';
-import { boundText } from '../../domain/emails/email.ts';
+import { boundEmail } from '../../domain/emails/email.ts';
 import type { EmailReceivedV1 } from '../../events/index.ts';
 import type { EmailRepository } from '../adapters/email.repository.ts';
 import type { MailStore } from '../adapters/mail-store.ts';
+import { logger } from '../shared/logger.ts';
 import { parseMail } from './parse-mail.ts';
 
 export type ProcessEmailDeps = { emails: EmailRepository; mail: MailStore; now: () => Date };
@@ -19,7 +20,7 @@ export const processEmail =
     const parsed = await parseMail(source, (index, content, meta) =>
       deps.mail.put(message.bucket, attachmentKey(message.sesMessageId, index), content, meta.contentType),
     );
-    await deps.emails.createOnce({
+    const email = boundEmail({
       id: ulid(deps.now().getTime()),
       sesMessageId: message.sesMessageId,
       messageId: parsed.messageId,
@@ -30,7 +31,7 @@ export const processEmail =
       date: parsed.date,
       receivedAt: message.receivedAt,
       envelopeRecipients: message.recipients,
-      ...boundText(parsed.text),
+      text: parsed.text,
       attachments: parsed.attachments.map((a) => ({
         filename: a.filename,
         size: a.size,
@@ -39,5 +40,15 @@ export const processEmail =
       })),
       raw: { bucket: message.bucket, key: message.key },
       verdicts: { ...message.verdicts },
+      cut: parsed.cut,
     });
+    if (email.truncated) {
+      logger.warn('mail stored truncated; the raw message in S3 is whole', {
+        sesMessageId: message.sesMessageId,
+        truncatedFields: email.truncatedFields,
+        attachmentCount: parsed.attachmentCount,
+        details: parsed.cutDetails,
+      });
+    }
+    await deps.emails.createOnce(email);
   };

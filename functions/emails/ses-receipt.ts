@@ -5,6 +5,7 @@
  * A failure here is retried by Lambda and then lands in the on-failure destination queue.
  */
 import type { SESEvent, SESReceipt } from 'aws-lambda';
+import { mailLimits } from '../../domain/emails/mail-limits.ts';
 import type { EmailReceivedV1 } from '../../events/index.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { logger } from '../shared/logger.ts';
@@ -40,7 +41,14 @@ export const handleSesReceipt =
     const domain = `@${deps.mailDomain.toLowerCase()}`;
     for (const record of event.Records) {
       const { mail, receipt } = record.ses;
-      const recipients = receipt.recipients.map((r) => r.toLowerCase()).filter((r) => r.endsWith(domain));
+      const inDomain = [...new Set(receipt.recipients.map((r) => r.toLowerCase()).filter((r) => r.endsWith(domain)))];
+      // the event must fit one SQS message whatever a sender put in its envelope
+      const recipients = inDomain.slice(0, mailLimits.maxRecipientsPerField);
+      if (recipients.length < inDomain.length)
+        logger.warn('mail for more Kontakt recipients than kept', {
+          sesMessageId: mail.messageId,
+          recipients: inDomain.length,
+        });
       if (recipients.length === 0) {
         logger.warn('mail for no Kontakt recipient; ignored', { sesMessageId: mail.messageId });
         continue;

@@ -9,20 +9,21 @@
  * which lets tests exercise quarantining. SES itself never reads such a header.
  */
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Transform } from 'node:stream';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SESEvent, SESMailHeader } from 'aws-lambda';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { mailLimits } from '../../domain/emails/mail-limits.ts';
+import { boundedLine } from '../../domain/emails/mail-text.ts';
 import { createMailStore } from '../../functions/adapters/mail-store.ts';
-import { readHeaders } from '../../functions/emails/parse-mail.ts';
+import { readHeaderBlock } from '../../functions/emails/parse-mail.ts';
 import { inboundMailPrefix } from '../manifest.ts';
 import type { FunctionHost } from './function-host.ts';
 
-/** SES accepts messages up to 40 MB. */
-const maxMessageBytes = 40 * 1024 * 1024;
+/** SES receiving refuses larger messages with 552 5.3.4 (RFC 3463: message too big for system). */
+const maxMessageBytes = mailLimits.maxMessageBytes;
 const maxHeaderBytes = 256 * 1024;
 const verdictNames = ['spam', 'virus', 'spf', 'dkim', 'dmarc'] as const;
 type VerdictName = (typeof verdictNames)[number];
@@ -32,26 +33,24 @@ type VerdictValue = (typeof verdictValues)[number];
 /** SES message ids are lower-case alphanumerics; the raw object is named after them. */
 const sesMessageId = (): string => randomBytes(20).toString('hex');
 
-/** Keeps the header block (up to the first empty line) while passing every byte on. */
+/** Keeps the header block (up to the first empty line, at most `maxHeaderBytes`) of the bytes it observes. */
 const headerTap = () => {
   let buffered = Buffer.alloc(0);
   let done = false;
-  const stream = new Transform({
-    transform(chunk: Buffer, _enc, callback) {
-      if (!done) {
-        buffered = Buffer.concat([buffered, chunk]);
-        const end = buffered.indexOf('\r\n\r\n');
-        const endLf = buffered.indexOf('\n\n');
-        const cut = end >= 0 ? end : endLf;
-        if (cut >= 0 || buffered.length > maxHeaderBytes) {
-          buffered = buffered.subarray(0, cut >= 0 ? cut : maxHeaderBytes);
-          done = true;
-        }
+  return {
+    observe(chunk: Buffer): void {
+      if (done) return;
+      buffered = Buffer.concat([buffered, chunk.subarray(0, maxHeaderBytes + 4)]);
+      const end = buffered.indexOf('\r\n\r\n');
+      const endLf = buffered.indexOf('\n\n');
+      const cut = end >= 0 ? end : endLf;
+      if (cut >= 0 || buffered.length > maxHeaderBytes) {
+        buffered = buffered.subarray(0, cut >= 0 ? cut : maxHeaderBytes);
+        done = true;
       }
-      callback(null, chunk);
     },
-  });
-  return { stream, headerBlock: () => buffered };
+    headerBlock: () => buffered,
+  };
 };
 
 export const localVerdicts = (overrides: string | undefined): Record<VerdictName, VerdictValue> => {
@@ -69,6 +68,138 @@ export const localVerdicts = (overrides: string | undefined): Record<VerdictName
     if (verdict && status) verdicts[verdict] = status;
   }
   return verdicts;
+};
+
+/**
+ * Stores the DATA stream in S3 as it arrives, unless it grows past SES's limit: then the upload
+ * is abandoned and the rest is read and dropped, so the client gets its 552 once it has sent all.
+ */
+const receiveRaw = async (
+  stream: Readable,
+  store: ReturnType<typeof createMailStore>,
+  bucket: string,
+  key: string,
+): Promise<{ tooBig: boolean; headerBlock: Buffer }> => {
+  const tap = headerTap();
+  const upload = new PassThrough();
+  const storing = store.put(bucket, key, upload, 'message/rfc822');
+  // an upload that failed stops reading; the stream is still read to its end
+  storing.catch(() => upload.destroy());
+  let size = 0;
+  let tooBig = false;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      tap.observe(chunk);
+      if (tooBig || upload.destroyed) {
+        callback();
+        return;
+      }
+      if (size > maxMessageBytes) {
+        tooBig = true;
+        upload.destroy(new Error(`message over ${maxMessageBytes} bytes`));
+        callback();
+        return;
+      }
+      if (upload.write(chunk)) {
+        callback();
+        return;
+      }
+      const resume = (): void => {
+        upload.off('drain', resume);
+        upload.off('close', resume);
+        callback();
+      };
+      upload.on('drain', resume);
+      upload.on('close', resume);
+    },
+    final(callback) {
+      if (!upload.destroyed) upload.end();
+      callback();
+    },
+  });
+  await pipeline(stream, sink);
+  if (tooBig) {
+    await storing.catch(() => undefined);
+    return { tooBig: true, headerBlock: Buffer.alloc(0) };
+  }
+  await storing;
+  return { tooBig: false, headerBlock: tap.headerBlock() };
+};
+
+/** SES puts at most this much of the header in its event and says `headersTruncated` (the raw message has them all). */
+const maxEventHeaderBytes = 10 * 1024;
+
+/** The event SES sends to the receipt rule's Lambda action. The header is read leniently: a mail SES stored is never refused for it. */
+const sesEvent = async (
+  id: string,
+  received: Date,
+  session: SMTPServerSession,
+  headerBlock: Buffer,
+): Promise<SESEvent> => {
+  const read = await readHeaderBlock(headerBlock).catch((error: unknown) => {
+    console.error('[smtp] could not read the header of a stored message; its event carries none', error);
+    return null;
+  });
+  const headers = read?.headers ?? { messageId: null, subject: null, from: null, to: [], cc: [], date: null };
+  const allHeaders: SESMailHeader[] = (read?.lines ?? []).map((h) => ({
+    name: h.line.split(':')[0] ?? h.key,
+    value: h.line.slice(h.line.indexOf(':') + 1).trim(),
+  }));
+  const headerList: SESMailHeader[] = [];
+  let headerBytes = 0;
+  for (const header of allHeaders) {
+    headerBytes += header.name.length + header.value.length;
+    if (headerBytes > maxEventHeaderBytes) break;
+    headerList.push(header);
+  }
+  const verdicts = localVerdicts(allHeaders.find((h) => h.name.toLowerCase() === 'x-kontakt-local-verdicts')?.value);
+  const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+  const recipients = session.envelope.rcptTo.map((r) => r.address);
+  const subject = boundedLine(headers.subject, mailLimits.maxSubjectChars).value;
+  return {
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        eventVersion: '1.0',
+        ses: {
+          mail: {
+            timestamp: received.toISOString(),
+            source: envelopeFrom,
+            messageId: id,
+            destination: recipients,
+            headersTruncated: read === null || read.cut || headerList.length < allHeaders.length,
+            headers: headerList,
+            commonHeaders: {
+              returnPath: envelopeFrom,
+              ...(headers.from ? { from: [headers.from.address] } : {}),
+              to: headers.to.slice(0, mailLimits.maxRecipientsPerField).map((m) => m.address),
+              date: headers.date ?? received.toUTCString(),
+              messageId:
+                boundedLine(headers.messageId, mailLimits.maxMessageIdChars).value ?? `<${id}@kontakt.localhost>`,
+              ...(subject ? { subject } : {}),
+            },
+          },
+          receipt: {
+            timestamp: received.toISOString(),
+            processingTimeMillis: Date.now() - received.getTime(),
+            recipients,
+            spamVerdict: { status: verdicts.spam },
+            virusVerdict: { status: verdicts.virus },
+            spfVerdict: { status: verdicts.spf },
+            dkimVerdict: { status: verdicts.dkim },
+            dmarcVerdict: { status: verdicts.dmarc },
+            dmarcPolicy: 'none',
+            action: {
+              type: 'Lambda',
+              functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:kontakt-ses-receipt',
+              invocationType: 'Event',
+            },
+          },
+        },
+      },
+    ],
+  };
 };
 
 export type SmtpReceivingOptions = {
@@ -140,69 +271,16 @@ export const startSmtpReceiving = async (options: SmtpReceivingOptions): Promise
     },
     onData(stream, session, callback) {
       const id = sesMessageId();
-      const key = `${inboundMailPrefix}${id}`;
-      const tap = headerTap();
-      const body = new PassThrough();
       const received = new Date();
-      Promise.all([pipeline(stream, tap.stream, body), store.put(options.bucket, key, body, 'message/rfc822')])
-        .then(async () => {
-          if ('sizeExceeded' in stream && stream.sizeExceeded) {
-            callback(Object.assign(new Error('552 message exceeds the size limit'), { responseCode: 552 }));
+      receiveRaw(stream, store, options.bucket, `${inboundMailPrefix}${id}`)
+        .then(async (outcome) => {
+          if (outcome.tooBig) {
+            callback(
+              Object.assign(new Error('5.3.4 Message size exceeds fixed maximum message size'), { responseCode: 552 }),
+            );
             return;
           }
-          const parsed = await simpleParser(Buffer.concat([tap.headerBlock(), Buffer.from('\r\n\r\n')]));
-          const headers = readHeaders(parsed.headers);
-          const headerList: SESMailHeader[] = parsed.headerLines.map((h) => ({
-            name: h.line.split(':')[0] ?? h.key,
-            value: h.line.slice(h.line.indexOf(':') + 1).trim(),
-          }));
-          const verdicts = localVerdicts(
-            headerList.find((h) => h.name.toLowerCase() === 'x-kontakt-local-verdicts')?.value,
-          );
-          const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          const recipients = session.envelope.rcptTo.map((r) => r.address);
-          const event: SESEvent = {
-            Records: [
-              {
-                eventSource: 'aws:ses',
-                eventVersion: '1.0',
-                ses: {
-                  mail: {
-                    timestamp: received.toISOString(),
-                    source: envelopeFrom,
-                    messageId: id,
-                    destination: recipients,
-                    headersTruncated: false,
-                    headers: headerList,
-                    commonHeaders: {
-                      returnPath: envelopeFrom,
-                      ...(headers.from ? { from: [headers.from.address] } : {}),
-                      to: headers.to.map((m) => m.address),
-                      date: headers.date ?? received.toUTCString(),
-                      messageId: headers.messageId ?? `<${id}@kontakt.localhost>`,
-                      ...(headers.subject ? { subject: headers.subject } : {}),
-                    },
-                  },
-                  receipt: {
-                    timestamp: received.toISOString(),
-                    processingTimeMillis: Date.now() - received.getTime(),
-                    recipients,
-                    spamVerdict: { status: verdicts.spam },
-                    virusVerdict: { status: verdicts.virus },
-                    spfVerdict: { status: verdicts.spf },
-                    dkimVerdict: { status: verdicts.dkim },
-                    dmarcVerdict: { status: verdicts.dmarc },
-                    dmarcPolicy: 'none',
-                    action: {
-                      type: 'Lambda',
-                      functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:kontakt-ses-receipt',
-                      invocationType: 'Event',
-                    },
-                  },
-                },
-              },
-            ],
-          };
+          const event = await sesEvent(id, received, session, outcome.headerBlock);
           // SES has accepted the message once it is stored; the receipt function runs after.
           callback(null, `Message accepted as ${id}`);
           invokeAsync(event);

@@ -69,4 +69,13 @@ describe('the SES receipt function', () => {
   it('ignores mail that reached none of our addresses', async () => {
     expect(await run(sesEvent(['someone@example.org']))).toEqual([]);
   });
+
+  it('enqueues each Kontakt recipient once and at most 100 of them, so the message always fits the queue', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `bcc+${i}@crm.example.com`);
+
+    const published = await run(sesEvent(['BCC@crm.example.com', 'bcc@crm.example.com', ...many]));
+
+    expect(published[0]).toMatchObject({ recipients: expect.arrayContaining(['bcc@crm.example.com']) });
+    expect(published[0]?.type === 'email-received' && published[0].recipients).toHaveLength(100);
+  });
 });
