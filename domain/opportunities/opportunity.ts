@@ -153,7 +153,8 @@ export const isClosed = (opp: Opportunity): boolean => opp.status !== 'open';
 
 const closedError = (opp: Opportunity, detail: string, fields?: readonly string[]) =>
   conflict('opportunity-closed', `${opp.number} is ${opp.status}: ${detail}`, {
-    status: opp.status,
+    // not `status`: that member of a problem is the HTTP status (RFC 9457)
+    opportunityStatus: opp.status,
     ...(fields ? { fields } : {}),
   });
 
