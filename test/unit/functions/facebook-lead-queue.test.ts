@@ -15,9 +15,6 @@ const events = (count: number): FacebookLeadReceivedV1[] =>
     receivedAt: '2031-03-03T10:20:30.000Z',
   }));
 
-const leadgenIdsOf = (input: SendMessageBatchCommandInput): string[] =>
-  (input.Entries ?? []).map((e) => String(JSON.parse(e.MessageBody ?? '{}').leadgenId));
-
 /** A fake SQS that refuses the entries `refuse` picks and records every leadgen id it took. */
 const sqsRefusing = (refuse: (leadgenId: string, attempt: number) => { code: string; senderFault: boolean } | null) => {
   const client = new SQSClient({ region: 'eu-west-1' });
