@@ -8,8 +8,14 @@ import { type FieldError, validationError } from '../../domain/shared/errors.ts'
 // Only the English messages: `z.locales.en()` would make the bundler keep every locale (~260 KB).
 z.config(en());
 
+/** A key as an error names it: the empty name shown as `(empty)`, control characters escaped. */
+const shownKey = (key: PropertyKey): string => {
+  const text = String(key);
+  return text === '' ? '(empty)' : JSON.stringify(text).slice(1, -1);
+};
+
 const fieldOf = (path: readonly PropertyKey[], root: string): string =>
-  path.length === 0 ? root : path.map(String).join('.');
+  path.length === 0 ? root : path.map(shownKey).join('.');
 
 /** One error per bad field; an unknown (or read-only) field is named itself, not its parent. */
 export const fieldErrors = (error: z.core.$ZodError, root: string): FieldError[] =>
@@ -163,8 +169,7 @@ export const inputProblems = (value: unknown, root: string, options: HygieneOpti
         continue;
       }
       if (reservedKeys.has(key) || textProblem(key, false) !== null) {
-        const shown = key === '' ? '(empty)' : JSON.stringify(key).slice(1, -1);
-        problems.push({ field: field([...path, shown]), message: 'is not a field name Kontakt accepts' });
+        problems.push({ field: field([...path, shownKey(key)]), message: 'is not a field name Kontakt accepts' });
         continue;
       }
       visit(item, [...path, key], key, depth + 1);

@@ -18,6 +18,10 @@ const handler = httpRouter(
       stored,
     ),
     'POST /v1/batches': route({ summary: 'test', auth: 'public', body: Anything, hygiene: 'per-item' }, stored),
+    'POST /v1/envelopes': route(
+      { summary: 'test', auth: 'public', body: z.strictObject({ leads: z.array(z.unknown()) }), hygiene: 'per-item' },
+      stored,
+    ),
     'GET /v1/things/{id}': route(
       {
         summary: 'test',
@@ -130,6 +134,13 @@ describe('input hygiene at the HTTP edge', () => {
 
     expect(items.status).toBe(201);
     expect(deep.status).toBe(400);
+  });
+
+  it('names an unknown empty field as (empty), never as a blank field', async () => {
+    const res = await post('POST /v1/envelopes', '{"leads":[],"":1}');
+
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([{ field: '(empty)', message: 'is not a known field' }]);
   });
 
   it('checks path parameters and query values as well', async () => {
