@@ -90,19 +90,5 @@ export const startStackProcess = async (
   };
 };
 
-/** Polls until `probe` returns a value, or fails after `timeoutMs`. */
-export const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-};
+/** The one way tests wait for a condition (test/support/eventually.ts), kept here for the files that import it from here. */
+export { eventually } from './eventually.ts';
