@@ -4,12 +4,18 @@ import { defineConfig } from 'vitest/config';
 /** Powertools logs stay quiet in tests; a failing assertion says what went wrong. */
 const env = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
 
+/**
+ * Deadlines for a loaded two-core machine (other test runs, builds, a JVM beside): tests wait for
+ * conditions (test/support/eventually.ts, 90 s by default), and a test's own limit must outlast them.
+ */
+const patience = { unit: 30_000, integration: 120_000, infra: 180_000, e2e: 300_000 };
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env, testTimeout: patience.unit },
       },
       {
         test: {
@@ -17,19 +23,25 @@ export default defineConfig({
           env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/integration-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: patience.integration,
+          hookTimeout: patience.integration,
         },
       },
       {
-        test: { name: 'infra', env, include: ['test/infra/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'infra',
+          env,
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: patience.infra,
+          hookTimeout: patience.infra,
+        },
       },
       {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: patience.e2e,
+          hookTimeout: patience.e2e,
           // each file starts a whole local stack; two cores run them one after another
           fileParallelism: false,
         },
