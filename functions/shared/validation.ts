@@ -211,6 +211,7 @@ const dayProblem = (day: string): string | null => {
 
 /** A calendar date `YYYY-MM-DD` that exists, between 1900 and 2200. */
 export const CalendarDate = z.string().check(
+  z.meta({ format: 'date', description: `a calendar date, ${dateLimits.min} to ${dateLimits.max}` }),
   z.superRefine((value, ctx) => {
     const problem = isoDate.test(value) ? dayProblem(value) : 'use YYYY-MM-DD';
     if (problem) ctx.issues.push({ code: 'custom', message: problem, input: value });
@@ -219,6 +220,7 @@ export const CalendarDate = z.string().check(
 
 /** An ISO 8601 time with a zone (`Z` or an offset), on a day that exists, between 1900 and 2200. */
 export const DateTime = z.string().check(
+  z.meta({ format: 'date-time', description: `an ISO 8601 time with a zone, ${dateLimits.min} to ${dateLimits.max}` }),
   z.superRefine((value, ctx) => {
     const parsed = z.iso.datetime({ offset: true }).safeParse(value);
     const time = new Date(value);
@@ -234,6 +236,10 @@ const utcTime = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?
 
 /** A list filter's bound: a day (`YYYY-MM-DD`) or a UTC time, both real and between 1900 and 2200. */
 export const TimeBound = z.string().check(
+  z.meta({
+    pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?Z)?$',
+    description: `a day (YYYY-MM-DD) or a UTC time, ${dateLimits.min} to ${dateLimits.max}`,
+  }),
   z.superRefine((value, ctx) => {
     const time = utcTime.exec(value);
     let problem: string | null;
@@ -288,6 +294,7 @@ export const maxMoneyAmount = 99_999_999_999.99;
 
 /** An amount in a currency's main unit with at most two decimals (cents), 0 to `maxMoneyAmount`. */
 export const MoneyAmount = z.number().check(
+  z.meta({ multipleOf: 0.01 }),
   z.minimum(0, 'must not be negative'),
   z.maximum(maxMoneyAmount, `must be at most ${maxMoneyAmount}`),
   // a decimal with at most two places survives the round trip through cents unchanged
