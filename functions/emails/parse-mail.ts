@@ -102,8 +102,9 @@ const parserOptions = {
   skipImageLinks: true,
   checksumAlgo: false,
   maxHtmlLengthToParse: mailLimits.maxTextPartBytes,
-  // limit-mime.ts lets at most maxMimeParts parts through, plus the one a last delimiter line opens
-  maxChildNodes: mailLimits.maxMimeParts + 1,
+  // limit-mime.ts stops its own splitter at maxMimeParts + 1 nodes (counting nodes that never got a
+  // complete header) and passes on a prefix of what that splitter read, so this one sees no more
+  maxChildNodes: 2 * mailLimits.maxMimeParts,
 } as const;
 
 export const parseMail = async (source: Readable, sink: AttachmentSink): Promise<ParsedMail> => {
@@ -123,9 +124,11 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
   parser.on('headerLines', (lines: HeaderLines) => {
     headerLines = lines;
   });
-  parser.on('data', (data: AttachmentStream | MessageText) => {
+  const inFlight = new Set<PassThrough>();
+
+  const onData = (data: AttachmentStream | MessageText): void => {
     if (data.type === 'text') {
-      body.text = data.text ?? null;
+      body.text = typeof data.text === 'string' ? data.text : null;
       return;
     }
     const attachment: AttachmentStream = data;
@@ -140,27 +143,52 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
       return;
     }
     const index = attachments.length;
-    // S3 refuses a malformed Content-Type header, so only a well-formed type goes with the upload
-    const contentType = safeContentType(data.contentType.slice(0, mailLimits.maxContentTypeChars + 1));
-    const meta = { filename: data.filename ?? null, contentType, index, size: 0 };
+    // mailparser leaves the type unset for some malformed parts; S3 refuses a malformed Content-Type
+    const declaredType = typeof data.contentType === 'string' ? data.contentType : '';
+    const contentType = safeContentType(declaredType.slice(0, mailLimits.maxContentTypeChars + 1));
+    const meta = { filename: typeof data.filename === 'string' ? data.filename : null, contentType, index, size: 0 };
     attachments.push(meta);
     const counted = new PassThrough();
+    inFlight.add(counted);
     const counter = byteCounter((size) => {
       meta.size = size;
     });
     // mailparser waits for release() before it reads on, which keeps memory bounded by one part.
-    uploads.push(
-      Promise.all([
-        pipeline(data.content, counter, counted),
-        sink(index, counted, { filename: meta.filename, contentType: meta.contentType }),
-      ]).then(release, (error: unknown) => {
+    const upload = Promise.all([
+      pipeline(data.content, counter, counted),
+      sink(index, counted, { filename: meta.filename, contentType: meta.contentType }),
+    ]).then(
+      () => {
+        inFlight.delete(counted);
+        release();
+      },
+      (error: unknown) => {
+        inFlight.delete(counted);
         release();
         throw error;
-      }),
+      },
     );
+    // awaited below; marked handled now so a failure while parsing goes on is not an unhandled rejection
+    upload.catch(() => undefined);
+    uploads.push(upload);
+  };
+  parser.on('data', (data: AttachmentStream | MessageText) => {
+    // an exception in a stream's event handler would end the whole process; it fails this mail instead
+    try {
+      onData(data);
+    } catch (error) {
+      parser.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 
-  await pipeline(source, limits.headerBlock, limits.splitter, limits.parts, parser);
+  try {
+    await pipeline(source, limits.headerBlock, limits.splitter, limits.parts, parser);
+  } catch (error) {
+    // an upload still waiting for its attachment's bytes would wait forever
+    for (const stream of inFlight) stream.destroy(new Error('the message could not be read to its end'));
+    await Promise.allSettled(uploads);
+    throw error;
+  }
   await Promise.all(uploads);
   if (attachmentCount > mailLimits.maxAttachments) cuts.add('attachments', `${attachmentCount} attachments`);
   return {

@@ -198,6 +198,21 @@ describe('hostile mail: every accepted message is stored, cut to the limits, the
     expect(readable.email?.date).toBe('2026-11-24T09:00:00.000Z');
   });
 
+  it('stores an attachment that declares an empty content type as octet-stream', async () => {
+    const { email } = await receive(hostileMails.emptyContentType);
+
+    expect(email?.attachments).toMatchObject([
+      { filename: 'leer.bin', contentType: 'application/octet-stream', size: 1 },
+    ]);
+  });
+
+  it('stores a mail of 1,500 parts whose headers never end, cut where the parser stops', async () => {
+    const { email } = await receive(hostileMails.headlessParts);
+
+    expect(email?.text).toContain('Vor den kopflosen Teilen.');
+    expect(email).toMatchObject({ truncated: true, truncatedFields: ['parts'] });
+  });
+
   it('streams a 20 MB attachment to S3', { timeout: 120_000 }, async () => {
     const id = `ses-${Date.now()}-large`;
     const mail = largeAttachmentMail(id, 20_000_000);

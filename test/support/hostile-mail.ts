@@ -95,6 +95,34 @@ export const hostileMails = {
       '',
     ]),
 
+  /** found by the SMTP fuzz suite: mailparser gives such a part no content type at all */
+  emptyContentType: (tag: string): string =>
+    crlf([
+      ...head(tag, ['Content-Type: multipart/mixed; boundary="b"']),
+      '',
+      '--b',
+      'Content-Type: ; charset=utf-16',
+      'Content-Disposition: attachment; filename="leer.bin"',
+      '',
+      'x',
+      '--b--',
+      '',
+    ]),
+
+  /** found by the SMTP fuzz suite: parts whose header never ends count against mailparser's part limit unseen */
+  headlessParts: (tag: string): string =>
+    crlf([
+      ...head(tag, ['Content-Type: multipart/mixed; boundary="b"']),
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Vor den kopflosen Teilen.',
+      ...Array.from({ length: 1500 }, () => '--b\r\nX-Part: ohne Leerzeile'),
+      '--b--',
+      '',
+    ]),
+
   badDate: (tag: string, date: string | null): string =>
     crlf(['From: anna@example.com', `Subject: ${tag}`, ...(date === null ? [] : [`Date: ${date}`]), '', 'Datum?']),
 };
