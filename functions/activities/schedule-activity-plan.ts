@@ -11,6 +11,7 @@ import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
 import type { ActivityRepository } from '../adapters/activity.repository.ts';
 import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import { logger } from '../shared/logger.ts';
+import { UnknownRecordError } from '../shared/sqs.ts';
 
 export type ActivityPlanDeps = {
   opportunities: { get: (id: string) => Promise<Opportunity | null> };
@@ -32,9 +33,9 @@ export const scheduleActivityPlanRun =
       deps.opportunities.get(message.opportunityId),
       deps.pipelines.get(message.pipelineId),
     ]);
-    // Retrying cannot make a missing record appear: drop the message with a trace instead of dead-lettering it.
-    if (!opportunity) return drop(message, `no opportunity ${message.opportunityId}`);
-    if (!pipeline) return drop(message, `no pipeline ${message.pipelineId}`);
+    // The request checked both before it was accepted: a message about neither is dead-lettered, not dropped.
+    if (!opportunity) throw new UnknownRecordError(`no opportunity ${message.opportunityId}`);
+    if (!pipeline) throw new UnknownRecordError(`no pipeline ${message.pipelineId}`);
     // won or lost between the request and now: a closed deal gets no new reminders
     if (opportunity.status !== 'open')
       return drop(message, `opportunity ${opportunity.number} is ${opportunity.status}`);

@@ -2,7 +2,7 @@
 import { completedCheck } from '../../domain/duplicates/duplicate-check.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { entryLookups, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { logger } from '../shared/logger.ts';
+import { UnknownRecordError } from '../shared/sqs.ts';
 import { allKinds, type FindCandidates } from './find-candidates.ts';
 
 export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; findCandidates: FindCandidates; now: () => Date };
@@ -11,11 +11,9 @@ export const checkDuplicates =
   (deps: CheckDuplicatesDeps) =>
   async (message: LeadReceivedV1): Promise<void> => {
     const found = await deps.inbox.getForCheck(message.inboxEntryId);
-    if (!found) {
-      // An entry that is gone (erased on request) needs no check; retrying would not bring it back.
-      logger.warn('inbox entry not found; nothing to check', { inboxEntryId: message.inboxEntryId });
-      return;
-    }
+    // Entries are stored before their check is requested: a message about an unknown one is
+    // dead-lettered (where its alarm shows it), never dropped quietly.
+    if (!found) throw new UnknownRecordError(`no inbox entry ${message.inboxEntryId}`);
     const { entry, checkRevision } = found;
     if (entry.duplicateCheck.status !== 'pending') return; // redelivered: already done
     try {

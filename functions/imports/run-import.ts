@@ -12,6 +12,7 @@ import type { Contact } from '../../domain/inbox/inbox-entry.ts';
 import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
+import { UnknownRecordError } from '../shared/sqs.ts';
 import { importedRowKey } from '../shared/table.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
 import type { ImportLayout, ImportPosition, ImportRepository, ImportState } from './import.repository.ts';
@@ -45,7 +46,7 @@ export type RunBudget = { remainingMs: () => number };
 
 /**
  * What a run did: finished the import, failed it, handed over to the next run, found that another
- * run had overtaken it, or found nothing to do (unknown, not started, or finished already).
+ * run had overtaken it, or found nothing to do (not started, or finished already).
  */
 export type RunOutcome = 'done' | 'failed' | 'continued' | 'overtaken' | 'nothing-to-do';
 
@@ -288,7 +289,9 @@ export const runImport =
   (deps: RunImportDeps) =>
   async (importId: string, budget: RunBudget): Promise<RunOutcome> => {
     const state = await deps.imports.get(importId);
-    if (!state || (state.status !== 'queued' && state.status !== 'running')) return 'nothing-to-do';
+    // started imports exist: a message about an unknown one is dead-lettered, not dropped
+    if (!state) throw new UnknownRecordError(`no import ${importId}`);
+    if (state.status !== 'queued' && state.status !== 'running') return 'nothing-to-do';
     try {
       return await new ImportRun(deps, state).run(budget);
     } catch (error) {

@@ -13,6 +13,15 @@ import { logger } from './logger.ts';
 
 export type RecordContext = { messageId: string; receiveCount: number };
 
+/**
+ * The message names a record that does not exist. It fails like any other error, so after its
+ * receives it rests in the dead-letter queue, whose alarm shows it: a message about nothing is a
+ * bug or a forgery, and dropping it quietly would hide either.
+ */
+export class UnknownRecordError extends Error {
+  override readonly name = 'UnknownRecordError';
+}
+
 /** Exponential backoff for a failed record: the queue's fixed visibility timeout is the floor only. */
 export type Backoff = { baseSeconds: number; maxSeconds: number; sqs: () => SQSClient };
 

@@ -389,12 +389,12 @@ describe('the activity plan worker', () => {
     expect(new Set(listed.items.map((a) => a.responsibleUserId))).toEqual(new Set([ben]));
   });
 
-  it('drops a request for an opportunity that does not exist instead of retrying it for ever', async () => {
+  it('fails a request for an opportunity that does not exist, so it ends in the DLQ instead of vanishing', async () => {
     const ghost = { id: `ghost-${ulid()}` };
 
     const res = await deliver(planRequest(ghost, pipelineId, '2027-03-24', anna));
 
-    expect(res.batchItemFailures).toEqual([]);
+    expect(res.batchItemFailures).toHaveLength(1);
     expect(await planOf(ghost.id)).toEqual([]);
   });
 });

@@ -393,12 +393,12 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
     expect(await worker().run(id)).toBe('nothing-to-do');
   });
 
-  it('does nothing for an import that is finished or unknown', async () => {
+  it('does nothing for an import that is finished, and fails (toward the DLQ) for one that does not exist', async () => {
     const id = await queuedImport(Buffer.from('Nachname\nMuster\n'));
     const w = worker();
     await runToEnd(w, id);
 
     expect(await w.run(id)).toBe('nothing-to-do');
-    expect(await w.run('no-such-import')).toBe('nothing-to-do');
+    await expect(w.run('no-such-import')).rejects.toMatchObject({ name: 'UnknownRecordError' });
   });
 });
