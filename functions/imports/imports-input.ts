@@ -13,10 +13,13 @@ export const NewImportBody = z.strictObject({
     ),
   /** header as the file names it → contact field, or null to leave a column out */
   mapping: z.optional(
-    z.record(
-      z.string().check(z.minLength(1), z.maxLength(200)),
-      z.nullable(z.enum(importTargets, `use one of ${importTargets.join(', ')}, or null to ignore the column`)),
-    ),
+    z
+      .record(
+        z.string().check(z.minLength(1), z.maxLength(200)),
+        z.nullable(z.enum(importTargets, `use one of ${importTargets.join(', ')}, or null to ignore the column`)),
+      )
+      // the import item carries its mapping, inside one 400 KB item
+      .check(z.refine((mapping) => Object.keys(mapping).length <= 500, 'map at most 500 columns')),
   ),
 });
 

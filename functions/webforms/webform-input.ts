@@ -19,7 +19,9 @@ const FieldName = z.string().check(
 export const WebformFields = {
   name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   allowedOrigins: z.array(origin).check(z.maxLength(20)),
-  fieldMapping: z.record(FieldName, z.enum(mappingTargets)),
+  fieldMapping: z
+    .record(FieldName, z.enum(mappingTargets))
+    .check(z.refine((mapping) => Object.keys(mapping).length <= 100, 'map at most 100 fields')),
   defaultPriority: z.string().check(z.minLength(1), z.maxLength(50)),
   responsibleUserId: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
   thankYouUrl: z.nullable(httpUrl),

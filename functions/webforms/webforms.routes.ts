@@ -1,7 +1,7 @@
 /** The web-form routes' contracts: the public ones websites use and the admin configuration. */
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { ListQuery } from '../users/users.ts';
-import { SubmissionBody, SubmissionPath } from './submit-webform.ts';
+import { SubmissionBody, SubmissionPath, submissionMaxBodyBytes } from './submit-webform.ts';
 import { FormKeyPath, NewWebformBody, WebformPatchBody } from './webform-input.ts';
 
 export const webformPublicRoutes = {
@@ -14,6 +14,8 @@ export const webformPublicRoutes = {
     accepts: ['json', 'form'],
     // the form's owner names the fields, so any of them may be its textarea; mapped contact fields are checked again
     hygiene: { multiLine: 'any' },
+    // the entry keeps the posted fields as its raw payload, and a DynamoDB item holds 400 KB: no contact form needs more
+    maxBodyBytes: submissionMaxBodyBytes,
     responds: { status: 201, description: 'stored in the inbox' },
   },
   'OPTIONS /v1/webforms/{formKey}/submissions': {

@@ -195,6 +195,23 @@ describe('structure', () => {
     expect(await watch.writes()).toEqual([]);
   });
 
+  it('refuses a web-form post bigger than one stored entry can hold with 413, and a mapping of thousands of fields with 400', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`f${i}`, 'x'.repeat(9000)]));
+    const mapping = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, 'message']));
+
+    await watch.writes();
+    const big = await call('POST', '/v1/webforms/demo/submissions', {
+      token: null,
+      body: { lastName: 'Big', ...fields },
+    });
+    expect(big).toMatchObject({ status: 413, type: 'application/problem+json' });
+    expect(await watch.writes()).toEqual([]);
+    await refusedNaming(
+      call('POST', '/v1/webforms', { body: { key: 'wide', name: 'Wide', fieldMapping: mapping } }),
+      'fieldMapping',
+    );
+  });
+
   it('refuses a forged cursor carrying other keys, naming cursor', async () => {
     const forged = Buffer.from(
       JSON.stringify({ pk: 'INBOX#x', sk: 'INBOX', gsi4pk: 'INBOX', gsi4sk: 'x', ttl: '1' }),
