@@ -39,7 +39,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          // the fuzz suite drives a local stack too, so it runs among the e2e files, one after another
+          include: ['test/e2e/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           testTimeout: patience.e2e,
           hookTimeout: patience.e2e,
           // each file starts a whole local stack; two cores run them one after another
