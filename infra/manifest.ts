@@ -28,6 +28,18 @@ export type Consumer = {
   maxReceiveCount: number;
 };
 
+/**
+ * Lambda's DynamoDB stream event source: the table's changes of some record items, in order per item,
+ * each with its old and new image. Filtered before the function runs, so it is invoked for those only.
+ */
+export type StreamConsumer = {
+  /** the record items (their `sk`, e.g. `PERSON`) whose changes reach the function */
+  records: readonly string[];
+  batchSize: number;
+  /** retries of a failing batch (bisected, from the failed record on) before its records go to `streamFailureQueue` */
+  maxRetries: number;
+};
+
 /** What a function may touch; the CDK app turns this into least-privilege grants. */
 export type Access = {
   table?: 'read' | 'readWrite';
@@ -49,6 +61,7 @@ export type FunctionSpec = {
   access: Access;
   routes?: Route[];
   consumes?: Consumer;
+  consumesStream?: StreamConsumer;
   /** run on a fixed rate (EventBridge in AWS, a timer locally) */
   scheduleMinutes?: number;
   /** invoked asynchronously by the SES receipt rule after its S3 action */
@@ -315,6 +328,15 @@ export const functions = {
     access: { table: 'readWrite' },
     consumes: duplicateCheckConsumer,
   },
+  'frequency-counter': {
+    entry: 'functions/duplicates/count-frequencies.handler.ts',
+    description:
+      'Counts the values of stored persons and companies that weigh duplicate evidence, from the table stream',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { table: 'readWrite' },
+    consumesStream: { records: ['PERSON', 'COMPANY'], batchSize: 100, maxRetries: 10 },
+  },
   'pending-check-sweeper': {
     entry: 'functions/duplicates/sweep-pending-checks.handler.ts',
     description: 'Re-requests duplicate checks still pending after five minutes',
@@ -365,6 +387,18 @@ export const queueNames: readonly QueueName[] = [
 
 /** The queue the SES receipt function's failed asynchronous invocations land in (its on-failure destination). */
 export const sesReceiptFailureQueue = 'ses-receipt-failures';
+
+/** The queue the table stream's records land in when their consumer keeps failing on them (its on-failure destination). */
+export const streamFailureQueue = 'stream-failures';
+
+/** The function that consumes the table's stream; exactly one. */
+export const streamConsumer = (): [FunctionName, StreamConsumer] => {
+  const found = functionEntries().filter(([, spec]) => spec.consumesStream !== undefined);
+  const [only] = found;
+  if (found.length !== 1 || !only?.[1].consumesStream)
+    throw new Error('exactly one function must consume the table stream');
+  return [only[0], only[1].consumesStream];
+};
 
 export const dlqName = (queue: string): string => `${queue}-dlq`;
 

@@ -72,8 +72,10 @@ export const contactProfiles = (contact: Contact): MatchProfiles => {
   return profiles({ ...rest, emails, phones, ...(companyName ? { companyName } : {}) }, company);
 };
 
-export const personLookups = (person: Person): RecordLookups => lookupsOf(profiles(personInput(person), null));
-export const companyLookups = (company: Company): RecordLookups => lookupsOf(profiles(null, companyInput(company)));
+export const personProfiles = (person: Person): MatchProfiles => profiles(personInput(person), null);
+export const companyProfiles = (company: Company): MatchProfiles => profiles(null, companyInput(company));
+export const personLookups = (person: Person): RecordLookups => lookupsOf(personProfiles(person));
+export const companyLookups = (company: Company): RecordLookups => lookupsOf(companyProfiles(company));
 export const contactLookups = (contact: Contact): RecordLookups => lookupsOf(contactProfiles(contact));
 export const probeLookups = (probe: { person?: PersonInput; company?: CompanyInput }): RecordLookups =>
   lookupsOf(profiles(probe.person ?? null, probe.company ?? null));

@@ -111,7 +111,7 @@ export class KontaktFunction extends Construct {
       );
     }
 
-    for (const finding of iam5Findings(access, resources.table, resources.mailBucket)) {
+    for (const finding of iam5Findings(access, resources.table, resources.mailBucket, spec.consumesStream)) {
       Validations.of(role).acknowledge(finding);
     }
   }

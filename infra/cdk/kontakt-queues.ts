@@ -2,7 +2,15 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { consumerOf, dlqName, functions, type QueueName, queueNames, sesReceiptFailureQueue } from '../manifest.ts';
+import {
+  consumerOf,
+  dlqName,
+  functions,
+  type QueueName,
+  queueNames,
+  sesReceiptFailureQueue,
+  streamFailureQueue,
+} from '../manifest.ts';
 
 /** SQS keeps messages at most 14 days; a dead letter should wait as long as it can for a human. */
 const deadLetterRetention = Duration.days(14);
@@ -21,6 +29,8 @@ export class KontaktQueues extends Construct {
   readonly work: ReadonlyMap<QueueName, WorkQueue>;
   /** the on-failure destination of the SES receipt function: a mail whose receipt failed waits here */
   readonly sesReceiptFailures: Queue;
+  /** the on-failure destination of the table stream's consumer: a change it keeps failing on waits here */
+  readonly streamFailures: Queue;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -47,6 +57,12 @@ export class KontaktQueues extends Construct {
       id: 'AwsSolutions-SQS3',
       reason:
         'The on-failure destination of the SES receipt function acts as its dead-letter queue; an alarm watches it.',
+    });
+    this.streamFailures = this.safeQueue(streamFailureQueue, deadLetterRetention);
+    Validations.of(this.streamFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'The on-failure destination of the table stream consumer acts as its dead-letter queue; an alarm watches it.',
     });
   }
 

@@ -4,10 +4,18 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { dlqName, type FunctionName, functionEntries, queueNames, sesReceiptFailureQueue } from '../manifest.ts';
+import {
+  dlqName,
+  type FunctionName,
+  functionEntries,
+  queueNames,
+  sesReceiptFailureQueue,
+  streamFailureQueue,
+} from '../manifest.ts';
 import { KontaktAlarms } from './kontakt-alarms.ts';
 import { KontaktApi } from './kontakt-api.ts';
 import { KontaktAuth } from './kontakt-auth.ts';
@@ -74,6 +82,21 @@ export class KontaktStack extends Stack {
           }),
         );
       }
+      if (spec.consumesStream) {
+        const stream = spec.consumesStream;
+        fn.addEventSource(
+          new DynamoEventSource(table, {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: stream.batchSize,
+            retryAttempts: stream.maxRetries,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new SqsDlq(queues.streamFailures),
+            // only the named record items invoke the function (and are billed)
+            filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.or(...stream.records) } } } })],
+          }),
+        );
+      }
       if (spec.scheduleMinutes !== undefined) {
         const schedule = Schedule.rate(Duration.minutes(spec.scheduleMinutes));
         new Rule(this, `${name}-schedule`, {
@@ -108,6 +131,11 @@ export class KontaktStack extends Stack {
         `Messages from ${name} failed repeatedly and wait in ${dlqName(name)}; fix the cause, then run npm run redrive.`,
       );
     }
+    alarms.whenQueueNotEmpty(
+      streamFailureQueue,
+      queues.streamFailures,
+      `Table changes that the stream consumer kept failing on wait in ${streamFailureQueue} (their keys, not their data); the value counts miss them until npm run backfill-matching.`,
+    );
     alarms.whenQueueNotEmpty(
       sesReceiptFailureQueue,
       queues.sesReceiptFailures,

@@ -3,7 +3,7 @@
 import type { Acknowledgment } from 'aws-cdk-lib';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { Access } from '../manifest.ts';
+import type { Access, StreamConsumer } from '../manifest.ts';
 
 /** cdk-nag renders `Fn::GetAtt [X, Arn]` as `<X.Arn>` in a finding's id. */
 const arnOf = (resource: IConstruct): string => {
@@ -18,8 +18,21 @@ const iam5 = (finding: string, reason: string): Acknowledgment => ({ id: `AwsSol
  * The wildcard findings of the grants a function's `access` asks for: every one of them is scoped
  * to the single table or the single mail bucket of this stack.
  */
-export const iam5Findings = (access: Access, table: IConstruct, mailBucket: IConstruct): Acknowledgment[] => {
+export const iam5Findings = (
+  access: Access,
+  table: IConstruct,
+  mailBucket: IConstruct,
+  consumesStream?: StreamConsumer,
+): Acknowledgment[] => {
   const findings: Acknowledgment[] = [];
+  if (consumesStream) {
+    findings.push(
+      iam5(
+        'Resource::*',
+        'dynamodb:ListStreams has no resource to scope it to; reading the stream itself is granted on this table’s stream only.',
+      ),
+    );
+  }
   if (access.table) {
     findings.push(
       iam5(

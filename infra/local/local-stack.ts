@@ -23,6 +23,7 @@ import {
   queueNames,
   queueUrlEnv,
   sesReceiptFailureQueue,
+  streamFailureQueue,
 } from '../manifest.ts';
 import { loadDevKeys } from './dev-auth.ts';
 import { createFunctionHost } from './function-host.ts';
@@ -31,6 +32,7 @@ import { ensureBucket, ensureQueues, ensureTable, localNames } from './provision
 import { startQueuePollers } from './queue-pollers.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator, startSesLocal } from './services.ts';
 import { startSmtpReceiving } from './smtp-receiving.ts';
+import { startStreamPoller } from './stream-poller.ts';
 
 export type LocalStackConfig = {
   root: string;
@@ -253,6 +255,16 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       onError: (queue, error) => console.error(`[queue ${queue}]`, error),
     });
     stops.push(pollers.stop);
+
+    const streamPoller = startStreamPoller({
+      dynamo: dynamoClient,
+      tableName: localNames.table,
+      host,
+      sqs,
+      failureQueueUrl: queueUrls[streamFailureQueue] ?? '',
+      onError: (error) => console.error('[table stream]', error),
+    });
+    stops.push(streamPoller.stop);
 
     const timers = functionEntries()
       .filter(([, spec]) => spec.scheduleMinutes !== undefined)

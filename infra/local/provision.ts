@@ -10,7 +10,14 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { tableDefinition } from '../../functions/shared/table.ts';
-import { consumerOf, dlqName, type QueueName, queueNames, sesReceiptFailureQueue } from '../manifest.ts';
+import {
+  consumerOf,
+  dlqName,
+  type QueueName,
+  queueNames,
+  sesReceiptFailureQueue,
+  streamFailureQueue,
+} from '../manifest.ts';
 
 export const localNames = { table: 'kontakt', mailBucket: 'kontakt-mail' } as const;
 
@@ -38,11 +45,17 @@ const addMissingIndexes = async (dynamo: DynamoDBClient, tableName: string, exis
   }
 };
 
+/** Old and new images of every change, as the CDK table has them: the frequency counter reads the stream. */
+const streamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
+
 export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
   try {
     const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     const existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
     await addMissingIndexes(dynamo, tableName, existing);
+    if (!described.Table?.StreamSpecification?.StreamEnabled) {
+      await dynamo.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: streamSpecification }));
+    }
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -66,6 +79,7 @@ export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Pr
         KeySchema: indexKeySchema(i),
         Projection: { ProjectionType: 'ALL' },
       })),
+      StreamSpecification: streamSpecification,
     }),
   );
   // Accepted but never enforced by DynamoDB Local: reads ignore expired items themselves.
@@ -92,7 +106,7 @@ const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
   return arn;
 };
 
-/** Every queue of the manifest with its DLQ, plus the SES receipt function's on-failure queue. */
+/** Every queue of the manifest with its DLQ, plus the on-failure queues of the SES receipt function and the stream consumer. */
 export const ensureQueues = async (sqs: SQSClient): Promise<QueueUrls> => {
   const urls: Record<string, string> = {};
   for (const queue of queueNames) {
@@ -107,9 +121,9 @@ export const ensureQueues = async (sqs: SQSClient): Promise<QueueUrls> => {
       }),
     });
   }
-  urls[sesReceiptFailureQueue] = await createQueue(sqs, sesReceiptFailureQueue, {
-    MessageRetentionPeriod: String(14 * 24 * 3600),
-  });
+  for (const failures of [sesReceiptFailureQueue, streamFailureQueue]) {
+    urls[failures] = await createQueue(sqs, failures, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+  }
   const missing = queueNames.filter((q) => !urls[q]);
   if (missing.length > 0) throw new Error(`queues not created: ${missing.join(', ')}`);
   return urls as QueueUrls;

@@ -17,6 +17,8 @@ import {
   type Route,
   routeKey,
   sesReceiptFailureQueue,
+  streamConsumer,
+  streamFailureQueue,
 } from '../../infra/manifest.ts';
 import { arn, buildTestApp, logicalIdOf, ref, testMailDomain, testRegion } from './synth-kontakt.ts';
 
@@ -113,8 +115,9 @@ describe('functions', () => {
     expect(actions.some((a) => a.startsWith('s3:'))).toBe(spec.access.mailBucket !== undefined);
     expect(has('s3:PutObject')).toBe(spec.access.mailBucket === 'readWrite');
     expect(actions.filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    // The SES receipt function may also send to its on-failure destination.
-    const sendsToQueues = (spec.access.send?.length ?? 0) > 0 || spec.sesReceipt === true;
+    // The SES receipt function and the stream consumer may also send to their on-failure destinations.
+    const sendsToQueues =
+      (spec.access.send?.length ?? 0) > 0 || spec.sesReceipt === true || spec.consumesStream !== undefined;
     expect(has('sqs:SendMessage')).toBe(sendsToQueues);
   });
 
@@ -167,6 +170,7 @@ describe('queues', () => {
     const everyQueue = [
       ...queueNames.flatMap((name) => [workQueue(name).queue, workQueue(name).dlq]),
       stack.queues.sesReceiptFailures,
+      stack.queues.streamFailures,
     ];
     template.resourceCountIs('AWS::SQS::Queue', everyQueue.length);
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
@@ -201,8 +205,27 @@ describe('table', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         })),
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     });
+  });
+
+  it('feeds the changes of person and company records only to the stream consumer, in order, with a failure queue', () => {
+    const [name, consumer] = streamConsumer();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack.table), 'StreamArn'] },
+      FunctionName: ref(functionOf(name).fn),
+      BatchSize: consumer.batchSize,
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: consumer.maxRetries,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: arn(stack.queues.streamFailures) } },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { sk: { S: [...consumer.records] } } } }) }],
+      },
+    });
+    expect([...consumer.records].sort()).toEqual(['COMPANY', 'PERSON']);
   });
 });
 
@@ -395,6 +418,10 @@ describe('alarms', () => {
 
   it(`raises an alarm when ${sesReceiptFailureQueue} holds a message`, () => {
     alarmOnVisibleMessages(stack.queues.sesReceiptFailures);
+  });
+
+  it(`raises an alarm when ${streamFailureQueue} holds a message`, () => {
+    alarmOnVisibleMessages(stack.queues.streamFailures);
   });
 
   it('raises an alarm when the SES receipt function fails', () => {

@@ -1,0 +1,16 @@
+/** Lambda: consumes the table's stream (person and company records only) and keeps the value counts of duplicate protection. */
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { createFrequencyCounter } from '../adapters/match-frequencies.ts';
+import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
+import { decodeStreamImage } from '../shared/stream-image.ts';
+import { changesOf, countFrequencies } from './count-frequencies.ts';
+
+const env = readEnv(z.object(tableEnv));
+const count = countFrequencies({
+  counter: createFrequencyCounter(createDocumentClient(), env.TABLE_NAME),
+  now: () => new Date(),
+});
+
+export const handler = async (event: DynamoDBStreamEvent) => count(changesOf(event, decodeStreamImage));
