@@ -234,11 +234,13 @@ const limitParts = (splitter: StoppableSplitter, cuts: Cuts): Transform => {
         return;
       }
       if (textNode !== null && item.node === textNode) {
+        const room = mailLimits.maxTextPartBytes - textBytes;
         textBytes += item.value.length;
-        if (textBytes > mailLimits.maxTextPartBytes) {
-          if (textBytes - item.value.length <= mailLimits.maxTextPartBytes)
-            cuts.add('text', `a text part over ${mailLimits.maxTextPartBytes} bytes`);
-          callback();
+        if (item.value.length > room) {
+          if (room >= 0) cuts.add('text', `a text part over ${mailLimits.maxTextPartBytes} bytes`);
+          // the splitter groups many lines into one chunk: keep its whole lines that fit
+          const keep = room > 0 ? item.value.lastIndexOf(lf, room - 1) + 1 : 0;
+          callback(null, keep > 0 ? item.value.subarray(0, keep) : undefined);
           return;
         }
       }

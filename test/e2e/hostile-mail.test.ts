@@ -2,10 +2,12 @@
 // 250 and then listed (cut to the limits, `truncated: true`), what SES would refuse is refused in
 // the SMTP conversation, and nothing ends in a dead-letter queue.
 import type { Readable } from 'node:stream';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { mailLimits } from '../../domain/emails/mail-limits.ts';
+import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { hostileMails, largeAttachmentMail } from '../support/hostile-mail.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
@@ -21,22 +23,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type ListedEmail = {
-  subject: string | null;
-  from: { address: string } | null;
-  to: unknown[];
-  date: string | null;
-  attachments: { filename: string | null; size: number }[];
-  truncated: boolean;
-  truncatedFields: string[];
-};
+const ListedEmail = z.object({
+  subject: z.nullable(z.string()),
+  from: z.nullable(z.object({ address: z.string() })),
+  to: z.array(z.unknown()),
+  date: z.nullable(z.string()),
+  attachments: z.array(z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string() })),
+  truncated: z.boolean(),
+  truncatedFields: z.array(z.string()),
+});
+type ListedEmail = z.infer<typeof ListedEmail>;
 
 const listed = async (): Promise<ListedEmail[]> => {
   const res = await fetch(`${stack.baseUrl}/v1/emails?limit=100`, {
     headers: { authorization: `Bearer ${stack.salesToken}` },
   });
-  const body: { items: ListedEmail[] } = await res.json();
-  return body.items;
+  return z.object({ items: z.array(ListedEmail) }).parse(await res.json()).items;
 };
 
 /** Waits (generously: the machine may be busy) until a listed email matches. */
@@ -48,14 +50,20 @@ const send = (raw: string | Readable) =>
     .createTransport({ host: '127.0.0.1', port: stack.ports.smtp, secure: false, ignoreTLS: true })
     .sendMail({ envelope: { from: 'anna@example.com', to: ['bcc@kontakt.localhost'] }, raw });
 
-const queueDepth = async (name: string): Promise<number> => {
-  const sqs = new SQSClient({
+const sqsClient = () =>
+  new SQSClient({
     endpoint: `http://127.0.0.1:${stack.ports.emulator}`,
     useQueueUrlAsEndpoint: false,
     region: localAwsEnv.AWS_REGION,
     credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
   });
-  const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+
+const queueUrl = async (name: string): Promise<string> =>
+  (await sqsClient().send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
+
+const queueDepth = async (name: string): Promise<number> => {
+  const sqs = sqsClient();
+  const url = await queueUrl(name);
   const attributes = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
@@ -155,5 +163,40 @@ describe('hostile mail through SMTP', () => {
     await listedWhere((e) => e.subject === neighbour);
     expect((await listed()).length).toBe(before + 1);
     expect((await listed()).some((e) => e.subject === subject)).toBe(false);
+  });
+
+  it('sends a message the worker cannot process to the DLQ with its reason logged, and stores its neighbour', {
+    timeout: 300_000,
+  }, async () => {
+    const sqs = sqsClient();
+    const before = await queueDepth('inbound-email-dlq');
+    const missingRaw = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await queueUrl('inbound-email'),
+        MessageBody: JSON.stringify({
+          type: 'email-received',
+          version: 1,
+          sesMessageId: `missing${Date.now()}`,
+          bucket: localNames.mailBucket,
+          key: `inbound/missing${Date.now()}`,
+          recipients: ['bcc@kontakt.localhost'],
+          envelopeFrom: 'anna@example.com',
+          receivedAt: new Date().toISOString(),
+          verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
+        }),
+      }),
+    );
+    const neighbour = tag('poison-neighbour');
+
+    await send(hostileMails.badDate(neighbour, null));
+    await listedWhere((e) => e.subject === neighbour);
+    await eventually(async () => ((await queueDepth('inbound-email-dlq')) === before + 1 ? true : undefined), 120_000);
+
+    expect(
+      stack
+        .output()
+        .split('\n')
+        .some((line) => line.includes('message failed') && line.includes(missingRaw.MessageId ?? '?')),
+    ).toBe(true);
   });
 });
