@@ -71,7 +71,7 @@ const variantOf = (person: GermanPerson, random: () => number): Contact => {
     return name.slice(0, i) + name.charAt(i + 1) + name.charAt(i) + name.slice(i + 2);
   };
   return {
-    firstName: typo(person.firstName),
+    firstName: typo(person.firstName ?? ""),
     lastName: person.lastName.replace('ü', 'ue').replace('ö', 'oe').replace('ä', 'ae').replace('ß', 'ss'),
     ...(person.emails[0] ? { email: person.emails[0].toUpperCase() } : {}),
     ...(phone ? { phone: `0${phone.slice(3, 5)} ${phone.slice(5)}` } : {}),

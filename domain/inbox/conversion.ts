@@ -35,8 +35,9 @@ export const companyFromContact = (contact: Contact): CompanyFields => {
 };
 
 /**
- * The person of a contact; both names are required (a person record has them), so a missing one is a
- * 400 naming the entry's field. `phone` must already be E.164 (or absent).
+ * The person of a contact; the last name is required (a person record has one; the first name is
+ * optional, "Herr Kempton"), so a missing one is a 400 naming the entry's field. `phone` must
+ * already be E.164 (or absent).
  */
 export const personFromContact = (
   contact: Contact,
@@ -45,12 +46,15 @@ export const personFromContact = (
   isMainContact: boolean,
 ): Omit<PersonFields, 'isMainContact'> & { isMainContact: boolean } => {
   const errors: FieldError[] = [];
-  if (!contact.firstName?.trim()) errors.push({ field: 'contact.firstName', message: 'is needed to create a person' });
   if (!contact.lastName?.trim()) errors.push({ field: 'contact.lastName', message: 'is needed to create a person' });
   if (errors.length > 0) throw validationError(errors, 'The entry lacks what a person needs; complete it first');
   return {
-    ...defined({ salutation: contact.salutation, title: contact.title, birthday: contact.birthday }),
-    firstName: (contact.firstName ?? '').trim(),
+    ...defined({
+      salutation: contact.salutation,
+      title: contact.title,
+      birthday: contact.birthday,
+      firstName: contact.firstName?.trim(),
+    }),
     lastName: (contact.lastName ?? '').trim(),
     emails: contact.email ? [contact.email] : [],
     phones: phone ? [phone] : [],

@@ -9,7 +9,8 @@ export type Person = {
   id: string;
   salutation?: string;
   title?: string;
-  firstName: string;
+  /** optional: business contacts are often known by last name only ("Herr Kempton"), as in Salesforce */
+  firstName?: string;
   lastName: string;
   emails: string[];
   phones: string[];
@@ -120,11 +121,12 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
 /** The words a person is found by in `q`: names and emails. */
 export const personSearchTokens = (person: Person): string[] => [
   ...new Set([
-    ...tokenize(person.firstName),
+    ...(person.firstName ? tokenize(person.firstName) : []),
     ...tokenize(person.lastName),
     ...person.emails.flatMap((e) => [normaliseEmail(e), ...tokenize(e)]),
   ]),
 ];
 
-/** The sort name within a company's persons. */
-export const personSortName = (person: Person): string => tokenize(`${person.lastName} ${person.firstName}`).join(' ');
+/** The sort name within a company's persons: last name, then first name when there is one. */
+export const personSortName = (person: Person): string =>
+  tokenize([person.lastName, person.firstName ?? ''].join(' ')).join(' ');

@@ -21,7 +21,7 @@ export const PersonSchema = z.object({
   id: z.string(),
   salutation: optionalString,
   title: optionalString,
-  firstName: z.string(),
+  firstName: optionalString,
   lastName: z.string(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),

@@ -24,7 +24,8 @@ export const AddressInput = z.strictObject({
 const personFields = {
   salutation: optionalText(50),
   title: optionalText(100),
-  firstName: text(100),
+  /** optional, as in Salesforce: the last name is what a person record needs */
+  firstName: optionalText(100),
   lastName: text(100),
   emails: z.optional(z.array(Email).check(z.maxLength(5, 'give at most 5'))),
   phones: z.optional(z.array(Phone).check(z.maxLength(5, 'give at most 5'))),
@@ -58,7 +59,7 @@ export const PersonPatchBody = z.strictObject({
   version: z.number().check(z.int()),
   salutation: nullable(text(50)),
   title: nullable(text(100)),
-  firstName: z.optional(text(100)),
+  firstName: nullable(text(100)),
   lastName: z.optional(text(100)),
   emails: z.optional(personFields.emails.def.innerType),
   phones: z.optional(personFields.phones.def.innerType),

@@ -64,7 +64,6 @@ export const createPersonFromRequest =
     const { force, emails, phones, address, isMainContact, ...rest } = request.body;
     const fields: PersonFields = {
       ...defined(rest),
-      firstName: rest.firstName,
       lastName: rest.lastName,
       emails: emails ?? [],
       phones: e164Phones(phones),

@@ -202,16 +202,26 @@ describe('converting an inbox entry', () => {
     expect(newColleague.body).toMatchObject({ person: { companyId: company.id, isMainContact: false } });
   });
 
-  it('refuses a link to a company that does not exist, and needs both names to create a person', async () => {
-    const entry = await anEntry({ lastName: `Ohnevorname${unique()}`, email: `x.${unique()}@example.de` });
+  it('refuses a link to a company that does not exist, and needs a last name to create a person', async () => {
+    const entry = await anEntry({ firstName: `Ohnenachname${unique()}`, email: `x.${unique()}@example.de` });
 
     const unknownCompany = await convert(request(entry.id, { company: { id: 'no-such-company' } })).catch(
       (e: unknown) => e,
     );
-    const noFirstName = await convert(request(entry.id, { person: { create: true } })).catch((e: unknown) => e);
+    const noLastName = await convert(request(entry.id, { person: { create: true } })).catch((e: unknown) => e);
 
     expect(unknownCompany).toMatchObject({ status: 422, errors: [{ field: 'company.id' }] });
-    expect(noFirstName).toMatchObject({ status: 400, errors: [{ field: 'contact.firstName' }] });
+    expect(noLastName).toMatchObject({ status: 400, errors: [{ field: 'contact.lastName' }] });
     expect((await inbox.get(entry.id, { consistent: true }))?.processingStatus).toBe('new');
+  });
+
+  it('creates a person known by last name only ("Herr Kempton"), without a first name', async () => {
+    const lastName = `Kempton${unique()}`;
+    const entry = await anEntry({ salutation: 'Herr', lastName, email: `kempton.${unique()}@example.de` });
+
+    const converted = await convert(request(entry.id, { person: { create: true } }));
+
+    expect(converted.body).toMatchObject({ person: { lastName, salutation: 'Herr' } });
+    expect(converted.body).not.toHaveProperty('person.firstName');
   });
 });

@@ -148,6 +148,37 @@ describe('creating persons and companies', () => {
     expect(ids(afterForce).sort()).toEqual([first.id, forced.json.id].sort());
   });
 
+  it('creates a person known by last name only, and warns when "Herr Kempton" of the same postcode comes again', async () => {
+    const lastName = `Kempton${word()}`;
+    const address = { street: 'Domstraße 3', postalCode: '50668', city: 'Köln' };
+
+    const created = await call('POST /v1/persons', { body: { salutation: 'Herr', lastName, address } });
+    const again = await call('POST /v1/persons', {
+      body: { salutation: 'Herr', lastName, address: { postalCode: '50668' } },
+    });
+    const missingLastName = await call('POST /v1/persons', { body: { firstName: 'Klaus' } });
+
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ salutation: 'Herr', lastName });
+    expect(created.json).not.toHaveProperty('firstName');
+    expect(again.status).toBe(409);
+    expect(again.json.candidates).toEqual([expect.objectContaining({ id: created.json.id, kind: 'person' })]);
+    expect(missingLastName.status).toBe(400);
+    expect(missingLastName.json.errors).toEqual([expect.objectContaining({ field: 'lastName' })]);
+  });
+
+  it('removes a person’s first name with a null in the patch', async () => {
+    const person = await createPerson({ firstName: 'Klaus', lastName: `Vorname${word()}` });
+
+    const res = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { version: person.version, firstName: null },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.json).not.toHaveProperty('firstName');
+  });
+
   it('warns with the first company when "MUELLER Maschinenbau GmbH" follows "Müller Maschinenbau GmbH & Co. KG"', async () => {
     const name = word();
     const first = await createCompany({ name: `Müller Maschinenbau ${name} GmbH & Co. KG` });
@@ -361,6 +392,19 @@ describe('listing persons and companies', () => {
     expect(res.json.nextCursor).toBeNull();
   });
 
+  it('lists a company’s persons by last name, those known by last name only among them', async () => {
+    const name = word();
+    const company = await createCompany({ name: `${name} Handel GmbH` });
+    const zander = await createPerson({ firstName: 'Anna', lastName: `Zander${name}`, companyId: company.id });
+    const kempton = await createPerson({ salutation: 'Herr', lastName: `Kempton${name}`, companyId: company.id });
+    const baum = await createPerson({ firstName: 'Carla', lastName: `Baum${name}`, companyId: company.id });
+
+    const res = await call('GET /v1/persons', { query: { companyId: company.id } });
+
+    expect(ids(res)).toEqual([baum.id, kempton.id, zander.id]);
+    expect(res.json.items[1]).not.toHaveProperty('firstName');
+  });
+
   it('finds persons by a prefix of their name with umlauts folded: "mül" and "MUELLER" find Müller', async () => {
     const firstName = word();
     const mueller = await createPerson({ firstName, lastName: 'Müller', emails: [`${firstName}@example.de`] });
@@ -481,6 +525,48 @@ describe('the duplicate check for UIs', () => {
         reasons: expect.arrayContaining(['company_name_equal']),
       }),
     ]);
+  });
+
+  it('finds "Elektro Schmitz GmbH" when "Schmitz Elektro" is checked, word order ignored', async () => {
+    const name = word();
+    const company = await createCompany({
+      name: `Elektro ${name} GmbH`,
+      address: { postalCode: '50667', city: 'Köln' },
+    });
+
+    const res = await call('POST /v1/duplicates/check', {
+      body: { company: { name: `${name} Elektro`, address: { postalCode: '50667', city: 'Köln' } } },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.json.candidates).toEqual([
+      expect.objectContaining({ kind: 'company', id: company.id, level: expect.stringMatching(/^(match|possible)$/) }),
+    ]);
+  });
+
+  it('does not take "Timo Weass" in another street of the same postcode for "Timo Heinrich"', async () => {
+    const postalCode = '50667';
+    await call('POST /v1/persons', {
+      body: {
+        firstName: 'Timo',
+        lastName: `Heinrich${word()}`,
+        address: { street: 'Bahnhofstraße 11', postalCode, city: 'Köln' },
+        force: true,
+      },
+    });
+
+    const res = await call('POST /v1/duplicates/check', {
+      body: {
+        person: {
+          firstName: 'Timo',
+          lastName: `Weass${word()}`,
+          address: { street: 'Waldstraße 73', postalCode, city: 'Köln' },
+        },
+      },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.json.candidates.filter((c: { level: string }) => c.level === 'match')).toEqual([]);
   });
 
   it('refuses a check with neither person nor company', async () => {
