@@ -238,8 +238,10 @@ const limitParts = (splitter: StoppableSplitter, cuts: Cuts): Transform => {
         textBytes += item.value.length;
         if (item.value.length > room) {
           if (room >= 0) cuts.add('text', `a text part over ${mailLimits.maxTextPartBytes} bytes`);
-          // the splitter groups many lines into one chunk: keep its whole lines that fit
-          const keep = room > 0 ? item.value.lastIndexOf(lf, room - 1) + 1 : 0;
+          // the splitter groups many lines into one chunk: keep its whole lines that fit (or, for
+          // one overlong line, as much of it as fits)
+          const lastLine = room > 0 ? item.value.lastIndexOf(lf, room - 1) + 1 : 0;
+          const keep = lastLine > 0 ? lastLine : Math.max(room, 0);
           callback(null, keep > 0 ? item.value.subarray(0, keep) : undefined);
           return;
         }

@@ -45,6 +45,14 @@ describe('the limits a raw message passes before mailparser', () => {
     expect(cuts).toEqual(['text']);
   });
 
+  it('keeps the first 2 MiB of a text part that is one overlong line', async () => {
+    const { text, cuts } = await limited(`Subject: s\r\nContent-Type: text/plain\r\n\r\n${'w'.repeat(3_000_000)}`);
+    const body = text.slice(text.indexOf('\r\n\r\n') + 4);
+
+    expect(body.length).toBe(mailLimits.maxTextPartBytes);
+    expect(cuts).toEqual(['text']);
+  });
+
   it('cuts a header field at 100 KiB and keeps the fields after it', async () => {
     const { text, cuts } = await limited(hostileMails.hugeHeaderLine('tag'));
     const junk = text.split('\r\n').find((l) => l.startsWith('X-Junk:')) ?? '';
