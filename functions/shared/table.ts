@@ -286,5 +286,8 @@ export const idempotencyKey = (scope: string, key: string): Key => ({
 });
 export const sequenceKey = (name: string): Key => ({ pk: `SEQUENCE#${name}`, sk: 'SEQUENCE' });
 
+/** the layout a maintenance run (`npm run backfill-matching`) last brought the stored data to */
+export const migrationKey = (name: string): Key => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' });
+
 /** Every stored item carries its entity type and schema version. */
 export const entityTags = (entity: string, version: number) => ({ _et: entity, _v: version });

@@ -25,6 +25,7 @@ import {
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
+import { backfillMatching, matchingUpToDate } from '../scripts/match-backfill.ts';
 import { loadDevKeys } from './dev-auth.ts';
 import { createFunctionHost } from './function-host.ts';
 import { startHttpApi } from './http-api.ts';
@@ -219,6 +220,12 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     }
     const forms = createWebformRepository(doc, localNames.table);
     if (!(await forms.get('demo'))) await forms.create(demoWebform(new Date()));
+    // data kept from an older version gets the current lookup keys and value counts once
+    if (!(await matchingUpToDate(doc, localNames.table))) {
+      const backfill = await backfillMatching(doc, localNames.table);
+      if (backfill.persons + backfill.companies + backfill.openInboxEntries > 0)
+        console.log('[duplicate protection] stored data brought up to date:', JSON.stringify(backfill));
+    }
 
     const host = createFunctionHost(config.root);
     for (const [name] of functionEntries()) await host.load(name);
