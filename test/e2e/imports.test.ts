@@ -158,7 +158,10 @@ describe('CSV imports', () => {
 
   it('imports a file whose headers are names a plain object owns (constructor, __proto__), and fails one with no usable header', async () => {
     const token = newToken();
-    const odd = Buffer.from(`constructor;__proto__;E-Mail;Nachname\nx;y;${token}@example.com;Muster ${token}\n`, 'utf8');
+    const odd = Buffer.from(
+      `constructor;__proto__;E-Mail;Nachname\nx;y;${token}@example.com;Muster ${token}\n`,
+      'utf8',
+    );
 
     const { report } = await importFile(odd, 'odd.csv');
     const entries = await inboxWith(token);

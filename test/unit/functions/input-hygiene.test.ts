@@ -76,7 +76,9 @@ describe('input hygiene at the HTTP edge', () => {
     const ok = await post('POST /v1/forms', 'nachricht=Zeile+1%0D%0AZeile+2', {
       'content-type': 'application/x-www-form-urlencoded',
     });
-    const bad = await post('POST /v1/forms', 'nachricht=a%00b', { 'content-type': 'application/x-www-form-urlencoded' });
+    const bad = await post('POST /v1/forms', 'nachricht=a%00b', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
 
     expect(ok.status).toBe(201);
     expect(bad.status).toBe(400);
