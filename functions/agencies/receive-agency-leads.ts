@@ -18,7 +18,7 @@ import { agencyExternalIdKey } from '../shared/table.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { AgencyRepository } from './agency.repository.ts';
 import { type AgencyLead, AgencyLeadsBody, checkAgencyLead } from './agency-input.ts';
-import { classifyStoreFailure } from './store-failure.ts';
+import { classifyStoreFailure, isOverload } from './store-failure.ts';
 
 export type ReceiveAgencyLeadsDeps = {
   agencies: Pick<AgencyRepository, 'findKey' | 'get' | 'countLeads' | 'keepAnswer'>;
@@ -27,25 +27,43 @@ export type ReceiveAgencyLeadsDeps = {
   /** leads stored side by side; each is one transaction and one queue message */
   concurrency: number;
   now: () => Date;
-  /** waits between attempts of a lead whose write met a concurrent one (tests pass a shorter one) */
+  /**
+   * How long after the request began a lead may still be tried again (its write met a concurrent
+   * one, or the database was too slow): past it the batch is answered 429, well before the
+   * function's timeout would cut it off without an answer.
+   */
+  retryWithinMs: number;
+  /** waits between attempts (tests pass a shorter one) */
   pause?: (milliseconds: number) => Promise<void>;
 };
 
-/** Attempts per lead when its transaction meets another delivery of the same lead. */
+/** Attempts per lead, at most, within `retryWithinMs`. */
 const maxAttempts = 6;
 
 const pauseFor = (milliseconds: number): Promise<void> => new Promise((done) => setTimeout(done, milliseconds));
 
-/** 50 ms, doubling, with jitter so two colliding deliveries do not collide again. */
-const conflictBackoff = (attempt: number): number => 50 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+/** 100 ms, doubling, with jitter so two colliding deliveries do not collide again. */
+const retryBackoff = (attempt: number): number => 100 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 
-const concurrentDelivery = (index: number): KontaktError =>
+/** Seconds an agency waits before it sends a batch again that Kontakt was too busy to finish. */
+export const busyRetryAfterSeconds = 5;
+
+/**
+ * A batch Kontakt could not finish in time because its database was busy (slow answers, throttling,
+ * other deliveries of the same leads): a 429, like the agency's own limit, since the agency's
+ * answer is the same: send it again later. What was stored is guarded, so the retry stores nothing twice.
+ */
+const busy = (cause: unknown): KontaktError =>
   new KontaktError(
-    'concurrent-delivery',
-    409,
-    'Concurrent delivery',
-    `Lead ${index} is being stored by another request at this moment; send the batch again (nothing is stored twice)`,
-    { headers: { 'retry-after': '1' } },
+    'busy',
+    429,
+    'Too many requests',
+    `Kontakt is too busy to store this batch now; send it again in ${busyRetryAfterSeconds} seconds (leads stored already are never stored twice)`,
+    {
+      headers: { 'retry-after': String(busyRetryAfterSeconds) },
+      extra: { retryAfterSeconds: busyRetryAfterSeconds },
+      cause,
+    },
   );
 
 /** The lead's answer when something in it keeps it from being stored; the reason goes to the log. */
@@ -111,96 +129,117 @@ const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: nu
 
 type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guard: LeadGuard };
 
+/**
+ * The use case. A database too busy to answer in time anywhere in it (the key, the limit, a lead,
+ * the kept answer) makes the whole batch a 429 with Retry-After: under load the agency backs off
+ * and sends the same batch again, instead of seeing a 5xx.
+ */
 export const receiveAgencyLeads =
   (deps: ReceiveAgencyLeadsDeps) =>
   async (request: HttpRequest<unknown, undefined, undefined>): Promise<HttpResult> => {
-    const agency = await authenticate(deps, request.headers.authorization);
-    const body = parseInput(AgencyLeadsBody, request.body, 'body');
-    const now = deps.now();
-    const scope = `agency:${agency.id}`;
-    const idempotencyKey = readIdempotencyKey(request.headers);
-    const hash = requestHash(body);
-    if (idempotencyKey !== null) {
-      const first = await deps.idempotency.find(scope, idempotencyKey, hash, now);
-      if (first) return first;
+    try {
+      return await receive(deps, request);
+    } catch (error) {
+      if (!isOverload(error)) throw error;
+      logger.warn('agency batch answered 429: the database is too busy', { error });
+      throw busy(error);
     }
-    await takeQuota(deps, agency, body.leads.length, now);
-
-    const results: LeadResult[] = [];
-    const valid: ValidLead[] = [];
-    const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: hash };
-    body.leads.forEach((value, index) => {
-      const checked = checkAgencyLead(value, index);
-      if (!checked.valid) results.push(checked.result);
-      else valid.push({ ...checked, guard: leadGuard(checked.lead, index, idempotency) });
-    });
-
-    const storeOnce = async ({ index, lead, raw, guard }: ValidLead): Promise<LeadResult> => {
-      const { externalId: _externalId, title: _title, ...content } = lead;
-      const outcome = await storeLead(
-        deps.intake,
-        {
-          ...content,
-          source: 'lead_agency',
-          priority: agency.defaultPriority,
-          responsibleUserId: agency.responsibleUserId,
-          title: agencyLeadTitle(agency.name, lead),
-          raw: { ...raw, agencyId: agency.id },
-          createdBy: null,
-        },
-        {
-          key: agencyExternalIdKey(agency.id, guard.id),
-          entity: guardEntity,
-          ...(guard.ttlSeconds === null ? {} : { ttlSeconds: guard.ttlSeconds }),
-        },
-      );
-      if (outcome.status === 'created') return { index, status: 'created', id: outcome.entry.id };
-      // under the same Idempotency-Key the guard was taken by this very request (an attempt that
-      // died before answering, or one running beside it): its first answer says created
-      return guard.kind === 'idempotencyKey'
-        ? { index, status: 'created', id: outcome.id }
-        : { index, status: 'duplicate_delivery', id: outcome.id };
-    };
-
-    const store = async (valid: ValidLead): Promise<LeadResult> => {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await storeOnce(valid);
-        } catch (error) {
-          const failure = classifyStoreFailure(error);
-          if (failure === 'lead') {
-            logger.error('agency lead could not be stored; answered invalid', {
-              error,
-              agencyId: agency.id,
-              index: valid.index,
-            });
-            return unstorable(valid.index);
-          }
-          if (failure !== 'conflict') throw error;
-          // another delivery of the same lead is writing its guard: once it is done, this one finds it
-          if (attempt >= maxAttempts) throw concurrentDelivery(valid.index);
-          await (deps.pause ?? pauseFor)(conflictBackoff(attempt));
-        }
-      }
-    };
-    const { first, repeats } = storageOrder(valid);
-    results.push(...(await mapBounded(first, deps.concurrency, store)));
-    results.push(...(await mapBounded(repeats, 1, store)));
-    results.sort((a, b) => a.index - b.index);
-
-    const answer: StoredAnswer = { status: 200, body: { results } };
-    logger.info('agency leads received', {
-      agencyId: agency.id,
-      leads: results.length,
-      created: results.filter((r) => r.status === 'created').length,
-    });
-    if (idempotencyKey !== null) {
-      const kept = await deps.agencies.keepAnswer(deps.idempotency.write(scope, idempotencyKey, hash, answer, now));
-      if (!kept) {
-        // a concurrent attempt with the same key answered first; its leads are these leads
-        const earlier = await deps.idempotency.find(scope, idempotencyKey, hash, now);
-        if (earlier) return earlier;
-      }
-    }
-    return answer;
   };
+
+const receive = async (
+  deps: ReceiveAgencyLeadsDeps,
+  request: HttpRequest<unknown, undefined, undefined>,
+): Promise<HttpResult> => {
+  const started = performance.now();
+  const agency = await authenticate(deps, request.headers.authorization);
+  const body = parseInput(AgencyLeadsBody, request.body, 'body');
+  const now = deps.now();
+  const scope = `agency:${agency.id}`;
+  const idempotencyKey = readIdempotencyKey(request.headers);
+  const hash = requestHash(body);
+  if (idempotencyKey !== null) {
+    const first = await deps.idempotency.find(scope, idempotencyKey, hash, now);
+    if (first) return first;
+  }
+  await takeQuota(deps, agency, body.leads.length, now);
+
+  const results: LeadResult[] = [];
+  const valid: ValidLead[] = [];
+  const idempotency = idempotencyKey === null ? null : { key: idempotencyKey, requestHash: hash };
+  body.leads.forEach((value, index) => {
+    const checked = checkAgencyLead(value, index);
+    if (!checked.valid) results.push(checked.result);
+    else valid.push({ ...checked, guard: leadGuard(checked.lead, index, idempotency) });
+  });
+
+  const storeOnce = async ({ index, lead, raw, guard }: ValidLead): Promise<LeadResult> => {
+    const { externalId: _externalId, title: _title, ...content } = lead;
+    const outcome = await storeLead(
+      deps.intake,
+      {
+        ...content,
+        source: 'lead_agency',
+        priority: agency.defaultPriority,
+        responsibleUserId: agency.responsibleUserId,
+        title: agencyLeadTitle(agency.name, lead),
+        raw: { ...raw, agencyId: agency.id },
+        createdBy: null,
+      },
+      {
+        key: agencyExternalIdKey(agency.id, guard.id),
+        entity: guardEntity,
+        ...(guard.ttlSeconds === null ? {} : { ttlSeconds: guard.ttlSeconds }),
+      },
+    );
+    if (outcome.status === 'created') return { index, status: 'created', id: outcome.entry.id };
+    // under the same Idempotency-Key the guard was taken by this very request (an attempt that
+    // died before answering, or one running beside it): its first answer says created
+    return guard.kind === 'idempotencyKey'
+      ? { index, status: 'created', id: outcome.id }
+      : { index, status: 'duplicate_delivery', id: outcome.id };
+  };
+
+  const store = async (valid: ValidLead): Promise<LeadResult> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await storeOnce(valid);
+      } catch (error) {
+        const failure = classifyStoreFailure(error);
+        if (failure === 'lead') {
+          logger.error('agency lead could not be stored; answered invalid', {
+            error,
+            agencyId: agency.id,
+            index: valid.index,
+          });
+          return unstorable(valid.index);
+        }
+        if (failure === 'other') throw error;
+        // another delivery of the same lead is writing its guard (once it is done, this one finds
+        // it), or the database is slow: try again while the request has time, else answer 429
+        const backoff = retryBackoff(attempt);
+        if (attempt >= maxAttempts || performance.now() - started + backoff > deps.retryWithinMs) throw busy(error);
+        await (deps.pause ?? pauseFor)(backoff);
+      }
+    }
+  };
+  const { first, repeats } = storageOrder(valid);
+  results.push(...(await mapBounded(first, deps.concurrency, store)));
+  results.push(...(await mapBounded(repeats, 1, store)));
+  results.sort((a, b) => a.index - b.index);
+
+  const answer: StoredAnswer = { status: 200, body: { results } };
+  logger.info('agency leads received', {
+    agencyId: agency.id,
+    leads: results.length,
+    created: results.filter((r) => r.status === 'created').length,
+  });
+  if (idempotencyKey !== null) {
+    const kept = await deps.agencies.keepAnswer(deps.idempotency.write(scope, idempotencyKey, hash, answer, now));
+    if (!kept) {
+      // a concurrent attempt with the same key answered first; its leads are these leads
+      const earlier = await deps.idempotency.find(scope, idempotencyKey, hash, now);
+      if (earlier) return earlier;
+    }
+  }
+  return answer;
+};

@@ -1,21 +1,41 @@
 /**
  * Why storing one lead failed, so a batch answers each lead on its own: the lead's values (the
- * lead is `invalid`), a concurrent delivery of the same lead (try again), or something else, such
- * as a dependency that is down (the whole request fails; every stored lead is guarded, so its
- * retry stores nothing twice).
+ * lead is `invalid`), a concurrent delivery of the same lead, or a database too busy to answer in
+ * time (both worth another attempt), or something else, such as a database that is down (the
+ * whole request fails; every stored lead is guarded, so its retry stores nothing twice).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { isThrottlingError } from '@smithy/core/retry';
 import { KontaktError } from '../../domain/shared/errors.ts';
 
-export type StoreFailure = 'lead' | 'conflict' | 'other';
+export type StoreFailure = 'lead' | 'conflict' | 'overload' | 'other';
 
 /** Errors that came through an AWS SDK client (service answers and network failures alike). */
-const fromSdk = (error: unknown): boolean => typeof error === 'object' && error !== null && '$metadata' in error;
+const fromSdk = (error: unknown): error is Error & { code?: unknown } => error instanceof Error && '$metadata' in error;
+
+/** The shape the SDK's own classifier reads (name, code, $metadata, cause); any Error has it. */
+const sdkShaped = (error: unknown): error is Parameters<typeof isThrottlingError>[0] =>
+  error instanceof Error && (error.cause === undefined || error.cause instanceof Error);
 
 const cancellationCodes = (error: TransactionCanceledException): string[] =>
   (error.CancellationReasons ?? []).map((reason) => reason.Code ?? '');
 
+/**
+ * The database answered, but too slowly (the client's request timeout) or not at all for now
+ * (throttling): it is there and busy, unlike a refused connection.
+ */
+export const isOverload = (error: unknown): boolean => {
+  if (error instanceof TransactionCanceledException) {
+    return cancellationCodes(error).some(
+      (code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded',
+    );
+  }
+  if (!fromSdk(error)) return false;
+  return error.name === 'TimeoutError' || error.code === 'ETIMEDOUT' || (sdkShaped(error) && isThrottlingError(error));
+};
+
 export const classifyStoreFailure = (error: unknown): StoreFailure => {
+  if (isOverload(error)) return 'overload';
   if (error instanceof TransactionCanceledException) {
     const codes = cancellationCodes(error);
     if (codes.includes('ValidationError')) return 'lead';
@@ -23,7 +43,7 @@ export const classifyStoreFailure = (error: unknown): StoreFailure => {
     return 'other';
   }
   // DynamoDB refusing what the lead holds: a number out of its range, an item or key too large
-  if (error instanceof Error && error.name === 'ValidationException' && fromSdk(error)) return 'lead';
+  if (fromSdk(error) && error.name === 'ValidationException') return 'lead';
   if (error instanceof KontaktError || fromSdk(error)) return 'other';
   // anything else was thrown by our own code on this lead's values before its write
   return 'lead';

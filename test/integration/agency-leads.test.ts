@@ -41,6 +41,7 @@ const deps = (overrides: Partial<ReceiveAgencyLeadsDeps> = {}): ReceiveAgencyLea
   intake: { inbox, doc, tableName, publisher, duplicateCheckQueueUrl: queueUrl('duplicate-check'), now },
   concurrency: 10,
   now,
+  retryWithinMs: 10_000,
   ...overrides,
 });
 
@@ -348,6 +349,51 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     expect(answers).toEqual(Array.from({ length: 8 }, () => 200));
     expect(await entriesNamed(name)).toHaveLength(6);
     expect(await entriesNamed(other)).toHaveLength(6);
+  });
+
+  it('tries a lead again while the database answers too slowly, and answers 429 with Retry-After when it stays slow', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const slow = unique();
+    const leads = [{ contact: { lastName: name } }, { contact: { lastName: slow } }];
+    // what the SDK throws when DynamoDB Local, on a loaded machine, answers after the client's request timeout
+    const timeout = () =>
+      Object.assign(new Error('a request has exceeded the configured 4000 ms requestTimeout'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+        $metadata: { attempts: 2 },
+      });
+    const slowFor = (times: number) => {
+      let failures = 0;
+      return receiveAgencyLeads(
+        deps({
+          retryWithinMs: 2_000,
+          intake: {
+            ...deps().intake,
+            inbox: {
+              create: async (entry, guard) => {
+                if (entry.contact.lastName === slow && failures < times) {
+                  failures += 1;
+                  throw timeout();
+                }
+                await inbox.create(entry, guard);
+              },
+            },
+          },
+        }),
+      );
+    };
+
+    const refused = await failureOf(slowFor(Number.POSITIVE_INFINITY)(leadsRequest(key, leads)));
+    const retried = await slowFor(2)(leadsRequest(key, leads));
+
+    expect(refused).toMatchObject({ status: 429, code: 'busy', headers: { 'retry-after': '5' } });
+    expect(resultsOf(retried)).toEqual([
+      { index: 0, status: 'duplicate_delivery', id: expect.any(String) },
+      { index: 1, status: 'created', id: expect.any(String) },
+    ]);
+    expect(await entriesNamed(name)).toHaveLength(1);
+    expect(await entriesNamed(slow)).toHaveLength(1);
   });
 
   it('reports a repeated externalId as duplicate_delivery with the first id, within a batch and across batches', async () => {

@@ -118,6 +118,7 @@ const setup = (options: { revoked?: boolean; windowCount?: number } = {}) => {
     },
     concurrency: 3,
     now: () => new Date('2026-05-04T08:07:30.000Z'),
+    retryWithinMs: 1_000,
   });
   return { receive, stored, counted, kept, key: issued.key };
 };

@@ -24,11 +24,17 @@ describe('classifyStoreFailure', () => {
     expect(classifyStoreFailure(cancelled('None', 'TransactionConflict'))).toBe('conflict');
   });
 
-  it('leaves outages, throttling and our own answers to the request as a whole', () => {
+  it('tells a busy database (too slow to answer, throttling) from one that is not there', () => {
+    expect(classifyStoreFailure(sdkError('TimeoutError', { code: 'ETIMEDOUT' }))).toBe('overload');
+    expect(classifyStoreFailure(sdkError('ProvisionedThroughputExceededException'))).toBe('overload');
+    expect(classifyStoreFailure(sdkError('ThrottlingException'))).toBe('overload');
+    expect(classifyStoreFailure(cancelled('None', 'ThrottlingError'))).toBe('overload');
     expect(classifyStoreFailure(sdkError('Error', { code: 'ECONNREFUSED' }))).toBe('other');
-    expect(classifyStoreFailure(sdkError('ProvisionedThroughputExceededException'))).toBe('other');
+  });
+
+  it('leaves outages, server errors and our own answers to the request as a whole', () => {
+    expect(classifyStoreFailure(sdkError('Error', { code: 'ECONNRESET' }))).toBe('other');
     expect(classifyStoreFailure(sdkError('InternalServerError'))).toBe('other');
-    expect(classifyStoreFailure(cancelled('ThrottlingError'))).toBe('other');
     expect(classifyStoreFailure(conflict('already-exists', 'exists'))).toBe('other');
   });
 });
