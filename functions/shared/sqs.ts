@@ -56,7 +56,6 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       // without the delay the record still comes back after the queue's visibility timeout
       .catch((error: unknown) => logger.warn('could not delay the retry', { error, messageId: record.messageId }));
   };
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const context = {
       messageId: record.messageId,
@@ -70,7 +69,12 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       throw error;
     }
   };
+  // One processor per batch: it keeps the batch's records and failures, and two batches may be
+  // in flight at once (the local runtime polls each queue twice), which a shared one would mix up.
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
-    processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false }),
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    }),
   );
 };

@@ -51,6 +51,41 @@ describe('SQS edge', () => {
   });
 });
 
+describe('concurrent batches', () => {
+  it('answers each of two batches handled at the same time with its own failures (the local runtime runs two at once)', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((done) => {
+      release = done;
+    });
+    const handler = sqsHandler(LeadReceivedV1, async (message) => {
+      // the first batch's records wait until the second batch has started
+      if (message.inboxEntryId.startsWith('slow')) await gate;
+      if (message.inboxEntryId.endsWith('bad')) throw new Error('cannot check');
+    });
+
+    const first = handler(
+      sqsEvent([
+        { id: 'a1', body: lead('slow-ok') },
+        { id: 'a2', body: lead('slow-bad') },
+      ]),
+      lambdaContext(),
+    );
+    const second = handler(
+      sqsEvent([
+        { id: 'b1', body: '{"type":"lead-received","version":2}' },
+        { id: 'b2', body: lead('fast-ok') },
+      ]),
+      lambdaContext(),
+    );
+    const secondAnswer = await second;
+    release();
+    const firstAnswer = await first;
+
+    expect(firstAnswer.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }]);
+    expect(secondAnswer.batchItemFailures).toEqual([{ itemIdentifier: 'b1' }]);
+  });
+});
+
 describe('retry backoff', () => {
   it('doubles the delay with each receive, up to its cap and SQS’s 12 hours', () => {
     expect([1, 2, 3, 4].map((n) => backoffSeconds(n, 30, 3600))).toEqual([30, 60, 120, 240]);
