@@ -20,7 +20,7 @@ export const seeded = (seed: number) => {
 };
 
 /** surname → share of the German population, in percent (name statistics of phone directories, rounded) */
-const commonSurnames: [string, number][] = [
+export const commonSurnames: [string, number][] = [
   ['Müller', 0.95],
   ['Schmidt', 0.73],
   ['Schneider', 0.43],
@@ -73,7 +73,7 @@ const commonSurnames: [string, number][] = [
   ['Schubert', 0.1],
 ];
 
-const firstNames = [
+export const firstNames = [
   'Thomas',
   'Michael',
   'Andreas',

@@ -91,11 +91,24 @@ const phoneticWords = (name: string): string =>
     .sort()
     .join('-');
 
+/** The distinct phonetic codes of the name's first words of three letters or more (at most four). */
+const wordSounds = (name: string): string[] => [
+  ...new Set(
+    companyNameTokens(name)
+      .filter((w) => w.length >= 3)
+      .slice(0, 4)
+      .map((w) => colognePhonetic(w))
+      .filter((code) => code.length > 0),
+  ),
+];
+
 /**
  * Company keys live apart from person keys (`CO…`), so a person lookup never fills its 50 items
  * with companies: `COMPANY#<words of the company key, sorted>` (word order ignored), `DOMAIN#<domain>`
- * (website and non-freemail email domains), `COEMAIL#`, `COPHONE#`, and the words' phonetic codes
- * with the postcode and with the city (a probe may give only one of them). Refined by the postcode.
+ * (website and non-freemail email domains), `COEMAIL#`, `COPHONE#`, the words' phonetic codes
+ * with the postcode and with the city (a probe may give only one of them), and each word's code with
+ * the postcode (`COWORDPLZ#`, a typo in another word). Refined by the postcode, a word key by the
+ * whole name's sound.
  */
 export const companyLookupKeys = (c: CompanyProfile): LookupKey[] => {
   const sortedWords = [...companyNameTokens(c.name)].sort().join(' ');
@@ -108,5 +121,12 @@ export const companyLookupKeys = (c: CompanyProfile): LookupKey[] => {
     ...(c.phones ?? []).map((ph) => ({ key: `COPHONE#${part(ph)}`, refine })),
     sounds && c.postcode ? { key: `CONAMEPLZ#${sounds}#${part(c.postcode)}`, refine: noRefinement } : null,
     sounds && c.city ? { key: `CONAMECITY#${sounds}#${part(c.city)}`, refine } : null,
+    // each word alone with the postcode: a typo in one word ("Tischlerei Selkener") still meets the other
+    ...(c.postcode
+      ? wordSounds(c.name).map((code) => ({
+          key: `COWORDPLZ#${code}#${part(c.postcode ?? '')}`,
+          refine: sounds || noRefinement,
+        }))
+      : []),
   ]);
 };

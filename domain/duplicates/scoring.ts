@@ -72,9 +72,27 @@ const wordsContained = (a: string, b: string): boolean => {
   return shorter.length > 0 && shorter.every((t) => longer.includes(t));
 };
 
+/**
+ * Two names that are the male and female (or two) forms of one name: Paul/Paula, Jan/Jana,
+ * Christian/Christiane, Daniel/Daniela, Andreas/Andrea, Mario/Maria. Couples and siblings carry
+ * them, so they are different names however alike they look and sound.
+ */
+const nameForms = (a: string, b: string): boolean => {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  if (shorter.length < 3) return false;
+  if (longer.length === shorter.length + 1 && longer.startsWith(shorter) && /[aes]$/.test(longer)) return true;
+  return (
+    longer.length === shorter.length &&
+    longer.slice(0, -1) === shorter.slice(0, -1) &&
+    /[aeio]$/.test(longer) &&
+    /[aeio]$/.test(shorter)
+  );
+};
+
 export const compareNames = (a: string | undefined, b: string | undefined): Level | null => {
   if (!a || !b) return null;
   if (a === b) return 'exact';
+  if (nameForms(a, b)) return 'disagree';
   const code = colognePhonetic(nameCore(a));
   if (code.length > 0 && code === colognePhonetic(nameCore(b))) return 'phonetic';
   const compactA = a.replaceAll(' ', '');
@@ -347,7 +365,18 @@ const scored = <F extends string>(
  *   someone married: a shared landline or street and house number does not lift the cap, because
  *   couples, flat-shares and switchboards share those;
  * - birthdays that differ beyond one typo (`compareBirthdays` is not `similar`): father and son
- *   of one name at one address.
+ *   of one name at one address;
+ * - one of the two known by last name only, unless the email, a mobile number or the birthday
+ *   agrees: "Herr Peters" at a family's address is any of its members;
+ * - first names that agree only in sound or up to a typo, unless the email, a mobile number or the
+ *   birthday agrees: Anna and Jana, Lena and Leon, André and Andreas live in one household as
+ *   often as one of them is a typo of the other;
+ * - streets that clearly differ, unless the email, a phone or the birthday agrees: one name at
+ *   two addresses is a namesake as often as a person who moved.
+ * And a `match` needs corroboration beyond name and place, as Salesforce's standard matching rules
+ * ask for it: the email, a phone, the birthday (or one typo of it), or street and house number agree. Name and postcode
+ * alone are `possible` at most, however rare the name: in a regional customer base, namesakes in
+ * one postcode are common enough that only a person can tell.
  */
 export const personCaps = (comparison: PersonComparison): { mayMatch: boolean } => {
   const { levels, sharedMobile } = comparison;
@@ -355,7 +384,22 @@ export const personCaps = (comparison: PersonComparison): { mayMatch: boolean } 
   const firstNamesDiffer = levels.firstName === 'disagree';
   const lastNamesDiffer = levels.lastName === 'disagree' && !personal;
   const birthdaysDiffer = levels.birthday === 'disagree';
-  return { mayMatch: !firstNamesDiffer && !lastNamesDiffer && !birthdaysDiffer };
+  const household = levels.lastName !== undefined && levels.firstName === undefined && !personal;
+  // Anna and Jana, Lena and Leon sound alike to Kölner Phonetik; a sibling is as likely as a typo
+  const fuzzyFirstName = (levels.firstName === 'phonetic' || levels.firstName === 'similar') && !personal;
+  const moved = levels.street === 'disagree' && !personal && levels.phone !== 'exact';
+  const sameBuilding = (levels.street === 'exact' || levels.street === 'similar') && levels.houseNumber !== 'disagree';
+  const corroborated = personal || levels.birthday === 'similar' || levels.phone === 'exact' || sameBuilding;
+  return {
+    mayMatch:
+      !firstNamesDiffer &&
+      !lastNamesDiffer &&
+      !birthdaysDiffer &&
+      !household &&
+      !fuzzyFirstName &&
+      !moved &&
+      corroborated,
+  };
 };
 
 /**
@@ -495,11 +539,23 @@ export const compareCompanies = (
 };
 
 /**
+ * When two companies may be a `match` at all: not when their names clearly differ, and not when
+ * their addresses differ (another street, or another house number in the same street) unless a
+ * domain, email or phone agrees: a chain's branches and two firms of one family name in one street
+ * share everything else.
+ */
+export const companyMayMatch = (levels: Partial<Record<CompanyField, Level>>): boolean => {
+  const contact = levels.domain === 'exact' || levels.email === 'exact' || levels.phone === 'exact';
+  const elsewhere = levels.street === 'disagree' || levels.houseNumber === 'disagree';
+  return levels.name !== 'disagree' && (contact || !elsewhere);
+};
+
+/**
  * A scorer for one probe company. The name's weight is what its shared words are worth: the
  * surprise of the words (log2 1/u per word, u from the stored companies' word counts with the trade
  * word or other word prior) bounds every level, so "Elektro" shared alone is weak and "Elektro
  * Schmitz" is strong; exact agreement is further bounded by how often the whole name is stored.
- * Companies whose names clearly differ are at most `possible`.
+ * `companyMayMatch` says when a pair stays at `possible`.
  */
 export const companyScorer = (probe: CompanyProfile, frequencies: Frequencies = noFrequencies) => {
   const total = frequencies.total('C');
@@ -548,7 +604,7 @@ export const companyScorer = (probe: CompanyProfile, frequencies: Frequencies = 
       score,
       level,
       reasons: found,
-    } = scored(levels, weights, companyReasons, companyFields, levels.name !== 'disagree');
+    } = scored(levels, weights, companyReasons, companyFields, companyMayMatch(levels));
     return { score, level, reasons: found };
   };
 };

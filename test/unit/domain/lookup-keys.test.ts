@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { colognePhonetic } from '../../../domain/duplicates/cologne-phonetic.ts';
 import { companyLookupKeys, maxLookupKeys, personLookupKeys } from '../../../domain/duplicates/lookup-keys.ts';
 import {
   type CompanyInput,
@@ -149,7 +150,34 @@ describe('companyLookupKeys', () => {
       'COPHONE#%2B49891234567',
       'CONAMEPLZ#657#80331',
       'CONAMECITY#657#muenchen',
+      'COWORDPLZ#657#80331',
     ]);
+  });
+
+  it('gives "Elektro Schmitz GmbH" and "Schmitz Elektro" the same name key, and a key per word with the postcode', () => {
+    const ordered = companyKeys({ name: 'Elektro Schmitz GmbH', postalCode: '50667' });
+    const reordered = companyKeys({ name: 'Schmitz Elektro', postalCode: '50667' });
+    expect([...ordered].sort()).toEqual([...reordered].sort());
+    const elektro = `COWORDPLZ#${colognePhonetic('elektro')}#50667`;
+    expect(ordered).toEqual(expect.arrayContaining(['COMPANY#elektro%20schmitz', elektro]));
+    // a typo in one word still meets the other word's key
+    expect(companyKeys({ name: 'Elektro Schmits', postalCode: '50667' })).toEqual(expect.arrayContaining([elektro]));
+  });
+
+  it('refines crowded partitions: a name key by the other name, an address key by the last name', () => {
+    const profile = personProfile(
+      person({ firstName: 'Thomas', lastName: 'Müller', postalCode: '50667', street: 'Domstr. 3' }),
+    );
+    if (!profile) throw new Error('expected a profile');
+    const keys = Object.fromEntries(personLookupKeys(profile).map((k) => [k.key, k.refine]));
+    expect(keys).toMatchObject({
+      'NAMEPLZ#657#50667': '268',
+      'NAMEPLZ#268#50667': '657',
+      'STREET#50667#domstrasse#3': '657',
+    });
+    const withoutFirstName = personProfile(person({ lastName: 'Müller', postalCode: '50667' }));
+    if (!withoutFirstName) throw new Error('expected a profile');
+    expect(personLookupKeys(withoutFirstName)).toEqual([{ key: 'NAMEPLZ#657#50667', refine: '-' }]);
   });
 
   it('gives legal-form variants one key and never takes a freemail domain for a company domain', () => {
