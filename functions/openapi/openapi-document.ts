@@ -78,6 +78,9 @@ const operation = (key: string, spec: AnyRouteSpec) => {
     '404': problemResponse('unknown record'),
     '429': gatewayResponse('throttled'),
     '500': problemResponse('internal error (no internals in the body)'),
+    '503': problemResponse(
+      'a dependency is briefly unavailable: retry after `Retry-After` seconds (same Idempotency-Key)',
+    ),
   };
   if (spec.auth !== 'public') {
     responses['401'] = gatewayResponse('no or bad token');

@@ -62,6 +62,8 @@ const waitUntilServing = async (child: ChildProcess, endpoint: string, stderr: (
     region: localAwsEnv.AWS_REGION,
     credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
     maxAttempts: 1,
+    // whatever else may hold the port must not keep this probe waiting for an answer
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
   // compiling the launcher and opening the database take a few seconds, more on a busy machine
   const deadline = Date.now() + 90_000;
@@ -160,7 +162,8 @@ export const startDynamoDbLocal = async (options: {
     restarts.push(now);
     supervision.onRestarting?.(reason);
     let lastError: unknown;
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    // a second try covers a passing hitch; a port another process has taken stays taken
+    for (let attempt = 1; attempt <= 2; attempt++) {
       if (stopping) return;
       const next = launch();
       child = next;

@@ -31,7 +31,7 @@ describe('the OpenAPI description', () => {
     expect(patch.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })]);
     expect(patch.requestBody.content['application/json']?.schema.required).toContain('version');
     expect(Object.keys(patch.responses)).toEqual(
-      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422']),
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409', '422', '503']),
     );
     expect(patch.security).toEqual([{ userToken: [] }]);
     expect(list.parameters.map((p) => p.name)).toEqual(
