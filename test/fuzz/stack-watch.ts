@@ -17,16 +17,23 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { queueNames } from '../../infra/manifest.ts';
 
 /**
  * Items background consumers write on their own after an accepted request (the frequency counter
- * reads the table's stream): not written by any request, so never a refused request's doing.
+ * reads the table's stream and counts values in `FREQ#…` items, once per `FREQEVENT#…`): not
+ * written by any request, so never a refused request's doing.
  */
-const backgroundItems = new Set(['FREQ', 'FREQEVENT']);
+const isBackgroundItem = (pk: string): boolean => pk.startsWith('FREQ#') || pk.startsWith('FREQEVENT#');
 
 const clientConfig = (endpoint: string) => ({
   endpoint,
@@ -92,7 +99,7 @@ export const watchStack = async (ports: { dynamodb: number; emulator: number }) 
         const keys = record.dynamodb?.Keys ?? {};
         const pk = keys.pk?.S ?? '?';
         const sk = keys.sk?.S ?? '?';
-        if (!backgroundItems.has(sk)) found.push({ event: record.eventName ?? '?', pk, sk });
+        if (!isBackgroundItem(pk)) found.push({ event: record.eventName ?? '?', pk, sk });
       }
       if (res.NextShardIterator) iterators.set(shard, res.NextShardIterator);
       else {
@@ -136,9 +143,9 @@ export const watchStack = async (ports: { dynamodb: number; emulator: number }) 
     do {
       const res = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
       for (const item of res.Items ?? []) {
-        const sk = item.sk?.S ?? '?';
-        if (backgroundItems.has(sk)) continue;
-        const key = `${item.pk?.S ?? '?'} | ${sk}`;
+        const pk = item.pk?.S ?? '?';
+        if (isBackgroundItem(pk)) continue;
+        const key = `${pk} | ${item.sk?.S ?? '?'}`;
         items.set(key, createHash('sha256').update(canonical(item)).digest('base64url'));
       }
       start = res.LastEvaluatedKey;
@@ -146,10 +153,28 @@ export const watchStack = async (ports: { dynamodb: number; emulator: number }) 
     return items;
   };
 
+  /** Takes every waiting message off a queue (the pollers are paused, so they are all there). */
+  const drain = async (queue: string): Promise<{ messageId: string; body: string }[]> => {
+    const url = queueUrls.find(([name]) => name === queue)?.[1] ?? '';
+    const taken: { messageId: string; body: string }[] = [];
+    for (;;) {
+      const res = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      const messages = res.Messages ?? [];
+      if (messages.length === 0) return taken;
+      for (const message of messages) {
+        taken.push({ messageId: message.MessageId ?? '', body: message.Body ?? '' });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+  };
+
   return {
     writes,
     queueDepths,
     snapshot,
+    drain,
     close: () => {
       dynamo.destroy();
       streams.destroy();
