@@ -12,7 +12,7 @@ export const UserOut = z.object({ id: z.string(), email: z.string(), name: z.str
 
 export const NewUserBody = z.strictObject({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
-  email: z.email('not a valid email address'),
+  email: z.email('not a valid email address').check(z.maxLength(254)),
   name: z.string().check(z.minLength(1), z.maxLength(200)),
   roles: z.array(z.enum(roles)).check(z.minLength(1, 'give at least one role')),
 });
