@@ -15,6 +15,7 @@ import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../functions/duplicates/find-candidates.ts';
 import { storeLead } from '../functions/inbox/intake.ts';
 import { ensureTable } from '../infra/local/provision.ts';
+import { recountFrequencies } from '../infra/scripts/match-backfill.ts';
 import { loadFebrl } from '../test/support/febrl.ts';
 import { startScratchDynamo } from './scratch-dynamo.ts';
 
@@ -76,8 +77,8 @@ export const measureFebrlQuality = async (
       const person = createPerson(
         ulid(),
         {
-          // a CRM person has both names; the generator leaves some out
-          firstName: firstName ?? '',
+          ...(firstName ? { firstName } : {}),
+          // a CRM person has a last name; the generator leaves some out
           lastName: lastName ?? '',
           emails: [],
           phones: [],
@@ -96,6 +97,8 @@ export const measureFebrlQuality = async (
       entityOfPerson.set(person.id, record.entity);
       loaded.add(record.entity);
     });
+    // the value counts the frequency counter keeps from the stream, made at once from the records
+    await recountFrequencies(doc, table);
     const loadSeconds = (performance.now() - loadStart) / 1000;
 
     // every duplicate through the inbox, one after another, checked as the worker checks it

@@ -1,4 +1,4 @@
-/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, the AWS cost of one web-form submission, web-form throughput against a direct SDK floor, duplicate protection's quality and its cost at 1,000 vs 100,000 persons, and a CSV import. */
+/** `npm run bench`: bundle sizes, cold-start import times against a bare SDK floor, the AWS cost of one web-form submission, web-form throughput against a direct SDK floor, duplicate protection's quality (FEBRL and a regional customer base) and its cost at 1,000 vs 100,000 persons (national and regional), and a CSV import. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { measureCsvImport } from './csv-import.ts';
 import { measureDuplicateCheck } from './duplicate-check.ts';
 import { measureFebrlQuality } from './febrl-quality.ts';
 import { compareInit } from './init-time.ts';
+import { measureRegionalQuality, regionalSeeds } from './regional-quality.ts';
 import { describeRun, type Figure, writeRun } from './results.ts';
 import { measureWebformSubmission } from './webform-submission.ts';
 import { measureWebformThroughput } from './webform-throughput.ts';
@@ -26,6 +27,12 @@ if (!Number.isInteger(csvRows) || csvRows < 1) throw new Error('BENCH_CSV_ROWS m
 const dupPersons = Number(process.env.BENCH_DUP_PERSONS ?? 100_000);
 if (!Number.isInteger(dupPersons) || dupPersons < 1_000)
   throw new Error('BENCH_DUP_PERSONS must be a whole number ≥ 1000');
+
+/** seeds of the regional quality figure (about ten minutes each on 2 cores); `BENCH_REGIONAL_SEEDS=101` for one */
+const regionalSeedsToRun = (process.env.BENCH_REGIONAL_SEEDS ?? regionalSeeds.join(','))
+  .split(',')
+  .map((s) => Number(s.trim()));
+if (regionalSeedsToRun.some((s) => !Number.isInteger(s))) throw new Error('BENCH_REGIONAL_SEEDS must be whole numbers');
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
@@ -134,18 +141,37 @@ try {
     ...quality,
   });
 
-  const dup = await measureDuplicateCheck({ persons: dupPersons, small: 1_000, probes: 300, rounds: 3 });
-  report({
-    figure: 'duplicate-check',
-    note: 'the same 300 probes (returning persons, new persons, the commonest names) against 1,000 and against BENCH_DUP_PERSONS persons with German name and postcode frequencies; one Query per lookup key; capacity as DynamoDB Local reports it (an empty Query reports 0)',
-    small: dup.small,
-    large: dup.large,
-    latencyRatio: round(dup.large.meanMs / dup.small.meanMs, 3),
-    p95Ratio: round(dup.large.p95Ms / dup.small.p95Ms, 3),
-    capacityRatio: round(dup.large.meanReadCapacityUnits / dup.small.meanReadCapacityUnits, 3),
-    billedCapacityRatio: round(dup.large.meanBilledReadCapacityUnits / dup.small.meanBilledReadCapacityUnits, 3),
-    loadSeconds: round(dup.loadSeconds, 1),
-  });
+  for (const seed of regionalSeedsToRun) {
+    const regional = await measureRegionalQuality(seed);
+    report({
+      figure: 'duplicate-quality-regional',
+      note: 'a generated regional customer base (20,000 persons, most in six Cologne postcodes, households, namesakes; 2,000 companies) through the real write and check paths; 600 true person duplicates, 150 company duplicates, 600 records that are not stored ones (family members, namesakes, juniors, new persons); seeds unseen while the rules were written',
+      ...regional,
+      loadSeconds: round(regional.loadSeconds, 1),
+      checkSeconds: round(regional.checkSeconds, 1),
+    });
+  }
+
+  for (const distribution of ['national', 'regional'] as const) {
+    const dup = await measureDuplicateCheck({
+      persons: dupPersons,
+      small: 1_000,
+      probes: 300,
+      rounds: 3,
+      distribution,
+    });
+    report({
+      figure: distribution === 'national' ? 'duplicate-check' : 'duplicate-check-regional',
+      note: `the same 300 probes (returning persons, new persons, the commonest names) against 1,000 and against BENCH_DUP_PERSONS persons with ${distribution === 'national' ? 'German name and postcode frequencies' : 'a regional distribution (most in six Cologne postcodes)'}; one Query per lookup key and per counted value, a narrowed Query for a crowded lookup; capacity as DynamoDB Local reports it (an empty Query reports 0) and as AWS bills it`,
+      small: dup.small,
+      large: dup.large,
+      latencyRatio: round(dup.large.meanMs / dup.small.meanMs, 3),
+      p95Ratio: round(dup.large.p95Ms / dup.small.p95Ms, 3),
+      capacityRatio: round(dup.large.meanReadCapacityUnits / dup.small.meanReadCapacityUnits, 3),
+      billedCapacityRatio: round(dup.large.meanBilledReadCapacityUnits / dup.small.meanBilledReadCapacityUnits, 3),
+      loadSeconds: round(dup.loadSeconds, 1),
+    });
+  }
 
   const csv = await measureCsvImport({ rows: csvRows });
   report({

@@ -101,15 +101,32 @@ export const compareNames = (a: string | undefined, b: string | undefined): Leve
   return similar(compactA, compactB) || wordsContained(a, b) ? 'similar' : 'disagree';
 };
 
-/** Equal, or similar when exactly one of year, month, day differs or day and month are swapped. */
+/** One digit typed wrong, or two neighbouring digits swapped (1974/1947, 12/21), in strings of one length. */
+const oneDigitTypo = (a: string, b: string): boolean => {
+  if (a.length !== b.length) return false;
+  const diffs = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  const [i, j] = diffs;
+  return diffs.length === 1 || (diffs.length === 2 && i !== undefined && j === i + 1 && a[i] === b[j] && a[j] === b[i]);
+};
+
+/**
+ * Equal, or similar when one of year, month and day has a typo (one digit, or two neighbours
+ * swapped) or day and month are swapped. A year 25 apart is no typo but a father and his son.
+ */
 export const compareBirthdays = (a: string | undefined, b: string | undefined): Level | null => {
   if (!a || !b) return null;
   if (a === b) return 'exact';
-  const [ya, ma, da] = a.split('-');
-  const [yb, mb, db] = b.split('-');
-  const differing = [ya !== yb, ma !== mb, da !== db].filter(Boolean).length;
+  const [ya = '', ma = '', da = ''] = a.split('-');
+  const [yb = '', mb = '', db = ''] = b.split('-');
+  const differing = [
+    [ya, yb],
+    [ma, mb],
+    [da, db],
+  ].filter(([x, y]) => x !== y);
+  const [only] = differing;
+  const oneTypo = differing.length === 1 && only !== undefined && oneDigitTypo(only[0] ?? '', only[1] ?? '');
   const swapped = ya === yb && ma === db && da === mb;
-  return differing === 1 || swapped ? 'similar' : 'disagree';
+  return oneTypo || swapped ? 'similar' : 'disagree';
 };
 
 /** Equal, or similar when one digit differs or two neighbours are swapped (same length). */

@@ -134,27 +134,62 @@ const deleteAll = async (doc: DynamoDBDocumentClient, tableName: string, keys: r
 /** The layout the stored data was last brought to; the local stack runs the backfill once when it finds an older one. */
 export const matchingLayout = 2;
 
-export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: string): Promise<BackfillResult> => {
+/** Every person and company, with what each is stored under and counts under. */
+const masterData = async (doc: DynamoDBDocumentClient, tableName: string) => {
   const counts = new Map<CountedValue, number>();
-  const count = (values: readonly CountedValue[]) => {
-    for (const value of new Set(values)) counts.set(value, (counts.get(value) ?? 0) + 1);
-  };
-
   const stored: Stored[] = [];
+  const add = (ref: RecordRef, version: number, lookups: RecordLookups) => {
+    for (const value of new Set(recordCountedValues(lookups.profiles))) counts.set(value, (counts.get(value) ?? 0) + 1);
+    stored.push({ ref, version, lookups });
+  };
   const persons = await queryWholePartition(doc, tableName, { index: 'gsi4', partition: personsAllPartition });
   for (const item of persons) {
     const person = parseStored(PersonSchema, item, 'person');
-    const lookups = personLookups(person);
-    count(recordCountedValues(lookups.profiles));
-    stored.push({ ref: { kind: 'PERSON', id: person.id }, version: person.version, lookups });
+    add({ kind: 'PERSON', id: person.id }, person.version, personLookups(person));
   }
   const companies = await queryWholePartition(doc, tableName, { index: 'gsi4', partition: companiesAllPartition });
   for (const item of companies) {
     const company = parseStored(CompanySchema, item, 'company');
-    const lookups = companyLookups(company);
-    count(recordCountedValues(lookups.profiles));
-    stored.push({ ref: { kind: 'COMPANY', id: company.id }, version: company.version, lookups });
+    add({ kind: 'COMPANY', id: company.id }, company.version, companyLookups(company));
   }
+  return { persons: persons.length, companies: companies.length, stored, counts };
+};
+
+export type RecountResult = {
+  persons: number;
+  companies: number;
+  countedValues: number;
+  countersWritten: number;
+  staleCountersDeleted: number;
+};
+
+/** Sets the frequency counters to counts made from the persons and companies, and removes counters of values nobody carries. */
+export const recountFrequencies = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  master?: Awaited<ReturnType<typeof masterData>>,
+): Promise<RecountResult> => {
+  const { persons, companies, counts } = master ?? (await masterData(doc, tableName));
+  const countersWritten = await createFrequencyCounter(doc, tableName).overwrite(counts);
+  const counters = await scanKeys(doc, tableName, {
+    expression: '#et = :frequency',
+    names: { '#et': '_et' },
+    values: { ':frequency': 'frequency' },
+  });
+  const staleCounters = counters.filter((c) => c.value !== undefined && !counts.has(c.value));
+  await deleteAll(doc, tableName, staleCounters);
+  return {
+    persons,
+    companies,
+    countedValues: counts.size,
+    countersWritten,
+    staleCountersDeleted: staleCounters.length,
+  };
+};
+
+export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: string): Promise<BackfillResult> => {
+  const master = await masterData(doc, tableName);
+  const stored = [...master.stored];
   let openInboxEntries = 0;
   for (const status of openStatuses) {
     const partition = inboxByStatus(status, '', '').gsi1pk;
@@ -178,14 +213,7 @@ export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: s
   });
   await deleteAll(doc, tableName, stale);
 
-  const countersWritten = await createFrequencyCounter(doc, tableName).overwrite(counts);
-  const counters = await scanKeys(doc, tableName, {
-    expression: '#et = :frequency',
-    names: { '#et': '_et' },
-    values: { ':frequency': 'frequency' },
-  });
-  const staleCounters = counters.filter((c) => c.value !== undefined && !counts.has(c.value));
-  await deleteAll(doc, tableName, staleCounters);
+  const recount = await recountFrequencies(doc, tableName, master);
 
   await doc.send(
     new PutCommand({
@@ -194,15 +222,11 @@ export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: s
     }),
   );
   return {
-    persons: persons.length,
-    companies: companies.length,
+    ...recount,
     openInboxEntries,
     recordsRelinked,
     recordsChangedMeanwhile,
     staleLookupItemsDeleted: stale.length,
-    countedValues: counts.size,
-    countersWritten,
-    staleCountersDeleted: staleCounters.length,
   };
 };
 

@@ -143,6 +143,13 @@ describe('a strong disagreement caps a pair at possible', () => {
     expect(persons(father, son).level).toBe('possible');
   });
 
+  it('years 25 apart are no typo: the same day and month in another generation caps', () => {
+    const father = { ...base, firstName: 'Hans', lastName: 'Becker', phones: ['0221 9876543'], birthday: '1974-11-28' };
+    const son = { ...father, birthday: '1999-11-28' };
+    expect(persons(father, son).level).toBe('possible');
+    expect(persons(father, { ...father, birthday: '1947-11-28' }).level).toBe('match');
+  });
+
   it('a birthday with one typo does not cap', () => {
     const a = { ...base, lastName: 'Becker', phones: ['0221 9876543'], birthday: '1981-11-20' };
     const b = { ...a, birthday: '1981-11-21' };
