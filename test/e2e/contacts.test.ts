@@ -174,3 +174,42 @@ describe('persons behind duplicate protection', () => {
     expect(Object.keys(doc.json.paths['/v1/persons'])).toEqual(expect.arrayContaining(['get', 'post']));
   });
 });
+
+describe('evidence weighed by what the stored persons carry (the local stack counts them from the table stream)', () => {
+  it('weighs a postcode less once many stored persons live there: "Herr Seltmann" of that postcode scores lower', async () => {
+    const postalCode = '99423';
+    const stored = await sales('POST', '/v1/persons', {
+      salutation: 'Herr',
+      lastName: 'Seltmann',
+      address: { postalCode, city: 'Weimar' },
+      force: true,
+    });
+    expect(stored.status).toBe(201);
+    const probe = { person: { lastName: 'Seltmann', address: { postalCode } } };
+    const before = await sales('POST', '/v1/duplicates/check', probe);
+    expect(before.json.candidates).toEqual([expect.objectContaining({ id: stored.json.id })]);
+
+    // the postcode becomes the home of 120 more customers
+    for (let i = 0; i < 120; i += 20) {
+      const created = await Promise.all(
+        Array.from({ length: 20 }, (_, j) =>
+          sales('POST', '/v1/persons', {
+            firstName: `Kundin${i + j}`,
+            lastName: `Nachbarin${i + j}`,
+            address: { postalCode, city: 'Weimar' },
+            force: true,
+          }),
+        ),
+      );
+      expect(created.map((r) => r.status)).toEqual(Array(20).fill(201));
+    }
+
+    const after = await eventually(async () => {
+      const res = await sales('POST', '/v1/duplicates/check', probe);
+      const candidate = res.json.candidates.find((c: { id: string }) => c.id === stored.json.id);
+      return candidate === undefined || candidate.score < before.json.candidates[0].score ? res.json : undefined;
+    });
+    const candidate = after.candidates.find((c: { id: string }) => c.id === stored.json.id);
+    expect(candidate === undefined || candidate.score < before.json.candidates[0].score).toBe(true);
+  });
+});
