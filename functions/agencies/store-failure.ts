@@ -21,8 +21,10 @@ const cancellationCodes = (error: TransactionCanceledException): string[] =>
   (error.CancellationReasons ?? []).map((reason) => reason.Code ?? '');
 
 /**
- * The database answered, but too slowly (the client's request timeout) or not at all for now
- * (throttling): it is there and busy, unlike a refused connection.
+ * The database answered, but too slowly (the client's request timeout), not at all for now
+ * (throttling), or is still busy with an earlier attempt of the same transaction (the SDK retries
+ * a timed-out TransactWriteItems with its ClientRequestToken while the first still runs): it is
+ * there and busy, unlike a refused connection.
  */
 export const isOverload = (error: unknown): boolean => {
   if (error instanceof TransactionCanceledException) {
@@ -31,7 +33,12 @@ export const isOverload = (error: unknown): boolean => {
     );
   }
   if (!fromSdk(error)) return false;
-  return error.name === 'TimeoutError' || error.code === 'ETIMEDOUT' || (sdkShaped(error) && isThrottlingError(error));
+  return (
+    error.name === 'TimeoutError' ||
+    error.code === 'ETIMEDOUT' ||
+    error.name === 'TransactionInProgressException' ||
+    (sdkShaped(error) && isThrottlingError(error))
+  );
 };
 
 export const classifyStoreFailure = (error: unknown): StoreFailure => {

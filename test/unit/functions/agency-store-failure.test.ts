@@ -29,6 +29,7 @@ describe('classifyStoreFailure', () => {
     expect(classifyStoreFailure(sdkError('ProvisionedThroughputExceededException'))).toBe('overload');
     expect(classifyStoreFailure(sdkError('ThrottlingException'))).toBe('overload');
     expect(classifyStoreFailure(cancelled('None', 'ThrottlingError'))).toBe('overload');
+    expect(classifyStoreFailure(sdkError('TransactionInProgressException'))).toBe('overload');
     expect(classifyStoreFailure(sdkError('Error', { code: 'ECONNREFUSED' }))).toBe('other');
   });
 
