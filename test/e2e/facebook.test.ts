@@ -18,6 +18,7 @@ import { FacebookLeadReceivedV1 } from '../../events/index.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
+import { fetchWithRetries } from '../support/retrying-fetch.ts';
 
 const pageId = '4000000000000001';
 const config = {
@@ -33,8 +34,9 @@ let sqs: SQSClient;
 // biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
 type Answer = { status: number; headers: Headers; text: string; json: any };
 
+/** One request, sent again while the stack answers "later" (429, 503) on a busy machine, as Meta would. */
 const request = async (path: string, init: RequestInit = {}): Promise<Answer> => {
-  const res = await fetch(`${stack.baseUrl}${path}`, init);
+  const res = await fetchWithRetries(`${stack.baseUrl}${path}`, init);
   const text = await res.text();
   const json = res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined;
   return { status: res.status, headers: res.headers, text, json };
@@ -95,7 +97,10 @@ const leadsInFlight = async (): Promise<number> => {
     Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? '0')
   );
 };
-const queueDrained = () => eventually(async () => ((await leadsInFlight()) === 0 ? true : undefined), 30_000);
+const queueDrained = () =>
+  eventually(async () => ((await leadsInFlight()) === 0 ? true : undefined), {
+    what: 'the facebook-leads queue drained',
+  });
 
 /** The dead-lettered event for this lead, if it is in facebook-leads-dlq; other messages are handed back. */
 const deadLettered = async (leadgenId: string): Promise<FacebookLeadReceivedV1 | undefined> => {
@@ -243,7 +248,7 @@ describe('signed lead deliveries', () => {
     const items = await eventually(async () => {
       const found = await inboxWith(name);
       return found.length > 0 ? found : undefined;
-    }, 30_000);
+    });
     await queueDrained();
 
     expect(res.status).toBe(200);
@@ -259,7 +264,10 @@ describe('signed lead deliveries', () => {
 
     const res = await post(body, sign(body));
     // 8 receives, each failed record back after 1 s
-    const dead = await eventually(() => deadLettered(leadgenId), 45_000);
+    const dead = await eventually(() => deadLettered(leadgenId), {
+      timeoutMs: 150_000,
+      what: `lead ${leadgenId} in facebook-leads-dlq`,
+    });
 
     expect(res.status).toBe(200);
     expect(dead).toMatchObject({ type: 'facebook-lead-received', leadgenId, pageId: unknownPage });

@@ -43,7 +43,7 @@ const importFile = async (bytes: Buffer, filename: string) => {
   const report = await eventually(async () => {
     const res = await call('GET', `/v1/imports/${created.json.id}`);
     return res.json.status === 'done' || res.json.status === 'failed' ? res.json : undefined;
-  }, 45_000);
+  });
   return { created, put, started, report };
 };
 

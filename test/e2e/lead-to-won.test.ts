@@ -3,6 +3,7 @@
 // the deal pipeline, given its activity plan (working days, 09:00 Berlin), reminded by email when an
 // activity falls due, and won — the company becomes a customer and the closed deal's fields are frozen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mondayWeeksBefore } from '../support/dates.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 
 let stack: RunningStack;
@@ -129,7 +130,8 @@ describe('from inbox to won', () => {
 
     // the activity plan from a past Monday: the first activities are due at once
     const holidays: string[] = (await sales('GET', '/v1/settings/holidays')).json.items;
-    const planned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate: '2026-11-16' });
+    const startDate = mondayWeeksBefore(new Date(), 2);
+    const planned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate });
     expect(planned.status).toBe(202);
     const activities = await eventually(async () => {
       const res = await sales('GET', `/v1/activities?opportunityId=${current.id}`);
@@ -144,7 +146,7 @@ describe('from inbox to won', () => {
       expect(activity).toMatchObject({ status: 'open', responsibleUserId: 'demo-sales', opportunityId: current.id });
     }
     expect(activities.filter((a: { dueAt: string }) => berlin(a.dueAt).time === '09:00').length).toBeGreaterThan(0);
-    const replanned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate: '2026-11-16' });
+    const replanned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate });
     expect(replanned.status).toBe(202);
 
     // the first one is due: the reminder job flags it and emails demo-sales through the local SES

@@ -61,7 +61,7 @@ export const startStackProcess = async (
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`local stack did not start:\n${output}`)), 90_000);
+    const timer = setTimeout(() => fail(new Error(`local stack did not start:\n${output}`)), 180_000);
     const check = (): void => {
       if (output.includes('Kontakt local stack ready')) {
         clearTimeout(timer);
