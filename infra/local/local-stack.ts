@@ -15,6 +15,7 @@ import type { User } from '../../domain/users/user.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
+import { bodyRequestTimeouts, requestTimeouts } from '../../functions/shared/client-timeouts.ts';
 import {
   consumerOf,
   type FunctionName,
@@ -201,9 +202,16 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       const [, consumer] = consumerOf('duplicate-check');
       process.env.PENDING_CHECK_RESWEEP_SECONDS = String(consumer.maxReceiveCount * (config.retryAfterSeconds + 1) + 2);
     }
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
-    const sqs = new SQSClient({ endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false });
-    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true });
+    // The stack's own clients (pollers, provisioning) give up like the functions' do: a DynamoDB Local
+    // that hangs, or a foreign listener on its port, must not hang a poller, nor the stack's stop.
+    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, requestHandler: requestTimeouts });
+    const sqs = new SQSClient({
+      endpoint: emulator.endpoint,
+      useQueueUrlAsEndpoint: false,
+      // the pollers' long polls wait up to 2 s for a message before fauxqs answers
+      requestHandler: { ...requestTimeouts, requestTimeout: 10_000 },
+    });
+    const s3 = new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true, requestHandler: bodyRequestTimeouts });
     await ensureTable(dynamoClient, localNames.table);
     const queueUrls = await ensureQueues(sqs);
     await ensureBucket(s3, localNames.mailBucket);

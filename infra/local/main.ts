@@ -38,6 +38,8 @@ void stack.failed.then((error) => {
   if (stopping) return;
   stopping = true;
   console.error(`\nKontakt local stack cannot go on: ${error.message}\nstopping…`);
+  // whatever a component does while it stops, the process ends, with the error's exit code
+  setTimeout(() => process.exit(1), 20_000).unref();
   stack.stop().finally(() => process.exit(1));
 });
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -19,6 +19,8 @@ export type RunningStack = {
   adminToken: string;
   salesToken: string;
   output: () => string;
+  /** settles when the process has exited, however it ended; resolves with its exit code */
+  exited: Promise<number | null>;
   /** SIGINT, then waits for the process to exit; resolves with its exit code */
   stop: () => Promise<number | null>;
 };
@@ -83,6 +85,7 @@ export const startStackProcess = async (
     adminToken: (await readFile(join(home, 'dev-token'), 'utf8')).trim(),
     salesToken: (await readFile(join(home, 'dev-token-sales'), 'utf8')).trim(),
     output: () => output,
+    exited,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
       return exited;
