@@ -228,6 +228,53 @@ describe('the embed script in headless Chromium, on a page of another origin', (
     expect(entry.archiveReason).toBeNull();
   });
 
+  it('a lost answer and a 503 are retried by the script itself with the same key, and the lead is stored once', async () => {
+    context = await browser?.newContext();
+    const { page } = await openForm();
+    const lastName = uniqueName('Retrytest');
+    const submissions = `${running().baseUrl}/v1/webforms/${formKey}/submissions`;
+    const keys: string[] = [];
+    let attempt = 0;
+    // the faults the real stack answers during an outage: the lead stored but its answer lost on
+    // the way (a reset connection), then a 503 with Retry-After; the third attempt goes through
+    await page.route(submissions, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push((await route.request().headerValue('idempotency-key')) ?? '');
+      attempt += 1;
+      if (attempt === 1) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      if (attempt === 2) {
+        return route.fulfill({
+          status: 503,
+          headers: {
+            'content-type': 'application/problem+json',
+            'retry-after': '1',
+            'access-control-allow-origin': pageOrigin,
+            'access-control-expose-headers': 'Location, Retry-After',
+          },
+          body: JSON.stringify({ type: '/problems/service-unavailable', status: 503 }),
+        });
+      }
+      return route.continue();
+    });
+
+    await page.getByLabel('Last name').fill(lastName);
+    await page.getByLabel('Email').fill(`${lastName.toLowerCase()}@example.com`);
+    await page.waitForTimeout(1_500);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expectThanks(page);
+
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    const listed = await findInList(`q=${encodeURIComponent(lastName)}`, lastName);
+    const all = await api(`/v1/inbox?q=${encodeURIComponent(lastName)}`, running().salesToken);
+    expect((all.json as InboxPage).items.filter((entry) => entry.contact.lastName === lastName)).toEqual([
+      expect.objectContaining({ id: listed.id }),
+    ]);
+  });
+
   it('a bot that fills the honeypot and sends at once sees the same thanks, and is stored as spam', async () => {
     context = await browser?.newContext();
     const { page } = await openForm();
