@@ -61,8 +61,19 @@ export const recordCountedValues = (profiles: MatchProfiles): CountedValue[] => 
   ...(profiles.company ? [totalOf('C'), ...companyCountedValues(profiles.company)] : []),
 ];
 
-/** The counters a duplicate check reads for a probe: the probe's own values and the totals (a bounded number). */
-export const probeCountedValues = (profiles: MatchProfiles): CountedValue[] => recordCountedValues(profiles);
+/**
+ * The counters a duplicate check reads for a probe: the probe's own values, the totals, and its names
+ * crossed (its first name among last names and the other way round), which weigh a pair whose names
+ * were swapped — a bounded number.
+ */
+export const probeCountedValues = (profiles: MatchProfiles): CountedValue[] => {
+  const person = profiles.person;
+  const crossed = [
+    ...(person?.firstName ? [personValue('ln', person.firstName)] : []),
+    ...(person?.lastName ? [personValue('fn', person.lastName)] : []),
+  ];
+  return [...new Set([...recordCountedValues(profiles), ...crossed])];
+};
 
 /** +1 for what a record counts under now, −1 for what it counted under before; unchanged values cancel out. */
 export const countDelta = (

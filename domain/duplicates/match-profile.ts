@@ -5,7 +5,7 @@ import { normaliseEmail } from '../shared/normalise-email.ts';
 import { normaliseCountry, normalisePostcode, normaliseStreet } from './address.ts';
 import { companyKey } from './company-name.ts';
 import { type CountryCode, defaultPhoneCountry, normalisePhone, phoneCountry } from './normalise-phone.ts';
-import { normalisePersonName } from './person-name.ts';
+import { isOnlyTitles, normalisePersonName } from './person-name.ts';
 
 export type PersonInput = {
   firstName?: string;
@@ -184,7 +184,7 @@ const phoneCountryOf = (input: { country?: string }, options?: { defaultCountry?
  * Phones without a country prefix are read in `defaultCountry`, else in the person's country, else DE.
  */
 export const personProfile = (input: PersonInput, options?: { defaultCountry?: CountryCode }): PersonProfile | null => {
-  const firstName = input.firstName ? normalisePersonName(input.firstName) : '';
+  const firstName = input.firstName && !isOnlyTitles(input.firstName) ? normalisePersonName(input.firstName) : '';
   const lastName = input.lastName ? normalisePersonName(input.lastName) : '';
   const emails = emailsOf(input.emails);
   const phones = phonesOf(input.phones, phoneCountryOf(input, options));

@@ -112,3 +112,12 @@ export const nameCore = (normalised: string): string => {
   const core = tokens.filter((t) => !particles.has(t));
   return (core.length > 0 ? core : tokens).join(' ');
 };
+
+/**
+ * A first-name field that holds only a salutation or titles ("Herr", "Frau Dr.", "Prof."): forms and
+ * imports put them there when the first name is unknown; such a person has no first name.
+ */
+export const isOnlyTitles = (text: string): boolean => {
+  const tokens = words(text);
+  return tokens.length > 0 && tokens.every((t) => leadingTitles.has(t) || degreeParts.has(t));
+};

@@ -89,10 +89,18 @@ const nameForms = (a: string, b: string): boolean => {
   );
 };
 
-export const compareNames = (a: string | undefined, b: string | undefined): Level | null => {
+/**
+ * How two names agree. `firstNames`: the two forms of one first name (Paul/Paula) are different
+ * names; for last names they are not (Schulz/Schulze, Lang/Lange are one family's spellings).
+ */
+export const compareNames = (
+  a: string | undefined,
+  b: string | undefined,
+  options: { firstNames?: boolean } = {},
+): Level | null => {
   if (!a || !b) return null;
   if (a === b) return 'exact';
-  if (nameForms(a, b)) return 'disagree';
+  if (options.firstNames && nameForms(a, b)) return 'disagree';
   const code = colognePhonetic(nameCore(a));
   if (code.length > 0 && code === colognePhonetic(nameCore(b))) return 'phonetic';
   const compactA = a.replaceAll(' ', '');
@@ -111,20 +119,21 @@ const oneDigitTypo = (a: string, b: string): boolean => {
 
 /**
  * Equal, or similar when one of year, month and day has a typo (one digit, or two neighbours
- * swapped) or day and month are swapped. A year 25 apart is no typo but a father and his son.
+ * swapped; in a year only within its last two digits) or day and month are swapped. Years a decade
+ * or more apart (1950/1980, 1974/1999) are no typo but two generations: a father and his son.
  */
 export const compareBirthdays = (a: string | undefined, b: string | undefined): Level | null => {
   if (!a || !b) return null;
   if (a === b) return 'exact';
   const [ya = '', ma = '', da = ''] = a.split('-');
   const [yb = '', mb = '', db = ''] = b.split('-');
-  const differing = [
-    [ya, yb],
-    [ma, mb],
-    [da, db],
-  ].filter(([x, y]) => x !== y);
-  const [only] = differing;
-  const oneTypo = differing.length === 1 && only !== undefined && oneDigitTypo(only[0] ?? '', only[1] ?? '');
+  const yearTypo =
+    ya.slice(0, 2) === yb.slice(0, 2) &&
+    oneDigitTypo(ya.slice(2), yb.slice(2)) &&
+    Math.abs(Number(ya) - Number(yb)) < 10;
+  const typos = [ya === yb || yearTypo, ma === mb || oneDigitTypo(ma, mb), da === db || oneDigitTypo(da, db)];
+  const differing = [ya !== yb, ma !== mb, da !== db].filter(Boolean).length;
+  const oneTypo = differing === 1 && typos.every(Boolean);
   const swapped = ya === yb && ma === db && da === mb;
   return oneTypo || swapped ? 'similar' : 'disagree';
 };
@@ -187,7 +196,7 @@ const nameRank = (level: Level | null): number =>
  */
 export const comparePersons = (probe: PersonProfile, candidate: PersonProfile): PersonComparison => {
   const straight = [
-    compareNames(probe.firstName, candidate.firstName),
+    compareNames(probe.firstName, candidate.firstName, { firstNames: true }),
     compareNames(probe.lastName, candidate.lastName),
   ] as const;
   const crossed = [

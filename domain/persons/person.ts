@@ -94,6 +94,7 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
     survivor[field] === undefined && duplicate[field] !== undefined ? { [field]: duplicate[field] } : {};
   const merged: Person = {
     ...survivor,
+    ...fill('firstName'),
     ...fill('salutation'),
     ...fill('title'),
     ...fill('address'),
