@@ -62,6 +62,10 @@ export const receiveWebhook =
     );
     // Only a 200 after every send: anything else makes Meta deliver again, and the worker is idempotent.
     await deps.queue.sendAll(events);
-    logger.info('facebook leadgen changes enqueued', { leadgenIds: changes.map((c) => c.leadgenId) });
+    // the first hundred ids: a delivery of thousands would make one log event of hundreds of KB
+    logger.info('facebook leadgen changes enqueued', {
+      count: changes.length,
+      leadgenIds: changes.slice(0, 100).map((c) => c.leadgenId),
+    });
     return { status: 200, body: { received: events.length } };
   };
