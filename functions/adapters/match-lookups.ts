@@ -18,9 +18,10 @@ import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
 import {
   entityTags,
+  firstLayoutLookupItemKey,
   lookupItemKey,
   lookupPartition,
-  lookupRefinedPrefix,
+  lookupRefinedPrefixes,
   type RecordKind,
   type RecordRef,
 } from '../shared/table.ts';
@@ -37,13 +38,21 @@ export const candidateKindOf: Record<Extract<RecordKind, 'PERSON' | 'COMPANY' | 
   INBOX: 'inboxEntry',
 };
 
-/** Lookup items of the current layout (refinement in the sort key); items of layout 1 are ignored and replaced by the backfill. */
+/**
+ * Lookup items of the current layout have the refinement in the sort key. Items of layout 1 (without
+ * it, stored before this version) are still read, so existing records stay found until
+ * `npm run backfill-matching` rewrites them; a record's current items win over them.
+ */
 export const lookupItemVersion = 2;
 
 const itemKeyOf = (owner: RecordRef, lookup: LookupKey) => lookupItemKey(lookup.key, lookup.refine, owner);
 const sameItem = (a: LookupKey, b: LookupKey): boolean => a.key === b.key && a.refine === b.refine;
 
-/** Deletes the lookup items the record no longer has and (re)writes every one it has, with its current profiles. */
+/**
+ * Deletes the lookup items the record no longer has (and, for a key it no longer has, the layout-1
+ * item too, so no old profile stays findable under it) and (re)writes every one it has, with its
+ * current profiles.
+ */
 export const lookupWrites = (
   tableName: string,
   owner: RecordRef,
@@ -53,6 +62,9 @@ export const lookupWrites = (
   ...before.keys
     .filter((old) => !after.keys.some((k) => sameItem(k, old)))
     .map((old) => ({ Delete: { TableName: tableName, Key: itemKeyOf(owner, old) } })),
+  ...before.keys
+    .filter((old) => !after.keys.some((k) => k.key === old.key))
+    .map((old) => ({ Delete: { TableName: tableName, Key: firstLayoutLookupItemKey(old.key, owner) } })),
   ...after.keys.map((lookup) => ({
     Put: {
       TableName: tableName,
@@ -134,30 +146,38 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
 
   /**
    * One read per key; a partition that holds more than the read returns (a common name in the
-   * company's home postcode) is read once more narrowed to the probe's refinement, so the records
-   * that agree on it are never lost behind the crowd.
+   * company's home postcode) is read once more narrowed to the probe's refinement — its persons and
+   * companies, and its inbox entries — so the records that agree on it are never lost behind the crowd.
    */
   const readKey = async (lookup: LookupKey): Promise<{ pages: Page[]; overCap: boolean; stillOverCap: boolean }> => {
     const first = await read(lookup.key);
     if (!first.LastEvaluatedKey) return { pages: [first], overCap: false, stillOverCap: false };
     if (lookup.refine === noRefinement) return { pages: [first], overCap: true, stillOverCap: true };
-    const refined = await read(lookup.key, lookupRefinedPrefix(lookup.refine));
-    return { pages: [first, refined], overCap: true, stillOverCap: refined.LastEvaluatedKey !== undefined };
+    const refined = await Promise.all(lookupRefinedPrefixes(lookup.refine).map((prefix) => read(lookup.key, prefix)));
+    return {
+      pages: [first, ...refined],
+      overCap: true,
+      stillOverCap: refined.some((page) => page.LastEvaluatedKey !== undefined),
+    };
   };
 
   return {
     async find(keys: readonly LookupKey[]): Promise<LookupResult> {
       const reads = await Promise.all(keys.map(readKey));
       const pages = reads.flatMap((r) => r.pages);
-      const found: FoundRecord[] = [];
+      const current: FoundRecord[] = [];
+      const earlier: FoundRecord[] = [];
       for (const page of pages) {
         for (const item of page.Items ?? []) {
-          // items of earlier layouts (first: email only; second: no refinement) are ignored until the backfill replaces them
-          if (item._et !== 'match-lookup' || item._v !== lookupItemVersion) continue;
+          // the very first lookup items (email only, another entity tag) found persons by email alone; they are ignored
+          if (item._et !== 'match-lookup') continue;
           const { kind, id, profiles } = parseStored(LookupItem, item, 'lookup item');
-          found.push({ kind: candidateKindOf[kind], id, profiles });
+          (item._v === lookupItemVersion ? current : earlier).push({ kind: candidateKindOf[kind], id, profiles });
         }
       }
+      // a record found by a current item is scored with its current profile, never an older copy
+      const seen = new Set(current.map((r) => `${r.kind}#${r.id}`));
+      const found = [...current, ...earlier.filter((r) => !seen.has(`${r.kind}#${r.id}`))];
       return {
         found,
         requests: pages.length,

@@ -215,6 +215,8 @@ export const createRecordMerger = <T extends StoredRecord>(
         },
         ...store.searchWrites(duplicate, null),
         ...referenceWrites(tableName, ref(duplicate.id), store.spec.references(duplicate), []),
+        // step 1 removed them; a maintenance run meanwhile (the backfill) must not leave a ghost candidate
+        ...lookupWrites(tableName, ref(duplicate.id), store.spec.lookups(duplicate), { keys: [], profiles: {} }),
       ];
       if ((await transact(items)) === 'collided') {
         throw conflict('concurrent-change', `${store.spec.entity} ${duplicate.id} changed while being merged; retry`);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The single table's shape and every key Kontakt writes, named after the access patterns they serve.
  * No other module builds a key. docs/data-model.md lists the patterns and the key or index for each.
@@ -115,14 +117,19 @@ export const lookupPartition = (lookupKey: string): string => `LOOKUP#${lookupKe
  * Persons and companies sort before inbox entries, so that a lookup read capped at 50 items never
  * loses the master data behind a crowd of leads sharing, say, a company's domain; within each, items
  * sort by the key's refinement (`LookupKey.refine`), so a crowded partition can be read again narrowed
- * to the probe's refinement with `begins_with(sk, lookupRefinedPrefix(refine))`.
+ * to the probe's refinement with `begins_with(sk, …)` on `lookupRefinedPrefixes(refine)`.
  */
 export const lookupItemKey = (lookupKey: string, refine: string, owner: RecordRef): Key => ({
   pk: lookupPartition(lookupKey),
   sk: `${owner.kind === 'INBOX' ? 2 : 1}#${refine}#${owner.kind}#${owner.id}`,
 });
-/** The sort-key prefix of the master data (persons, companies) of one refinement in a lookup partition. */
-export const lookupRefinedPrefix = (refine: string): string => `1#${refine}#`;
+/** The sort-key prefixes of one refinement in a lookup partition: its persons and companies, its inbox entries. */
+export const lookupRefinedPrefixes = (refine: string): [string, string] => [`1#${refine}#`, `2#${refine}#`];
+/** A lookup item as the version before refinements wrote it (layout 1), still read until the backfill replaces it. */
+export const firstLayoutLookupItemKey = (lookupKey: string, owner: RecordRef): Key => ({
+  pk: lookupPartition(lookupKey),
+  sk: `${owner.kind === 'INBOX' ? 2 : 1}#${owner.kind}#${owner.id}`,
+});
 
 /**
  * frequency counter: how many stored persons (or companies) carry one value (`P|ln|mueller`, a scope's
@@ -132,7 +139,11 @@ export const lookupRefinedPrefix = (refine: string): string => `1#${refine}#`;
  * counter (from the table's stream, outside the record's transaction), read by every duplicate check.
  */
 export const frequencyShards = 4;
-export const frequencyPartition = (value: string): string => `FREQ#${encodeURIComponent(value).slice(0, 400)}`;
+export const frequencyPartition = (value: string): string => {
+  const encoded = encodeURIComponent(value);
+  // a value too long for a readable key gets its hash, so two long values never share a counter
+  return encoded.length <= 400 ? `FREQ#${encoded}` : `FREQ#sha256:${createHash('sha256').update(value).digest('hex')}`;
+};
 export const frequencyCounterKey = (value: string, shard: number): Key => ({
   pk: frequencyPartition(value),
   sk: `SHARD#${shard}`,

@@ -3,9 +3,10 @@
  * keeps the records of the consumer's record items (the event filter), invokes the consumer with
  * Lambda-shaped batches in stream order, retries from a failed record (reported as a batch item
  * failure) up to `maxRetries` times, then sends that record's keys to the failure queue and moves
- * on — as the event source mapping with an on-failure destination does in AWS. Positions are not
- * kept across restarts: every start reads the stream from its oldest record again, which the
- * consumer's once-per-change guard makes harmless.
+ * on — as the event source mapping with an on-failure destination does in AWS; a thrown invocation
+ * is retried record by record to find the failing one, as Lambda bisects. Positions survive
+ * errors (DynamoDB Local restarting) but not a restart of the stack: every start reads the stream
+ * from its oldest record again, which the consumer's once-per-change guard makes harmless.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -23,6 +24,7 @@ import {
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { requestTimeouts } from '../../functions/shared/client-timeouts.ts';
 import { streamConsumer } from '../manifest.ts';
 import type { FunctionHost } from './function-host.ts';
 
@@ -76,7 +78,13 @@ export type StreamPollerOptions = {
   onError: (error: unknown) => void;
 };
 
-type ShardState = { iterator: string | null; lastSequence: string | null; attempts: number };
+type ShardState = {
+  iterator: string | null;
+  lastSequence: string | null;
+  attempts: number;
+  /** after a thrown invocation, records are handed over one at a time until the failing one is found (Lambda bisects) */
+  oneByOne: boolean;
+};
 
 export const startStreamPoller = (options: StreamPollerOptions): { stop: () => Promise<void> } => {
   const [functionName, consumer] = streamConsumer();
@@ -84,11 +92,15 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
     endpoint: options.dynamo.config.endpoint,
     region: options.dynamo.config.region,
     credentials: options.dynamo.config.credentials,
+    requestHandler: requestTimeouts,
   });
   const abort = new AbortController();
   const shards = new Map<string, ShardState>();
+  /** where each shard was read up to, kept across errors so a rediscovery goes on from there */
+  const readUpTo = new Map<string, string>();
   const idle = options.idleMillis ?? 250;
   let streamArn: string | null = null;
+  let knownArn: string | null = null;
 
   const iteratorAt = async (shardId: string, type: ShardIteratorType, sequence?: string): Promise<string | null> => {
     const res = await streams.send(
@@ -107,7 +119,10 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
     const table = await options.dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
     const arn = table.Table?.LatestStreamArn ?? null;
     if (arn !== streamArn) {
+      // another stream (the table was made again) starts from its beginning; the same one goes on
+      if (arn !== knownArn) readUpTo.clear();
       streamArn = arn;
+      knownArn = arn;
       shards.clear();
     }
     if (streamArn === null) return;
@@ -119,7 +134,13 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
       for (const shard of res.StreamDescription?.Shards ?? []) {
         const id = shard.ShardId;
         if (!id || shards.has(id)) continue;
-        shards.set(id, { iterator: await iteratorAt(id, 'TRIM_HORIZON'), lastSequence: null, attempts: 0 });
+        const after = readUpTo.get(id);
+        shards.set(id, {
+          iterator: after ? await iteratorAt(id, 'AFTER_SEQUENCE_NUMBER', after) : await iteratorAt(id, 'TRIM_HORIZON'),
+          lastSequence: after ?? null,
+          attempts: 0,
+          oneByOne: false,
+        });
       }
       start = res.StreamDescription?.LastEvaluatedShardId;
     } while (start);
@@ -146,7 +167,9 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
     if (state.iterator === null) return false;
     let res: GetRecordsCommandOutput;
     try {
-      res = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: consumer.batchSize }));
+      res = await streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: state.oneByOne ? 1 : consumer.batchSize }),
+      );
     } catch (error) {
       if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
         state.iterator = state.lastSequence
@@ -165,9 +188,14 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
         const response = BatchResponse.safeParse(await options.host.invoke(functionName, event));
         failedAt = response.success ? (response.data.batchItemFailures[0]?.itemIdentifier ?? null) : null;
       } catch (error) {
-        // a thrown invocation fails the whole batch, as in Lambda
+        // a thrown invocation fails the whole batch, as in Lambda, which then bisects it
         options.onError(error);
         failedAt = matching[0]?.dynamodb?.SequenceNumber ?? null;
+        if (matching.length > 1) {
+          state.oneByOne = true;
+          state.iterator = failedAt ? await iteratorAt(shardId, 'AT_SEQUENCE_NUMBER', failedAt) : state.iterator;
+          return false;
+        }
       }
       if (failedAt !== null) {
         const failed = matching.find((r) => r.dynamodb?.SequenceNumber === failedAt);
@@ -178,14 +206,20 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
         }
         await sendToFailureQueue(failed);
         state.attempts = 0;
+        state.oneByOne = false;
         state.lastSequence = failedAt;
+        readUpTo.set(shardId, failedAt);
         state.iterator = await iteratorAt(shardId, 'AFTER_SEQUENCE_NUMBER', failedAt);
         return true;
       }
     }
     state.attempts = 0;
+    state.oneByOne = false;
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
-    if (last) state.lastSequence = last;
+    if (last) {
+      state.lastSequence = last;
+      readUpTo.set(shardId, last);
+    }
     state.iterator = res.NextShardIterator ?? null;
     return records.length > 0;
   };

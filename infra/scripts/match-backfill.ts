@@ -3,8 +3,10 @@
  * entry is written again under its current lookup keys (lookup items of earlier layouts are
  * removed), and the frequency counters are set to counts made from the persons and companies
  * themselves. Idempotent: a second run changes nothing; it also repairs counts that drifted (a
- * change the stream consumer gave up on, see the `stream-failures` queue). Maintenance only: it
- * reads whole lists and scans for the items of earlier layouts, which no request path may do.
+ * change the stream consumer gave up on, see the `stream-failures` queue). Counts are exact only
+ * on a quiet table: a change counted by the stream between this run's read and its write is lost
+ * or counted twice, so run it in a quiet hour. Maintenance only: it reads whole lists and scans
+ * for the items of earlier layouts, which no request path may do.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -70,7 +72,9 @@ const relink = async (doc: DynamoDBDocumentClient, tableName: string, record: St
             ConditionCheck: {
               TableName: tableName,
               Key: recordKey(record.ref),
-              ConditionExpression: 'version = :version',
+              // a record being merged away has given up its lookup items; it must not get them back
+            ConditionExpression:
+              'version = :version AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
               ExpressionAttributeValues: { ':version': record.version },
             },
           },
@@ -230,7 +234,7 @@ export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: s
   };
 };
 
-/** Whether the stored data is at the current layout (a fresh table is: it has nothing to bring up to date). */
+/** Whether the stored data is at the current layout (a fresh table is not yet: its first run only writes the marker). */
 export const matchingUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
   const res = await doc.send(
     new GetCommand({ TableName: tableName, Key: migrationKey('matching'), ConsistentRead: true }),

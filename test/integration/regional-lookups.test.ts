@@ -1,0 +1,140 @@
+// Duplicate protection in DynamoDB Local where a regional customer base crowds it: a lookup partition
+// with more persons than one read returns, and the value counts that make the company's home
+// postcode weak evidence (the issue's Timo Heinrich and Timo Weass).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { contactLookups } from '../../domain/duplicates/record-profiles.ts';
+import { createPerson, type PersonFields } from '../../domain/persons/person.ts';
+import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
+import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { ensureTable } from '../../infra/local/provision.ts';
+import { recountFrequencies } from '../../infra/scripts/match-backfill.ts';
+import { useLocalAwsEnv } from '../support/aws.ts';
+
+// a table of its own: the counts must be those of this file's persons only
+const table = `kontakt-regional-${process.pid}`;
+let doc: DynamoDBDocumentClient;
+const now = new Date('2026-05-04T08:00:00Z');
+
+const firstNames = [
+  'Anna',
+  'Bernd',
+  'Claudia',
+  'Dieter',
+  'Eva',
+  'Frank',
+  'Gabi',
+  'Hans',
+  'Ines',
+  'Jörg',
+  'Karin',
+  'Lars',
+];
+const streets = ['Hohe Straße', 'Severinstraße', 'Ehrenstraße', 'Breite Straße', 'Schildergasse', 'Apostelnstraße'];
+
+const store = async (fields: Partial<PersonFields>[]) => {
+  const persons = createPersonRepository(doc, table);
+  for (let i = 0; i < fields.length; i += 20) {
+    await Promise.all(
+      fields
+        .slice(i, i + 20)
+        .map((f) =>
+          persons.create(
+            createPerson(ulid(), { lastName: 'X', emails: [], phones: [], isMainContact: false, ...f }, now),
+          ),
+        ),
+    );
+  }
+};
+
+beforeAll(async () => {
+  useLocalAwsEnv();
+  const dynamo = new DynamoDBClient({ endpoint: inject('dynamoEndpoint') });
+  await ensureTable(dynamo, table);
+  doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  // 50667 Köln, the company's home: 240 customers, 72 of them called Müller, Möller or Miller
+  const home: Partial<PersonFields>[] = Array.from({ length: 240 }, (_, i) => ({
+    firstName: firstNames[i % firstNames.length] ?? 'Anna',
+    lastName: i % 10 < 3 ? (['Müller', 'Möller', 'Miller'][i % 3] ?? 'Müller') : `Kunde${i}`,
+    address: {
+      street: `${streets[i % streets.length] ?? 'Hohe Straße'} ${1 + (i % 97)}`,
+      postalCode: '50667',
+      city: 'Köln',
+    },
+  }));
+  await store(home);
+}, 180_000);
+
+describe('a lookup partition crowded beyond one read', () => {
+  it('still finds Sebastian Müller among the 70 Müllers of his postcode, by reading the partition narrowed to his first name', async () => {
+    // his first name's code (8…) sorts after every other of the partition: the first read of 50 misses him
+    await store([
+      {
+        firstName: 'Sebastian',
+        lastName: 'Müller',
+        address: { street: 'Domkloster 4', postalCode: '50667', city: 'Köln' },
+      },
+    ]);
+    await recountFrequencies(doc, table);
+    const probe = contactLookups({ firstName: 'Sebastian', lastName: 'Mueller', postalCode: '50667' });
+    const [nameAndPostcode] = probe.keys;
+    if (!nameAndPostcode) throw new Error('no key');
+
+    const read = await createLookupReader(doc, table).find([nameAndPostcode]);
+    const candidates = await tableCandidateFinder(doc, table)(probe, { kinds: ['person'] });
+
+    expect(nameAndPostcode.key).toMatch(/^NAMEPLZ#/);
+    expect(read.overCap).toBe(1);
+    expect(read.found.map((f) => f.profiles.person?.firstName)).toContain('sebastian');
+    // the one Sebastian among them; his namesakes' Müller and postcode alone weigh too little in this base
+    expect(candidates).toEqual([
+      expect.objectContaining({
+        kind: 'person',
+        reasons: expect.arrayContaining(['first_name_equal', 'last_name_equal']),
+      }),
+    ]);
+  });
+});
+
+describe('the issue’s example against counted data', () => {
+  it('does not warn of Timo Heinrich when Timo Weass of another street in 50667 Köln is checked', async () => {
+    await store([
+      {
+        firstName: 'Timo',
+        lastName: 'Heinrich',
+        address: { street: 'Bahnhofstraße 11', postalCode: '50667', city: 'Köln' },
+      },
+      {
+        firstName: 'Timo',
+        lastName: 'Brandt',
+        address: { street: 'Schildergasse 20', postalCode: '50667', city: 'Köln' },
+      },
+    ]);
+    await recountFrequencies(doc, table);
+
+    const weass = contactLookups({
+      firstName: 'Timo',
+      lastName: 'Weass',
+      street: 'Waldstraße 73',
+      postalCode: '50667',
+      city: 'Köln',
+    });
+    const candidates = await tableCandidateFinder(doc, table)(weass, { kinds: ['person'] });
+    const again = await tableCandidateFinder(doc, table)(
+      contactLookups({
+        firstName: 'Timo',
+        lastName: 'Heinrich',
+        street: 'Bahnhofstr. 11',
+        postalCode: '50667',
+        city: 'Köln',
+      }),
+      { kinds: ['person'] },
+    );
+
+    expect(candidates).toEqual([]);
+    expect(again).toEqual([expect.objectContaining({ level: 'match' })]);
+  });
+});
