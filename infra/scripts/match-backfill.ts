@@ -73,8 +73,8 @@ const relink = async (doc: DynamoDBDocumentClient, tableName: string, record: St
               TableName: tableName,
               Key: recordKey(record.ref),
               // a record being merged away has given up its lookup items; it must not get them back
-            ConditionExpression:
-              'version = :version AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
+              ConditionExpression:
+                'version = :version AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
               ExpressionAttributeValues: { ':version': record.version },
             },
           },
