@@ -203,8 +203,17 @@ export const route =
  * with the error middleware that turns KontaktErrors into problem+json, a dependency outage into a
  * 503 with Retry-After, and hides everything else behind a 500.
  */
+/**
+ * Middy answers just before Lambda would kill the function: a request that ran out of time (a slow
+ * dependency, several slow calls in a row) is a 503 with Retry-After, never a 500 — what it wrote
+ * is complete or not written (transactions), and a retry with the same Idempotency-Key is answered once.
+ */
+const timeoutEarlyResponse = (): never => {
+  throw serviceUnavailable(new Error('the function ran out of time'));
+};
+
 export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDirectory) =>
-  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
+  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 50, timeoutEarlyResponse })
     .use({
       onError: async (request) => {
         const error = badCursor(request.error) ?? request.error;

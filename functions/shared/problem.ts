@@ -37,14 +37,15 @@ export const problemResponse = (error: KontaktError, instance?: string): HttpRes
     ...error.headers,
     'content-type': 'application/problem+json',
   },
+  // the problem's own members come last: an extra member of the same name cannot change them
   body: JSON.stringify({
+    ...error.extra,
     type: `/problems/${error.code}`,
     title: error.title,
     status: error.status,
     detail: error.message,
     ...(instance === undefined ? {} : { instance }),
     ...(error.errors === undefined ? {} : { errors: error.errors }),
-    ...error.extra,
   }),
 });
 

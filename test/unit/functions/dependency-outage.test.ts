@@ -128,6 +128,36 @@ describe('a dependency outage at the HTTP edge', () => {
     expectServiceUnavailable(wrapped);
   });
 
+  it('answers 503 when the function is about to run out of time, not 500', async () => {
+    const slow = httpRouter(
+      {
+        'POST /v1/leads': route({ summary: 'test', auth: 'public' }, async () => {
+          await new Promise((done) => setTimeout(done, 2_000));
+          return { status: 201 };
+        }),
+      },
+      users,
+    );
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 300 };
+
+    const res = await slow(apiEvent({ routeKey: 'POST /v1/leads' }), context);
+
+    expect(res.statusCode).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(res.body ?? 'null')).toMatchObject({ type: '/problems/service-unavailable' });
+  });
+
+  it('keeps a problem’s own members when an extra member has the same name', async () => {
+    const res = await call(async () => {
+      throw new KontaktError('conflict-test', 409, 'Conflict', 'changed meanwhile', {
+        extra: { status: 'won', type: 'x' },
+      });
+    });
+
+    expect(res.statusCode).toBe(409);
+    expect(res.json).toMatchObject({ status: 409, type: '/problems/conflict-test' });
+  });
+
   it('still answers 500 to a bug, without its message', async () => {
     const res = await call(async () => {
       throw new TypeError('secret detail: cannot read properties of undefined');
