@@ -23,6 +23,7 @@ export const phoneCountry = (code: string | null | undefined): CountryCode | und
 
 /**
  * A mobile number (E.164 in, as profiles store them): one person's own line, unlike a landline that
- * a household, a couple or a switchboard shares.
+ * a household, a couple or a switchboard shares. Numbers of plans that do not tell mobile from
+ * fixed (`FIXED_LINE_OR_MOBILE`, as in the US) do not count: they lift no cap.
  */
 export const isMobileNumber = (e164: string): boolean => parsePhoneNumberFromString(e164)?.getType() === 'MOBILE';
