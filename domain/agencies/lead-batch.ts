@@ -79,8 +79,27 @@ export const leadGuard = (
       ttlSeconds: retryWindowSeconds,
     };
   }
+  return contentGuard(lead);
+};
+
+/** The guard of the lead's content for 24 hours (see `leadGuard`). */
+export const contentGuard = (lead: GuardedLead): LeadGuard => {
   const hash = createHash('sha256').update(canonicalContent(lead), 'utf8').digest('base64url');
   return { id: `content:${hash}`, kind: 'content', ttlSeconds: retryWindowSeconds };
+};
+
+/**
+ * Every guard a lead is stored with: its `leadGuard`, and under an Idempotency-Key its content guard
+ * too, so the same lead sent again without the key (an agency's retry that lost it) within 24 hours
+ * is still a retry.
+ */
+export const leadGuards = (
+  lead: GuardedLead,
+  index: number,
+  idempotency: { key: string; requestHash: string } | null,
+): LeadGuard[] => {
+  const primary = leadGuard(lead, index, idempotency);
+  return primary.kind === 'idempotencyKey' ? [primary, contentGuard(lead)] : [primary];
 };
 
 /**
@@ -88,18 +107,16 @@ export const leadGuard = (
  * side by side, and repeats of a guard seen earlier, stored afterwards one by one: two writes of
  * the same guard at the same moment would collide instead of one finding the other.
  */
-export const storageOrder = <T extends { guard: { id: string } }>(
+export const storageOrder = <T extends { guards: readonly { id: string }[] }>(
   leads: readonly T[],
 ): { first: T[]; repeats: T[] } => {
   const seen = new Set<string>();
   const first: T[] = [];
   const repeats: T[] = [];
   for (const lead of leads) {
-    if (seen.has(lead.guard.id)) repeats.push(lead);
-    else {
-      seen.add(lead.guard.id);
-      first.push(lead);
-    }
+    if (lead.guards.some((g) => seen.has(g.id))) repeats.push(lead);
+    else first.push(lead);
+    for (const g of lead.guards) seen.add(g.id);
   }
   return { first, repeats };
 };

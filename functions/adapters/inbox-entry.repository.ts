@@ -111,6 +111,12 @@ export type InboxListQuery = {
 
 export class IdempotencyKeyTakenError extends Error {
   override readonly name = 'IdempotencyKeyTakenError';
+  /** which of the guards written with the entry was taken (the first one, when several were) */
+  readonly guardIndex: number;
+  constructor(message: string, options: { cause?: unknown; guardIndex?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.guardIndex = options.guardIndex ?? 0;
+  }
 }
 
 const notExpired = (item: Record<string, unknown> | undefined, nowEpoch: number): boolean =>
@@ -135,21 +141,25 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * Stores a new entry with its search items, and its idempotency record when given, in one
      * transaction: an entry never exists without them, nor a record without its entry.
      */
-    async create(entry: InboxEntry, idempotency?: IdempotencyWrite): Promise<void> {
+    /** Stores a new entry with its once-only guards (an idempotency record, a channel's guards), all or nothing. */
+    async create(entry: InboxEntry, idempotency?: IdempotencyWrite | readonly IdempotencyWrite[]): Promise<void> {
+      const guards: readonly IdempotencyWrite[] =
+        idempotency === undefined ? [] : 'key' in idempotency ? [idempotency] : idempotency;
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
         { Put: { TableName: tableName, Item: inboxEntryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...indexedTokens(entry).map((prefix) => ({ Put: { TableName: tableName, Item: searchItem(entry, prefix) } })),
         ...lookupWrites(tableName, entryRef(entry), noLookups, entryLookups(entry)),
       ];
-      if (idempotency) {
+      const firstGuard = items.length;
+      for (const guard of guards) {
         items.push({
           Put: {
             TableName: tableName,
-            Item: { ...idempotency.key, ...idempotency.record },
+            Item: { ...guard.key, ...guard.record },
             // DynamoDB Local never expires items, so an expired record counts as absent here too.
             ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
             ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': idempotency.nowEpoch },
+            ExpressionAttributeValues: { ':now': guard.nowEpoch },
           },
         });
       }
@@ -158,8 +168,9 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];
-          if (idempotency && reasons.at(-1)?.Code === 'ConditionalCheckFailed') {
-            throw new IdempotencyKeyTakenError('idempotency key used already', { cause: error });
+          const taken = reasons.slice(firstGuard).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+          if (taken >= 0) {
+            throw new IdempotencyKeyTakenError('idempotency key used already', { cause: error, guardIndex: taken });
           }
           if (reasons[0]?.Code === 'ConditionalCheckFailed') {
             throw conflict('already-exists', `inbox entry ${entry.id} exists already`);

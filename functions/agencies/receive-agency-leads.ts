@@ -6,7 +6,7 @@
  */
 import { type Agency, agencyLeadTitle } from '../../domain/agencies/agency.ts';
 import { bearerApiKey, hashApiKey } from '../../domain/agencies/api-key.ts';
-import { type LeadGuard, type LeadResult, leadGuard, storageOrder } from '../../domain/agencies/lead-batch.ts';
+import { type LeadGuard, type LeadResult, leadGuards, storageOrder } from '../../domain/agencies/lead-batch.ts';
 import { highestCountBefore, rateWindowAt } from '../../domain/agencies/rate-window.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
@@ -127,7 +127,7 @@ const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: nu
   );
 };
 
-type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guard: LeadGuard };
+type ValidLead = { index: number; lead: AgencyLead; raw: Record<string, unknown>; guards: LeadGuard[] };
 
 /**
  * The use case. A database too busy to answer in time anywhere in it (the key, the limit, a lead,
@@ -169,10 +169,10 @@ const receive = async (
   body.leads.forEach((value, index) => {
     const checked = checkAgencyLead(value, index);
     if (!checked.valid) results.push(checked.result);
-    else valid.push({ ...checked, guard: leadGuard(checked.lead, index, idempotency) });
+    else valid.push({ ...checked, guards: leadGuards(checked.lead, index, idempotency) });
   });
 
-  const storeOnce = async ({ index, lead, raw, guard }: ValidLead): Promise<LeadResult> => {
+  const storeOnce = async ({ index, lead, raw, guards }: ValidLead): Promise<LeadResult> => {
     const { externalId: _externalId, title: _title, ...content } = lead;
     const outcome = await storeLead(
       deps.intake,
@@ -185,16 +185,16 @@ const receive = async (
         raw: { ...raw, agencyId: agency.id },
         createdBy: null,
       },
-      {
+      guards.map((guard) => ({
         key: agencyExternalIdKey(agency.id, guard.id),
         entity: guardEntity,
         ...(guard.ttlSeconds === null ? {} : { ttlSeconds: guard.ttlSeconds }),
-      },
+      })),
     );
     if (outcome.status === 'created') return { index, status: 'created', id: outcome.entry.id };
     // under the same Idempotency-Key the guard was taken by this very request (an attempt that
     // died before answering, or one running beside it): its first answer says created
-    return guard.kind === 'idempotencyKey'
+    return guards[outcome.guard]?.kind === 'idempotencyKey'
       ? { index, status: 'created', id: outcome.id }
       : { index, status: 'duplicate_delivery', id: outcome.id };
   };

@@ -32,7 +32,10 @@ export type IntakeDeps = CheckRequester & {
   now: () => Date;
 };
 
-export type Intake = { status: 'created'; entry: InboxEntry } | { status: 'duplicate_delivery'; id: string };
+export type Intake =
+  | { status: 'created'; entry: InboxEntry }
+  /** `guard`: the index of the guard that was taken */
+  | { status: 'duplicate_delivery'; id: string; guard: number };
 
 /**
  * The channel's once-only guard: its natural key (Facebook leadgen id, an agency's externalId, a
@@ -41,10 +44,16 @@ export type Intake = { status: 'created'; entry: InboxEntry } | { status: 'dupli
 export type LeadGuard = { key: Key; entity: string; ttlSeconds?: number };
 
 /**
- * Stores a lead. `guard`, written with the entry, makes every redelivery a no-op. An expired
- * guard counts as absent (DynamoDB Local never deletes expired items, and AWS only within days).
+ * Stores a lead. Its guards, written with the entry, make every redelivery a no-op: a taken guard
+ * answers `duplicate_delivery` with the first entry's id and which guard it was (`guard`, its index).
+ * An expired guard counts as absent (DynamoDB Local never deletes expired items, and AWS only within days).
  */
-export const storeLead = async (deps: IntakeDeps, lead: Lead, guard?: LeadGuard): Promise<Intake> => {
+export const storeLead = async (
+  deps: IntakeDeps,
+  lead: Lead,
+  guard?: LeadGuard | readonly LeadGuard[],
+): Promise<Intake> => {
+  const guards: readonly LeadGuard[] = guard === undefined ? [] : 'key' in guard ? [guard] : guard;
   for (let attempt = 1; ; attempt += 1) {
     const now = deps.now();
     const nowEpoch = Math.floor(now.getTime() / 1000);
@@ -52,29 +61,30 @@ export const storeLead = async (deps: IntakeDeps, lead: Lead, guard?: LeadGuard)
     try {
       await deps.inbox.create(
         entry,
-        guard && {
-          key: guard.key,
+        guards.map((g) => ({
+          key: g.key,
           record: {
-            _et: guard.entity,
+            _et: g.entity,
             _v: 1,
             inboxEntryId: entry.id,
             createdAt: now.toISOString(),
-            ...(guard.ttlSeconds === undefined ? {} : { ttl: nowEpoch + guard.ttlSeconds }),
+            ...(g.ttlSeconds === undefined ? {} : { ttl: nowEpoch + g.ttlSeconds }),
           },
           nowEpoch,
-        },
+        })),
       );
     } catch (error) {
-      if (!(error instanceof IdempotencyKeyTakenError) || !guard) throw error;
+      const taken = error instanceof IdempotencyKeyTakenError ? guards[error.guardIndex] : undefined;
+      if (!(error instanceof IdempotencyKeyTakenError) || !taken) throw error;
       const res = await deps.doc.send(
-        new GetCommand({ TableName: deps.tableName, Key: guard.key, ConsistentRead: true }),
+        new GetCommand({ TableName: deps.tableName, Key: taken.key, ConsistentRead: true }),
       );
       const id = res.Item?.inboxEntryId;
       const ttl = res.Item?.ttl;
       // expired between the write's condition and this read: the guard is free again, so store anew
       if (attempt < 3 && typeof ttl === 'number' && ttl <= Math.floor(deps.now().getTime() / 1000)) continue;
       if (typeof id !== 'string') throw error;
-      return { status: 'duplicate_delivery', id };
+      return { status: 'duplicate_delivery', id, guard: error.guardIndex };
     }
     await requestDuplicateCheckAfterStore(deps, entry, now);
     return { status: 'created', entry };

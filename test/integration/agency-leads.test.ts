@@ -157,6 +157,21 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     expect(await entriesNamed(name)).toHaveLength(2);
   });
 
+  it('recognises a lead first sent under an Idempotency-Key when it comes again without the key', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const lead = { contact: { firstName: 'Mia', lastName: name, email: `${name}@example.com` }, message: 'Solar' };
+    const receive = receiveAgencyLeads(deps());
+
+    const keyed = await receive(leadsRequest(key, [lead], { 'idempotency-key': `keyed-${name}` }));
+    const keyless = await receive(leadsRequest(key, [lead]));
+
+    const [first] = resultsOf(keyed);
+    expect(first).toMatchObject({ status: 'created' });
+    expect(resultsOf(keyless)).toEqual([{ index: 0, status: 'duplicate_delivery', id: first?.id }]);
+    expect(await entriesNamed(name)).toHaveLength(1);
+  });
+
   it('never stores a lead twice when a batch is retried after a crash before its answer was kept', async () => {
     const { key } = await newAgency();
     const name = unique();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { agencyLeadTitle } from '../../../domain/agencies/agency.ts';
-import { leadGuard, storageOrder } from '../../../domain/agencies/lead-batch.ts';
+import { leadGuard, leadGuards, storageOrder } from '../../../domain/agencies/lead-batch.ts';
+
+const idempotency = { key: 'retry-1', requestHash: 'h'.repeat(43) };
+const lead = { contact: { lastName: 'Muster', email: 'max@example.com' }, message: 'Solar' };
 
 describe('leadGuard', () => {
-  const idempotency = { key: 'retry-1', requestHash: 'h'.repeat(43) };
-  const lead = { contact: { lastName: 'Muster', email: 'max@example.com' }, message: 'Solar' };
-
   it('guards a lead by the agency’s externalId for good when it has one, with or without Idempotency-Key', () => {
     expect(leadGuard({ ...lead, externalId: 'A-17' }, 0, null)).toEqual({
       id: 'ext:A-17',
@@ -64,7 +64,26 @@ describe('leadGuard', () => {
   });
 });
 
+describe('leadGuards', () => {
+  it('guards a lead under an Idempotency-Key by its content too, so a retry without the key is a retry', () => {
+    const keyed = leadGuards(lead, 2, idempotency);
+    const keyless = leadGuards(lead, 0, null);
+
+    expect(keyed.map((g) => g.kind)).toEqual(['idempotencyKey', 'content']);
+    expect(keyed[1]?.id).toBe(keyless[0]?.id);
+    expect(leadGuards({ ...lead, externalId: 'A-17' }, 2, idempotency).map((g) => g.kind)).toEqual(['externalId']);
+  });
+});
+
 describe('storageOrder', () => {
+  it('takes a lead that shares any guard with an earlier one for a repeat', () => {
+    const leads = [
+      { index: 0, guards: [{ id: 'idem:1' }, { id: 'content:x' }] },
+      { index: 1, guards: [{ id: 'idem:2' }, { id: 'content:x' }] },
+    ];
+    expect(storageOrder(leads).repeats.map((l) => l.index)).toEqual([1]);
+  });
+
   it('stores the first lead of each guard before any repeat of it, keeping batch order', () => {
     const leads = [
       { index: 0, guard: 'ext:a' },
@@ -74,7 +93,7 @@ describe('storageOrder', () => {
       { index: 4, guard: 'content:y' },
       { index: 5, guard: 'ext:b' },
       { index: 6, guard: 'content:x' },
-    ].map((lead) => ({ ...lead, guard: { id: lead.guard } }));
+    ].map((lead) => ({ ...lead, guards: [{ id: lead.guard }] }));
 
     const { first, repeats } = storageOrder(leads);
 

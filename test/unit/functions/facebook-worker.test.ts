@@ -29,6 +29,8 @@ const setup = (
 ) => {
   const refreshes: boolean[] = [];
   const entries: { entry: InboxEntry; guard: IdempotencyWrite | undefined }[] = [];
+  const only = (guards: IdempotencyWrite | readonly IdempotencyWrite[] | undefined) =>
+    guards === undefined || 'key' in guards ? guards : guards[0];
   const published: KontaktEvent[] = [];
   const graphCalls: { leadgenId: string; token: string }[] = [];
   const worker = fetchFacebookLead({
@@ -55,7 +57,7 @@ const setup = (
             };
       },
     },
-    inbox: { create: async (entry, guard) => void entries.push({ entry, guard }) },
+    inbox: { create: async (entry, guards) => void entries.push({ entry, guard: only(guards) }) },
     doc: unusedDoc,
     tableName: 'table',
     publisher: { publish: async (_url, e) => void published.push(e) },
