@@ -25,6 +25,8 @@ const defaults: FacebookLeadQueueOptions = {
   pause: (milliseconds) => new Promise((done) => setTimeout(done, milliseconds)),
 };
 
+import { serviceUnavailable } from '../shared/problem.ts';
+
 export class EnqueueFailedError extends Error {
   override readonly name = 'EnqueueFailedError';
 }
@@ -49,9 +51,17 @@ export const createFacebookLeadQueue = (
       const refused = new Set(failed.map((f) => f.Id));
       pending = pending.filter((entry) => refused.has(entry.Id));
       // a sender fault (a message SQS will never take) does not heal by waiting
-      if (attempt >= maxAttempts || failed.some((f) => f.SenderFault)) {
+      if (failed.some((f) => f.SenderFault)) {
         throw new EnqueueFailedError(
-          `${failed.length} of ${events.length} leadgen events were not enqueued after ${attempt} attempts: ${reasons(failed)}`,
+          `${failed.length} of ${events.length} leadgen events were refused by the queue: ${reasons(failed)}`,
+        );
+      }
+      if (attempt >= maxAttempts) {
+        // the queue kept throttling: a 503 with Retry-After, and Meta delivers the whole batch again
+        throw serviceUnavailable(
+          new EnqueueFailedError(
+            `${failed.length} of ${events.length} leadgen events were not enqueued after ${attempt} attempts: ${reasons(failed)}`,
+          ),
         );
       }
       await pause(100 * 2 ** (attempt - 1));

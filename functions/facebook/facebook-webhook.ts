@@ -20,7 +20,11 @@ export const VerificationQuery = z.object({
   'hub.challenge': z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,200}$/, 'must be 1 to 200 letters, digits, _ . -')),
 });
 
-export const WebhookAnswer = z.object({ received: z.int() });
+export const WebhookAnswer = z.object({
+  received: z.int(),
+  /** leadgen changes that could not be queued because they name no usable lead or page (logged) */
+  skipped: z.int(),
+});
 
 export type WebhookDeps = { config: LoadFacebookConfig };
 
@@ -55,7 +59,14 @@ export const receiveWebhook =
     if (!isValidSignature(body, signature, appSecret)) {
       throw invalidSignature('X-Hub-Signature-256 does not match the body');
     }
-    const changes = parseLeadgenChanges(body);
+    const { changes, skipped } = parseLeadgenChanges(body);
+    if (skipped.length > 0) {
+      // nothing to fetch them with; the delivery's good leads must not wait for them
+      logger.error('facebook leadgen changes skipped: no usable lead or page id', {
+        count: skipped.length,
+        errors: skipped.slice(0, 20),
+      });
+    }
     const receivedAt = deps.now().toISOString();
     const events = changes.map(
       (change): FacebookLeadReceivedV1 => ({ type: 'facebook-lead-received', version: 1, ...change, receivedAt }),
@@ -67,5 +78,5 @@ export const receiveWebhook =
       count: changes.length,
       leadgenIds: changes.slice(0, 100).map((c) => c.leadgenId),
     });
-    return { status: 200, body: { received: events.length } };
+    return { status: 200, body: { received: events.length, skipped: skipped.length } };
   };

@@ -20,13 +20,11 @@ const EpochSeconds = z.pipe(
   z.transform((t) => Number(t)),
 );
 
-const LeadgenValue = z.object({
-  leadgen_id: Id,
-  page_id: Id,
-  form_id: z.optional(Id),
-  ad_id: z.optional(Id),
-  created_time: z.optional(EpochSeconds),
-});
+/** What a change must carry to be fetched: the lead and the page whose token reads it. */
+const LeadgenCore = z.object({ leadgen_id: Id, page_id: Id });
+
+/** Context Meta adds; one that is malformed is left out, the lead is still fetched. */
+const LeadgenContext = { form_id: Id, ad_id: Id, created_time: EpochSeconds } as const;
 
 const Payload = z.object({
   object: z.string(),
@@ -66,33 +64,50 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
-/** The leadgen changes of a delivery, each lead once; every other change is ignored. */
-export const parseLeadgenChanges = (body: Buffer): LeadgenChange[] => {
+export type LeadgenDelivery = {
+  changes: LeadgenChange[];
+  /** leadgen changes without a usable lead or page id: they cannot be fetched, so they are left out and reported */
+  skipped: FieldError[];
+};
+
+/**
+ * The leadgen changes of a delivery, each lead once; every other change is ignored. A change that
+ * cannot be fetched (no usable leadgen or page id) is skipped and reported, never refuses the
+ * delivery: Meta would send the whole delivery again, and its good leads with it, for ever.
+ */
+export const parseLeadgenChanges = (body: Buffer): LeadgenDelivery => {
   const payload = Payload.safeParse(parseJson(body));
   if (!payload.success) throw validationError(fieldErrors(payload.error, 'body'));
-  const errors: FieldError[] = [];
+  const skipped: FieldError[] = [];
   const leads = new Map<string, LeadgenChange>();
   payload.data.entry.forEach((entry, i) => {
     entry.changes.forEach((change, j) => {
       if (change.field !== 'leadgen') return;
-      const value = LeadgenValue.safeParse(change.value);
-      if (!value.success) {
-        const at = `entry.${i}.changes.${j}.value`;
-        errors.push(
-          ...fieldErrors(value.error, at).map((e) => ({ ...e, field: e.field === at ? at : `${at}.${e.field}` })),
+      const at = `entry.${i}.changes.${j}.value`;
+      const core = LeadgenCore.safeParse(change.value);
+      if (!core.success) {
+        skipped.push(
+          ...fieldErrors(core.error, at).map((e) => ({ ...e, field: e.field === at ? at : `${at}.${e.field}` })),
         );
         return;
       }
-      const v = value.data;
-      leads.set(v.leadgen_id, {
-        leadgenId: v.leadgen_id,
-        pageId: v.page_id,
-        ...(v.form_id === undefined ? {} : { formId: v.form_id }),
-        ...(v.ad_id === undefined ? {} : { adId: v.ad_id }),
-        ...(v.created_time === undefined ? {} : { createdTime: v.created_time }),
+      const value: Record<string, unknown> =
+        typeof change.value === 'object' && change.value !== null ? { ...change.value } : {};
+      const context = (name: keyof typeof LeadgenContext) => {
+        const parsed = LeadgenContext[name].safeParse(value[name]);
+        return parsed.success ? parsed.data : undefined;
+      };
+      const formId = context('form_id');
+      const adId = context('ad_id');
+      const createdTime = context('created_time');
+      leads.set(core.data.leadgen_id, {
+        leadgenId: core.data.leadgen_id,
+        pageId: core.data.page_id,
+        ...(typeof formId === 'string' ? { formId } : {}),
+        ...(typeof adId === 'string' ? { adId } : {}),
+        ...(typeof createdTime === 'number' ? { createdTime } : {}),
       });
     });
   });
-  if (errors.length > 0) throw validationError(errors);
-  return [...leads.values()];
+  return { changes: [...leads.values()], skipped };
 };

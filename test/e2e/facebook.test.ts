@@ -193,7 +193,7 @@ describe('signed lead deliveries', () => {
     await queueDrained();
 
     expect(first.status).toBe(200);
-    expect(first.json).toEqual({ received: 1 });
+    expect(first.json).toEqual({ received: 1, skipped: 0 });
     expect(repeats.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(entry).toMatchObject({
       source: 'facebook',

@@ -83,7 +83,7 @@ describe('the webhook handler', () => {
     const message = await takeMessage('facebook-leads', leadgenId);
 
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body ?? '')).toEqual({ received: 1 });
+    expect(JSON.parse(res.body ?? '')).toEqual({ received: 1, skipped: 0 });
     expect(message).toMatchObject({
       type: 'facebook-lead-received',
       version: 1,

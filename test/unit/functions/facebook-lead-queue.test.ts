@@ -58,12 +58,16 @@ describe('the facebook-leads queue', () => {
     expect([...sqs.enqueued].sort()).toEqual(all.map((e) => e.leadgenId).sort());
   });
 
-  it('fails the delivery, naming the reason, when an entry is still refused after the last attempt', async () => {
+  it('fails the delivery as a 503 naming the reason in its cause when an entry is still refused after the last attempt', async () => {
     const sqs = sqsRefusing((id) => (id.endsWith('7') ? { code: 'ServiceUnavailable', senderFault: false } : null));
 
     const sent = createFacebookLeadQueue(sqs.client, 'queue', { pause: noPause, maxAttempts: 3 }).sendAll(events(20));
 
-    await expect(sent).rejects.toThrow(/1 of 10 leadgen events were not enqueued after 3 attempts: ServiceUnavailable/);
+    const error = await sent.catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: 'service-unavailable' });
+    expect(String(error instanceof Error ? error.cause : undefined)).toMatch(
+      /1 of 10 leadgen events were not enqueued after 3 attempts: ServiceUnavailable/,
+    );
   });
 
   it('does not wait on an entry SQS will never take (a sender fault)', async () => {
@@ -71,7 +75,7 @@ describe('the facebook-leads queue', () => {
 
     const sent = createFacebookLeadQueue(sqs.client, 'queue', { pause: noPause }).sendAll(events(5));
 
-    await expect(sent).rejects.toThrow(/after 1 attempts: InvalidMessageContents \(sender\)/);
+    await expect(sent).rejects.toThrow(/were refused by the queue: InvalidMessageContents \(sender\)/);
     expect(sqs.mock.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 });

@@ -30,7 +30,7 @@ describe('reading Meta’s leadgen payload', () => {
       },
     ]);
 
-    expect(parseLeadgenChanges(asNumbers)).toEqual([
+    expect(parseLeadgenChanges(asNumbers).changes).toEqual([
       { leadgenId: '444', pageId: '123', formId: '555', adId: '666', createdTime: 1714809600 },
     ]);
     expect(parseLeadgenChanges(asStrings)).toEqual(parseLeadgenChanges(asNumbers));
@@ -41,7 +41,9 @@ describe('reading Meta’s leadgen payload', () => {
       '{"object":"page","entry":[{"changes":[{"field":"leadgen","value":{"leadgen_id":12345678901234567891,"page_id":9007199254740993}}]}]}',
     );
 
-    expect(parseLeadgenChanges(raw)).toEqual([{ leadgenId: '12345678901234567891', pageId: '9007199254740993' }]);
+    expect(parseLeadgenChanges(raw).changes).toEqual([
+      { leadgenId: '12345678901234567891', pageId: '9007199254740993' },
+    ]);
   });
 
   it('ignores changes that are not leadgen, and entries without changes', () => {
@@ -54,27 +56,26 @@ describe('reading Meta’s leadgen payload', () => {
       ],
     });
 
-    expect(parseLeadgenChanges(raw)).toEqual([{ leadgenId: '7', pageId: '123' }]);
+    expect(parseLeadgenChanges(raw).changes).toEqual([{ leadgenId: '7', pageId: '123' }]);
   });
 
   it('lists a lead announced twice in one delivery once', () => {
     const change = { field: 'leadgen', value: { leadgen_id: 7, page_id: 123 } };
 
-    expect(parseLeadgenChanges(delivery([change, change]))).toHaveLength(1);
+    expect(parseLeadgenChanges(delivery([change, change])).changes).toHaveLength(1);
   });
 
-  it('answers 400 naming each bad leadgen field', () => {
-    const result = errorsOf(() =>
-      parseLeadgenChanges(
-        delivery([
-          { field: 'leadgen', value: { leadgen_id: 'abc', form_id: 5 } },
-          { field: 'leadgen', value: { leadgen_id: 8, page_id: -1 } },
-        ]),
-      ),
+  it('skips and reports a change it cannot fetch, keeping the delivery’s good leads and dropping bad context', () => {
+    const parsed = parseLeadgenChanges(
+      delivery([
+        { field: 'leadgen', value: { leadgen_id: 'abc', form_id: 5 } },
+        { field: 'leadgen', value: { leadgen_id: 8, page_id: -1 } },
+        { field: 'leadgen', value: { leadgen_id: 9, page_id: 123, form_id: '', ad_id: 'x' } },
+      ]),
     );
 
-    expect(result.status).toBe(400);
-    expect(result.errors?.map((e) => e.field)).toEqual([
+    expect(parsed.changes).toEqual([{ leadgenId: '9', pageId: '123' }]);
+    expect(parsed.skipped.map((e) => e.field)).toEqual([
       'entry.0.changes.0.value.leadgen_id',
       'entry.0.changes.0.value.page_id',
       'entry.0.changes.1.value.page_id',

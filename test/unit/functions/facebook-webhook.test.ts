@@ -113,7 +113,7 @@ describe('POST /v1/facebook/webhook (signed deliveries)', () => {
     const res = await call(post(body, { 'x-hub-signature-256': sign(body) }));
 
     expect(res.statusCode).toBe(200);
-    expect(res.json).toEqual({ received: 2 });
+    expect(res.json).toEqual({ received: 2, skipped: 0 });
     expect(queued).toEqual([
       {
         type: 'facebook-lead-received',
@@ -165,7 +165,7 @@ describe('POST /v1/facebook/webhook (signed deliveries)', () => {
 
     const res = await call(post(body, { 'x-hub-signature-256': sign(body) }));
 
-    expect(res.json).toEqual({ received: 0 });
+    expect(res.json).toEqual({ received: 0, skipped: 0 });
     expect(queued).toEqual([]);
   });
 
