@@ -1,18 +1,10 @@
 /** Text taken from a received mail, made safe to store and show: no control characters, no bidi overrides, bounded. */
+
+import { oneLine, stripControls } from '../shared/plain-text.ts';
 import { mailLimits } from './mail-limits.ts';
 
-/**
- * C0 controls, DEL, C1 controls, and the bidi embeddings, overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069) that let a name or a file name display as something else.
- */
-const unsafe = /(?![\t\n\r])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
-const lineBreaksAndTabs = /[\t\n\r]+/g;
-
-/** Multi-line text (a mail body): keeps tabs and line breaks, drops every other control character. */
-export const stripControls = (text: string): string => text.replace(unsafe, '');
-
-/** A one-line value (subject, display name, file name): tabs and line breaks become a space. */
-export const oneLine = (text: string): string => stripControls(text).replace(lineBreaksAndTabs, ' ');
+// control characters and bidi overrides go as from every third-party text (a mail body keeps its lines)
+export { oneLine, stripControls };
 
 /** The first `max` UTF-16 units, never splitting a surrogate pair. */
 export const sliceChars = (text: string, max: number): string => {

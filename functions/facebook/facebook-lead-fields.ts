@@ -4,6 +4,7 @@
  * Contact values that fail validation are left out rather than failing a lead that was paid for.
  */
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
+import { oneLine } from '../../domain/shared/plain-text.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 
 export type FieldDatum = { name: string; values: string[] };
@@ -45,9 +46,10 @@ export const splitFullName = (fullName: string): { firstName?: string; lastName?
   return words.length === 0 ? { lastName } : { firstName: words.join(' '), lastName };
 };
 
+/** An answer as one line without control characters or bidi overrides: Meta relays what people typed. */
 const answerOf = (datum: FieldDatum): string =>
   datum.values
-    .map((v) => v.trim())
+    .map((v) => oneLine(v).trim())
     .filter((v) => v !== '')
     .join(', ');
 
@@ -59,7 +61,7 @@ const validValue = (field: ContactField, value: string): string | undefined => {
 
 export const mapFieldData = (fieldData: readonly FieldDatum[]): MappedFacebookLead => {
   const answers = fieldData
-    .map((datum) => ({ name: datum.name, answer: answerOf(datum) }))
+    .map((datum) => ({ name: oneLine(datum.name).trim(), answer: answerOf(datum) }))
     .filter((a) => a.answer !== '');
   const taken = new Map<ContactField, { name: string; answer: string }>();
   const lines: string[] = [];

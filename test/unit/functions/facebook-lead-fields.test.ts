@@ -86,4 +86,17 @@ describe('mapping a Facebook lead’s field_data', () => {
       invalidFields: [],
     });
   });
+
+  it('stores what people typed without control characters or bidi overrides, one line per answer', () => {
+    const mapped = mapFieldData([
+      { name: 'first_name', values: ['Ann\u0000a\u202e'] },
+      { name: 'last_name', values: ['Sch\u0007midt'] },
+      { name: 'phone_number', values: ['030\n123\u000b4567'] },
+      { name: 'Wann?\u202e', values: ['morgen\r\nfrüh\u0000'] },
+    ]);
+
+    expect(mapped.contact).toMatchObject({ firstName: 'Anna', lastName: 'Schmidt' });
+    expect(JSON.stringify(mapped)).not.toMatch(/[\u0000-\u0008\u000b\u000e-\u001f\u202a-\u202e]/);
+    expect(mapped.message).toBe('Wann?: morgen früh');
+  });
 });
