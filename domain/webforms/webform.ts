@@ -1,5 +1,7 @@
 /** Web forms: how a website's posted fields become an inbox entry, and how spam is told from leads. */
+
 import type { Contact, Tracking } from '../inbox/inbox-entry.ts';
+import { oneLine, stripControls } from '../shared/plain-text.ts';
 
 export type ContactField = keyof Contact;
 export type MappingTarget = ContactField | 'message' | 'consent';
@@ -76,8 +78,9 @@ export const webLink = (value: string | undefined): string | undefined => {
   const text = value?.trim();
   if (!text || text.length > maxLinkLength || !/^https?:\/\//i.test(text)) return undefined;
   try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? text : undefined;
+    // the parsed form: the URL parser drops the tabs and line breaks a forged value hides in it
+    const url = new URL(stripControls(text));
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;
   }
@@ -87,7 +90,8 @@ const checked = (value: string | undefined): boolean =>
   value !== undefined && ['on', 'yes', 'true', '1', 'checked'].includes(value.trim().toLowerCase());
 
 const trackingOf = (fields: PostedFields, referer: string | undefined): Tracking | undefined => {
-  const utmOf = (name: string) => posted(fields, name) || undefined;
+  // one line, without control characters: the browser's page sends what it likes
+  const utmOf = (name: string) => oneLine(posted(fields, name) ?? '').trim() || undefined;
   const [source, medium, campaign, term, content] = [
     utmOf('utm_source'),
     utmOf('utm_medium'),

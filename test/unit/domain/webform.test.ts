@@ -96,6 +96,19 @@ describe('links and field names from a browser', () => {
     expect(relative.tracking).toEqual({ pageUrl: 'https://ok.de/a' });
   });
 
+  it('keeps tracking one line: line breaks hidden in a page URL or a utm value are gone', () => {
+    const mapped = mapSubmission(form, {
+      lastName: 'M',
+      pageUrl: 'https://shop.example/\r\nSet-Cookie: a=b',
+      utm_source: 'news\r\nletter\t',
+      utm_campaign: 'herbst\u202e',
+    });
+
+    expect(mapped.tracking?.pageUrl).not.toMatch(/[\r\n]/);
+    expect(mapped.tracking?.pageUrl).toMatch(/^https:\/\/shop\.example\//);
+    expect(mapped.tracking?.utm).toEqual({ source: 'news letter', campaign: 'herbst' });
+  });
+
   it('reads only fields that were posted, whatever a mapping or the honeypot is called', () => {
     const odd = {
       ...form,
