@@ -19,6 +19,7 @@ import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import {
   entityTags,
   type IndexName,
@@ -164,7 +165,12 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         });
       }
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        // two deliveries of one lead at the same moment (a double click, a retry while the first still
+        // runs) conflict on its guard: once the other has committed, this one finds the guard taken
+        await retrying(() => doc.send(new TransactWriteCommand({ TransactItems: items })), {
+          attempts: 5,
+          retryable: isTransactionConflict,
+        });
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];
