@@ -44,14 +44,29 @@ export class KontaktError extends Error {
   }
 }
 
-export const validationError = (errors: FieldError[], detail?: string): KontaktError =>
-  new KontaktError(
+/**
+ * Errors one answer names at most: enough for any real form; a hostile body with thousands of bad
+ * fields gets the first ones and a count, not an answer of megabytes (Lambda answers at most 6 MB).
+ */
+export const maxFieldErrors = 50;
+
+export const validationError = (errors: FieldError[], detail?: string): KontaktError => {
+  const [next] = errors.slice(maxFieldErrors);
+  const named =
+    next === undefined
+      ? errors
+      : [
+          ...errors.slice(0, maxFieldErrors),
+          { field: next.field, message: `${next.message}; and ${errors.length - maxFieldErrors - 1} more errors` },
+        ];
+  return new KontaktError(
     'validation-failed',
     400,
     'Invalid input',
-    detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    { errors },
+    detail ?? named.map((e) => `${e.field}: ${e.message}`).join('; '),
+    { errors: named },
   );
+};
 
 export const notFound = (what: string, id: string): KontaktError =>
   new KontaktError('not-found', 404, 'Not found', `${what} ${id} does not exist`);

@@ -121,6 +121,9 @@ export type CheckedLead =
 
 const Received = z.record(z.string(), z.unknown());
 
+/** Errors named per invalid lead, at most. */
+export const maxErrorsPerLead = 10;
+
 /** One lead checked on its own; errors name the field inside the body (`leads.3.contact.email`). */
 export const checkAgencyLead = (value: unknown, index: number): CheckedLead => {
   const at = (field: string) => (field === '' ? `leads.${index}` : `leads.${index}.${field}`);
@@ -136,7 +139,12 @@ export const checkAgencyLead = (value: unknown, index: number): CheckedLead => {
   }
   const raw = Received.safeParse(value);
   if (!parsed.success || !raw.success || errors.length > 0) {
-    return { index, valid: false, result: { index, status: 'invalid', errors } };
+    // at most a handful per lead: a hundred leads' answers must stay a small answer
+    const named = errors.slice(0, maxErrorsPerLead);
+    const more = errors.length - named.length;
+    const last = named.at(-1);
+    if (more > 0 && last) named[named.length - 1] = { ...last, message: `${last.message}; and ${more} more errors` };
+    return { index, valid: false, result: { index, status: 'invalid', errors: named } };
   }
   const { externalId, title, message, expectedBudget, contact } = parsed.data;
   return {

@@ -200,6 +200,10 @@ const receive = async (
   };
 
   const store = async (valid: ValidLead): Promise<LeadResult> => {
+    // a lead not yet begun once the request's time for leads is up is not begun at all: a batch
+    // that cannot finish in time is a 429 (sent again, its stored leads are found by their guards),
+    // never the function's own timeout
+    if (performance.now() - started > deps.retryWithinMs) throw busy(new Error('no time left for this lead'));
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await storeOnce(valid);
@@ -233,8 +237,19 @@ const receive = async (
     leads: results.length,
     created: results.filter((r) => r.status === 'created').length,
   });
-  if (idempotencyKey !== null) {
-    const kept = await deps.agencies.keepAnswer(deps.idempotency.write(scope, idempotencyKey, hash, answer, now));
+  // keeping the answer saves a retry the work of finding each lead's guard; it is not the answer
+  // itself: without time left, or when it cannot be kept, the stored leads are answered anyway
+  if (idempotencyKey !== null && performance.now() - started <= deps.retryWithinMs) {
+    const kept = await deps.agencies
+      .keepAnswer(deps.idempotency.write(scope, idempotencyKey, hash, answer, now))
+      .catch((error: unknown) => {
+        if (isOverload(error)) throw error;
+        logger.error('the answer to an agency batch could not be kept; a retry is answered from the leads’ guards', {
+          error,
+          agencyId: agency.id,
+        });
+        return true;
+      });
     if (!kept) {
       // a concurrent attempt with the same key answered first; its leads are these leads
       const earlier = await deps.idempotency.find(scope, idempotencyKey, hash, now);

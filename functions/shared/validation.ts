@@ -8,11 +8,19 @@ import { type FieldError, validationError } from '../../domain/shared/errors.ts'
 // Only the English messages: `z.locales.en()` would make the bundler keep every locale (~260 KB).
 z.config(en());
 
-/** A key as an error names it: the empty name shown as `(empty)`, control characters escaped. */
+/** Longest key an error names; a longer one is cut (a hostile body can name a key of a megabyte). */
+const maxShownKey = 100;
+
+/** A key as an error names it: the empty name shown as `(empty)`, control characters escaped, long ones cut. */
 const shownKey = (key: PropertyKey): string => {
   const text = String(key);
-  return text === '' ? '(empty)' : JSON.stringify(text).slice(1, -1);
+  if (text === '') return '(empty)';
+  const shown = JSON.stringify(text).slice(1, -1);
+  return shown.length > maxShownKey ? `${shown.slice(0, maxShownKey)}…` : shown;
 };
+
+/** Unknown keys of one object named one by one, at most; the rest are counted in one more error. */
+const maxUnknownKeysNamed = 10;
 
 const fieldOf = (path: readonly PropertyKey[], root: string): string =>
   path.length === 0 ? root : path.map(shownKey).join('.');
@@ -21,10 +29,20 @@ const fieldOf = (path: readonly PropertyKey[], root: string): string =>
 export const fieldErrors = (error: z.core.$ZodError, root: string): FieldError[] =>
   error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          field: fieldOf([...issue.path, key], root),
-          message: readOnlyFields.has(key) ? 'is read-only' : 'is not a known field',
-        }))
+      ? [
+          ...issue.keys.slice(0, maxUnknownKeysNamed).map((key) => ({
+            field: fieldOf([...issue.path, key], root),
+            message: readOnlyFields.has(key) ? 'is read-only' : 'is not a known field',
+          })),
+          ...(issue.keys.length > maxUnknownKeysNamed
+            ? [
+                {
+                  field: fieldOf(issue.path, root),
+                  message: `has ${issue.keys.length - maxUnknownKeysNamed} more fields that are not known`,
+                },
+              ]
+            : []),
+        ]
       : [{ field: fieldOf(issue.path, root), message: issue.message }],
   );
 

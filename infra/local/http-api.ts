@@ -95,6 +95,9 @@ const decodePathParameters = (params: readonly string[], match: RegExpExecArray)
   }
 };
 
+/** Lambda's limit on a synchronous invocation's answer (6 MB), which the local edge keeps as AWS does. */
+export const lambdaResponseLimitBytes = 6 * 1024 * 1024;
+
 export type HttpApiOptions = {
   host: FunctionHost;
   keys: DevKeys;
@@ -204,6 +207,11 @@ export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: S
     } catch (error) {
       if (error instanceof FunctionTimeoutError) return gatewayMessage(res, 503, 'Service Unavailable');
       console.error(`[http] ${compiled.functionName} failed:`, error);
+      return gatewayMessage(res, 500, 'Internal Server Error');
+    }
+    // Lambda refuses a synchronous answer over 6 MB, and API Gateway then answers 500 itself
+    if (Buffer.byteLength(JSON.stringify(result ?? null)) > lambdaResponseLimitBytes) {
+      console.error(`[http] ${compiled.functionName} answered more than Lambda's 6 MB; API Gateway answers 500`);
       return gatewayMessage(res, 500, 'Internal Server Error');
     }
     // Payload 2.0: a structured answer is used as is; anything else is sent as a JSON 200.

@@ -172,22 +172,30 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     expect(await entriesNamed(name)).toHaveLength(1);
   });
 
-  it('never stores a lead twice when a batch is retried after a crash before its answer was kept', async () => {
+  it('never stores a lead twice when a batch is retried after its answer could not be kept', async () => {
     const { key } = await newAgency();
     const name = unique();
     const leads = [{ contact: { lastName: name } }, { contact: { lastName: name, email: `${name}@example.com` } }];
+    // the database stopped answering in time right after the leads were stored
+    const timeout = Object.assign(new Error('a request has exceeded the configured 4000 ms requestTimeout'), {
+      name: 'TimeoutError',
+      code: 'ETIMEDOUT',
+      $metadata: { attempts: 2 },
+    });
     const crashing = receiveAgencyLeads(
       deps({
         agencies: {
           ...agencies,
           keepAnswer: async () => {
-            throw new Error('the function died here');
+            throw timeout;
           },
         },
       }),
     );
 
-    await expect(crashing(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` }))).rejects.toThrow('died');
+    expect(await failureOf(crashing(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` })))).toMatchObject({
+      status: 429,
+    });
     const stored = await entriesNamed(name);
     const retry = await receiveAgencyLeads(deps())(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` }));
 
@@ -200,6 +208,33 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
         .sort(),
     ).toEqual(stored.map((e) => e.id).sort());
     expect(await entriesNamed(name)).toHaveLength(2);
+  });
+
+  it('still answers 200 with the stored leads when their answer is too large to keep', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const tooLarge = Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const receive = receiveAgencyLeads(
+      deps({
+        agencies: {
+          ...agencies,
+          keepAnswer: async () => {
+            throw tooLarge;
+          },
+        },
+      }),
+    );
+
+    const answered = await receive(
+      leadsRequest(key, [{ contact: { lastName: name } }], { 'idempotency-key': `big-${name}` }),
+    );
+
+    expect(resultsOf(answered).map((r) => r.status)).toEqual(['created']);
+    expect(await entriesNamed(name)).toHaveLength(1);
   });
 
   it('answers a lead the database refuses as invalid, stores its neighbours, and a retry stores nothing twice', async () => {
@@ -409,6 +444,37 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     ]);
     expect(await entriesNamed(name)).toHaveLength(1);
     expect(await entriesNamed(slow)).toHaveLength(1);
+  });
+
+  it('answers 429, not the function’s timeout, when every write is slow but succeeds, and the retry finishes the batch', async () => {
+    const { key } = await newAgency();
+    const name = unique();
+    const leads = Array.from({ length: 40 }, (_, i) => ({ contact: { lastName: name, phone: `030 55${i}` } }));
+    const slowly = receiveAgencyLeads(
+      deps({
+        retryWithinMs: 600,
+        concurrency: 4,
+        intake: {
+          ...deps().intake,
+          inbox: {
+            // every write takes 300 ms: 40 leads four at a time cannot finish within 600 ms
+            create: async (entry, guard) => {
+              await new Promise((done) => setTimeout(done, 300));
+              await inbox.create(entry, guard);
+            },
+          },
+        },
+      }),
+    );
+
+    const refused = await failureOf(slowly(leadsRequest(key, leads, { 'idempotency-key': `slow-${name}` })));
+    const stored = (await entriesNamed(name)).length;
+    const retried = await receiveAgencyLeads(deps())(leadsRequest(key, leads, { 'idempotency-key': `slow-${name}` }));
+
+    expect(refused).toMatchObject({ status: 429, code: 'busy', headers: { 'retry-after': '5' } });
+    expect(stored).toBeLessThan(40);
+    expect(resultsOf(retried).map((r) => r.status)).toEqual(Array(40).fill('created'));
+    expect(await entriesNamed(name)).toHaveLength(40);
   });
 
   it('reports a repeated externalId as duplicate_delivery with the first id, within a batch and across batches', async () => {
