@@ -13,7 +13,7 @@ import { localAwsEnv } from '../../infra/local/services.ts';
 import { eventually } from '../support/eventually.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 import { type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
-import { fetchWithRetries, metaRetries } from '../support/retrying-fetch.ts';
+import { fetchWithRetries, metaRetries, neverAcceptable } from '../support/retrying-fetch.ts';
 
 const pageId = '4100000000000001';
 const config = { appSecret: 'no-loss-secret', verifyToken: 'no-loss-verify', pages: { [pageId]: 'token-no-loss' } };
@@ -91,6 +91,8 @@ describe('no lead is lost across channels', () => {
       });
       graph.failFirst(id, 2);
     }
+    const webhookSeen: number[] = [];
+    const agencySeen: number[] = [];
     const deliveries = leadgenIds.flatMap((id) => {
       const body = `{"object":"page","entry":[{"id":"${pageId}","time":1714809600,"changes":[{"field":"leadgen","value":{"leadgen_id":${id},"page_id":${pageId},"form_id":6100000000000001,"created_time":1714809600}}]}]}`;
       const signature = `sha256=${createHmac('sha256', config.appSecret).update(body).digest('hex')}`;
@@ -98,7 +100,7 @@ describe('no lead is lost across channels', () => {
         fetchWithRetries(
           `${stack.baseUrl}/v1/facebook/webhook`,
           { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } },
-          { retryOn: metaRetries },
+          { retryOn: metaRetries, seen: webhookSeen },
         ).then((r) => r.status),
       );
     });
@@ -126,15 +128,19 @@ describe('no lead is lost across channels', () => {
     }));
     const agencyPosts = batches.flatMap((batch) =>
       Array.from({ length: 3 }, () =>
-        fetchWithRetries(`${stack.baseUrl}/v1/agency/leads`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${String(key.body.key)}`,
-            'idempotency-key': batch.idempotencyKey,
+        fetchWithRetries(
+          `${stack.baseUrl}/v1/agency/leads`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${String(key.body.key)}`,
+              'idempotency-key': batch.idempotencyKey,
+            },
+            body: JSON.stringify({ leads: batch.leads }),
           },
-          body: JSON.stringify({ leads: batch.leads }),
-        }).then(json),
+          { seen: agencySeen },
+        ).then(json),
       ),
     );
 
@@ -151,6 +157,9 @@ describe('no lead is lost across channels', () => {
 
     expect(fbStatuses.every((s) => s === 200)).toBe(true);
     expect(agencyAnswers.every((a) => a.status === 200)).toBe(true);
+    // retried answers count too: the agency route never answers a 5xx (busy is a 429), the webhook never a 500
+    expect(agencySeen.filter((s) => s >= 500)).toEqual([]);
+    expect(neverAcceptable(webhookSeen)).toEqual([]);
     expect(final.total).toBe(45);
     expect(final.sources.filter((s) => s === 'facebook')).toHaveLength(15);
     expect(final.sources.filter((s) => s === 'lead_agency')).toHaveLength(30);

@@ -22,7 +22,7 @@ import { eventually, type RunningStack, startStackProcess } from '../support/loc
 import { hostileMessage, toBuffer } from './hostile-mime.ts';
 
 const seed = Number(process.env.KONTAKT_SMTP_FUZZ_SEED ?? Date.now() % 2 ** 31);
-const runs = Number(process.env.KONTAKT_SMTP_FUZZ_RUNS ?? 40);
+const runs = Number(process.env.KONTAKT_SMTP_FUZZ_RUNS ?? 50);
 /** an ordinary mail after every this many hostile ones */
 const neighbourEvery = 5;
 
@@ -75,7 +75,7 @@ const send = async (raw: Buffer): Promise<{ code: number; sesMessageId: string |
 };
 
 describe('hostile MIME over SMTP (fast-check)', () => {
-  it(`every accepted message is listed or dead-lettered with its reason, and never holds up its neighbours (seed ${seed})`, {
+  it(`every accepted message is stored and listed, never dead-lettered, and never holds up its neighbours (seed ${seed})`, {
     timeout: 300_000,
   }, async () => {
     console.log(`smtp fuzz seed ${seed}, ${runs} messages: replay with KONTAKT_SMTP_FUZZ_SEED=${seed}`);
@@ -158,10 +158,10 @@ describe('hostile MIME over SMTP (fast-check)', () => {
       ...accepted
         .filter((s) => storedIds.has(s.sesMessageId ?? '') && !listedIds.has(storedIds.get(s.sesMessageId ?? '') ?? ''))
         .map((s) => ({ ...s, problem: 'stored but not listed' })),
+      // accepted, then lost to the DLQ: exactly what every 250 must never end as
       ...accepted
         .filter((s) => deadLettered.has(s.sesMessageId ?? ''))
-        .filter((s) => !stack.output().includes(deadLettered.get(s.sesMessageId ?? '') ?? '?'))
-        .map((s) => ({ ...s, problem: 'dead-lettered without a logged reason' })),
+        .map((s) => ({ ...s, problem: 'answered 250, then dead-lettered instead of stored' })),
     ];
     if (failures.length > 0) {
       const folder = join(stack.home, 'smtp-fuzz-failures');

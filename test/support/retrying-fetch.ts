@@ -2,7 +2,8 @@
  * A client as a careful partner writes one: an answer that says "later" (429, 503, or any answer
  * carrying Retry-After) and a connection that failed are sent again, unchanged (so under the same
  * Idempotency-Key), after the time the answer names, until a deadline. Tests that check what a
- * client ends up with use it; tests of the "later" answer itself use plain fetch.
+ * client ends up with use it; tests of the "later" answer itself use plain fetch. Every answer it saw
+ * is recorded (`seen`), so a 5xx that a retry hid still fails the test that must not see one.
  */
 import { defaultPatienceMs } from './eventually.ts';
 
@@ -11,7 +12,12 @@ export type RetryOptions = {
   retryOn?: (res: Response) => boolean;
   /** give up (and return the last answer) after this long */
   deadlineMs?: number;
+  /** every answer's status, retried ones included, so a test can assert none was a 5xx it must not see */
+  seen?: number[];
 };
+
+/** Statuses a client must never see, even when it retried them: every 5xx but a dependency's 503. */
+export const neverAcceptable = (statuses: readonly number[]): number[] => statuses.filter((s) => s >= 500 && s !== 503);
 
 /** What a partner's client does with these answers: wait, then send the same request again. */
 export const asksToRetry = (res: Response): boolean =>
@@ -38,6 +44,7 @@ export const fetchWithRetries = async (
     let failure: unknown = null;
     try {
       res = await fetch(url, init);
+      options.seen?.push(res.status);
     } catch (error) {
       // a connection reset or refused under load: the request may or may not have arrived; the key makes that safe
       failure = error;
