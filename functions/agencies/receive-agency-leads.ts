@@ -8,7 +8,7 @@ import { type Agency, agencyLeadTitle } from '../../domain/agencies/agency.ts';
 import { bearerApiKey, hashApiKey } from '../../domain/agencies/api-key.ts';
 import { type LeadGuard, type LeadResult, leadGuards, storageOrder } from '../../domain/agencies/lead-batch.ts';
 import { highestCountBefore, rateWindowAt } from '../../domain/agencies/rate-window.ts';
-import { KontaktError } from '../../domain/shared/errors.ts';
+import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
@@ -112,14 +112,21 @@ const authenticate = async (deps: ReceiveAgencyLeadsDeps, authorization: string 
 const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: number, now: Date): Promise<void> => {
   const window = rateWindowAt(now);
   const highest = highestCountBefore(count, agency.rateLimitPerMinute);
-  if (highest !== null && (await deps.agencies.countLeads(agency.id, window, count, highest))) return;
+  if (highest === null) {
+    // a batch larger than a minute's limit can never pass: waiting would not help, so not a 429
+    throw validationError([
+      {
+        field: 'leads',
+        message: `this agency may send ${agency.rateLimitPerMinute} leads per minute; send these ${count} in smaller batches`,
+      },
+    ]);
+  }
+  if (await deps.agencies.countLeads(agency.id, window, count, highest)) return;
   throw new KontaktError(
     'rate-limited',
     429,
     'Too many requests',
-    highest === null
-      ? `This agency may send ${agency.rateLimitPerMinute} leads per minute; send this batch of ${count} in smaller parts`
-      : `This agency may send ${agency.rateLimitPerMinute} leads per minute; these ${count} leads would exceed it`,
+    `This agency may send ${agency.rateLimitPerMinute} leads per minute; these ${count} leads would exceed it`,
     {
       headers: { 'retry-after': String(window.retryAfterSeconds) },
       extra: { limitPerMinute: agency.rateLimitPerMinute, retryAfterSeconds: window.retryAfterSeconds },

@@ -213,7 +213,7 @@ const timeoutEarlyResponse = (): never => {
 };
 
 export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDirectory) =>
-  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 50, timeoutEarlyResponse })
+  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
     .use({
       onError: async (request) => {
         const error = badCursor(request.error) ?? request.error;

@@ -555,4 +555,21 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     expect(counter.Item).toMatchObject({ leads: 5, ttl: Date.parse('2031-03-03T10:21:00.000Z') / 1000 + 300 });
     expect(await entriesNamed(name)).toHaveLength(5);
   });
+
+  it('refuses a batch larger than a minute’s limit with 400 naming leads, not a 429 that waiting cannot cure', async () => {
+    const { key } = await newAgency({ rateLimitPerMinute: 3 });
+    const name = unique();
+
+    const refused = await failureOf(
+      receiveAgencyLeads(deps())(
+        leadsRequest(
+          key,
+          Array.from({ length: 4 }, (_, i) => ({ contact: { lastName: name, phone: `030 9${i}` } })),
+        ),
+      ),
+    );
+
+    expect(refused).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'leads' })] });
+    expect(await entriesNamed(name)).toHaveLength(0);
+  });
 });
