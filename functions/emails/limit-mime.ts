@@ -35,6 +35,24 @@ const headerLineMinCost = 64;
 const lf = 0x0a;
 const crlf = Buffer.from('\r\n');
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * A header line as UTF-8. RFC 5322 headers are ASCII (8-bit text travels as RFC 2047 encoded words),
+ * but old mailers and scripts write raw Latin-1 ("Jürgen Müller" as bytes FC): a line that is not
+ * valid UTF-8 is read as Windows-1252 (a superset of Latin-1), so names do not turn into U+FFFD.
+ */
+export const asUtf8 = (line: Buffer): Buffer => {
+  if (!line.some((byte) => byte >= 0x80)) return line;
+  try {
+    strictUtf8.decode(line);
+    return line;
+  } catch {
+    return Buffer.from(windows1252.decode(line), 'utf8');
+  }
+};
+
 /**
  * The message's header block, cut as it streams: a field longer than `maxHeaderFieldBytes` keeps
  * its first bytes, a field that would take the block past `maxHeaderBlockBytes` is dropped with
@@ -89,14 +107,14 @@ export const limitHeaderBlock = (cuts: Cuts): Transform => {
     if (total <= room) {
       fieldBytes += total;
       blockCost += Math.max(total, headerLineMinCost);
-      return line;
+      return asUtf8(line);
     }
     cuts.add('headers', `header field ${JSON.stringify(fieldName)} over ${fieldLimit} bytes`);
     fieldDropped = true;
     if (continuation || room < headerLineMinCost) return Buffer.alloc(0);
     const head = Buffer.concat([line.subarray(0, room), crlf]);
     blockCost += Math.max(head.length, headerLineMinCost);
-    return head;
+    return asUtf8(head);
   };
 
   return new Transform({

@@ -24,7 +24,7 @@ const received = (sesMessageId: string): EmailReceivedV1 => ({
   verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'GRAY' },
 });
 
-const storeRaw = async (sesMessageId: string, raw: string) =>
+const storeRaw = async (sesMessageId: string, raw: string | Buffer) =>
   s3.send(new PutObjectCommand({ Bucket: mailBucket, Key: `inbound/${sesMessageId}`, Body: raw }));
 
 const allEmails = async () => (await emails.list(100)).items;
@@ -153,6 +153,21 @@ describe('hostile mail: every accepted message is stored, cut to the limits, the
       text: expect.stringContaining('Nur ein Text'),
       truncated: false,
     });
+  });
+
+  it('reads raw Latin-1 header bytes of an old mailer as Windows-1252, not as replacement characters', async () => {
+    const id = `ses-${Date.now()}-latin1`;
+    const raw = Buffer.from(
+      `From: J\xfcrgen M\xfcller <juergen@example.de>\r\nTo: bcc@kontakt.localhost\r\nSubject: Gr\xfc\xdfe aus K\xf6ln\r\nMessage-ID: <${id}@example.de>\r\n\r\nHallo\r\n`,
+      'latin1',
+    );
+    await storeRaw(id, raw);
+
+    await worker(received(id));
+    const email = await stored(id);
+
+    expect(email?.from).toMatchObject({ name: 'Jürgen Müller', address: 'juergen@example.de' });
+    expect(email?.subject).toBe('Grüße aus Köln');
   });
 
   it('stores a mail in charsets that do not exist', async () => {
