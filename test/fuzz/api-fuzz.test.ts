@@ -283,7 +283,11 @@ beforeAll(async () => {
   watch = await watchStack(stack.ports);
   await watch.writes();
   tableBefore = await watch.snapshot();
+  fuzzStarted = performance.now();
 }, 240_000);
+
+/** When the first case was sent: the run's time is printed (the issue bounds it at 5 minutes on 2 cores; not asserted, a loaded machine would fail it). */
+let fuzzStarted = 0;
 
 /**
  * The workers of the queues accepted requests feed, run in this process against the fuzz stack's
@@ -317,7 +321,8 @@ afterAll(async () => {
     (sum, counts) => sum + [...counts.values()].reduce((a, b) => a + b, 0),
     0,
   );
-  console.log(`fuzz seed ${seed}: ${statusCounts.size} routes, ${total} requests\n${lines.join('\n')}`);
+  const seconds = Math.round((performance.now() - fuzzStarted) / 1000);
+  console.log(`fuzz seed ${seed}: ${statusCounts.size} routes, ${total} requests in ${seconds} s\n${lines.join('\n')}`);
   watch?.close();
   await stack?.stop();
 });
