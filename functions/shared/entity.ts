@@ -1,0 +1,142 @@
+/**
+ * Stored nouns, declared once (the ElectroDB / dynamodb-toolbox way, written small: docs/storage-layer.md
+ * has the measurement that chose it): each entity names its entity tag `_et` and schema version `_v`,
+ * its stored attributes (a zod schema, parsed on every read), its primary key, the index keys it
+ * carries, and its named access patterns. Callers ask an entity for an access pattern
+ * (`inboxEntries.patterns.byStatus('new')`), never for an index, and no key is built anywhere else.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod/mini';
+import { type IndexName, tableDefinition } from './table.ts';
+import { parseStored } from './validation.ts';
+
+export type Key = { pk: string; sk: string };
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** An index key an item carries: which index, its partition and sort value. */
+export type IndexKey = { index: IndexName; pk: string; sk: string };
+
+/**
+ * Where an access pattern reads: the table or an index, one partition, and optionally a range of
+ * sort keys (a prefix, or bounds). Lists read it newest first or oldest first as the caller asks.
+ */
+export type AccessPattern = {
+  index: IndexName | null;
+  partition: string;
+  sort?: { beginsWith: string } | { from?: string; to?: string; below?: string };
+};
+
+/** An access pattern on an index: one partition, optionally a sort range. */
+export const onIndex = (index: IndexName, partition: string, sort?: AccessPattern['sort']): AccessPattern => ({
+  index,
+  partition,
+  ...(sort === undefined ? {} : { sort }),
+});
+
+/** An access pattern on the table itself (a partition of several items: an import's errors). */
+export const onTable = (partition: string, sort?: AccessPattern['sort']): AccessPattern => ({
+  index: null,
+  partition,
+  ...(sort === undefined ? {} : { sort }),
+});
+
+/** The attribute names of an index key (`gsi1pk`, `gsi1sk`), from the table's definition. */
+export const indexAttributes = (index: IndexName): { pk: string; sk: string } => {
+  const { partitionKey, sortKey } = tableDefinition.indexes[index];
+  return { pk: partitionKey, sk: sortKey };
+};
+
+const indexKeyAttributes = (keys: readonly (IndexKey | null | false | undefined)[]): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    if (!key) continue;
+    const names = indexAttributes(key.index);
+    out[names.pk] = key.pk;
+    out[names.sk] = key.sk;
+  }
+  return out;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: access patterns take whatever arguments their partition needs
+type Patterns = Record<string, (...args: any[]) => AccessPattern>;
+
+export type EntityDefinition<T, Args extends readonly unknown[], P extends Patterns> = {
+  /** the entity tag `_et` every item of it carries */
+  name: string;
+  /** the schema version `_v` */
+  version: number;
+  /** the stored attributes besides keys and tags, parsed on every read */
+  schema: z.ZodMiniType<T>;
+  /** the primary key from its parts */
+  key: (...args: Args) => Key;
+  /** the parts of a record's primary key */
+  keyOf: (record: T) => Args;
+  /** the index keys a record carries; a sparse index's key is there only while it applies */
+  indexes?: (record: T) => readonly (IndexKey | null | false | undefined)[];
+  /** attributes derived from the record that are stored but not part of it (a `ttl`) */
+  derived?: (record: T) => Record<string, unknown>;
+  /** the named access patterns: where a list of these items is read */
+  patterns?: P;
+};
+
+export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
+  readonly name: string;
+  readonly version: number;
+  readonly schema: z.ZodMiniType<T>;
+  readonly patterns: P;
+  key: (...args: Args) => Key;
+  keyOf: (record: T) => Key;
+  /** the whole item: keys, index keys, tags, derived attributes and the record */
+  item: (record: T) => Record<string, unknown>;
+  /** a stored item read back, checked against the schema (a mismatch is a bug, never the client's) */
+  parse: (item: unknown) => T;
+  /** whether a stored item is one of these (the entity tag) */
+  owns: (item: Record<string, unknown>) => boolean;
+  /** a Put of the record for a transaction, with an optional condition */
+  put: (
+    tableName: string,
+    record: T,
+    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  ) => TransactItem;
+  /** a Delete of the item with this key for a transaction */
+  delete: (tableName: string, ...args: Args) => TransactItem;
+};
+
+export const defineEntity = <T, const Args extends readonly unknown[], const P extends Patterns = Record<never, never>>(
+  definition: EntityDefinition<T, Args, P>,
+): Entity<T, Args, P> => {
+  const tags = { _et: definition.name, _v: definition.version };
+  const keyOf = (record: T): Key => definition.key(...definition.keyOf(record));
+  const item = (record: T): Record<string, unknown> => ({
+    ...keyOf(record),
+    ...indexKeyAttributes(definition.indexes?.(record) ?? []),
+    ...tags,
+    ...definition.derived?.(record),
+    ...record,
+  });
+  return {
+    name: definition.name,
+    version: definition.version,
+    schema: definition.schema,
+    patterns: definition.patterns ?? ({} as P),
+    key: definition.key,
+    keyOf,
+    item,
+    parse: (stored) => parseStored(definition.schema, stored, definition.name),
+    owns: (stored) => stored._et === definition.name,
+    put: (tableName, record, condition) => ({
+      Put: {
+        TableName: tableName,
+        Item: item(record),
+        ...(condition
+          ? {
+              ConditionExpression: condition.expression,
+              ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+              ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+            }
+          : {}),
+      },
+    }),
+    delete: (tableName, ...args) => ({ Delete: { TableName: tableName, Key: definition.key(...args) } }),
+  };
+};
