@@ -1,0 +1,80 @@
+// The email entities write exactly the items the code before them wrote (keys, index keys, tags,
+// attributes), so stored emails and guards keep working without a migration.
+import { describe, expect, it } from 'vitest';
+import type { Email } from '../../../domain/emails/email.ts';
+import { emailSesGuardItem, emailSesGuards, emails } from '../../../functions/emails/email.entity.ts';
+import { toEmailResponse } from '../../../functions/emails/email-response.ts';
+
+const email: Email = {
+  id: '01JEMAIL0000000000000000AA',
+  sesMessageId: 'o3vq1f0s2mbc8lqg9b0example',
+  messageId: '<m1@example.com>',
+  subject: 'Angebot OPP-7',
+  from: { name: 'Anna Schmidt', address: 'anna@example.com' },
+  to: [{ name: null, address: 'vertrieb@kontakt.example' }],
+  cc: [],
+  date: '2031-03-03T10:00:00.000Z',
+  receivedAt: '2031-03-03T10:00:05.000Z',
+  envelopeRecipients: ['bcc@kontakt.example'],
+  text: 'Guten Tag',
+  textTruncated: false,
+  attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf', key: 'attachments/o3v/0' }],
+  raw: { bucket: 'mail', key: 'inbound/o3v' },
+  verdicts: { spam: 'PASS', virus: 'PASS' },
+  truncated: false,
+  truncatedFields: [],
+};
+
+describe('stored emails', () => {
+  it('keeps the item of an email as it was written before', () => {
+    expect(emails.item(email)).toStrictEqual({
+      pk: 'EMAIL#01JEMAIL0000000000000000AA',
+      sk: 'EMAIL',
+      gsi1pk: 'EMAILS',
+      gsi1sk: '2031-03-03T10:00:05.000Z#01JEMAIL0000000000000000AA',
+      _et: 'email',
+      _v: 1,
+      ...email,
+    });
+  });
+
+  it('keeps the SES message guard as it was written before', () => {
+    expect(emailSesGuardItem(email.sesMessageId, email.id)).toStrictEqual({
+      pk: 'EMAIL#SES#o3vq1f0s2mbc8lqg9b0example',
+      sk: 'EMAIL#SES',
+      _et: 'email-ses-guard',
+      _v: 1,
+      emailId: '01JEMAIL0000000000000000AA',
+    });
+    expect(emailSesGuards.parse(emailSesGuardItem(email.sesMessageId, email.id))).toEqual({ emailId: email.id });
+  });
+
+  it('reads an email stored before the limits existed as one of which nothing was cut', () => {
+    const { truncated: _t, truncatedFields: _f, ...older } = emails.item(email);
+    expect(emails.parse(older)).toMatchObject({ truncated: false, truncatedFields: [] });
+  });
+
+  it('reads emails newest first from the one partition of every email', () => {
+    expect(emails.patterns.byReceivedAt()).toEqual({ index: 'gsi1', partition: 'EMAILS' });
+  });
+});
+
+describe('the email API shape', () => {
+  it('answers what it answered before: no SES ids, raw location, verdicts or attachment keys', () => {
+    expect(JSON.stringify(toEmailResponse(emails.parse(emails.item(email))))).toBe(
+      JSON.stringify({
+        id: email.id,
+        messageId: email.messageId,
+        subject: email.subject,
+        from: email.from,
+        to: email.to,
+        cc: email.cc,
+        date: email.date,
+        receivedAt: email.receivedAt,
+        attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf' }],
+        truncated: false,
+        truncatedFields: [],
+      }),
+    );
+  });
+});
