@@ -1,9 +1,9 @@
 /** The activities routes' contracts. */
-import { ActivitySchema } from '../adapters/activity.repository.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { ActivityIdPath, ActivityListQuery, ActivityPatchBody, NewActivityBody } from './activities-input.ts';
+import { ActivityOut } from './activity-response.ts';
 
-const activity = (status: number, description: string) => ({ status, description, schema: ActivitySchema });
+const activity = (status: number, description: string) => ({ status, description, schema: ActivityOut });
 
 export const activitiesRoutes = {
   'GET /v1/activities': {

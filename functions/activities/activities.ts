@@ -9,6 +9,7 @@ import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { boundInstant } from '../shared/validation.ts';
 import type { ActivityIdPath, ActivityListQuery, ActivityPatchBody, NewActivityBody } from './activities-input.ts';
+import { toActivityPageResponse, toActivityResponse } from './activity-response.ts';
 
 export type ActivitiesDeps = {
   activities: Pick<ActivityRepository, 'create' | 'get' | 'update' | 'listByOpportunity' | 'listByResponsible'>;
@@ -59,7 +60,7 @@ export const createActivityByHand =
       now,
     );
     await deps.activities.create(activity);
-    return { status: 201, body: activity, headers: { location: `/v1/activities/${activity.id}` } };
+    return { status: 201, body: toActivityResponse(activity), headers: { location: `/v1/activities/${activity.id}` } };
   };
 
 /**
@@ -83,11 +84,11 @@ export const listActivities =
           (query.status === undefined || a.status === query.status) &&
           (query.responsibleUserId === undefined || a.responsibleUserId === query.responsibleUserId),
       );
-      return { status: 200, body: { items, nextCursor: page.nextCursor } };
+      return { status: 200, body: toActivityPageResponse({ items, nextCursor: page.nextCursor }) };
     }
     if (query.responsibleUserId !== undefined) {
       const page = await deps.activities.listByResponsible(query.responsibleUserId, { ...range, status: query.status });
-      return { status: 200, body: page };
+      return { status: 200, body: toActivityPageResponse(page) };
     }
     throw validationError([
       { field: 'opportunityId', message: 'give opportunityId or responsibleUserId' },
@@ -99,7 +100,7 @@ export const getActivity =
   (deps: ActivitiesDeps) =>
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
     status: 200,
-    body: await load(deps, request.path.id),
+    body: toActivityResponse(await load(deps, request.path.id)),
   });
 
 /** Merge patch with the current version: reschedule (dueAt), reassign (responsibleUserId), or edit. */
@@ -116,7 +117,7 @@ export const patchActivityByHand =
     }
     const next = patchActivity(activity, patch, deps.now());
     await deps.activities.update(activity, next);
-    return { status: 200, body: next };
+    return { status: 200, body: toActivityResponse(next) };
   };
 
 /** Done is final and repeatable: a second call answers the activity as it is. */
@@ -126,5 +127,5 @@ export const markDone =
     const activity = await load(deps, request.path.id);
     const next = markActivityDone(activity, deps.now());
     if (next !== activity) await deps.activities.update(activity, next);
-    return { status: 200, body: next };
+    return { status: 200, body: toActivityResponse(next) };
   };

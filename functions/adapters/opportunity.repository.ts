@@ -4,83 +4,26 @@
  * in one transaction with optimistic versioning; numbers come from an atomic counter.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import {
-  type Opportunity,
-  opportunityStatuses,
-  parseOpportunityNumber,
-} from '../../domain/opportunities/opportunity.ts';
-import { pipelineStages } from '../../domain/pipelines/pipeline.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Opportunity, parseOpportunityNumber } from '../../domain/opportunities/opportunity.ts';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
-import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
 import {
-  companiesByRelationshipPartition,
-  companyKey,
-  entityTags,
-  type IndexName,
-  opportunitiesAll,
-  opportunitiesAllPartition,
-  opportunitiesByResponsible,
-  opportunitiesByResponsiblePartition,
-  opportunitiesByStep,
-  opportunitiesByStepPartition,
-  opportunityKey,
-  opportunityNumberKey,
-  type RecordRef,
-  sequenceKey,
-  subscriptionKey,
-  subscriptionsOfUserPartition,
-} from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
-import { queryIndexPage, queryWholePartition } from './index-page.ts';
+  fromOpportunityRecord,
+  nextValue,
+  opportunities,
+  opportunityNumberItem,
+  opportunityNumberSequence,
+  opportunityNumbers,
+  opportunitySubscriptions,
+  toOpportunityRecord,
+} from '../opportunities/opportunity.entity.ts';
+import type { AccessPattern } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
+import { companiesByRelationshipPartition, companyKey, type RecordRef } from '../shared/table.ts';
+import { createCompanyRepository } from './company.repository.ts';
 import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
 import { explainCancellation } from './transactions.ts';
-
-const nullableString = z.nullable(z.string());
-
-/** The stored shape: money as integer cents, everything else as the API shows it. */
-export const OpportunityItemSchema = z.object({
-  id: z.string(),
-  number: z.string(),
-  title: z.string(),
-  stage: z.enum(pipelineStages),
-  status: z.enum(opportunityStatuses),
-  pipelineId: z.string(),
-  stepId: z.string(),
-  probability: z.number(),
-  probabilityOverridden: z.boolean(),
-  value: z.nullable(z.object({ cents: z.number(), currency: z.string() })),
-  source: z.string(),
-  tags: z.array(z.string()),
-  priority: z.string(),
-  responsibleUserId: nullableString,
-  companyId: nullableString,
-  personId: nullableString,
-  deliveryDate: nullableString,
-  dealStartDate: nullableString,
-  closeDate: nullableString,
-  subscriberIds: z.array(z.string()),
-  lossReason: nullableString,
-  lossComment: nullableString,
-  wonAt: nullableString,
-  lostAt: nullableString,
-  inboxEntryId: nullableString,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
-
-const NumberItem = z.object({ opportunityId: z.string() });
-const Counter = z.object({ counter: z.number() });
-const MergeState = z.object({ mergingInto: z.optional(z.string()), mergedInto: z.optional(z.string()) });
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 
@@ -88,29 +31,6 @@ export const opportunityReferences = (opp: Opportunity): Reference[] => [
   ...(opp.companyId ? [{ target: { kind: 'COMPANY' as const, id: opp.companyId }, field: 'companyId' }] : []),
   ...(opp.personId ? [{ target: { kind: 'PERSON' as const, id: opp.personId }, field: 'personId' }] : []),
 ];
-
-/**
- * gsi1 (the board) holds open opportunities only, so a board reads what it shows and nothing that
- * was closed long ago; gsi2 a user's, gsi4 all of them.
- */
-const indexKeys = (opp: Opportunity) => ({
-  ...opportunitiesAll(opp.createdAt, opp.id),
-  ...(opp.responsibleUserId ? opportunitiesByResponsible(opp.responsibleUserId, opp.createdAt, opp.id) : {}),
-  ...(opp.status === 'open' ? opportunitiesByStep(opp.pipelineId, opp.stepId, opp.updatedAt, opp.id) : {}),
-});
-
-export const opportunityItem = (opp: Opportunity) => ({
-  ...opportunityKey(opp.id),
-  ...indexKeys(opp),
-  ...entityTags('opportunity', 1),
-  ...opp,
-  value: opp.value ? toStoredMoney(opp.value) : null,
-});
-
-const fromItem = (stored: Record<string, unknown>): Opportunity => {
-  const parsed = parseStored(OpportunityItemSchema, stored, 'opportunity');
-  return { ...parsed, value: parsed.value ? fromStoredMoney(parsed.value) : null };
-};
 
 export type OpportunityListQuery = {
   limit: number;
@@ -137,15 +57,13 @@ const matches =
     (query.tag === undefined || opp.tags.includes(query.tag)) &&
     (query.companyId === undefined || opp.companyId === query.companyId);
 
-/** A transaction that only collided with another one is tried again this often before the caller hears 409. */
+/** A transaction that only collided with another one is tried this often before the caller hears 409. */
 const maxConflictAttempts = 4;
 
-const onlyCollided = (error: unknown): boolean =>
-  error instanceof TransactionCanceledException &&
-  (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
-  !(error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-
 export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const store = createStore(doc, tableName);
+  const companies = createCompanyRepository(doc, tableName);
+
   const subscriptionWrites = (
     opp: Opportunity,
     before: readonly string[],
@@ -153,20 +71,10 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
   ): TransactItem[] => [
     ...before
       .filter((userId) => !after.includes(userId))
-      .map((userId) => ({ Delete: { TableName: tableName, Key: subscriptionKey(userId, opp.id) } })),
+      .map((userId) => opportunitySubscriptions.delete(tableName, userId, opp.id)),
     ...after
       .filter((userId) => !before.includes(userId))
-      .map((userId) => ({
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...subscriptionKey(userId, opp.id),
-            ...entityTags('opportunity-subscription', 1),
-            userId,
-            opportunityId: opp.id,
-          },
-        },
-      })),
+      .map((userId) => opportunitySubscriptions.put(tableName, { userId, opportunityId: opp.id })),
   ];
 
   const companions = (before: Opportunity | null, after: Opportunity): TransactItem[] => {
@@ -180,14 +88,10 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
   };
 
   const updateItems = (previous: Opportunity, next: Opportunity): TransactItem[] => [
-    {
-      Put: {
-        TableName: tableName,
-        Item: opportunityItem(next),
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': previous.version },
-      },
-    },
+    opportunities.put(tableName, toOpportunityRecord(next), {
+      expression: 'version = :expected',
+      values: { ':expected': previous.version },
+    }),
     ...companions(previous, next),
   ];
 
@@ -205,17 +109,10 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     items: TransactItem[],
     onCancelled: (error: unknown) => never | Promise<never>,
   ): Promise<void> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (onlyCollided(error) && attempt < maxConflictAttempts) {
-          await new Promise((resolve) => setTimeout(resolve, 15 * 2 ** attempt * Math.random()));
-          continue;
-        }
-        await onCancelled(error);
-      }
+    try {
+      await retrying(() => store.transact(items), { attempts: maxConflictAttempts, retryable: isTransactionConflict });
+    } catch (error) {
+      await onCancelled(error);
     }
   };
 
@@ -225,11 +122,8 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
 
   /** Why a company could not become a customer: gone (422) or being merged (409). */
   const explainCompany = async (companyId: string): Promise<never> => {
-    const res = await doc.send(
-      new GetCommand({ TableName: tableName, Key: companyKey(companyId), ConsistentRead: true }),
-    );
-    const state = res.Item ? MergeState.parse(res.Item) : null;
-    const into = state?.mergingInto ?? state?.mergedInto;
+    const loaded = await companies.load(companyId, { consistent: true });
+    const into = loaded?.state === 'merged' ? loaded.mergedInto : loaded?.mergingInto;
     if (into) {
       throw conflict('merge-in-progress', `company ${companyId} is being merged into ${into}; retry`, {
         survivorId: into,
@@ -239,37 +133,25 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
   };
 
   const get = async (id: string, options: { consistent?: boolean } = {}): Promise<Opportunity | null> => {
-    const res = await doc.send(
-      new GetCommand({ TableName: tableName, Key: opportunityKey(id), ConsistentRead: options.consistent ?? false }),
-    );
-    return res.Item ? fromItem(res.Item) : null;
+    const record = await store.get(opportunities, opportunities.key(id), options);
+    return record ? fromOpportunityRecord(record) : null;
   };
 
-  const queryPage = async (query: {
-    index: IndexName;
-    partition: string;
-    limit: number;
-    cursor?: string | undefined;
-    filter: (opp: Opportunity) => boolean;
-  }): Promise<OpportunityPage> => {
-    const page = await queryIndexPage(doc, tableName, { ...query, newestFirst: true });
-    return { items: page.items.map(fromItem).filter(query.filter), nextCursor: page.nextCursor };
+  /** A page of an access pattern, newest first, filtered on the page. */
+  const queryPage = async (
+    pattern: AccessPattern,
+    page: { limit: number; cursor?: string | undefined },
+    filter: (opp: Opportunity) => boolean,
+  ): Promise<OpportunityPage> => {
+    const found = await store.query(opportunities, pattern, { ...page, newestFirst: true });
+    return { items: found.items.map(fromOpportunityRecord).filter(filter), nextCursor: found.nextCursor };
   };
 
   return {
-    /** The next number of the `OPP` sequence: an atomic ADD, so parallel creations never share one. */
+    /** The next number of the opportunities' sequence: an atomic ADD, so parallel creations never share one. */
     async nextNumber(): Promise<number> {
-      const res = await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: sequenceKey('OPP'),
-          UpdateExpression: 'SET #et = :et, #v = :v ADD #counter :one',
-          ExpressionAttributeNames: { '#counter': 'counter', '#et': '_et', '#v': '_v' },
-          ExpressionAttributeValues: { ':one': 1, ':et': 'sequence', ':v': 1 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return parseStored(Counter, res.Attributes, 'OPP sequence').counter;
+      const updated = await store.update(opportunityNumberSequence.key(), nextValue, { returnNew: true });
+      return opportunityNumberSequence.parse(updated).counter;
     },
 
     /**
@@ -280,13 +162,11 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
       const number = parseOpportunityNumber(opp.number);
       if (number === null) throw new Error(`not an opportunity number: ${opp.number}`);
       return [
-        {
-          Put: { TableName: tableName, Item: opportunityItem(opp), ConditionExpression: 'attribute_not_exists(pk)' },
-        },
+        opportunities.put(tableName, toOpportunityRecord(opp), { expression: 'attribute_not_exists(pk)' }),
         {
           Put: {
             TableName: tableName,
-            Item: { ...opportunityNumberKey(number), ...entityTags('opportunity-number', 1), opportunityId: opp.id },
+            Item: opportunityNumberItem(number, opp.id),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -313,15 +193,8 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
 
     /** `OPP-12` → the opportunity numbered 12. */
     async getByNumber(number: number, options: { consistent?: boolean } = {}): Promise<Opportunity | null> {
-      const res = await doc.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: opportunityNumberKey(number),
-          ConsistentRead: options.consistent ?? false,
-        }),
-      );
-      if (!res.Item) return null;
-      return get(parseStored(NumberItem, res.Item, 'opportunity number').opportunityId, options);
+      const found = await store.get(opportunityNumbers, opportunityNumbers.key(number), options);
+      return found ? get(found.opportunityId, options) : null;
     },
 
     /** The writes of a change, conditional on `previous.version`, for a larger transaction. */
@@ -372,36 +245,18 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     },
 
     /**
-     * A page of opportunities, newest first, through the most selective index: the open ones of a
-     * step (gsi1), a user's (gsi2), or all (gsi4); the other filters apply to that page.
+     * A page of opportunities, newest first, through the most selective access pattern: the open
+     * ones of a step, a user's, or all; the other filters apply to that page.
      */
     async list(query: OpportunityListQuery): Promise<OpportunityPage> {
-      const filter = matches(query);
-      if (query.status === 'open' && query.pipelineId !== undefined && query.stepId !== undefined) {
-        return queryPage({
-          index: 'gsi1',
-          partition: opportunitiesByStepPartition(query.pipelineId, query.stepId),
-          limit: query.limit,
-          cursor: query.cursor,
-          filter,
-        });
-      }
-      if (query.responsibleUserId !== undefined) {
-        return queryPage({
-          index: 'gsi2',
-          partition: opportunitiesByResponsiblePartition(query.responsibleUserId),
-          limit: query.limit,
-          cursor: query.cursor,
-          filter,
-        });
-      }
-      return queryPage({
-        index: 'gsi4',
-        partition: opportunitiesAllPartition,
-        limit: query.limit,
-        cursor: query.cursor,
-        filter,
-      });
+      const { patterns } = opportunities;
+      const pattern =
+        query.status === 'open' && query.pipelineId !== undefined && query.stepId !== undefined
+          ? patterns.openOnStep(query.pipelineId, query.stepId)
+          : query.responsibleUserId !== undefined
+            ? patterns.byResponsible(query.responsibleUserId)
+            : patterns.all();
+      return queryPage(pattern, { limit: query.limit, cursor: query.cursor }, matches(query));
     },
 
     /** A user's opportunities, newest first, filtered on the page (the board of "my" leads and deals). */
@@ -409,60 +264,40 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
       userId: string,
       options: { status?: string; stage?: string; limit: number; cursor?: string | undefined },
     ): Promise<OpportunityPage> {
-      return queryPage({
-        index: 'gsi2',
-        partition: opportunitiesByResponsiblePartition(userId),
-        limit: options.limit,
-        cursor: options.cursor,
-        filter: matches({ status: options.status, stage: options.stage }),
-      });
+      return queryPage(
+        opportunities.patterns.byResponsible(userId),
+        { limit: options.limit, cursor: options.cursor },
+        matches({ status: options.status, stage: options.stage }),
+      );
     },
 
     /** The opportunities a user subscribes to (their subscription items), at most `limit`. */
     async listSubscribedBy(userId: string, limit: number): Promise<Opportunity[]> {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': subscriptionsOfUserPartition(userId) },
-          Limit: limit,
-        }),
+      const { items } = await store.query(opportunitySubscriptions, opportunitySubscriptions.patterns.ofUser(userId), {
+        limit,
+      });
+      const ids = items.map((subscription) => subscription.opportunityId);
+      const found = await store.getMany(
+        opportunities,
+        ids.map((id) => opportunities.key(id)),
       );
-      const ids = (res.Items ?? []).map((item) => String(item.sk).replace(/^OPP#/, ''));
-      if (ids.length === 0) return [];
-      const got = await doc.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: ids.map((id) => opportunityKey(id)) } } }),
-      );
-      const byId = new Map((got.Responses?.[tableName] ?? []).map((item) => [String(item.id), fromItem(item)]));
+      const byId = new Map(found.map((record) => [record.id, fromOpportunityRecord(record)]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
     /** Every open opportunity on a step, last changed first (a board column; all of them, for its sums). */
     async openOnStep(pipelineId: string, stepId: string): Promise<Opportunity[]> {
-      const found = (
-        await queryWholePartition(doc, tableName, {
-          index: 'gsi1',
-          partition: opportunitiesByStepPartition(pipelineId, stepId),
-          newestFirst: true,
-        })
-      ).map(fromItem);
+      const found = await store.queryAll(opportunities, opportunities.patterns.openOnStep(pipelineId, stepId), {
+        newestFirst: true,
+      });
       // the index is eventually consistent: an item read just as it closed may still carry the key
-      return found.filter((opp) => opp.status === 'open');
+      return found.map(fromOpportunityRecord).filter((opp) => opp.status === 'open');
     },
 
     /** Whether any open opportunity stands on a step (a pipeline change may not remove such a step). */
     async hasOpenOnStep(pipelineId: string, stepId: string): Promise<boolean> {
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': opportunitiesByStepPartition(pipelineId, stepId) },
-          Limit: 1,
-          Select: 'COUNT',
-        }),
-      );
-      return (res.Count ?? 0) > 0;
+      const page = await store.queryItems(opportunities.patterns.openOnStep(pipelineId, stepId), { limit: 1 });
+      return page.items.length > 0;
     },
   };
 };

@@ -6,7 +6,7 @@
  * protection first (409 with candidates unless forced).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { type Company, createCompany } from '../../domain/companies/company.ts';
@@ -17,7 +17,7 @@ import { convertInboxEntry } from '../../domain/inbox/inbox-workflow.ts';
 import { createOpportunity, type Opportunity } from '../../domain/opportunities/opportunity.ts';
 import { createPerson, type Person } from '../../domain/persons/person.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
-import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
+import { conflict, KontaktError, notFound, unprocessable } from '../../domain/shared/errors.ts';
 import type { CompanyRepository } from '../adapters/company.repository.ts';
 import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
@@ -28,8 +28,13 @@ import { e164Phones } from '../contacts/contact-fields.ts';
 import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import type { Key } from '../shared/entity.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
+import { companyKey, personKey } from '../shared/table.ts';
 import type { ConvertBody } from './conversion-input.ts';
+import { toOpportunityResponse } from './opportunity-response.ts';
 
 export type ConvertDeps = {
   doc: DynamoDBDocumentClient;
@@ -71,8 +76,14 @@ const entryPhone = (entry: InboxEntry): string | null => {
   }
 };
 
+/** A record the conversion links, checked in its transaction: a failed check names the field to correct. */
+type Link = { key: Key; field: 'company.id' | 'person.id'; noun: 'company' | 'person' };
+
+const sameKey = (a: Key, b: Record<string, unknown>): boolean => a.pk === b.pk && a.sk === b.sk;
+
 type Plan = {
   items: TransactItem[];
+  links: Link[];
   opportunity: Opportunity;
   company: Company | null;
   person: Person | null;
@@ -148,47 +159,53 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
     ...deps.opportunities.createItems(opportunity),
     ...deps.inbox.convertItems(entry, converted),
   ]);
-  return { items, opportunity, company, person, entry: converted };
+  const links: Link[] = [
+    ...(companyId ? [{ key: companyKey(companyId), field: 'company.id' as const, noun: 'company' as const }] : []),
+    ...(personId ? [{ key: personKey(personId), field: 'person.id' as const, noun: 'person' as const }] : []),
+  ];
+  return { items, links, opportunity, company, person, entry: converted };
 };
+
+const isConcurrentChange = (error: unknown): boolean =>
+  error instanceof KontaktError && error.code === 'concurrent-change';
 
 export const convertInboxEntryRequest =
   (deps: ConvertDeps) =>
   async (request: HttpRequest<z.infer<typeof ConvertBody>, { id: string }, undefined>): Promise<HttpResult> => {
-    for (let attempt = 1; ; attempt += 1) {
-      const entry = await deps.inbox.get(request.path.id, { consistent: true });
-      if (!entry) throw notFound('inbox entry', request.path.id);
-      if (entry.processingStatus === 'converted') throw alreadyConverted(entry);
-      const planned = await plan(deps, entry, request.body, request.user?.id ?? null);
-      try {
-        await deps.doc.send(new TransactWriteCommand({ TransactItems: planned.items }));
-        return {
-          status: 201,
-          headers: { location: `/v1/opportunities/${planned.opportunity.id}` },
-          body: {
-            opportunity: planned.opportunity,
-            ...(planned.company ? { company: planned.company } : {}),
-            ...(planned.person ? { person: planned.person } : {}),
-          },
-        };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const failedCheck = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        const conflicting = reasons.some((r) => r.Code === 'TransactionConflict');
-        const after = await deps.inbox.get(request.path.id, { consistent: true });
-        if (after?.processingStatus === 'converted') throw alreadyConverted(after);
-        if (failedCheck >= 0) {
-          const check = planned.items[failedCheck]?.ConditionCheck;
-          if (check?.Key?.pk?.toString().startsWith('COMPANY#'))
-            throw unprocessable('company.id', 'the company was merged or removed meanwhile');
-          if (check?.Key?.pk?.toString().startsWith('PERSON#'))
-            throw unprocessable('person.id', 'the person was merged or removed meanwhile');
+    const store = createStore(deps.doc, deps.tableName);
+    // each attempt reads the entry again and plans anew: what changed meanwhile decides the next try
+    const converted = await retrying(
+      async () => {
+        const entry = await deps.inbox.get(request.path.id, { consistent: true });
+        if (!entry) throw notFound('inbox entry', request.path.id);
+        if (entry.processingStatus === 'converted') throw alreadyConverted(entry);
+        const planned = await plan(deps, entry, request.body, request.user?.id ?? null);
+        try {
+          await store.transact(planned.items);
+          return planned;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const after = await deps.inbox.get(request.path.id, { consistent: true });
+          if (after?.processingStatus === 'converted') throw alreadyConverted(after);
+          const failedCheck = (error.CancellationReasons ?? []).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+          const check = planned.items[failedCheck]?.ConditionCheck?.Key;
+          const link = check ? planned.links.find((l) => sameKey(l.key, check)) : undefined;
+          if (link) throw unprocessable(link.field, `the ${link.noun} was merged or removed meanwhile`);
+          throw conflict(
+            'concurrent-change',
+            `inbox entry ${request.path.id} or a record it links changed meanwhile; retry`,
+          );
         }
-        if ((conflicting || failedCheck >= 0) && attempt < maxAttempts) continue;
-        throw conflict(
-          'concurrent-change',
-          `inbox entry ${request.path.id} or a record it links changed meanwhile; retry`,
-        );
-      }
-    }
+      },
+      { attempts: maxAttempts, retryable: isConcurrentChange },
+    );
+    return {
+      status: 201,
+      headers: { location: `/v1/opportunities/${converted.opportunity.id}` },
+      body: {
+        opportunity: toOpportunityResponse(converted.opportunity),
+        ...(converted.company ? { company: converted.company } : {}),
+        ...(converted.person ? { person: converted.person } : {}),
+      },
+    };
   };

@@ -2,9 +2,11 @@
 import * as z from 'zod/mini';
 import type { Activity } from '../../domain/activities/activity.ts';
 import { type Opportunity, weightedValue } from '../../domain/opportunities/opportunity.ts';
+import { toActivityResponse } from '../activities/activity-response.ts';
 import type { ActivityRepository } from '../adapters/activity.repository.ts';
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { toMoneyResponse, toOpportunityResponse } from './opportunity-response.ts';
 
 /** A board shows what fits on a screen; each list holds at most this many. */
 export const boardListSize = 100;
@@ -54,11 +56,14 @@ export const getMyBoard =
     return {
       status: 200,
       body: {
-        leads: leads.slice(0, boardListSize),
-        deals: deals.slice(0, boardListSize),
-        forecast: weightedValue(deals, request.query.currency ?? 'EUR'),
-        activities: { open: open.items.filter((a) => !isOverdue(a)), overdue: overdue.items.filter(isOverdue) },
-        subscriptions,
+        leads: leads.slice(0, boardListSize).map(toOpportunityResponse),
+        deals: deals.slice(0, boardListSize).map(toOpportunityResponse),
+        forecast: toMoneyResponse(weightedValue(deals, request.query.currency ?? 'EUR')),
+        activities: {
+          open: open.items.filter((a) => !isOverdue(a)).map(toActivityResponse),
+          overdue: overdue.items.filter(isOverdue).map(toActivityResponse),
+        },
+        subscriptions: subscriptions.map(toOpportunityResponse),
       },
     };
   };

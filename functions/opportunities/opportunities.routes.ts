@@ -1,7 +1,5 @@
 /** The opportunity routes' contracts (conversion and the personal board are the lead's, beside these). */
 import * as z from 'zod/mini';
-import { MoneySchema } from '../adapters/inbox-entry.item.ts';
-import { OpportunityItemSchema } from '../adapters/opportunity.repository.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
 import {
   ActivityPlanBody,
@@ -13,29 +11,9 @@ import {
   OpportunityPatchBody,
   StepBody,
 } from './opportunities-input.ts';
-
-export const OpportunityOut = z.extend(OpportunityItemSchema, { value: z.nullable(MoneySchema) });
+import { OpportunityOut } from './opportunity-response.ts';
 
 const opportunity = (status: number, description: string) => ({ status, description, schema: OpportunityOut });
-
-export const BoardOut = z.object({
-  pipelineId: z.string(),
-  stage: z.string(),
-  currency: z.string(),
-  steps: z.array(
-    z.object({
-      stepId: z.string(),
-      name: z.string(),
-      probability: z.number(),
-      count: z.number(),
-      value: MoneySchema,
-      weightedValue: MoneySchema,
-      otherCurrencyCount: z.number(),
-      items: z.array(OpportunityOut),
-    }),
-  ),
-  totals: z.object({ count: z.number(), value: MoneySchema, weightedValue: MoneySchema }),
-});
 
 export const opportunitiesRoutes = {
   'POST /v1/opportunities': {

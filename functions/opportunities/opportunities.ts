@@ -35,6 +35,7 @@ import type { UserRepository } from '../adapters/user.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, route } from '../shared/http.ts';
+import { retrying } from '../shared/retry.ts';
 import { opportunitiesRoutes as routes } from './opportunities.routes.ts';
 import type {
   ActivityPlanBody,
@@ -46,6 +47,12 @@ import type {
   OpportunityPatchBody,
   StepBody,
 } from './opportunities-input.ts';
+import {
+  toBoardStepResponse,
+  toMoneyResponse,
+  toOpportunityPageResponse,
+  toOpportunityResponse,
+} from './opportunity-response.ts';
 
 /**
  * What the opportunity use cases need; the handler builds it once per container:
@@ -128,27 +135,25 @@ const isStale = (error: unknown): boolean =>
 /** Actions carry no version: one that lost a race reads the opportunity again and applies itself to what won. */
 const maxActionAttempts = 3;
 
-const act = async (
+const act = (
   deps: OpportunityDeps,
   idOrNumber: string,
   apply: (opp: Opportunity) => Opportunity | Promise<Opportunity>,
   write: (previous: Opportunity, next: Opportunity) => Promise<void> = (previous, next) =>
     deps.opportunities.update(previous, next),
-): Promise<Opportunity> => {
-  for (let attempt = 1; ; attempt += 1) {
-    const opp = await loadOpportunity(deps, idOrNumber, { consistent: true });
-    const next = await apply(opp);
-    if (next === opp) return opp;
-    try {
+): Promise<Opportunity> =>
+  retrying(
+    async () => {
+      const opp = await loadOpportunity(deps, idOrNumber, { consistent: true });
+      const next = await apply(opp);
+      if (next === opp) return opp;
       await write(opp, next);
       return next;
-    } catch (error) {
-      if (!isStale(error) || attempt >= maxActionAttempts) throw error;
-    }
-  }
-};
+    },
+    { attempts: maxActionAttempts, retryable: isStale },
+  );
 
-const ok = (opp: Opportunity): HttpResult => ({ status: 200, body: opp });
+const ok = (opp: Opportunity): HttpResult => ({ status: 200, body: toOpportunityResponse(opp) });
 
 export const createOpportunityFromRequest =
   (deps: OpportunityDeps) =>
@@ -190,7 +195,7 @@ export const createOpportunityFromRequest =
         ? created
         : { ...created, probability: body.probability, probabilityOverridden: true };
     await deps.opportunities.create(opp);
-    return { status: 201, body: opp, headers: { location: `/v1/opportunities/${opp.id}` } };
+    return { status: 201, body: toOpportunityResponse(opp), headers: { location: `/v1/opportunities/${opp.id}` } };
   };
 
 export const getOpportunity =
@@ -237,11 +242,13 @@ const board = async (deps: OpportunityDeps, query: ListQuery): Promise<HttpResul
       pipelineId: pipeline.id,
       stage: pipeline.stage,
       currency,
-      steps: columns.map(({ step, open }) => boardStep(step, open, { currency, maxItems: boardItemsPerStep })),
+      steps: columns.map(({ step, open }) =>
+        toBoardStepResponse(boardStep(step, open, { currency, maxItems: boardItemsPerStep })),
+      ),
       totals: {
         count: everything.length,
-        value: totalValue(everything, currency),
-        weightedValue: weightedValue(everything, currency),
+        value: toMoneyResponse(totalValue(everything, currency)),
+        weightedValue: toMoneyResponse(weightedValue(everything, currency)),
       },
     },
   };
@@ -257,7 +264,9 @@ export const listOpportunities =
     }
     return {
       status: 200,
-      body: await deps.opportunities.list({ ...filters, limit: filters.limit ?? defaultLimit }),
+      body: toOpportunityPageResponse(
+        await deps.opportunities.list({ ...filters, limit: filters.limit ?? defaultLimit }),
+      ),
     };
   };
 

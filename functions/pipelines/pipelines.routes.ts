@@ -1,10 +1,9 @@
 /** The pipeline routes' contracts: everyone reads pipelines, admins create and change them. */
-import * as z from 'zod/mini';
-import { PipelineSchema } from '../adapters/pipeline.repository.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
+import { PipelineOut, PipelinePageOut } from './pipeline-response.ts';
 import { NewPipelineBody, PipelineIdPath, PipelineListQuery, PipelinePatchBody } from './pipelines-input.ts';
 
-const pipeline = (status: number, description: string) => ({ status, description, schema: PipelineSchema });
+const pipeline = (status: number, description: string) => ({ status, description, schema: PipelineOut });
 
 export const pipelinesRoutes = {
   'GET /v1/pipelines': {
@@ -14,7 +13,7 @@ export const pipelinesRoutes = {
     responds: {
       status: 200,
       description: 'a page of pipelines, by stage and name',
-      schema: z.object({ items: z.array(PipelineSchema), nextCursor: z.nullable(z.string()) }),
+      schema: PipelinePageOut,
     },
   },
   'POST /v1/pipelines': {

@@ -13,9 +13,9 @@ import { conflict, notFound, unprocessable, validationError } from '../../domain
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
-import { decodeCursor, defaultLimit, encodeCursor } from '../shared/cursor.ts';
+import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
-import { pipelineKey } from '../shared/table.ts';
+import { toPipelineResponse } from './pipeline-response.ts';
 import type { NewPipelineBody, PipelineIdPath, PipelineListQuery, PipelinePatchBody } from './pipelines-input.ts';
 
 export type PipelinesDeps = {
@@ -38,25 +38,13 @@ const checkAssignees = async (deps: PipelinesDeps, plan: readonly PlannedActivit
   }
 };
 
-/**
- * Pipelines by stage and name, a page at a time as every list (API.md); the list is short and read
- * whole, so the cursor is the key of the last pipeline shown and the next page starts after it.
- */
+/** Pipelines by stage and name, a page at a time as every list (API.md). */
 export const listPipelines =
   (deps: PipelinesDeps) =>
   async (request: HttpRequest<undefined, undefined, z.infer<typeof PipelineListQuery>>): Promise<HttpResult> => {
     const { stage, cursor } = request.query;
-    const limit = request.query.limit ?? defaultLimit;
-    const all = (await deps.pipelines.list()).filter((p) => stage === undefined || p.stage === stage);
-    const after = decodeCursor(cursor);
-    const start = after === undefined ? 0 : all.findIndex((p) => pipelineKey(p.id).pk === after.pk) + 1;
-    if (start === 0 && after !== undefined) {
-      throw validationError([{ field: 'cursor', message: 'not a cursor this list returned' }]);
-    }
-    const items = all.slice(start, start + limit);
-    const last = items.at(-1);
-    const more = last !== undefined && start + limit < all.length;
-    return { status: 200, body: { items, nextCursor: more ? encodeCursor(pipelineKey(last.id)) : null } };
+    const page = await deps.pipelines.listPage({ stage, limit: request.query.limit ?? defaultLimit, cursor });
+    return { status: 200, body: { items: page.items.map(toPipelineResponse), nextCursor: page.nextCursor } };
   };
 
 export const getPipeline =
@@ -64,7 +52,7 @@ export const getPipeline =
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const pipeline = await deps.pipelines.get(request.path.id);
     if (!pipeline) throw notFound('pipeline', request.path.id);
-    return { status: 200, body: pipeline };
+    return { status: 200, body: toPipelineResponse(pipeline) };
   };
 
 export const createPipelineFromRequest =
@@ -74,7 +62,7 @@ export const createPipelineFromRequest =
     const pipeline = createPipeline(ulid(now.getTime()), request.body, now);
     await checkAssignees(deps, pipeline.activityPlan);
     await deps.pipelines.create(pipeline);
-    return { status: 201, body: pipeline, headers: location(pipeline.id) };
+    return { status: 201, body: toPipelineResponse(pipeline), headers: location(pipeline.id) };
   };
 
 /** Opportunities standing on a step would be stranded if it went away: 409 naming the steps. */
@@ -112,5 +100,5 @@ export const patchPipelineFromRequest =
     await checkAssignees(deps, next.activityPlan);
     await checkRemovedSteps(deps, pipeline, next);
     await deps.pipelines.update(pipeline, next);
-    return { status: 200, body: next };
+    return { status: 200, body: toPipelineResponse(next) };
   };
