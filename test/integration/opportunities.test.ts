@@ -15,7 +15,8 @@ import { createSettingsRepository } from '../../functions/adapters/settings.repo
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { httpRouter } from '../../functions/shared/http.ts';
-import { companyKey, sequenceKey } from '../../functions/shared/table.ts';
+import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
+import { companyKey } from '../../functions/shared/table.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -139,7 +140,7 @@ const mentions = async (queue: string, needles: string[]): Promise<string[]> => 
 };
 
 const sequenceValue = async (): Promise<number> => {
-  const res = await doc.send(new GetCommand({ TableName: tableName, Key: sequenceKey('OPP'), ConsistentRead: true }));
+  const res = await doc.send(new GetCommand({ TableName: tableName, Key: opportunityNumberSequence.key(), ConsistentRead: true }));
   return typeof res.Item?.counter === 'number' ? res.Item.counter : 0;
 };
 
