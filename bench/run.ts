@@ -34,6 +34,10 @@ const regionalSeedsToRun = (process.env.BENCH_REGIONAL_SEEDS ?? regionalSeeds.jo
   .map((s) => Number(s.trim()));
 if (regionalSeedsToRun.some((s) => !Number.isInteger(s))) throw new Error('BENCH_REGIONAL_SEEDS must be whole numbers');
 
+/** `BENCH_ONLY=bundle,conversion`: only these groups (bundle, webform, conversion, quality, regional, dup, csv) */
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter((g) => g.trim() !== '');
+const wanted = (group: string): boolean => only.length === 0 || only.includes(group);
+
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
 const figures: Figure[] = [];
@@ -47,7 +51,7 @@ const outDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-bundles-'));
 try {
   // Functions with the same SDK clients share one bare bundle.
   const bares = new Map<string, Promise<Bundle>>();
-  for (const [name, spec] of functionEntries()) {
+  for (const [name, spec] of wanted('bundle') ? functionEntries() : []) {
     const bundle = await bundleFunction(spec.entry, repoRoot, outDir, name);
     const bareSource = bareEntrySource(bundle);
     const bare = bares.get(bareSource) ?? bundleBare(bundle, repoRoot, outDir, `bare-${bares.size + 1}`);
@@ -78,70 +82,78 @@ try {
     });
   }
 
-  const submission = await measureWebformSubmission();
-  const notes: Record<keyof typeof submission, string> = {
-    warmUp: 'first invocation after import (also resolves credentials, opens connections)',
-    warm: 'the invocation after the warm-up, as a warm container serves it',
-  };
-  for (const [label, usage] of [
-    ['warmUp', submission.warmUp],
-    ['warm', submission.warm],
-  ] as const) {
+  if (wanted('webform')) {
+    const submission = await measureWebformSubmission();
+    const notes: Record<keyof typeof submission, string> = {
+      warmUp: 'first invocation after import (also resolves credentials, opens connections)',
+      warm: 'the invocation after the warm-up, as a warm container serves it',
+    };
+    for (const [label, usage] of [
+      ['warmUp', submission.warmUp],
+      ['warm', submission.warm],
+    ] as const) {
+      report({
+        figure: 'webform-submission',
+        invocation: label,
+        note: notes[label],
+        statusCode: usage.statusCode,
+        awsCalls: { ...usage.calls, total: usage.totalCalls },
+        readCapacityUnits: usage.readCapacityUnits,
+        writeCapacityUnits: usage.writeCapacityUnits,
+        ms: round(usage.ms, 1),
+      });
+    }
+
+    const load = await measureWebformThroughput(throughput);
     report({
-      figure: 'webform-submission',
-      invocation: label,
-      note: notes[label],
-      statusCode: usage.statusCode,
-      awsCalls: { ...usage.calls, total: usage.totalCalls },
-      readCapacityUnits: usage.readCapacityUnits,
-      writeCapacityUnits: usage.writeCapacityUnits,
-      ms: round(usage.ms, 1),
+      figure: 'webform-throughput',
+      note: 'POSTs through the local stack (throttling lifted; its duplicate-check worker runs alongside) against one PutItem plus one SendMessage made directly, same stack, same concurrency',
+      submissionsPerSecond: round(load.stack.perSecond, 1),
+      directPerSecond: round(load.direct.perSecond, 1),
+      ratio: round(load.stack.perSecond / load.direct.perSecond, 3),
+      count: load.count,
+      concurrency: load.concurrency,
+      warmUp: load.warmUp,
+      rounds: load.rounds,
+      p50Ms: round(load.stack.p50Ms, 1),
+      p95Ms: round(load.stack.p95Ms, 1),
+      directP50Ms: round(load.direct.p50Ms, 1),
+      directP95Ms: round(load.direct.p95Ms, 1),
+      errors: load.stack.errors,
+      errorsByKind: load.stack.errorsByKind,
+      directErrors: load.direct.errors,
+      directErrorsByKind: load.direct.errorsByKind,
+      checksQueuedBeforeDirect: load.backlogBeforeDirect,
+      checksQueuedAfterStack: load.backlogAfterStack,
+    });
+    if (load.stack.errorsByKind['429'] !== undefined) {
+      process.stderr.write(
+        'bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n',
+      );
+    }
+  }
+
+  if (wanted('conversion')) {
+    const conversion = await measureConversion();
+    report({
+      figure: 'conversion',
+      note: 'through the deployed handlers against DynamoDB Local and the emulator, warm: one conversion into a deal with a new company and person (duplicate checks, number, one transaction), then the deal plan of ten activities: the request and the worker; capacity as DynamoDB Local reports it',
+      conversion: { ...conversion.conversion, ms: round(conversion.conversion.ms, 1) },
+      activityPlanRequest: { ...conversion.planRequest, ms: round(conversion.planRequest.ms, 1) },
+      activityPlanWorker: { ...conversion.planWorker, ms: round(conversion.planWorker.ms, 1) },
     });
   }
 
-  const load = await measureWebformThroughput(throughput);
-  report({
-    figure: 'webform-throughput',
-    note: 'POSTs through the local stack (throttling lifted; its duplicate-check worker runs alongside) against one PutItem plus one SendMessage made directly, same stack, same concurrency',
-    submissionsPerSecond: round(load.stack.perSecond, 1),
-    directPerSecond: round(load.direct.perSecond, 1),
-    ratio: round(load.stack.perSecond / load.direct.perSecond, 3),
-    count: load.count,
-    concurrency: load.concurrency,
-    warmUp: load.warmUp,
-    rounds: load.rounds,
-    p50Ms: round(load.stack.p50Ms, 1),
-    p95Ms: round(load.stack.p95Ms, 1),
-    directP50Ms: round(load.direct.p50Ms, 1),
-    directP95Ms: round(load.direct.p95Ms, 1),
-    errors: load.stack.errors,
-    errorsByKind: load.stack.errorsByKind,
-    directErrors: load.direct.errors,
-    directErrorsByKind: load.direct.errorsByKind,
-    checksQueuedBeforeDirect: load.backlogBeforeDirect,
-    checksQueuedAfterStack: load.backlogAfterStack,
-  });
-  if (load.stack.errorsByKind['429'] !== undefined) {
-    process.stderr.write('bench: webform-throughput was throttled (429): it measured the route limit, not the stack\n');
+  if (wanted('quality')) {
+    const quality = await measureFebrlQuality('dataset2.csv');
+    report({
+      figure: 'duplicate-quality',
+      note: 'febrl dataset2 (weights tuned on dataset1 only): originals as persons except N divisible by 5, every duplicate through storeLead and the check worker; pairs (duplicate, person) counted',
+      ...quality,
+    });
   }
 
-  const conversion = await measureConversion();
-  report({
-    figure: 'conversion',
-    note: 'through the deployed handlers against DynamoDB Local and the emulator, warm: one conversion into a deal with a new company and person (duplicate checks, number, one transaction), then the deal plan of ten activities: the request and the worker; capacity as DynamoDB Local reports it',
-    conversion: { ...conversion.conversion, ms: round(conversion.conversion.ms, 1) },
-    activityPlanRequest: { ...conversion.planRequest, ms: round(conversion.planRequest.ms, 1) },
-    activityPlanWorker: { ...conversion.planWorker, ms: round(conversion.planWorker.ms, 1) },
-  });
-
-  const quality = await measureFebrlQuality('dataset2.csv');
-  report({
-    figure: 'duplicate-quality',
-    note: 'febrl dataset2 (weights tuned on dataset1 only): originals as persons except N divisible by 5, every duplicate through storeLead and the check worker; pairs (duplicate, person) counted',
-    ...quality,
-  });
-
-  for (const seed of regionalSeedsToRun) {
+  for (const seed of wanted('regional') ? regionalSeedsToRun : []) {
     const regional = await measureRegionalQuality(seed);
     report({
       figure: 'duplicate-quality-regional',
@@ -152,7 +164,7 @@ try {
     });
   }
 
-  for (const distribution of ['national', 'regional'] as const) {
+  for (const distribution of wanted('dup') ? (['national', 'regional'] as const) : []) {
     const dup = await measureDuplicateCheck({
       persons: dupPersons,
       small: 1_000,
@@ -173,23 +185,25 @@ try {
     });
   }
 
-  const csv = await measureCsvImport({ rows: csvRows });
-  report({
-    figure: 'csv-import',
-    note: 'the import worker in-process (chunks, checkpoints, one transaction per row: entry, search items, row guard; one duplicate-check message per row) against BatchWriteItem of the same rows as plain items, 25 per request; same DynamoDB Local, same concurrency; RSS of the worker process (services run in child processes)',
-    rows: csv.rows,
-    fileMb: round(csv.fileBytes / 1024 / 1024, 1),
-    rowsPerSecond: round(csv.rowsPerSecond, 1),
-    batchWriteRowsPerSecond: round(csv.batchWriteRowsPerSecond, 1),
-    ratio: round(csv.rowsPerSecond / csv.batchWriteRowsPerSecond, 3),
-    importSeconds: round(csv.importMs / 1000, 1),
-    invocations: csv.invocations,
-    rowsImported: csv.rowsImported,
-    rowsFailed: csv.rowsFailed,
-    rssBeforeMb: csv.rssBeforeMb,
-    peakRssMb: csv.peakRssMb,
-    peakHeapUsedMb: csv.peakHeapUsedMb,
-  });
+  if (wanted('csv')) {
+    const csv = await measureCsvImport({ rows: csvRows });
+    report({
+      figure: 'csv-import',
+      note: 'the import worker in-process (chunks, checkpoints, one transaction per row: entry, search items, row guard; one duplicate-check message per row) against BatchWriteItem of the same rows as plain items, 25 per request; same DynamoDB Local, same concurrency; RSS of the worker process (services run in child processes)',
+      rows: csv.rows,
+      fileMb: round(csv.fileBytes / 1024 / 1024, 1),
+      rowsPerSecond: round(csv.rowsPerSecond, 1),
+      batchWriteRowsPerSecond: round(csv.batchWriteRowsPerSecond, 1),
+      ratio: round(csv.rowsPerSecond / csv.batchWriteRowsPerSecond, 3),
+      importSeconds: round(csv.importMs / 1000, 1),
+      invocations: csv.invocations,
+      rowsImported: csv.rowsImported,
+      rowsFailed: csv.rowsFailed,
+      rssBeforeMb: csv.rssBeforeMb,
+      peakRssMb: csv.peakRssMb,
+      peakHeapUsedMb: csv.peakHeapUsedMb,
+    });
+  }
 } finally {
   await rm(outDir, { recursive: true, force: true });
 }
