@@ -7,8 +7,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSC
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createInboxEntry } from '../domain/inbox/inbox-entry.ts';
-import { inboxEntryItem } from '../functions/adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../functions/adapters/queue-publisher.ts';
+import { inboxEntries } from '../functions/inbox/inbox-entry.entity.ts';
 import { localNames } from '../infra/local/provision.ts';
 import { localAwsEnv } from '../infra/local/services.ts';
 import { allocatePorts, type RunningStack, startStackProcess } from '../test/support/local-stack-process.ts';
@@ -145,7 +145,7 @@ const benchItem = (n: number, id: string, now: Date): Record<string, unknown> =>
     },
     now,
   );
-  const item: Record<string, unknown> = { ...inboxEntryItem(entry), pk: `BENCH#${id}`, sk: 'BENCH' };
+  const item: Record<string, unknown> = { ...inboxEntries.item(entry), pk: `BENCH#${id}`, sk: 'BENCH' };
   for (const [name, value] of Object.entries(item)) {
     if (/^gsi\dpk$/.test(name)) item[name] = `BENCH#${String(value)}`;
   }

@@ -4,26 +4,15 @@
  * different request is refused rather than answered with someone else's result.
  */
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
-import { entityTags, idempotencyKey } from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
+import { idempotencyItem, idempotencyRecords } from '../inbox/idempotency-record.entity.ts';
+import { createStore } from '../shared/store.ts';
 import type { IdempotencyWrite } from './inbox-entry.repository.ts';
 
 export const idempotencyTtlSeconds = 24 * 3600;
 
 export type StoredAnswer = { status: number; body?: unknown; headers?: Record<string, string> };
-
-const Record = z.object({
-  requestHash: z.string(),
-  ttl: z.number(),
-  answer: z.object({
-    status: z.number(),
-    body: z.optional(z.unknown()),
-    headers: z.optional(z.record(z.string(), z.string())),
-  }),
-});
 
 /** A stable fingerprint of a request body: the same fields in another order are the same request. */
 export const requestHash = (body: unknown): string => {
@@ -52,44 +41,45 @@ export const readIdempotencyKey = (headers: Record<string, string>): string | nu
   return key;
 };
 
-export const createIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  /** The answer stored for this key, or null; a reused key with another request is a 422. */
-  async find(scope: string, key: string, hash: string, now: Date): Promise<StoredAnswer | null> {
-    const res = await doc.send(
-      new GetCommand({ TableName: tableName, Key: idempotencyKey(scope, key), ConsistentRead: true }),
-    );
-    if (!res.Item) return null;
-    const record = parseStored(Record, res.Item, 'idempotency record');
-    if (record.ttl <= Math.floor(now.getTime() / 1000)) return null;
-    if (record.requestHash !== hash) {
-      throw new KontaktError(
-        'idempotency-key-reused',
-        422,
-        'Idempotency key reused',
-        'This Idempotency-Key was used for a different request within the last 24 hours',
-        {
-          errors: [{ field: 'Idempotency-Key', message: 'was used for a different request within the last 24 hours' }],
-        },
-      );
-    }
-    return record.answer;
-  },
+export const createIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const store = createStore(doc, tableName);
+  return {
+    /** The answer stored for this key, or null; a reused key with another request is a 422. */
+    async find(scope: string, key: string, hash: string, now: Date): Promise<StoredAnswer | null> {
+      const record = await store.get(idempotencyRecords, idempotencyRecords.key(scope, key), { consistent: true });
+      if (!record) return null;
+      if (record.ttl <= Math.floor(now.getTime() / 1000)) return null;
+      if (record.requestHash !== hash) {
+        throw new KontaktError(
+          'idempotency-key-reused',
+          422,
+          'Idempotency key reused',
+          'This Idempotency-Key was used for a different request within the last 24 hours',
+          {
+            errors: [
+              { field: 'Idempotency-Key', message: 'was used for a different request within the last 24 hours' },
+            ],
+          },
+        );
+      }
+      return record.answer;
+    },
 
-  /** The record to write in the same transaction as the work it answers. */
-  write(scope: string, key: string, hash: string, answer: StoredAnswer, now: Date): IdempotencyWrite {
-    const nowEpoch = Math.floor(now.getTime() / 1000);
-    return {
-      key: idempotencyKey(scope, key),
-      record: {
-        ...entityTags('idempotency', 1),
-        requestHash: hash,
-        answer,
-        createdAt: now.toISOString(),
-        ttl: nowEpoch + idempotencyTtlSeconds,
-      },
-      nowEpoch,
-    };
-  },
-});
+    /** The record to write in the same transaction as the work it answers. */
+    write(scope: string, key: string, hash: string, answer: StoredAnswer, now: Date): IdempotencyWrite {
+      const nowEpoch = Math.floor(now.getTime() / 1000);
+      return {
+        key: idempotencyRecords.key(scope, key),
+        record: idempotencyItem(scope, key, {
+          requestHash: hash,
+          answer,
+          createdAt: now.toISOString(),
+          ttl: nowEpoch + idempotencyTtlSeconds,
+        }),
+        nowEpoch,
+      };
+    },
+  };
+};
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;

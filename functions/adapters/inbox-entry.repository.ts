@@ -1,51 +1,38 @@
 /**
- * Inbox entries in the single table: the entry with its list keys (status, responsible user, all,
- * pending check), its search items (one per indexed prefix, written in the same transaction), and
- * spam kept apart with a TTL.
+ * Inbox entries in the single table (functions/inbox/inbox-entry.entity.ts): the entry with its
+ * list keys, its search items (one per indexed prefix) and duplicate lookups written in the same
+ * transaction, and spam kept apart with a TTL.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { contactLookups, noLookups, type RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import {
-  entityTags,
-  type IndexName,
-  inboxAll,
-  inboxByResponsible,
-  inboxByStatus,
-  inboxEntryKey,
-  inboxSearchItem,
-  inboxSearchPartition,
-  inboxSpam,
-  pendingDuplicateCheck,
-  pendingDuplicateCheckPartition,
-} from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
-import { InboxEntrySchema } from './inbox-entry.item.ts';
-import { lookupWrites, type TransactItem } from './match-lookups.ts';
+  checkBookkeeping,
+  inboxEntries,
+  inboxEntryRef,
+  isLive,
+  listIndexAttributes,
+  pendingCheckAttributeNames,
+  pendingCheckAttributes,
+  statusIndexAttributes,
+} from '../inbox/inbox-entry.entity.ts';
+import { inboxSearchItem, inboxSearchItems } from '../inbox/inbox-search-item.entity.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import type { AccessPattern, Key, TransactItem } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore, type Page, patternQuery } from '../shared/store.ts';
+import { lookupWrites } from './match-lookups.ts';
 import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 
-export const inboxEntrySchemaVersion = 1;
-/** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
-export const spamRetentionDays = 30;
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
 export const maxSearchItems = 20;
 
 const isSpam = (entry: InboxEntry): boolean => entry.archiveReason === 'spam';
-const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
+const nowEpoch = (): number => Math.floor(Date.now() / 1000);
 
 /** The tokens an entry is found by (spam is never found); names first, so a cut keeps the most useful. */
 export const indexedTokens = (entry: InboxEntry): string[] =>
@@ -58,32 +45,8 @@ export const indexedTokens = (entry: InboxEntry): string[] =>
 export const entryLookups = (entry: InboxEntry): RecordLookups =>
   !isSpam(entry) && openStatuses.includes(entry.processingStatus) ? contactLookups(entry.contact) : noLookups;
 
-const entryRef = (entry: InboxEntry) => ({ kind: 'INBOX' as const, id: entry.id });
-
-const indexKeys = (entry: InboxEntry) => ({
-  ...(isSpam(entry)
-    ? inboxSpam(entry.createdAt, entry.id)
-    : inboxByStatus(entry.processingStatus, entry.createdAt, entry.id)),
-  ...(isSpam(entry) ? {} : inboxAll(entry.createdAt, entry.id)),
-  ...(entry.responsibleUserId && !isSpam(entry)
-    ? inboxByResponsible(entry.responsibleUserId, entry.createdAt, entry.id)
-    : {}),
-  ...(entry.duplicateCheck.status === 'pending' ? pendingDuplicateCheck(entry.createdAt, entry.id) : {}),
-});
-
-export const inboxEntryItem = (entry: InboxEntry, checkRevision = 1) => ({
-  ...inboxEntryKey(entry.id),
-  ...indexKeys(entry),
-  ...entityTags('inbox-entry', inboxEntrySchemaVersion),
-  ...(isSpam(entry) ? { ttl: epochSeconds(entry.createdAt) + spamRetentionDays * 86_400 } : {}),
-  checkRevision,
-  ...entry,
-});
-
-const searchItem = (entry: InboxEntry, prefix: string) => ({
-  ...inboxSearchItem(prefix, entry.createdAt, entry.id),
-  ...entityTags('inbox-search', 1),
-  entryId: entry.id,
+const searchItemPut = (tableName: string, entry: InboxEntry, token: string): TransactItem => ({
+  Put: { TableName: tableName, Item: inboxSearchItem(token, entry) },
 });
 
 export type PendingCheck = {
@@ -95,7 +58,8 @@ export type PendingCheck = {
   failures: number;
 };
 
-export type IdempotencyWrite = { key: { pk: string; sk: string }; record: Record<string, unknown>; nowEpoch: number };
+/** A once-only guard written with a new entry: the item (built by its entity) under its key. */
+export type IdempotencyWrite = { key: Key; record: Record<string, unknown>; nowEpoch: number };
 
 export type InboxListQuery = {
   limit: number;
@@ -120,36 +84,57 @@ export class IdempotencyKeyTakenError extends Error {
   }
 }
 
-const notExpired = (item: Record<string, unknown> | undefined, nowEpoch: number): boolean =>
-  item !== undefined && !(typeof item.ttl === 'number' && item.ttl <= nowEpoch);
+/** A pending check's condition: the updates of the worker and the sweeper apply only while it is pending. */
+const whilePending = {
+  condition: 'duplicateCheck.#status = :pending',
+  names: { '#status': 'status' },
+  values: { ':pending': 'pending' },
+};
+
+const unlessCheckDone = (error: unknown): void => {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+};
 
 export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
-  const parse = (item: Record<string, unknown>) => parseStored(InboxEntrySchema, item, 'inbox entry');
+  const store = createStore(doc, tableName);
 
-  const batchGet = async (ids: string[]): Promise<Map<string, Record<string, unknown>>> => {
-    const found = new Map<string, Record<string, unknown>>();
-    let keys = ids.map(inboxEntryKey);
-    while (keys.length > 0) {
-      const res = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-      for (const item of res.Responses?.[tableName] ?? []) found.set(String(item.id), item);
-      keys = (res.UnprocessedKeys?.[tableName]?.Keys ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
-    }
-    return found;
+  /** A page of a list's access pattern, newest first, with the filters the key cannot express. */
+  const filteredPage = async (
+    pattern: AccessPattern,
+    page: { limit: number; cursor?: string | undefined },
+    filter: { expressions: string[]; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<Page<InboxEntry>> => {
+    const start = decodeCursor(page.cursor, {
+      ...(pattern.index === null ? {} : { index: pattern.index }),
+      partition: pattern.partition,
+    });
+    const query = patternQuery(tableName, pattern);
+    const res = await doc.send(
+      new QueryCommand({
+        ...query,
+        ...(filter.expressions.length ? { FilterExpression: filter.expressions.join(' AND ') } : {}),
+        ExpressionAttributeNames: { ...query.ExpressionAttributeNames, ...filter.names },
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...filter.values },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    return {
+      items: (res.Items ?? []).map((item) => inboxEntries.parse(item)),
+      nextCursor: encodeCursor(res.LastEvaluatedKey),
+    };
   };
 
   return {
-    /**
-     * Stores a new entry with its search items, and its idempotency record when given, in one
-     * transaction: an entry never exists without them, nor a record without its entry.
-     */
     /** Stores a new entry with its once-only guards (an idempotency record, a channel's guards), all or nothing. */
     async create(entry: InboxEntry, idempotency?: IdempotencyWrite | readonly IdempotencyWrite[]): Promise<void> {
       const guards: readonly IdempotencyWrite[] =
         idempotency === undefined ? [] : 'key' in idempotency ? [idempotency] : idempotency;
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-        { Put: { TableName: tableName, Item: inboxEntryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...indexedTokens(entry).map((prefix) => ({ Put: { TableName: tableName, Item: searchItem(entry, prefix) } })),
-        ...lookupWrites(tableName, entryRef(entry), noLookups, entryLookups(entry)),
+      const items: TransactItem[] = [
+        inboxEntries.put(tableName, entry, { expression: 'attribute_not_exists(pk)' }),
+        ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
+        ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
       ];
       const firstGuard = items.length;
       for (const guard of guards) {
@@ -167,10 +152,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       try {
         // two deliveries of one lead at the same moment (a double click, a retry while the first still
         // runs) conflict on its guard: once the other has committed, this one finds the guard taken
-        await retrying(() => doc.send(new TransactWriteCommand({ TransactItems: items })), {
-          attempts: 5,
-          retryable: isTransactionConflict,
-        });
+        await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];
@@ -192,22 +174,22 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * their reference items; it leaves the duplicate lookups (a converted entry is no candidate).
      */
     convertItems(previous: InboxEntry, converted: InboxEntry): TransactItem[] {
-      const keys = indexKeys(converted);
-      const ref = entryRef(converted);
+      const ref = inboxEntryRef(converted.id);
       const links = (entry: InboxEntry): Reference[] => [
         ...(entry.personId ? [{ target: { kind: 'PERSON' as const, id: entry.personId }, field: 'personId' }] : []),
         ...(entry.companyId ? [{ target: { kind: 'COMPANY' as const, id: entry.companyId }, field: 'companyId' }] : []),
       ];
       const open = openStatuses.map((_, i) => `:open${i}`);
+      const list = Object.entries(statusIndexAttributes(converted));
       return [
         {
           Update: {
             TableName: tableName,
-            Key: inboxEntryKey(converted.id),
-            UpdateExpression:
-              'SET processingStatus = :status, qualifiedAt = :at, opportunityId = :opp, companyId = :company, personId = :person, statusHistory = :history, updatedAt = :at, version = :version, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk',
+            Key: inboxEntries.key(converted.id),
+            UpdateExpression: `SET processingStatus = :status, qualifiedAt = :at, opportunityId = :opp, companyId = :company, personId = :person, statusHistory = :history, updatedAt = :at, version = :version, ${list.map((_, i) => `#list${i} = :list${i}`).join(', ')}`,
             // the entry as it was read: a change made meanwhile (a new email) makes the conversion read it again
             ConditionExpression: `attribute_exists(pk) AND version = :expected AND processingStatus IN (${open.join(', ')})`,
+            ExpressionAttributeNames: Object.fromEntries(list.map(([name], i) => [`#list${i}`, name])),
             ExpressionAttributeValues: {
               ':status': converted.processingStatus,
               ':at': converted.qualifiedAt,
@@ -217,8 +199,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
               ':history': converted.statusHistory,
               ':version': converted.version,
               ':expected': previous.version,
-              ':gsi1pk': 'gsi1pk' in keys ? keys.gsi1pk : null,
-              ':gsi1sk': 'gsi1sk' in keys ? keys.gsi1sk : null,
+              ...Object.fromEntries(list.map(([, value], i) => [`:list${i}`, value])),
               ...Object.fromEntries(openStatuses.map((s, i) => [`:open${i}`, s])),
             },
           },
@@ -231,20 +212,15 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
 
     /** `consistent` for workers that read right after the write that sent them the message. */
     async get(id: string, options: { consistent?: boolean } = {}): Promise<InboxEntry | null> {
-      const res = await doc.send(
-        new GetCommand({ TableName: tableName, Key: inboxEntryKey(id), ConsistentRead: options.consistent ?? false }),
-      );
-      return notExpired(res.Item, Math.floor(Date.now() / 1000)) && res.Item ? parse(res.Item) : null;
+      const item = await store.getItem(inboxEntries.key(id), { consistent: options.consistent ?? false });
+      return item && isLive(item, nowEpoch()) ? inboxEntries.parse(item) : null;
     },
 
     /** The entry with the revision of its contact data that a duplicate check must match to be written. */
     async getForCheck(id: string): Promise<{ entry: InboxEntry; checkRevision: number } | null> {
-      const res = await doc.send(
-        new GetCommand({ TableName: tableName, Key: inboxEntryKey(id), ConsistentRead: true }),
-      );
-      if (!res.Item || !notExpired(res.Item, Math.floor(Date.now() / 1000))) return null;
-      const revision = typeof res.Item.checkRevision === 'number' ? res.Item.checkRevision : 1;
-      return { entry: parse(res.Item), checkRevision: revision };
+      const item = await store.getItem(inboxEntries.key(id), { consistent: true });
+      if (!item || !isLive(item, nowEpoch())) return null;
+      return { entry: inboxEntries.parse(item), checkRevision: checkBookkeeping(item).checkRevision };
     },
 
     /**
@@ -257,19 +233,14 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       const values: Record<string, unknown> = { ':expected': previous.version };
       const sets: string[] = [];
       const removes: string[] = [];
-      const keys = indexKeys(next);
-      const setOrRemove = (field: string, value: unknown): void => {
+      const set = (field: string, value: unknown): void => {
         names[`#${field}`] = field;
-        if (value === undefined || value === null) {
-          if (field.startsWith('gsi')) removes.push(`#${field}`);
-          else {
-            sets.push(`#${field} = :${field}`);
-            values[`:${field}`] = null;
-          }
-          return;
-        }
         sets.push(`#${field} = :${field}`);
-        values[`:${field}`] = value;
+        values[`:${field}`] = value ?? null;
+      };
+      const remove = (field: string): void => {
+        names[`#${field}`] = field;
+        removes.push(`#${field}`);
       };
       for (const field of [
         'title',
@@ -283,31 +254,25 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         'statusHistory',
         'version',
       ] as const) {
-        setOrRemove(field, next[field]);
+        set(field, next[field]);
       }
-      if (next.message === undefined) {
-        names['#message'] = 'message';
-        removes.push('#message');
-      } else setOrRemove('message', next.message);
-      for (const field of ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi4pk', 'gsi4sk'] as const) {
-        setOrRemove(field, field in keys ? keys[field as keyof typeof keys] : undefined);
+      if (next.message === undefined) remove('message');
+      else set('message', next.message);
+      // the lists the entry is in now; an index key left out is removed (no empty index key is stored)
+      for (const [name, value] of Object.entries(listIndexAttributes(next))) {
+        if (value === null) remove(name);
+        else set(name, value);
       }
       if (options.contactChanged) {
-        setOrRemove('duplicateCheck', next.duplicateCheck);
-        const pending = pendingDuplicateCheck(next.createdAt, next.id);
-        setOrRemove('gsi3pk', pending.gsi3pk);
-        setOrRemove('gsi3sk', pending.gsi3sk);
+        set('duplicateCheck', next.duplicateCheck);
+        for (const [name, value] of Object.entries(pendingCheckAttributes(next))) set(name, value);
         sets.push('checkRevision = if_not_exists(checkRevision, :one) + :one');
         values[':one'] = 1;
-        names['#sweeps'] = 'checkFailures';
-        names['#swept'] = 'lastSweptAt';
-        removes.push('#sweeps', '#swept');
+        remove('checkFailures');
+        remove('lastSweptAt');
       }
-      if (isSpam(previous) && !isSpam(next)) {
-        // a reopened false positive is a lead again: it no longer expires
-        names['#ttl'] = 'ttl';
-        removes.push('#ttl');
-      }
+      // a reopened false positive is a lead again: it no longer expires
+      if (isSpam(previous) && !isSpam(next)) remove('ttl');
       const lookupsBefore = entryLookups(previous);
       const lookupsAfter = entryLookups(next);
       const lookupsChanged =
@@ -318,11 +283,11 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         );
       const before = new Set(indexedTokens(previous));
       const after = new Set(indexedTokens(next));
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      const items: TransactItem[] = [
         {
           Update: {
             TableName: tableName,
-            Key: inboxEntryKey(next.id),
+            Key: inboxEntries.key(next.id),
             UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
             ConditionExpression: 'attribute_exists(pk) AND version = :expected',
             ExpressionAttributeNames: names,
@@ -330,15 +295,13 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           },
         },
         ...[...before]
-          .filter((p) => !after.has(p))
-          .map((p) => ({ Delete: { TableName: tableName, Key: inboxSearchItem(p, previous.createdAt, previous.id) } })),
-        ...[...after]
-          .filter((p) => !before.has(p))
-          .map((p) => ({ Put: { TableName: tableName, Item: searchItem(next, p) } })),
-        ...(lookupsChanged ? lookupWrites(tableName, entryRef(next), lookupsBefore, lookupsAfter) : []),
+          .filter((token) => !after.has(token))
+          .map((token) => inboxSearchItems.delete(tableName, token, previous.createdAt, previous.id)),
+        ...[...after].filter((token) => !before.has(token)).map((token) => searchItemPut(tableName, next, token)),
+        ...(lookupsChanged ? lookupWrites(tableName, inboxEntryRef(next.id), lookupsBefore, lookupsAfter) : []),
       ];
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        await store.transact(items);
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];
@@ -359,17 +322,12 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      */
     async completeDuplicateCheck(id: string, check: DuplicateCheck, checkRevision: number): Promise<boolean> {
       try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: inboxEntryKey(id),
-            UpdateExpression: 'SET duplicateCheck = :check REMOVE gsi3pk, gsi3sk, checkFailures, lastSweptAt',
-            ConditionExpression:
-              'attribute_exists(pk) AND duplicateCheck.#status = :pending AND (checkRevision = :rev OR (attribute_not_exists(checkRevision) AND :rev = :one))',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':check': check, ':pending': 'pending', ':rev': checkRevision, ':one': 1 },
-          }),
-        );
+        await store.update(inboxEntries.key(id), {
+          expression: `SET duplicateCheck = :check REMOVE ${[...pendingCheckAttributeNames, 'checkFailures', 'lastSweptAt'].join(', ')}`,
+          condition: `attribute_exists(pk) AND ${whilePending.condition} AND (checkRevision = :rev OR (attribute_not_exists(checkRevision) AND :rev = :one))`,
+          names: whilePending.names,
+          values: { ...whilePending.values, ':check': check, ':rev': checkRevision, ':one': 1 },
+        });
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -377,175 +335,140 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       }
     },
 
-    /** Entries whose check is still pending and were created before `createdBefore`, oldest first (sparse gsi3). */
+    /** Entries whose check is still pending and were created before `createdBefore`, oldest first (a sparse index). */
     async listPendingChecks(createdBefore: string, limit: number): Promise<PendingCheck[]> {
+      const query = patternQuery(tableName, inboxEntries.patterns.pendingChecks(createdBefore));
       const res = await doc.send(
         new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
-          ExpressionAttributeValues: { ':pk': pendingDuplicateCheckPartition, ':before': createdBefore },
+          ...query,
           ProjectionExpression: 'id, #source, createdAt, checkFailures, lastSweptAt',
-          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#source': 'source' },
           Limit: limit,
         }),
       );
-      return (res.Items ?? []).map((item) => ({
-        id: String(item.id),
-        source: String(item.source),
-        createdAt: String(item.createdAt),
-        failures: typeof item.checkFailures === 'number' ? item.checkFailures : 0,
-        lastSweptAt: typeof item.lastSweptAt === 'string' ? item.lastSweptAt : null,
-      }));
+      return (res.Items ?? []).map((item) => {
+        const { checkFailures, lastSweptAt } = checkBookkeeping(item);
+        return {
+          id: String(item.id),
+          source: String(item.source),
+          createdAt: String(item.createdAt),
+          failures: checkFailures,
+          lastSweptAt,
+        };
+      });
     },
 
     /** Notes when the check was last re-requested, so the next request waits for its retry window. */
     async recordSweep(id: string, now: Date): Promise<void> {
-      await doc
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: inboxEntryKey(id),
-            UpdateExpression: 'SET lastSweptAt = :now',
-            ConditionExpression: 'duplicateCheck.#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString() },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+      await store
+        .update(inboxEntries.key(id), {
+          expression: 'SET lastSweptAt = :now',
+          condition: whilePending.condition,
+          names: whilePending.names,
+          values: { ...whilePending.values, ':now': now.toISOString() },
+        })
+        .catch(unlessCheckDone);
     },
 
     /** Counts a failed attempt of the worker, so a check that can never succeed is given up on. */
     async recordCheckFailure(id: string): Promise<void> {
-      await doc
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: inboxEntryKey(id),
-            UpdateExpression: 'ADD checkFailures :one',
-            ConditionExpression: 'duplicateCheck.#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':one': 1, ':pending': 'pending' },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+      await store
+        .update(inboxEntries.key(id), {
+          expression: 'ADD checkFailures :one',
+          condition: whilePending.condition,
+          names: whilePending.names,
+          values: { ...whilePending.values, ':one': 1 },
+        })
+        .catch(unlessCheckDone);
     },
 
     /** Gives up on a check: the entry shows `failed` (a person looks at it) and leaves the sweep index. */
     async failDuplicateCheck(id: string, now: Date): Promise<void> {
-      await doc
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: inboxEntryKey(id),
-            UpdateExpression:
-              'SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now REMOVE gsi3pk, gsi3sk',
-            ConditionExpression: 'duplicateCheck.#status = :pending',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':pending': 'pending', ':now': now.toISOString() },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+      await store
+        .update(inboxEntries.key(id), {
+          expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now REMOVE ${pendingCheckAttributeNames.join(', ')}`,
+          condition: whilePending.condition,
+          names: whilePending.names,
+          values: { ...whilePending.values, ':failed': 'failed', ':now': now.toISOString() },
+        })
+        .catch(unlessCheckDone);
     },
 
     /**
      * Newest first (a `q` search: by matched token, newest first within it). The most selective
-     * key picks the index (q → search items, responsible user →
-     * gsi2, status or spam → gsi1, otherwise gsi4, all with the created range in the key
-     * condition); the remaining filters apply to that page, so a page may hold fewer than `limit`.
+     * access pattern is read (q → search items, responsible user, status or spam, otherwise the
+     * whole inbox, all with the created range in the key condition); the remaining filters apply to
+     * that page, so a page may hold fewer than `limit`.
      */
-    async list(query: InboxListQuery): Promise<{ items: InboxEntry[]; nextCursor: string | null }> {
-      const nowEpoch = Math.floor(Date.now() / 1000);
-      const from = query.createdFrom ?? '0000';
-      const to = query.createdTo ? `${query.createdTo}\uffff` : '\uffff';
-      const filters: string[] = [];
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':from': from, ':to': to };
-      const filterOn = (field: 'source' | 'priority' | 'processingStatus' | 'responsibleUserId', value?: string) => {
-        if (value === undefined) return;
-        filters.push(`#f_${field} = :f_${field}`);
-        names[`#f_${field}`] = field;
-        values[`:f_${field}`] = value;
+    async list(query: InboxListQuery): Promise<Page<InboxEntry>> {
+      const now = nowEpoch();
+      const created = {
+        from: query.createdFrom ?? '0000',
+        to: query.createdTo ? `${query.createdTo}\uffff` : '\uffff',
       };
 
       if (query.q !== undefined) {
         const words = queryWords(query.q);
-        const longest = words[0] ?? '';
-        const start = decodeCursor(query.cursor, { partition: inboxSearchPartition(longest) });
-        const res = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :word)',
-            ExpressionAttributeValues: { ':pk': inboxSearchPartition(longest), ':word': longest },
-            Limit: query.limit,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
+        const page = await store.queryItems(inboxSearchItems.patterns.byPrefix(words[0] ?? ''), {
+          limit: query.limit,
+          cursor: query.cursor,
+        });
         // an entry whose several tokens share the prefix is listed once
-        const ids = [...new Set((res.Items ?? []).map((item) => String(item.entryId)))];
-        const found = await batchGet(ids);
+        const ids = [...new Set(page.items.map((item) => inboxSearchItems.parse(item).entryId))];
+        const found = await store.getItems(ids.map((id) => inboxEntries.key(id)));
+        const live = new Map(
+          [...found.values()]
+            .filter((item) => isLive(item, now))
+            .map((item) => inboxEntries.parse(item))
+            .map((entry) => [entry.id, entry]),
+        );
         const items = ids
-          .map((id) => found.get(id))
-          .filter((item): item is Record<string, unknown> => notExpired(item, nowEpoch))
-          .map(parse)
+          .flatMap((id) => live.get(id) ?? [])
           .filter((entry) => matchesAll(words, searchTokens(entry.contact)))
           .filter(
             (entry) =>
-              entry.createdAt >= from &&
-              entry.createdAt <= to &&
+              entry.createdAt >= created.from &&
+              entry.createdAt <= created.to &&
               (query.source === undefined || entry.source === query.source) &&
               (query.priority === undefined || entry.priority === query.priority) &&
               (query.processingStatus === undefined || entry.processingStatus === query.processingStatus) &&
               (query.responsibleUserId === undefined || entry.responsibleUserId === query.responsibleUserId),
           );
-        return { items, nextCursor: encodeCursor(res.LastEvaluatedKey) };
+        return { items, nextCursor: page.nextCursor };
       }
 
-      let index: { name: IndexName; pk: string; partition: string; sk: string };
+      const filter = {
+        expressions: [] as string[],
+        names: {} as Record<string, string>,
+        values: {} as Record<string, unknown>,
+      };
+      const filterOn = (field: string, value: string | undefined) => {
+        if (value === undefined) return;
+        filter.expressions.push(`#f_${field} = :f_${field}`);
+        filter.names[`#f_${field}`] = field;
+        filter.values[`:f_${field}`] = value;
+      };
+      let pattern: AccessPattern;
       if (query.archiveReason === 'spam') {
-        index = { name: 'gsi1', pk: 'gsi1pk', partition: 'INBOX#SPAM', sk: 'gsi1sk' };
+        pattern = inboxEntries.patterns.spam(created);
       } else if (query.responsibleUserId !== undefined) {
-        index = { name: 'gsi2', pk: 'gsi2pk', partition: `INBOX#USER#${query.responsibleUserId}`, sk: 'gsi2sk' };
+        pattern = inboxEntries.patterns.byResponsible(query.responsibleUserId, created);
         filterOn('processingStatus', query.processingStatus);
       } else if (query.processingStatus !== undefined) {
-        index = { name: 'gsi1', pk: 'gsi1pk', partition: `INBOX#STATUS#${query.processingStatus}`, sk: 'gsi1sk' };
+        pattern = inboxEntries.patterns.byStatus(query.processingStatus, created);
       } else {
-        index = { name: 'gsi4', pk: 'gsi4pk', partition: 'INBOX', sk: 'gsi4sk' };
+        pattern = inboxEntries.patterns.all(created);
       }
       filterOn('source', query.source);
       filterOn('priority', query.priority);
-      if (query.archiveReason !== undefined && query.archiveReason !== 'spam') {
-        filters.push('#f_archiveReason = :f_archiveReason');
-        names['#f_archiveReason'] = 'archiveReason';
-        values[':f_archiveReason'] = query.archiveReason;
+      if (query.archiveReason !== 'spam') filterOn('archiveReason', query.archiveReason);
+      else {
+        // spam DynamoDB has not deleted yet is gone for the API
+        filter.expressions.push('(attribute_not_exists(#ttl) OR #ttl > :now)');
+        filter.names['#ttl'] = 'ttl';
+        filter.values[':now'] = now;
       }
-      if (query.archiveReason === 'spam') {
-        filters.push('(attribute_not_exists(#ttl) OR #ttl > :now)');
-        names['#ttl'] = 'ttl';
-        values[':now'] = nowEpoch;
-      }
-      values[':pk'] = index.partition;
-      const start = decodeCursor(query.cursor, { index: index.name, partition: index.partition });
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: `${index.pk} = :pk AND ${index.sk} BETWEEN :from AND :to`,
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      return { items: (res.Items ?? []).map(parse), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+      return filteredPage(pattern, { limit: query.limit, cursor: query.cursor }, filter);
     },
   };
 };

@@ -1,15 +1,16 @@
 /** Whether a Facebook lead is stored already: its leadgen-id guard, written with the inbox entry. */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { facebookLeadKey } from '../shared/table.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createStore } from '../shared/store.ts';
+import { facebookLeads } from './facebook-lead.entity.ts';
 
-export const createFacebookLeadRepository = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  async isStored(leadgenId: string): Promise<boolean> {
-    // An eventually consistent read is enough: a lead it misses is stopped by the guard's condition.
-    const res = await doc.send(
-      new GetCommand({ TableName: tableName, Key: facebookLeadKey(leadgenId), ProjectionExpression: 'pk' }),
-    );
-    return res.Item !== undefined;
-  },
-});
+export const createFacebookLeadRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const store = createStore(doc, tableName);
+  return {
+    async isStored(leadgenId: string): Promise<boolean> {
+      // An eventually consistent read is enough: a lead it misses is stopped by the guard's condition.
+      return (await store.getItem(facebookLeads.key(leadgenId))) !== undefined;
+    },
+  };
+};
 
 export type FacebookLeadRepository = ReturnType<typeof createFacebookLeadRepository>;

@@ -7,8 +7,8 @@ import type { FacebookLeadReceivedV1 } from '../../events/index.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { logger } from '../shared/logger.ts';
 import type { RecordContext } from '../shared/sqs.ts';
-import { facebookLeadKey } from '../shared/table.ts';
 import type { LoadFacebookConfig } from './facebook-config.ts';
+import { facebookLeads } from './facebook-lead.entity.ts';
 import type { FacebookLeadRepository } from './facebook-lead.repository.ts';
 import { mapFieldData } from './facebook-lead-fields.ts';
 import type { GraphClient } from './graph-client.ts';
@@ -72,7 +72,7 @@ export const fetchFacebookLead =
         },
         createdBy: null,
       },
-      { key: facebookLeadKey(leadgenId), entity: 'facebook-lead' },
+      { key: facebookLeads.key(leadgenId), entity: facebookLeads.name },
     );
     logger.info('facebook lead handled', {
       leadgenId,

@@ -14,6 +14,7 @@ import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { boundInstant } from '../shared/validation.ts';
+import { toInboxEntryResponse } from './inbox-entry-response.ts';
 import type { ArchiveBody, InboxIdPath, InboxListQuery, InboxPatchBody, NewInboxEntryBody } from './inbox-input.ts';
 
 export type InboxDeps = {
@@ -72,29 +73,29 @@ export const createInboxEntryByHand =
     );
     await deps.inbox.create(entry);
     await requestDuplicateCheckAfterStore(deps, entry, now);
-    return { status: 201, body: entry, headers: { location: `/v1/inbox/${entry.id}` } };
+    return { status: 201, body: toInboxEntryResponse(entry), headers: { location: `/v1/inbox/${entry.id}` } };
   };
 
 export const listInbox =
   (deps: InboxDeps) =>
-  async (request: HttpRequest<undefined, undefined, z.infer<typeof InboxListQuery>>): Promise<HttpResult> => ({
-    status: 200,
-    body: await deps.inbox.list({
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof InboxListQuery>>): Promise<HttpResult> => {
+    const page = await deps.inbox.list({
       ...request.query,
       // a day means the whole day; a time without seconds compares like one with them
       createdFrom:
         request.query.createdFrom === undefined ? undefined : boundInstant(request.query.createdFrom, 'from'),
       createdTo: request.query.createdTo === undefined ? undefined : boundInstant(request.query.createdTo, 'to'),
       limit: request.query.limit ?? defaultLimit,
-    }),
-  });
+    });
+    return { status: 200, body: { items: page.items.map(toInboxEntryResponse), nextCursor: page.nextCursor } };
+  };
 
 export const getInboxEntry =
   (deps: Pick<InboxDeps, 'inbox'>) =>
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const entry = await deps.inbox.get(request.path.id);
     if (!entry) throw notFound('inbox entry', request.path.id);
-    return { status: 200, body: entry };
+    return { status: 200, body: toInboxEntryResponse(entry) };
   };
 
 export const patchInbox =
@@ -116,7 +117,7 @@ export const patchInbox =
     }
     await deps.inbox.update(entry, next, { contactChanged });
     if (contactChanged) await requestDuplicateCheckAfterStore(deps, next, now);
-    return { status: 200, body: next };
+    return { status: 200, body: toInboxEntryResponse(next) };
   };
 
 export const archiveInbox =
@@ -125,7 +126,7 @@ export const archiveInbox =
     const entry = await load(deps, request.path.id);
     const next = archiveInboxEntry(entry, request.body.reason, callerId(request), deps.now());
     await deps.inbox.update(entry, next, { contactChanged: false });
-    return { status: 200, body: next };
+    return { status: 200, body: toInboxEntryResponse(next) };
   };
 
 export const reopenInbox =
@@ -134,5 +135,5 @@ export const reopenInbox =
     const entry = await load(deps, request.path.id);
     const next = reopenInboxEntry(entry, callerId(request), deps.now());
     await deps.inbox.update(entry, next, { contactChanged: false });
-    return { status: 200, body: next };
+    return { status: 200, body: toInboxEntryResponse(next) };
   };

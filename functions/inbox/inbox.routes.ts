@@ -1,9 +1,9 @@
 /** The inbox routes' contracts. */
-import { InboxEntrySchema } from '../adapters/inbox-entry.item.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
+import { InboxEntryResponse } from './inbox-entry-response.ts';
 import { ArchiveBody, InboxIdPath, InboxListQuery, InboxPatchBody, NewInboxEntryBody } from './inbox-input.ts';
 
-const entry = (status: number, description: string) => ({ status, description, schema: InboxEntrySchema });
+const entry = (status: number, description: string) => ({ status, description, schema: InboxEntryResponse });
 
 export const inboxRoutes = {
   'POST /v1/inbox': {

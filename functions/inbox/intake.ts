@@ -4,13 +4,16 @@
  * check is requested. A guard that is taken means the lead was delivered before: the first entry's
  * id is returned and nothing is stored twice.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { type Contact, createInboxEntry, type InboxEntry, type Tracking } from '../../domain/inbox/inbox-entry.ts';
 import type { Money } from '../../domain/shared/money.ts';
 import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { type CheckRequester, requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
-import type { Key } from '../shared/table.ts';
+import type { Key } from '../shared/entity.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
+import { LeadGuardRecord, leadGuardItem } from './lead-guard.entity.ts';
 
 export type Lead = {
   source: string;
@@ -39,9 +42,20 @@ export type Intake =
 
 /**
  * The channel's once-only guard: its natural key (Facebook leadgen id, an agency's externalId, a
- * CSV row's hash), kept for good, or for `ttlSeconds` when a repeat counts as one only for a while.
+ * CSV row's hash) from the channel's guard entity (`defineLeadGuard`) and that entity's name, kept
+ * for good, or for `ttlSeconds` when a repeat counts as one only for a while.
  */
 export type LeadGuard = { key: Key; entity: string; ttlSeconds?: number };
+
+/** Attempts to store a lead whose guard expired between the write's condition and the read of it. */
+const guardAttempts = 3;
+
+/** The guard a write found taken has expired since: it is free again, so the lead is stored anew. */
+class GuardFreedError extends Error {
+  override readonly name = 'GuardFreedError';
+}
+
+const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 
 /**
  * Stores a lead. Its guards, written with the entry, make every redelivery a no-op: a taken guard
@@ -54,39 +68,39 @@ export const storeLead = async (
   guard?: LeadGuard | readonly LeadGuard[],
 ): Promise<Intake> => {
   const guards: readonly LeadGuard[] = guard === undefined ? [] : 'key' in guard ? [guard] : guard;
-  for (let attempt = 1; ; attempt += 1) {
-    const now = deps.now();
-    const nowEpoch = Math.floor(now.getTime() / 1000);
-    const entry = createInboxEntry({ id: ulid(now.getTime()), ...lead }, now);
-    try {
-      await deps.inbox.create(
-        entry,
-        guards.map((g) => ({
-          key: g.key,
-          record: {
-            _et: g.entity,
-            _v: 1,
-            inboxEntryId: entry.id,
-            createdAt: now.toISOString(),
-            ...(g.ttlSeconds === undefined ? {} : { ttl: nowEpoch + g.ttlSeconds }),
-          },
-          nowEpoch,
-        })),
-      );
-    } catch (error) {
-      const taken = error instanceof IdempotencyKeyTakenError ? guards[error.guardIndex] : undefined;
-      if (!(error instanceof IdempotencyKeyTakenError) || !taken) throw error;
-      const res = await deps.doc.send(
-        new GetCommand({ TableName: deps.tableName, Key: taken.key, ConsistentRead: true }),
-      );
-      const id = res.Item?.inboxEntryId;
-      const ttl = res.Item?.ttl;
-      // expired between the write's condition and this read: the guard is free again, so store anew
-      if (attempt < 3 && typeof ttl === 'number' && ttl <= Math.floor(deps.now().getTime() / 1000)) continue;
-      if (typeof id !== 'string') throw error;
-      return { status: 'duplicate_delivery', id, guard: error.guardIndex };
-    }
-    await requestDuplicateCheckAfterStore(deps, entry, now);
-    return { status: 'created', entry };
-  }
+  const store = createStore(deps.doc, deps.tableName);
+  return retrying(
+    async (attempt): Promise<Intake> => {
+      const now = deps.now();
+      const nowEpoch = epochSeconds(now);
+      const entry = createInboxEntry({ id: ulid(now.getTime()), ...lead }, now);
+      try {
+        await deps.inbox.create(
+          entry,
+          guards.map((g) => ({
+            key: g.key,
+            record: leadGuardItem(g.key, g.entity, {
+              inboxEntryId: entry.id,
+              createdAt: now.toISOString(),
+              ...(g.ttlSeconds === undefined ? {} : { ttl: nowEpoch + g.ttlSeconds }),
+            }),
+            nowEpoch,
+          })),
+        );
+      } catch (error) {
+        const taken = error instanceof IdempotencyKeyTakenError ? guards[error.guardIndex] : undefined;
+        if (!(error instanceof IdempotencyKeyTakenError) || !taken) throw error;
+        const stored = LeadGuardRecord.safeParse(await store.getItem(taken.key, { consistent: true }));
+        const ttl = stored.success ? stored.data.ttl : undefined;
+        if (attempt < guardAttempts && ttl !== undefined && ttl <= epochSeconds(deps.now())) {
+          throw new GuardFreedError('the guard expired after the write found it taken', { cause: error });
+        }
+        if (!stored.success) throw error;
+        return { status: 'duplicate_delivery', id: stored.data.inboxEntryId, guard: error.guardIndex };
+      }
+      await requestDuplicateCheckAfterStore(deps, entry, now);
+      return { status: 'created', entry };
+    },
+    { attempts: guardAttempts, retryable: (error) => error instanceof GuardFreedError },
+  );
 };

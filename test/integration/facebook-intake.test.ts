@@ -9,7 +9,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FacebookLeadReceivedV1, LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { facebookLeadKey } from '../../functions/shared/table.ts';
+import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
 import { documentClient, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
@@ -111,7 +111,7 @@ describe('the worker handler', () => {
 
     const res = await deliver(receivedEvent(leadgenId));
     const [entry, ...others] = await entriesNamed(name);
-    const guard = await doc.send(new GetCommand({ TableName: tableName, Key: facebookLeadKey(leadgenId) }));
+    const guard = await doc.send(new GetCommand({ TableName: tableName, Key: facebookLeads.key(leadgenId) }));
     const check = LeadReceivedV1.parse(await takeMessage('duplicate-check', entry?.id ?? 'none'));
 
     expect(res.batchItemFailures).toEqual([]);

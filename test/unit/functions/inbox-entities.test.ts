@@ -1,0 +1,222 @@
+// The inbox's entities write exactly the items the code before them wrote (keys, index keys, tags,
+// ttl, attributes), so stored entries, search items, guards and idempotency records keep working
+// without a migration. The expected items are what that code wrote for the same records.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createInboxEntry, type InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
+import { archiveInboxEntry } from '../../../domain/inbox/inbox-workflow.ts';
+import { createIdempotencyStore } from '../../../functions/adapters/idempotency.ts';
+import { facebookLeads } from '../../../functions/facebook/facebook-lead.entity.ts';
+import { idempotencyRecords } from '../../../functions/inbox/idempotency-record.entity.ts';
+import {
+  checkBookkeeping,
+  inboxEntries,
+  listIndexAttributes,
+  pendingCheckAttributes,
+} from '../../../functions/inbox/inbox-entry.entity.ts';
+import { inboxSearchItem, inboxSearchItems } from '../../../functions/inbox/inbox-search-item.entity.ts';
+import { LeadGuardRecord, leadGuardItem } from '../../../functions/inbox/lead-guard.entity.ts';
+
+/** What the document client stores: the exact attribute values, types included. */
+const stored = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
+
+const now = new Date('2031-05-04T08:09:10.123Z');
+const at = '2031-05-04T08:09:10.123Z';
+const id = '01JINBOX000000000000000001';
+
+const assigned = createInboxEntry(
+  {
+    id,
+    source: 'webform',
+    priority: 'high',
+    responsibleUserId: 'u-anna',
+    contact: { firstName: 'Jürgen', lastName: 'Müller', email: 'j.mueller@example.de' },
+    message: 'Rückruf bitte',
+    raw: { formKey: 'demo' },
+    createdBy: null,
+  },
+  now,
+);
+const spam = createInboxEntry(
+  {
+    id: '01JINBOX000000000000000002',
+    source: 'webform',
+    priority: 'normal',
+    responsibleUserId: null,
+    contact: { email: 'x@spam.example' },
+    raw: {},
+    createdBy: null,
+    spam: true,
+  },
+  now,
+);
+const checked: InboxEntry = {
+  ...assigned,
+  responsibleUserId: null,
+  duplicateCheck: { status: 'done', checkedAt: at, candidates: [] },
+};
+const archived = archiveInboxEntry(checked, 'no_interest', 'u-anna', now);
+
+describe('stored inbox entries', () => {
+  it('keeps the item of a new entry: its lists (status, all, user), the pending check and revision 1', () => {
+    const expected = {
+      pk: `INBOX#${id}`,
+      sk: 'INBOX',
+      gsi1pk: 'INBOX#STATUS#assigned',
+      gsi1sk: `${at}#${id}`,
+      gsi4pk: 'INBOX',
+      gsi4sk: `${at}#${id}`,
+      gsi2pk: 'INBOX#USER#u-anna',
+      gsi2sk: `${at}#${id}`,
+      gsi3pk: 'DUPCHECK#PENDING',
+      gsi3sk: `${at}#${id}`,
+      _et: 'inbox-entry',
+      _v: 1,
+      checkRevision: 1,
+      ...assigned,
+    };
+
+    expect(inboxEntries.item(assigned)).toStrictEqual(expected);
+    expect(stored(inboxEntries.item(assigned))).toStrictEqual(stored(expected));
+  });
+
+  it('keeps spam apart: the spam list only, and a ttl 30 days after it came', () => {
+    const expected = {
+      pk: 'INBOX#01JINBOX000000000000000002',
+      sk: 'INBOX',
+      gsi1pk: 'INBOX#SPAM',
+      gsi1sk: `${at}#01JINBOX000000000000000002`,
+      _et: 'inbox-entry',
+      _v: 1,
+      ttl: 1_938_240_550,
+      checkRevision: 1,
+      ...spam,
+    };
+
+    expect(inboxEntries.item(spam)).toStrictEqual(expected);
+    expect(stored(inboxEntries.item(spam))).toStrictEqual(stored(expected));
+  });
+
+  it('keeps the lists of an archived entry without a user or a pending check', () => {
+    expect(inboxEntries.item(archived)).toStrictEqual({
+      pk: `INBOX#${id}`,
+      sk: 'INBOX',
+      gsi1pk: 'INBOX#STATUS#archived',
+      gsi1sk: `${at}#${id}`,
+      gsi4pk: 'INBOX',
+      gsi4sk: `${at}#${id}`,
+      _et: 'inbox-entry',
+      _v: 1,
+      checkRevision: 1,
+      ...archived,
+    });
+  });
+
+  it('moves an entry between lists by the same index attributes, removing the ones it leaves', () => {
+    expect(listIndexAttributes(archived)).toStrictEqual({
+      gsi1pk: 'INBOX#STATUS#archived',
+      gsi1sk: `${at}#${id}`,
+      gsi2pk: null,
+      gsi2sk: null,
+      gsi4pk: 'INBOX',
+      gsi4sk: `${at}#${id}`,
+    });
+    expect(listIndexAttributes({ ...archived, archiveReason: 'spam' })).toStrictEqual({
+      gsi1pk: 'INBOX#SPAM',
+      gsi1sk: `${at}#${id}`,
+      gsi2pk: null,
+      gsi2sk: null,
+      gsi4pk: null,
+      gsi4sk: null,
+    });
+    expect(pendingCheckAttributes(archived)).toStrictEqual({ gsi3pk: 'DUPCHECK#PENDING', gsi3sk: `${at}#${id}` });
+  });
+
+  it('reads the lists from the same partitions as before', () => {
+    const created = { from: '0000', to: '\uffff' };
+    expect(inboxEntries.patterns.all(created)).toEqual({ index: 'gsi4', partition: 'INBOX', sort: created });
+    expect(inboxEntries.patterns.byStatus('new')).toEqual({ index: 'gsi1', partition: 'INBOX#STATUS#new' });
+    expect(inboxEntries.patterns.byResponsible('u-anna')).toEqual({ index: 'gsi2', partition: 'INBOX#USER#u-anna' });
+    expect(inboxEntries.patterns.spam()).toEqual({ index: 'gsi1', partition: 'INBOX#SPAM' });
+    expect(inboxEntries.patterns.pendingChecks(at)).toEqual({
+      index: 'gsi3',
+      partition: 'DUPCHECK#PENDING',
+      sort: { below: at },
+    });
+  });
+
+  it('reads an entry stored before the check bookkeeping as revision 1, never failed or swept', () => {
+    expect(checkBookkeeping({ ...assigned })).toEqual({ checkRevision: 1, checkFailures: 0, lastSweptAt: null });
+    expect(inboxEntries.parse(inboxEntries.item(assigned))).toStrictEqual(assigned);
+  });
+});
+
+describe('stored search items', () => {
+  it('keeps a token’s item: the partition of its first two characters, newest first within the token', () => {
+    const expected = {
+      pk: 'INBOXQ#mu',
+      sk: `mueller#8064351449876#${id}`,
+      _et: 'inbox-search',
+      _v: 1,
+      entryId: id,
+    };
+
+    expect(inboxSearchItem('mueller', assigned)).toStrictEqual(expected);
+    expect(inboxSearchItems.parse(expected)).toStrictEqual({ entryId: id });
+    expect(inboxSearchItems.patterns.byPrefix('muel')).toEqual({
+      index: null,
+      partition: 'INBOXQ#mu',
+      sort: { beginsWith: 'muel' },
+    });
+  });
+});
+
+describe('stored guards of the intake', () => {
+  it('keeps a Facebook lead’s guard: under its leadgen id, naming the entry it let through', () => {
+    const key = facebookLeads.key('444555666');
+    const record = { inboxEntryId: id, createdAt: at };
+
+    expect(leadGuardItem(key, facebookLeads.name, record)).toStrictEqual({
+      pk: 'FBLEAD#444555666',
+      sk: 'FBLEAD',
+      _et: 'facebook-lead',
+      _v: 1,
+      inboxEntryId: id,
+      createdAt: at,
+    });
+    expect(LeadGuardRecord.parse(leadGuardItem(key, facebookLeads.name, record))).toStrictEqual(record);
+  });
+
+  it('keeps a guard that counts only for a while with its ttl', () => {
+    expect(
+      leadGuardItem(facebookLeads.key('1'), 'facebook-lead', { inboxEntryId: id, createdAt: at, ttl: 42 }),
+    ).toEqual(expect.objectContaining({ ttl: 42 }));
+  });
+
+  it('keeps an idempotency record: scope and key in the partition, the first answer, 24 hours', () => {
+    const store = createIdempotencyStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
+    const answer = { status: 201, body: { id } };
+
+    const write = store.write('webform:demo', 'k#1', 'hash', answer, now);
+
+    expect({ ...write.key, ...write.record }).toStrictEqual({
+      pk: 'IDEMPOTENCY#webform:demo#k#1',
+      sk: 'IDEMPOTENCY',
+      _et: 'idempotency',
+      _v: 1,
+      requestHash: 'hash',
+      answer,
+      createdAt: at,
+      ttl: 1_935_734_950,
+    });
+    expect(write.nowEpoch).toBe(1_935_648_550);
+    expect(idempotencyRecords.parse(write.record)).toStrictEqual({
+      requestHash: 'hash',
+      answer,
+      createdAt: at,
+      ttl: 1_935_734_950,
+    });
+  });
+});
