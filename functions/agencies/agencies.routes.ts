@@ -1,15 +1,8 @@
 /** The agency routes' contracts: the admins' agency records and keys, and the agencies' own lead intake. */
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { ListQuery } from '../users/users.ts';
-import {
-  AgencyIdPath,
-  AgencyKeyPath,
-  AgencyLeadsAnswer,
-  AgencyLeadsRequest,
-  AgencyOut,
-  IssuedKeyOut,
-  NewAgencyBody,
-} from './agency-input.ts';
+import { AgencyIdPath, AgencyKeyPath, AgencyLeadsAnswer, AgencyLeadsRequest, NewAgencyBody } from './agency-input.ts';
+import { AgencyOut, AgencyPageOut, IssuedKeyOut } from './agency-response.ts';
 
 // The gateway knows only public and user routes (manifest: `user`); the role is checked here.
 export const agencyAdminRoutes = {
@@ -17,7 +10,7 @@ export const agencyAdminRoutes = {
     summary: 'Lead agencies, by name (admins only)',
     auth: 'admin',
     query: ListQuery,
-    responds: { status: 200, description: 'a page of agencies' },
+    responds: { status: 200, description: 'a page of agencies', schema: AgencyPageOut },
   },
   'POST /v1/agencies': {
     summary: 'Registers a lead agency (admins only); rateLimitPerMinute counts leads and defaults to 600',

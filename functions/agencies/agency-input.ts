@@ -26,31 +26,6 @@ export const NewAgencyBody = z.strictObject({
 export const AgencyIdPath = z.object({ id });
 export const AgencyKeyPath = z.object({ id, keyId: id });
 
-const AgencyKeyOut = z.object({
-  id: z.string(),
-  prefix: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.nullable(z.string()),
-});
-
-export const AgencyOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  contactEmail: z.nullable(z.string()),
-  defaultPriority: z.string(),
-  responsibleUserId: z.nullable(z.string()),
-  rateLimitPerMinute: z.number(),
-  createdAt: z.string(),
-  keys: z.array(AgencyKeyOut),
-});
-
-export const IssuedKeyOut = z.object({
-  id: z.string(),
-  key: z.string().check(z.describe('the whole key; shown in this answer only, never again')),
-  prefix: z.string(),
-  createdAt: z.string(),
-});
-
 /** One lead as an agency sends it; checked lead by lead, so one bad lead never blocks the others. */
 export const AgencyLeadInput = z.strictObject({
   // agencies' own systems number their leads as often as they name them

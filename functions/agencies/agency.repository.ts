@@ -3,50 +3,24 @@
  * by the hash of its secret, the per-minute lead counters, and the answers kept for Idempotency-Key.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Agency, type AgencyKey, maxKeysPerAgency } from '../../domain/agencies/agency.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import type { IdempotencyWrite } from '../adapters/inbox-entry.repository.ts';
-import { queryIndexPage } from '../adapters/index-page.ts';
-import { agenciesByName, agencyApiKeyKey, agencyKey, agencyRateKey, entityTags } from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore, type Page } from '../shared/store.ts';
+import {
+  agencies,
+  agencyApiKeyItem,
+  agencyApiKeys,
+  agencyKeysAttribute,
+  agencyRates,
+  countLeadsUpdate,
+  type StoredAgency,
+  type StoredApiKey,
+} from './agency.entity.ts';
 
-const StoredKey = z.object({
-  id: z.string(),
-  prefix: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.nullable(z.string()),
-  // kept with the agency so a key can be revoked by its id; a hash of a 256-bit secret reveals nothing
-  secretHash: z.string(),
-});
-
-const StoredAgency = z.object({
-  id: z.string(),
-  name: z.string(),
-  contactEmail: z.nullable(z.string()),
-  defaultPriority: z.string(),
-  responsibleUserId: z.nullable(z.string()),
-  rateLimitPerMinute: z.number(),
-  createdAt: z.string(),
-  keys: z.array(StoredKey),
-});
-type StoredAgency = z.infer<typeof StoredAgency>;
-
-const StoredApiKey = z.object({
-  agencyId: z.string(),
-  keyId: z.string(),
-  prefix: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.nullable(z.string()),
-});
-export type StoredApiKey = z.infer<typeof StoredApiKey>;
+export type { StoredApiKey } from './agency.entity.ts';
 
 export type NewAgencyKey = AgencyKey & { secretHash: string };
 
@@ -60,28 +34,17 @@ const cancelledAt = (error: unknown, index: number): boolean =>
   error instanceof TransactionCanceledException &&
   error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
+const absent = 'attribute_not_exists(pk)';
+
 export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
-  const getStored = async (id: string): Promise<StoredAgency | null> => {
-    const res = await doc.send(new GetCommand({ TableName: tableName, Key: agencyKey(id), ConsistentRead: true }));
-    return res.Item ? parseStored(StoredAgency, res.Item, 'agency') : null;
-  };
+  const store = createStore(doc, tableName);
+  const getStored = (id: string): Promise<StoredAgency | null> =>
+    store.get(agencies, agencies.key(id), { consistent: true });
 
   return {
     async create(agency: Agency): Promise<void> {
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...agencyKey(agency.id),
-            ...agenciesByName(agency.name, agency.id),
-            ...entityTags('agency', 1),
-            ...agency,
-            // keys only ever arrive through addKey, with the hash that revoking needs
-            keys: [],
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      // keys only ever arrive through addKey, with the hash that revoking needs
+      await store.put(agencies, { ...agency, keys: [] }, { expression: absent });
     },
 
     async get(id: string): Promise<Agency | null> {
@@ -90,12 +53,9 @@ export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: s
     },
 
     /** By name (case-insensitive), as admins look for them. */
-    async list(limit: number, cursor?: string): Promise<{ items: Agency[]; nextCursor: string | null }> {
-      const page = await queryIndexPage(doc, tableName, { index: 'gsi1', partition: 'AGENCIES', limit, cursor });
-      return {
-        items: page.items.map((item) => publicAgency(parseStored(StoredAgency, item, 'agency'))),
-        nextCursor: page.nextCursor,
-      };
+    async list(limit: number, cursor?: string): Promise<Page<Agency>> {
+      const page = await store.query(agencies, agencies.patterns.byName(), { limit, cursor });
+      return { items: page.items.map(publicAgency), nextCursor: page.nextCursor };
     },
 
     /**
@@ -104,38 +64,21 @@ export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: s
      */
     async addKey(agencyId: string, key: NewAgencyKey): Promise<void> {
       const { secretHash, ...shown } = key;
+      const lookup = { agencyId, keyId: shown.id, prefix: shown.prefix, createdAt: shown.createdAt, revokedAt: null };
       try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...agencyApiKeyKey(secretHash),
-                    ...entityTags('agency-api-key', 1),
-                    agencyId,
-                    keyId: shown.id,
-                    prefix: shown.prefix,
-                    createdAt: shown.createdAt,
-                    revokedAt: null,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: agencyKey(agencyId),
-                  UpdateExpression: 'SET #keys = list_append(#keys, :key)',
-                  ConditionExpression: 'attribute_exists(pk) AND size(#keys) < :max',
-                  ExpressionAttributeNames: { '#keys': 'keys' },
-                  ExpressionAttributeValues: { ':key': [{ ...shown, secretHash }], ':max': maxKeysPerAgency },
-                },
-              },
-            ],
-          }),
-        );
+        await store.transact([
+          { Put: { TableName: tableName, Item: agencyApiKeyItem(secretHash, lookup), ConditionExpression: absent } },
+          {
+            Update: {
+              TableName: tableName,
+              Key: agencies.key(agencyId),
+              UpdateExpression: 'SET #keys = list_append(#keys, :key)',
+              ConditionExpression: 'attribute_exists(pk) AND size(#keys) < :max',
+              ExpressionAttributeNames: { '#keys': agencyKeysAttribute },
+              ExpressionAttributeValues: { ':key': [{ ...shown, secretHash }], ':max': maxKeysPerAgency },
+            },
+          },
+        ]);
       } catch (error) {
         if (cancelledAt(error, 1)) {
           throw conflict('too-many-keys', `agency ${agencyId} has ${maxKeysPerAgency} keys already`);
@@ -146,57 +89,47 @@ export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: s
 
     /**
      * Revokes a key on both items at once; the lookup item is what the lead route reads, so the key
-     * stops working with this write. Revoking a revoked key changes nothing.
+     * stops working with this write. Revoking a revoked key changes nothing. Someone revoking it at
+     * the same moment fails the agency's condition: read again and decide anew.
      */
-    async revokeKey(agencyId: string, keyId: string, now: Date): Promise<'revoked' | 'unknown'> {
-      for (let attempt = 1; ; attempt += 1) {
-        const stored = await getStored(agencyId);
-        const index = stored?.keys.findIndex((k) => k.id === keyId) ?? -1;
-        const key = stored?.keys[index];
-        if (!key) return 'unknown';
-        if (key.revokedAt !== null) return 'revoked';
-        const at = now.toISOString();
-        try {
-          await doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: agencyApiKeyKey(key.secretHash),
-                    UpdateExpression: 'SET revokedAt = :at',
-                    ConditionExpression: 'attribute_exists(pk)',
-                    ExpressionAttributeValues: { ':at': at },
-                  },
-                },
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: agencyKey(agencyId),
-                    UpdateExpression: `SET #keys[${index}].revokedAt = :at`,
-                    ConditionExpression: `#keys[${index}].id = :keyId AND attribute_type(#keys[${index}].revokedAt, :null)`,
-                    ExpressionAttributeNames: { '#keys': 'keys' },
-                    ExpressionAttributeValues: { ':at': at, ':keyId': keyId, ':null': 'NULL' },
-                  },
-                },
-              ],
-            }),
-          );
+    revokeKey: (agencyId: string, keyId: string, now: Date): Promise<'revoked' | 'unknown'> =>
+      retrying(
+        async () => {
+          const stored = await getStored(agencyId);
+          const index = stored?.keys.findIndex((k) => k.id === keyId) ?? -1;
+          const key = stored?.keys[index];
+          if (!key) return 'unknown';
+          if (key.revokedAt !== null) return 'revoked';
+          const at = now.toISOString();
+          await store.transact([
+            {
+              Update: {
+                TableName: tableName,
+                Key: agencyApiKeys.key(key.secretHash),
+                UpdateExpression: 'SET revokedAt = :at',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':at': at },
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: agencies.key(agencyId),
+                UpdateExpression: `SET #keys[${index}].revokedAt = :at`,
+                ConditionExpression: `#keys[${index}].id = :keyId AND attribute_type(#keys[${index}].revokedAt, :null)`,
+                ExpressionAttributeNames: { '#keys': agencyKeysAttribute },
+                ExpressionAttributeValues: { ':at': at, ':keyId': keyId, ':null': 'NULL' },
+              },
+            },
+          ]);
           return 'revoked';
-        } catch (error) {
-          // someone revoked it at the same moment: read again and decide anew
-          if (!cancelledAt(error, 1) || attempt >= 3) throw error;
-        }
-      }
-    },
+        },
+        { attempts: 3, retryable: (error) => cancelledAt(error, 1) },
+      ),
 
     /** The key with this secret's hash; read consistently, so a revocation counts from its very write. */
-    async findKey(secretHash: string): Promise<StoredApiKey | null> {
-      const res = await doc.send(
-        new GetCommand({ TableName: tableName, Key: agencyApiKeyKey(secretHash), ConsistentRead: true }),
-      );
-      return res.Item ? parseStored(StoredApiKey, res.Item, 'agency API key') : null;
-    },
+    findKey: (secretHash: string): Promise<StoredApiKey | null> =>
+      store.get(agencyApiKeys, agencyApiKeys.key(secretHash), { consistent: true }),
 
     /**
      * Counts `count` leads in the agency's window if the window stays within `highestBefore + count`:
@@ -210,21 +143,9 @@ export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: s
       highestBefore: number,
     ): Promise<boolean> {
       try {
-        await doc.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: agencyRateKey(agencyId, window.window),
-            UpdateExpression: 'SET #ttl = :ttl, #et = :et, #v = :v ADD #count :n',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count <= :highest',
-            ExpressionAttributeNames: { '#ttl': 'ttl', '#count': 'leads', '#et': '_et', '#v': '_v' },
-            ExpressionAttributeValues: {
-              ':ttl': window.expiresAtEpoch,
-              ':n': count,
-              ':highest': highestBefore,
-              ':et': 'agency-rate',
-              ':v': 1,
-            },
-          }),
+        await store.update(
+          agencyRates.key(agencyId, window.window),
+          countLeadsUpdate(count, highestBefore, window.expiresAtEpoch),
         );
         return true;
       } catch (error) {

@@ -12,6 +12,7 @@ import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { ListQuery } from '../users/users.ts';
 import type { AgencyRepository } from './agency.repository.ts';
 import type { AgencyIdPath, AgencyKeyPath, NewAgencyBody } from './agency-input.ts';
+import { toAgencyResponse } from './agency-response.ts';
 
 export type ManageAgenciesDeps = {
   agencies: Pick<AgencyRepository, 'create' | 'get' | 'list' | 'addKey' | 'revokeKey'>;
@@ -34,22 +35,22 @@ export const createAgency =
     const now = deps.now();
     const agency: Agency = { id: ulid(now.getTime()), ...body, createdAt: now.toISOString(), keys: [] };
     await deps.agencies.create(agency);
-    return { status: 201, body: agency, headers: location(agency.id) };
+    return { status: 201, body: toAgencyResponse(agency), headers: location(agency.id) };
   };
 
 export const listAgencies =
   (deps: Pick<ManageAgenciesDeps, 'agencies'>) =>
-  async (request: HttpRequest<undefined, undefined, z.infer<typeof ListQuery>>): Promise<HttpResult> => ({
-    status: 200,
-    body: await deps.agencies.list(request.query.limit ?? defaultLimit, request.query.cursor),
-  });
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof ListQuery>>): Promise<HttpResult> => {
+    const page = await deps.agencies.list(request.query.limit ?? defaultLimit, request.query.cursor);
+    return { status: 200, body: { items: page.items.map(toAgencyResponse), nextCursor: page.nextCursor } };
+  };
 
 export const getAgency =
   (deps: Pick<ManageAgenciesDeps, 'agencies'>) =>
   async (request: HttpRequest<undefined, z.infer<typeof AgencyIdPath>, undefined>): Promise<HttpResult> => {
     const agency = await deps.agencies.get(request.path.id);
     if (!agency) throw notFound('agency', request.path.id);
-    return { status: 200, body: agency };
+    return { status: 200, body: toAgencyResponse(agency) };
   };
 
 /** The only answer that ever carries the secret; nothing else stores or logs it. */

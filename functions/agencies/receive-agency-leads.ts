@@ -14,8 +14,9 @@ import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
-import { agencyExternalIdKey } from '../shared/table.ts';
+import { retrying, sleep } from '../shared/retry.ts';
 import { parseInput } from '../shared/validation.ts';
+import { agencyLeadGuards } from './agency.entity.ts';
 import type { AgencyRepository } from './agency.repository.ts';
 import { type AgencyLead, AgencyLeadsBody, checkAgencyLead } from './agency-input.ts';
 import { classifyStoreFailure, isOverload } from './store-failure.ts';
@@ -37,13 +38,11 @@ export type ReceiveAgencyLeadsDeps = {
   pause?: (milliseconds: number) => Promise<void>;
 };
 
-/** Attempts per lead, at most, within `retryWithinMs`. */
+/**
+ * Attempts per lead, at most, within `retryWithinMs`: 100 ms between them, doubling (never capped
+ * within these attempts), with jitter so two colliding deliveries do not collide again.
+ */
 const maxAttempts = 6;
-
-const pauseFor = (milliseconds: number): Promise<void> => new Promise((done) => setTimeout(done, milliseconds));
-
-/** 100 ms, doubling, with jitter so two colliding deliveries do not collide again. */
-const retryBackoff = (attempt: number): number => 100 * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 
 /** Seconds an agency waits before it sends a batch again that Kontakt was too busy to finish. */
 export const busyRetryAfterSeconds = 5;
@@ -77,8 +76,6 @@ const unstorable = (index: number): LeadResult => ({
     },
   ],
 });
-
-const guardEntity = 'agency-lead-guard';
 
 const invalidApiKey = (): KontaktError =>
   new KontaktError(
@@ -193,8 +190,8 @@ const receive = async (
         createdBy: null,
       },
       guards.map((guard) => ({
-        key: agencyExternalIdKey(agency.id, guard.id),
-        entity: guardEntity,
+        key: agencyLeadGuards.key(agency.id, guard.id),
+        entity: agencyLeadGuards.name,
         ...(guard.ttlSeconds === null ? {} : { ttlSeconds: guard.ttlSeconds }),
       })),
     );
@@ -211,26 +208,36 @@ const receive = async (
     // that cannot finish in time is a 429 (sent again, its stored leads are found by their guards),
     // never the function's own timeout
     if (performance.now() - started > deps.retryWithinMs) throw busy(new Error('no time left for this lead'));
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await storeOnce(valid);
-      } catch (error) {
-        const failure = classifyStoreFailure(error);
-        if (failure === 'lead') {
-          logger.error('agency lead could not be stored; answered invalid', {
-            error,
-            agencyId: agency.id,
-            index: valid.index,
-          });
-          return unstorable(valid.index);
-        }
-        if (failure === 'other') throw error;
+    let failed: unknown;
+    try {
+      return await retrying(() => storeOnce(valid), {
+        attempts: maxAttempts,
         // another delivery of the same lead is writing its guard (once it is done, this one finds
         // it), or the database is slow: try again while the request has time, else answer 429
-        const backoff = retryBackoff(attempt);
-        if (attempt >= maxAttempts || performance.now() - started + backoff > deps.retryWithinMs) throw busy(error);
-        await (deps.pause ?? pauseFor)(backoff);
+        retryable: (error) => {
+          failed = error;
+          const failure = classifyStoreFailure(error);
+          return failure === 'conflict' || failure === 'overload';
+        },
+        basePauseMs: 100,
+        maxPauseMs: 100 * 2 ** maxAttempts,
+        pause: async (milliseconds) => {
+          if (performance.now() - started + milliseconds > deps.retryWithinMs) throw busy(failed);
+          await (deps.pause ?? sleep)(milliseconds);
+        },
+      });
+    } catch (error) {
+      const failure = classifyStoreFailure(error);
+      if (failure === 'lead') {
+        logger.error('agency lead could not be stored; answered invalid', {
+          error,
+          agencyId: agency.id,
+          index: valid.index,
+        });
+        return unstorable(valid.index);
       }
+      // still a conflict or a slow database after the last attempt
+      throw failure === 'other' ? error : busy(error);
     }
   };
   const { first, repeats } = storageOrder(valid);

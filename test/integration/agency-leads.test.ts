@@ -12,11 +12,11 @@ import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { agencyRates } from '../../functions/agencies/agency.entity.ts';
 import { createAgencyRepository } from '../../functions/agencies/agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, revokeAgencyKey } from '../../functions/agencies/manage-agencies.ts';
 import { type ReceiveAgencyLeadsDeps, receiveAgencyLeads } from '../../functions/agencies/receive-agency-leads.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
-import { agencyRateKey } from '../../functions/shared/table.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 
@@ -543,7 +543,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
       ),
     );
     const counter = await doc.send(
-      new GetCommand({ TableName: tableName, Key: agencyRateKey(agency.id, rateWindowAt(now()).window) }),
+      new GetCommand({ TableName: tableName, Key: agencyRates.key(agency.id, rateWindowAt(now()).window) }),
     );
     const refused = attempts.filter((a) => a.status === 'rejected');
 
