@@ -24,17 +24,3 @@ export const NewImportBody = z.strictObject({
 });
 
 export const ImportIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
-
-const RowErrorOut = z.object({ row: z.number(), field: z.string(), message: z.string() });
-
-export const ImportReportSchema = z.object({
-  id: z.string(),
-  status: z.enum(['waiting_upload', 'queued', 'running', 'done', 'failed']),
-  rowsTotal: z.number(),
-  rowsImported: z.number(),
-  rowsSkipped: z.number(),
-  rowsFailed: z.number(),
-  errors: z.array(RowErrorOut),
-});
-
-export const CreatedImportSchema = z.object({ id: z.string(), uploadUrl: z.string() });

@@ -1,6 +1,7 @@
 /** The import routes' contracts. */
 import type { AnyRouteSpec } from '../shared/http.ts';
-import { CreatedImportSchema, ImportIdPath, ImportReportSchema, NewImportBody } from './imports-input.ts';
+import { CreatedImportSchema, ImportReportSchema } from './import-response.ts';
+import { ImportIdPath, NewImportBody } from './imports-input.ts';
 
 export const importsRoutes = {
   'POST /v1/imports': {

@@ -13,8 +13,8 @@ import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
-import { importedRowKey } from '../shared/table.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
+import { importedRows } from './import.entity.ts';
 import type { ImportLayout, ImportPosition, ImportRepository, ImportState } from './import.repository.ts';
 import { StaleImportRunError } from './import.repository.ts';
 import type { ImportFileStore } from './import-file-store.ts';
@@ -49,9 +49,6 @@ export type RunBudget = { remainingMs: () => number };
  * run had overtaken it, or found nothing to do (not started, or finished already).
  */
 export type RunOutcome = 'done' | 'failed' | 'continued' | 'overtaken' | 'nothing-to-do';
-
-/** The guard item's entity: one per normalised row, whichever import carries it. */
-const importedRowEntity = 'imported-row';
 
 const countersOf = (state: ImportState): ImportCounters => ({
   rowsTotal: state.rowsTotal,
@@ -206,7 +203,7 @@ class ImportRun {
           raw: { importId: this.state.id, row: row.record.row, fields: rawRow(layout.headers, row.record.values) },
           createdBy: this.state.createdBy,
         },
-        { key: importedRowKey(row.hash), entity: importedRowEntity },
+        { key: importedRows.key(row.hash), entity: importedRows.name },
       ),
     );
     let imported = 0;
