@@ -9,7 +9,7 @@ import { inboxRoutes } from '../inbox/inbox.routes.ts';
 import { conversionRoutes } from '../opportunities/conversion.routes.ts';
 import { opportunitiesRoutes } from '../opportunities/opportunities.routes.ts';
 import { pipelinesRoutes } from '../pipelines/pipelines.routes.ts';
-import { settingsRoutes } from '../settings/settings-api.ts';
+import { settingsRoutes } from '../settings/settings.routes.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { usersRoutes } from '../users/users.routes.ts';
 import { webformAdminRoutes, webformPublicRoutes } from '../webforms/webforms.routes.ts';

@@ -5,7 +5,8 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { httpRouter, route } from '../shared/http.ts';
-import { getSettings, putSettings, settingsRoutes as routes } from './settings-api.ts';
+import { settingsRoutes as routes } from './settings.routes.ts';
+import { getSettings, putSettings } from './settings-api.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();

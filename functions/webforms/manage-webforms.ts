@@ -10,6 +10,7 @@ import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { ListQuery } from '../users/users.ts';
 import type { FormKeyPath, NewWebformBody, WebformPatchBody } from './webform-input.ts';
+import { toWebformResponse } from './webform-response.ts';
 
 export type ManageWebformsDeps = {
   forms: WebformRepository;
@@ -37,7 +38,7 @@ export const createWebform =
     const form: Webform = { ...request.body, createdAt: at, updatedAt: at, version: 1 };
     await checkReferences(deps, form);
     await deps.forms.create(form);
-    return { status: 201, body: form, headers: location(form.key) };
+    return { status: 201, body: toWebformResponse(form), headers: location(form.key) };
   };
 
 export const getWebform =
@@ -45,7 +46,7 @@ export const getWebform =
   async (request: HttpRequest<undefined, z.infer<typeof FormKeyPath>, undefined>): Promise<HttpResult> => {
     const stored = await deps.forms.get(request.path.formKey);
     if (!stored) throw notFound('web form', request.path.formKey);
-    return { status: 200, body: stored.form };
+    return { status: 200, body: toWebformResponse(stored.form) };
   };
 
 export const patchWebform =
@@ -66,12 +67,12 @@ export const patchWebform =
     const next: Webform = { ...stored.form, ...defined, updatedAt: deps.now().toISOString(), version: version + 1 };
     await checkReferences(deps, next);
     await deps.forms.update(next, stored.signingSecret, version);
-    return { status: 200, body: next };
+    return { status: 200, body: toWebformResponse(next) };
   };
 
 export const listWebforms =
   (deps: ManageWebformsDeps) =>
-  async (request: HttpRequest<undefined, undefined, z.infer<typeof ListQuery>>): Promise<HttpResult> => ({
-    status: 200,
-    body: await deps.forms.list(request.query.limit ?? defaultLimit, request.query.cursor),
-  });
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof ListQuery>>): Promise<HttpResult> => {
+    const page = await deps.forms.list(request.query.limit ?? defaultLimit, request.query.cursor);
+    return { status: 200, body: { items: page.items.map(toWebformResponse), nextCursor: page.nextCursor } };
+  };

@@ -3,7 +3,7 @@
  * spam kept apart but answered like a lead, then sent to the duplicate check.
  */
 import { ulid } from 'ulid';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { type FieldError, KontaktError, notFound, validationError } from '../../domain/shared/errors.ts';
 import {
@@ -26,16 +26,7 @@ import { logger } from '../shared/logger.ts';
 import { isDependencyOutage, serviceUnavailable } from '../shared/problem.ts';
 import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
-
-export const SubmissionPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
-
-/** A submission's body at most: the entry stores it as its raw payload, inside one 400 KB item. */
-export const submissionMaxBodyBytes = 100 * 1024;
-
-/** Posted fields: flat values, as an HTML form or a simple `fetch` sends them; at most 100 of them. */
-export const SubmissionBody = z
-  .record(z.string().check(z.maxLength(100)), z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean()]))
-  .check(z.refine((fields) => Object.keys(fields).length <= 100, 'post at most 100 fields'));
+import type { SubmissionBody, SubmissionPath } from './webform-input.ts';
 
 export type SubmitWebformDeps = {
   forms: Pick<WebformRepository, 'get'>;

@@ -1,4 +1,4 @@
-/** What a web-form configuration must look like when an admin creates or changes one. */
+/** What a web-form configuration must look like when an admin creates or changes one, and what a submission may post. */
 import * as z from 'zod/mini';
 import { mappingTargets } from '../../domain/webforms/webform.ts';
 
@@ -57,3 +57,13 @@ export const WebformPatchBody = z.strictObject({
 });
 
 export const FormKeyPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
+
+export const SubmissionPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
+
+/** A submission's body at most: the entry stores it as its raw payload, inside one 400 KB item. */
+export const submissionMaxBodyBytes = 100 * 1024;
+
+/** Posted fields: flat values, as an HTML form or a simple `fetch` sends them; at most 100 of them. */
+export const SubmissionBody = z
+  .record(z.string().check(z.maxLength(100)), z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean()]))
+  .check(z.refine((fields) => Object.keys(fields).length <= 100, 'post at most 100 fields'));

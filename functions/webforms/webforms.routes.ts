@@ -1,8 +1,15 @@
 /** The web-form routes' contracts: the public ones websites use and the admin configuration. */
 import type { AnyRouteSpec } from '../shared/http.ts';
 import { ListQuery } from '../users/users.ts';
-import { SubmissionBody, SubmissionPath, submissionMaxBodyBytes } from './submit-webform.ts';
-import { FormKeyPath, NewWebformBody, WebformPatchBody } from './webform-input.ts';
+import {
+  FormKeyPath,
+  NewWebformBody,
+  SubmissionBody,
+  SubmissionPath,
+  submissionMaxBodyBytes,
+  WebformPatchBody,
+} from './webform-input.ts';
+import { WebformPageResponse, WebformResponse } from './webform-response.ts';
 
 export const webformPublicRoutes = {
   'POST /v1/webforms/{formKey}/submissions': {
@@ -37,25 +44,25 @@ export const webformAdminRoutes = {
     summary: 'Web forms (admins only)',
     auth: 'admin',
     query: ListQuery,
-    responds: { status: 200, description: 'a page of web forms' },
+    responds: { status: 200, description: 'a page of web forms', schema: WebformPageResponse },
   },
   'POST /v1/webforms': {
     summary: 'Creates a web form (admins only)',
     auth: 'admin',
     body: NewWebformBody,
-    responds: { status: 201, description: 'the web form' },
+    responds: { status: 201, description: 'the web form', schema: WebformResponse },
   },
   'GET /v1/webforms/{formKey}': {
     summary: 'One web form (admins only)',
     auth: 'admin',
     path: FormKeyPath,
-    responds: { status: 200, description: 'the web form' },
+    responds: { status: 200, description: 'the web form', schema: WebformResponse },
   },
   'PATCH /v1/webforms/{formKey}': {
     summary: 'Changes a web form: a merge patch carrying the current version (admins only)',
     auth: 'admin',
     path: FormKeyPath,
     body: WebformPatchBody,
-    responds: { status: 200, description: 'the web form' },
+    responds: { status: 200, description: 'the web form', schema: WebformResponse },
   },
 } as const satisfies Record<string, AnyRouteSpec>;

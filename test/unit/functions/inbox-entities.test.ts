@@ -16,6 +16,7 @@ import {
   listIndexAttributes,
   pendingCheckAttributes,
 } from '../../../functions/inbox/inbox-entry.entity.ts';
+import { toInboxEntryResponse } from '../../../functions/inbox/inbox-entry-response.ts';
 import { inboxSearchItem, inboxSearchItems } from '../../../functions/inbox/inbox-search-item.entity.ts';
 import { LeadGuardRecord, leadGuardItem } from '../../../functions/inbox/lead-guard.entity.ts';
 
@@ -218,5 +219,39 @@ describe('stored guards of the intake', () => {
       createdAt: at,
       ttl: 1_935_734_950,
     });
+  });
+});
+
+describe('the inbox entry API shape', () => {
+  it('answers what it answered before, byte for byte, and none of the storage attributes', () => {
+    const created = createInboxEntry(
+      {
+        id,
+        source: 'webform',
+        priority: 'high',
+        responsibleUserId: null,
+        contact: { lastName: 'Müller', phone: '+49 30 1234567' },
+        expectedBudget: { amount: 1200, currency: 'EUR' },
+        consent: { text: 'Ich willige ein', givenAt: at },
+        tracking: { pageUrl: 'https://example.de/kontakt', utm: { source: 'newsletter', campaign: 'herbst' } },
+        raw: {},
+        createdBy: null,
+      },
+      now,
+    );
+    const full: InboxEntry = {
+      ...created,
+      duplicateCheck: {
+        status: 'done',
+        checkedAt: at,
+        candidates: [{ kind: 'person', id: 'P1', score: 0.97, level: 'match', reasons: ['same email'] }],
+      },
+    };
+
+    for (const entry of [assigned, spam, archived, full]) {
+      const answer = JSON.stringify(toInboxEntryResponse(inboxEntries.parse(inboxEntries.item(entry))));
+      expect(answer).toBe(JSON.stringify(entry));
+      expect(answer).not.toMatch(/"(pk|sk|gsi\dpk|gsi\dsk|_et|_v|ttl|checkRevision)"/);
+    }
   });
 });
