@@ -6,6 +6,8 @@
 import { type BatchResultErrorEntry, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FacebookLeadReceivedV1 } from '../../events/index.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
+import { serviceUnavailable } from '../shared/problem.ts';
+import { retrying, sleep } from '../shared/retry.ts';
 
 /** SQS takes at most ten messages per batch. */
 const batchSize = 10;
@@ -22,13 +24,19 @@ const defaults: FacebookLeadQueueOptions = {
   // 5,000 changes are 500 batches: ten at a time they take about a tenth of the one-by-one time
   concurrency: 10,
   maxAttempts: 5,
-  pause: (milliseconds) => new Promise((done) => setTimeout(done, milliseconds)),
+  pause: sleep,
 };
-
-import { serviceUnavailable } from '../shared/problem.ts';
 
 export class EnqueueFailedError extends Error {
   override readonly name = 'EnqueueFailedError';
+}
+
+/** Entries SQS refused this time (throttled, an internal error): sent again after a pause. */
+class RefusedForNowError extends Error {
+  override readonly name = 'RefusedForNowError';
+  constructor(readonly failed: readonly BatchResultErrorEntry[]) {
+    super('entries refused for now');
+  }
 }
 
 const reasons = (failed: readonly BatchResultErrorEntry[]): string =>
@@ -44,27 +52,38 @@ export const createFacebookLeadQueue = (
   /** One batch, its refused entries sent again (with a growing pause) until none is left. */
   const sendBatch = async (events: readonly FacebookLeadReceivedV1[]): Promise<void> => {
     let pending = events.map((event, i) => ({ Id: String(i), MessageBody: JSON.stringify(event) }));
-    for (let attempt = 1; ; attempt += 1) {
-      const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
-      const failed = res.Failed ?? [];
-      if (failed.length === 0) return;
-      const refused = new Set(failed.map((f) => f.Id));
-      pending = pending.filter((entry) => refused.has(entry.Id));
-      // a sender fault (a message SQS will never take) does not heal by waiting
-      if (failed.some((f) => f.SenderFault)) {
-        throw new EnqueueFailedError(
-          `${failed.length} of ${events.length} leadgen events were refused by the queue: ${reasons(failed)}`,
-        );
-      }
-      if (attempt >= maxAttempts) {
-        // the queue kept throttling: a 503 with Retry-After, and Meta delivers the whole batch again
-        throw serviceUnavailable(
-          new EnqueueFailedError(
-            `${failed.length} of ${events.length} leadgen events were not enqueued after ${attempt} attempts: ${reasons(failed)}`,
-          ),
-        );
-      }
-      await pause(100 * 2 ** (attempt - 1));
+    try {
+      await retrying(
+        async () => {
+          const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: pending }));
+          const failed = res.Failed ?? [];
+          if (failed.length === 0) return;
+          const refused = new Set(failed.map((f) => f.Id));
+          pending = pending.filter((entry) => refused.has(entry.Id));
+          // a sender fault (a message SQS will never take) does not heal by waiting
+          if (failed.some((f) => f.SenderFault)) {
+            throw new EnqueueFailedError(
+              `${failed.length} of ${events.length} leadgen events were refused by the queue: ${reasons(failed)}`,
+            );
+          }
+          throw new RefusedForNowError(failed);
+        },
+        {
+          attempts: maxAttempts,
+          retryable: (error) => error instanceof RefusedForNowError,
+          basePauseMs: 100,
+          maxPauseMs: 2_000,
+          pause,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof RefusedForNowError)) throw error;
+      // the queue kept throttling: a 503 with Retry-After, and Meta delivers the whole batch again
+      throw serviceUnavailable(
+        new EnqueueFailedError(
+          `${error.failed.length} of ${events.length} leadgen events were not enqueued after ${maxAttempts} attempts: ${reasons(error.failed)}`,
+        ),
+      );
     }
   };
 
