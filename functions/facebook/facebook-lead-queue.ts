@@ -34,8 +34,10 @@ export class EnqueueFailedError extends Error {
 /** Entries SQS refused this time (throttled, an internal error): sent again after a pause. */
 class RefusedForNowError extends Error {
   override readonly name = 'RefusedForNowError';
-  constructor(readonly failed: readonly BatchResultErrorEntry[]) {
+  readonly failed: readonly BatchResultErrorEntry[];
+  constructor(failed: readonly BatchResultErrorEntry[]) {
     super('entries refused for now');
+    this.failed = failed;
   }
 }
 
