@@ -269,21 +269,27 @@ describe('POST /v1/agency/leads', () => {
   });
 
   it('limits each agency to its leads per minute: 429 with Retry-After, and nothing stored', async () => {
-    const { key } = await newAgency({ rateLimitPerMinute: 5 });
+    const { key } = await newAgency({ rateLimitPerMinute: 2 });
     const name = unique();
+    const send = () =>
+      call('POST', '/v1/agency/leads', {
+        retry: false,
+        token: key,
+        body: { leads: [{ contact: { lastName: name, phone: `030 ${randomUUID().replace(/\D/g, '').slice(0, 8)}` } }] },
+      });
 
-    const over = await call('POST', '/v1/agency/leads', {
-      retry: false,
-      token: key,
-      body: { leads: Array.from({ length: 6 }, (_, i) => ({ contact: { lastName: name, phone: `030 ${i}` } })) },
-    });
+    // one lead at a time until the minute's two are taken (a minute that turns meanwhile counts anew)
+    const answers = [await send()];
+    while (answers.length < 6 && answers.at(-1)?.status === 200) answers.push(await send());
+    const over = answers.at(-1);
+    const stored = answers.filter((a) => a.status === 200).length;
 
-    expect(over.status).toBe(429);
-    expect(over.headers.get('content-type')).toBe('application/problem+json');
-    expect(over.json).toMatchObject({ type: '/problems/rate-limited', status: 429, limitPerMinute: 5 });
-    expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect(await inboxNamed(name)).toHaveLength(0);
+    expect(over?.status).toBe(429);
+    expect(over?.headers.get('content-type')).toBe('application/problem+json');
+    expect(over?.json).toMatchObject({ type: '/problems/rate-limited', status: 429, limitPerMinute: 2 });
+    expect(Number(over?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(over?.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await inboxNamed(name)).toHaveLength(stored);
   });
 
   it('never answered a 5xx in this file, not even one a retry hid (a busy database is a 429)', () => {

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import * as z from 'zod/mini';
-import { emailBySesMessageId } from '../../functions/shared/table.ts';
+import { emailSesGuards } from '../../functions/emails/email.entity.ts';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
@@ -139,7 +139,7 @@ describe('hostile MIME over SMTP (fast-check)', () => {
       for (const s of accepted) {
         const id = s.sesMessageId ?? '';
         if (storedIds.has(id) || deadLettered.has(id)) continue;
-        const guard = await doc.send(new GetCommand({ TableName: localNames.table, Key: emailBySesMessageId(id) }));
+        const guard = await doc.send(new GetCommand({ TableName: localNames.table, Key: emailSesGuards.key(id) }));
         if (typeof guard.Item?.emailId === 'string') storedIds.set(id, guard.Item.emailId);
       }
       return accepted.every((s) => storedIds.has(s.sesMessageId ?? '') || deadLettered.has(s.sesMessageId ?? ''))
