@@ -1,33 +1,13 @@
-/** Companies in the single table: the generic record store with the company's list keys, search words, lookups and links. */
+/** Companies in the single table: the generic record store with the company's entity, search words, lookups and links. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import {
-  type Company,
-  companySearchTokens,
-  companySortName,
-  companyTypes,
-  relationships,
-} from '../../domain/companies/company.ts';
+import { type Company, companySearchTokens } from '../../domain/companies/company.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
-import { companiesAll, companiesByParent, companiesByRelationship } from '../shared/table.ts';
+import { companies, companyRelationshipIndex } from '../contacts/company.entity.ts';
+import { companySearchItems } from '../contacts/contact-search.entity.ts';
+import { companyTombstones } from '../contacts/merge-state.entity.ts';
+import { indexAttributes, type TransactItem } from '../shared/entity.ts';
 import { createRecordStore } from './contact-records.ts';
-import { AddressSchema } from './person.repository.ts';
 import type { Reference } from './references.ts';
-
-export const CompanySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(companyTypes),
-  relationship: z.enum(relationships),
-  address: z.optional(AddressSchema),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  website: z.optional(z.string()),
-  parentCompanyId: z.optional(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
 
 export const companyReferences = (company: Company): Reference[] =>
   company.parentCompanyId
@@ -35,20 +15,39 @@ export const companyReferences = (company: Company): Reference[] =>
     : [];
 
 export const createCompanyRepository = (doc: DynamoDBDocumentClient, tableName: string) =>
-  createRecordStore<Company>(doc, tableName, {
+  createRecordStore(doc, tableName, {
     kind: 'COMPANY',
-    entity: 'company',
-    schema: CompanySchema,
-    indexKeys: (company) => ({
-      ...companiesAll(company.createdAt, company.id),
-      ...companiesByRelationship(company.relationship, companySortName(company), company.id),
-      ...(company.parentCompanyId
-        ? companiesByParent(company.parentCompanyId, companySortName(company), company.id)
-        : {}),
-    }),
+    entity: companies,
+    tombstones: companyTombstones,
+    searchItems: companySearchItems,
     searchTokens: companySearchTokens,
     lookups: companyLookups,
     references: companyReferences,
   });
 
 export type CompanyRepository = ReturnType<typeof createCompanyRepository>;
+
+/**
+ * A company becomes a customer in another record's transaction (a won opportunity): its relationship
+ * and the relationship list it is in, its version, on the condition that it exists and is not being
+ * merged away.
+ */
+export const becomesCustomer = (tableName: string, companyId: string, now: Date): TransactItem => {
+  const customers = companyRelationshipIndex('customer');
+  return {
+    Update: {
+      TableName: tableName,
+      Key: companies.key(companyId),
+      UpdateExpression: 'SET relationship = :customer, #list = :list, version = version + :one, updatedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
+      ExpressionAttributeNames: { '#list': indexAttributes(customers.index).pk },
+      ExpressionAttributeValues: {
+        ':customer': 'customer',
+        ':list': customers.pk,
+        ':one': 1,
+        ':now': now.toISOString(),
+      },
+    },
+  };
+};

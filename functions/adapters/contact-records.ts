@@ -1,26 +1,17 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+/**
+ * The record store of persons and companies: a record is written in one transaction with its search,
+ * lookup and reference items (and the checks that its new links point at live records); a read tells
+ * an active record from one being merged away and from a merged tombstone.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import { matchesAll, queryWords } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import {
-  entityTags,
-  type IndexName,
-  type RecordRef,
-  recordKey,
-  searchItemKey,
-  searchPartition,
-} from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
-import { queryIndexPage } from './index-page.ts';
-import { lookupWrites, type TransactItem } from './match-lookups.ts';
+import { type SearchItems, searchItem } from '../contacts/contact-search.entity.ts';
+import { isTombstone, mergingInto } from '../contacts/merge-state.entity.ts';
+import type { AccessPattern, Entity, TransactItem } from '../shared/entity.ts';
+import { createStore, type Page } from '../shared/store.ts';
+import { lookupWrites } from './match-lookups.ts';
 import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 import { explainCancellation } from './transactions.ts';
 
@@ -29,11 +20,13 @@ export const maxSearchTokens = 15;
 
 export type StoredRecord = { id: string; createdAt: string; version: number };
 
-export type RecordSpec<T extends StoredRecord> = {
+type Tombstone = { id: string; mergedInto: string; mergedAt: string };
+
+export type RecordSpec<T extends StoredRecord, P> = {
   kind: 'PERSON' | 'COMPANY';
-  entity: 'person' | 'company';
-  schema: z.ZodMiniType<T>;
-  indexKeys: (record: T) => Record<string, string>;
+  entity: Pick<Entity<T, [id: string], Record<never, never>>, 'name' | 'key' | 'item' | 'parse'> & { patterns: P };
+  tombstones: Pick<Entity<Tombstone, [id: string], Record<never, never>>, 'parse' | 'put'>;
+  searchItems: SearchItems;
   searchTokens: (record: T) => string[];
   lookups: (record: T) => RecordLookups;
   references: (record: T) => Reference[];
@@ -45,25 +38,17 @@ export type Loaded<T> =
   | { state: 'merged'; mergedInto: string }
   | null;
 
-const Tombstone = z.object({ mergedInto: z.string() });
-const Merging = z.object({ mergingInto: z.optional(z.string()) });
+export type ListPage<T> = Page<T>;
 
-export type ListPage<T> = { items: T[]; nextCursor: string | null };
-
-export const createRecordStore = <T extends StoredRecord>(
+export const createRecordStore = <T extends StoredRecord, P>(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  spec: RecordSpec<T>,
+  spec: RecordSpec<T, P>,
 ) => {
-  const ref = (id: string): RecordRef => ({ kind: spec.kind, id });
+  const store = createStore(doc, tableName);
+  const { entity, searchItems } = spec;
+  const ref = (id: string) => ({ kind: spec.kind, id });
   const tokens = (record: T): string[] => spec.searchTokens(record).slice(0, maxSearchTokens);
-  const parse = (item: Record<string, unknown>): T => parseStored(spec.schema, item, spec.entity);
-  const item = (record: T) => ({
-    ...recordKey(ref(record.id)),
-    ...spec.indexKeys(record),
-    ...entityTags(spec.entity, 1),
-    ...record,
-  });
 
   const searchWrites = (before: T | null, after: T | null): TransactItem[] => {
     const old = new Set(before ? tokens(before) : []);
@@ -71,23 +56,10 @@ export const createRecordStore = <T extends StoredRecord>(
     const record = after ?? before;
     if (!record) return [];
     return [
-      ...[...old]
-        .filter((t) => !next.has(t))
-        .map((t) => ({
-          Delete: { TableName: tableName, Key: searchItemKey(spec.kind, t, record.createdAt, record.id) },
-        })),
+      ...[...old].filter((t) => !next.has(t)).map((t) => searchItems.delete(tableName, t, record.createdAt, record.id)),
       ...[...next]
         .filter((t) => !old.has(t))
-        .map((t) => ({
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...searchItemKey(spec.kind, t, record.createdAt, record.id),
-              ...entityTags(`${spec.entity}-search`, 1),
-              recordId: record.id,
-            },
-          },
-        })),
+        .map((t) => ({ Put: { TableName: tableName, Item: searchItem(searchItems, t, record) } })),
     ];
   };
 
@@ -116,40 +88,37 @@ export const createRecordStore = <T extends StoredRecord>(
       onRecordCondition: () => {
         throw conflict('stale-version', conflictDetail);
       },
-      conflictDetail: `${spec.entity} ${record.id} is being changed by another request; retry`,
+      conflictDetail: `${entity.name} ${record.id} is being changed by another request; retry`,
     });
-
-  const batchGet = async (ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> => {
-    const found = new Map<string, Record<string, unknown>>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, string>[] = unique.slice(i, i + 100).map((id) => recordKey(ref(id)));
-      while (keys.length > 0) {
-        const res = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-        for (const found_ of res.Responses?.[tableName] ?? []) found.set(String(found_.id), found_);
-        keys = (res.UnprocessedKeys?.[tableName]?.Keys ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
-      }
-    }
-    return found;
-  };
 
   const toLoaded = (stored: Record<string, unknown> | undefined): Loaded<T> => {
     if (!stored) return null;
-    const tomb = Tombstone.safeParse(stored);
-    if (tomb.success) return { state: 'merged', mergedInto: tomb.data.mergedInto };
-    return { state: 'active', record: parse(stored), mergingInto: Merging.parse(stored).mergingInto ?? null };
+    if (isTombstone(stored)) return { state: 'merged', mergedInto: spec.tombstones.parse(stored).mergedInto };
+    return { state: 'active', record: entity.parse(stored), mergingInto: mergingInto(stored) };
+  };
+
+  /** The active records among stored items (tombstones left out), keyed by id. */
+  const activeRecords = (found: Iterable<Record<string, unknown>>): Map<string, T> => {
+    const out = new Map<string, T>();
+    for (const stored of found) {
+      const loaded = toLoaded(stored);
+      if (loaded?.state === 'active') out.set(loaded.record.id, loaded.record);
+    }
+    return out;
   };
 
   return {
     spec,
-    item,
+    /** the record's access patterns, for `list` */
+    patterns: entity.patterns,
+    item: entity.item,
     companions,
     searchWrites,
 
     /** The writes of a new record, for a transaction that creates other records too. */
     createItems(record: T): TransactItem[] {
       return [
-        { Put: { TableName: tableName, Item: item(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName, Item: entity.item(record), ConditionExpression: 'attribute_not_exists(pk)' } },
         ...companions(null, record),
       ];
     },
@@ -160,7 +129,7 @@ export const createRecordStore = <T extends StoredRecord>(
         {
           Put: {
             TableName: tableName,
-            Item: item(next),
+            Item: entity.item(next),
             ConditionExpression:
               'version = :expected AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
             ExpressionAttributeValues: { ':expected': previous.version },
@@ -173,55 +142,47 @@ export const createRecordStore = <T extends StoredRecord>(
     async create(record: T): Promise<void> {
       const items: TransactItem[] = this.createItems(record);
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        await store.transact(items);
       } catch (error) {
-        explain(error, items, record, `${spec.entity} ${record.id} exists already`);
+        explain(error, items, record, `${entity.name} ${record.id} exists already`);
       }
     },
 
     async load(id: string, options: { consistent?: boolean } = {}): Promise<Loaded<T>> {
-      const res = await doc.send(
-        new GetCommand({ TableName: tableName, Key: recordKey(ref(id)), ConsistentRead: options.consistent ?? false }),
-      );
-      return toLoaded(res.Item);
+      return toLoaded(await store.getItem(entity.key(id), options));
     },
 
     /** Several records at once (merged ones left out), keyed by id. */
     async getMany(ids: readonly string[]): Promise<Map<string, T>> {
-      const out = new Map<string, T>();
-      for (const [id, stored] of await batchGet(ids)) {
-        const loaded = toLoaded(stored);
-        if (loaded?.state === 'active') out.set(id, loaded.record);
-      }
-      return out;
+      return activeRecords((await store.getItems(ids.map((id) => entity.key(id)))).values());
     },
 
     /** Writes a changed record if nobody changed it since `previous` and it is not being merged away. */
     async update(previous: T, next: T): Promise<void> {
       const items: TransactItem[] = this.updateItems(previous, next);
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        await store.transact(items);
       } catch (error) {
         explain(
           error,
           items,
           next,
-          `${spec.entity} ${next.id} has changed since version ${previous.version} (or is being merged)`,
+          `${entity.name} ${next.id} has changed since version ${previous.version} (or is being merged)`,
         );
       }
     },
 
-    /** A page of one index partition; `filter` applies to that page (so a page may hold fewer than `limit`). */
-    async listIndex(query: {
-      index: IndexName;
-      partition: string;
-      limit: number;
-      cursor?: string | undefined;
-      newestFirst?: boolean;
-      filter?: (record: T) => boolean;
-    }): Promise<ListPage<T>> {
-      const page = await queryIndexPage(doc, tableName, query);
-      return { items: page.items.map(parse).filter(query.filter ?? (() => true)), nextCursor: page.nextCursor };
+    /** A page of one of the record's access patterns; `filter` applies to that page (so a page may hold fewer than `limit`). */
+    async list(
+      pattern: AccessPattern,
+      page: { limit: number; cursor?: string | undefined; newestFirst?: boolean; filter?: (record: T) => boolean },
+    ): Promise<ListPage<T>> {
+      const { items, nextCursor } = await store.queryItems(pattern, {
+        limit: page.limit,
+        cursor: page.cursor,
+        newestFirst: page.newestFirst ?? false,
+      });
+      return { items: items.map((item) => entity.parse(item)).filter(page.filter ?? (() => true)), nextCursor };
     },
 
     /** `q`: one Query on the search items of the longest word, then the records; every word must prefix a token. */
@@ -233,26 +194,22 @@ export const createRecordStore = <T extends StoredRecord>(
     }): Promise<ListPage<T>> {
       const words = queryWords(query.q);
       const longest = words[0] ?? '';
-      const start = decodeCursor(query.cursor);
-      const res = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :word)',
-          ExpressionAttributeValues: { ':pk': searchPartition(spec.kind, longest), ':word': longest },
-          Limit: query.limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      const ids = [...new Set((res.Items ?? []).map((i) => String(i.recordId)))];
-      const found = await batchGet(ids);
+      const page = await store.query(searchItems, searchItems.patterns.byPrefix(longest), {
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+      const ids = [...new Set(page.items.map((i) => i.recordId))];
+      const found = activeRecords((await store.getItems(ids.map((id) => entity.key(id)))).values());
       const items = ids
-        .map((id) => toLoaded(found.get(id)))
-        .flatMap((loaded) => (loaded?.state === 'active' ? [loaded.record] : []))
+        .flatMap((id) => {
+          const record = found.get(id);
+          return record ? [record] : [];
+        })
         .filter((record) => matchesAll(words, spec.searchTokens(record)))
         .filter(query.filter ?? (() => true));
-      return { items, nextCursor: encodeCursor(res.LastEvaluatedKey) };
+      return { items, nextCursor: page.nextCursor };
     },
   };
 };
 
-export type RecordStore<T extends StoredRecord> = ReturnType<typeof createRecordStore<T>>;
+export type RecordStore<T extends StoredRecord, P = unknown> = ReturnType<typeof createRecordStore<T, P>>;

@@ -5,34 +5,24 @@
  * them with counts made from the records themselves.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CountedValue, type Frequencies, frequenciesFrom } from '../../domain/duplicates/frequencies.ts';
 import {
-  entityTags,
-  frequencyCounterKey,
-  frequencyEventKey,
-  frequencyPartition,
+  addToCounter,
+  frequencyCounterItem,
+  frequencyCounters,
+  frequencyEventItem,
   frequencyShards,
-} from '../shared/table.ts';
-import type { TransactItem } from './match-lookups.ts';
+} from '../duplicates/frequency-counter.entity.ts';
+import type { TransactItem } from '../shared/entity.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore, patternQuery } from '../shared/store.ts';
 
-/** DynamoDB's limits: 25 puts per BatchWriteItem, 100 items per transaction. */
-const batchWriteLimit = 25;
+/** DynamoDB's limit: 100 items per transaction. */
 const transactionLimit = 100;
 
 /** A counted change's guard lives longer than the 24 hours a stream keeps a change, so a redelivery always meets it. */
 const eventGuardSeconds = 48 * 3600;
-
-const Counter = z.object({ value: z.string(), count: z.number() });
-
-const pause = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
 
 /** The shard a record's changes count into: always the same for one record, spread across records. */
 export const shardOf = (recordId: string): number => {
@@ -60,9 +50,7 @@ export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: st
       distinct.map((value) =>
         doc.send(
           new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': frequencyPartition(value) },
+            ...patternQuery(tableName, frequencyCounters.patterns.ofValue(value)),
             ReturnConsumedCapacity: 'TOTAL',
           }),
         ),
@@ -71,8 +59,8 @@ export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: st
     const counts = new Map<CountedValue, number>();
     for (const page of pages) {
       for (const item of page.Items ?? []) {
-        const parsed = Counter.safeParse(item);
-        if (parsed.success) counts.set(parsed.data.value, (counts.get(parsed.data.value) ?? 0) + parsed.data.count);
+        const { value, count } = frequencyCounters.parse(item);
+        counts.set(value, (counts.get(value) ?? 0) + count);
       }
     }
     return {
@@ -86,95 +74,86 @@ export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: st
 
 export type FrequencyReader = ReturnType<typeof createFrequencyReader>;
 
-const counterUpdate = (tableName: string, value: CountedValue, shard: number, by: number): TransactItem => ({
-  Update: {
-    TableName: tableName,
-    Key: frequencyCounterKey(value, shard),
-    UpdateExpression: 'SET #et = :et, #v = :v, #value = :value ADD #count :by',
-    ExpressionAttributeNames: { '#et': '_et', '#v': '_v', '#value': 'value', '#count': 'count' },
-    ExpressionAttributeValues: { ':et': 'frequency', ':v': 1, ':value': value, ':by': by },
-  },
-});
+const counterUpdate = (tableName: string, value: CountedValue, shard: number, by: number): TransactItem => {
+  const add = addToCounter(value, by);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: frequencyCounters.key(value, shard),
+      UpdateExpression: add.expression,
+      ExpressionAttributeNames: add.names,
+      ExpressionAttributeValues: add.values,
+    },
+  };
+};
+
+/** The change's guard (the transaction's first item) was there: the change was counted before. */
+const alreadyApplied = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 
 /** Transaction conflicts on a busy counter are retried this often before the change is handed back to its stream. */
 const maxConflictAttempts = 6;
 
-export const createFrequencyCounter = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  /**
-   * Applies one record change (`eventId`: its stream event) to the counters exactly once: the
-   * change's guard and every counter update are one transaction, so a redelivered change finds its
-   * guard and changes nothing. Guards expire after two days (reads here treat an expired one as gone,
-   * since DynamoDB Local never deletes).
-   */
-  async apply(
-    eventId: string,
-    shard: number,
-    delta: ReadonlyMap<CountedValue, number>,
-    now: Date,
-  ): Promise<'applied' | 'already-applied'> {
-    const updates = [...delta].map(([value, by]) => counterUpdate(tableName, value, shard, by));
-    // one record counts under at most ~20 values; a change moves at most twice that
-    if (updates.length + 1 > transactionLimit)
-      throw new Error(`a change of ${updates.length} counters exceeds one transaction`);
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...frequencyEventKey(eventId),
-            ...entityTags('frequency-event', 1),
-            ttl: nowSeconds + eventGuardSeconds,
+export const createFrequencyCounter = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const store = createStore(doc, tableName);
+  return {
+    /**
+     * Applies one record change (`eventId`: its stream event) to the counters exactly once: the
+     * change's guard and every counter update are one transaction, so a redelivered change finds its
+     * guard and changes nothing. Guards expire after two days (reads here treat an expired one as gone,
+     * since DynamoDB Local never deletes).
+     */
+    async apply(
+      eventId: string,
+      shard: number,
+      delta: ReadonlyMap<CountedValue, number>,
+      now: Date,
+    ): Promise<'applied' | 'already-applied'> {
+      const updates = [...delta].map(([value, by]) => counterUpdate(tableName, value, shard, by));
+      // one record counts under at most ~20 values; a change moves at most twice that
+      if (updates.length + 1 > transactionLimit)
+        throw new Error(`a change of ${updates.length} counters exceeds one transaction`);
+      const nowSeconds = Math.floor(now.getTime() / 1000);
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: frequencyEventItem(eventId, nowSeconds + eventGuardSeconds),
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':now': nowSeconds },
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': nowSeconds },
         },
-      },
-      ...updates,
-    ];
-    for (let attempt = 1; ; attempt++) {
+        ...updates,
+      ];
       try {
-        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        // cancelled otherwise, another change was updating one of these counters at this moment: tried again
+        await retrying(() => store.transact(items), {
+          attempts: maxConflictAttempts,
+          retryable: (error) => error instanceof TransactionCanceledException && !alreadyApplied(error),
+          basePauseMs: 50,
+        });
         return 'applied';
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'already-applied';
-        // another change is updating one of these counters at this moment
-        if (attempt >= maxConflictAttempts) throw error;
-        await pause(attempt);
+        if (alreadyApplied(error)) return 'already-applied';
+        throw error;
       }
-    }
-  },
+    },
 
-  /**
-   * Sets every counter of `counts` to its count (shard 0 holds it, the other shards 0): the backfill's
-   * write, which makes the counters agree with the records again whatever they held before.
-   */
-  async overwrite(counts: ReadonlyMap<CountedValue, number>): Promise<number> {
-    const items = [...counts].flatMap(([value, count]) =>
-      Array.from({ length: frequencyShards }, (_, shard) => ({
-        ...frequencyCounterKey(value, shard),
-        ...entityTags('frequency', 1),
-        value,
-        count: shard === 0 ? count : 0,
-      })),
-    );
-    for (let i = 0; i < items.length; i += batchWriteLimit) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = items
-        .slice(i, i + batchWriteLimit)
-        .map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await pause(attempt);
-        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        requests = (res.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
-          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-        );
-      }
-    }
-    return items.length;
-  },
-});
+    /**
+     * Sets every counter of `counts` to its count (shard 0 holds it, the other shards 0): the backfill's
+     * write, which makes the counters agree with the records again whatever they held before.
+     */
+    async overwrite(counts: ReadonlyMap<CountedValue, number>): Promise<number> {
+      const items = [...counts].flatMap(([value, count]) =>
+        Array.from({ length: frequencyShards }, (_, shard) =>
+          frequencyCounterItem(value, shard, shard === 0 ? count : 0),
+        ),
+      );
+      await store.writeAll(items.map((item) => ({ put: item })));
+      return items.length;
+    },
+  };
+};
 
 export type FrequencyCounter = ReturnType<typeof createFrequencyCounter>;

@@ -4,35 +4,27 @@
  * (at most 50 items each, and a crowded one once more narrowed), all in parallel, and never the
  * records themselves.
  */
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandOutput,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
 import { type LookupKey, noRefinement } from '../../domain/duplicates/lookup-keys.ts';
-import type { CompanyProfile, PersonProfile } from '../../domain/duplicates/match-profile.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
 import {
-  entityTags,
-  firstLayoutLookupItemKey,
-  lookupItemKey,
-  lookupPartition,
-  lookupRefinedPrefixes,
-  type RecordKind,
-  type RecordRef,
-} from '../shared/table.ts';
-import { parseStored } from '../shared/validation.ts';
+  firstLayoutKey,
+  type LookupOwner,
+  lookupItem,
+  lookupItems,
+  lookupLayout,
+} from '../duplicates/match-lookup.entity.ts';
+import type { AccessPattern, TransactItem } from '../shared/entity.ts';
+import { patternQuery } from '../shared/store.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 /** A duplicate check never reads more than this many items from one lookup partition. */
 export const maxLookupItems = 50;
 
-export const candidateKindOf: Record<Extract<RecordKind, 'PERSON' | 'COMPANY' | 'INBOX'>, CandidateKind> = {
+export const candidateKindOf: Record<LookupOwner['kind'], CandidateKind> = {
   PERSON: 'person',
   COMPANY: 'company',
   INBOX: 'inboxEntry',
@@ -43,9 +35,8 @@ export const candidateKindOf: Record<Extract<RecordKind, 'PERSON' | 'COMPANY' | 
  * it, stored before this version) are still read, so existing records stay found until
  * `npm run backfill-matching` rewrites them; a record's current items win over them.
  */
-export const lookupItemVersion = 2;
+export const lookupItemVersion = lookupItems.version;
 
-const itemKeyOf = (owner: RecordRef, lookup: LookupKey) => lookupItemKey(lookup.key, lookup.refine, owner);
 const sameItem = (a: LookupKey, b: LookupKey): boolean => a.key === b.key && a.refine === b.refine;
 
 /**
@@ -55,62 +46,20 @@ const sameItem = (a: LookupKey, b: LookupKey): boolean => a.key === b.key && a.r
  */
 export const lookupWrites = (
   tableName: string,
-  owner: RecordRef,
+  owner: LookupOwner,
   before: RecordLookups,
   after: RecordLookups,
 ): TransactItem[] => [
   ...before.keys
     .filter((old) => !after.keys.some((k) => sameItem(k, old)))
-    .map((old) => ({ Delete: { TableName: tableName, Key: itemKeyOf(owner, old) } })),
+    .map((old) => lookupItems.delete(tableName, old.key, old.refine, owner)),
   ...before.keys
     .filter((old) => !after.keys.some((k) => k.key === old.key))
-    .map((old) => ({ Delete: { TableName: tableName, Key: firstLayoutLookupItemKey(old.key, owner) } })),
+    .map((old) => ({ Delete: { TableName: tableName, Key: firstLayoutKey(old.key, owner) } })),
   ...after.keys.map((lookup) => ({
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...itemKeyOf(owner, lookup),
-        ...entityTags('match-lookup', lookupItemVersion),
-        kind: owner.kind,
-        id: owner.id,
-        profiles: after.profiles,
-      },
-    },
+    Put: { TableName: tableName, Item: lookupItem(lookup, owner, after.profiles) },
   })),
 ];
-
-const optionalString = z.optional(z.string());
-const optionalList = z.optional(z.array(z.string()));
-const place = {
-  emails: optionalList,
-  phones: optionalList,
-  street: optionalString,
-  houseNumber: optionalString,
-  postcode: optionalString,
-  city: optionalString,
-  country: optionalString,
-};
-
-/** The match profiles as stored in lookup items, parsed on read like every stored item. */
-const PersonProfileSchema = z.object({
-  ...place,
-  firstName: optionalString,
-  lastName: optionalString,
-  birthday: optionalString,
-  addressLine2: optionalString,
-  company: optionalString,
-}) satisfies z.ZodMiniType<PersonProfile>;
-const CompanyProfileSchema = z.object({
-  ...place,
-  name: z.string(),
-  domains: optionalList,
-}) satisfies z.ZodMiniType<CompanyProfile>;
-
-const LookupItem = z.object({
-  kind: z.enum(['PERSON', 'COMPANY', 'INBOX']),
-  id: z.string(),
-  profiles: z.object({ person: z.optional(PersonProfileSchema), company: z.optional(CompanyProfileSchema) }),
-});
 
 export type LookupResult = {
   found: FoundRecord[];
@@ -130,18 +79,9 @@ export type LookupResult = {
 type Page = QueryCommandOutput;
 
 export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: string) => {
-  const read = (key: string, refinedPrefix?: string): Promise<Page> =>
+  const read = (pattern: AccessPattern): Promise<Page> =>
     doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: refinedPrefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': lookupPartition(key),
-          ...(refinedPrefix ? { ':prefix': refinedPrefix } : {}),
-        },
-        Limit: maxLookupItems,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
+      new QueryCommand({ ...patternQuery(tableName, pattern), Limit: maxLookupItems, ReturnConsumedCapacity: 'TOTAL' }),
     );
 
   /**
@@ -150,10 +90,13 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
    * companies, and its inbox entries — so the records that agree on it are never lost behind the crowd.
    */
   const readKey = async (lookup: LookupKey): Promise<{ pages: Page[]; overCap: boolean; stillOverCap: boolean }> => {
-    const first = await read(lookup.key);
+    const first = await read(lookupItems.patterns.byKey(lookup.key));
     if (!first.LastEvaluatedKey) return { pages: [first], overCap: false, stillOverCap: false };
     if (lookup.refine === noRefinement) return { pages: [first], overCap: true, stillOverCap: true };
-    const refined = await Promise.all(lookupRefinedPrefixes(lookup.refine).map((prefix) => read(lookup.key, prefix)));
+    const refined = await Promise.all([
+      read(lookupItems.patterns.recordsRefinedBy(lookup.key, lookup.refine)),
+      read(lookupItems.patterns.entriesRefinedBy(lookup.key, lookup.refine)),
+    ]);
     return {
       pages: [first, ...refined],
       overCap: true,
@@ -170,9 +113,10 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
       for (const page of pages) {
         for (const item of page.Items ?? []) {
           // the very first lookup items (email only, another entity tag) found persons by email alone; they are ignored
-          if (item._et !== 'match-lookup') continue;
-          const { kind, id, profiles } = parseStored(LookupItem, item, 'lookup item');
-          (item._v === lookupItemVersion ? current : earlier).push({ kind: candidateKindOf[kind], id, profiles });
+          const layout = lookupLayout(item);
+          if (layout === 'foreign') continue;
+          const { kind, id, profiles } = lookupItems.parse(item);
+          (layout === 'current' ? current : earlier).push({ kind: candidateKindOf[kind], id, profiles });
         }
       }
       // a record found by a current item is scored with its current profile, never an older copy

@@ -6,49 +6,30 @@
  * Running it again after a crash continues where it stopped; running it after it finished changes nothing.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
-import {
-  entityTags,
-  pendingMerge,
-  pendingMergesPartition,
-  type RecordKind,
-  type RecordRef,
-  recordKey,
-  referenceKey,
-  referencesTo,
-} from '../shared/table.ts';
+import { type PendingMerge, pendingMerges } from '../contacts/merge-state.entity.ts';
+import { type RecordKind, type RecordRef, recordKey, references } from '../contacts/reference.entity.ts';
+import type { TransactItem } from '../shared/entity.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
 import type { RecordStore, StoredRecord } from './contact-records.ts';
-import { lookupWrites, type TransactItem } from './match-lookups.ts';
+import { lookupWrites } from './match-lookups.ts';
 import { moveReference, referenceWrites } from './references.ts';
+
+export type { PendingMerge };
 
 /** Links moved per transaction: three writes each, within DynamoDB's 100 items per transaction. */
 export const mergeChunkSize = 25;
 /** Attempts for a chunk that keeps colliding with concurrent edits before the merge reports a conflict. */
 const maxChunkAttempts = 8;
 
-const ReferenceItem = z.object({
-  fromKind: z.enum(['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT']),
-  fromId: z.string(),
-  field: z.string(),
-});
+type Link = { fromKind: RecordKind; fromId: string; field: string };
 
 export type MergeHooks = {
   /** called after each chunk's transaction; tests stop a merge halfway through it */
   afterChunk?: (moved: number) => Promise<void> | void;
 };
-
-/** A merge that started and has not finished: the duplicate, what it merges into, and since when. */
-export type PendingMerge = { kind: RecordKind; duplicateId: string; survivorId: string; startedAt: string };
-
-const PendingMergeItem = z.object({ id: z.string(), mergingInto: z.string(), gsi3sk: z.string() });
 
 /** Merges started before `startedBefore` and not finished, oldest first (sparse gsi3, never a Scan). */
 export const listPendingMerges = async (
@@ -57,37 +38,26 @@ export const listPendingMerges = async (
   startedBefore: string,
   limit: number,
 ): Promise<PendingMerge[]> => {
-  const res = await doc.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
-      ExpressionAttributeValues: { ':pk': pendingMergesPartition, ':before': startedBefore },
-      Limit: limit,
-    }),
-  );
-  return (res.Items ?? []).flatMap((item) => {
-    const parsed = PendingMergeItem.safeParse(item);
-    if (!parsed.success) return [];
-    const [startedAt = '', kind = ''] = parsed.data.gsi3sk.split('#');
-    return kind === 'PERSON' || kind === 'COMPANY'
-      ? [{ kind, duplicateId: parsed.data.id, survivorId: parsed.data.mergingInto, startedAt }]
-      : [];
+  const page = await createStore(doc, tableName).queryItems(pendingMerges.patterns.startedBefore(startedBefore), {
+    limit,
   });
+  return page.items.flatMap((item) => pendingMerges.parse(item) ?? []);
 };
 
 export const createRecordMerger = <T extends StoredRecord>(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  store: RecordStore<T>,
+  records: RecordStore<T>,
   hooks: MergeHooks = {},
 ) => {
-  const kind: RecordKind = store.spec.kind;
-  const ref = (id: string): RecordRef => ({ kind, id });
+  const store = createStore(doc, tableName);
+  const kind = records.spec.kind;
+  const what = records.spec.entity.name;
+  const ref = (id: string) => ({ kind, id });
 
   const transact = async (items: TransactItem[]): Promise<'done' | 'collided'> => {
     try {
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      await store.transact(items);
       return 'done';
     } catch (error) {
       if (error instanceof TransactionCanceledException) return 'collided';
@@ -95,61 +65,67 @@ export const createRecordMerger = <T extends StoredRecord>(
     }
   };
 
+  /** The first chunk of links to a record, read strongly consistent. */
+  const linksTo = async (id: string): Promise<Link[]> =>
+    (await store.query(references, references.patterns.to(ref(id)), { consistent: true, limit: mergeChunkSize })).items;
+
   /**
    * A reference item whose record no longer points at the duplicate (its link was moved by another
    * merge, or the record is gone) would fail its chunk forever: it is deleted, the link left as it is.
    */
-  const dropStaleReferences = async (links: readonly z.infer<typeof ReferenceItem>[], duplicateId: string) => {
+  const dropStaleReferences = async (links: readonly Link[], duplicateId: string) => {
     for (const link of links) {
       const from: RecordRef = { kind: link.fromKind, id: link.fromId };
-      const res = await doc.send(new GetCommand({ TableName: tableName, Key: recordKey(from), ConsistentRead: true }));
-      if (res.Item?.[link.field] === duplicateId) continue;
-      await doc.send(
-        new DeleteCommand({ TableName: tableName, Key: referenceKey(ref(duplicateId), from, link.field) }),
-      );
+      const linking = await store.getItem(recordKey(from), { consistent: true });
+      if (linking?.[link.field] === duplicateId) continue;
+      await store.delete(references.key(ref(duplicateId), from, link.field));
     }
   };
 
   return {
     /** Step 1: the survivor absorbs the duplicate (`absorbed`), and the duplicate is marked as merging into it. */
     async start(survivor: T, absorbed: T, duplicate: T, now: Date): Promise<void> {
-      const dupLookups = store.spec.lookups(duplicate);
-      const pending = pendingMerge(now.toISOString(), kind, duplicate.id);
+      const dupLookups = records.spec.lookups(duplicate);
+      const pending = pendingMerges.indexKey(now.toISOString(), kind, duplicate.id);
       const items: TransactItem[] = [
         {
           Update: {
             TableName: tableName,
-            Key: recordKey(ref(duplicate.id)),
+            Key: records.spec.entity.key(duplicate.id),
             // the sparse index lets the merge resumer finish a merge whose caller never came back
             UpdateExpression:
-              'SET mergingInto = :survivor, version = version + :one, gsi3pk = :pendingPk, gsi3sk = :pendingSk',
+              'SET mergingInto = :survivor, version = version + :one, #pendingPk = :pendingPk, #pendingSk = :pendingSk',
             ConditionExpression:
               'version = :version AND attribute_not_exists(mergedInto) AND attribute_not_exists(mergingInto)',
+            ExpressionAttributeNames: {
+              '#pendingPk': pendingMerges.attributes.pk,
+              '#pendingSk': pendingMerges.attributes.sk,
+            },
             ExpressionAttributeValues: {
               ':survivor': survivor.id,
               ':one': 1,
               ':version': duplicate.version,
-              ':pendingPk': pending.gsi3pk,
-              ':pendingSk': pending.gsi3sk,
+              ':pendingPk': pending.pk,
+              ':pendingSk': pending.sk,
             },
           },
         },
         {
           Put: {
             TableName: tableName,
-            Item: store.item(absorbed),
+            Item: records.item(absorbed),
             ConditionExpression:
               'version = :expected AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
             ExpressionAttributeValues: { ':expected': survivor.version },
           },
         },
-        ...store.companions(survivor, absorbed),
+        ...records.companions(survivor, absorbed),
         ...lookupWrites(tableName, ref(duplicate.id), dupLookups, { keys: [], profiles: {} }),
       ];
       if ((await transact(items)) === 'collided') {
         throw conflict(
           'concurrent-change',
-          `${store.spec.entity} ${survivor.id} or ${duplicate.id} changed during the merge; retry`,
+          `${what} ${survivor.id} or ${duplicate.id} changed during the merge; retry`,
         );
       }
     },
@@ -160,38 +136,37 @@ export const createRecordMerger = <T extends StoredRecord>(
      */
     async moveLinks(duplicateId: string, survivorId: string, dropFor: ReadonlySet<string>): Promise<number> {
       let moved = 0;
-      let attempts = 0;
       for (;;) {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': referencesTo(ref(duplicateId)) },
-            ConsistentRead: true,
-            Limit: mergeChunkSize,
-          }),
-        );
-        const links = (page.Items ?? []).map((item) => ReferenceItem.parse(item));
-        if (links.length === 0) return moved;
-        const now = new Date().toISOString();
-        const items = links.flatMap((link) => {
-          const from: RecordRef = { kind: link.fromKind, id: link.fromId };
-          const target =
-            from.kind === kind && (from.id === survivorId || dropFor.has(from.id)) ? null : ref(survivorId);
-          return moveReference(tableName, from, link.field, ref(duplicateId), target, now);
-        });
-        if ((await transact(items)) === 'collided') {
-          // a concurrent edit moved or changed one of these links; read the partition again
-          attempts += 1;
-          if (attempts === maxChunkAttempts - 1) await dropStaleReferences(links, duplicateId);
-          if (attempts >= maxChunkAttempts) {
+        const chunk = await retrying(
+          async (attempt) => {
+            // links that keep colliding may be stale (moved by another merge): before the last try they are dropped
+            if (attempt === maxChunkAttempts) await dropStaleReferences(await linksTo(duplicateId), duplicateId);
+            const links = await linksTo(duplicateId);
+            if (links.length === 0) return 0;
+            const now = new Date().toISOString();
+            const items = links.flatMap((link) => {
+              const from: RecordRef = { kind: link.fromKind, id: link.fromId };
+              const target =
+                from.kind === kind && (from.id === survivorId || dropFor.has(from.id)) ? null : ref(survivorId);
+              return moveReference(tableName, from, link.field, ref(duplicateId), target, now);
+            });
+            // cancelled when a concurrent edit moved or changed one of these links: the partition is read again
+            await store.transact(items);
+            return links.length;
+          },
+          {
+            attempts: maxChunkAttempts,
+            retryable: (error) => error instanceof TransactionCanceledException,
+            basePauseMs: 40,
+            maxPauseMs: 2_560,
+          },
+        ).catch((error: unknown) => {
+          if (error instanceof TransactionCanceledException)
             throw conflict('concurrent-change', `links of ${duplicateId} keep changing during the merge; retry`);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempts));
-          continue;
-        }
-        attempts = 0;
-        moved += links.length;
+          throw error;
+        });
+        if (chunk === 0) return moved;
+        moved += chunk;
         await hooks.afterChunk?.(moved);
       }
     },
@@ -199,27 +174,18 @@ export const createRecordMerger = <T extends StoredRecord>(
     /** Step 3: the duplicate becomes a tombstone; its search items and its own links go with it. */
     async finish(duplicate: T, survivorId: string, now: Date): Promise<void> {
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...recordKey(ref(duplicate.id)),
-              ...entityTags(store.spec.entity, 1),
-              id: duplicate.id,
-              mergedInto: survivorId,
-              mergedAt: now.toISOString(),
-            },
-            ConditionExpression: 'mergingInto = :survivor',
-            ExpressionAttributeValues: { ':survivor': survivorId },
-          },
-        },
-        ...store.searchWrites(duplicate, null),
-        ...referenceWrites(tableName, ref(duplicate.id), store.spec.references(duplicate), []),
+        records.spec.tombstones.put(
+          tableName,
+          { id: duplicate.id, mergedInto: survivorId, mergedAt: now.toISOString() },
+          { expression: 'mergingInto = :survivor', values: { ':survivor': survivorId } },
+        ),
+        ...records.searchWrites(duplicate, null),
+        ...referenceWrites(tableName, ref(duplicate.id), records.spec.references(duplicate), []),
         // step 1 removed them; a maintenance run meanwhile (the backfill) must not leave a ghost candidate
-        ...lookupWrites(tableName, ref(duplicate.id), store.spec.lookups(duplicate), { keys: [], profiles: {} }),
+        ...lookupWrites(tableName, ref(duplicate.id), records.spec.lookups(duplicate), { keys: [], profiles: {} }),
       ];
       if ((await transact(items)) === 'collided') {
-        throw conflict('concurrent-change', `${store.spec.entity} ${duplicate.id} changed while being merged; retry`);
+        throw conflict('concurrent-change', `${what} ${duplicate.id} changed while being merged; retry`);
       }
     },
   };

@@ -4,18 +4,13 @@
  * item in the target's `REFS#` partition, in the linking record's transaction. A merge reads that
  * one partition to find every link it must move, with strongly consistent reads.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import {
-  companiesByParentPartition,
-  entityTags,
-  personsByCompanyPartition,
-  type RecordKind,
-  type RecordRef,
-  recordKey,
-  referenceKey,
-} from '../shared/table.ts';
+import { companyParentIndex } from '../contacts/company.entity.ts';
+import { personCompanyIndex } from '../contacts/person.entity.ts';
+import { type RecordKind, type RecordRef, recordKey, referenceItem, references } from '../contacts/reference.entity.ts';
+import { type IndexKey, indexAttributes, type TransactItem } from '../shared/entity.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
+export { type RecordKind, type RecordRef, recordKey };
 
 /** "this record's `field` points at `target`" */
 export type Reference = { target: RecordRef; field: string };
@@ -32,21 +27,10 @@ export const referenceWrites = (
 ): TransactItem[] => [
   ...before
     .filter((ref) => !after.some((other) => sameRef(ref, other)))
-    .map((ref) => ({ Delete: { TableName: tableName, Key: referenceKey(ref.target, from, ref.field) } })),
+    .map((ref) => references.delete(tableName, ref.target, from, ref.field)),
   ...after
     .filter((ref) => !before.some((other) => sameRef(ref, other)))
-    .map((ref) => ({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...referenceKey(ref.target, from, ref.field),
-          ...entityTags('reference', 1),
-          fromKind: from.kind,
-          fromId: from.id,
-          field: ref.field,
-        },
-      },
-    })),
+    .map((ref) => ({ Put: { TableName: tableName, Item: referenceItem(ref.target, from, ref.field) } })),
 ];
 
 /**
@@ -69,10 +53,10 @@ export const linkableChecks = (
       },
     }));
 
-/** Index attributes that are built from a reference field and must move with it. */
-const indexedBy: Partial<Record<`${RecordKind}.${string}`, (targetId: string) => Record<string, string>>> = {
-  'PERSON.companyId': (companyId) => ({ gsi1pk: personsByCompanyPartition(companyId) }),
-  'COMPANY.parentCompanyId': (parentId) => ({ gsi1pk: companiesByParentPartition(parentId) }),
+/** Index partitions that are built from a reference field and must move with it (their sort keys stay). */
+const indexedBy: Partial<Record<`${RecordKind}.${string}`, (targetId: string) => Omit<IndexKey, 'sk'>>> = {
+  'PERSON.companyId': personCompanyIndex,
+  'COMPANY.parentCompanyId': companyParentIndex,
 };
 
 /**
@@ -96,18 +80,21 @@ export const moveReference = (
   if (survivor) {
     sets.push('#field = :survivor');
     values[':survivor'] = survivor.id;
-    for (const [attribute, value] of Object.entries(index ? index(survivor.id) : {})) {
+    if (index) {
+      const moved = index(survivor.id);
+      const attribute = indexAttributes(moved.index).pk;
       names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
+      values[`:${attribute}`] = moved.pk;
       sets.push(`#${attribute} = :${attribute}`);
     }
   } else {
     removes.push('#field');
-    if (index)
-      for (const attribute of Object.keys(index(duplicate.id))) {
-        names[`#${attribute}`] = attribute;
-        removes.push(`#${attribute}`);
-      }
+    if (index) {
+      // without its partition the record leaves the list; the sort key alone indexes nothing
+      const attribute = indexAttributes(index(duplicate.id).index).pk;
+      names[`#${attribute}`] = attribute;
+      removes.push(`#${attribute}`);
+    }
   }
   return [
     {
@@ -120,7 +107,7 @@ export const moveReference = (
         ExpressionAttributeValues: values,
       },
     },
-    { Delete: { TableName: tableName, Key: referenceKey(duplicate, from, field) } },
+    references.delete(tableName, duplicate, from, field),
     ...(survivor ? referenceWrites(tableName, from, [], [{ target: survivor, field }]) : []),
   ];
 };

@@ -5,6 +5,7 @@ import { validationError } from '../../domain/shared/errors.ts';
 import { allKinds, type FindCandidates } from '../duplicates/find-candidates.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { DuplicateCheckBody } from './contacts-input.ts';
+import { toCandidateResponse } from './contacts-response.ts';
 
 export const checkDuplicatesRequest =
   (deps: { findCandidates: FindCandidates }) =>
@@ -35,5 +36,6 @@ export const checkDuplicatesRequest =
           }
         : {}),
     });
-    return { status: 200, body: { candidates: await deps.findCandidates(lookups, { kinds: allKinds }) } };
+    const candidates = await deps.findCandidates(lookups, { kinds: allKinds });
+    return { status: 200, body: { candidates: candidates.map(toCandidateResponse) } };
   };

@@ -16,13 +16,9 @@ import type { createRecordMerger } from '../adapters/record-merge.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
-import {
-  companiesAllPartition,
-  companiesByParentPartition,
-  companiesByRelationshipPartition,
-} from '../shared/table.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { CompanyListQuery, CompanyPatchBody, MergeBody, NewCompanyBody, RecordIdPath } from './contacts-input.ts';
+import { toCompanyResponse } from './contacts-response.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
 import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
@@ -67,14 +63,14 @@ export const createCompanyFromRequest =
       if (candidates.length > 0) throw possibleDuplicates('company', candidates);
     }
     await deps.companies.create(company);
-    return { status: 201, body: company, headers: { location: `/v1/companies/${company.id}` } };
+    return { status: 201, body: toCompanyResponse(company), headers: { location: `/v1/companies/${company.id}` } };
   };
 
 export const getCompany =
   (deps: CompaniesDeps) =>
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
     status: 200,
-    body: await loadActive(deps.companies, companies, request.path.id, request.event.rawPath),
+    body: toCompanyResponse(await loadActive(deps.companies, companies, request.path.id, request.event.rawPath)),
   });
 
 export const patchCompanyFromRequest =
@@ -95,7 +91,7 @@ export const patchCompanyFromRequest =
     );
     await checkParent(deps, next, company);
     await deps.companies.update(company, next);
-    return { status: 200, body: next };
+    return { status: 200, body: toCompanyResponse(next) };
   };
 
 export const listCompanies =
@@ -111,30 +107,11 @@ export const listCompanies =
       q !== undefined
         ? await deps.companies.search({ q, limit, cursor, filter })
         : parentCompanyId !== undefined
-          ? await deps.companies.listIndex({
-              index: 'gsi1',
-              partition: companiesByParentPartition(parentCompanyId),
-              limit,
-              cursor,
-              filter,
-            })
+          ? await deps.companies.list(deps.companies.patterns.byParent(parentCompanyId), { limit, cursor, filter })
           : relationship !== undefined
-            ? await deps.companies.listIndex({
-                index: 'gsi2',
-                partition: companiesByRelationshipPartition(relationship),
-                limit,
-                cursor,
-                filter,
-              })
-            : await deps.companies.listIndex({
-                index: 'gsi4',
-                partition: companiesAllPartition,
-                limit,
-                cursor,
-                newestFirst: true,
-                filter,
-              });
-    return { status: 200, body: page };
+            ? await deps.companies.list(deps.companies.patterns.byRelationship(relationship), { limit, cursor, filter })
+            : await deps.companies.list(deps.companies.patterns.all(), { limit, cursor, newestFirst: true, filter });
+    return { status: 200, body: { items: page.items.map(toCompanyResponse), nextCursor: page.nextCursor } };
   };
 
 /** Merges (or continues merging) `duplicateId` into `survivorId`: the request's and the merge resumer's way alike. */
@@ -165,5 +142,7 @@ export const mergeCompanies =
   (deps: CompaniesDeps) =>
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => ({
     status: 200,
-    body: await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath),
+    body: toCompanyResponse(
+      await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath),
+    ),
   });

@@ -1,8 +1,5 @@
 /** The contracts of the person, company and duplicate-check routes. */
 import * as z from 'zod/mini';
-import { CompanySchema } from '../adapters/company.repository.ts';
-import { CandidateSchema } from '../adapters/inbox-entry.item.ts';
-import { PersonSchema } from '../adapters/person.repository.ts';
 import type { AnyRouteSpec } from '../shared/http.ts';
 import {
   CompanyListQuery,
@@ -15,13 +12,10 @@ import {
   PersonPatchBody,
   RecordIdPath,
 } from './contacts-input.ts';
+import { CandidateResponse, CompanyResponse, PersonResponse } from './contacts-response.ts';
 
-const PersonView = z.extend(PersonSchema, {
-  /** true when `address` is the company's, shown because the person has none of their own */
-  addressInherited: z.boolean(),
-});
-const person = (status: number, description: string) => ({ status, description, schema: PersonView });
-const company = (status: number, description: string) => ({ status, description, schema: CompanySchema });
+const person = (status: number, description: string) => ({ status, description, schema: PersonResponse });
+const company = (status: number, description: string) => ({ status, description, schema: CompanyResponse });
 
 export const contactsRoutes = {
   'POST /v1/persons': {
@@ -96,7 +90,7 @@ export const contactsRoutes = {
     responds: {
       status: 200,
       description: 'the candidates, best first, at most ten',
-      schema: z.object({ candidates: z.array(CandidateSchema) }),
+      schema: z.object({ candidates: z.array(CandidateResponse) }),
     },
   },
 } as const satisfies Record<string, AnyRouteSpec>;

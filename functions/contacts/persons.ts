@@ -11,16 +11,15 @@ import {
   patchPerson,
 } from '../../domain/persons/person.ts';
 import { validationError } from '../../domain/shared/errors.ts';
-import { effectiveAddress } from '../../domain/shared/postal-address.ts';
 import type { CompanyRepository } from '../adapters/company.repository.ts';
 import type { PersonRepository } from '../adapters/person.repository.ts';
 import type { createRecordMerger } from '../adapters/record-merge.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
-import { personsAllPartition, personsByCompanyPartition } from '../shared/table.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { MergeBody, NewPersonBody, PersonListQuery, PersonPatchBody, RecordIdPath } from './contacts-input.ts';
+import { toPersonResponse } from './contacts-response.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
 import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
@@ -36,15 +35,13 @@ export type PersonsDeps = {
 type Path = z.infer<typeof RecordIdPath>;
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 
-/** A person as the API shows them: with their company's address when they have none of their own. */
+/** Persons as the API shows them: with their company's address when they have none of their own. */
 const views = async (deps: PersonsDeps, list: readonly Person[]) => {
   const companyIds = list.filter((p) => p.companyId && !p.address).map((p) => p.companyId ?? '');
   const companies = companyIds.length > 0 ? await deps.companies.getMany(companyIds) : new Map();
-  return list.map((person) => {
-    const { address: _own, ...rest } = person;
-    const company = person.companyId ? companies.get(person.companyId) : undefined;
-    return { ...rest, ...effectiveAddress(person.address, company?.address) };
-  });
+  return list.map((person) =>
+    toPersonResponse(person, person.companyId ? companies.get(person.companyId)?.address : undefined),
+  );
 };
 const view = async (deps: PersonsDeps, person: Person) => (await views(deps, [person]))[0];
 
@@ -121,19 +118,8 @@ export const listPersons =
             ...(companyId === undefined ? {} : { filter: (p: Person) => p.companyId === companyId }),
           })
         : companyId !== undefined
-          ? await deps.persons.listIndex({
-              index: 'gsi1',
-              partition: personsByCompanyPartition(companyId),
-              limit,
-              cursor,
-            })
-          : await deps.persons.listIndex({
-              index: 'gsi4',
-              partition: personsAllPartition,
-              limit,
-              cursor,
-              newestFirst: true,
-            });
+          ? await deps.persons.list(deps.persons.patterns.byCompany(companyId), { limit, cursor })
+          : await deps.persons.list(deps.persons.patterns.all(), { limit, cursor, newestFirst: true });
     return { status: 200, body: { items: await views(deps, page.items), nextCursor: page.nextCursor } };
   };
 

@@ -5,30 +5,22 @@
  * Inbox entries (and spam) never reach it: the stream is filtered to person and company records.
  */
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { type CountedValue, countDelta, recordCountedValues } from '../../domain/duplicates/frequencies.ts';
 import { companyProfiles, personProfiles } from '../../domain/duplicates/record-profiles.ts';
-import { CompanySchema } from '../adapters/company.repository.ts';
 import { type FrequencyCounter, shardOf } from '../adapters/match-frequencies.ts';
-import { PersonSchema } from '../adapters/person.repository.ts';
+import { companies } from '../contacts/company.entity.ts';
+import { isTombstone } from '../contacts/merge-state.entity.ts';
+import { persons } from '../contacts/person.entity.ts';
 import { logger } from '../shared/logger.ts';
-import { parseStored } from '../shared/validation.ts';
 
 export type CountFrequenciesDeps = { counter: Pick<FrequencyCounter, 'apply'>; now: () => Date };
 
-/** A stored record as the stream shows it: persons and companies under their record key; a tombstone has `mergedInto`. */
-const RecordImage = z.object({ sk: z.enum(['PERSON', 'COMPANY']), id: z.string() });
-const Tombstone = z.object({ mergedInto: z.string() });
-
 /** The values a record image counts under: none for a tombstone or an absent image. */
 export const countedValuesOf = (image: Record<string, unknown> | null): CountedValue[] => {
-  if (image === null || Tombstone.safeParse(image).success) return [];
-  const { sk } = parseStored(RecordImage, image, 'stream image');
-  return recordCountedValues(
-    sk === 'PERSON'
-      ? personProfiles(parseStored(PersonSchema, image, 'person'))
-      : companyProfiles(parseStored(CompanySchema, image, 'company')),
-  );
+  if (image === null || isTombstone(image)) return [];
+  if (persons.owns(image)) return recordCountedValues(personProfiles(persons.parse(image)));
+  if (companies.owns(image)) return recordCountedValues(companyProfiles(companies.parse(image)));
+  throw new Error(`a stream image of neither a person nor a company (${String(image._et)})`);
 };
 
 /** A stream record's change as plain items: the old and new image, the record's id, the event's id. */

@@ -9,14 +9,7 @@
  * for the items of earlier layouts, which no request path may do.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type CountedValue, recordCountedValues } from '../../domain/duplicates/frequencies.ts';
 import {
   companyLookups,
@@ -25,24 +18,18 @@ import {
   type RecordLookups,
 } from '../../domain/duplicates/record-profiles.ts';
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
-import { CompanySchema } from '../../functions/adapters/company.repository.ts';
-import { InboxEntrySchema } from '../../functions/adapters/inbox-entry.item.ts';
 import { entryLookups } from '../../functions/adapters/inbox-entry.repository.ts';
-import { queryWholePartition } from '../../functions/adapters/index-page.ts';
 import { createFrequencyCounter } from '../../functions/adapters/match-frequencies.ts';
-import { lookupItemVersion, lookupWrites } from '../../functions/adapters/match-lookups.ts';
-import { PersonSchema } from '../../functions/adapters/person.repository.ts';
-import {
-  companiesAllPartition,
-  entityTags,
-  inboxByStatus,
-  type Key,
-  migrationKey,
-  personsAllPartition,
-  type RecordRef,
-  recordKey,
-} from '../../functions/shared/table.ts';
-import { parseStored } from '../../functions/shared/validation.ts';
+import { lookupWrites } from '../../functions/adapters/match-lookups.ts';
+import { companies } from '../../functions/contacts/company.entity.ts';
+import { persons } from '../../functions/contacts/person.entity.ts';
+import { recordKey } from '../../functions/contacts/reference.entity.ts';
+import { frequencyCounters } from '../../functions/duplicates/frequency-counter.entity.ts';
+import { type LookupOwner, lookupItems } from '../../functions/duplicates/match-lookup.entity.ts';
+import { matchingMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
+import { inboxEntries, inboxEntryRef } from '../../functions/inbox/inbox-entry.entity.ts';
+import type { Key } from '../../functions/shared/entity.ts';
+import { createStore, type Store } from '../../functions/shared/store.ts';
 
 export type BackfillResult = {
   persons: number;
@@ -58,30 +45,26 @@ export type BackfillResult = {
   staleCountersDeleted: number;
 };
 
-type Stored = { ref: RecordRef; version: number; lookups: RecordLookups };
+type Stored = { ref: LookupOwner; version: number; lookups: RecordLookups };
 
 /** One transaction per record: its lookup items, on the condition that the record is still the version read. */
-const relink = async (doc: DynamoDBDocumentClient, tableName: string, record: Stored): Promise<'done' | 'changed'> => {
-  const puts = lookupWrites(tableName, record.ref, noLookups, record.lookups);
+const relink = async (store: Store, record: Stored): Promise<'done' | 'changed'> => {
+  const puts = lookupWrites(store.tableName, record.ref, noLookups, record.lookups);
   if (puts.length === 0) return 'done';
   try {
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName,
-              Key: recordKey(record.ref),
-              // a record being merged away has given up its lookup items; it must not get them back
-              ConditionExpression:
-                'version = :version AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
-              ExpressionAttributeValues: { ':version': record.version },
-            },
-          },
-          ...puts,
-        ],
-      }),
-    );
+    await store.transact([
+      {
+        ConditionCheck: {
+          TableName: store.tableName,
+          Key: recordKey(record.ref),
+          // a record being merged away has given up its lookup items; it must not get them back
+          ConditionExpression:
+            'version = :version AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
+          ExpressionAttributeValues: { ':version': record.version },
+        },
+      },
+      ...puts,
+    ]);
     return 'done';
   } catch (error) {
     if (error instanceof TransactionCanceledException) return 'changed';
@@ -89,21 +72,29 @@ const relink = async (doc: DynamoDBDocumentClient, tableName: string, record: St
   }
 };
 
-/** Every item of one entity type matching `filter`, keys only. */
+/** The keys (and counted value) of every item of one entity, optionally of other versions than `exceptVersion`. */
 const scanKeys = async (
+  store: Store,
   doc: DynamoDBDocumentClient,
-  tableName: string,
-  filter: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  entity: { name: string },
+  exceptVersion?: number,
 ): Promise<(Key & { value?: string })[]> => {
   const keys: (Key & { value?: string })[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const res = await doc.send(
       new ScanCommand({
-        TableName: tableName,
-        FilterExpression: filter.expression,
-        ExpressionAttributeNames: { ...filter.names, '#value': 'value' },
-        ExpressionAttributeValues: filter.values,
+        TableName: store.tableName,
+        FilterExpression: exceptVersion === undefined ? '#et = :et' : '#et = :et AND #v <> :v',
+        ExpressionAttributeNames: {
+          '#et': '_et',
+          '#value': 'value',
+          ...(exceptVersion === undefined ? {} : { '#v': '_v' }),
+        },
+        ExpressionAttributeValues: {
+          ':et': entity.name,
+          ...(exceptVersion === undefined ? {} : { ':v': exceptVersion }),
+        },
         ProjectionExpression: 'pk, sk, #value',
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
@@ -120,43 +111,26 @@ const scanKeys = async (
   return keys;
 };
 
-const deleteAll = async (doc: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<void> => {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 50 * 2 ** attempt)));
-      const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (res.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
-        r.DeleteRequest?.Key
-          ? [{ DeleteRequest: { Key: { pk: String(r.DeleteRequest.Key.pk), sk: String(r.DeleteRequest.Key.sk) } } }]
-          : [],
-      );
-    }
-  }
-};
+const deleteAll = (store: Store, keys: readonly Key[]): Promise<void> =>
+  store.writeAll(keys.map(({ pk, sk }) => ({ delete: { pk, sk } })));
 
 /** The layout the stored data was last brought to; the local stack runs the backfill once when it finds an older one. */
 export const matchingLayout = 2;
 
 /** Every person and company, with what each is stored under and counts under. */
-const masterData = async (doc: DynamoDBDocumentClient, tableName: string) => {
+const masterData = async (store: Store) => {
   const counts = new Map<CountedValue, number>();
   const stored: Stored[] = [];
-  const add = (ref: RecordRef, version: number, lookups: RecordLookups) => {
+  const add = (ref: LookupOwner, version: number, lookups: RecordLookups) => {
     for (const value of new Set(recordCountedValues(lookups.profiles))) counts.set(value, (counts.get(value) ?? 0) + 1);
     stored.push({ ref, version, lookups });
   };
-  const persons = await queryWholePartition(doc, tableName, { index: 'gsi4', partition: personsAllPartition });
-  for (const item of persons) {
-    const person = parseStored(PersonSchema, item, 'person');
-    add({ kind: 'PERSON', id: person.id }, person.version, personLookups(person));
-  }
-  const companies = await queryWholePartition(doc, tableName, { index: 'gsi4', partition: companiesAllPartition });
-  for (const item of companies) {
-    const company = parseStored(CompanySchema, item, 'company');
+  const allPersons = await store.queryAll(persons, persons.patterns.all());
+  for (const person of allPersons) add({ kind: 'PERSON', id: person.id }, person.version, personLookups(person));
+  const allCompanies = await store.queryAll(companies, companies.patterns.all());
+  for (const company of allCompanies)
     add({ kind: 'COMPANY', id: company.id }, company.version, companyLookups(company));
-  }
-  return { persons: persons.length, companies: companies.length, stored, counts };
+  return { persons: allPersons.length, companies: allCompanies.length, stored, counts };
 };
 
 export type RecountResult = {
@@ -173,15 +147,12 @@ export const recountFrequencies = async (
   tableName: string,
   master?: Awaited<ReturnType<typeof masterData>>,
 ): Promise<RecountResult> => {
-  const { persons, companies, counts } = master ?? (await masterData(doc, tableName));
+  const store = createStore(doc, tableName);
+  const { persons, companies, counts } = master ?? (await masterData(store));
   const countersWritten = await createFrequencyCounter(doc, tableName).overwrite(counts);
-  const counters = await scanKeys(doc, tableName, {
-    expression: '#et = :frequency',
-    names: { '#et': '_et' },
-    values: { ':frequency': 'frequency' },
-  });
+  const counters = await scanKeys(store, doc, frequencyCounters);
   const staleCounters = counters.filter((c) => c.value !== undefined && !counts.has(c.value));
-  await deleteAll(doc, tableName, staleCounters);
+  await deleteAll(store, staleCounters);
   return {
     persons,
     companies,
@@ -192,39 +163,29 @@ export const recountFrequencies = async (
 };
 
 export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: string): Promise<BackfillResult> => {
-  const master = await masterData(doc, tableName);
+  const store = createStore(doc, tableName);
+  const master = await masterData(store);
   const stored = [...master.stored];
   let openInboxEntries = 0;
   for (const status of openStatuses) {
-    const partition = inboxByStatus(status, '', '').gsi1pk;
-    for (const item of await queryWholePartition(doc, tableName, { index: 'gsi1', partition })) {
-      const entry = parseStored(InboxEntrySchema, item, 'inbox entry');
+    for (const entry of await store.queryAll(inboxEntries, inboxEntries.patterns.byStatus(status))) {
       openInboxEntries += 1;
-      stored.push({ ref: { kind: 'INBOX', id: entry.id }, version: entry.version, lookups: entryLookups(entry) });
+      stored.push({ ref: inboxEntryRef(entry.id), version: entry.version, lookups: entryLookups(entry) });
     }
   }
 
   let recordsRelinked = 0;
   let recordsChangedMeanwhile = 0;
   for (const record of stored) {
-    if ((await relink(doc, tableName, record)) === 'done') recordsRelinked += 1;
+    if ((await relink(store, record)) === 'done') recordsRelinked += 1;
     else recordsChangedMeanwhile += 1;
   }
-  const stale = await scanKeys(doc, tableName, {
-    expression: '#et = :lookup AND #v <> :current',
-    names: { '#et': '_et', '#v': '_v' },
-    values: { ':lookup': 'match-lookup', ':current': lookupItemVersion },
-  });
-  await deleteAll(doc, tableName, stale);
+  const stale = await scanKeys(store, doc, lookupItems, lookupItems.version);
+  await deleteAll(store, stale);
 
   const recount = await recountFrequencies(doc, tableName, master);
 
-  await doc.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: { ...migrationKey('matching'), ...entityTags('migration', 1), layout: matchingLayout },
-    }),
-  );
+  await store.put(matchingMigrations, { layout: matchingLayout });
   return {
     ...recount,
     openInboxEntries,
@@ -236,8 +197,8 @@ export const backfillMatching = async (doc: DynamoDBDocumentClient, tableName: s
 
 /** Whether the stored data is at the current layout (a fresh table is not yet: its first run only writes the marker). */
 export const matchingUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
-  const res = await doc.send(
-    new GetCommand({ TableName: tableName, Key: migrationKey('matching'), ConsistentRead: true }),
-  );
-  return res.Item?.layout === matchingLayout;
+  const marker = await createStore(doc, tableName).get(matchingMigrations, matchingMigrations.key(), {
+    consistent: true,
+  });
+  return marker?.layout === matchingLayout;
 };

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { createActivity } from '../../domain/activities/activity.ts';
@@ -14,10 +13,11 @@ import { createPersonRepository } from '../../functions/adapters/person.reposito
 import { createRecordMerger, listPendingMerges, type MergeHooks } from '../../functions/adapters/record-merge.ts';
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
 import { getPerson, mergePersons, patchPersonFromRequest } from '../../functions/contacts/persons.ts';
+import { references } from '../../functions/contacts/reference.entity.ts';
 import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
-import { referencesTo } from '../../functions/shared/table.ts';
+import { createStore } from '../../functions/shared/store.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -60,24 +60,9 @@ const mergeRequest = (kind: 'persons' | 'companies', survivorId: string, duplica
 const getRequest = (kind: 'persons' | 'companies', id: string) =>
   request(`GET /v1/${kind}/{id}`, `/v1/${kind}/${id}`, id, undefined);
 
-const referencesOf = async (kind: 'PERSON' | 'COMPANY', id: string): Promise<number> => {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': referencesTo({ kind, id }) },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    count += page.Items?.length ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
+const referencesOf = async (kind: 'PERSON' | 'COMPANY', id: string): Promise<number> =>
+  (await createStore(doc, tableName).queryAll(references, references.patterns.to({ kind, id }), { consistent: true }))
+    .length;
 
 const inBatches = async <T>(items: readonly T[], size: number, work: (item: T) => Promise<unknown>) => {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
@@ -294,7 +279,7 @@ describe('merging companies', () => {
     for (const branch of branches) await companies.create(branch);
 
     const merged = await mergeCompanies(companyDeps)(mergeRequest('companies', survivor.id, duplicate.id));
-    const members = await persons.listIndex({ index: 'gsi1', partition: `PERSONS#COMPANY#${survivor.id}`, limit: 100 });
+    const members = await persons.list(persons.patterns.byCompany(survivor.id), { limit: 100 });
     const children = await listCompanies(companyDeps)({
       ...getRequest('companies', survivor.id),
       path: undefined,

@@ -1,0 +1,129 @@
+/**
+ * What the person, company and duplicate-check routes answer: the API's own shapes, mapped field by
+ * field from the records, so a stored attribute can be renamed without changing an answer.
+ */
+import * as z from 'zod/mini';
+import type { Company } from '../../domain/companies/company.ts';
+import { companyTypes, relationships } from '../../domain/companies/company.ts';
+import type { Candidate } from '../../domain/inbox/inbox-entry.ts';
+import type { Person } from '../../domain/persons/person.ts';
+import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
+
+const optionalString = z.optional(z.string());
+
+const AddressResponse = z.object({
+  street: optionalString,
+  addressLine2: optionalString,
+  postalCode: optionalString,
+  city: optionalString,
+  country: optionalString,
+});
+
+export const PersonResponse = z.object({
+  id: z.string(),
+  salutation: optionalString,
+  title: optionalString,
+  firstName: optionalString,
+  lastName: z.string(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  address: z.optional(AddressResponse),
+  /** true when `address` is the company's, shown because the person has none of their own */
+  addressInherited: z.boolean(),
+  birthday: optionalString,
+  companyId: optionalString,
+  isMainContact: z.boolean(),
+  supervisorId: optionalString,
+  department: optionalString,
+  position: optionalString,
+  origin: optionalString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const CompanyResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(companyTypes),
+  relationship: z.enum(relationships),
+  address: z.optional(AddressResponse),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  website: optionalString,
+  parentCompanyId: optionalString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const CandidateResponse = z.object({
+  kind: z.enum(['person', 'company', 'inboxEntry']),
+  id: z.string(),
+  score: z.number(),
+  level: z.enum(['match', 'possible']),
+  reasons: z.array(z.string()),
+});
+
+type AddressBody = z.infer<typeof AddressResponse>;
+
+// fields without a value are undefined here and left out of the JSON
+const toAddressResponse = (address: Address): AddressBody => ({
+  street: address.street,
+  addressLine2: address.addressLine2,
+  postalCode: address.postalCode,
+  city: address.city,
+  country: address.country,
+});
+
+/** A person as the API shows them: with their company's address (`companyAddress`) when they have none. */
+export const toPersonResponse = (
+  person: Person,
+  companyAddress: Address | undefined,
+): z.infer<typeof PersonResponse> => {
+  const { address, addressInherited } = effectiveAddress(person.address, companyAddress);
+  return {
+    id: person.id,
+    salutation: person.salutation,
+    title: person.title,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    emails: person.emails,
+    phones: person.phones,
+    birthday: person.birthday,
+    companyId: person.companyId,
+    isMainContact: person.isMainContact,
+    supervisorId: person.supervisorId,
+    department: person.department,
+    position: person.position,
+    origin: person.origin,
+    createdAt: person.createdAt,
+    updatedAt: person.updatedAt,
+    version: person.version,
+    address: address ? toAddressResponse(address) : undefined,
+    addressInherited,
+  };
+};
+
+export const toCompanyResponse = (company: Company): z.infer<typeof CompanyResponse> => ({
+  id: company.id,
+  name: company.name,
+  type: company.type,
+  relationship: company.relationship,
+  address: company.address ? toAddressResponse(company.address) : undefined,
+  emails: company.emails,
+  phones: company.phones,
+  website: company.website,
+  parentCompanyId: company.parentCompanyId,
+  createdAt: company.createdAt,
+  updatedAt: company.updatedAt,
+  version: company.version,
+});
+
+export const toCandidateResponse = (candidate: Candidate): z.infer<typeof CandidateResponse> => ({
+  kind: candidate.kind,
+  id: candidate.id,
+  score: candidate.score,
+  level: candidate.level,
+  reasons: candidate.reasons,
+});

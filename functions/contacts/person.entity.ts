@@ -1,0 +1,63 @@
+/** Persons in the table: keyed by id, listed newest first and by company (by folded last name). */
+import * as z from 'zod/mini';
+import { type Person, personSortName } from '../../domain/persons/person.ts';
+import { defineEntity, onIndex } from '../shared/entity.ts';
+
+const optionalString = z.optional(z.string());
+
+export const AddressSchema = z.object({
+  street: optionalString,
+  addressLine2: optionalString,
+  postalCode: optionalString,
+  city: optionalString,
+  country: optionalString,
+});
+
+export const PersonSchema = z.object({
+  id: z.string(),
+  salutation: optionalString,
+  title: optionalString,
+  firstName: optionalString,
+  lastName: z.string(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  address: z.optional(AddressSchema),
+  birthday: optionalString,
+  companyId: optionalString,
+  isMainContact: z.boolean(),
+  supervisorId: optionalString,
+  department: optionalString,
+  position: optionalString,
+  origin: optionalString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+}) satisfies z.ZodMiniType<Person>;
+
+const allPartition = 'PERSONS';
+const byCompanyPartition = (companyId: string): string => `PERSONS#COMPANY#${companyId}`;
+
+/**
+ * The partition of a company's persons: it follows `companyId` (a merge moves it to the surviving
+ * company), while the sort key (the person's name) stays.
+ */
+export const personCompanyIndex = (companyId: string) =>
+  ({ index: 'gsi1', pk: byCompanyPartition(companyId) }) as const;
+
+export const persons = defineEntity({
+  name: 'person',
+  version: 1,
+  schema: PersonSchema,
+  key: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' }),
+  keyOf: (person: Person) => [person.id],
+  indexes: (person) => [
+    { index: 'gsi4', pk: allPartition, sk: `${person.createdAt}#${person.id}` },
+    person.companyId ? { ...personCompanyIndex(person.companyId), sk: `${personSortName(person)}#${person.id}` } : null,
+  ],
+  patterns: {
+    /** every person, by creation (newest first when read backwards) */
+    all: () => onIndex('gsi4', allPartition),
+    /** the persons of a company, by folded last name */
+    byCompany: (companyId: string) => onIndex('gsi1', byCompanyPartition(companyId)),
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * Reference items: "record `from` points at `target` through `field`" (a person's companyId, a
+ * supervisorId, an inbox entry's personId, …), in the target's partition, so that a merge finds
+ * every link of a record in one partition, with strongly consistent reads.
+ */
+import * as z from 'zod/mini';
+import { defineEntity, type Key, onTable } from '../shared/entity.ts';
+
+/** The kinds of record that other records point at, and that lookup items and references name. */
+export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT'] as const;
+export type RecordKind = (typeof recordKinds)[number];
+export type RecordRef = { kind: RecordKind; id: string };
+
+/**
+ * The key of the record a reference names: every record entity keys its item so (`PERSON#<id>` /
+ * `PERSON`), which lets a link's "target exists" check and a link's move name any kind of record.
+ */
+export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`, sk: ref.kind });
+
+const referencesTo = (target: RecordRef): string => `REFS#${target.kind}#${target.id}`;
+
+/**
+ * Found by the target it names, which it does not store (its record is the linking side alone), so
+ * its item is built with the target given apart: `referenceItem`, never `item()`.
+ */
+export const references = defineEntity({
+  name: 'reference',
+  version: 1,
+  schema: z.object({ fromKind: z.enum(recordKinds), fromId: z.string(), field: z.string() }),
+  key: (target: RecordRef, from: RecordRef, field: string): Key => ({
+    pk: referencesTo(target),
+    sk: `${from.kind}#${from.id}#${field}`,
+  }),
+  keyOf: (): [RecordRef, RecordRef, string] => {
+    throw new Error('a reference is keyed by the target it does not store: use referenceItem');
+  },
+  patterns: {
+    /** every link to one record */
+    to: (target: RecordRef) => onTable(referencesTo(target)),
+  },
+});
+
+export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> => ({
+  ...references.key(target, from, field),
+  _et: references.name,
+  _v: references.version,
+  fromKind: from.kind,
+  fromId: from.id,
+  field,
+});
