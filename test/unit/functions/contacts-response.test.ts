@@ -1,0 +1,76 @@
+// Persons and companies answer in the API's own shape, mapped field by field from the record: the JSON
+// is what the API answered before, and nothing of how a record is stored reaches a client.
+import { describe, expect, it } from 'vitest';
+import type { Company } from '../../../domain/companies/company.ts';
+import type { Person } from '../../../domain/persons/person.ts';
+import { companies } from '../../../functions/contacts/company.entity.ts';
+import { contactsRoutes } from '../../../functions/contacts/contacts.routes.ts';
+import { toCompanyResponse, toPersonResponse } from '../../../functions/contacts/contacts-response.ts';
+import { persons } from '../../../functions/contacts/person.entity.ts';
+
+const person: Person = {
+  id: 'P1',
+  firstName: 'Anna',
+  lastName: 'Müller',
+  emails: ['anna@example.de'],
+  phones: [],
+  companyId: 'C1',
+  isMainContact: false,
+  createdAt: '2026-03-01T10:00:00.000Z',
+  updatedAt: '2026-03-01T10:00:00.000Z',
+  version: 1,
+};
+
+const company: Company = {
+  id: 'C1',
+  name: 'Nordlicht GmbH',
+  type: 'company',
+  relationship: 'prospect',
+  address: { street: 'Hafenweg 2', postalCode: '20457', city: 'Hamburg' },
+  emails: [],
+  phones: ['+49401234'],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  version: 4,
+};
+
+const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('person and company answers', () => {
+  it('shows a person with the company’s address when they have none, and says so', () => {
+    expect(json(toPersonResponse(person, company.address))).toEqual({
+      ...person,
+      address: company.address,
+      addressInherited: true,
+    });
+  });
+
+  it('shows a person’s own address before the company’s', () => {
+    const own = { ...person, address: { city: 'Berlin' } };
+    expect(json(toPersonResponse(own, company.address))).toEqual({ ...own, addressInherited: false });
+    const { companyId: _, ...alone } = person;
+    expect(json(toPersonResponse(alone, undefined))).toEqual({ ...alone, addressInherited: false });
+  });
+
+  it('shows a company as it is', () => {
+    expect(json(toCompanyResponse(company))).toEqual(company);
+  });
+
+  it('never shows how a record is stored: keys, list keys, entity tags and merge marks stay in the table', () => {
+    const storedPerson = { ...persons.item(person), mergingInto: 'P9' };
+    const storedCompany = { ...companies.item(company), mergingInto: 'C9' };
+    // a record read back with storage attributes still on it answers exactly as the record itself
+    expect(json(toPersonResponse(persons.parse(storedPerson), undefined))).toEqual(
+      json(toPersonResponse(person, undefined)),
+    );
+    expect(Object.keys(toPersonResponse({ ...person, ...storedPerson }, undefined))).not.toContain('gsi4pk');
+    expect(Object.keys(toCompanyResponse({ ...company, ...storedCompany }))).toEqual(
+      Object.keys(toCompanyResponse(company)),
+    );
+  });
+
+  it('describes its answers with schemas of its own, not the stored ones', () => {
+    expect(contactsRoutes['GET /v1/persons/{id}'].responds.schema).not.toBe(persons.schema);
+    expect(contactsRoutes['GET /v1/companies/{id}'].responds.schema).not.toBe(companies.schema);
+  });
+});
