@@ -96,6 +96,7 @@ describe('mapping a Facebook lead’s field_data', () => {
     ]);
 
     expect(mapped.contact).toMatchObject({ firstName: 'Anna', lastName: 'Schmidt' });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for the control characters a lead must not keep
     expect(JSON.stringify(mapped)).not.toMatch(/[\u0000-\u0008\u000b\u000e-\u001f\u202a-\u202e]/);
     expect(mapped.message).toBe('Wann?: morgen früh');
   });
