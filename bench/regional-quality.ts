@@ -6,7 +6,7 @@
  * channel stores) and the duplicate-check worker's use case checks it. The seeds are not the ones
  * the rules were developed on.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createCompany } from '../domain/companies/company.ts';
 import { companyLookups, noLookups, personLookups } from '../domain/duplicates/record-profiles.ts';
@@ -19,6 +19,7 @@ import { createPersonRepository } from '../functions/adapters/person.repository.
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../functions/duplicates/find-candidates.ts';
 import { storeLead } from '../functions/inbox/intake.ts';
+import { createStore } from '../functions/shared/store.ts';
 import { ensureTable } from '../infra/local/provision.ts';
 import { recountFrequencies } from '../infra/scripts/match-backfill.ts';
 import { regionalCustomerBase } from './regional-customers.ts';
@@ -33,24 +34,16 @@ export const regionalSize = {
   negatives: 600,
 };
 
-/** Items in BatchWriteItem requests of 25, eight requests in flight. */
+/** Loads items through the store's one batch helper (unprocessed items with backoff), eight loaders in flight. */
 export const batchPut = async (doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) => {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const store = createStore(doc, table);
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 250) chunks.push(items.slice(i, i + 250));
   let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batch = batches[next++] ?? [];
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      while (requests.length > 0) {
-        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (res.UnprocessedItems?.[table] ?? []).flatMap((r) =>
-          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-        );
-      }
-    }
+  const loader = async (): Promise<void> => {
+    while (next < chunks.length) await store.writeAll((chunks[next++] ?? []).map((put) => ({ put })));
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await Promise.all(Array.from({ length: 8 }, loader));
 };
 
 export type RegionalSeedFigures = RegionalFigures & {

@@ -15,8 +15,7 @@ import {
 } from '../activities/activity.entity.ts';
 import type { AccessPattern } from '../shared/entity.ts';
 import { createStore } from '../shared/store.ts';
-import type { RecordRef } from '../shared/table.ts';
-import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
 import { explainCancellation } from './transactions.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });

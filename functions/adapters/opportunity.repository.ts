@@ -20,9 +20,8 @@ import {
 import type { AccessPattern } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import { companiesByRelationshipPartition, companyKey, type RecordRef } from '../shared/table.ts';
-import { createCompanyRepository } from './company.repository.ts';
-import { linkableChecks, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import { becomesCustomer, createCompanyRepository } from './company.repository.ts';
+import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
 import { explainCancellation } from './transactions.ts';
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
@@ -212,24 +211,7 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
      */
     async updateWon(previous: Opportunity, next: Opportunity, now: Date): Promise<void> {
       const items = updateItems(previous, next);
-      if (next.companyId) {
-        items.push({
-          Update: {
-            TableName: tableName,
-            Key: companyKey(next.companyId),
-            UpdateExpression:
-              'SET relationship = :customer, gsi2pk = :relationship, version = version + :one, updatedAt = :now',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
-            ExpressionAttributeValues: {
-              ':customer': 'customer',
-              ':relationship': companiesByRelationshipPartition('customer'),
-              ':one': 1,
-              ':now': now.toISOString(),
-            },
-          },
-        });
-      }
+      if (next.companyId) items.push(becomesCustomer(tableName, next.companyId, now));
       const companyIndex = items.length - 1;
       await transact(items, async (error) => {
         const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];

@@ -24,7 +24,10 @@ import type { OpportunityRepository } from '../adapters/opportunity.repository.t
 import type { PersonRepository } from '../adapters/person.repository.ts';
 import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
 import { composeTransaction, type TransactItem } from '../adapters/transactions.ts';
+import { companies } from '../contacts/company.entity.ts';
 import { e164Phones } from '../contacts/contact-fields.ts';
+import { toCompanyResponse, toPersonResponse } from '../contacts/contacts-response.ts';
+import { persons } from '../contacts/person.entity.ts';
 import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
@@ -32,7 +35,6 @@ import type { Key } from '../shared/entity.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import { companyKey, personKey } from '../shared/table.ts';
 import type { ConvertBody } from './conversion-input.ts';
 import { toOpportunityResponse } from './opportunity-response.ts';
 
@@ -160,10 +162,19 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
     ...deps.inbox.convertItems(entry, converted),
   ]);
   const links: Link[] = [
-    ...(companyId ? [{ key: companyKey(companyId), field: 'company.id' as const, noun: 'company' as const }] : []),
-    ...(personId ? [{ key: personKey(personId), field: 'person.id' as const, noun: 'person' as const }] : []),
+    ...(companyId ? [{ key: companies.key(companyId), field: 'company.id' as const, noun: 'company' as const }] : []),
+    ...(personId ? [{ key: persons.key(personId), field: 'person.id' as const, noun: 'person' as const }] : []),
   ];
   return { items, links, opportunity, company, person, entry: converted };
+};
+
+/**
+ * The person as the conversion created it: the conversion has always answered it without the
+ * person routes' `addressInherited` (it shows the person's own address, never the company's).
+ */
+const convertedPerson = (person: Person) => {
+  const { addressInherited: _, ...answer } = toPersonResponse(person, undefined);
+  return answer;
 };
 
 const isConcurrentChange = (error: unknown): boolean =>
@@ -204,8 +215,8 @@ export const convertInboxEntryRequest =
       headers: { location: `/v1/opportunities/${converted.opportunity.id}` },
       body: {
         opportunity: toOpportunityResponse(converted.opportunity),
-        ...(converted.company ? { company: converted.company } : {}),
-        ...(converted.person ? { person: converted.person } : {}),
+        ...(converted.company ? { company: toCompanyResponse(converted.company) } : {}),
+        ...(converted.person ? { person: convertedPerson(converted.person) } : {}),
       },
     };
   };

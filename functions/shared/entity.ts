@@ -75,11 +75,21 @@ export type EntityDefinition<T, Args extends readonly unknown[], P extends Patte
   indexes?: (record: T) => readonly (IndexKey | null | false | undefined)[];
   /** attributes derived from the record that are stored but not part of it (a `ttl`) */
   derived?: (record: T) => Record<string, unknown>;
+  /**
+   * Record fields stored under another attribute name (`{ subject: 'subj' }`), as ElectroDB's `field`:
+   * the record and every answer mapped from it keep the field's name, only the item changes. An
+   * update expression naming such a field asks `attributeName(field)` for the stored name. Reads
+   * take the field's own name where the new one is missing, so items written before a rename keep
+   * reading until a migration rewrites them.
+   */
+  storedAs?: Partial<Record<keyof T & string, string>>;
   /** the named access patterns: where a list of these items is read */
   patterns?: P;
 };
 
 export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
+  /** the declaration it was made from (a test declares a variant of it) */
+  readonly definition: EntityDefinition<T, Args, P>;
   readonly name: string;
   readonly version: number;
   readonly schema: z.ZodMiniType<T>;
@@ -90,6 +100,8 @@ export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
   item: (record: T) => Record<string, unknown>;
   /** a stored item read back, checked against the schema (a mismatch is a bug, never the client's) */
   parse: (item: unknown) => T;
+  /** the attribute a record field is stored under (its own name unless `storedAs` renames it) */
+  attributeName: (field: keyof T & string) => string;
   /** whether a stored item is one of these (the entity tag) */
   owns: (item: Record<string, unknown>) => boolean;
   /** a Put of the record for a transaction, with an optional condition */
@@ -107,14 +119,36 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
 ): Entity<T, Args, P> => {
   const tags = { _et: definition.name, _v: definition.version };
   const keyOf = (record: T): Key => definition.key(...definition.keyOf(record));
+  const renames = Object.entries(definition.storedAs ?? {}) as [string, string][];
+  const stored = (record: T): Record<string, unknown> => {
+    if (renames.length === 0) return record as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+    for (const [field, attribute] of renames) {
+      if (!(field in out)) continue;
+      out[attribute] = out[field];
+      delete out[field];
+    }
+    return out;
+  };
+  const read = (item: unknown): unknown => {
+    if (renames.length === 0 || typeof item !== 'object' || item === null) return item;
+    const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+    for (const [field, attribute] of renames) {
+      if (!(attribute in out)) continue;
+      out[field] = out[attribute];
+      delete out[attribute];
+    }
+    return out;
+  };
   const item = (record: T): Record<string, unknown> => ({
     ...keyOf(record),
     ...indexKeyAttributes(definition.indexes?.(record) ?? []),
     ...tags,
     ...definition.derived?.(record),
-    ...record,
+    ...stored(record),
   });
   return {
+    definition,
     name: definition.name,
     version: definition.version,
     schema: definition.schema,
@@ -122,7 +156,8 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
     key: definition.key,
     keyOf,
     item,
-    parse: (stored) => parseStored(definition.schema, stored, definition.name),
+    parse: (found) => parseStored(definition.schema, read(found), definition.name),
+    attributeName: (field) => definition.storedAs?.[field] ?? field,
     owns: (stored) => stored._et === definition.name,
     put: (tableName, record, condition) => ({
       Put: {

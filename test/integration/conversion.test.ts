@@ -222,6 +222,7 @@ describe('converting an inbox entry', () => {
     const converted = await convert(request(entry.id, { person: { create: true } }));
 
     expect(converted.body).toMatchObject({ person: { lastName, salutation: 'Herr' } });
-    expect(converted.body).not.toHaveProperty('person.firstName');
+    // the answer as the client reads it: JSON, where an absent first name is no property at all
+    expect(JSON.parse(JSON.stringify(converted.body))).not.toHaveProperty('person.firstName');
   });
 });

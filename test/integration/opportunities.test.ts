@@ -13,10 +13,10 @@ import { createPipelineRepository } from '../../functions/adapters/pipeline.repo
 import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
-import { httpRouter } from '../../functions/shared/http.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
-import { companyKey } from '../../functions/shared/table.ts';
+import { httpRouter } from '../../functions/shared/http.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -140,7 +140,9 @@ const mentions = async (queue: string, needles: string[]): Promise<string[]> => 
 };
 
 const sequenceValue = async (): Promise<number> => {
-  const res = await doc.send(new GetCommand({ TableName: tableName, Key: opportunityNumberSequence.key(), ConsistentRead: true }));
+  const res = await doc.send(
+    new GetCommand({ TableName: tableName, Key: opportunityNumberSequence.key(), ConsistentRead: true }),
+  );
   return typeof res.Item?.counter === 'number' ? res.Item.counter : 0;
 };
 
@@ -338,7 +340,7 @@ describe('won and lost', () => {
     const won = await call('POST /v1/opportunities/{id}/won', { id: opp.id });
     const customer = await companies.load(company.id, { consistent: true });
     const stored = await doc.send(
-      new GetCommand({ TableName: tableName, Key: companyKey(company.id), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: companyEntity.key(company.id), ConsistentRead: true }),
     );
     const frozen = await Promise.all([
       call('PATCH /v1/opportunities/{id}', { id: opp.id, body: { version: won.json.version, title: 'Anders' } }),
@@ -375,7 +377,7 @@ describe('won and lost', () => {
     await doc.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: companyKey(company.id),
+        Key: companyEntity.key(company.id),
         UpdateExpression: 'SET mergingInto = :other',
         ExpressionAttributeValues: { ':other': ulid() },
       }),
@@ -384,7 +386,7 @@ describe('won and lost', () => {
     const won = await call('POST /v1/opportunities/{id}/won', { id: opp.id });
     const read = await call('GET /v1/opportunities/{id}', { id: opp.id });
     const stored = await doc.send(
-      new GetCommand({ TableName: tableName, Key: companyKey(company.id), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: companyEntity.key(company.id), ConsistentRead: true }),
     );
 
     expect(won).toMatchObject({ status: 409, json: { type: '/problems/merge-in-progress' } });

@@ -1,0 +1,44 @@
+// Route contracts are read by the `openapi` function, which has no table access, and by infra: every
+// `*.routes.ts` file and the openapi function itself must bundle without the AWS SDK and without any
+// entity or repository (an answer's schema is the API's, never the stored item's).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../../infra/bundling.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+const bundledInputs = async (entry: string): Promise<string[]> => {
+  const result = await build({ ...esbuildOptions, entryPoints: [join(root, entry)], write: false, metafile: true });
+  return Object.keys(result.metafile.inputs);
+};
+
+const storage = /@aws-sdk|\.entity\.ts$|\.repository\.ts$|functions\/shared\/store\.ts$/;
+
+const routeFiles = readdirSync(join(root, 'functions'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) =>
+    readdirSync(join(root, 'functions', d.name))
+      .filter((f) => f.endsWith('.routes.ts'))
+      .map((f) => `functions/${d.name}/${f}`),
+  );
+
+describe('route contracts bundle without storage', () => {
+  it('finds the route files of every noun', () => {
+    expect(routeFiles.length).toBeGreaterThanOrEqual(14);
+  });
+
+  it.each(routeFiles)('%s bundles no AWS SDK, entity, store or repository', async (entry) => {
+    const inputs = await bundledInputs(entry);
+
+    expect(inputs.filter((input) => storage.test(input))).toEqual([]);
+  });
+
+  it('the openapi function bundles no AWS SDK, entity, store or repository', async () => {
+    const inputs = await bundledInputs('functions/openapi/openapi.handler.ts');
+
+    expect(inputs.some((input) => input.endsWith('functions/contacts/contacts.routes.ts'))).toBe(true);
+    expect(inputs.filter((input) => storage.test(input))).toEqual([]);
+  });
+});
