@@ -10,23 +10,18 @@ import { persons } from './person.entity.ts';
 
 const Tombstone = z.object({ id: z.string(), mergedInto: z.string(), mergedAt: z.string() });
 
-/** A merged person: its item keeps the entity tag and the key, and names the survivor only. */
-export const personTombstones = defineEntity({
-  name: persons.name,
-  version: persons.version,
-  schema: Tombstone,
-  key: persons.key,
-  keyOf: (tombstone) => [tombstone.id],
-});
+/** A merged record: its item keeps the record's entity tag and key, and names the survivor only. */
+const tombstonesOf = (record: { name: string; version: number; key: (id: string) => { pk: string; sk: string } }) =>
+  defineEntity({
+    name: record.name,
+    version: record.version,
+    schema: Tombstone,
+    key: record.key,
+    keyOf: (tombstone) => [tombstone.id],
+  });
 
-/** A merged company, as a merged person. */
-export const companyTombstones = defineEntity({
-  name: companies.name,
-  version: companies.version,
-  schema: Tombstone,
-  key: companies.key,
-  keyOf: (tombstone) => [tombstone.id],
-});
+export const personTombstones = tombstonesOf(persons);
+export const companyTombstones = tombstonesOf(companies);
 
 /** Whether a stored record item is a tombstone. */
 export const isTombstone = (item: Record<string, unknown>): boolean => typeof item.mergedInto === 'string';
