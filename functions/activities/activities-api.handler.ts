@@ -2,9 +2,10 @@
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../adapters/activity.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { activitiesRoutes as routes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
 

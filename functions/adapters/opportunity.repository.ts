@@ -7,6 +7,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Opportunity, parseOpportunityNumber } from '../../domain/opportunities/opportunity.ts';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
+import { becomesCustomer, companies } from '../contacts/company.entity.ts';
+import { mergingInto } from '../contacts/merge-state.entity.ts';
 import {
   fromOpportunityRecord,
   nextValue,
@@ -20,7 +22,6 @@ import {
 import type { AccessPattern } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import { becomesCustomer, createCompanyRepository } from './company.repository.ts';
 import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
 import { explainCancellation } from './transactions.ts';
 
@@ -61,7 +62,6 @@ const maxConflictAttempts = 4;
 
 export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
-  const companies = createCompanyRepository(doc, tableName);
 
   const subscriptionWrites = (
     opp: Opportunity,
@@ -121,8 +121,8 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
 
   /** Why a company could not become a customer: gone (422) or being merged (409). */
   const explainCompany = async (companyId: string): Promise<never> => {
-    const loaded = await companies.load(companyId, { consistent: true });
-    const into = loaded?.state === 'merged' ? loaded.mergedInto : loaded?.mergingInto;
+    const item = await store.getItem(companies.key(companyId), { consistent: true });
+    const into = item ? (typeof item.mergedInto === 'string' ? item.mergedInto : mergingInto(item)) : null;
     if (into) {
       throw conflict('merge-in-progress', `company ${companyId} is being merged into ${into}; retry`, {
         survivorId: into,

@@ -5,9 +5,10 @@ import { createPersonRepository } from '../adapters/person.repository.ts';
 import { createRecordMerger } from '../adapters/record-merge.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
   createCompanyFromRequest,

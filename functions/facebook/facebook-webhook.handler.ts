@@ -1,7 +1,8 @@
 /** Lambda: Meta's Lead Ads webhook (verification and signed deliveries). */
 import * as z from 'zod/mini';
+import { httpRouter } from '../shared/aws-http.ts';
 import { readEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createSsmClient } from '../shared/ssm-client.ts';
 import { facebookRoutes as routes } from './facebook.routes.ts';

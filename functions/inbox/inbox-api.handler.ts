@@ -4,9 +4,10 @@ import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.t
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { inboxRoutes as routes } from './inbox.routes.ts';
 import {

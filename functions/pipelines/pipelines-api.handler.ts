@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
 import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { pipelinesRoutes as routes } from './pipelines.routes.ts';
 import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
 

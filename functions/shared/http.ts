@@ -13,7 +13,6 @@ import {
   type HttpResponse,
   internalErrorResponse,
   isClientError,
-  isDependencyOutage,
   isServiceUnavailable,
   jsonResponse,
   problemResponse,
@@ -212,28 +211,29 @@ const timeoutEarlyResponse = (): never => {
   throw serviceUnavailable(new Error('the function ran out of time'));
 };
 
-export const httpRouter = (routes: Record<string, RouteHandler>, users: UserDirectory) =>
-  middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
-    .use({
-      onError: async (request) => {
-        const error = badCursor(request.error) ?? request.error;
-        if (isClientError(error)) {
-          request.response = problemResponse(error, request.event.rawPath);
-          return;
-        }
-        // A dependency that is down or throttling is not a bug: the client may retry (the embed script
-        // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
-        if (isServiceUnavailable(error) || isDependencyOutage(error)) {
-          logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
-          request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
-          return;
-        }
-        logger.error('request failed', { error, routeKey: request.event.routeKey });
-        request.response = internalErrorResponse(request.event.requestContext?.requestId);
-      },
-    })
-    .handler(async (event) => {
-      const handle = routes[event.routeKey];
-      if (!handle) return jsonResponse(404, { message: 'Not Found' });
-      return handle(event, users);
-    });
+export const createHttpRouter =
+  (isDependencyOutage: (error: unknown) => boolean) => (routes: Record<string, RouteHandler>, users: UserDirectory) =>
+    middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
+      .use({
+        onError: async (request) => {
+          const error = badCursor(request.error) ?? request.error;
+          if (isClientError(error)) {
+            request.response = problemResponse(error, request.event.rawPath);
+            return;
+          }
+          // A dependency that is down or throttling is not a bug: the client may retry (the embed script
+          // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
+          if (isServiceUnavailable(error) || isDependencyOutage(error)) {
+            logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
+            request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
+            return;
+          }
+          logger.error('request failed', { error, routeKey: request.event.routeKey });
+          request.response = internalErrorResponse(request.event.requestContext?.requestId);
+        },
+      })
+      .handler(async (event) => {
+        const handle = routes[event.routeKey];
+        if (!handle) return jsonResponse(404, { message: 'Not Found' });
+        return handle(event, users);
+      });

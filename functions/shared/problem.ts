@@ -2,7 +2,6 @@
  * RFC 9457 problem responses: only client errors carry their message; a 5xx never leaks internals;
  * an AWS dependency that cannot be reached is a 503 the client may retry, not a 500.
  */
-import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { KontaktError } from '../../domain/shared/errors.ts';
 
@@ -62,25 +61,6 @@ export const internalErrorResponse = (requestId: string | undefined): HttpRespon
 /** Client errors, and redirects raised deep in a use case (a merged record's 308), are answered with their message. */
 export const isClientError = (error: unknown): error is KontaktError =>
   error instanceof KontaktError && error.status >= 300 && error.status < 500;
-
-type SdkError = Parameters<typeof isTransientError>[0];
-
-/** The shape the SDK's classifiers read (name, code, $metadata, cause); any Error has it. */
-const isSdkErrorShaped = (error: unknown): error is SdkError =>
-  error instanceof Error && (error.cause === undefined || error.cause instanceof Error);
-
-/**
- * An AWS dependency that could not be reached or did not answer in time (connection refused or
- * reset, DNS, the client's own timeouts), that answered 5xx, or that kept throttling after the
- * SDK's own retries — anywhere in the error's cause chain, since adapters wrap what they cannot
- * translate. The classification is the SDK's own (the one its retry strategy uses), so "an outage"
- * here means exactly what the SDK itself would have retried.
- */
-export const isDependencyOutage = (error: unknown, depth = 0): boolean => {
-  if (!(error instanceof Error) || depth > 10) return false;
-  if (isSdkErrorShaped(error) && (isThrottlingError(error) || isTransientError(error))) return true;
-  return isDependencyOutage(error.cause, depth + 1);
-};
 
 /**
  * The answer to a dependency outage: 503 with Retry-After and nothing about which dependency or

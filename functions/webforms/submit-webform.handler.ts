@@ -5,9 +5,10 @@ import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.t
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { embedWebform } from './embed-webform.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';

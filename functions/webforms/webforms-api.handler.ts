@@ -3,9 +3,10 @@ import * as z from 'zod/mini';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { httpRouter, route } from '../shared/http.ts';
+import { route } from '../shared/http.ts';
 import { createWebform, getWebform, listWebforms, patchWebform } from './manage-webforms.ts';
 import { webformAdminRoutes as routes } from './webforms.routes.ts';
 

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookRoutes } from '../../functions/facebook/facebook.routes.ts';
 import { createFacebookLeadQueue } from '../../functions/facebook/facebook-lead-queue.ts';
 import { receiveWebhook } from '../../functions/facebook/facebook-webhook.ts';
-import { httpRouter, route } from '../../functions/shared/http.ts';
+import { httpRouter } from '../../functions/shared/aws-http.ts';
+import { route } from '../../functions/shared/http.ts';
 import { sqsClient } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 

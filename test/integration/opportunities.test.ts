@@ -16,7 +16,7 @@ import { createUserRepository } from '../../functions/adapters/user.repository.t
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
-import { httpRouter } from '../../functions/shared/http.ts';
+import { httpRouter } from '../../functions/shared/aws-http.ts';
 import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { maxFieldErrors } from '../../../domain/shared/errors.ts';
 import { checkAgencyLead, maxErrorsPerLead } from '../../../functions/agencies/agency-input.ts';
-import { httpRouter, route } from '../../../functions/shared/http.ts';
+import { httpRouter } from '../../../functions/shared/aws-http.ts';
+import { route } from '../../../functions/shared/http.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
 
 const handler = httpRouter(

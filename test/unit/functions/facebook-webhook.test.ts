@@ -5,7 +5,8 @@ import { facebookRoutes as routes } from '../../../functions/facebook/facebook.r
 import type { FacebookConfig } from '../../../functions/facebook/facebook-config.ts';
 import { EnqueueFailedError } from '../../../functions/facebook/facebook-lead-queue.ts';
 import { receiveWebhook, verifyWebhook } from '../../../functions/facebook/facebook-webhook.ts';
-import { httpRouter, route } from '../../../functions/shared/http.ts';
+import { httpRouter } from '../../../functions/shared/aws-http.ts';
+import { route } from '../../../functions/shared/http.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
 
 const config: FacebookConfig = {

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { KontaktError } from '../../../domain/shared/errors.ts';
 import type { User } from '../../../domain/users/user.ts';
-import { httpRouter, route } from '../../../functions/shared/http.ts';
+import { httpRouter } from '../../../functions/shared/aws-http.ts';
+import { route } from '../../../functions/shared/http.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
 
 const admin: User = { id: 'a', email: 'a@x.de', name: 'A', roles: ['admin', 'sales'] };

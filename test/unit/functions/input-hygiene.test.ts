@@ -2,7 +2,8 @@
 // schema, hash or use case sees it; multi-line fields keep their line breaks.
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
-import { httpRouter, route } from '../../../functions/shared/http.ts';
+import { httpRouter } from '../../../functions/shared/aws-http.ts';
+import { route } from '../../../functions/shared/http.ts';
 import { inputProblems } from '../../../functions/shared/validation.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
 

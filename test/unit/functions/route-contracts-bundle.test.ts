@@ -14,7 +14,7 @@ const bundledInputs = async (entry: string): Promise<string[]> => {
   return Object.keys(result.metafile.inputs);
 };
 
-const storage = /@aws-sdk|\.entity\.ts$|\.repository\.ts$|functions\/shared\/store\.ts$/;
+const storage = /@aws-sdk|@smithy|@aws-crypto|\.entity\.ts$|\.repository\.ts$|functions\/shared\/store\.ts$/;
 
 const routeFiles = readdirSync(join(root, 'functions'), { withFileTypes: true })
   .filter((d) => d.isDirectory())
