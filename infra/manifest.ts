@@ -3,6 +3,8 @@
  * runtime both read it, so the cloud and the local stack cannot drift apart: adding a route or a
  * worker is one entry here.
  */
+import { companyRecordSortKey } from '../functions/contacts/company.entity.ts';
+import { personRecordSortKey } from '../functions/contacts/person.entity.ts';
 
 export type Auth = 'public' | 'user';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -33,7 +35,7 @@ export type Consumer = {
  * each with its old and new image. Filtered before the function runs, so it is invoked for those only.
  */
 export type StreamConsumer = {
-  /** the record items (their `sk`, e.g. `PERSON`) whose changes reach the function */
+  /** the record items whose changes reach the function, by their sort key (from their entities) */
   records: readonly string[];
   batchSize: number;
   /** retries of a failing batch (bisected, from the failed record on) before its records go to `streamFailureQueue` */
@@ -335,7 +337,7 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMb: 256,
     access: { table: 'readWrite' },
-    consumesStream: { records: ['PERSON', 'COMPANY'], batchSize: 100, maxRetries: 10 },
+    consumesStream: { records: [personRecordSortKey, companyRecordSortKey], batchSize: 100, maxRetries: 10 },
   },
   'pending-check-sweeper': {
     entry: 'functions/duplicates/sweep-pending-checks.handler.ts',

@@ -25,6 +25,7 @@ import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import type { AccessPattern, Key, TransactItem } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore, type Page, patternQuery } from '../shared/store.ts';
+import { tableDefinition } from '../shared/table.ts';
 import { lookupWrites } from './match-lookups.ts';
 import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 
@@ -144,7 +145,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
             Item: { ...guard.key, ...guard.record },
             // DynamoDB Local never expires items, so an expired record counts as absent here too.
             ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeNames: { '#ttl': tableDefinition.ttlAttribute },
             ExpressionAttributeValues: { ':now': guard.nowEpoch },
           },
         });
@@ -272,7 +273,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         remove('lastSweptAt');
       }
       // a reopened false positive is a lead again: it no longer expires
-      if (isSpam(previous) && !isSpam(next)) remove('ttl');
+      if (isSpam(previous) && !isSpam(next)) remove(tableDefinition.ttlAttribute);
       const lookupsBefore = entryLookups(previous);
       const lookupsAfter = entryLookups(next);
       const lookupsChanged =
@@ -465,7 +466,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       else {
         // spam DynamoDB has not deleted yet is gone for the API
         filter.expressions.push('(attribute_not_exists(#ttl) OR #ttl > :now)');
-        filter.names['#ttl'] = 'ttl';
+        filter.names['#ttl'] = tableDefinition.ttlAttribute;
         filter.values[':now'] = now;
       }
       return filteredPage(pattern, { limit: query.limit, cursor: query.cursor }, filter);

@@ -17,6 +17,7 @@ import {
 import type { TransactItem } from '../shared/entity.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore, patternQuery } from '../shared/store.ts';
+import { tableDefinition } from '../shared/table.ts';
 
 /** DynamoDB's limit: 100 items per transaction. */
 const transactionLimit = 100;
@@ -59,8 +60,10 @@ export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: st
     const counts = new Map<CountedValue, number>();
     for (const page of pages) {
       for (const item of page.Items ?? []) {
-        const { value, count } = frequencyCounters.parse(item);
-        counts.set(value, (counts.get(value) ?? 0) + count);
+        // counts are approximate by nature: a shard that does not read as a counter is left out
+        // rather than failing every duplicate check of its value
+        const parsed = frequencyCounters.schema.safeParse(item);
+        if (parsed.success) counts.set(parsed.data.value, (counts.get(parsed.data.value) ?? 0) + parsed.data.count);
       }
     }
     return {
@@ -120,7 +123,7 @@ export const createFrequencyCounter = (doc: DynamoDBDocumentClient, tableName: s
             TableName: tableName,
             Item: frequencyEventItem(eventId, nowSeconds + eventGuardSeconds),
             ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeNames: { '#ttl': tableDefinition.ttlAttribute },
             ExpressionAttributeValues: { ':now': nowSeconds },
           },
         },

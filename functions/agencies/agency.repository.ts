@@ -9,6 +9,7 @@ import { conflict } from '../../domain/shared/errors.ts';
 import type { IdempotencyWrite } from '../adapters/inbox-entry.repository.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore, type Page } from '../shared/store.ts';
+import { tableDefinition } from '../shared/table.ts';
 import {
   agencies,
   agencyApiKeyItem,
@@ -166,7 +167,7 @@ export const createAgencyRepository = (doc: DynamoDBDocumentClient, tableName: s
             Item: { ...record.key, ...record.record },
             // DynamoDB Local never expires items, so an expired record counts as absent here too.
             ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeNames: { '#ttl': tableDefinition.ttlAttribute },
             ExpressionAttributeValues: { ':now': record.nowEpoch },
           }),
         );

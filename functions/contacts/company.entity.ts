@@ -30,11 +30,14 @@ export const companyParentIndex = (parentId: string) => ({ index: 'gsi1', pk: by
 export const companyRelationshipIndex = (relationship: string) =>
   ({ index: 'gsi2', pk: byRelationshipPartition(relationship) }) as const;
 
+/** The sort key of every company record item (the table stream's filter selects them by it). */
+export const companyRecordSortKey = 'COMPANY';
+
 export const companies = defineEntity({
   name: 'company',
   version: 1,
   schema: CompanySchema,
-  key: (id: string) => ({ pk: `COMPANY#${id}`, sk: 'COMPANY' }),
+  key: (id: string) => ({ pk: `COMPANY#${id}`, sk: companyRecordSortKey }),
   keyOf: (company: Company) => [company.id],
   indexes: (company) => [
     { index: 'gsi4', pk: allPartition, sk: `${company.createdAt}#${company.id}` },

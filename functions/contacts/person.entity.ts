@@ -44,11 +44,14 @@ const byCompanyPartition = (companyId: string): string => `PERSONS#COMPANY#${com
 export const personCompanyIndex = (companyId: string) =>
   ({ index: 'gsi1', pk: byCompanyPartition(companyId) }) as const;
 
+/** The sort key of every person record item (the table stream's filter selects them by it). */
+export const personRecordSortKey = 'PERSON';
+
 export const persons = defineEntity({
   name: 'person',
   version: 1,
   schema: PersonSchema,
-  key: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' }),
+  key: (id: string) => ({ pk: `PERSON#${id}`, sk: personRecordSortKey }),
   keyOf: (person: Person) => [person.id],
   indexes: (person) => [
     { index: 'gsi4', pk: allPartition, sk: `${person.createdAt}#${person.id}` },

@@ -4,7 +4,12 @@
  * every link of a record in one partition, with strongly consistent reads.
  */
 import * as z from 'zod/mini';
+import { activities } from '../activities/activity.entity.ts';
+import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
+import { opportunities } from '../opportunities/opportunity.entity.ts';
 import { defineEntity, type Key, onTable } from '../shared/entity.ts';
+import { companies } from './company.entity.ts';
+import { persons } from './person.entity.ts';
 
 /** The kinds of record that other records point at, and that lookup items and references name. */
 export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT'] as const;
@@ -12,10 +17,26 @@ export type RecordKind = (typeof recordKinds)[number];
 export type RecordRef = { kind: RecordKind; id: string };
 
 /**
- * The key of the record a reference names: every record entity keys its item so (`PERSON#<id>` /
- * `PERSON`), which lets a link's "target exists" check and a link's move name any kind of record.
+ * The entity of each kind of record, which keys its items (a link's "target exists" check, a link's
+ * move). Looked up when called, not when this module loads, so import order between entities never matters.
  */
-export const recordKey = (ref: RecordRef): Key => ({ pk: `${ref.kind}#${ref.id}`, sk: ref.kind });
+const recordEntity = (kind: RecordKind): { key: (id: string) => Key } => {
+  switch (kind) {
+    case 'PERSON':
+      return persons;
+    case 'COMPANY':
+      return companies;
+    case 'INBOX':
+      return inboxEntries;
+    case 'OPP':
+      return opportunities;
+    case 'ACT':
+      return activities;
+  }
+};
+
+/** The key of the record a reference names, from that record's own entity. */
+export const recordKey = (ref: RecordRef): Key => recordEntity(ref.kind).key(ref.id);
 
 const referencesTo = (target: RecordRef): string => `REFS#${target.kind}#${target.id}`;
 

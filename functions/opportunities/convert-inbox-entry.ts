@@ -17,7 +17,7 @@ import { convertInboxEntry } from '../../domain/inbox/inbox-workflow.ts';
 import { createOpportunity, type Opportunity } from '../../domain/opportunities/opportunity.ts';
 import { createPerson, type Person } from '../../domain/persons/person.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
-import { conflict, KontaktError, notFound, unprocessable } from '../../domain/shared/errors.ts';
+import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
 import type { CompanyRepository } from '../adapters/company.repository.ts';
 import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
@@ -177,8 +177,9 @@ const convertedPerson = (person: Person) => {
   return answer;
 };
 
-const isConcurrentChange = (error: unknown): boolean =>
-  error instanceof KontaktError && error.code === 'concurrent-change';
+/** The concurrent changes worth planning again: a conflicting transaction, a record that changed. */
+const worthAnotherPlan = new WeakSet<Error>();
+const isConcurrentChange = (error: unknown): boolean => error instanceof Error && worthAnotherPlan.has(error);
 
 export const convertInboxEntryRequest =
   (deps: ConvertDeps) =>
@@ -202,10 +203,18 @@ export const convertInboxEntryRequest =
           const check = planned.items[failedCheck]?.ConditionCheck?.Key;
           const link = check ? planned.links.find((l) => sameKey(l.key, check)) : undefined;
           if (link) throw unprocessable(link.field, `the ${link.noun} was merged or removed meanwhile`);
-          throw conflict(
+          const changedMeanwhile = conflict(
             'concurrent-change',
             `inbox entry ${request.path.id} or a record it links changed meanwhile; retry`,
           );
+          // only a conflicting transaction or a record that changed is worth planning again (each plan
+          // takes a number); any other cancellation is answered at once
+          const reasons = error.CancellationReasons ?? [];
+          const retryable = reasons.some(
+            (r) => r.Code === 'TransactionConflict' || r.Code === 'ConditionalCheckFailed',
+          );
+          if (retryable) worthAnotherPlan.add(changedMeanwhile);
+          throw changedMeanwhile;
         }
       },
       { attempts: maxAttempts, retryable: isConcurrentChange },

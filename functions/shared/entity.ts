@@ -77,10 +77,12 @@ export type EntityDefinition<T, Args extends readonly unknown[], P extends Patte
   derived?: (record: T) => Record<string, unknown>;
   /**
    * Record fields stored under another attribute name (`{ subject: 'subj' }`), as ElectroDB's `field`:
-   * the record and every answer mapped from it keep the field's name, only the item changes. An
-   * update expression naming such a field asks `attributeName(field)` for the stored name. Reads
-   * take the field's own name where the new one is missing, so items written before a rename keep
-   * reading until a migration rewrites them.
+   * the record and every answer mapped from it keep the field's name, only the item changes. It
+   * applies to whole items (`item`, `put`, `parse`); an update expression that names a renamed field
+   * must take the stored name from `attributeName(field)` (repositories name attributes in their
+   * update expressions today, so rename only what they do not update, or change them with it).
+   * Reads take the field's own name where the new one is missing, so items written before a rename
+   * keep reading until a migration rewrites them.
    */
   storedAs?: Partial<Record<keyof T & string, string>>;
   /** the named access patterns: where a list of these items is read */

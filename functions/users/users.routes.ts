@@ -1,6 +1,6 @@
 /** The users routes' contracts: who may call them, what they take, what they answer. */
 import type { AnyRouteSpec } from '../shared/http.ts';
-import { ListQuery, NewUserBody, UserOut } from './users.ts';
+import { ListQuery, NewUserBody, UserOut, UserPageOut } from './users.ts';
 
 export const usersRoutes = {
   'GET /v1/me': {
@@ -12,7 +12,7 @@ export const usersRoutes = {
     summary: 'CRM users',
     auth: 'user',
     query: ListQuery,
-    responds: { status: 200, description: 'a page of users' },
+    responds: { status: 200, description: 'a page of users', schema: UserPageOut },
   },
   'POST /v1/users': {
     summary: 'Adds a user (admins only); the id is the identity provider’s subject',

@@ -8,6 +8,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { tableDefinition } from '../../functions/shared/table.ts';
 import {
   dlqName,
   type FunctionName,
@@ -93,7 +94,11 @@ export class KontaktStack extends Stack {
             reportBatchItemFailures: true,
             onFailure: new SqsDlq(queues.streamFailures),
             // only the named record items invoke the function (and are billed)
-            filters: [FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: FilterRule.or(...stream.records) } } } })],
+            filters: [
+              FilterCriteria.filter({
+                dynamodb: { Keys: { [tableDefinition.sortKey]: { S: FilterRule.or(...stream.records) } } },
+              }),
+            ],
           }),
         );
       }

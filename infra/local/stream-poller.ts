@@ -25,6 +25,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { requestTimeouts } from '../../functions/shared/client-timeouts.ts';
+import { tableDefinition } from '../../functions/shared/table.ts';
 import { streamConsumer } from '../manifest.ts';
 import type { FunctionHost } from './function-host.ts';
 
@@ -180,7 +181,9 @@ export const startStreamPoller = (options: StreamPollerOptions): { stop: () => P
       throw error;
     }
     const records = res.Records ?? [];
-    const matching = records.filter((r) => consumer.records.includes(r.dynamodb?.Keys?.sk?.S ?? ''));
+    const matching = records.filter((r) =>
+      consumer.records.includes(r.dynamodb?.Keys?.[tableDefinition.sortKey]?.S ?? ''),
+    );
     if (matching.length > 0) {
       const event: DynamoDBStreamEvent = { Records: matching.map((r) => toLambdaRecord(r, streamArn ?? '')) };
       let failedAt: string | null = null;
