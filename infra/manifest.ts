@@ -46,7 +46,7 @@ export type Access = {
   send?: QueueName[];
   /** the bucket for raw mail (`inbound/`, `attachments/`) and uploaded import files (`imports/`) */
   mailBucket?: 'read' | 'readWrite';
-  /** the Facebook app secret, verify token and page tokens (Secrets Manager in AWS, .kontakt/facebook.json locally) */
+  /** the Facebook app secret, verify token and page tokens (an SSM SecureString in AWS, .kontakt/facebook.json locally) */
   facebookSecret?: 'read';
   /** send email (reminders) through SES from the configured sender */
   sendEmail?: true;
