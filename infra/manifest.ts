@@ -86,7 +86,7 @@ export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
 
 export const functions = {
   'webform-submissions': {
-    entry: 'functions/webforms/submit-webform.handler.ts',
+    entry: 'functions/webforms/webform-submissions.handler.ts',
     description: 'Stores web-form submissions in the inbox, answers CORS preflights, serves the embed script',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -176,7 +176,7 @@ export const functions = {
     ],
   },
   'facebook-worker': {
-    entry: 'functions/facebook/fetch-facebook-lead.handler.ts',
+    entry: 'functions/facebook/facebook-worker.handler.ts',
     description: 'Fetches each Facebook lead from the Graph API and stores it in the inbox, once per leadgen id',
     timeoutSeconds: 30,
     memoryMb: 512,
@@ -255,7 +255,7 @@ export const functions = {
     ],
   },
   'activity-plan-worker': {
-    entry: 'functions/activities/schedule-activity-plan.handler.ts',
+    entry: 'functions/activities/activity-plan-worker.handler.ts',
     description: 'Creates the activities of a pipeline’s plan on working days, once per opportunity, plan and start',
     timeoutSeconds: 30,
     memoryMb: 512,
@@ -263,7 +263,7 @@ export const functions = {
     consumes: { queue: 'activity-plans', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   },
   'activity-reminders': {
-    entry: 'functions/activities/send-reminders.handler.ts',
+    entry: 'functions/activities/activity-reminders.handler.ts',
     description: 'Every minute: flags open activities that fell due and emails their responsible users',
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -271,7 +271,7 @@ export const functions = {
     scheduleMinutes: 1,
   },
   'merge-resumer': {
-    entry: 'functions/contacts/resume-merges.handler.ts',
+    entry: 'functions/contacts/merge-resumer.handler.ts',
     description: 'Every five minutes: finishes merges of persons and companies whose request stopped halfway',
     timeoutSeconds: 300,
     memoryMb: 512,
@@ -313,7 +313,7 @@ export const functions = {
     ],
   },
   'import-worker': {
-    entry: 'functions/imports/run-import.handler.ts',
+    entry: 'functions/imports/import-worker.handler.ts',
     description: 'Streams an uploaded CSV file into the inbox in checkpointed chunks',
     timeoutSeconds: 300,
     memoryMb: 1024,
@@ -321,7 +321,7 @@ export const functions = {
     consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   },
   'duplicate-check-worker': {
-    entry: 'functions/duplicates/check-duplicates.handler.ts',
+    entry: 'functions/duplicates/duplicate-check-worker.handler.ts',
     description: 'Checks new inbox entries against existing persons',
     timeoutSeconds: 20,
     memoryMb: 512,
@@ -329,7 +329,7 @@ export const functions = {
     consumes: duplicateCheckConsumer,
   },
   'frequency-counter': {
-    entry: 'functions/duplicates/count-frequencies.handler.ts',
+    entry: 'functions/duplicates/frequency-counter.handler.ts',
     description:
       'Counts the values of stored persons and companies that weigh duplicate evidence, from the table stream',
     timeoutSeconds: 60,
@@ -338,7 +338,7 @@ export const functions = {
     consumesStream: { records: ['PERSON', 'COMPANY'], batchSize: 100, maxRetries: 10 },
   },
   'pending-check-sweeper': {
-    entry: 'functions/duplicates/sweep-pending-checks.handler.ts',
+    entry: 'functions/duplicates/pending-check-sweeper.handler.ts',
     description: 'Re-requests duplicate checks still pending after five minutes',
     timeoutSeconds: 60,
     memoryMb: 256,
@@ -363,7 +363,7 @@ export const functions = {
     sesReceipt: true,
   },
   'email-worker': {
-    entry: 'functions/emails/process-email.handler.ts',
+    entry: 'functions/emails/email-worker.handler.ts',
     description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
     timeoutSeconds: 60,
     memoryMb: 1024,
