@@ -78,6 +78,19 @@ const duplicateCheckConsumer = {
   maxReceiveCount: 5,
 } as const satisfies Consumer;
 
+/**
+ * How the facebook-leads queue retries: the worker backs off from 30 s, doubling up to an hour (its
+ * handler sets each failed message's visibility), so a lead whose Graph fetch keeps failing reaches
+ * the DLQ about two hours after its first failure (30 s + 1 + 2 + 4 + 8 + 16 + 32 min between the
+ * eight receives, then an hour until the receive that moves it).
+ */
+const facebookLeadsConsumer = {
+  queue: 'facebook-leads',
+  batchSize: 5,
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 8,
+} as const satisfies Consumer;
+
 /** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
 export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
 export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
@@ -182,7 +195,7 @@ export const functions = {
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'], facebookSecret: 'read' },
     // Meta retries for 36 hours; Graph errors back off over the receives before the DLQ
-    consumes: { queue: 'facebook-leads', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 8 },
+    consumes: facebookLeadsConsumer,
   },
   'contacts-api': {
     entry: 'functions/contacts/contacts-api.handler.ts',
