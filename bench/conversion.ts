@@ -93,7 +93,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
     const meter = installAwsMeter();
     try {
       const { handler: api } = await import('../functions/opportunities/opportunities-api.handler.ts');
-      const { handler: worker } = await import('../functions/activities/schedule-activity-plan.handler.ts');
+      const { handler: worker } = await import('../functions/activities/activity-plan-worker.handler.ts');
       const convert = async (id: string) => {
         meter.reset();
         const started = performance.now();

@@ -112,7 +112,7 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
 
     const meter = installAwsMeter();
     try {
-      const { handler } = await import('../functions/webforms/submit-webform.handler.ts');
+      const { handler } = await import('../functions/webforms/webform-submissions.handler.ts');
       const submit = async (n: number) => {
         meter.reset();
         const started = performance.now();

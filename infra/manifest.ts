@@ -48,7 +48,7 @@ export type Access = {
   send?: QueueName[];
   /** the bucket for raw mail (`inbound/`, `attachments/`) and uploaded import files (`imports/`) */
   mailBucket?: 'read' | 'readWrite';
-  /** the Facebook app secret, verify token and page tokens (Secrets Manager in AWS, .kontakt/facebook.json locally) */
+  /** the Facebook app secret, verify token and page tokens (an SSM SecureString in AWS, .kontakt/facebook.json locally) */
   facebookSecret?: 'read';
   /** send email (reminders) through SES from the configured sender */
   sendEmail?: true;
@@ -80,6 +80,19 @@ const duplicateCheckConsumer = {
   maxReceiveCount: 5,
 } as const satisfies Consumer;
 
+/**
+ * How the facebook-leads queue retries: the worker backs off from 30 s, doubling up to an hour (its
+ * handler sets each failed message's visibility), so a lead whose Graph fetch keeps failing reaches
+ * the DLQ about two hours after its first failure (30 s + 1 + 2 + 4 + 8 + 16 + 32 min between the
+ * eight receives, then an hour until the receive that moves it).
+ */
+const facebookLeadsConsumer = {
+  queue: 'facebook-leads',
+  batchSize: 5,
+  visibilityTimeoutSeconds: 180,
+  maxReceiveCount: 8,
+} as const satisfies Consumer;
+
 /** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
 export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
 export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
@@ -88,7 +101,7 @@ export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
 
 export const functions = {
   'webform-submissions': {
-    entry: 'functions/webforms/submit-webform.handler.ts',
+    entry: 'functions/webforms/webform-submissions.handler.ts',
     description: 'Stores web-form submissions in the inbox, answers CORS preflights, serves the embed script',
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -178,13 +191,13 @@ export const functions = {
     ],
   },
   'facebook-worker': {
-    entry: 'functions/facebook/fetch-facebook-lead.handler.ts',
+    entry: 'functions/facebook/facebook-worker.handler.ts',
     description: 'Fetches each Facebook lead from the Graph API and stores it in the inbox, once per leadgen id',
     timeoutSeconds: 30,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'], facebookSecret: 'read' },
     // Meta retries for 36 hours; Graph errors back off over the receives before the DLQ
-    consumes: { queue: 'facebook-leads', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 8 },
+    consumes: facebookLeadsConsumer,
   },
   'contacts-api': {
     entry: 'functions/contacts/contacts-api.handler.ts',
@@ -257,7 +270,7 @@ export const functions = {
     ],
   },
   'activity-plan-worker': {
-    entry: 'functions/activities/schedule-activity-plan.handler.ts',
+    entry: 'functions/activities/activity-plan-worker.handler.ts',
     description: 'Creates the activities of a pipeline’s plan on working days, once per opportunity, plan and start',
     timeoutSeconds: 30,
     memoryMb: 512,
@@ -265,7 +278,7 @@ export const functions = {
     consumes: { queue: 'activity-plans', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   },
   'activity-reminders': {
-    entry: 'functions/activities/send-reminders.handler.ts',
+    entry: 'functions/activities/activity-reminders.handler.ts',
     description: 'Every minute: flags open activities that fell due and emails their responsible users',
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -273,7 +286,7 @@ export const functions = {
     scheduleMinutes: 1,
   },
   'merge-resumer': {
-    entry: 'functions/contacts/resume-merges.handler.ts',
+    entry: 'functions/contacts/merge-resumer.handler.ts',
     description: 'Every five minutes: finishes merges of persons and companies whose request stopped halfway',
     timeoutSeconds: 300,
     memoryMb: 512,
@@ -315,7 +328,7 @@ export const functions = {
     ],
   },
   'import-worker': {
-    entry: 'functions/imports/run-import.handler.ts',
+    entry: 'functions/imports/import-worker.handler.ts',
     description: 'Streams an uploaded CSV file into the inbox in checkpointed chunks',
     timeoutSeconds: 300,
     memoryMb: 1024,
@@ -323,7 +336,7 @@ export const functions = {
     consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
   },
   'duplicate-check-worker': {
-    entry: 'functions/duplicates/check-duplicates.handler.ts',
+    entry: 'functions/duplicates/duplicate-check-worker.handler.ts',
     description: 'Checks new inbox entries against existing persons',
     timeoutSeconds: 20,
     memoryMb: 512,
@@ -331,7 +344,7 @@ export const functions = {
     consumes: duplicateCheckConsumer,
   },
   'frequency-counter': {
-    entry: 'functions/duplicates/count-frequencies.handler.ts',
+    entry: 'functions/duplicates/frequency-counter.handler.ts',
     description:
       'Counts the values of stored persons and companies that weigh duplicate evidence, from the table stream',
     timeoutSeconds: 60,
@@ -340,7 +353,7 @@ export const functions = {
     consumesStream: { records: [personRecordSortKey, companyRecordSortKey], batchSize: 100, maxRetries: 10 },
   },
   'pending-check-sweeper': {
-    entry: 'functions/duplicates/sweep-pending-checks.handler.ts',
+    entry: 'functions/duplicates/pending-check-sweeper.handler.ts',
     description: 'Re-requests duplicate checks still pending after five minutes',
     timeoutSeconds: 60,
     memoryMb: 256,
@@ -365,7 +378,7 @@ export const functions = {
     sesReceipt: true,
   },
   'email-worker': {
-    entry: 'functions/emails/process-email.handler.ts',
+    entry: 'functions/emails/email-worker.handler.ts',
     description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
     timeoutSeconds: 60,
     memoryMb: 1024,

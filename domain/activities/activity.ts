@@ -4,7 +4,6 @@ import { addWorkingDays, berlinTime, type Holidays } from '../calendar/working-d
 import { defaultPlanTime, type PlannedActivity } from '../pipelines/pipeline.ts';
 import { conflict } from '../shared/errors.ts';
 
-export const standardActivityTypes = ['call', 'email', 'meeting', 'task'] as const;
 export const activityStatuses = ['open', 'done'] as const;
 export type ActivityStatus = (typeof activityStatuses)[number];
 

@@ -28,5 +28,3 @@ export const maxKeysPerAgency = 100;
 /** The agency's own title wins; otherwise the usual title, with the agency, so the inbox shows where it came from. */
 export const agencyLeadTitle = (agencyName: string, lead: { title?: string; contact: Contact }): string =>
   lead.title?.trim() || `${deriveTitle(lead.contact)} – via ${agencyName}`;
-
-export const isActiveKey = (key: Pick<AgencyKey, 'revokedAt'>): boolean => key.revokedAt === null;

@@ -1,7 +1,7 @@
 /** The opportunity (lead or deal): its number, pipeline step and probability, and the rules of closing it won or lost. */
 import { findStep, type Pipeline, type PipelineStage, type PipelineStep } from '../pipelines/pipeline.ts';
 import { conflict, unprocessable, validationError } from '../shared/errors.ts';
-import type { Money } from '../shared/money.ts';
+import { fromStorageUnits, type Money, toStorageUnits } from '../shared/money.ts';
 
 export const opportunityStatuses = ['open', 'won', 'lost'] as const;
 export type OpportunityStatus = (typeof opportunityStatuses)[number];
@@ -360,24 +360,26 @@ export const requireOpenForPlan = (opp: Opportunity): void => requireOpen(opp, '
 // Value and forecast -------------------------------------------------------------------------------
 export const defaultCurrency = 'EUR';
 
-const cents = (money: Money): number => Math.round(money.amount * 100);
-
 const inCurrency = (opps: readonly Opportunity[], currency: string): Opportunity[] =>
   opps.filter((opp) => opp.value !== null && opp.value.currency === currency);
 
+const units = (opp: Opportunity): number => (opp.value ? toStorageUnits(opp.value) : 0);
+
 /** The sum of the values in one currency (others cannot be added without a rate). */
 export const totalValue = (opps: readonly Opportunity[], currency: string = defaultCurrency): Money => ({
-  amount: inCurrency(opps, currency).reduce((sum, opp) => sum + (opp.value ? cents(opp.value) : 0), 0) / 100,
+  amount: fromStorageUnits(
+    inCurrency(opps, currency).reduce((sum, opp) => sum + units(opp), 0),
+    currency,
+  ),
   currency,
 });
 
-/** Σ value × probability: the forecast of what these opportunities will bring, rounded to the cent once. */
+/** Σ value × probability: the forecast of what these opportunities will bring, rounded to the currency's minor unit once. */
 export const weightedValue = (opps: readonly Opportunity[], currency: string = defaultCurrency): Money => ({
-  amount:
-    Math.round(
-      inCurrency(opps, currency).reduce((sum, opp) => sum + (opp.value ? cents(opp.value) : 0) * opp.probability, 0) /
-        100,
-    ) / 100,
+  amount: fromStorageUnits(
+    inCurrency(opps, currency).reduce((sum, opp) => sum + units(opp) * opp.probability, 0) / 100,
+    currency,
+  ),
   currency,
 });
 

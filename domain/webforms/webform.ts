@@ -50,7 +50,7 @@ export type PostedFields = Record<string, string>;
 
 /** Fields the embed script adds that are never contact data. */
 export const fillTokenField = '_kontakt_ts';
-export const trackingFields = [
+const trackingFields = [
   'pageUrl',
   'referrer',
   'utm_source',

@@ -1,6 +1,6 @@
 /** What contact data from outside must look like, for every channel that creates inbox entries. */
 import * as z from 'zod/mini';
-import { CalendarDate, MoneyAmount } from '../shared/validation.ts';
+import { CalendarDate, currencyDecimals, MoneyAmount } from '../shared/validation.ts';
 
 /** Dates are read the one strict way every field reads them (functions/shared/validation.ts). */
 export { CalendarDate } from '../shared/validation.ts';
@@ -23,7 +23,9 @@ export const ContactInput = z.strictObject({
   birthday: z.optional(CalendarDate),
 });
 
-export const MoneyInput = z.strictObject({
-  amount: MoneyAmount,
-  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
-});
+export const MoneyInput = z
+  .strictObject({
+    amount: MoneyAmount,
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')),
+  })
+  .check(currencyDecimals);

@@ -89,7 +89,7 @@ export const toOpportunityPageResponse = (page: {
   nextCursor: page.nextCursor,
 });
 
-export const BoardStepOut = z.object({
+const BoardStepOut = z.object({
   stepId: z.string(),
   name: z.string(),
   probability: z.number(),
@@ -109,12 +109,4 @@ export const toBoardStepResponse = (step: BoardStep): z.infer<typeof BoardStepOu
   weightedValue: toMoneyResponse(step.weightedValue),
   otherCurrencyCount: step.otherCurrencyCount,
   items: step.items.map(toOpportunityResponse),
-});
-
-export const BoardOut = z.object({
-  pipelineId: z.string(),
-  stage: z.string(),
-  currency: z.string(),
-  steps: z.array(BoardStepOut),
-  totals: z.object({ count: z.number(), value: MoneyOut, weightedValue: MoneyOut }),
 });

@@ -34,7 +34,7 @@ export const opportunities = defineEntity({
     stepId: z.string(),
     probability: z.number(),
     probabilityOverridden: z.boolean(),
-    value: z.nullable(z.object({ cents: z.number(), currency: z.string() })),
+    value: z.nullable(z.object({ cents: z.number(), currency: z.string(), scale: z.optional(z.number()) })),
     source: z.string(),
     tags: z.array(z.string()),
     priority: z.string(),
@@ -77,7 +77,7 @@ export const opportunities = defineEntity({
 
 export type OpportunityRecord = z.infer<typeof opportunities.schema>;
 
-/** The stored form of an opportunity: its value in integer cents. */
+/** The stored form of an opportunity: its value as an integer (cents, or mils for a three-decimal currency). */
 export const toOpportunityRecord = (opp: Opportunity): OpportunityRecord => ({
   ...opp,
   value: opp.value ? toStoredMoney(opp.value) : null,

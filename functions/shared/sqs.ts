@@ -22,7 +22,7 @@ export class UnknownRecordError extends Error {
   override readonly name = 'UnknownRecordError';
 }
 
-/** Exponential backoff for a failed record: the queue's fixed visibility timeout is the floor only. */
+/** Exponential backoff for a failed record: it replaces the queue's fixed visibility timeout for that receive (30 s may come before a 180 s timeout). */
 export type Backoff = { baseSeconds: number; maxSeconds: number; sqs: () => SQSClient };
 
 /** base × 2^(receives − 1), capped; SQS allows at most 12 hours. */
@@ -35,10 +35,37 @@ export const queueUrlOfArn = (arn: string): string => {
   return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
 };
 
+const reasonOf = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * A failure that the queue will retry is expected of a worker that talks to another service (the
+ * Graph API down for a while): one WARN line with its reason per receive. Only the last receive, after
+ * which the queue moves the message to its DLQ, logs an ERROR with the stack. A worker that does not
+ * give its queue's max receive count logs every failure as an ERROR.
+ */
+const logFailure = (error: unknown, context: RecordContext, maxReceiveCount: number | undefined): void => {
+  if (maxReceiveCount === undefined) {
+    logger.error('message failed; it will be retried, then dead-lettered', { error, ...context });
+  } else if (context.receiveCount < maxReceiveCount) {
+    logger.warn('message failed; it will be retried', { reason: reasonOf(error), ...context, maxReceiveCount });
+  } else {
+    logger.error('message failed on its last receive; it goes to the dead-letter queue', {
+      error,
+      ...context,
+      maxReceiveCount,
+    });
+  }
+};
+
 export const sqsHandler = <S extends z.ZodMiniType>(
   schema: S,
   handleMessage: (message: z.infer<S>, context: RecordContext) => Promise<void>,
-  options: { backoff?: Backoff } = {},
+  options: {
+    backoff?: Backoff;
+    /** the queue's max receive count: failures before the last receive log one WARN line, no stack */
+    maxReceiveCount?: number;
+  } = {},
 ) => {
   const delayRetry = async (record: SQSRecord, receiveCount: number): Promise<void> => {
     const backoff = options.backoff;
@@ -64,7 +91,7 @@ export const sqsHandler = <S extends z.ZodMiniType>(
     try {
       await handleMessage(parseEvent(schema, record.body), context);
     } catch (error) {
-      logger.error('message failed; it will be retried, then dead-lettered', { error, ...context });
+      logFailure(error, context, options.maxReceiveCount);
       await delayRetry(record, context.receiveCount);
       throw error;
     }

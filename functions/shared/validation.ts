@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { minPrefixLength, queryWords } from '../../domain/inbox/search-tokens.ts';
 import { type FieldError, validationError } from '../../domain/shared/errors.ts';
+import { hasWholeMinorUnits, maxMinorUnits, minorUnits } from '../../domain/shared/money.ts';
 
 // Only the English messages: `z.locales.en()` would make the bundler keep every locale (~260 KB).
 z.config(en());
@@ -307,14 +308,37 @@ export const SearchText = z.string().check(
   z.refine((q) => queryWords(q).length > 0, `give at least one word of ${minPrefixLength} or more letters or digits`),
 );
 
-/** Money is stored as integer cents (API.md): below 10^13 cents fits every deal and stays exact. */
+/** Money is stored as an integer of the currency's smallest unit (API.md): below 10^13 cents fits every deal and stays exact. */
 export const maxMoneyAmount = 99_999_999_999.99;
 
-/** An amount in a currency's main unit with at most two decimals (cents), 0 to `maxMoneyAmount`. */
+/**
+ * An amount in a currency's main unit, 0 to `maxMoneyAmount`, with at most four decimals (the most
+ * any currency has); `MoneyInput` then holds it to its own currency's decimals.
+ */
 export const MoneyAmount = z.number().check(
-  z.meta({ multipleOf: 0.01 }),
+  z.meta({ multipleOf: 10 ** -maxMinorUnits }),
   z.minimum(0, 'must not be negative'),
   z.maximum(maxMoneyAmount, `must be at most ${maxMoneyAmount}`),
-  // a decimal with at most two places survives the round trip through cents unchanged
-  z.refine((amount) => Number(amount.toFixed(2)) === amount, 'must have at most two decimals (whole cents)'),
+  z.refine((amount) => Number(amount.toFixed(maxMinorUnits)) === amount, `must have at most ${maxMinorUnits} decimals`),
 );
+
+/**
+ * An amount with more decimals than its currency has (JPY 0, EUR 2, KWD 3: ISO 4217) is a 400 naming
+ * `amount`: it could not be stored exactly, and no invoice could show it.
+ */
+export const currencyDecimals = z.superRefine<{ amount: number; currency: string }>((money, ctx) => {
+  // an amount or code that is wrong in itself has its own error already
+  if (!Number.isFinite(money.amount) || !/^[A-Z]{3}$/.test(money.currency)) return;
+  if (!hasWholeMinorUnits(money)) {
+    const digits = minorUnits(money.currency);
+    ctx.issues.push({
+      code: 'custom',
+      message:
+        digits === 0
+          ? `must be a whole number in ${money.currency}`
+          : `must have at most ${digits} decimal${digits === 1 ? '' : 's'} in ${money.currency}`,
+      path: ['amount'],
+      input: money.amount,
+    });
+  }
+});

@@ -304,8 +304,8 @@ const workersOfAcceptedWork = async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   return {
-    'duplicate-check': (await import('../../functions/duplicates/check-duplicates.handler.ts')).handler,
-    'activity-plans': (await import('../../functions/activities/schedule-activity-plan.handler.ts')).handler,
+    'duplicate-check': (await import('../../functions/duplicates/duplicate-check-worker.handler.ts')).handler,
+    'activity-plans': (await import('../../functions/activities/activity-plan-worker.handler.ts')).handler,
   };
 };
 

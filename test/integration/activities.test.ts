@@ -34,7 +34,7 @@ const ben = `act-ben-${ulid()}`;
 
 // imported in beforeAll, once the environment they read at import is set
 let apiHandler: typeof import('../../functions/activities/activities-api.handler.ts')['handler'];
-let planHandler: typeof import('../../functions/activities/schedule-activity-plan.handler.ts')['handler'];
+let planHandler: typeof import('../../functions/activities/activity-plan-worker.handler.ts')['handler'];
 let ses: RunningSes;
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
@@ -100,7 +100,7 @@ beforeAll(async () => {
     await users.save({ id, email: `${id}@example.com`, name, roles: ['sales'] }, { upsert: true });
   }
   ({ handler: apiHandler } = await import('../../functions/activities/activities-api.handler.ts'));
-  ({ handler: planHandler } = await import('../../functions/activities/schedule-activity-plan.handler.ts'));
+  ({ handler: planHandler } = await import('../../functions/activities/activity-plan-worker.handler.ts'));
 });
 
 afterAll(async () => {

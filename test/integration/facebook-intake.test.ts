@@ -26,7 +26,7 @@ const inbox = createInboxEntryRepository(doc, tableName);
 let graph: FakeGraphServer;
 // imported once the environment is set: the handlers read it at import, as at a cold start
 let webhook: typeof import('../../functions/facebook/facebook-webhook.handler.ts')['handler'];
-let worker: typeof import('../../functions/facebook/fetch-facebook-lead.handler.ts')['handler'];
+let worker: typeof import('../../functions/facebook/facebook-worker.handler.ts')['handler'];
 
 /** A word no other test uses, so `q` finds exactly this test's entries. */
 const uniqueName = (): string =>
@@ -62,7 +62,7 @@ beforeAll(async () => {
     QUEUE_URL_FACEBOOK_LEADS: queueUrl('facebook-leads'),
   });
   webhook = (await import('../../functions/facebook/facebook-webhook.handler.ts')).handler;
-  worker = (await import('../../functions/facebook/fetch-facebook-lead.handler.ts')).handler;
+  worker = (await import('../../functions/facebook/facebook-worker.handler.ts')).handler;
 });
 
 afterAll(async () => {

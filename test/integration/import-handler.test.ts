@@ -14,11 +14,11 @@ const s3 = s3Client();
 const imports = createImportRepository(doc, tableName);
 
 // imported in beforeAll, once the environment it reads at import is set
-let handler: typeof import('../../functions/imports/run-import.handler.ts')['handler'];
+let handler: typeof import('../../functions/imports/import-worker.handler.ts')['handler'];
 
 beforeAll(async () => {
   process.env.QUEUE_URL_CSV_IMPORTS = queueUrl('csv-imports');
-  ({ handler } = await import('../../functions/imports/run-import.handler.ts'));
+  ({ handler } = await import('../../functions/imports/import-worker.handler.ts'));
 });
 
 describe('the import worker handler', () => {

@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { colognePhonetic } from '../../../domain/duplicates/cologne-phonetic.ts';
+
+// Recorded from talisman 1.1.4 before it was vendored: every stored lookup key carries these codes.
+const reference = z
+  .object({ cologne: z.array(z.tuple([z.string(), z.string()])) })
+  .parse(JSON.parse(readFileSync('test/fixtures/string-metrics/talisman-1.1.4.json', 'utf8')));
 
 describe('colognePhonetic (Kölner Phonetik)', () => {
   it('gives the published codes of the reference examples', () => {
@@ -24,5 +31,16 @@ describe('colognePhonetic (Kölner Phonetik)', () => {
     expect(colognePhonetic('Schmidt')).toBe(colognePhonetic('Schmitt'));
     expect(colognePhonetic('Иванов')).toBe('');
     expect(colognePhonetic('')).toBe('');
+  });
+
+  it('keeps talisman’s quirks that stored keys carry: a leading H drops the vowel after it, X is one 48', () => {
+    expect(colognePhonetic('Hoffmann')).toBe('366');
+    expect(colognePhonetic('Axel')).toBe('0485');
+    expect(colognePhonetic('Æbelø')).toBe('015');
+  });
+
+  it(`gives exactly talisman’s code for each of ${reference.cologne.length} recorded names`, () => {
+    const differing = reference.cologne.filter(([name, expected]) => colognePhonetic(name) !== expected);
+    expect(differing).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
   requireOpenForPlan,
   subscribe,
   toDeal,
+  totalValue,
   unsubscribe,
   weightedValue,
 } from '../../../domain/opportunities/opportunity.ts';
@@ -412,6 +413,17 @@ describe('value and weighted value', () => {
     const opps = [withValue(10_000, 'EUR', 20), withValue(0.05, 'EUR', 50), withValue(0.05, 'EUR', 50)];
 
     expect(weightedValue(opps)).toEqual({ amount: 2000.05, currency: 'EUR' });
+  });
+
+  it('sums and weights in each currency’s own minor unit: whole yen, mils of a dinar', () => {
+    const yen = [withValue(1001, 'JPY', 50), withValue(1, 'JPY', 50)];
+    const dinars = [withValue(1.001, 'KWD', 50), withValue(0.001, 'KWD', 50), withValue(0.001, 'KWD', 50)];
+
+    expect(totalValue(yen, 'JPY')).toEqual({ amount: 1002, currency: 'JPY' });
+    expect(weightedValue(yen, 'JPY')).toEqual({ amount: 501, currency: 'JPY' });
+    expect(weightedValue([withValue(3, 'JPY', 50)], 'JPY')).toEqual({ amount: 2, currency: 'JPY' });
+    expect(totalValue(dinars, 'KWD')).toEqual({ amount: 1.003, currency: 'KWD' });
+    expect(weightedValue(dinars, 'KWD')).toEqual({ amount: 0.502, currency: 'KWD' });
   });
 
   it('sums a board column: count, value and weighted value, other currencies counted but not added', () => {

@@ -1,6 +1,7 @@
 // The shared readers of dates, ranges, money and search text that every route's schema uses.
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { MoneyInput } from '../../../functions/inbox/contact-input.ts';
 import {
   CalendarDate,
   DateTime,
@@ -73,8 +74,28 @@ describe('money', () => {
     expect(ok(MoneyAmount, amount)).toBe(true);
   });
 
-  it.each([-0.01, 1e-200, 0.001, 1e200, 100_000_000_000, 12.345])('refuses %s', (amount) => {
+  it.each([-0.01, 1e-200, 0.00001, 1e200, 100_000_000_000, 12.34567])('refuses %s', (amount) => {
     expect(ok(MoneyAmount, amount)).toBe(false);
+  });
+
+  it.each([
+    [1500, 'JPY'],
+    [12.34, 'EUR'],
+    [12.345, 'KWD'],
+    [1.2345, 'CLF'],
+  ])('takes %s %s', (amount, currency) => {
+    expect(ok(MoneyInput, { amount, currency })).toBe(true);
+  });
+
+  it.each([
+    [1500.5, 'JPY', 'must be a whole number in JPY'],
+    [12.345, 'EUR', 'must have at most 2 decimals in EUR'],
+    [12.3456, 'KWD', 'must have at most 3 decimals in KWD'],
+  ])('refuses %s %s, naming the amount', (amount, currency, message) => {
+    const result = MoneyInput.safeParse({ amount, currency });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path, i.message])).toEqual([[['amount'], message]]);
   });
 });
 

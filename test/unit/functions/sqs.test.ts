@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LeadReceivedV1 } from '../../../events/index.ts';
+import { logger } from '../../../functions/shared/logger.ts';
 import { backoffSeconds, queueUrlOfArn, sqsHandler } from '../../../functions/shared/sqs.ts';
 import { lambdaContext, sqsEvent } from '../../support/events.ts';
 
@@ -48,6 +49,53 @@ describe('SQS edge', () => {
     );
 
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe('failure logs', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const failing = (maxReceiveCount?: number) =>
+    sqsHandler(
+      LeadReceivedV1,
+      async () => {
+        throw new Error('Graph API answered 503');
+      },
+      maxReceiveCount === undefined ? {} : { maxReceiveCount },
+    );
+
+  it('logs a failure the queue will retry as one WARN line with its reason and no stack', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    await failing(8)(sqsEvent([{ id: 'm1', body: lead('a'), receiveCount: 7 }]), lambdaContext());
+
+    expect(error).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]).toEqual([
+      'message failed; it will be retried',
+      { reason: 'Error: Graph API answered 503', messageId: 'm1', receiveCount: 7, maxReceiveCount: 8 },
+    ]);
+  });
+
+  it('logs the last receive, before the dead-letter queue, as an ERROR with the error and its stack', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    await failing(8)(sqsEvent([{ id: 'm1', body: lead('a'), receiveCount: 8 }]), lambdaContext());
+
+    expect(warn).not.toHaveBeenCalled();
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]?.[0]).toBe('message failed on its last receive; it goes to the dead-letter queue');
+    expect(error.mock.calls[0]?.[1]).toMatchObject({ error: expect.any(Error), receiveCount: 8 });
+  });
+
+  it('logs every failure as an ERROR when the worker does not know its queue’s receives', async () => {
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    await failing()(sqsEvent([{ id: 'm1', body: lead('a') }]), lambdaContext());
+
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });
 

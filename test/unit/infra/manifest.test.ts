@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { consumerOf, functionEntries, queueNames, routeKey } from '../../../infra/manifest.ts';
 
 describe('the function manifest', () => {
   it('names entry files that exist', () => {
     for (const [, spec] of functionEntries()) expect(existsSync(resolve(spec.entry)), spec.entry).toBe(true);
+  });
+
+  it('names each entry file after its function, so a log group leads straight to its code', () => {
+    for (const [name, spec] of functionEntries()) expect(basename(spec.entry)).toBe(`${name}.handler.ts`);
   });
 
   it('gives every queue exactly one consumer with a safe redrive and visibility timeout', () => {

@@ -1,6 +1,7 @@
 /** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
 import * as z from 'zod/mini';
 import { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import { functions } from '../../infra/manifest.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
@@ -30,6 +31,10 @@ export const handler = sqsHandler(
     duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
     now: () => new Date(),
   }),
-  // Graph errors back off: 30 s, 1, 2, 4 … minutes over the queue's 8 receives (about 2 hours)
-  { backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs } },
+  // Graph errors back off: 30 s, 1, 2, 4 … minutes over the queue's 8 receives (about 2 hours to
+  // the DLQ); each receive but the last logs one WARN line
+  {
+    backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs },
+    maxReceiveCount: functions['facebook-worker'].consumes.maxReceiveCount,
+  },
 );

@@ -1,2 +1,0 @@
-/** Timestamps as the API writes them: ISO 8601 UTC with milliseconds. */
-export const isoTimestamp = (now: Date): string => now.toISOString();
