@@ -43,5 +43,9 @@ export const createUser =
   async (request: HttpRequest<z.infer<typeof NewUserBody>, undefined, undefined>): Promise<HttpResult> => {
     const user = { ...request.body, roles: [...new Set(request.body.roles)] };
     await users.save(user);
-    return { status: 201, body: toUserResponse(user), headers: { location: `/v1/users/${encodeURIComponent(user.id)}` } };
+    return {
+      status: 201,
+      body: toUserResponse(user),
+      headers: { location: `/v1/users/${encodeURIComponent(user.id)}` },
+    };
   };
