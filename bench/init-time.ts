@@ -1,6 +1,7 @@
 /** Module initialisation time: how long a fresh Node process takes to import a bundle, as a Lambda cold start does. */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { functionEntries, queueMaxReceivesEnv } from '../infra/manifest.ts';
 
 /**
  * What the handlers read at cold start, with dummy values: nothing is called over the network at
@@ -17,6 +18,11 @@ const coldStartEnv = (): Record<string, string> => ({
   QUEUE_URL_FACEBOOK_LEADS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/facebook-leads',
   QUEUE_URL_CSV_IMPORTS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/csv-imports',
   QUEUE_URL_ACTIVITY_PLANS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/activity-plans',
+  ...Object.fromEntries(
+    functionEntries().flatMap(([, spec]) =>
+      spec.consumes ? [[queueMaxReceivesEnv(spec.consumes.queue), String(spec.consumes.maxReceiveCount)]] : [],
+    ),
+  ),
   REMINDER_SENDER: 'kontakt@kontakt.localhost',
   FACEBOOK_CONFIG_PARAMETER: '/kontakt/facebook',
   AWS_REGION: 'eu-west-1',

@@ -420,8 +420,9 @@ export const dlqName = (queue: string): string => `${queue}-dlq`;
 /** Environment variable that carries a queue's URL to the functions that send to it. */
 export const queueUrlEnv = (queue: QueueName): string => `QUEUE_URL_${queue.toUpperCase().replaceAll('-', '_')}`;
 
-/** Where SES (and the local SMTP server) put raw mail inside the mail bucket. */
-export const inboundMailPrefix = 'inbound/';
+/** The receives a queue's message gets before its DLQ, given to its consumer (which logs its last try apart). */
+export const queueMaxReceivesEnv = (queue: QueueName): string =>
+  `QUEUE_MAX_RECEIVES_${queue.toUpperCase().replaceAll('-', '_')}`;
 
 export const functionEntries = (): [FunctionName, FunctionSpec][] =>
   Object.entries(functions).map(([name, spec]): [FunctionName, FunctionSpec] => [name as FunctionName, spec]);

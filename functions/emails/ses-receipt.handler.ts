@@ -2,10 +2,10 @@
 import middy from '@middy/core';
 import type { Context, SESEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { inboundMailPrefix } from '../../infra/manifest.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { inboundEmailQueueEnv, mailBucketEnv, mailDomainEnv, readEnv } from '../shared/env.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { inboundMailPrefix } from './mail-bucket.ts';
 import { handleSesReceipt } from './ses-receipt.ts';
 
 const env = readEnv(z.object({ ...inboundEmailQueueEnv, ...mailBucketEnv, ...mailDomainEnv }));

@@ -1,11 +1,10 @@
 /** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
 import * as z from 'zod/mini';
 import { FacebookLeadReceivedV1 } from '../../events/index.ts';
-import { functions } from '../../infra/manifest.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { duplicateCheckQueueEnv, facebookLeadsMaxReceivesEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createSsmClient } from '../shared/ssm-client.ts';
@@ -14,7 +13,15 @@ import { createFacebookLeadRepository } from './facebook-lead.repository.ts';
 import { fetchFacebookLead } from './fetch-facebook-lead.ts';
 import { createGraphClient, graphApiEnv } from './graph-client.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv, ...facebookConfigEnv, ...graphApiEnv }));
+const env = readEnv(
+  z.object({
+    ...tableEnv,
+    ...duplicateCheckQueueEnv,
+    ...facebookConfigEnv,
+    ...graphApiEnv,
+    ...facebookLeadsMaxReceivesEnv,
+  }),
+);
 const doc = createDocumentClient();
 const sqs = createSqsClient();
 
@@ -35,6 +42,6 @@ export const handler = sqsHandler(
   // the DLQ); each receive but the last logs one WARN line
   {
     backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs },
-    maxReceiveCount: functions['facebook-worker'].consumes.maxReceiveCount,
+    maxReceiveCount: env.QUEUE_MAX_RECEIVES_FACEBOOK_LEADS,
   },
 );

@@ -2,11 +2,10 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { CsvImportRequestedV1 } from '../../events/index.ts';
-import { functions } from '../../infra/manifest.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { csvImportsMaxReceivesEnv, duplicateCheckQueueEnv, mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createImportRepository } from './import.repository.ts';
@@ -14,7 +13,15 @@ import { createImportFileStore, createImportsS3Client } from './import-file-stor
 import { csvImportsQueueEnv } from './imports-env.ts';
 import { giveUpImport, runImport, workerSettings } from './run-import.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...mailBucketEnv, ...duplicateCheckQueueEnv, ...csvImportsQueueEnv }));
+const env = readEnv(
+  z.object({
+    ...tableEnv,
+    ...mailBucketEnv,
+    ...duplicateCheckQueueEnv,
+    ...csvImportsQueueEnv,
+    ...csvImportsMaxReceivesEnv,
+  }),
+);
 const doc = createDocumentClient();
 const publisher = createQueuePublisher(createSqsClient());
 const imports = createImportRepository(doc, env.TABLE_NAME);
@@ -37,7 +44,7 @@ const deps = {
 };
 const run = runImport(deps);
 const giveUp = giveUpImport(deps);
-const maxReceives = functions['import-worker'].consumes.maxReceiveCount;
+const maxReceives = env.QUEUE_MAX_RECEIVES_CSV_IMPORTS;
 
 /** The invocation's context per message, for its remaining time (the local runtime may run two invocations at once). */
 const contexts = new Map<string, Context>();

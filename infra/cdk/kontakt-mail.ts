@@ -5,7 +5,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Construct } from 'constructs';
-import { inboundMailPrefix } from '../manifest.ts';
+import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
 
 /** How long raw mail is kept; the parsed email and its attachments live on under their own keys. */
 const rawMailRetention = Duration.days(365);

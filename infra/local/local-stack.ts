@@ -21,6 +21,7 @@ import {
   type FunctionName,
   functionEntries,
   type QueueName,
+  queueMaxReceivesEnv,
   queueNames,
   queueUrlEnv,
   sesReceiptFailureQueue,
@@ -216,6 +217,9 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     const queueUrls = await ensureQueues(sqs);
     await ensureBucket(s3, localNames.mailBucket);
     for (const queue of queueNames) process.env[queueUrlEnv(queue)] = queueUrls[queue];
+    for (const [, spec] of functionEntries()) {
+      if (spec.consumes) process.env[queueMaxReceivesEnv(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
+    }
 
     // Seeds: the demo users (with fresh tokens) and the demo web form, created when missing.
     const doc = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });

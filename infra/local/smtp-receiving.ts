@@ -18,8 +18,8 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { mailLimits } from '../../domain/emails/mail-limits.ts';
 import { boundedLine } from '../../domain/emails/mail-text.ts';
 import { createMailStore } from '../../functions/adapters/mail-store.ts';
+import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
 import { readHeaderBlock } from '../../functions/emails/parse-mail.ts';
-import { inboundMailPrefix } from '../manifest.ts';
 import type { FunctionHost } from './function-host.ts';
 
 /** SES receiving refuses larger messages with 552 5.3.4 (RFC 3463: message too big for system). */

@@ -2,6 +2,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
 import { tableDefinition } from '../../functions/shared/table.ts';
 import { defaultRouteThrottle } from '../../infra/cdk/kontakt-api.ts';
 import type { KontaktStack } from '../../infra/cdk/kontakt-stack.ts';
@@ -10,8 +11,8 @@ import {
   type FunctionName,
   functionEntries,
   functions,
-  inboundMailPrefix,
   type QueueName,
+  queueMaxReceivesEnv,
   queueNames,
   queueUrlEnv,
   type Route,
@@ -99,6 +100,9 @@ describe('functions', () => {
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
             ),
+            ...(spec.consumes
+              ? { [queueMaxReceivesEnv(spec.consumes.queue)]: String(spec.consumes.maxReceiveCount) }
+              : {}),
             ...spec.environment,
           }),
         },

@@ -1,5 +1,6 @@
 // The Facebook channel against DynamoDB Local, the emulator's SQS and a fake Graph server: the
 // webhook's handler queues signed leads, the worker's handler stores each lead once.
+
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FacebookLeadReceivedV1, LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
+import { functions } from '../../infra/manifest.ts';
 import { documentClient, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
@@ -60,6 +62,7 @@ beforeAll(async () => {
     FACEBOOK_CONFIG_FILE: file,
     GRAPH_API_BASE_URL: graph.baseUrl,
     QUEUE_URL_FACEBOOK_LEADS: queueUrl('facebook-leads'),
+    QUEUE_MAX_RECEIVES_FACEBOOK_LEADS: String(functions['facebook-worker'].consumes.maxReceiveCount),
   });
   webhook = (await import('../../functions/facebook/facebook-webhook.handler.ts')).handler;
   worker = (await import('../../functions/facebook/facebook-worker.handler.ts')).handler;
