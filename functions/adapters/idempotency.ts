@@ -52,8 +52,6 @@ export const createIdempotencyStore = (doc: DynamoDBDocumentClient, tableName: s
       if (record.requestHash !== hash) {
         throw new KontaktError(
           'idempotency-key-reused',
-          422,
-          'Idempotency key reused',
           'This Idempotency-Key was used for a different request within the last 24 hours',
           {
             errors: [

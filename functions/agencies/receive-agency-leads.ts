@@ -55,8 +55,6 @@ export const busyRetryAfterSeconds = 5;
 const busy = (cause: unknown): KontaktError =>
   new KontaktError(
     'busy',
-    429,
-    'Too many requests',
     `Kontakt is too busy to store this batch now; send it again in ${busyRetryAfterSeconds} seconds (leads stored already are never stored twice)`,
     {
       headers: { 'retry-after': String(busyRetryAfterSeconds) },
@@ -78,13 +76,9 @@ const unstorable = (index: number): LeadResult => ({
 });
 
 const invalidApiKey = (): KontaktError =>
-  new KontaktError(
-    'invalid-api-key',
-    401,
-    'Unauthorized',
-    'A valid, unrevoked agency API key is required as Authorization: Bearer <key>',
-    { headers: { 'www-authenticate': 'Bearer realm="kontakt-agency-leads"' } },
-  );
+  new KontaktError('invalid-api-key', 'A valid, unrevoked agency API key is required as Authorization: Bearer <key>', {
+    headers: { 'www-authenticate': 'Bearer realm="kontakt-agency-leads"' },
+  });
 
 /** The calling agency; every way a key can fail is the same 401, so a caller learns nothing from which. */
 const authenticate = async (deps: ReceiveAgencyLeadsDeps, authorization: string | undefined): Promise<Agency> => {
@@ -121,8 +115,6 @@ const takeQuota = async (deps: ReceiveAgencyLeadsDeps, agency: Agency, count: nu
   if (await deps.agencies.countLeads(agency.id, window, count, highest)) return;
   throw new KontaktError(
     'rate-limited',
-    429,
-    'Too many requests',
     `This agency may send ${agency.rateLimitPerMinute} leads per minute; these ${count} leads would exceed it`,
     {
       headers: { 'retry-after': String(window.retryAfterSeconds) },

@@ -20,7 +20,15 @@ import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { CompanyListQuery, CompanyPatchBody, MergeBody, NewCompanyBody, RecordIdPath } from './contacts-input.ts';
 import { toCompanyResponse } from './contacts-response.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
-import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
+import {
+  type Collection,
+  loadActive,
+  MergedInto,
+  mergeRecords,
+  redirectAnswer,
+  requireLinkable,
+  staleVersion,
+} from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
 
 export type CompaniesDeps = {
@@ -68,10 +76,11 @@ export const createCompanyFromRequest =
 
 export const getCompany =
   (deps: CompaniesDeps) =>
-  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
-    status: 200,
-    body: toCompanyResponse(await loadActive(deps.companies, companies, request.path.id, request.event.rawPath)),
-  });
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
+    const company = await loadActive(deps.companies, companies, request.path.id, request.event.rawPath);
+    if (company instanceof MergedInto) return redirectAnswer(company, request.event.rawPath);
+    return { status: 200, body: toCompanyResponse(company) };
+  };
 
 export const patchCompanyFromRequest =
   (deps: CompaniesDeps) =>
@@ -79,6 +88,7 @@ export const patchCompanyFromRequest =
     const company = await loadActive(deps.companies, companies, request.path.id, request.event.rawPath, {
       forChange: true,
     });
+    if (company instanceof MergedInto) return redirectAnswer(company, request.event.rawPath);
     const { version, phones, ...patch } = request.body;
     if (version !== company.version) throw staleVersion('company', company.id, company.version, version);
     if (patch.parentCompanyId === company.id) {
@@ -120,7 +130,7 @@ export const mergeCompanyInto = (
   survivorId: string,
   duplicateId: string,
   requestPath = `/v1/companies/${survivorId}/merge`,
-): Promise<Company> =>
+): Promise<Company | MergedInto> =>
   mergeRecords(
     {
       store: deps.companies,
@@ -140,9 +150,8 @@ export const mergeCompanyInto = (
 
 export const mergeCompanies =
   (deps: CompaniesDeps) =>
-  async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => ({
-    status: 200,
-    body: toCompanyResponse(
-      await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath),
-    ),
-  });
+  async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
+    const survivor = await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath);
+    if (survivor instanceof MergedInto) return redirectAnswer(survivor, request.event.rawPath);
+    return { status: 200, body: toCompanyResponse(survivor) };
+  };

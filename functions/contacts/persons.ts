@@ -21,7 +21,15 @@ import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { MergeBody, NewPersonBody, PersonListQuery, PersonPatchBody, RecordIdPath } from './contacts-input.ts';
 import { toPersonResponse } from './contacts-response.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
-import { type Collection, loadActive, mergeRecords, requireLinkable, staleVersion } from './record-access.ts';
+import {
+  type Collection,
+  loadActive,
+  MergedInto,
+  mergeRecords,
+  redirectAnswer,
+  requireLinkable,
+  staleVersion,
+} from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
 
 export type PersonsDeps = {
@@ -80,15 +88,17 @@ export const createPersonFromRequest =
 
 export const getPerson =
   (deps: PersonsDeps) =>
-  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => ({
-    status: 200,
-    body: await view(deps, await loadActive(deps.persons, persons, request.path.id, request.event.rawPath)),
-  });
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
+    const person = await loadActive(deps.persons, persons, request.path.id, request.event.rawPath);
+    if (person instanceof MergedInto) return redirectAnswer(person, request.event.rawPath);
+    return { status: 200, body: await view(deps, person) };
+  };
 
 export const patchPersonFromRequest =
   (deps: PersonsDeps) =>
   async (request: HttpRequest<z.infer<typeof PersonPatchBody>, Path, undefined>): Promise<HttpResult> => {
     const person = await loadActive(deps.persons, persons, request.path.id, request.event.rawPath, { forChange: true });
+    if (person instanceof MergedInto) return redirectAnswer(person, request.event.rawPath);
     const { version, phones, ...patch } = request.body;
     if (version !== person.version) throw staleVersion('person', person.id, person.version, version);
     if (patch.supervisorId === person.id) {
@@ -129,7 +139,7 @@ export const mergePersonInto = (
   survivorId: string,
   duplicateId: string,
   requestPath = `/v1/persons/${survivorId}/merge`,
-): Promise<Person> =>
+): Promise<Person | MergedInto> =>
   mergeRecords(
     {
       store: deps.persons,
@@ -151,5 +161,6 @@ export const mergePersons =
   (deps: PersonsDeps) =>
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
     const survivor = await mergePersonInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath);
+    if (survivor instanceof MergedInto) return redirectAnswer(survivor, request.event.rawPath);
     return { status: 200, body: await view(deps, survivor) };
   };

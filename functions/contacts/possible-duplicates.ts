@@ -5,8 +5,6 @@ import { KontaktError } from '../../domain/shared/errors.ts';
 export const possibleDuplicates = (what: 'person' | 'company', candidates: readonly Candidate[]): KontaktError =>
   new KontaktError(
     'possible-duplicates',
-    409,
-    'Possible duplicates',
     `This ${what} may exist already (${candidates.length} candidate${candidates.length === 1 ? '' : 's'}); send "force": true to create it anyway`,
     { extra: { candidates } },
   );

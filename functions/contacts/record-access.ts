@@ -2,19 +2,28 @@
  * Reading persons and companies from HTTP: a merged id answers 308 to its survivor (API.md), an id
  * being merged away refuses changes, an unknown id is 404; and merging two records of a kind.
  */
-import { conflict, KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
+import { conflict, type KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { RecordStore, StoredRecord } from '../adapters/contact-records.ts';
 import type { createRecordMerger } from '../adapters/record-merge.ts';
+import type { HttpResult } from '../shared/http.ts';
+import { mergedRedirect } from '../shared/problem.ts';
 
-/** Thrown to answer 308: the record was merged and `location` is where it lives on. */
-export class MergedRedirect extends KontaktError {
-  constructor(what: string, id: string, survivorId: string, location: string) {
-    super('merged', 308, 'Permanent Redirect', `${what} ${id} was merged into ${survivorId}`, {
-      extra: { survivorId },
-      headers: { location },
-    });
+/** What a read of a merged id finds: not an error, the survivor it lives on as (answered 308 by `redirectAnswer`). */
+export class MergedInto {
+  readonly detail: string;
+  readonly survivorId: string;
+  readonly location: string;
+
+  constructor(detail: string, survivorId: string, location: string) {
+    this.detail = detail;
+    this.survivorId = survivorId;
+    this.location = location;
   }
 }
+
+/** The 308 a request for a merged id is answered with. */
+export const redirectAnswer = (merged: MergedInto, requestPath: string): HttpResult =>
+  mergedRedirect(merged.detail, merged.survivorId, merged.location, requestPath);
 
 export type Collection = { what: 'person' | 'company'; basePath: '/v1/persons' | '/v1/companies' };
 
@@ -30,13 +39,12 @@ export const loadActive = async <T extends StoredRecord>(
   id: string,
   requestPath: string,
   options: { forChange?: boolean } = {},
-): Promise<T> => {
+): Promise<T | MergedInto> => {
   const loaded = await store.load(id, { consistent: options.forChange ?? false });
   if (!loaded) throw notFound(collection.what, id);
   if (loaded.state === 'merged') {
-    throw new MergedRedirect(
-      collection.what,
-      id,
+    return new MergedInto(
+      `${collection.what} ${id} was merged into ${loaded.mergedInto}`,
       loaded.mergedInto,
       survivorLocation(collection, requestPath, id, loaded.mergedInto),
     );
@@ -84,11 +92,13 @@ export const mergeRecords = async <T extends StoredRecord>(
   survivorId: string,
   duplicateId: string,
   requestPath: string,
-): Promise<T> => {
+): Promise<T | MergedInto> => {
   if (survivorId === duplicateId) {
     throw validationError([{ field: 'duplicateId', message: `must differ from the survivor's id` }]);
   }
   const survivor = await loadActive(deps.store, collection, survivorId, requestPath, { forChange: true });
+  // a survivor merged away itself: the request is sent on to the one it lives on as
+  if (survivor instanceof MergedInto) return survivor;
   const loaded = await deps.store.load(duplicateId, { consistent: true });
   if (!loaded) throw unprocessable('duplicateId', `no ${collection.what} ${duplicateId}`);
   if (loaded.state === 'merged') {

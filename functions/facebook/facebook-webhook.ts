@@ -42,8 +42,7 @@ export const verifyWebhook =
     };
   };
 
-const invalidSignature = (detail: string): KontaktError =>
-  new KontaktError('invalid-signature', 401, 'Unauthorized', detail);
+const invalidSignature = (detail: string): KontaktError => new KontaktError('invalid-signature', detail);
 
 /** The body exactly as it arrived; the edge's parsed copy would sign differently. */
 const receivedBytes = (event: APIGatewayProxyEventV2): Buffer =>

@@ -97,14 +97,12 @@ const decodeBody = (
   }
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.byteLength > maxBytes) {
-    throw new KontaktError('payload-too-large', 413, 'Payload too large', `The body exceeds ${maxBytes} bytes`);
+    throw new KontaktError('payload-too-large', `The body exceeds ${maxBytes} bytes`);
   }
   const kind = bodyKindOf(headers['content-type']);
   if (kind === 'other' || !accepts.includes(kind)) {
     throw new KontaktError(
       'unsupported-media-type',
-      415,
-      'Unsupported media type',
       `Content-Type must be ${accepts.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
     );
   }
@@ -113,7 +111,7 @@ const decodeBody = (
   try {
     return { kind, value: JSON.parse(text) };
   } catch {
-    throw new KontaktError('validation-failed', 400, 'Invalid input', 'The body is not valid JSON', {
+    throw new KontaktError('validation-failed', 'The body is not valid JSON', {
       errors: [{ field: 'body', message: 'not valid JSON' }],
     });
   }
@@ -126,8 +124,7 @@ const JwtSubject = z.object({
   }),
 });
 
-const unauthorized = (): KontaktError =>
-  new KontaktError('unauthorized', 401, 'Unauthorized', 'A valid user token is required');
+const unauthorized = (): KontaktError => new KontaktError('unauthorized', 'A valid user token is required');
 
 const resolveUser = async (
   auth: RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType>['auth'],
@@ -139,10 +136,10 @@ const resolveUser = async (
   if (sub === undefined) throw unauthorized();
   const user = await users.findUser(sub);
   if (!user) {
-    throw new KontaktError('unknown-user', 403, 'Forbidden', 'The token is valid but belongs to no Kontakt user');
+    throw new KontaktError('unknown-user', 'The token is valid but belongs to no Kontakt user');
   }
   if (auth !== 'user' && !hasRole(user, auth)) {
-    throw new KontaktError('forbidden', 403, 'Forbidden', `This action needs the role ${auth}`);
+    throw new KontaktError('forbidden', `This action needs the role ${auth}`);
   }
   return user;
 };

@@ -3,7 +3,7 @@
  * an AWS dependency that cannot be reached is a 503 the client may retry, not a 500.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { KontaktError } from '../../domain/shared/errors.ts';
+import { type ConflictCode, KontaktError, type ProblemCode } from '../../domain/shared/errors.ts';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
@@ -26,41 +26,104 @@ export const jsonResponse = (
   body: JSON.stringify(body),
 });
 
+type ProblemType = { status: number; title: string };
+
+const conflictType: ProblemType = { status: 409, title: 'Conflict' };
+const conflicts: Record<ConflictCode, ProblemType> = {
+  'stale-version': conflictType,
+  'concurrent-change': conflictType,
+  'merge-in-progress': conflictType,
+  'already-merged': conflictType,
+  'already-converted': conflictType,
+  'already-deal': conflictType,
+  'already-exists': conflictType,
+  archived: conflictType,
+  spam: conflictType,
+  'invalid-status-transition': conflictType,
+  'activity-done': conflictType,
+  'opportunity-closed': conflictType,
+  'number-taken': conflictType,
+  'pipeline-exists': conflictType,
+  'step-in-use': conflictType,
+  'webform-exists': conflictType,
+  'user-exists': conflictType,
+  'too-many-keys': conflictType,
+  'import-already-started': conflictType,
+  'import-file-missing': conflictType,
+};
+
+/**
+ * The one place a problem becomes HTTP: each code of the domain's registry (domain/shared/errors.ts)
+ * with its status and title. A code without one does not compile; test/unit/functions/problem-types.test.ts
+ * pins them all, so clients see no change.
+ */
+export const problemTypes: Record<ProblemCode, ProblemType> = {
+  'validation-failed': { status: 400, title: 'Invalid input' },
+  unprocessable: { status: 422, title: 'Unprocessable input' },
+  'not-found': { status: 404, title: 'Not found' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  'unknown-user': { status: 403, title: 'Forbidden' },
+  'invalid-api-key': { status: 401, title: 'Unauthorized' },
+  'invalid-signature': { status: 401, title: 'Unauthorized' },
+  'origin-not-allowed': { status: 403, title: 'Forbidden' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency key reused' },
+  'possible-duplicates': { status: 409, title: 'Possible duplicates' },
+  ...conflicts,
+  busy: { status: 429, title: 'Too many requests' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'service-unavailable': { status: 503, title: 'Service unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+};
+
+/** The HTTP status a problem is answered with. */
+export const problemStatus = (error: KontaktError): number => problemTypes[error.code].status;
+
 /** Every 429 and 503 carries Retry-After (API.md), whichever error raised it. */
-export const problemResponse = (error: KontaktError, instance?: string): HttpResponse => ({
-  statusCode: error.status,
-  headers: {
-    ...((error.status === 429 || error.status === 503) && !hasHeader(error.headers, 'retry-after')
-      ? { 'retry-after': String(defaultRetryAfterSeconds) }
-      : {}),
-    ...error.headers,
-    'content-type': 'application/problem+json',
-  },
-  // the problem's own members come last: an extra member of the same name cannot change them
-  body: JSON.stringify({
-    ...error.extra,
-    type: `/problems/${error.code}`,
-    title: error.title,
-    status: error.status,
-    detail: error.message,
-    ...(instance === undefined ? {} : { instance }),
-    ...(error.errors === undefined ? {} : { errors: error.errors }),
-  }),
+export const problemResponse = (error: KontaktError, instance?: string): HttpResponse => {
+  const { status, title } = problemTypes[error.code];
+  return {
+    statusCode: status,
+    headers: {
+      ...((status === 429 || status === 503) && !hasHeader(error.headers, 'retry-after')
+        ? { 'retry-after': String(defaultRetryAfterSeconds) }
+        : {}),
+      ...error.headers,
+      'content-type': 'application/problem+json',
+    },
+    // the problem's own members come last: an extra member of the same name cannot change them
+    body: JSON.stringify({
+      ...error.extra,
+      type: `/problems/${error.code}`,
+      title,
+      status,
+      detail: error.message,
+      ...(instance === undefined ? {} : { instance }),
+      ...(error.errors === undefined ? {} : { errors: error.errors }),
+    }),
+  };
+};
+
+/**
+ * A merged record's id answers 308 to its survivor: a result of the read, not an error, shaped as
+ * the problem document clients have always had (`/problems/merged`, `survivorId`, `Location`).
+ */
+export const mergedRedirect = (detail: string, survivorId: string, location: string, instance: string) => ({
+  status: 308,
+  headers: { location, 'content-type': 'application/problem+json' },
+  body: { survivorId, type: '/problems/merged', title: 'Permanent Redirect', status: 308, detail, instance },
 });
 
 export const internalErrorResponse = (requestId: string | undefined): HttpResponse =>
   problemResponse(
-    new KontaktError(
-      'internal',
-      500,
-      'Internal error',
-      `Something went wrong on our side. Request id: ${requestId ?? 'unknown'}`,
-    ),
+    new KontaktError('internal', `Something went wrong on our side. Request id: ${requestId ?? 'unknown'}`),
   );
 
-/** Client errors, and redirects raised deep in a use case (a merged record's 308), are answered with their message. */
+/** Client errors are answered with their message. */
 export const isClientError = (error: unknown): error is KontaktError =>
-  error instanceof KontaktError && error.status >= 300 && error.status < 500;
+  error instanceof KontaktError && problemStatus(error) >= 400 && problemStatus(error) < 500;
 
 /**
  * The answer to a dependency outage: 503 with Retry-After and nothing about which dependency or
@@ -70,8 +133,6 @@ export const isClientError = (error: unknown): error is KontaktError =>
 export const serviceUnavailable = (cause: unknown): KontaktError =>
   new KontaktError(
     'service-unavailable',
-    503,
-    'Service unavailable',
     `The service is briefly unavailable; please retry after ${defaultRetryAfterSeconds} seconds`,
     { cause },
   );

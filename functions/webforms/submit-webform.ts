@@ -60,7 +60,7 @@ const validateContact = (form: Webform, contact: Contact): void => {
 export const corsHeaders = (form: Webform, origin: string | undefined): Record<string, string> => {
   if (origin === undefined) return {};
   if (!isAllowedOrigin(form, origin)) {
-    throw new KontaktError('origin-not-allowed', 403, 'Forbidden', `The origin ${origin} may not post to this form`);
+    throw new KontaktError('origin-not-allowed', `The origin ${origin} may not post to this form`);
   }
   // Retry-After too, so the embed script can wait as long as a 503 or 429 asks
   return {

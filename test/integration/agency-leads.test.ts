@@ -153,7 +153,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
 
     expect(resultsOf(first).map((r) => r.status)).toEqual(['created', 'created']);
     expect(retry).toEqual(first);
-    expect(otherBody).toMatchObject({ status: 422, code: 'idempotency-key-reused' });
+    expect(otherBody).toMatchObject({ code: 'idempotency-key-reused' });
     expect(await entriesNamed(name)).toHaveLength(2);
   });
 
@@ -194,7 +194,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     );
 
     expect(await failureOf(crashing(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` })))).toMatchObject({
-      status: 429,
+      code: 'busy',
     });
     const stored = await entriesNamed(name);
     const retry = await receiveAgencyLeads(deps())(leadsRequest(key, leads, { 'idempotency-key': `crash-${name}` }));
@@ -437,7 +437,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     const refused = await failureOf(slowFor(Number.POSITIVE_INFINITY)(leadsRequest(key, leads)));
     const retried = await slowFor(2)(leadsRequest(key, leads));
 
-    expect(refused).toMatchObject({ status: 429, code: 'busy', headers: { 'retry-after': '5' } });
+    expect(refused).toMatchObject({ code: 'busy', headers: { 'retry-after': '5' } });
     expect(resultsOf(retried)).toEqual([
       { index: 0, status: 'duplicate_delivery', id: expect.any(String) },
       { index: 1, status: 'created', id: expect.any(String) },
@@ -471,7 +471,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     const stored = (await entriesNamed(name)).length;
     const retried = await receiveAgencyLeads(deps())(leadsRequest(key, leads, { 'idempotency-key': `slow-${name}` }));
 
-    expect(refused).toMatchObject({ status: 429, code: 'busy', headers: { 'retry-after': '5' } });
+    expect(refused).toMatchObject({ code: 'busy', headers: { 'retry-after': '5' } });
     expect(stored).toBeLessThan(40);
     expect(resultsOf(retried).map((r) => r.status)).toEqual(Array(40).fill('created'));
     expect(await entriesNamed(name)).toHaveLength(40);
@@ -523,12 +523,12 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     const unknown = await failureOf(revokeAgencyKey(manage)(adminRequest(undefined, { id: agency.id, keyId: 'nope' })));
 
     expect(revoked.status).toBe(204);
-    expect(attempt).toMatchObject({ status: 401, code: 'invalid-api-key' });
+    expect(attempt).toMatchObject({ code: 'invalid-api-key' });
     expect(read.body).toMatchObject({ keys: [{ id: keyId, revokedAt: now().toISOString() }] });
     expect(JSON.stringify(read.body)).not.toContain(key.slice(13));
     expect(JSON.stringify(read.body)).not.toContain('secretHash');
     expect(again.status).toBe(204);
-    expect(unknown).toMatchObject({ status: 404 });
+    expect(unknown).toMatchObject({ code: 'not-found' });
     expect(await entriesNamed(name)).toHaveLength(0);
   });
 
@@ -550,7 +550,10 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(5);
     expect(refused).toHaveLength(3);
     for (const r of refused) {
-      expect(r.status === 'rejected' && r.reason).toMatchObject({ status: 429, headers: { 'retry-after': '30' } });
+      expect(r.status === 'rejected' && r.reason).toMatchObject({
+        code: 'rate-limited',
+        headers: { 'retry-after': '30' },
+      });
     }
     expect(counter.Item).toMatchObject({ leads: 5, ttl: Date.parse('2031-03-03T10:21:00.000Z') / 1000 + 300 });
     expect(await entriesNamed(name)).toHaveLength(5);
@@ -569,7 +572,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
       ),
     );
 
-    expect(refused).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'leads' })] });
+    expect(refused).toMatchObject({ code: 'validation-failed', errors: [expect.objectContaining({ field: 'leads' })] });
     expect(await entriesNamed(name)).toHaveLength(0);
   });
 });

@@ -127,8 +127,7 @@ describe('converting an inbox entry', () => {
 
     expect(created).toHaveLength(1);
     expect(refused).toHaveLength(9);
-    for (const error of refused)
-      expect(error).toMatchObject({ status: 409, code: 'already-converted', extra: { opportunityId } });
+    for (const error of refused) expect(error).toMatchObject({ code: 'already-converted', extra: { opportunityId } });
     expect(stored?.opportunityId).toBe(opportunityId);
     expect(personsNow.items).toHaveLength(1);
   });
@@ -168,7 +167,6 @@ describe('converting an inbox entry', () => {
     const person = await persons.load(existing.id, { consistent: true });
 
     expect(warned).toMatchObject({
-      status: 409,
       code: 'possible-duplicates',
       extra: { candidates: [expect.objectContaining({ id: existing.id })] },
     });
@@ -210,8 +208,8 @@ describe('converting an inbox entry', () => {
     );
     const noLastName = await convert(request(entry.id, { person: { create: true } })).catch((e: unknown) => e);
 
-    expect(unknownCompany).toMatchObject({ status: 422, errors: [{ field: 'company.id' }] });
-    expect(noLastName).toMatchObject({ status: 400, errors: [{ field: 'contact.lastName' }] });
+    expect(unknownCompany).toMatchObject({ code: 'unprocessable', errors: [{ field: 'company.id' }] });
+    expect(noLastName).toMatchObject({ code: 'validation-failed', errors: [{ field: 'contact.lastName' }] });
     expect((await inbox.get(entry.id, { consistent: true }))?.processingStatus).toBe('new');
   });
 

@@ -6,6 +6,7 @@ import { personLookups } from '../../domain/duplicates/record-profiles.ts';
 import { createOpportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Person } from '../../domain/persons/person.ts';
 import { defaultDealPipeline } from '../../domain/pipelines/pipeline.ts';
+import { KontaktError } from '../../domain/shared/errors.ts';
 import { createActivityRepository } from '../../functions/adapters/activity.repository.ts';
 import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
@@ -17,6 +18,7 @@ import { references } from '../../functions/contacts/reference.entity.ts';
 import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
+import { problemStatus } from '../../functions/shared/problem.ts';
 import { createStore } from '../../functions/shared/store.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
@@ -175,7 +177,7 @@ describe('merging persons', () => {
     );
 
     expect(again).toEqual(first);
-    expect(elsewhere).toMatchObject({ status: 409, code: 'already-merged' });
+    expect(elsewhere).toMatchObject({ code: 'already-merged' });
   });
 
   it('keeps every concurrent edit of the linked persons and still moves every link', async () => {
@@ -192,7 +194,7 @@ describe('merging persons', () => {
           );
           return attempt;
         } catch (error) {
-          if (!(error instanceof Error && 'status' in error && error.status === 409) || attempt > 20) throw error;
+          if (!(error instanceof KontaktError && problemStatus(error) === 409) || attempt > 20) throw error;
         }
       }
     };
@@ -236,8 +238,8 @@ describe('merging persons', () => {
     ).catch((e: unknown) => e);
     await mergePersons(personDeps())(mergeRequest('persons', survivor.id, duplicate.id));
 
-    expect(linkToMerging).toMatchObject({ status: 422, errors: [{ field: 'supervisorId' }] });
-    expect(editOfMerging).toMatchObject({ status: 409, code: 'merge-in-progress' });
+    expect(linkToMerging).toMatchObject({ code: 'unprocessable', errors: [{ field: 'supervisorId' }] });
+    expect(editOfMerging).toMatchObject({ code: 'merge-in-progress' });
     expect((await loadPerson(newcomer.id)).supervisorId).toBeUndefined();
   });
 

@@ -66,7 +66,7 @@ beforeAll(async () => {
     },
   }));
   await store(home);
-}, 180_000);
+}, 600_000);
 
 describe('a lookup partition crowded beyond one read', () => {
   it('still finds Sebastian Müller among the 70 Müllers of his postcode, by reading the partition narrowed to his first name', async () => {

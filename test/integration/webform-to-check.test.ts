@@ -113,7 +113,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const entry = await inbox.get((res.body as { id: string }).id);
     if (!entry) throw new Error('not stored');
 
-    await expect(inbox.create({ ...entry, title: 'overwritten' })).rejects.toMatchObject({ status: 409 });
+    await expect(inbox.create({ ...entry, title: 'overwritten' })).rejects.toMatchObject({ code: 'already-exists' });
     expect((await inbox.get(entry.id))?.title).toBe(entry.title);
   });
 });

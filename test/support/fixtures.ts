@@ -35,7 +35,7 @@ export const rawMail = (options: { messageId: string; subject: string; attachmen
 export const ensureDemoForm = async (forms: WebformRepository): Promise<void> => {
   if (await forms.get('demo')) return;
   await forms.create(demoWebform(new Date())).catch((error: unknown) => {
-    if (!(error instanceof KontaktError && error.status === 409)) throw error;
+    if (!(error instanceof KontaktError && error.code === 'webform-exists')) throw error;
   });
 };
 

@@ -21,6 +21,7 @@ import {
 import { defaultDealPipeline, defaultLeadPipeline, type Pipeline } from '../../../domain/pipelines/pipeline.ts';
 import { defaultLossReasons } from '../../../domain/settings/settings.ts';
 import { KontaktError } from '../../../domain/shared/errors.ts';
+import { problemStatus } from '../../../functions/shared/problem.ts';
 
 const t0 = new Date('2026-03-02T09:00:00.000Z');
 const t1 = new Date('2026-03-05T10:00:00.000Z');
@@ -53,7 +54,7 @@ const refusal = (act: () => unknown): { status: number; code: string; fields: st
     act();
   } catch (error) {
     if (error instanceof KontaktError) {
-      return { status: error.status, code: error.code, fields: (error.errors ?? []).map((e) => e.field) };
+      return { status: problemStatus(error), code: error.code, fields: (error.errors ?? []).map((e) => e.field) };
     }
     throw error;
   }

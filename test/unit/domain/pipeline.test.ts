@@ -41,7 +41,8 @@ const badFields = (build: () => unknown): string[] => {
   try {
     build();
   } catch (error) {
-    if (error instanceof KontaktError && error.status === 400) return (error.errors ?? []).map((e) => e.field);
+    if (error instanceof KontaktError && error.code === 'validation-failed')
+      return (error.errors ?? []).map((e) => e.field);
     throw error;
   }
   throw new Error('expected a 400');

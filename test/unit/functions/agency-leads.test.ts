@@ -194,7 +194,7 @@ describe('receiveAgencyLeads', () => {
       ].map(failureOf),
     );
 
-    for (const failure of attempts) expect(failure).toMatchObject({ status: 401, code: 'invalid-api-key' });
+    for (const failure of attempts) expect(failure).toMatchObject({ code: 'invalid-api-key' });
     expect(revoked.stored).toEqual([]);
   });
 
@@ -202,14 +202,19 @@ describe('receiveAgencyLeads', () => {
     const { receive, stored, key } = setup();
     const auth = { authorization: `Bearer ${key}` };
 
-    await expect(receive(request([{ contact: { lastName: 'X' } }], auth))).rejects.toMatchObject({ status: 400 });
+    await expect(receive(request([{ contact: { lastName: 'X' } }], auth))).rejects.toMatchObject({
+      code: 'validation-failed',
+    });
     await expect(receive(request({ leads: [] }, auth))).rejects.toMatchObject({
-      status: 400,
+      code: 'validation-failed',
       errors: [{ field: 'leads', message: 'give at least one lead' }],
     });
     await expect(
       receive(request({ leads: Array.from({ length: 101 }, () => ({ contact: { lastName: 'X' } })) }, auth)),
-    ).rejects.toMatchObject({ status: 400, errors: [{ field: 'leads', message: 'at most 100 leads per request' }] });
+    ).rejects.toMatchObject({
+      code: 'validation-failed',
+      errors: [{ field: 'leads', message: 'at most 100 leads per request' }],
+    });
     expect(stored).toEqual([]);
   });
 
@@ -224,7 +229,6 @@ describe('receiveAgencyLeads', () => {
     expect(fits.status).toBe(200);
     expect(counted).toEqual([2]);
     expect(over).toMatchObject({
-      status: 429,
       code: 'rate-limited',
       headers: { 'retry-after': '30' },
     });
@@ -241,7 +245,10 @@ describe('receiveAgencyLeads', () => {
       ),
     );
 
-    await expect(over).rejects.toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'leads' })] });
+    await expect(over).rejects.toMatchObject({
+      code: 'validation-failed',
+      errors: [expect.objectContaining({ field: 'leads' })],
+    });
     expect(counted).toEqual([]);
     expect(stored).toEqual([]);
   });

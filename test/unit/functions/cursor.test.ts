@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KontaktError } from '../../../domain/shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../../../functions/shared/cursor.ts';
+import { problemStatus } from '../../../functions/shared/problem.ts';
 
 const forged = (key: unknown): string => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
@@ -10,7 +11,7 @@ const refusal = (run: () => unknown): unknown => {
   try {
     run();
   } catch (error) {
-    return error instanceof KontaktError ? { status: error.status, errors: error.errors } : error;
+    return error instanceof KontaktError ? { status: problemStatus(error), errors: error.errors } : error;
   }
   return 'accepted';
 };

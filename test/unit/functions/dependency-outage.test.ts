@@ -154,13 +154,13 @@ describe('a dependency outage at the HTTP edge', () => {
 
   it('keeps a problem’s own members when an extra member has the same name', async () => {
     const res = await call(async () => {
-      throw new KontaktError('conflict-test', 409, 'Conflict', 'changed meanwhile', {
+      throw new KontaktError('concurrent-change', 'changed meanwhile', {
         extra: { status: 'won', type: 'x' },
       });
     });
 
     expect(res.statusCode).toBe(409);
-    expect(res.json).toMatchObject({ status: 409, type: '/problems/conflict-test' });
+    expect(res.json).toMatchObject({ status: 409, type: '/problems/concurrent-change' });
   });
 
   it('still answers 500 to a bug, without its message', async () => {
@@ -177,10 +177,10 @@ describe('a dependency outage at the HTTP edge', () => {
 describe('Retry-After on every 429 and 503 of Kontakt’s own', () => {
   it('adds one to a 429 raised without it, and keeps the one an error names', async () => {
     const bare = await call(async () => {
-      throw new KontaktError('rate-limited', 429, 'Too many requests', 'slow down');
+      throw new KontaktError('rate-limited', 'slow down');
     });
     const own = await call(async () => {
-      throw new KontaktError('rate-limited', 429, 'Too many requests', 'slow down', {
+      throw new KontaktError('rate-limited', 'slow down', {
         headers: { 'Retry-After': '30' },
       });
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KontaktError } from '../../../domain/shared/errors.ts';
 import { parseLeadgenChanges } from '../../../functions/facebook/webhook-payload.ts';
+import { problemStatus } from '../../../functions/shared/problem.ts';
 
 const body = (value: unknown) => Buffer.from(JSON.stringify(value));
 const delivery = (changes: unknown[]) => body({ object: 'page', entry: [{ id: '123', time: 1714809600, changes }] });
@@ -9,7 +10,7 @@ const errorsOf = (run: () => unknown) => {
   try {
     run();
   } catch (error) {
-    if (error instanceof KontaktError) return { status: error.status, errors: error.errors };
+    if (error instanceof KontaktError) return { status: problemStatus(error), errors: error.errors };
     throw error;
   }
   throw new Error('expected a KontaktError');

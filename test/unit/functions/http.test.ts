@@ -25,7 +25,7 @@ const handler = httpRouter(
       throw new Error('secret database detail');
     }),
     'GET /v1/conflict': route({ summary: 'test', auth: 'public' }, async () => {
-      throw new KontaktError('already-converted', 409, 'Conflict', 'converted already', {
+      throw new KontaktError('already-converted', 'converted already', {
         extra: { opportunityId: 'o1' },
       });
     }),

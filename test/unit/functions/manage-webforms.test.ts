@@ -57,7 +57,7 @@ describe('web-form configuration', () => {
 
       const answer = await refusal(createWebform(deps)(request(body, undefined)));
 
-      expect(answer).toMatchObject({ status: 400, errors: [{ field: 'honeypotField' }] });
+      expect(answer).toMatchObject({ code: 'validation-failed', errors: [{ field: 'honeypotField' }] });
       expect(saved).toEqual([]);
     },
   );
@@ -68,7 +68,7 @@ describe('web-form configuration', () => {
 
     const answer = await refusal(patchWebform(deps)(request(body, { formKey: 'demo' })));
 
-    expect(answer).toMatchObject({ status: 400, errors: [{ field: 'honeypotField' }] });
+    expect(answer).toMatchObject({ code: 'validation-failed', errors: [{ field: 'honeypotField' }] });
     expect(saved).toEqual([]);
   });
 

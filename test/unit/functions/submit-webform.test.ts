@@ -95,11 +95,11 @@ describe('submitWebform', () => {
     });
 
     await expect(submit(request({ 'your-mail': 'nope', 'your-name': 'X' }))).rejects.toMatchObject({
-      status: 400,
+      code: 'validation-failed',
       errors: [{ field: 'your-mail', message: 'not a valid email address' }],
     });
     await expect(submit(request({ 'your-mail': '' }))).rejects.toMatchObject({
-      status: 400,
+      code: 'validation-failed',
       errors: [{ field: 'your-mail', message: expect.stringContaining('your-name') }],
     });
     expect(stored).toEqual([]);
@@ -107,7 +107,7 @@ describe('submitWebform', () => {
 
   it('answers 404 for an unknown form', async () => {
     const { submit } = setup();
-    await expect(submit(request({ lastName: 'X' }, 'json', 'unknown'))).rejects.toMatchObject({ status: 404 });
+    await expect(submit(request({ lastName: 'X' }, 'json', 'unknown'))).rejects.toMatchObject({ code: 'not-found' });
   });
 
   it('keeps line breaks in the field mapped to the message, refuses them in a name, naming the posted field', async () => {
@@ -121,7 +121,7 @@ describe('submitWebform', () => {
     expect(ok.status).toBe(201);
     expect(stored[0]?.message).toBe('Zeile 1\r\nZeile 2');
     await expect(broken).rejects.toMatchObject({
-      status: 400,
+      code: 'validation-failed',
       errors: [{ field: 'name', message: expect.stringContaining('control characters') }],
     });
     expect(stored).toHaveLength(1);
