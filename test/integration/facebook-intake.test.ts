@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FacebookLeadReceivedV1, LeadReceivedV1 } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
-import { documentClient, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 
@@ -80,7 +80,7 @@ describe('the webhook handler', () => {
       apiEvent({ routeKey: 'POST /v1/facebook/webhook', body, headers: { 'x-hub-signature-256': signature } }),
       lambdaContext(),
     );
-    const message = await takeMessage('facebook-leads', leadgenId);
+    const message = await takeMessage('facebook-leads', mentioning(leadgenId));
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '')).toEqual({ received: 1, skipped: 0 });
@@ -112,7 +112,7 @@ describe('the worker handler', () => {
     const res = await deliver(receivedEvent(leadgenId));
     const [entry, ...others] = await entriesNamed(name);
     const guard = await doc.send(new GetCommand({ TableName: tableName, Key: facebookLeads.key(leadgenId) }));
-    const check = LeadReceivedV1.parse(await takeMessage('duplicate-check', entry?.id ?? 'none'));
+    const check = LeadReceivedV1.parse(await takeMessage('duplicate-check', mentioning(entry?.id ?? 'none')));
 
     expect(res.batchItemFailures).toEqual([]);
     expect(others).toEqual([]);

@@ -10,7 +10,7 @@ import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts'
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
-import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { aPerson, ensureDemoForm } from '../support/fixtures.ts';
 
@@ -55,7 +55,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ` ${email.toLowerCase()} ` }));
     const id = (res.body as { id: string }).id;
     const stored = await inbox.get(id);
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     await checkDuplicates({ inbox, findCandidates, now: () => new Date() })(message);
     const checked = await inbox.get(id);
 
@@ -87,7 +87,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     });
     const res = await submit(request({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     const worker = checkDuplicates({ inbox, findCandidates, now: () => new Date() });
 
     await worker(message);
@@ -126,7 +126,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
 
     const res = await submit(request({ lastName: 'Ordered', email: `ordered-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
 
     expect(res.status).toBe(201);
     expect(seenAtSend).toEqual([{ inboxEntryId: id, stored: true }]);
