@@ -11,7 +11,7 @@ import { createSqsClient } from '../shared/sqs-client.ts';
 import { createImportRepository } from './import.repository.ts';
 import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
 import { csvImportsQueueEnv } from './imports-env.ts';
-import { giveUpImport, runImport, workerSettings } from './run-import.ts';
+import { importWorker, workerSettings } from './run-import.ts';
 
 const env = readEnv(
   z.object({
@@ -42,9 +42,7 @@ const deps = {
   now,
   ...workerSettings,
 };
-const run = runImport(deps);
-const giveUp = giveUpImport(deps);
-const maxReceives = env.QUEUE_MAX_RECEIVES_CSV_IMPORTS;
+const work = importWorker(deps, env.QUEUE_MAX_RECEIVES_CSV_IMPORTS);
 
 /** The invocation's context per message, for its remaining time (the local runtime may run two invocations at once). */
 const contexts = new Map<string, Context>();
@@ -52,10 +50,9 @@ const contexts = new Map<string, Context>();
 export const handler = sqsHandler(CsvImportRequestedV1, async (message, { messageId, receiveCount }) => {
   const context = contexts.get(messageId);
   try {
-    await run(message.importId, { remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY });
-  } catch (error) {
-    if (receiveCount >= maxReceives) await giveUp(message.importId, receiveCount);
-    throw error;
+    await work(message.importId, receiveCount, {
+      remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
+    });
   } finally {
     contexts.delete(messageId);
   }

@@ -317,3 +317,21 @@ export const giveUpImport =
       deps.now(),
     );
   };
+
+/**
+ * One receive of a csv-import-requested message: runs the import; when the run fails on the
+ * message's last receive, the import is given up before the message goes on to the DLQ, so it
+ * never stays `running` with no run left to move it.
+ */
+export const importWorker = (deps: RunImportDeps, maxReceives: number) => {
+  const run = runImport(deps);
+  const giveUp = giveUpImport(deps);
+  return async (importId: string, receiveCount: number, budget: RunBudget): Promise<RunOutcome> => {
+    try {
+      return await run(importId, budget);
+    } catch (error) {
+      if (receiveCount >= maxReceives) await giveUp(importId, receiveCount);
+      throw error;
+    }
+  };
+};

@@ -106,14 +106,21 @@ const queueArn = async (sqs: SQSClient, url: string): Promise<string> => {
   return arn;
 };
 
-/** Every queue of the manifest with its DLQ, plus the on-failure queues of the SES receipt function and the stream consumer. */
-export const ensureQueues = async (sqs: SQSClient): Promise<QueueUrls> => {
+/**
+ * Every queue of the manifest with its DLQ, plus the on-failure queues of the SES receipt function
+ * and the stream consumer, keyed by their manifest names. A prefix gives a set of its own (each
+ * integration test file has one) on the same emulator.
+ */
+export const ensureQueues = async (sqs: SQSClient, options: { prefix?: string } = {}): Promise<QueueUrls> => {
+  const prefix = options.prefix ?? '';
   const urls: Record<string, string> = {};
   for (const queue of queueNames) {
     const [, consumer] = consumerOf(queue);
-    const dlqUrl = await createQueue(sqs, dlqName(queue), { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    const dlqUrl = await createQueue(sqs, `${prefix}${dlqName(queue)}`, {
+      MessageRetentionPeriod: String(14 * 24 * 3600),
+    });
     urls[dlqName(queue)] = dlqUrl;
-    urls[queue] = await createQueue(sqs, queue, {
+    urls[queue] = await createQueue(sqs, `${prefix}${queue}`, {
       VisibilityTimeout: String(consumer.visibilityTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
         deadLetterTargetArn: await queueArn(sqs, dlqUrl),
@@ -122,7 +129,7 @@ export const ensureQueues = async (sqs: SQSClient): Promise<QueueUrls> => {
     });
   }
   for (const failures of [sesReceiptFailureQueue, streamFailureQueue]) {
-    urls[failures] = await createQueue(sqs, failures, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+    urls[failures] = await createQueue(sqs, `${prefix}${failures}`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
   }
   const missing = queueNames.filter((q) => !urls[q]);
   if (missing.length > 0) throw new Error(`queues not created: ${missing.join(', ')}`);

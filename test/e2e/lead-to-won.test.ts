@@ -2,7 +2,10 @@
 // lead is checked for duplicates, converted into a deal with a new company and person, moved through
 // the deal pipeline, given its activity plan (working days, 09:00 Berlin), reminded by email when an
 // activity falls due, and won — the company becomes a customer and the closed deal's fields are frozen.
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localAwsEnv } from '../../infra/local/services.ts';
+import { dlqName } from '../../infra/manifest.ts';
 import { mondayWeeksBefore } from '../support/dates.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 
@@ -74,9 +77,48 @@ const lead = async (company: string, lastName: string, phone: string) => {
   return assigned.json;
 };
 
+/**
+ * Waits until the worker has handled every activity-plan request sent so far: the queue holds none
+ * waiting, in flight or delayed (a message leaves it only once its handler succeeded), and its DLQ
+ * holds none either. The stack is this file's own, so nothing else sends there.
+ */
+const activityPlansHandled = async (): Promise<void> => {
+  const count = async (queue: string): Promise<number> => {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queue }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 'NaN') +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 'NaN') +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 'NaN')
+    );
+  };
+  await eventually(
+    async () =>
+      (await count('activity-plans')) === 0 && (await count(dlqName('activity-plans'))) === 0 ? true : undefined,
+    { what: 'the activity-plan worker to have handled every request, none dead-lettered' },
+  );
+};
+
+let sqs: SQSClient;
+
 beforeAll(async () => {
   // reminders are looked for every 2 s instead of every minute
   stack = await startStackProcess({ env: { KONTAKT_SCHEDULE_SECONDS: '2' } });
+  sqs = new SQSClient({
+    endpoint: `http://127.0.0.1:${stack.ports.emulator}`,
+    useQueueUrlAsEndpoint: false,
+    region: localAwsEnv.AWS_REGION,
+    credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
+  });
 });
 
 afterAll(async () => {
@@ -133,10 +175,9 @@ describe('from inbox to won', () => {
     const startDate = mondayWeeksBefore(new Date(), 2);
     const planned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate });
     expect(planned.status).toBe(202);
-    const activities = await eventually(async () => {
-      const res = await sales('GET', `/v1/activities?opportunityId=${current.id}`);
-      return res.json?.items?.length === pipeline.activityPlan.length ? res.json.items : undefined;
-    });
+    await activityPlansHandled();
+    const activities = (await sales('GET', `/v1/activities?opportunityId=${current.id}`)).json.items;
+    expect(activities).toHaveLength(pipeline.activityPlan.length);
     const dueTimes = activities.map((a: { dueAt: string }) => a.dueAt);
     expect(dueTimes).toEqual([...dueTimes].sort());
     for (const activity of activities) {
@@ -146,8 +187,12 @@ describe('from inbox to won', () => {
       expect(activity).toMatchObject({ status: 'open', responsibleUserId: 'demo-sales', opportunityId: current.id });
     }
     expect(activities.filter((a: { dueAt: string }) => berlin(a.dueAt).time === '09:00').length).toBeGreaterThan(0);
+    // the same plan asked for again (a double click): once the worker has handled it, still one plan
     const replanned = await sales('POST', `/v1/opportunities/${current.id}/activity-plan`, { startDate });
     expect(replanned.status).toBe(202);
+    await activityPlansHandled();
+    const afterReplan = (await sales('GET', `/v1/activities?opportunityId=${current.id}`)).json.items;
+    expect(afterReplan.map((a: { id: string }) => a.id)).toEqual(activities.map((a: { id: string }) => a.id));
 
     // the first one is due: the reminder job flags it and emails demo-sales through the local SES
     const first = activities[0];

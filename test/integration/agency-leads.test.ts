@@ -17,7 +17,7 @@ import { createAgencyRepository } from '../../functions/agencies/agency.reposito
 import { createAgency, createAgencyKey, getAgency, revokeAgencyKey } from '../../functions/agencies/manage-agencies.ts';
 import { type ReceiveAgencyLeadsDeps, receiveAgencyLeads } from '../../functions/agencies/receive-agency-leads.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
-import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 
 const doc = documentClient();
@@ -122,7 +122,7 @@ describe('agency lead batches (DynamoDB Local + emulator)', () => {
     );
     const results = resultsOf(answer);
     const first = await inbox.get(results[0]?.id ?? '');
-    const message = (await takeMessage('duplicate-check', results[0]?.id ?? '')) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(results[0]?.id ?? ''))) as LeadReceivedV1;
 
     expect(answer.status).toBe(200);
     expect(results.map((r) => r.status)).toEqual(['created', 'invalid', 'created']);

@@ -12,7 +12,7 @@ import { type FacebookLeadReceivedV1, LeadReceivedV1 } from '../../events/index.
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
 import { functions } from '../../infra/manifest.ts';
-import { documentClient, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 
@@ -83,7 +83,7 @@ describe('the webhook handler', () => {
       apiEvent({ routeKey: 'POST /v1/facebook/webhook', body, headers: { 'x-hub-signature-256': signature } }),
       lambdaContext(),
     );
-    const message = await takeMessage('facebook-leads', leadgenId);
+    const message = await takeMessage('facebook-leads', mentioning(leadgenId));
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '')).toEqual({ received: 1, skipped: 0 });
@@ -115,7 +115,7 @@ describe('the worker handler', () => {
     const res = await deliver(receivedEvent(leadgenId));
     const [entry, ...others] = await entriesNamed(name);
     const guard = await doc.send(new GetCommand({ TableName: tableName, Key: facebookLeads.key(leadgenId) }));
-    const check = LeadReceivedV1.parse(await takeMessage('duplicate-check', entry?.id ?? 'none'));
+    const check = LeadReceivedV1.parse(await takeMessage('duplicate-check', mentioning(entry?.id ?? 'none')));
 
     expect(res.batchItemFailures).toEqual([]);
     expect(others).toEqual([]);

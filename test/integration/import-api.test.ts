@@ -6,7 +6,7 @@ import { createUserRepository } from '../../functions/adapters/user.repository.t
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { startImport } from '../../functions/imports/manage-imports.ts';
-import { documentClient, mailBucket, queueUrl, s3Client, tableName, takeMessage } from '../support/aws.ts';
+import { documentClient, mailBucket, mentioning, queueUrl, s3Client, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
 const doc = documentClient();
@@ -53,7 +53,7 @@ describe('the import API (handler, DynamoDB Local, emulator S3 and SQS)', () => 
     const started = await call('POST /v1/imports/{id}/start', { id });
     const again = await call('POST /v1/imports/{id}/start', { id });
     const report = await call('GET /v1/imports/{id}', { id });
-    const message = await takeMessage('csv-imports', id);
+    const message = await takeMessage('csv-imports', mentioning(id));
 
     expect(created).toMatchObject({ status: 201, json: { id: expect.any(String) } });
     expect(new URL(created.json.uploadUrl).searchParams.get('X-Amz-Expires')).toBe('900');

@@ -12,8 +12,10 @@ import type { ExplicitMapping } from '../../domain/imports/header-mapping.ts';
 import type { KontaktEvent } from '../../events/index.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
+import type { ImportFileStore } from '../../functions/imports/import-file-store.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
-import { giveUpImport, type RunOutcome, runImport } from '../../functions/imports/run-import.ts';
+import { giveUpImport, importWorker, type RunOutcome, runImport } from '../../functions/imports/run-import.ts';
+import { functions } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 
 const doc = documentClient();
@@ -53,15 +55,24 @@ const crashingDoc = (okWrites: number): DynamoDBDocumentClient => {
   return client;
 };
 
-type WorkerOptions = { chunkSize?: number; concurrency?: number; budgetMs?: number; client?: DynamoDBDocumentClient };
+type WorkerOptions = {
+  chunkSize?: number;
+  concurrency?: number;
+  budgetMs?: number;
+  client?: DynamoDBDocumentClient;
+  files?: ImportFileStore;
+};
+
+/** Receives of a message before it goes to the DLQ, as the import worker's queue is deployed. */
+const maxReceives = functions['import-worker'].consumes.maxReceiveCount;
 
 const worker = (options: WorkerOptions = {}) => {
   const sent: KontaktEvent[] = [];
   const client = options.client ?? doc;
   const publisher = { publish: async (_url: string, event: KontaktEvent) => void sent.push(event) };
-  const run = runImport({
+  const deps = {
     imports: createImportRepository(client, tableName),
-    files,
+    files: options.files ?? files,
     // duplicate-check requests stay in memory: that queue is shared with other tests and not under test here
     intake: {
       inbox: createInboxEntryRepository(client, tableName),
@@ -77,12 +88,16 @@ const worker = (options: WorkerOptions = {}) => {
     chunkSize: options.chunkSize ?? 500,
     concurrency: options.concurrency ?? 10,
     reserveMs: 0,
-  });
-  const budgetMs = options.budgetMs ?? 300_000;
+  };
+  const run = runImport(deps);
+  const receive = importWorker(deps, maxReceives);
+  const budget = { remainingMs: () => options.budgetMs ?? 300_000 };
   return {
     sent,
     handOvers: () => sent.filter((e) => e.type === 'csv-import-requested'),
-    run: (importId: string) => run(importId, { remainingMs: () => budgetMs }),
+    run: (importId: string) => run(importId, budget),
+    /** the run as the handler makes it for the `receiveCount`th receive of the import's message */
+    receive: (importId: string, receiveCount: number) => receive(importId, receiveCount, budget),
   };
 };
 
@@ -389,6 +404,33 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
       status: 'failed',
       rowsImported: 5,
       errors: [{ row: 7, field: 'file', message: expect.stringContaining('after 5 failed attempts') }],
+    });
+    expect(await worker().run(id)).toBe('nothing-to-do');
+  });
+
+  it('fails an import whose file cannot be read through every receive, at the row it got to, instead of leaving it running', async () => {
+    const token = newToken();
+    const rows = Array.from({ length: 8 }, (_, i) => `Person${i};Firma ${token};s${i}@example.com`);
+    const id = await queuedImport(Buffer.from(['Nachname;Firma;E-Mail', ...rows].join('\n'), 'utf8'));
+    await worker({ chunkSize: 5, budgetMs: 0 }).run(id);
+    const s3Down = worker({
+      files: {
+        ...files,
+        open: async () => {
+          throw new Error('S3 unavailable');
+        },
+      },
+    });
+
+    await expect(s3Down.receive(id, maxReceives - 1)).rejects.toThrow('S3 unavailable');
+    const beforeLastReceive = await reportOf(id);
+    await expect(s3Down.receive(id, maxReceives)).rejects.toThrow('S3 unavailable');
+
+    expect(beforeLastReceive).toMatchObject({ status: 'running', rowsImported: 5 });
+    expect(await reportOf(id)).toMatchObject({
+      status: 'failed',
+      rowsImported: 5,
+      errors: [{ row: 7, field: 'file', message: expect.stringContaining(`after ${maxReceives} failed attempts`) }],
     });
     expect(await worker().run(id)).toBe('nothing-to-do');
   });

@@ -10,7 +10,7 @@ import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts'
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
-import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { ensureDemoForm } from '../support/fixtures.ts';
 
@@ -49,6 +49,11 @@ const post = (email: string) => ({
 
 const maxFailures = 3;
 
+/** When the sweeper last re-requested this entry's check (it is still pending). */
+const lastSweptAt = async (id: string): Promise<string | null | undefined> =>
+  (await inbox.listPendingChecks(new Date(Date.now() + 3_600_000).toISOString(), 1000)).find((p) => p.id === id)
+    ?.lastSweptAt;
+
 const sweep = (now: Date, resweepSeconds = 0) =>
   sweepPendingChecks({
     inbox,
@@ -73,7 +78,7 @@ describe('an entry whose check could not be requested', () => {
 
     const tooEarly = await inbox.listPendingChecks(new Date(created.getTime() - 1).toISOString(), 1000);
     await sweep(new Date());
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     await checkDuplicates({ inbox, findCandidates, now: () => new Date() })(message);
     const after = await inbox.get(id);
     const stillPending = await inbox.listPendingChecks(new Date().toISOString(), 1000);
@@ -101,15 +106,19 @@ describe('an entry whose check could not be requested', () => {
   it('waits for a re-request’s retry window before it requests again', async () => {
     const res = await submitWith(failingSqs(), new Date(Date.now() - 10 * 60_000))(post('patient@example.com'));
     const id = (res.body as { id: string }).id;
+    const first = new Date();
+    const later = new Date(first.getTime() + 700_000);
 
-    await sweep(new Date(), 600);
-    await takeMessage('duplicate-check', id);
-    const again = await sweep(new Date(Date.now() + 60_000), 600);
-    const later = await sweep(new Date(Date.now() + 700_000), 600);
-    await takeMessage('duplicate-check', id);
+    await sweep(first, 600);
+    await takeMessage('duplicate-check', mentioning(id));
+    await sweep(new Date(first.getTime() + 60_000), 600);
+    const afterTooSoon = await lastSweptAt(id);
+    await sweep(later, 600);
+    const message = await takeMessage('duplicate-check', mentioning(id));
 
-    expect(again.requested).toBe(0);
-    expect(later.requested).toBeGreaterThanOrEqual(1);
+    expect(afterTooSoon).toBe(first.toISOString());
+    expect(await lastSweptAt(id)).toBe(later.toISOString());
+    expect(message).toMatchObject({ type: 'lead-received', inboxEntryId: id });
   });
 
   it('is marked failed, not re-requested forever, when the worker keeps failing on it', async () => {
@@ -125,7 +134,7 @@ describe('an entry whose check could not be requested', () => {
 
     for (let i = 0; i < maxFailures; i += 1) {
       await sweep(new Date());
-      const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+      const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
       await expect(brokenWorker(message)).rejects.toThrow('lookup broken');
     }
     const last = await sweep(new Date());

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LeadReceivedV1 } from '../../events/index.ts';
+import type { KontaktEvent, LeadReceivedV1 } from '../../events/index.ts';
 import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
@@ -10,7 +10,7 @@ import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts'
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
-import { documentClient, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
+import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { aPerson, ensureDemoForm } from '../support/fixtures.ts';
 
@@ -55,7 +55,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ` ${email.toLowerCase()} ` }));
     const id = (res.body as { id: string }).id;
     const stored = await inbox.get(id);
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     await checkDuplicates({ inbox, findCandidates, now: () => new Date() })(message);
     const checked = await inbox.get(id);
 
@@ -87,7 +87,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     });
     const res = await submit(request({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
-    const message = (await takeMessage('duplicate-check', id)) as LeadReceivedV1;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     const worker = checkDuplicates({ inbox, findCandidates, now: () => new Date() });
 
     await worker(message);
@@ -98,6 +98,39 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     expect(first?.duplicateCheck.status).toBe('done');
     expect(first?.duplicateCheck.candidates).toEqual([]);
     expect(second).toEqual(first);
+  });
+
+  it('stores the submission before it requests its check, so the worker never gets a message about an entry it cannot read', async () => {
+    const real = createQueuePublisher(sqs);
+    const seenAtSend: { inboxEntryId: string; stored: boolean }[] = [];
+    // looks the entry up in DynamoDB Local at the moment of the send, then sends as production does
+    const publisher = {
+      publish: async (url: string, event: KontaktEvent) => {
+        if (event.type === 'lead-received') {
+          seenAtSend.push({
+            inboxEntryId: event.inboxEntryId,
+            stored: (await inbox.get(event.inboxEntryId, { consistent: true })) !== null,
+          });
+        }
+        await real.publish(url, event);
+      },
+    };
+    const submit = submitWebform({
+      forms,
+      inbox,
+      idempotency: createIdempotencyStore(doc, tableName),
+      publisher,
+      duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      now: () => new Date(),
+    });
+
+    const res = await submit(request({ lastName: 'Ordered', email: `ordered-${ulid()}@example.com` }));
+    const id = (res.body as { id: string }).id;
+    const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
+
+    expect(res.status).toBe(201);
+    expect(seenAtSend).toEqual([{ inboxEntryId: id, stored: true }]);
+    expect(message).toMatchObject({ type: 'lead-received', inboxEntryId: id });
   });
 
   it('refuses to overwrite an existing entry id', async () => {

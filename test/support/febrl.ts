@@ -2,10 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod/mini';
-import { frequenciesFrom, recordCountedValues } from '../../domain/duplicates/frequencies.ts';
-import { personLookupKeys } from '../../domain/duplicates/lookup-keys.ts';
 import { type PersonInput, type PersonProfile, personProfile } from '../../domain/duplicates/match-profile.ts';
-import { personScorer, type Scored } from '../../domain/duplicates/scoring.ts';
+import { inMemoryMatching } from './in-memory-matching.ts';
 
 export const febrlDirectory = new URL('../fixtures/febrl/', import.meta.url);
 
@@ -75,7 +73,7 @@ export const loadFebrl = (file: 'dataset1.csv' | 'dataset2.csv'): FebrlRecord[] 
   return z.array(FebrlRow).parse(rows).map(toRecord);
 };
 
-/** Reads per lookup key in the real store; the simulation below caps its reads the same way. */
+/** Reads per lookup key in the real store; the in-memory store (support/in-memory-matching.ts) caps its reads the same way. */
 export const lookupReadLimit = 50;
 
 export type Counts = { truePositives: number; falsePositives: number; falseNegatives: number };
@@ -88,7 +86,7 @@ export type Quality = {
   matchOrPossible: Rates;
   /** The most profiles stored under one key, as the probes saw it. */
   largestPartition: number;
-  /** The most candidates one probe read across all its keys. */
+  /** The most candidates the check kept for one probe (it keeps at most ten). */
   mostCandidates: number;
 };
 
@@ -99,64 +97,46 @@ const rates = ({ truePositives: tp, falsePositives: fp, falseNegatives: fn }: Co
   return { truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 };
 };
 
-type Stored = { record: FebrlRecord; profile: PersonProfile };
-
 /**
- * The duplicate check against an in-memory store: the originals are stored under their lookup keys
- * (in file order, each key read at most `lookupReadLimit` deep, like the table), then each duplicate
- * probes with its own keys and every candidate it reads is scored. Pairs (duplicate, original) count.
- * Originals that `holdOut` picks are not stored: their duplicates must find nothing.
+ * The duplicate check as production runs it, against an in-memory copy of the table: the originals
+ * are stored under their lookup keys (partitions read at most `lookupReadLimit` deep, like the
+ * table), then each duplicate's candidates are found and ranked by `rankCandidates`, the worker's
+ * own ranking. Pairs (duplicate, original) count. Originals that `holdOut` picks are not stored:
+ * their duplicates must find nothing.
  */
 export const measureQuality = (
   records: readonly FebrlRecord[],
   options: { holdOut?: (entity: number) => boolean } = {},
 ): Quality => {
-  const store = new Map<string, Stored[]>();
-  // the stored originals' value counts, as the frequency counters would hold them
-  const counts = new Map<string, number>();
-  const originals = new Set<number>();
+  const entityOf = new Map<string, number>();
+  const stored: { kind: 'person'; id: string; profiles: { person: PersonProfile } }[] = [];
   for (const record of records.filter((r) => r.original && !options.holdOut?.(r.entity))) {
     const profile = personProfile(record.person);
     if (!profile) continue;
-    originals.add(record.entity);
-    for (const { key } of personLookupKeys(profile)) store.set(key, [...(store.get(key) ?? []), { record, profile }]);
-    for (const value of recordCountedValues({ person: profile })) counts.set(value, (counts.get(value) ?? 0) + 1);
+    entityOf.set(record.id, record.entity);
+    stored.push({ kind: 'person', id: record.id, profiles: { person: profile } });
   }
-  const frequencies = frequenciesFrom(counts);
+  const originals = new Set(entityOf.values());
+  const matching = inMemoryMatching(stored);
   const match: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   const matchOrPossible: Counts = { truePositives: 0, falsePositives: 0, falseNegatives: 0 };
   let probes = 0;
   let truePairs = 0;
-  let largestPartition = 0;
   let mostCandidates = 0;
   for (const duplicate of records.filter((r) => !r.original)) {
     const profile = personProfile(duplicate.person);
     const hasOriginal = originals.has(duplicate.entity);
     probes++;
     if (hasOriginal) truePairs++;
-    const candidates = new Map<string, Stored>();
-    for (const { key } of profile ? personLookupKeys(profile) : []) {
-      const partition = store.get(key) ?? [];
-      largestPartition = Math.max(largestPartition, partition.length);
-      for (const stored of partition.slice(0, lookupReadLimit)) candidates.set(stored.record.id, stored);
-    }
-    mostCandidates = Math.max(mostCandidates, candidates.size);
-    const levels = new Map<boolean, Scored['level'][]>([
-      [true, []],
-      [false, []],
-    ]);
-    const score = profile ? personScorer(profile, frequencies) : null;
-    for (const stored of candidates.values()) {
-      if (!score) break;
-      levels.get(stored.record.entity === duplicate.entity)?.push(score(stored.profile).level);
-    }
-    const found = levels.get(true) ?? [];
-    const wrong = levels.get(false) ?? [];
+    const candidates = profile ? matching.check({ person: profile }, ['person']) : [];
+    mostCandidates = Math.max(mostCandidates, candidates.length);
+    const found = candidates.filter((c) => entityOf.get(c.id) === duplicate.entity).map((c) => c.level);
+    const wrong = candidates.filter((c) => entityOf.get(c.id) !== duplicate.entity).map((c) => c.level);
     match.falsePositives += wrong.filter((l) => l === 'match').length;
-    matchOrPossible.falsePositives += wrong.filter((l) => l !== null).length;
+    matchOrPossible.falsePositives += wrong.length;
     if (found.includes('match')) match.truePositives++;
     else if (hasOriginal) match.falseNegatives++;
-    if (found.some((l) => l !== null)) matchOrPossible.truePositives++;
+    if (found.length > 0) matchOrPossible.truePositives++;
     else if (hasOriginal) matchOrPossible.falseNegatives++;
   }
   return {
@@ -164,7 +144,7 @@ export const measureQuality = (
     truePairs,
     match: rates(match),
     matchOrPossible: rates(matchOrPossible),
-    largestPartition,
+    largestPartition: matching.stats.largestPartition,
     mostCandidates,
   };
 };

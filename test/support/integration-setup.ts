@@ -1,12 +1,13 @@
-/** Global setup of the integration tests: DynamoDB Local and the emulator on ephemeral ports, a throw-away data folder. */
+/**
+ * Global setup of the integration tests: DynamoDB Local and the emulator on ephemeral ports, a
+ * throw-away data folder, the shared mail bucket; each file makes its own table and queues (support/aws.ts).
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { TestProject } from 'vitest/node';
-import { ensureBucket, ensureQueues, ensureTable, localNames } from '../../infra/local/provision.ts';
+import { ensureBucket, localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../../infra/local/services.ts';
 import { freePort } from './ports.ts';
 
@@ -14,7 +15,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     emulatorEndpoint: string;
-    queueUrls: Record<string, string>;
   }
 }
 
@@ -23,13 +23,9 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-it-'));
   const dynamo = await startDynamoDbLocal({ port: await freePort(), dataDir: join(dataDir, 'dynamodb') });
   const emulator = await startEmulator({ port: await freePort(), dataDir });
-  const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint });
-  await ensureTable(dynamoClient, localNames.table);
-  const queueUrls = await ensureQueues(new SQSClient({ endpoint: emulator.endpoint, useQueueUrlAsEndpoint: false }));
   await ensureBucket(new S3Client({ endpoint: emulator.endpoint, forcePathStyle: true }), localNames.mailBucket);
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('emulatorEndpoint', emulator.endpoint);
-  project.provide('queueUrls', queueUrls);
   return async () => {
     await emulator.stop();
     await dynamo.stop();

@@ -1,3 +1,9 @@
+import {
+  ChangeMessageVisibilityCommand,
+  type ChangeMessageVisibilityCommandInput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LeadReceivedV1 } from '../../../events/index.ts';
 import { logger } from '../../../functions/shared/logger.ts';
@@ -145,5 +151,68 @@ describe('retry backoff', () => {
     expect(queueUrlOfArn('arn:aws:sqs:eu-west-1:123456789012:Kontakt-facebook-leads')).toBe(
       'https://sqs.eu-west-1.amazonaws.com/123456789012/Kontakt-facebook-leads',
     );
+  });
+});
+
+describe('retry backoff on a failed record', () => {
+  /** The queue every record of `sqsEvent` comes from, as its URL. */
+  const testQueueUrl = 'https://sqs.eu-west-1.amazonaws.com/000000000000/test';
+
+  /** An SQS client that records every visibility change asked of it, and fails them when told to. */
+  const recordingSqs = (options: { failChanges?: boolean } = {}) => {
+    const client = new SQSClient({ region: 'eu-west-1' });
+    const changes: ChangeMessageVisibilityCommandInput[] = [];
+    mockClient(client)
+      .on(ChangeMessageVisibilityCommand)
+      .callsFake((input: ChangeMessageVisibilityCommandInput) => {
+        changes.push(input);
+        if (options.failChanges) throw new Error('ServiceUnavailable');
+        return {};
+      });
+    return { client, changes };
+  };
+
+  it('keeps a failed record away for longer with each receive, and leaves the records that succeeded alone', async () => {
+    const sqs = recordingSqs();
+    const handler = sqsHandler(
+      LeadReceivedV1,
+      async (message) => {
+        if (message.inboxEntryId.startsWith('bad')) throw new Error('Graph API down');
+      },
+      { backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs.client } },
+    );
+
+    const res = await handler(
+      sqsEvent([
+        { id: 'm1', body: lead('bad-first'), receiveCount: 1 },
+        { id: 'm2', body: lead('ok') },
+        { id: 'm3', body: lead('bad-third'), receiveCount: 3 },
+        { id: 'm4', body: lead('bad-late'), receiveCount: 12 },
+      ]),
+      lambdaContext(),
+    );
+
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm3', 'm4']);
+    expect(sqs.changes.sort((a, b) => String(a.ReceiptHandle).localeCompare(String(b.ReceiptHandle)))).toEqual([
+      { QueueUrl: testQueueUrl, ReceiptHandle: 'handle-m1', VisibilityTimeout: 30 },
+      { QueueUrl: testQueueUrl, ReceiptHandle: 'handle-m3', VisibilityTimeout: 120 },
+      { QueueUrl: testQueueUrl, ReceiptHandle: 'handle-m4', VisibilityTimeout: 3600 },
+    ]);
+  });
+
+  it('still reports the record failed when its retry cannot be delayed', async () => {
+    const sqs = recordingSqs({ failChanges: true });
+    const handler = sqsHandler(
+      LeadReceivedV1,
+      async () => {
+        throw new Error('Graph API down');
+      },
+      { backoff: { baseSeconds: 30, maxSeconds: 3600, sqs: () => sqs.client } },
+    );
+
+    const res = await handler(sqsEvent([{ id: 'm1', body: lead('bad'), receiveCount: 2 }]), lambdaContext());
+
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(sqs.changes).toHaveLength(1);
   });
 });
