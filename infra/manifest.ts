@@ -3,8 +3,23 @@
  * runtime both read it, so the cloud and the local stack cannot drift apart: adding a route or a
  * worker is one entry here.
  */
+import { activitiesRoutes } from '../functions/activities/activities.routes.ts';
+import { agencyAdminRoutes, agencyLeadRoutes } from '../functions/agencies/agencies.routes.ts';
 import { companyRecordSortKey } from '../functions/contacts/company.entity.ts';
+import { contactsRoutes } from '../functions/contacts/contacts.routes.ts';
 import { personRecordSortKey } from '../functions/contacts/person.entity.ts';
+import { emailsRoutes } from '../functions/emails/emails.routes.ts';
+import { facebookRoutes } from '../functions/facebook/facebook.routes.ts';
+import { importsRoutes } from '../functions/imports/imports.routes.ts';
+import { inboxRoutes } from '../functions/inbox/inbox.routes.ts';
+import { openapiRoutes } from '../functions/openapi/openapi.routes.ts';
+import { conversionRoutes } from '../functions/opportunities/conversion.routes.ts';
+import { opportunitiesRoutes } from '../functions/opportunities/opportunities.routes.ts';
+import { pipelinesRoutes } from '../functions/pipelines/pipelines.routes.ts';
+import { settingsRoutes } from '../functions/settings/settings.routes.ts';
+import type { AnyRouteSpec } from '../functions/shared/http.ts';
+import { usersRoutes } from '../functions/users/users.routes.ts';
+import { webformAdminRoutes, webformPublicRoutes } from '../functions/webforms/webforms.routes.ts';
 
 export type Auth = 'public' | 'user';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -99,6 +114,26 @@ export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
 /** Meta and agencies deliver in bursts; each agency is limited again by its own counter. */
 export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
 
+const httpMethods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * A function's routes, derived from its noun's routes files (the one place a route is declared,
+ * `'POST /v1/inbox': { auth, body, … }`): the method and path of the key, public or behind the JWT
+ * authorizer by the spec's `auth` (roles are checked in the function), and the stage throttling
+ * its audience gets — partners' bursts, the public's forms, everyone else the default.
+ */
+export const routesOf = (...specs: Record<string, AnyRouteSpec>[]): Route[] =>
+  specs.flatMap((routes) =>
+    Object.entries(routes).map(([key, spec]): Route => {
+      const [method, path] = key.split(' ');
+      const verb = httpMethods.find((m) => m === method);
+      if (!verb || !path?.startsWith('/')) throw new Error(`route key "${key}" is not "<METHOD> <path>"`);
+      const throttle =
+        spec.audience === 'partner' ? partnerThrottle : spec.auth === 'public' ? publicThrottle : defaultThrottle;
+      return { method: verb, path, auth: spec.auth === 'public' ? 'public' : 'user', throttle };
+    }),
+  );
+
 export const functions = {
   'webform-submissions': {
     entry: 'functions/webforms/webform-submissions.handler.ts',
@@ -106,11 +141,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'] },
-    routes: [
-      { method: 'POST', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle },
-      { method: 'OPTIONS', path: '/v1/webforms/{formKey}/submissions', auth: 'public', throttle: publicThrottle },
-      { method: 'GET', path: '/v1/webforms/{formKey}/embed.js', auth: 'public', throttle: publicThrottle },
-    ],
+    routes: routesOf(webformPublicRoutes),
   },
   'webforms-api': {
     entry: 'functions/webforms/webforms-api.handler.ts',
@@ -118,12 +149,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/webforms', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/webforms', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/webforms/{formKey}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/webforms/{formKey}', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(webformAdminRoutes),
   },
   'inbox-api': {
     entry: 'functions/inbox/inbox-api.handler.ts',
@@ -131,14 +157,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'] },
-    routes: [
-      { method: 'POST', path: '/v1/inbox', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/inbox', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/inbox/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/inbox/{id}/archive', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/inbox/{id}/reopen', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(inboxRoutes),
   },
   'settings-api': {
     entry: 'functions/settings/settings-api.handler.ts',
@@ -146,10 +165,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/settings/{list}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PUT', path: '/v1/settings/{list}', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(settingsRoutes),
   },
   openapi: {
     entry: 'functions/openapi/openapi.handler.ts',
@@ -157,7 +173,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
     access: {},
-    routes: [{ method: 'GET', path: '/v1/openapi.json', auth: 'public', throttle: publicThrottle }],
+    routes: routesOf(openapiRoutes),
   },
   'users-api': {
     entry: 'functions/users/users-api.handler.ts',
@@ -165,11 +181,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/me', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/users', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/users', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(usersRoutes),
   },
   'emails-api': {
     entry: 'functions/emails/emails-api.handler.ts',
@@ -177,7 +189,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'read' },
-    routes: [{ method: 'GET', path: '/v1/emails', auth: 'user', throttle: defaultThrottle }],
+    routes: routesOf(emailsRoutes),
   },
   'facebook-webhook': {
     entry: 'functions/facebook/facebook-webhook.handler.ts',
@@ -185,10 +197,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 256,
     access: { send: ['facebook-leads'], facebookSecret: 'read' },
-    routes: [
-      { method: 'GET', path: '/v1/facebook/webhook', auth: 'public', throttle: partnerThrottle },
-      { method: 'POST', path: '/v1/facebook/webhook', auth: 'public', throttle: partnerThrottle },
-    ],
+    routes: routesOf(facebookRoutes),
   },
   'facebook-worker': {
     entry: 'functions/facebook/facebook-worker.handler.ts',
@@ -206,19 +215,7 @@ export const functions = {
     timeoutSeconds: 29,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'POST', path: '/v1/persons', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/persons', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/persons/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/persons/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/persons/{id}/merge', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/companies', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/companies', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/companies/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/companies/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/companies/{id}/merge', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/duplicates/check', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(contactsRoutes),
   },
   'opportunities-api': {
     entry: 'functions/opportunities/opportunities-api.handler.ts',
@@ -226,21 +223,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['activity-plans'] },
-    routes: [
-      { method: 'POST', path: '/v1/inbox/{id}/convert', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/opportunities', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/opportunities/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/opportunities/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities/{id}/deal', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities/{id}/step', auth: 'user', throttle: defaultThrottle },
-      { method: 'PUT', path: '/v1/opportunities/{id}/subscription', auth: 'user', throttle: defaultThrottle },
-      { method: 'DELETE', path: '/v1/opportunities/{id}/subscription', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities/{id}/won', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities/{id}/lost', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/opportunities/{id}/activity-plan', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/me/board', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(opportunitiesRoutes, conversionRoutes),
   },
   'pipelines-api': {
     entry: 'functions/pipelines/pipelines-api.handler.ts',
@@ -248,12 +231,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/pipelines', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/pipelines', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/pipelines/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/pipelines/{id}', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(pipelinesRoutes),
   },
   'activities-api': {
     entry: 'functions/activities/activities-api.handler.ts',
@@ -261,13 +239,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/activities', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/activities', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/activities/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'PATCH', path: '/v1/activities/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/activities/{id}/done', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(activitiesRoutes),
   },
   'activity-plan-worker': {
     entry: 'functions/activities/activity-plan-worker.handler.ts',
@@ -299,13 +271,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite' },
-    routes: [
-      { method: 'GET', path: '/v1/agencies', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/agencies', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/agencies/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/agencies/{id}/keys', auth: 'user', throttle: defaultThrottle },
-      { method: 'DELETE', path: '/v1/agencies/{id}/keys/{keyId}', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(agencyAdminRoutes),
   },
   'agency-leads': {
     entry: 'functions/agencies/agency-leads.handler.ts',
@@ -313,7 +279,7 @@ export const functions = {
     timeoutSeconds: 20,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['duplicate-check'] },
-    routes: [{ method: 'POST', path: '/v1/agency/leads', auth: 'public', throttle: partnerThrottle }],
+    routes: routesOf(agencyLeadRoutes),
   },
   'imports-api': {
     entry: 'functions/imports/imports-api.handler.ts',
@@ -321,11 +287,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMb: 512,
     access: { table: 'readWrite', send: ['csv-imports'], mailBucket: 'readWrite' },
-    routes: [
-      { method: 'POST', path: '/v1/imports', auth: 'user', throttle: defaultThrottle },
-      { method: 'GET', path: '/v1/imports/{id}', auth: 'user', throttle: defaultThrottle },
-      { method: 'POST', path: '/v1/imports/{id}/start', auth: 'user', throttle: defaultThrottle },
-    ],
+    routes: routesOf(importsRoutes),
   },
   'import-worker': {
     entry: 'functions/imports/import-worker.handler.ts',

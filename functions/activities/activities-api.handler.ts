@@ -5,7 +5,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { activitiesRoutes as routes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
 
@@ -15,12 +15,12 @@ const users = createUserRepository(doc, env.TABLE_NAME);
 const deps = { activities: createActivityRepository(doc, env.TABLE_NAME), users, now: () => new Date() };
 
 export const handler = httpRouter(
-  {
-    'GET /v1/activities': route(routes['GET /v1/activities'], listActivities(deps)),
-    'POST /v1/activities': route(routes['POST /v1/activities'], createActivityByHand(deps)),
-    'GET /v1/activities/{id}': route(routes['GET /v1/activities/{id}'], getActivity(deps)),
-    'PATCH /v1/activities/{id}': route(routes['PATCH /v1/activities/{id}'], patchActivityByHand(deps)),
-    'POST /v1/activities/{id}/done': route(routes['POST /v1/activities/{id}/done'], markDone(deps)),
-  },
+  routeTable(routes, {
+    'GET /v1/activities': listActivities(deps),
+    'POST /v1/activities': createActivityByHand(deps),
+    'GET /v1/activities/{id}': getActivity(deps),
+    'PATCH /v1/activities/{id}': patchActivityByHand(deps),
+    'POST /v1/activities/{id}/done': markDone(deps),
+  }),
   users,
 );

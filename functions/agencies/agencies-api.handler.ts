@@ -6,7 +6,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { agencyAdminRoutes as routes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, listAgencies, revokeAgencyKey } from './manage-agencies.ts';
@@ -23,15 +23,12 @@ const deps = {
 };
 
 export const handler = httpRouter(
-  {
-    'GET /v1/agencies': route(routes['GET /v1/agencies'], listAgencies(deps)),
-    'POST /v1/agencies': route(routes['POST /v1/agencies'], createAgency(deps)),
-    'GET /v1/agencies/{id}': route(routes['GET /v1/agencies/{id}'], getAgency(deps)),
-    'POST /v1/agencies/{id}/keys': route(routes['POST /v1/agencies/{id}/keys'], createAgencyKey(deps)),
-    'DELETE /v1/agencies/{id}/keys/{keyId}': route(
-      routes['DELETE /v1/agencies/{id}/keys/{keyId}'],
-      revokeAgencyKey(deps),
-    ),
-  },
+  routeTable(routes, {
+    'GET /v1/agencies': listAgencies(deps),
+    'POST /v1/agencies': createAgency(deps),
+    'GET /v1/agencies/{id}': getAgency(deps),
+    'POST /v1/agencies/{id}/keys': createAgencyKey(deps),
+    'DELETE /v1/agencies/{id}/keys/{keyId}': revokeAgencyKey(deps),
+  }),
   users,
 );

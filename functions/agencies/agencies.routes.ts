@@ -43,6 +43,7 @@ export const agencyLeadRoutes = {
     summary:
       'Delivers up to 100 leads with the agency’s API key (Authorization: Bearer ktk_…), answered lead by lead; honours Idempotency-Key and each lead’s externalId; over the agency’s per-minute lead limit: 429 with Retry-After',
     auth: 'public',
+    audience: 'partner',
     body: AgencyLeadsRequest,
     // one bad lead is answered `invalid` on its own (checkAgencyLead), never a 400 for the batch
     hygiene: 'per-item',

@@ -7,7 +7,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { agencyLeadRoutes as routes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';
@@ -18,29 +18,26 @@ const doc = createDocumentClient();
 const now = () => new Date();
 
 export const handler = httpRouter(
-  {
-    'POST /v1/agency/leads': route(
-      routes['POST /v1/agency/leads'],
-      receiveAgencyLeads({
-        agencies: createAgencyRepository(doc, env.TABLE_NAME),
-        idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
-        intake: {
-          inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-          doc,
-          tableName: env.TABLE_NAME,
-          publisher: createQueuePublisher(createSqsClient()),
-          duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
-          now,
-        },
-        // 100 leads in about a tenth of the one-by-one time, well inside the 20 s timeout
-        concurrency: 10,
-        // a last attempt may begin 8 s in and take 8 s (two SDK attempts of 4 s): the 429 still
-        // comes before the function's 20 s timeout, which would end the request without an answer
-        retryWithinMs: 8_000,
+  routeTable(routes, {
+    'POST /v1/agency/leads': receiveAgencyLeads({
+      agencies: createAgencyRepository(doc, env.TABLE_NAME),
+      idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
+      intake: {
+        inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+        doc,
+        tableName: env.TABLE_NAME,
+        publisher: createQueuePublisher(createSqsClient()),
+        duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
         now,
-      }),
-    ),
-  },
+      },
+      // 100 leads in about a tenth of the one-by-one time, well inside the 20 s timeout
+      concurrency: 10,
+      // a last attempt may begin 8 s in and take 8 s (two SDK attempts of 4 s): the 429 still
+      // comes before the function's 20 s timeout, which would end the request without an answer
+      retryWithinMs: 8_000,
+      now,
+    }),
+  }),
   // the route is public at the gateway and needs no user; the router's signature wants a directory
   createUserRepository(doc, env.TABLE_NAME),
 );

@@ -8,7 +8,7 @@ import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
   createCompanyFromRequest,
@@ -42,18 +42,18 @@ const companyDeps = {
 };
 
 export const handler = httpRouter(
-  {
-    'POST /v1/persons': route(routes['POST /v1/persons'], createPersonFromRequest(personDeps)),
-    'GET /v1/persons': route(routes['GET /v1/persons'], listPersons(personDeps)),
-    'GET /v1/persons/{id}': route(routes['GET /v1/persons/{id}'], getPerson(personDeps)),
-    'PATCH /v1/persons/{id}': route(routes['PATCH /v1/persons/{id}'], patchPersonFromRequest(personDeps)),
-    'POST /v1/persons/{id}/merge': route(routes['POST /v1/persons/{id}/merge'], mergePersons(personDeps)),
-    'POST /v1/companies': route(routes['POST /v1/companies'], createCompanyFromRequest(companyDeps)),
-    'GET /v1/companies': route(routes['GET /v1/companies'], listCompanies(companyDeps)),
-    'GET /v1/companies/{id}': route(routes['GET /v1/companies/{id}'], getCompany(companyDeps)),
-    'PATCH /v1/companies/{id}': route(routes['PATCH /v1/companies/{id}'], patchCompanyFromRequest(companyDeps)),
-    'POST /v1/companies/{id}/merge': route(routes['POST /v1/companies/{id}/merge'], mergeCompanies(companyDeps)),
-    'POST /v1/duplicates/check': route(routes['POST /v1/duplicates/check'], checkDuplicatesRequest({ findCandidates })),
-  },
+  routeTable(routes, {
+    'POST /v1/persons': createPersonFromRequest(personDeps),
+    'GET /v1/persons': listPersons(personDeps),
+    'GET /v1/persons/{id}': getPerson(personDeps),
+    'PATCH /v1/persons/{id}': patchPersonFromRequest(personDeps),
+    'POST /v1/persons/{id}/merge': mergePersons(personDeps),
+    'POST /v1/companies': createCompanyFromRequest(companyDeps),
+    'GET /v1/companies': listCompanies(companyDeps),
+    'GET /v1/companies/{id}': getCompany(companyDeps),
+    'PATCH /v1/companies/{id}': patchCompanyFromRequest(companyDeps),
+    'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
+    'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
+  }),
   users,
 );

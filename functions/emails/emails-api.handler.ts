@@ -5,7 +5,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { emailsRoutes } from './emails.routes.ts';
 import { listEmails } from './list-emails.ts';
 
@@ -13,6 +13,6 @@ const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();
 
 export const handler = httpRouter(
-  { 'GET /v1/emails': route(emailsRoutes['GET /v1/emails'], listEmails(createEmailRepository(doc, env.TABLE_NAME))) },
+  routeTable(emailsRoutes, { 'GET /v1/emails': listEmails(createEmailRepository(doc, env.TABLE_NAME)) }),
   createUserRepository(doc, env.TABLE_NAME),
 );

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { httpRouter } from '../shared/aws-http.ts';
 import { readEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createSsmClient } from '../shared/ssm-client.ts';
 import { facebookRoutes as routes } from './facebook.routes.ts';
@@ -14,17 +14,14 @@ const env = readEnv(z.object({ ...facebookConfigEnv, QUEUE_URL_FACEBOOK_LEADS: z
 const config = facebookConfigLoader(env, createSsmClient);
 
 export const handler = httpRouter(
-  {
-    'GET /v1/facebook/webhook': route(routes['GET /v1/facebook/webhook'], verifyWebhook({ config })),
-    'POST /v1/facebook/webhook': route(
-      routes['POST /v1/facebook/webhook'],
-      receiveWebhook({
-        config,
-        queue: createFacebookLeadQueue(createSqsClient(), env.QUEUE_URL_FACEBOOK_LEADS),
-        now: () => new Date(),
-      }),
-    ),
-  },
+  routeTable(routes, {
+    'GET /v1/facebook/webhook': verifyWebhook({ config }),
+    'POST /v1/facebook/webhook': receiveWebhook({
+      config,
+      queue: createFacebookLeadQueue(createSqsClient(), env.QUEUE_URL_FACEBOOK_LEADS),
+      now: () => new Date(),
+    }),
+  }),
   // Both routes are public and this function has no table access: there is no user to look up.
   { findUser: async () => null },
 );

@@ -9,6 +9,7 @@ export const facebookRoutes = {
   'GET /v1/facebook/webhook': {
     summary: 'Meta’s subscription check: echoes hub.challenge when hub.verify_token matches (403 otherwise)',
     auth: 'public',
+    audience: 'partner',
     query: VerificationQuery,
     responds: { status: 200, description: 'the hub.challenge value', contentType: 'text/plain' },
   },
@@ -17,6 +18,7 @@ export const facebookRoutes = {
     summary:
       'Meta’s Lead Ads deliveries, signed with X-Hub-Signature-256 (401 otherwise); each leadgen change is queued for fetching',
     auth: 'public',
+    audience: 'partner',
     // a delivery of thousands of changes with Meta's context fields is over 1 MB; a synchronous
     // Lambda request carries at most 6 MB, so the limit sits just below it
     maxBodyBytes: facebookDeliveryMaxBytes,

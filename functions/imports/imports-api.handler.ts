@@ -5,7 +5,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createImportRepository } from './import.repository.ts';
 import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
@@ -24,10 +24,10 @@ const deps = {
 };
 
 export const handler = httpRouter(
-  {
-    'POST /v1/imports': route(routes['POST /v1/imports'], createImport(deps)),
-    'GET /v1/imports/{id}': route(routes['GET /v1/imports/{id}'], getImport(deps)),
-    'POST /v1/imports/{id}/start': route(routes['POST /v1/imports/{id}/start'], startImport(deps)),
-  },
+  routeTable(routes, {
+    'POST /v1/imports': createImport(deps),
+    'GET /v1/imports/{id}': getImport(deps),
+    'POST /v1/imports/{id}/start': startImport(deps),
+  }),
   createUserRepository(doc, env.TABLE_NAME),
 );

@@ -7,7 +7,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { inboxRoutes as routes } from './inbox.routes.ts';
 import {
@@ -32,13 +32,13 @@ const deps = {
 };
 
 export const handler = httpRouter(
-  {
-    'POST /v1/inbox': route(routes['POST /v1/inbox'], createInboxEntryByHand(deps)),
-    'GET /v1/inbox': route(routes['GET /v1/inbox'], listInbox(deps)),
-    'GET /v1/inbox/{id}': route(routes['GET /v1/inbox/{id}'], getInboxEntry(deps)),
-    'PATCH /v1/inbox/{id}': route(routes['PATCH /v1/inbox/{id}'], patchInbox(deps)),
-    'POST /v1/inbox/{id}/archive': route(routes['POST /v1/inbox/{id}/archive'], archiveInbox(deps)),
-    'POST /v1/inbox/{id}/reopen': route(routes['POST /v1/inbox/{id}/reopen'], reopenInbox(deps)),
-  },
+  routeTable(routes, {
+    'POST /v1/inbox': createInboxEntryByHand(deps),
+    'GET /v1/inbox': listInbox(deps),
+    'GET /v1/inbox/{id}': getInboxEntry(deps),
+    'PATCH /v1/inbox/{id}': patchInbox(deps),
+    'POST /v1/inbox/{id}/archive': archiveInbox(deps),
+    'POST /v1/inbox/{id}/reopen': reopenInbox(deps),
+  }),
   users,
 );

@@ -1,5 +1,5 @@
 /** Lambda: GET /v1/openapi.json, built once per container from the route registry. */
-import { createHttpRouter, route } from '../shared/http.ts';
+import { createHttpRouter, routeTable } from '../shared/http.ts';
 import { apiRoutes } from './api-routes.ts';
 import { openapiRoutes } from './openapi.routes.ts';
 import { buildOpenApiDocument } from './openapi-document.ts';
@@ -8,13 +8,13 @@ const document = buildOpenApiDocument(apiRoutes);
 
 // it reaches no AWS service, so no error of it is a dependency's outage (and it bundles no AWS SDK)
 export const handler = createHttpRouter(() => false)(
-  {
-    'GET /v1/openapi.json': route(openapiRoutes['GET /v1/openapi.json'], async () => ({
+  routeTable(openapiRoutes, {
+    'GET /v1/openapi.json': async () => ({
       status: 200,
       body: document,
       headers: { 'cache-control': 'public, max-age=300' },
-    })),
-  },
+    }),
+  }),
   // every route of this function is public: no user is ever looked up
   { findUser: async () => null },
 );

@@ -13,7 +13,7 @@ import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { conversionRoutes } from './conversion.routes.ts';
 import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
@@ -42,9 +42,8 @@ export const handler = httpRouter(
       activityPlansQueueUrl: env.QUEUE_URL_ACTIVITY_PLANS,
       now,
     }),
-    'POST /v1/inbox/{id}/convert': route(
-      conversionRoutes['POST /v1/inbox/{id}/convert'],
-      convertInboxEntryRequest({
+    ...routeTable(conversionRoutes, {
+      'POST /v1/inbox/{id}/convert': convertInboxEntryRequest({
         doc,
         tableName: env.TABLE_NAME,
         inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
@@ -55,11 +54,8 @@ export const handler = httpRouter(
         findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
         now,
       }),
-    ),
-    'GET /v1/me/board': route(
-      conversionRoutes['GET /v1/me/board'],
-      getMyBoard({ opportunities, activities: createActivityRepository(doc, env.TABLE_NAME), now }),
-    ),
+      'GET /v1/me/board': getMyBoard({ opportunities, activities: createActivityRepository(doc, env.TABLE_NAME), now }),
+    }),
   },
   users,
 );

@@ -34,7 +34,7 @@ import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import { defaultLimit } from '../shared/cursor.ts';
-import { type HttpRequest, type HttpResult, type RouteHandler, route } from '../shared/http.ts';
+import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
 import { retrying } from '../shared/retry.ts';
 import { opportunitiesRoutes as routes } from './opportunities.routes.ts';
 import type {
@@ -381,25 +381,17 @@ export const requestActivityPlan =
  * The routes of opportunitiesRoutes wired to their use cases, for the opportunities-api handler to
  * spread into its router beside the conversion and board routes.
  */
-export const opportunityRouteHandlers = (deps: OpportunityDeps): Record<keyof typeof routes, RouteHandler> => ({
-  'POST /v1/opportunities': route(routes['POST /v1/opportunities'], createOpportunityFromRequest(deps)),
-  'GET /v1/opportunities': route(routes['GET /v1/opportunities'], listOpportunities(deps)),
-  'GET /v1/opportunities/{id}': route(routes['GET /v1/opportunities/{id}'], getOpportunity(deps)),
-  'PATCH /v1/opportunities/{id}': route(routes['PATCH /v1/opportunities/{id}'], patchOpportunityFromRequest(deps)),
-  'POST /v1/opportunities/{id}/deal': route(routes['POST /v1/opportunities/{id}/deal'], convertToDeal(deps)),
-  'POST /v1/opportunities/{id}/step': route(routes['POST /v1/opportunities/{id}/step'], moveOpportunityToStep(deps)),
-  'PUT /v1/opportunities/{id}/subscription': route(
-    routes['PUT /v1/opportunities/{id}/subscription'],
-    subscribeToOpportunity(deps),
-  ),
-  'DELETE /v1/opportunities/{id}/subscription': route(
-    routes['DELETE /v1/opportunities/{id}/subscription'],
-    unsubscribeFromOpportunity(deps),
-  ),
-  'POST /v1/opportunities/{id}/won': route(routes['POST /v1/opportunities/{id}/won'], markOpportunityWon(deps)),
-  'POST /v1/opportunities/{id}/lost': route(routes['POST /v1/opportunities/{id}/lost'], markOpportunityLost(deps)),
-  'POST /v1/opportunities/{id}/activity-plan': route(
-    routes['POST /v1/opportunities/{id}/activity-plan'],
-    requestActivityPlan(deps),
-  ),
-});
+export const opportunityRouteHandlers = (deps: OpportunityDeps): Record<string, RouteHandler> =>
+  routeTable(routes, {
+    'POST /v1/opportunities': createOpportunityFromRequest(deps),
+    'GET /v1/opportunities': listOpportunities(deps),
+    'GET /v1/opportunities/{id}': getOpportunity(deps),
+    'PATCH /v1/opportunities/{id}': patchOpportunityFromRequest(deps),
+    'POST /v1/opportunities/{id}/deal': convertToDeal(deps),
+    'POST /v1/opportunities/{id}/step': moveOpportunityToStep(deps),
+    'PUT /v1/opportunities/{id}/subscription': subscribeToOpportunity(deps),
+    'DELETE /v1/opportunities/{id}/subscription': unsubscribeFromOpportunity(deps),
+    'POST /v1/opportunities/{id}/won': markOpportunityWon(deps),
+    'POST /v1/opportunities/{id}/lost': markOpportunityLost(deps),
+    'POST /v1/opportunities/{id}/activity-plan': requestActivityPlan(deps),
+  });

@@ -6,7 +6,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { pipelinesRoutes as routes } from './pipelines.routes.ts';
 import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
 
@@ -21,11 +21,11 @@ const deps = {
 };
 
 export const handler = httpRouter(
-  {
-    'GET /v1/pipelines': route(routes['GET /v1/pipelines'], listPipelines(deps)),
-    'POST /v1/pipelines': route(routes['POST /v1/pipelines'], createPipelineFromRequest(deps)),
-    'GET /v1/pipelines/{id}': route(routes['GET /v1/pipelines/{id}'], getPipeline(deps)),
-    'PATCH /v1/pipelines/{id}': route(routes['PATCH /v1/pipelines/{id}'], patchPipelineFromRequest(deps)),
-  },
+  routeTable(routes, {
+    'GET /v1/pipelines': listPipelines(deps),
+    'POST /v1/pipelines': createPipelineFromRequest(deps),
+    'GET /v1/pipelines/{id}': getPipeline(deps),
+    'PATCH /v1/pipelines/{id}': patchPipelineFromRequest(deps),
+  }),
   users,
 );

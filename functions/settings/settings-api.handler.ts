@@ -5,7 +5,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { settingsRoutes as routes } from './settings.routes.ts';
 import { getSettings, putSettings } from './settings-api.ts';
 
@@ -14,9 +14,9 @@ const doc = createDocumentClient();
 const settings = createSettingsRepository(doc, env.TABLE_NAME);
 
 export const handler = httpRouter(
-  {
-    'GET /v1/settings/{list}': route(routes['GET /v1/settings/{list}'], getSettings(settings)),
-    'PUT /v1/settings/{list}': route(routes['PUT /v1/settings/{list}'], putSettings(settings)),
-  },
+  routeTable(routes, {
+    'GET /v1/settings/{list}': getSettings(settings),
+    'PUT /v1/settings/{list}': putSettings(settings),
+  }),
   createUserRepository(doc, env.TABLE_NAME),
 );

@@ -32,6 +32,8 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
   /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
   auth: 'public' | 'user' | Role;
+  /** who calls it in bursts: `partner` routes (Meta, agencies) get the partners' stage throttling (infra/manifest.ts) */
+  audience?: 'partner';
   body?: B;
   /** content types the route takes; JSON only unless a route also takes HTML form posts */
   accepts?: readonly BodyKind[];
@@ -193,6 +195,29 @@ export const route =
       ...(body === undefined ? {} : { body }),
     };
   };
+
+/** The use case a route's spec calls for: the request its body, path and query schemas parse to. */
+type Part<S, K extends 'body' | 'path' | 'query'> = S extends { readonly [P in K]: infer T } ? Infer<T> : undefined;
+export type UseCaseOf<S> = (
+  request: HttpRequest<Part<S, 'body'>, Part<S, 'path'>, Part<S, 'query'>>,
+) => Promise<HttpResult>;
+
+/**
+ * A function's route table from its routes file: one use case for every route the file declares
+ * (a route without one, or one the file does not declare, does not compile), so the keys and specs
+ * are written once, in the routes file.
+ */
+export const routeTable = <R extends Record<string, AnyRouteSpec>>(
+  routes: R,
+  useCases: { [K in keyof R]: UseCaseOf<R[K]> },
+): Record<string, RouteHandler> =>
+  Object.fromEntries(
+    Object.entries(routes).map(([key, spec]) => [
+      key,
+      // the mapped type above gives each use case exactly its spec's request; `route` cannot see that per key
+      route(spec, useCases[key] as (request: HttpRequest<unknown, unknown, unknown>) => Promise<HttpResult>),
+    ]),
+  );
 
 /**
  * A function's routes, dispatched on API Gateway's `routeKey` ("POST /v1/inbox"), wrapped in middy

@@ -4,7 +4,7 @@ import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { usersRoutes } from './users.routes.ts';
 import { createUser, getMe, listUsers } from './users.ts';
 
@@ -12,10 +12,10 @@ const env = readEnv(z.object(tableEnv));
 const users = createUserRepository(createDocumentClient(), env.TABLE_NAME);
 
 export const handler = httpRouter(
-  {
-    'GET /v1/me': route(usersRoutes['GET /v1/me'], getMe),
-    'GET /v1/users': route(usersRoutes['GET /v1/users'], listUsers(users)),
-    'POST /v1/users': route(usersRoutes['POST /v1/users'], createUser(users)),
-  },
+  routeTable(usersRoutes, {
+    'GET /v1/me': getMe,
+    'GET /v1/users': listUsers(users),
+    'POST /v1/users': createUser(users),
+  }),
   users,
 );

@@ -8,7 +8,7 @@ import { createWebformRepository } from '../adapters/webform.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { embedWebform } from './embed-webform.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';
@@ -20,26 +20,17 @@ const forms = createWebformRepository(doc, env.TABLE_NAME);
 const now = () => new Date();
 
 export const handler = httpRouter(
-  {
-    'POST /v1/webforms/{formKey}/submissions': route(
-      routes['POST /v1/webforms/{formKey}/submissions'],
-      submitWebform({
-        forms,
-        inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-        idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
-        publisher: createQueuePublisher(createSqsClient()),
-        duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
-        now,
-      }),
-    ),
-    'OPTIONS /v1/webforms/{formKey}/submissions': route(
-      routes['OPTIONS /v1/webforms/{formKey}/submissions'],
-      preflightWebform({ forms }),
-    ),
-    'GET /v1/webforms/{formKey}/embed.js': route(
-      routes['GET /v1/webforms/{formKey}/embed.js'],
-      embedWebform({ forms, now }),
-    ),
-  },
+  routeTable(routes, {
+    'POST /v1/webforms/{formKey}/submissions': submitWebform({
+      forms,
+      inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+      idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
+      publisher: createQueuePublisher(createSqsClient()),
+      duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
+      now,
+    }),
+    'OPTIONS /v1/webforms/{formKey}/submissions': preflightWebform({ forms }),
+    'GET /v1/webforms/{formKey}/embed.js': embedWebform({ forms, now }),
+  }),
   createUserRepository(doc, env.TABLE_NAME),
 );

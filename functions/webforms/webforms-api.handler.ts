@@ -6,7 +6,7 @@ import { createWebformRepository } from '../adapters/webform.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { route } from '../shared/http.ts';
+import { routeTable } from '../shared/http.ts';
 import { createWebform, getWebform, listWebforms, patchWebform } from './manage-webforms.ts';
 import { webformAdminRoutes as routes } from './webforms.routes.ts';
 
@@ -21,11 +21,11 @@ const deps = {
 };
 
 export const handler = httpRouter(
-  {
-    'GET /v1/webforms': route(routes['GET /v1/webforms'], listWebforms(deps)),
-    'POST /v1/webforms': route(routes['POST /v1/webforms'], createWebform(deps)),
-    'GET /v1/webforms/{formKey}': route(routes['GET /v1/webforms/{formKey}'], getWebform(deps)),
-    'PATCH /v1/webforms/{formKey}': route(routes['PATCH /v1/webforms/{formKey}'], patchWebform(deps)),
-  },
+  routeTable(routes, {
+    'GET /v1/webforms': listWebforms(deps),
+    'POST /v1/webforms': createWebform(deps),
+    'GET /v1/webforms/{formKey}': getWebform(deps),
+    'PATCH /v1/webforms/{formKey}': patchWebform(deps),
+  }),
   users,
 );

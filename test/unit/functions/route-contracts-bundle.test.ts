@@ -1,8 +1,11 @@
 // Route contracts are read by the `openapi` function, which has no table access, and by infra: every
 // `*.routes.ts` file and the openapi function itself must bundle without the AWS SDK and without any
 // entity or repository (an answer's schema is the API's, never the stored item's).
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { esbuildOptions } from '../../../infra/bundling.ts';
@@ -33,6 +36,19 @@ describe('route contracts bundle without storage', () => {
     const inputs = await bundledInputs(entry);
 
     expect(inputs.filter((input) => storage.test(input))).toEqual([]);
+  });
+
+  it.each(routeFiles)('%s loads without any environment (no env parsing, no clients at import)', async (entry) => {
+    const url = pathToFileURL(join(root, entry)).href;
+    const loaded = promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(url)})`],
+      {
+        env: { PATH: process.env.PATH ?? '' },
+      },
+    );
+
+    await expect(loaded).resolves.toBeDefined();
   });
 
   it('the openapi function bundles no AWS SDK, entity, store or repository', async () => {
