@@ -15,8 +15,8 @@ import {
 } from '../activities/activity.entity.ts';
 import type { AccessPattern } from '../shared/entity.ts';
 import { createStore } from '../shared/store.ts';
+import { explainCancellation } from '../shared/transactions.ts';
 import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
-import { explainCancellation } from './transactions.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
 

@@ -2,12 +2,12 @@
 import * as z from 'zod/mini';
 import { createIdempotencyStore } from '../adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { agencyLeadRoutes as routes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';

@@ -1,13 +1,13 @@
 /** Lambda: the inbox routes of the CRM API. */
 import * as z from 'zod/mini';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { inboxRoutes as routes } from './inbox.routes.ts';
 import {

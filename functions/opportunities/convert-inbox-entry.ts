@@ -23,7 +23,6 @@ import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { PersonRepository } from '../adapters/person.repository.ts';
 import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
-import { composeTransaction, type TransactItem } from '../adapters/transactions.ts';
 import { companies } from '../contacts/company.entity.ts';
 import { e164Phones } from '../contacts/contact-fields.ts';
 import { toCompanyResponse, toPersonResponse } from '../contacts/contacts-response.ts';
@@ -35,6 +34,7 @@ import type { Key } from '../shared/entity.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
+import { composeTransaction, type TransactItem } from '../shared/transactions.ts';
 import type { ConvertBody } from './conversion-input.ts';
 import { toOpportunityResponse } from './opportunity-response.ts';
 

@@ -6,7 +6,6 @@ import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.t
 import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../adapters/person.repository.ts';
 import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
@@ -14,6 +13,7 @@ import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { conversionRoutes } from './conversion.routes.ts';
 import { convertInboxEntryRequest } from './convert-inbox-entry.ts';

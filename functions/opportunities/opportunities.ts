@@ -29,12 +29,12 @@ import type { CompanyRepository } from '../adapters/company.repository.ts';
 import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { PersonRepository } from '../adapters/person.repository.ts';
 import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { UserRepository } from '../adapters/user.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, route } from '../shared/http.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { retrying } from '../shared/retry.ts';
 import { opportunitiesRoutes as routes } from './opportunities.routes.ts';
 import type {

@@ -2,13 +2,13 @@
 import * as z from 'zod/mini';
 import { createIdempotencyStore } from '../adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createWebformRepository } from '../adapters/webform.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { embedWebform } from './embed-webform.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';

@@ -9,7 +9,6 @@ import { rateWindowAt } from '../../domain/agencies/rate-window.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
 import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { agencyRates } from '../../functions/agencies/agency.entity.ts';
@@ -17,6 +16,7 @@ import { createAgencyRepository } from '../../functions/agencies/agency.reposito
 import { createAgency, createAgencyKey, getAgency, revokeAgencyKey } from '../../functions/agencies/manage-agencies.ts';
 import { type ReceiveAgencyLeadsDeps, receiveAgencyLeads } from '../../functions/agencies/receive-agency-leads.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
+import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 

@@ -10,13 +10,13 @@ import { createCompanyRepository } from '../../functions/adapters/company.reposi
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
 import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
-import { createQueuePublisher } from '../../functions/adapters/queue-publisher.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
+import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';

@@ -2,7 +2,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
-import { type Reference, recordKey } from './references.ts';
+import { type Reference, recordKey } from '../adapters/references.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
