@@ -15,8 +15,14 @@ import {
 } from '../activities/activity.entity.ts';
 import type { AccessPattern } from '../shared/entity.ts';
 import { createStore } from '../shared/store.ts';
-import { explainCancellation } from '../shared/transactions.ts';
-import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import {
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from './references.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
 

@@ -11,9 +11,8 @@ import { type SearchItems, searchItem } from '../contacts/contact-search.entity.
 import { isTombstone, mergingInto } from '../contacts/merge-state.entity.ts';
 import type { AccessPattern, Entity, TransactItem } from '../shared/entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
-import { explainCancellation } from '../shared/transactions.ts';
 import { lookupWrites } from './match-lookups.ts';
-import { linkableChecks, type Reference, referenceWrites } from './references.ts';
+import { explainCancellation, linkableChecks, type Reference, referenceWrites } from './references.ts';
 
 /** Search items per record: a transaction holds at most 100 items (record, search, lookup and reference items). */
 export const maxSearchTokens = 15;

@@ -22,8 +22,14 @@ import {
 import type { AccessPattern } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import { explainCancellation } from '../shared/transactions.ts';
-import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
+import {
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from './references.ts';
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 
