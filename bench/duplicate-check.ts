@@ -15,7 +15,7 @@ import type { Contact } from '../domain/inbox/inbox-entry.ts';
 import { createPerson, type Person, type PersonFields } from '../domain/persons/person.ts';
 import { createFrequencyReader } from '../functions/adapters/match-frequencies.ts';
 import { createLookupReader, lookupWrites } from '../functions/adapters/match-lookups.ts';
-import { createPersonRepository } from '../functions/adapters/person.repository.ts';
+import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { ensureTable } from '../infra/local/provision.ts';
 import { recountFrequencies } from '../infra/scripts/match-backfill.ts';
 import { germanPersons, seeded } from './german-persons.ts';

@@ -13,8 +13,6 @@ import {
   activityPlanRunItem,
   reminderIndexAttributes,
 } from '../activities/activity.entity.ts';
-import type { AccessPattern } from '../shared/entity.ts';
-import { createStore } from '../shared/store.ts';
 import {
   explainCancellation,
   linkableChecks,
@@ -22,7 +20,9 @@ import {
   type Reference,
   referenceWrites,
   type TransactItem,
-} from './references.ts';
+} from '../contacts/references.ts';
+import type { AccessPattern } from '../shared/entity.ts';
+import { createStore } from '../shared/store.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
 

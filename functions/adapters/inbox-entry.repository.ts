@@ -10,6 +10,7 @@ import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
+import { linkableChecks, type Reference, referenceWrites } from '../contacts/references.ts';
 import {
   checkBookkeeping,
   inboxEntries,
@@ -27,7 +28,6 @@ import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore, type Page, patternQuery } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
 import { lookupWrites } from './match-lookups.ts';
-import { linkableChecks, type Reference, referenceWrites } from './references.ts';
 
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
 export const maxSearchItems = 20;

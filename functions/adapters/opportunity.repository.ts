@@ -10,6 +10,14 @@ import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { becomesCustomer, companies } from '../contacts/company.entity.ts';
 import { mergingInto } from '../contacts/merge-state.entity.ts';
 import {
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from '../contacts/references.ts';
+import {
   fromOpportunityRecord,
   nextValue,
   opportunities,
@@ -22,14 +30,6 @@ import {
 import type { AccessPattern } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import {
-  explainCancellation,
-  linkableChecks,
-  type RecordRef,
-  type Reference,
-  referenceWrites,
-  type TransactItem,
-} from './references.ts';
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 

@@ -1,13 +1,13 @@
 /** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../adapters/activity.repository.ts';
-import { createCompanyRepository } from '../adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
-import { createPersonRepository } from '../adapters/person.repository.ts';
 import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
+import { createCompanyRepository } from '../contacts/company.repository.ts';
+import { createPersonRepository } from '../contacts/person.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';

@@ -11,10 +11,10 @@ import { createPipeline, type PlannedActivity } from '../../domain/pipelines/pip
 import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
 import { sendReminders } from '../../functions/activities/send-reminders.ts';
 import { createActivityRepository } from '../../functions/adapters/activity.repository.ts';
-import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
 import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createEmailSender, type EmailSender } from '../../functions/shared/email-sender.ts';
 import { type RunningSes, startSesLocal } from '../../infra/local/services.ts';
 import { documentClient, tableName } from '../support/aws.ts';

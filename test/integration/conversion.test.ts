@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
-import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
+import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import type { ConvertBody } from '../../functions/opportunities/conversion-input.ts';
 import { convertInboxEntryRequest } from '../../functions/opportunities/convert-inbox-entry.ts';

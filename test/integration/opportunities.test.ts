@@ -6,13 +6,13 @@ import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from '@aws-sdk/
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCompanyRepository } from '../../functions/adapters/company.repository.ts';
 import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
-import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
 import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
+import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';

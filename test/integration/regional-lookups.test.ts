@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { contactLookups } from '../../domain/duplicates/record-profiles.ts';
 import { createPerson, type PersonFields } from '../../domain/persons/person.ts';
 import { createLookupReader } from '../../functions/adapters/match-lookups.ts';
-import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { ensureTable } from '../../infra/local/provision.ts';
 import { recountFrequencies } from '../../infra/scripts/match-backfill.ts';

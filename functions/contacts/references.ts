@@ -6,10 +6,10 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
-import { companyParentIndex } from '../contacts/company.entity.ts';
-import { personCompanyIndex } from '../contacts/person.entity.ts';
-import { type RecordKind, type RecordRef, recordKey, referenceItem, references } from '../contacts/reference.entity.ts';
 import { type IndexKey, indexAttributes, type TransactItem } from '../shared/entity.ts';
+import { companyParentIndex } from './company.entity.ts';
+import { personCompanyIndex } from './person.entity.ts';
+import { type RecordKind, type RecordRef, recordKey, referenceItem, references } from './reference.entity.ts';
 
 export type { TransactItem };
 export { type RecordKind, type RecordRef, recordKey };
