@@ -143,7 +143,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
       if (result && 'batchItemFailures' in result && result.batchItemFailures.length > 0) {
         throw new Error('the activity-plan worker failed');
       }
-      const { createActivityRepository } = await import('../functions/adapters/activity.repository.ts');
+      const { createActivityRepository } = await import('../functions/activities/activity.repository.ts');
       const activities = await createActivityRepository(doc, localNames.table).listByOpportunity(opportunityId);
       return {
         conversion: { ms: converted.ms, ...converted.usage },

@@ -1,6 +1,5 @@
 /** Lambda: the activities routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createActivityRepository } from '../adapters/activity.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
@@ -8,6 +7,7 @@ import { readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
 import { activitiesRoutes as routes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
+import { createActivityRepository } from './activity.repository.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();

@@ -7,8 +7,7 @@ import { createOpportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Person } from '../../domain/persons/person.ts';
 import { defaultDealPipeline } from '../../domain/pipelines/pipeline.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
-import { createActivityRepository } from '../../functions/adapters/activity.repository.ts';
-import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
+import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
@@ -17,6 +16,7 @@ import { createRecordMerger, listPendingMerges, type MergeHooks } from '../../fu
 import { references } from '../../functions/contacts/reference.entity.ts';
 import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { problemStatus } from '../../functions/shared/problem.ts';
 import { createStore } from '../../functions/shared/store.ts';

@@ -6,8 +6,6 @@ import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from '@aws-sdk/
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createOpportunityRepository } from '../../functions/adapters/opportunity.repository.ts';
-import { createPipelineRepository } from '../../functions/adapters/pipeline.repository.ts';
 import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
 import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
@@ -15,6 +13,8 @@ import { createCompanyRepository } from '../../functions/contacts/company.reposi
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
+import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
+import { createPipelineRepository } from '../../functions/pipelines/pipeline.repository.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';

@@ -17,6 +17,9 @@ import {
   referenceWrites,
   type TransactItem,
 } from '../contacts/references.ts';
+import type { AccessPattern } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
 import {
   fromOpportunityRecord,
   nextValue,
@@ -26,10 +29,7 @@ import {
   opportunityNumbers,
   opportunitySubscriptions,
   toOpportunityRecord,
-} from '../opportunities/opportunity.entity.ts';
-import type { AccessPattern } from '../shared/entity.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
-import { createStore } from '../shared/store.ts';
+} from './opportunity.entity.ts';
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 

@@ -8,12 +8,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Activity, ActivityStatus } from '../../domain/activities/activity.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
-  type ActivityPlanRun,
-  activities,
-  activityPlanRunItem,
-  reminderIndexAttributes,
-} from '../activities/activity.entity.ts';
-import {
   explainCancellation,
   linkableChecks,
   type RecordRef,
@@ -23,6 +17,7 @@ import {
 } from '../contacts/references.ts';
 import type { AccessPattern } from '../shared/entity.ts';
 import { createStore } from '../shared/store.ts';
+import { type ActivityPlanRun, activities, activityPlanRunItem, reminderIndexAttributes } from './activity.entity.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
 
