@@ -57,7 +57,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
     });
     const doc = DynamoDBDocumentClient.from(dynamoClient);
     const { createUserRepository } = await import('../functions/adapters/user.repository.ts');
-    const { createInboxEntryRepository } = await import('../functions/adapters/inbox-entry.repository.ts');
+    const { createInboxEntryRepository } = await import('../functions/inbox/inbox-entry.repository.ts');
     await createUserRepository(doc, localNames.table).save(
       { id: userId, email: 'bench@kontakt.localhost', name: 'Bench', roles: ['sales'] },
       { upsert: true },

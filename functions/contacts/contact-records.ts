@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import { matchesAll, queryWords } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import { lookupWrites } from '../adapters/match-lookups.ts';
+import { lookupWrites } from '../duplicates/match-lookups.ts';
 import type { AccessPattern, Entity, TransactItem } from '../shared/entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import { type SearchItems, searchItem } from './contact-search.entity.ts';

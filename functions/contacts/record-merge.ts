@@ -8,7 +8,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
-import { lookupWrites } from '../adapters/match-lookups.ts';
+import { lookupWrites } from '../duplicates/match-lookups.ts';
 import type { TransactItem } from '../shared/entity.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';

@@ -1,6 +1,6 @@
 /** Lambda: scheduled every minute; re-requests duplicate checks still pending after the grace period. */
 import * as z from 'zod/mini';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';

@@ -1,6 +1,5 @@
 /** Lambda: the inbox routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
@@ -18,6 +17,7 @@ import {
   patchInbox,
   reopenInbox,
 } from './inbox-entries.ts';
+import { createInboxEntryRepository } from './inbox-entry.repository.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
 const doc = createDocumentClient();

@@ -18,7 +18,6 @@ import { createOpportunity, type Opportunity } from '../../domain/opportunities/
 import { createPerson, type Person } from '../../domain/persons/person.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { companies } from '../contacts/company.entity.ts';
 import type { CompanyRepository } from '../contacts/company.repository.ts';
 import { e164Phones } from '../contacts/contact-fields.ts';
@@ -28,6 +27,7 @@ import type { PersonRepository } from '../contacts/person.repository.ts';
 import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import type { InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
 import type { Key } from '../shared/entity.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';

@@ -1,12 +1,12 @@
 /** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../activities/activity.repository.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createCompanyRepository } from '../contacts/company.repository.ts';
 import { createPersonRepository } from '../contacts/person.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';

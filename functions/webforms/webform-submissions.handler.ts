@@ -1,9 +1,9 @@
 /** Lambda: the public web-form routes (submissions, their CORS preflight, the embed script). */
 import * as z from 'zod/mini';
-import { createIdempotencyStore } from '../adapters/idempotency.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { createUserRepository } from '../adapters/user.repository.ts';
 import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { createIdempotencyStore } from '../inbox/idempotency.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';

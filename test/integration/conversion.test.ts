@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import type { ConvertBody } from '../../functions/opportunities/conversion-input.ts';
 import { convertInboxEntryRequest } from '../../functions/opportunities/convert-inbox-entry.ts';
 import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';

@@ -1,12 +1,12 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KontaktEvent, LeadReceivedV1 } from '../../events/index.ts';
-import { createIdempotencyStore } from '../../functions/adapters/idempotency.ts';
-import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
+import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
