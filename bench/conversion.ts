@@ -56,7 +56,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const doc = DynamoDBDocumentClient.from(dynamoClient);
-    const { createUserRepository } = await import('../functions/adapters/user.repository.ts');
+    const { createUserRepository } = await import('../functions/users/user.repository.ts');
     const { createInboxEntryRepository } = await import('../functions/inbox/inbox-entry.repository.ts');
     await createUserRepository(doc, localNames.table).save(
       { id: userId, email: 'bench@kontakt.localhost', name: 'Bench', roles: ['sales'] },

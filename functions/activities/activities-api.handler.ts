@@ -1,10 +1,10 @@
 /** Lambda: the activities routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { activitiesRoutes as routes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
 import { createActivityRepository } from './activity.repository.ts';

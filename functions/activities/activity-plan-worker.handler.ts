@@ -1,9 +1,9 @@
 /** Lambda: the activity-plans queue's worker. */
 import * as z from 'zod/mini';
 import { ActivityPlanRequestedV1 } from '../../events/index.ts';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
 import { createOpportunityRepository } from '../opportunities/opportunity.repository.ts';
 import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';

@@ -1,10 +1,10 @@
 /** Lambda (every minute): reminders for activities that fell due. */
 import * as z from 'zod/mini';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { createEmailSender } from '../shared/email-sender.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createSesClient } from '../shared/ses-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { createActivityRepository } from './activity.repository.ts';
 import { sendReminders } from './send-reminders.ts';
 

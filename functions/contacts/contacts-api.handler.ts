@@ -1,11 +1,11 @@
 /** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
 import * as z from 'zod/mini';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
   createCompanyFromRequest,

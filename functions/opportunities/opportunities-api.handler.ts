@@ -1,19 +1,19 @@
 /** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../activities/activity.repository.ts';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { createCompanyRepository } from '../contacts/company.repository.ts';
 import { createPersonRepository } from '../contacts/person.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { conversionRoutes } from './conversion.routes.ts';
 import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
 import { getMyBoard } from './my-board.ts';

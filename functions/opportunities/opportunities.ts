@@ -25,16 +25,16 @@ import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
 import type { CompanyRepository } from '../contacts/company.repository.ts';
 import type { PersonRepository } from '../contacts/person.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, route } from '../shared/http.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { retrying } from '../shared/retry.ts';
+import type { UserRepository } from '../users/user.repository.ts';
 import { opportunitiesRoutes as routes } from './opportunities.routes.ts';
 import type {
   ActivityPlanBody,

@@ -15,7 +15,6 @@ import {
   reachableContactFields,
   type Webform,
 } from '../../domain/webforms/webform.ts';
-import type { WebformRepository } from '../adapters/webform.repository.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
@@ -27,6 +26,7 @@ import { serviceUnavailable } from '../shared/problem.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
+import type { WebformRepository } from './webform.repository.ts';
 import type { SubmissionBody, SubmissionPath } from './webform-input.ts';
 
 export type SubmitWebformDeps = {

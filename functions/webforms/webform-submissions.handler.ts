@@ -1,7 +1,5 @@
 /** Lambda: the public web-form routes (submissions, their CORS preflight, the embed script). */
 import * as z from 'zod/mini';
-import { createUserRepository } from '../adapters/user.repository.ts';
-import { createWebformRepository } from '../adapters/webform.repository.ts';
 import { createIdempotencyStore } from '../inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
@@ -10,8 +8,10 @@ import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { route } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { embedWebform } from './embed-webform.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';
+import { createWebformRepository } from './webform.repository.ts';
 import { webformPublicRoutes as routes } from './webforms.routes.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));

@@ -11,11 +11,11 @@ import { createPipeline, type PlannedActivity } from '../../domain/pipelines/pip
 import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
 import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { sendReminders } from '../../functions/activities/send-reminders.ts';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
 import { createPipelineRepository } from '../../functions/pipelines/pipeline.repository.ts';
 import { createEmailSender, type EmailSender } from '../../functions/shared/email-sender.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { type RunningSes, startSesLocal } from '../../infra/local/services.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';

@@ -7,16 +7,16 @@ import { describe, expect, it } from 'vitest';
 import type { Agency } from '../../domain/agencies/agency.ts';
 import { rateWindowAt } from '../../domain/agencies/rate-window.ts';
 import type { LeadReceivedV1 } from '../../events/index.ts';
-import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { agencyRates } from '../../functions/agencies/agency.entity.ts';
 import { createAgencyRepository } from '../../functions/agencies/agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, revokeAgencyKey } from '../../functions/agencies/manage-agencies.ts';
 import { type ReceiveAgencyLeadsDeps, receiveAgencyLeads } from '../../functions/agencies/receive-agency-leads.ts';
 import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
+import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 

@@ -6,8 +6,6 @@ import { ChangeMessageVisibilityCommand, ReceiveMessageCommand } from '@aws-sdk/
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSettingsRepository } from '../../functions/adapters/settings.repository.ts';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
@@ -15,8 +13,10 @@ import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
 import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
 import { createPipelineRepository } from '../../functions/pipelines/pipeline.repository.ts';
+import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';

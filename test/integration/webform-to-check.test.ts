@@ -1,7 +1,6 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KontaktEvent, LeadReceivedV1 } from '../../events/index.ts';
-import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
@@ -10,6 +9,7 @@ import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.re
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
+import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { aPerson, ensureDemoForm } from '../support/fixtures.ts';
