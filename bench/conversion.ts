@@ -56,8 +56,8 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const doc = DynamoDBDocumentClient.from(dynamoClient);
-    const { createUserRepository } = await import('../functions/adapters/user.repository.ts');
-    const { createInboxEntryRepository } = await import('../functions/adapters/inbox-entry.repository.ts');
+    const { createUserRepository } = await import('../functions/users/user.repository.ts');
+    const { createInboxEntryRepository } = await import('../functions/inbox/inbox-entry.repository.ts');
     await createUserRepository(doc, localNames.table).save(
       { id: userId, email: 'bench@kontakt.localhost', name: 'Bench', roles: ['sales'] },
       { upsert: true },
@@ -143,7 +143,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
       if (result && 'batchItemFailures' in result && result.batchItemFailures.length > 0) {
         throw new Error('the activity-plan worker failed');
       }
-      const { createActivityRepository } = await import('../functions/adapters/activity.repository.ts');
+      const { createActivityRepository } = await import('../functions/activities/activity.repository.ts');
       const activities = await createActivityRepository(doc, localNames.table).listByOpportunity(opportunityId);
       return {
         conversion: { ms: converted.ms, ...converted.usage },

@@ -9,10 +9,10 @@
 import { ulid } from 'ulid';
 import { createPerson } from '../domain/persons/person.ts';
 import type { LeadReceivedV1 } from '../events/index.ts';
-import { createInboxEntryRepository } from '../functions/adapters/inbox-entry.repository.ts';
-import { createPersonRepository } from '../functions/adapters/person.repository.ts';
+import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../functions/duplicates/find-candidates.ts';
+import { createInboxEntryRepository } from '../functions/inbox/inbox-entry.repository.ts';
 import { storeLead } from '../functions/inbox/intake.ts';
 import { ensureTable } from '../infra/local/provision.ts';
 import { recountFrequencies } from '../infra/scripts/match-backfill.ts';

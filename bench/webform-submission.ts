@@ -104,7 +104,7 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
       // info logs would go to stdout, which carries the figures
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    const { createWebformRepository } = await import('../functions/adapters/webform.repository.ts');
+    const { createWebformRepository } = await import('../functions/webforms/webform.repository.ts');
     await createWebformRepository(DynamoDBDocumentClient.from(dynamoClient), localNames.table).create(
       demoWebform(new Date()),
     );

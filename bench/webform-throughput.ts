@@ -7,8 +7,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSC
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createInboxEntry } from '../domain/inbox/inbox-entry.ts';
-import { createQueuePublisher } from '../functions/adapters/queue-publisher.ts';
 import { inboxEntries } from '../functions/inbox/inbox-entry.entity.ts';
+import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
 import { localNames } from '../infra/local/provision.ts';
 import { localAwsEnv } from '../infra/local/services.ts';
 import { allocatePorts, type RunningStack, startStackProcess } from '../test/support/local-stack-process.ts';

@@ -1,13 +1,13 @@
 /** Lambda: the activities routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createActivityRepository } from '../adapters/activity.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { activitiesRoutes as routes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
+import { createActivityRepository } from './activity.repository.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();

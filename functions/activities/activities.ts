@@ -3,12 +3,12 @@ import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { createActivity, markActivityDone, patchActivity } from '../../domain/activities/activity.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
-import type { ActivityRepository } from '../adapters/activity.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { boundInstant } from '../shared/validation.ts';
+import type { UserRepository } from '../users/user.repository.ts';
 import type { ActivityIdPath, ActivityListQuery, ActivityPatchBody, NewActivityBody } from './activities-input.ts';
+import type { ActivityRepository } from './activity.repository.ts';
 import { toActivityPageResponse, toActivityResponse } from './activity-response.ts';
 
 export type ActivitiesDeps = {

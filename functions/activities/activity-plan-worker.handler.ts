@@ -1,13 +1,13 @@
 /** Lambda: the activity-plans queue's worker. */
 import * as z from 'zod/mini';
 import { ActivityPlanRequestedV1 } from '../../events/index.ts';
-import { createActivityRepository } from '../adapters/activity.repository.ts';
-import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
-import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
+import { createOpportunityRepository } from '../opportunities/opportunity.repository.ts';
+import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
+import { createActivityRepository } from './activity.repository.ts';
 import { scheduleActivityPlanRun } from './schedule-activity-plan.ts';
 
 const env = readEnv(z.object(tableEnv));

@@ -1,11 +1,11 @@
 /** Lambda (every minute): reminders for activities that fell due. */
 import * as z from 'zod/mini';
-import { createActivityRepository } from '../adapters/activity.repository.ts';
-import { createEmailSender } from '../adapters/email-sender.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
+import { createEmailSender } from '../shared/email-sender.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createSesClient } from '../shared/ses-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
+import { createActivityRepository } from './activity.repository.ts';
 import { sendReminders } from './send-reminders.ts';
 
 /** REMINDER_SENDER: the From address, an address of the SES identity the function may send as. */

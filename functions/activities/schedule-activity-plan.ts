@@ -8,10 +8,10 @@ import { createActivity, planRunHash, scheduleActivityPlan } from '../../domain/
 import type { Opportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
-import type { ActivityRepository } from '../adapters/activity.repository.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { logger } from '../shared/logger.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
+import type { ActivityRepository } from './activity.repository.ts';
 
 export type ActivityPlanDeps = {
   opportunities: { get: (id: string) => Promise<Opportunity | null> };

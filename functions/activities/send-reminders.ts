@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Activity, reminderMessage } from '../../domain/activities/activity.ts';
-import type { ActivityRepository } from '../adapters/activity.repository.ts';
-import type { EmailSender } from '../adapters/email-sender.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
+import type { EmailSender } from '../shared/email-sender.ts';
 import { logger } from '../shared/logger.ts';
+import type { UserRepository } from '../users/user.repository.ts';
+import type { ActivityRepository } from './activity.repository.ts';
 
 export type ReminderDeps = {
   activities: Pick<ActivityRepository, 'listDue' | 'claimReminder' | 'completeReminder' | 'releaseReminder'>;

@@ -1,12 +1,12 @@
 /** Lambda: lead agencies and their API keys (admins only). */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { agencyAdminRoutes as routes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, listAgencies, revokeAgencyKey } from './manage-agencies.ts';

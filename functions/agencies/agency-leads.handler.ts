@@ -1,14 +1,14 @@
 /** Lambda: lead batches from agencies, authenticated by the agency's own API key. */
 import * as z from 'zod/mini';
-import { createIdempotencyStore } from '../adapters/idempotency.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
+import { createIdempotencyStore } from '../inbox/idempotency.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { agencyLeadRoutes as routes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';
 import { receiveAgencyLeads } from './receive-agency-leads.ts';

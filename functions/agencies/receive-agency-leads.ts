@@ -9,7 +9,7 @@ import { bearerApiKey, hashApiKey } from '../../domain/agencies/api-key.ts';
 import { type LeadGuard, type LeadResult, leadGuards, storageOrder } from '../../domain/agencies/lead-batch.ts';
 import { highestCountBefore, rateWindowAt } from '../../domain/agencies/rate-window.ts';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
-import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
+import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';

@@ -11,11 +11,10 @@ import {
 } from '../../domain/companies/company.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
 import { validationError } from '../../domain/shared/errors.ts';
-import type { CompanyRepository } from '../adapters/company.repository.ts';
-import type { createRecordMerger } from '../adapters/record-merge.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { CompanyRepository } from './company.repository.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { CompanyListQuery, CompanyPatchBody, MergeBody, NewCompanyBody, RecordIdPath } from './contacts-input.ts';
 import { toCompanyResponse } from './contacts-response.ts';
@@ -30,6 +29,7 @@ import {
   staleVersion,
 } from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
+import type { createRecordMerger } from './record-merge.ts';
 
 export type CompaniesDeps = {
   companies: CompanyRepository;

@@ -1,14 +1,11 @@
 /** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
 import * as z from 'zod/mini';
-import { createCompanyRepository } from '../adapters/company.repository.ts';
-import { createPersonRepository } from '../adapters/person.repository.ts';
-import { createRecordMerger } from '../adapters/record-merge.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
   createCompanyFromRequest,
@@ -17,8 +14,11 @@ import {
   mergeCompanies,
   patchCompanyFromRequest,
 } from './companies.ts';
+import { createCompanyRepository } from './company.repository.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
+import { createPersonRepository } from './person.repository.ts';
 import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
+import { createRecordMerger } from './record-merge.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();

@@ -1,10 +1,10 @@
 /** Lambda: scheduled every five minutes; finishes merges of persons and companies that stopped halfway. */
 import * as z from 'zod/mini';
-import { createCompanyRepository } from '../adapters/company.repository.ts';
-import { createPersonRepository } from '../adapters/person.repository.ts';
-import { createRecordMerger, listPendingMerges } from '../adapters/record-merge.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
+import { createCompanyRepository } from './company.repository.ts';
+import { createPersonRepository } from './person.repository.ts';
+import { createRecordMerger, listPendingMerges } from './record-merge.ts';
 import { resumeMerges } from './resume-merges.ts';
 
 const env = readEnv(z.object(tableEnv));

@@ -11,15 +11,14 @@ import {
   patchPerson,
 } from '../../domain/persons/person.ts';
 import { validationError } from '../../domain/shared/errors.ts';
-import type { CompanyRepository } from '../adapters/company.repository.ts';
-import type { PersonRepository } from '../adapters/person.repository.ts';
-import type { createRecordMerger } from '../adapters/record-merge.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { CompanyRepository } from './company.repository.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
 import type { MergeBody, NewPersonBody, PersonListQuery, PersonPatchBody, RecordIdPath } from './contacts-input.ts';
 import { toPersonResponse } from './contacts-response.ts';
+import type { PersonRepository } from './person.repository.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
 import {
   type Collection,
@@ -31,6 +30,7 @@ import {
   staleVersion,
 } from './record-access.ts';
 import { chainAbove } from './record-chain.ts';
+import type { createRecordMerger } from './record-merge.ts';
 
 export type PersonsDeps = {
   persons: PersonRepository;

@@ -3,10 +3,10 @@
  * being merged away refuses changes, an unknown id is 404; and merging two records of a kind.
  */
 import { conflict, type KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
-import type { RecordStore, StoredRecord } from '../adapters/contact-records.ts';
-import type { createRecordMerger } from '../adapters/record-merge.ts';
 import type { HttpResult } from '../shared/http.ts';
 import { mergedRedirect } from '../shared/problem.ts';
+import type { RecordStore, StoredRecord } from './contact-records.ts';
+import type { createRecordMerger } from './record-merge.ts';
 
 /** What a read of a merged id finds: not an error, the survivor it lives on as (answered 308 by `redirectAnswer`). */
 export class MergedInto {

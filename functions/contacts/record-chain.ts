@@ -1,5 +1,5 @@
 /** Walks a chain of links upwards (supervisors, parent companies), bounded, to refuse cycles. */
-import type { RecordStore, StoredRecord } from '../adapters/contact-records.ts';
+import type { RecordStore, StoredRecord } from './contact-records.ts';
 
 /** Deeper hierarchies than this are not org charts any CRM user keeps; the walk stops there. */
 export const maxChainDepth = 25;

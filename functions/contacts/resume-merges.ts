@@ -6,12 +6,12 @@
  */
 import type { Company } from '../../domain/companies/company.ts';
 import type { Person } from '../../domain/persons/person.ts';
-import type { CompanyRepository } from '../adapters/company.repository.ts';
-import type { PersonRepository } from '../adapters/person.repository.ts';
-import type { createRecordMerger, PendingMerge } from '../adapters/record-merge.ts';
 import { logger } from '../shared/logger.ts';
 import { mergeCompanyInto } from './companies.ts';
+import type { CompanyRepository } from './company.repository.ts';
+import type { PersonRepository } from './person.repository.ts';
 import { mergePersonInto } from './persons.ts';
+import type { createRecordMerger, PendingMerge } from './record-merge.ts';
 
 /** A merge still running after this long has lost its caller (a merge request runs at most 29 s). */
 export const mergeGraceSeconds = 300;

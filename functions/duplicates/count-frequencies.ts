@@ -7,11 +7,11 @@
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { type CountedValue, countDelta, recordCountedValues } from '../../domain/duplicates/frequencies.ts';
 import { companyProfiles, personProfiles } from '../../domain/duplicates/record-profiles.ts';
-import { type FrequencyCounter, shardOf } from '../adapters/match-frequencies.ts';
 import { companies } from '../contacts/company.entity.ts';
 import { isTombstone } from '../contacts/merge-state.entity.ts';
 import { persons } from '../contacts/person.entity.ts';
 import { logger } from '../shared/logger.ts';
+import { type FrequencyCounter, shardOf } from './match-frequencies.ts';
 
 export type CountFrequenciesDeps = { counter: Pick<FrequencyCounter, 'apply'>; now: () => Date };
 

@@ -1,7 +1,7 @@
 /** Lambda: consumes the duplicate-check queue. */
 import * as z from 'zod/mini';
 import { LeadReceivedV1 } from '../../events/index.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';

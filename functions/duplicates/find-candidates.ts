@@ -8,9 +8,9 @@ import { rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
 import { probeCountedValues } from '../../domain/duplicates/frequencies.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { Candidate, CandidateKind } from '../../domain/inbox/inbox-entry.ts';
-import { createFrequencyReader, type FrequencyReader } from '../adapters/match-frequencies.ts';
-import { createLookupReader, type LookupReader } from '../adapters/match-lookups.ts';
 import { logger } from '../shared/logger.ts';
+import { createFrequencyReader, type FrequencyReader } from './match-frequencies.ts';
+import { createLookupReader, type LookupReader } from './match-lookups.ts';
 
 export type CandidateSearch = { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } };
 

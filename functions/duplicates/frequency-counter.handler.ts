@@ -1,11 +1,11 @@
 /** Lambda: consumes the table's stream (person and company records only) and keeps the value counts of duplicate protection. */
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createFrequencyCounter } from '../adapters/match-frequencies.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { decodeStreamImage } from '../shared/stream-image.ts';
 import { changesOf, countFrequencies } from './count-frequencies.ts';
+import { createFrequencyCounter } from './match-frequencies.ts';
 
 const env = readEnv(z.object(tableEnv));
 const count = countFrequencies({

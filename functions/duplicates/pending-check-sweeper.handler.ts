@@ -1,9 +1,9 @@
 /** Lambda: scheduled every minute; re-requests duplicate checks still pending after the grace period. */
 import * as z from 'zod/mini';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { defaultGraceSeconds, sweepPendingChecks } from './sweep-pending-checks.ts';
 

@@ -1,7 +1,7 @@
 /** Asks the duplicate-check worker to check an inbox entry (`lead-received` v1). */
 import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { logger } from '../shared/logger.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 
 export type CheckRequester = { publisher: QueuePublisher; duplicateCheckQueueUrl: string };
 

@@ -5,9 +5,9 @@
  * only when the worker itself failed on it `maxFailures` times — never merely because the queue
  * is slow — and by then its messages are in the DLQ and the DLQ alarm has fired.
  */
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
+import type { InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { logger } from '../shared/logger.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { requestDuplicateCheck } from './request-duplicate-check.ts';
 
 export const defaultGraceSeconds = 300;

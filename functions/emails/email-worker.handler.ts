@@ -1,12 +1,12 @@
 /** Lambda: consumes the inbound-email queue. */
 import * as z from 'zod/mini';
 import { EmailReceivedV1 } from '../../events/index.ts';
-import { createEmailRepository } from '../adapters/email.repository.ts';
-import { createMailStore } from '../adapters/mail-store.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createS3Client } from '../shared/s3-client.ts';
 import { sqsHandler } from '../shared/sqs.ts';
+import { createEmailRepository } from './email.repository.ts';
+import { createMailStore } from './mail-store.ts';
 import { processEmail } from './process-email.ts';
 
 const env = readEnv(z.object(tableEnv));

@@ -1,11 +1,11 @@
 /** Lambda: /v1/emails. */
 import * as z from 'zod/mini';
-import { createEmailRepository } from '../adapters/email.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
+import { createEmailRepository } from './email.repository.ts';
 import { emailsRoutes } from './emails.routes.ts';
 import { listEmails } from './list-emails.ts';
 

@@ -1,8 +1,8 @@
 /** Lists received emails, newest first. */
 import type * as z from 'zod/mini';
-import type { EmailRepository } from '../adapters/email.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { EmailRepository } from './email.repository.ts';
 import { type EmailListQuery, toEmailResponse } from './email-response.ts';
 
 export const listEmails =

@@ -2,9 +2,9 @@
 import { ulid } from 'ulid';
 import { boundEmail } from '../../domain/emails/email.ts';
 import type { EmailReceivedV1 } from '../../events/index.ts';
-import type { EmailRepository } from '../adapters/email.repository.ts';
-import type { MailStore } from '../adapters/mail-store.ts';
 import { logger } from '../shared/logger.ts';
+import type { EmailRepository } from './email.repository.ts';
+import type { MailStore } from './mail-store.ts';
 import { parseMail } from './parse-mail.ts';
 
 export type ProcessEmailDeps = { emails: EmailRepository; mail: MailStore; now: () => Date };

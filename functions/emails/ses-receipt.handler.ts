@@ -2,8 +2,8 @@
 import middy from '@middy/core';
 import type { Context, SESEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
 import { inboundEmailQueueEnv, mailBucketEnv, mailDomainEnv, readEnv } from '../shared/env.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { inboundMailPrefix } from './mail-bucket.ts';
 import { handleSesReceipt } from './ses-receipt.ts';

@@ -7,8 +7,8 @@
 import type { SESEvent, SESReceipt } from 'aws-lambda';
 import { mailLimits } from '../../domain/emails/mail-limits.ts';
 import type { EmailReceivedV1 } from '../../events/index.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { logger } from '../shared/logger.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 
 export type SesReceiptDeps = {
   publisher: QueuePublisher;

@@ -1,10 +1,10 @@
 /** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
 import * as z from 'zod/mini';
 import { FacebookLeadReceivedV1 } from '../../events/index.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, facebookLeadsMaxReceivesEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createSsmClient } from '../shared/ssm-client.ts';

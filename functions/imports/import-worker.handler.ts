@@ -2,10 +2,10 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { CsvImportRequestedV1 } from '../../events/index.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { csvImportsMaxReceivesEnv, duplicateCheckQueueEnv, mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createImportRepository } from './import.repository.ts';

@@ -1,12 +1,12 @@
 /** Lambda: the CSV import routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { createImportRepository } from './import.repository.ts';
 import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
 import { importsRoutes as routes } from './imports.routes.ts';

@@ -9,9 +9,9 @@ import { fileField, type ImportCounters, type RowError } from '../../domain/impo
 import { detectDelimiter, detectEncoding, notTextReason, sniffBytes } from '../../domain/imports/file-format.ts';
 import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../domain/imports/header-mapping.ts';
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
 import { importedRows } from './import.entity.ts';

@@ -1,14 +1,13 @@
 /** Lambda: the inbox routes of the CRM API. */
 import * as z from 'zod/mini';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { inboxRoutes as routes } from './inbox.routes.ts';
 import {
   archiveInbox,
@@ -18,6 +17,7 @@ import {
   patchInbox,
   reopenInbox,
 } from './inbox-entries.ts';
+import { createInboxEntryRepository } from './inbox-entry.repository.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
 const doc = createDocumentClient();

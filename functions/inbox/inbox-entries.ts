@@ -6,14 +6,14 @@ import { archiveInboxEntry, patchInboxEntry, reopenInboxEntry } from '../../doma
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import { isReachable, reachableContactFields } from '../../domain/webforms/webform.ts';
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { boundInstant } from '../shared/validation.ts';
+import type { UserRepository } from '../users/user.repository.ts';
+import type { InboxEntryRepository } from './inbox-entry.repository.ts';
 import { toInboxEntryResponse } from './inbox-entry-response.ts';
 import type { ArchiveBody, InboxIdPath, InboxListQuery, InboxPatchBody, NewInboxEntryBody } from './inbox-input.ts';
 

@@ -8,11 +8,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { type Contact, createInboxEntry, type InboxEntry, type Tracking } from '../../domain/inbox/inbox-entry.ts';
 import type { Money } from '../../domain/shared/money.ts';
-import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
 import { type CheckRequester, requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import type { Key } from '../shared/entity.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
+import { IdempotencyKeyTakenError, type InboxEntryRepository } from './inbox-entry.repository.ts';
 import { LeadGuardRecord, leadGuardItem } from './lead-guard.entity.ts';
 
 export type Lead = {

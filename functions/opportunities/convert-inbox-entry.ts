@@ -18,24 +18,24 @@ import { createOpportunity, type Opportunity } from '../../domain/opportunities/
 import { createPerson, type Person } from '../../domain/persons/person.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
-import type { CompanyRepository } from '../adapters/company.repository.ts';
-import type { InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
-import type { PersonRepository } from '../adapters/person.repository.ts';
-import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
-import { composeTransaction, type TransactItem } from '../adapters/transactions.ts';
 import { companies } from '../contacts/company.entity.ts';
+import type { CompanyRepository } from '../contacts/company.repository.ts';
 import { e164Phones } from '../contacts/contact-fields.ts';
 import { toCompanyResponse, toPersonResponse } from '../contacts/contacts-response.ts';
 import { persons } from '../contacts/person.entity.ts';
+import type { PersonRepository } from '../contacts/person.repository.ts';
 import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import type { InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
 import type { Key } from '../shared/entity.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
+import { composeTransaction, type TransactItem } from '../shared/transactions.ts';
 import type { ConvertBody } from './conversion-input.ts';
+import type { OpportunityRepository } from './opportunity.repository.ts';
 import { toOpportunityResponse } from './opportunity-response.ts';
 
 export type ConvertDeps = {

@@ -2,10 +2,10 @@
 import * as z from 'zod/mini';
 import type { Activity } from '../../domain/activities/activity.ts';
 import { type Opportunity, weightedValue } from '../../domain/opportunities/opportunity.ts';
+import type { ActivityRepository } from '../activities/activity.repository.ts';
 import { toActivityResponse } from '../activities/activity-response.ts';
-import type { ActivityRepository } from '../adapters/activity.repository.ts';
-import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { OpportunityRepository } from './opportunity.repository.ts';
 import { toMoneyResponse, toOpportunityResponse } from './opportunity-response.ts';
 
 /** A board shows what fits on a screen; each list holds at most this many. */

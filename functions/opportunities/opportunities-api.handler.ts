@@ -1,24 +1,24 @@
 /** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
 import * as z from 'zod/mini';
-import { createActivityRepository } from '../adapters/activity.repository.ts';
-import { createCompanyRepository } from '../adapters/company.repository.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
-import { createPersonRepository } from '../adapters/person.repository.ts';
-import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
+import { createActivityRepository } from '../activities/activity.repository.ts';
+import { createCompanyRepository } from '../contacts/company.repository.ts';
+import { createPersonRepository } from '../contacts/person.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { conversionRoutes } from './conversion.routes.ts';
 import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
 import { getMyBoard } from './my-board.ts';
 import { opportunityRouteHandlers } from './opportunities.ts';
+import { createOpportunityRepository } from './opportunity.repository.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...activityPlansQueueEnv }));
 const doc = createDocumentClient();

@@ -25,17 +25,16 @@ import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
-import type { CompanyRepository } from '../adapters/company.repository.ts';
-import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
-import type { PersonRepository } from '../adapters/person.repository.ts';
-import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
+import type { CompanyRepository } from '../contacts/company.repository.ts';
+import type { PersonRepository } from '../contacts/person.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
+import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { retrying } from '../shared/retry.ts';
+import type { UserRepository } from '../users/user.repository.ts';
 import { opportunitiesRoutes as routes } from './opportunities.routes.ts';
 import type {
   ActivityPlanBody,
@@ -47,6 +46,7 @@ import type {
   OpportunityPatchBody,
   StepBody,
 } from './opportunities-input.ts';
+import type { OpportunityRepository } from './opportunity.repository.ts';
 import {
   toBoardStepResponse,
   toMoneyResponse,

@@ -1,12 +1,12 @@
 /** Lambda: lead and deal pipelines with their steps and activity plans. */
 import * as z from 'zod/mini';
-import { createOpportunityRepository } from '../adapters/opportunity.repository.ts';
-import { createPipelineRepository } from '../adapters/pipeline.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
+import { createOpportunityRepository } from '../opportunities/opportunity.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
+import { createPipelineRepository } from './pipeline.repository.ts';
 import { pipelinesRoutes as routes } from './pipelines.routes.ts';
 import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
 

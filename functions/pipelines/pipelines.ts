@@ -10,11 +10,11 @@ import {
   removedStepIds,
 } from '../../domain/pipelines/pipeline.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
-import type { OpportunityRepository } from '../adapters/opportunity.repository.ts';
-import type { PipelineRepository } from '../adapters/pipeline.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
+import type { OpportunityRepository } from '../opportunities/opportunity.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { UserRepository } from '../users/user.repository.ts';
+import type { PipelineRepository } from './pipeline.repository.ts';
 import { toPipelineResponse } from './pipeline-response.ts';
 import type { NewPipelineBody, PipelineIdPath, PipelineListQuery, PipelinePatchBody } from './pipelines-input.ts';
 

@@ -1,11 +1,11 @@
 /** Lambda: /v1/settings/{list}. */
 import * as z from 'zod/mini';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
+import { createSettingsRepository } from './settings.repository.ts';
 import { settingsRoutes as routes } from './settings.routes.ts';
 import { getSettings, putSettings } from './settings-api.ts';
 

@@ -1,8 +1,8 @@
 /** Settings lists (sources, priorities, loss reasons, tags, holidays): anyone reads them, admins replace them. */
 import type * as z from 'zod/mini';
 import { checkSettingsItems } from '../../domain/settings/settings.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { SettingsRepository } from './settings.repository.ts';
 import { type SettingsBody, type SettingsPath, toSettingsResponse } from './settings.routes.ts';
 
 export const getSettings =

@@ -15,7 +15,7 @@ const isSdkErrorShaped = (error: unknown): error is SdkError =>
 /**
  * An AWS dependency that could not be reached or did not answer in time (connection refused or
  * reset, DNS, the client's own timeouts), that answered 5xx, or that kept throttling after the
- * SDK's own retries — anywhere in the error's cause chain, since adapters wrap what they cannot
+ * SDK's own retries — anywhere in the error's cause chain, since repositories wrap what they cannot
  * translate. The classification is the SDK's own (the one its retry strategy uses), so "an outage"
  * here means exactly what the SDK itself would have retried.
  */

@@ -1,10 +1,10 @@
 /** Lambda: /v1/me and /v1/users. */
 import * as z from 'zod/mini';
-import { createUserRepository } from '../adapters/user.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from './user.repository.ts';
 import { usersRoutes } from './users.routes.ts';
 import { createUser, getMe, listUsers } from './users.ts';
 

@@ -1,9 +1,9 @@
 /** Who am I, who else works here, and adding a user (admins only). */
 import * as z from 'zod/mini';
 import { roles, type User } from '../../domain/users/user.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
 import { defaultLimit, LimitParam } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { UserRepository } from './user.repository.ts';
 
 /** API.md's list convention: `limit` and `cursor`, nothing else unless a list names its filters. */
 export const ListQuery = z.strictObject({ limit: LimitParam, cursor: z.optional(z.string()) });

@@ -1,10 +1,10 @@
 /** Serves the embed script of a form, with a freshly signed fill-time token. */
 import type * as z from 'zod/mini';
 import { notFound } from '../../domain/shared/errors.ts';
-import type { WebformRepository } from '../adapters/webform.repository.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { renderEmbedScript } from './embed-script.ts';
 import { issueFillToken } from './fill-time-token.ts';
+import type { WebformRepository } from './webform.repository.ts';
 import type { FormKeyPath } from './webform-input.ts';
 
 export const embedWebform =

@@ -3,12 +3,12 @@ import type * as z from 'zod/mini';
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import { honeypotProblem, type Webform } from '../../domain/webforms/webform.ts';
-import type { SettingsRepository } from '../adapters/settings.repository.ts';
-import type { UserRepository } from '../adapters/user.repository.ts';
-import type { WebformRepository } from '../adapters/webform.repository.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { UserRepository } from '../users/user.repository.ts';
 import type { ListQuery } from '../users/users.ts';
+import type { WebformRepository } from './webform.repository.ts';
 import type { FormKeyPath, NewWebformBody, WebformPatchBody } from './webform-input.ts';
 import { toWebformResponse } from './webform-response.ts';
 

@@ -15,18 +15,18 @@ import {
   reachableContactFields,
   type Webform,
 } from '../../domain/webforms/webform.ts';
-import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../adapters/idempotency.ts';
-import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import type { QueuePublisher } from '../adapters/queue-publisher.ts';
-import type { WebformRepository } from '../adapters/webform.repository.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
+import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
+import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { isDependencyOutage } from '../shared/aws-http.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { serviceUnavailable } from '../shared/problem.ts';
+import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
+import type { WebformRepository } from './webform.repository.ts';
 import type { SubmissionBody, SubmissionPath } from './webform-input.ts';
 
 export type SubmitWebformDeps = {

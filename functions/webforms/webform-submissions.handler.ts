@@ -1,17 +1,17 @@
 /** Lambda: the public web-form routes (submissions, their CORS preflight, the embed script). */
 import * as z from 'zod/mini';
-import { createIdempotencyStore } from '../adapters/idempotency.ts';
-import { createInboxEntryRepository } from '../adapters/inbox-entry.repository.ts';
-import { createQueuePublisher } from '../adapters/queue-publisher.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
-import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { createIdempotencyStore } from '../inbox/idempotency.ts';
+import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { embedWebform } from './embed-webform.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';
+import { createWebformRepository } from './webform.repository.ts';
 import { webformPublicRoutes as routes } from './webforms.routes.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));

@@ -1,13 +1,13 @@
 /** Lambda: web-form configuration (admins only). */
 import * as z from 'zod/mini';
-import { createSettingsRepository } from '../adapters/settings.repository.ts';
-import { createUserRepository } from '../adapters/user.repository.ts';
-import { createWebformRepository } from '../adapters/webform.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createUserRepository } from '../users/user.repository.ts';
 import { createWebform, getWebform, listWebforms, patchWebform } from './manage-webforms.ts';
+import { createWebformRepository } from './webform.repository.ts';
 import { webformAdminRoutes as routes } from './webforms.routes.ts';
 
 const env = readEnv(z.object(tableEnv));

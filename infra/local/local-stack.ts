@@ -13,9 +13,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { User } from '../../domain/users/user.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
-import { createWebformRepository } from '../../functions/adapters/webform.repository.ts';
 import { bodyRequestTimeouts, requestTimeouts } from '../../functions/shared/client-timeouts.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
+import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import {
   consumerOf,
   type FunctionName,

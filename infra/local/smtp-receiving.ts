@@ -17,8 +17,8 @@ import type { SESEvent, SESMailHeader } from 'aws-lambda';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { mailLimits } from '../../domain/emails/mail-limits.ts';
 import { boundedLine } from '../../domain/emails/mail-text.ts';
-import { createMailStore } from '../../functions/adapters/mail-store.ts';
 import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
+import { createMailStore } from '../../functions/emails/mail-store.ts';
 import { readHeaderBlock } from '../../functions/emails/parse-mail.ts';
 import type { FunctionHost } from './function-host.ts';
 

@@ -18,16 +18,16 @@ import {
   type RecordLookups,
 } from '../../domain/duplicates/record-profiles.ts';
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
-import { entryLookups } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createFrequencyCounter } from '../../functions/adapters/match-frequencies.ts';
-import { lookupWrites } from '../../functions/adapters/match-lookups.ts';
 import { companies } from '../../functions/contacts/company.entity.ts';
 import { persons } from '../../functions/contacts/person.entity.ts';
 import { recordKey } from '../../functions/contacts/reference.entity.ts';
 import { frequencyCounters } from '../../functions/duplicates/frequency-counter.entity.ts';
+import { createFrequencyCounter } from '../../functions/duplicates/match-frequencies.ts';
 import { type LookupOwner, lookupItems } from '../../functions/duplicates/match-lookup.entity.ts';
+import { lookupWrites } from '../../functions/duplicates/match-lookups.ts';
 import { matchingMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
 import { inboxEntries, inboxEntryRef } from '../../functions/inbox/inbox-entry.entity.ts';
+import { entryLookups } from '../../functions/inbox/inbox-entry.repository.ts';
 import type { Key } from '../../functions/shared/entity.ts';
 import { createStore, type Store } from '../../functions/shared/store.ts';
 

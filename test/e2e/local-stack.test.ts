@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPersonRepository } from '../../functions/adapters/person.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { aPerson } from '../support/fixtures.ts';

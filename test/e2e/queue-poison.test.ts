@@ -19,7 +19,7 @@ import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
+import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { dlqName, type QueueName } from '../../infra/manifest.ts';

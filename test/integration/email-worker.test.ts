@@ -1,8 +1,8 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { EmailReceivedV1 } from '../../events/index.ts';
-import { createEmailRepository } from '../../functions/adapters/email.repository.ts';
-import { createMailStore } from '../../functions/adapters/mail-store.ts';
+import { createEmailRepository } from '../../functions/emails/email.repository.ts';
+import { createMailStore } from '../../functions/emails/mail-store.ts';
 import { attachmentKey, processEmail } from '../../functions/emails/process-email.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 import { rawMail } from '../support/fixtures.ts';

@@ -2,10 +2,10 @@
 // presigned upload URL really takes a PUT, start refuses what it must, the report reads back.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { startImport } from '../../functions/imports/manage-imports.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, mailBucket, mentioning, queueUrl, s3Client, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 

@@ -10,11 +10,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { importReport, newImport } from '../../domain/imports/csv-import.ts';
 import type { ExplicitMapping } from '../../domain/imports/header-mapping.ts';
 import type { KontaktEvent } from '../../events/index.ts';
-import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import type { ImportFileStore } from '../../functions/imports/import-file-store.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { giveUpImport, importWorker, type RunOutcome, runImport } from '../../functions/imports/run-import.ts';
+import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { functions } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 

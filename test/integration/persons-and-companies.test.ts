@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import { createInboxEntryRepository } from '../../functions/adapters/inbox-entry.repository.ts';
-import { createUserRepository } from '../../functions/adapters/user.repository.ts';
+import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 

@@ -3,7 +3,7 @@ import { type Company, type CompanyFields, createCompany } from '../../domain/co
 import { createPerson, type Person, type PersonFields } from '../../domain/persons/person.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
-import type { WebformRepository } from '../../functions/adapters/webform.repository.ts';
+import type { WebformRepository } from '../../functions/webforms/webform.repository.ts';
 
 /** Fixtures: a raw MIME message, contact data and the demo form, ready to store. */
 export const rawMail = (options: { messageId: string; subject: string; attachment?: string }): string =>

@@ -4,9 +4,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import type { FacebookLeadReceivedV1, KontaktEvent } from '../../../events/index.ts';
-import type { IdempotencyWrite } from '../../../functions/adapters/inbox-entry.repository.ts';
 import { fetchFacebookLead, MissingPageTokenError } from '../../../functions/facebook/fetch-facebook-lead.ts';
 import { createGraphClient, GraphApiError, type GraphLead } from '../../../functions/facebook/graph-client.ts';
+import type { IdempotencyWrite } from '../../../functions/inbox/inbox-entry.repository.ts';
 
 const config = { appSecret: 'unit-app-secret', verifyToken: 'v', pages: { '123': 'token-of-page-123' } };
 // never called: storeLead reads the table only when the guard was taken, which the fake inbox never reports

@@ -8,7 +8,7 @@ import { createInboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import {
   createInboxEntryRepository,
   IdempotencyKeyTakenError,
-} from '../../../functions/adapters/inbox-entry.repository.ts';
+} from '../../../functions/inbox/inbox-entry.repository.ts';
 
 const cancelled = (codes: string[]) =>
   new TransactionCanceledException({

@@ -7,8 +7,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createInboxEntry, type InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import { archiveInboxEntry } from '../../../domain/inbox/inbox-workflow.ts';
-import { createIdempotencyStore } from '../../../functions/adapters/idempotency.ts';
 import { facebookLeads } from '../../../functions/facebook/facebook-lead.entity.ts';
+import { createIdempotencyStore } from '../../../functions/inbox/idempotency.ts';
 import { idempotencyRecords } from '../../../functions/inbox/idempotency-record.entity.ts';
 import {
   checkBookkeeping,

@@ -5,8 +5,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
-import { IdempotencyKeyTakenError, type IdempotencyWrite } from '../../../functions/adapters/inbox-entry.repository.ts';
 import { facebookLeads } from '../../../functions/facebook/facebook-lead.entity.ts';
+import { IdempotencyKeyTakenError, type IdempotencyWrite } from '../../../functions/inbox/inbox-entry.repository.ts';
 import { type Lead, storeLead } from '../../../functions/inbox/intake.ts';
 
 const now = new Date('2031-05-04T08:09:10.000Z');

@@ -10,6 +10,17 @@ import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { becomesCustomer, companies } from '../contacts/company.entity.ts';
 import { mergingInto } from '../contacts/merge-state.entity.ts';
 import {
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from '../contacts/references.ts';
+import type { AccessPattern } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
+import {
   fromOpportunityRecord,
   nextValue,
   opportunities,
@@ -18,12 +29,7 @@ import {
   opportunityNumbers,
   opportunitySubscriptions,
   toOpportunityRecord,
-} from '../opportunities/opportunity.entity.ts';
-import type { AccessPattern } from '../shared/entity.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
-import { createStore } from '../shared/store.ts';
-import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
-import { explainCancellation } from './transactions.ts';
+} from './opportunity.entity.ts';
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 

@@ -7,17 +7,17 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CountedValue, type Frequencies, frequenciesFrom } from '../../domain/duplicates/frequencies.ts';
+import type { TransactItem } from '../shared/entity.ts';
+import { retrying } from '../shared/retry.ts';
+import { createStore, patternQuery } from '../shared/store.ts';
+import { tableDefinition } from '../shared/table.ts';
 import {
   addToCounter,
   frequencyCounterItem,
   frequencyCounters,
   frequencyEventItem,
   frequencyShards,
-} from '../duplicates/frequency-counter.entity.ts';
-import type { TransactItem } from '../shared/entity.ts';
-import { retrying } from '../shared/retry.ts';
-import { createStore, patternQuery } from '../shared/store.ts';
-import { tableDefinition } from '../shared/table.ts';
+} from './frequency-counter.entity.ts';
 
 /** DynamoDB's limit: 100 items per transaction. */
 const transactionLimit = 100;

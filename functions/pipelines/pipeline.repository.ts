@@ -9,9 +9,9 @@ import {
   type PipelineStage,
 } from '../../domain/pipelines/pipeline.ts';
 import { conflict, validationError } from '../../domain/shared/errors.ts';
-import { pipelines } from '../pipelines/pipeline.entity.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { createStore, type Page } from '../shared/store.ts';
+import { pipelines } from './pipeline.entity.ts';
 
 /** The shipped defaults are shared constants: callers get their own copy to change. */
 const copy = (pipeline: Pipeline): Pipeline => structuredClone(pipeline);

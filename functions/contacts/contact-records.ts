@@ -7,13 +7,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import { matchesAll, queryWords } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import { type SearchItems, searchItem } from '../contacts/contact-search.entity.ts';
-import { isTombstone, mergingInto } from '../contacts/merge-state.entity.ts';
+import { lookupWrites } from '../duplicates/match-lookups.ts';
 import type { AccessPattern, Entity, TransactItem } from '../shared/entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
-import { lookupWrites } from './match-lookups.ts';
-import { linkableChecks, type Reference, referenceWrites } from './references.ts';
-import { explainCancellation } from './transactions.ts';
+import { type SearchItems, searchItem } from './contact-search.entity.ts';
+import { isTombstone, mergingInto } from './merge-state.entity.ts';
+import { explainCancellation, linkableChecks, type Reference, referenceWrites } from './references.ts';
 
 /** Search items per record: a transaction holds at most 100 items (record, search, lookup and reference items). */
 export const maxSearchTokens = 15;

@@ -1,4 +1,5 @@
 /** Outgoing mail (reminders) through SES v2 SendEmail: plain text, one recipient, from the configured sender. */
+// In shared/ though only activity reminders send: it knows no noun, like ses-client.ts (emails/ is inbound mail).
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
 export type OutgoingEmail = { from: string; to: string; subject: string; text: string };

@@ -2,8 +2,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from '../../domain/emails/email.ts';
-import { emailSesGuardItem, emailSesGuards, emails } from '../emails/email.entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
+import { emailSesGuardItem, emailSesGuards, emails } from './email.entity.ts';
 
 const absent = { expression: 'attribute_not_exists(pk)' };
 

@@ -2,10 +2,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { personLookups } from '../../domain/duplicates/record-profiles.ts';
 import { type Person, personSearchTokens } from '../../domain/persons/person.ts';
-import { personSearchItems } from '../contacts/contact-search.entity.ts';
-import { personTombstones } from '../contacts/merge-state.entity.ts';
-import { persons } from '../contacts/person.entity.ts';
 import { createRecordStore } from './contact-records.ts';
+import { personSearchItems } from './contact-search.entity.ts';
+import { personTombstones } from './merge-state.entity.ts';
+import { persons } from './person.entity.ts';
 import type { Reference } from './references.ts';
 
 export const personReferences = (person: Person): Reference[] => [

@@ -10,6 +10,13 @@ import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
+import { linkableChecks, type Reference, referenceWrites } from '../contacts/references.ts';
+import { lookupWrites } from '../duplicates/match-lookups.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import type { AccessPattern, Key, TransactItem } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore, type Page, patternQuery } from '../shared/store.ts';
+import { tableDefinition } from '../shared/table.ts';
 import {
   checkBookkeeping,
   inboxEntries,
@@ -19,15 +26,8 @@ import {
   pendingCheckAttributeNames,
   pendingCheckAttributes,
   statusIndexAttributes,
-} from '../inbox/inbox-entry.entity.ts';
-import { inboxSearchItem, inboxSearchItems } from '../inbox/inbox-search-item.entity.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import type { AccessPattern, Key, TransactItem } from '../shared/entity.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
-import { createStore, type Page, patternQuery } from '../shared/store.ts';
-import { tableDefinition } from '../shared/table.ts';
-import { lookupWrites } from './match-lookups.ts';
-import { linkableChecks, type Reference, referenceWrites } from './references.ts';
+} from './inbox-entry.entity.ts';
+import { inboxSearchItem, inboxSearchItems } from './inbox-search-item.entity.ts';
 
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
 export const maxSearchItems = 20;

@@ -1,8 +1,8 @@
 /** Settings lists (functions/settings/settings-list.entity.ts); a list nobody has configured yet is its default. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type SettingsList, settingsDefaults } from '../../domain/settings/settings.ts';
-import { settingsLists } from '../settings/settings-list.entity.ts';
 import { createStore } from '../shared/store.ts';
+import { settingsLists } from './settings-list.entity.ts';
 
 export const createSettingsRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);

@@ -5,7 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
 import type { Webform } from '../../domain/webforms/webform.ts';
 import { createStore, type Page } from '../shared/store.ts';
-import { webforms } from '../webforms/webform.entity.ts';
+import { webforms } from './webform.entity.ts';
 
 const newSecret = (): string => randomBytes(32).toString('base64url');
 

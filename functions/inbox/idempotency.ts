@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
-import { idempotencyItem, idempotencyRecords } from '../inbox/idempotency-record.entity.ts';
 import { createStore } from '../shared/store.ts';
+import { idempotencyItem, idempotencyRecords } from './idempotency-record.entity.ts';
 import type { IdempotencyWrite } from './inbox-entry.repository.ts';
 
 export const idempotencyTtlSeconds = 24 * 3600;

@@ -9,15 +9,9 @@ import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
 import { type LookupKey, noRefinement } from '../../domain/duplicates/lookup-keys.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
-import {
-  firstLayoutKey,
-  type LookupOwner,
-  lookupItem,
-  lookupItems,
-  lookupLayout,
-} from '../duplicates/match-lookup.entity.ts';
 import type { AccessPattern, TransactItem } from '../shared/entity.ts';
 import { patternQuery } from '../shared/store.ts';
+import { firstLayoutKey, type LookupOwner, lookupItem, lookupItems, lookupLayout } from './match-lookup.entity.ts';
 
 export type { TransactItem };
 

@@ -8,13 +8,13 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
-import { type PendingMerge, pendingMerges } from '../contacts/merge-state.entity.ts';
-import { type RecordKind, type RecordRef, recordKey, references } from '../contacts/reference.entity.ts';
+import { lookupWrites } from '../duplicates/match-lookups.ts';
 import type { TransactItem } from '../shared/entity.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
 import type { RecordStore, StoredRecord } from './contact-records.ts';
-import { lookupWrites } from './match-lookups.ts';
+import { type PendingMerge, pendingMerges } from './merge-state.entity.ts';
+import { type RecordKind, type RecordRef, recordKey, references } from './reference.entity.ts';
 import { moveReference, referenceWrites } from './references.ts';
 
 export type { PendingMerge };

@@ -2,10 +2,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Company, companySearchTokens } from '../../domain/companies/company.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
-import { companies } from '../contacts/company.entity.ts';
-import { companySearchItems } from '../contacts/contact-search.entity.ts';
-import { companyTombstones } from '../contacts/merge-state.entity.ts';
+import { companies } from './company.entity.ts';
 import { createRecordStore } from './contact-records.ts';
+import { companySearchItems } from './contact-search.entity.ts';
+import { companyTombstones } from './merge-state.entity.ts';
 import type { Reference } from './references.ts';
 
 export const companyReferences = (company: Company): Reference[] =>

@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
 import type { User } from '../../domain/users/user.ts';
 import { createStore, type Page } from '../shared/store.ts';
-import { users } from '../users/user.entity.ts';
+import { users } from './user.entity.ts';
 
 export const createUserRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);

@@ -4,10 +4,12 @@
  * item in the target's `REFS#` partition, in the linking record's transaction. A merge reads that
  * one partition to find every link it must move, with strongly consistent reads.
  */
-import { companyParentIndex } from '../contacts/company.entity.ts';
-import { personCompanyIndex } from '../contacts/person.entity.ts';
-import { type RecordKind, type RecordRef, recordKey, referenceItem, references } from '../contacts/reference.entity.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { type IndexKey, indexAttributes, type TransactItem } from '../shared/entity.ts';
+import { companyParentIndex } from './company.entity.ts';
+import { personCompanyIndex } from './person.entity.ts';
+import { type RecordKind, type RecordRef, recordKey, referenceItem, references } from './reference.entity.ts';
 
 export type { TransactItem };
 export { type RecordKind, type RecordRef, recordKey };
@@ -52,6 +54,36 @@ export const linkableChecks = (
           'attribute_exists(pk) AND attribute_not_exists(mergedInto) AND attribute_not_exists(mergingInto)',
       },
     }));
+
+/**
+ * Turns a cancelled transaction into what the client did wrong, or rethrows it: the first item's
+ * condition (the record's own: version, existence) failing is `onRecordCondition`; a failed "link
+ * target exists" check is a 422 naming the link's field; a conflict with a concurrent transaction is
+ * a 409 to retry. Anything else is not the client's doing and is rethrown.
+ */
+export const explainCancellation = (
+  error: unknown,
+  options: {
+    items: readonly TransactItem[];
+    links: readonly Reference[];
+    onRecordCondition: () => never;
+    conflictDetail: string;
+  },
+): never => {
+  if (error instanceof TransactionCanceledException) {
+    const reasons = error.CancellationReasons ?? [];
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') options.onRecordCondition();
+    for (const [index, reason] of reasons.entries()) {
+      const check = options.items[index]?.ConditionCheck;
+      if (reason.Code !== 'ConditionalCheckFailed' || !check) continue;
+      const target = options.links.find((l) => recordKey(l.target).pk === check.Key?.pk);
+      if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
+    }
+    if (reasons.some((r) => r.Code === 'TransactionConflict'))
+      throw conflict('concurrent-change', options.conflictDetail);
+  }
+  throw error;
+};
 
 /** Index partitions that are built from a reference field and must move with it (their sort keys stay). */
 const indexedBy: Partial<Record<`${RecordKind}.${string}`, (targetId: string) => Omit<IndexKey, 'sk'>>> = {

@@ -8,15 +8,16 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Activity, ActivityStatus } from '../../domain/activities/activity.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
-  type ActivityPlanRun,
-  activities,
-  activityPlanRunItem,
-  reminderIndexAttributes,
-} from '../activities/activity.entity.ts';
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from '../contacts/references.ts';
 import type { AccessPattern } from '../shared/entity.ts';
 import { createStore } from '../shared/store.ts';
-import { linkableChecks, type RecordRef, type Reference, referenceWrites, type TransactItem } from './references.ts';
-import { explainCancellation } from './transactions.ts';
+import { type ActivityPlanRun, activities, activityPlanRunItem, reminderIndexAttributes } from './activity.entity.ts';
 
 const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
 
