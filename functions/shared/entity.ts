@@ -122,26 +122,25 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
   const tags = { _et: definition.name, _v: definition.version };
   const keyOf = (record: T): Key => definition.key(...definition.keyOf(record));
   const renames = Object.entries(definition.storedAs ?? {}) as [string, string][];
-  const stored = (record: T): Record<string, unknown> => {
-    if (renames.length === 0) return record as Record<string, unknown>;
-    const out: Record<string, unknown> = { ...(record as Record<string, unknown>) };
-    for (const [field, attribute] of renames) {
-      if (!(field in out)) continue;
-      out[attribute] = out[field];
-      delete out[field];
+  /** The object with each `from` name that it has moved to its `to` name. */
+  const renamed = (value: object, pairs: readonly (readonly [string, string])[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...value };
+    for (const [from, to] of pairs) {
+      if (!(from in out)) continue;
+      out[to] = out[from];
+      delete out[from];
     }
     return out;
   };
-  const read = (item: unknown): unknown => {
-    if (renames.length === 0 || typeof item !== 'object' || item === null) return item;
-    const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
-    for (const [field, attribute] of renames) {
-      if (!(attribute in out)) continue;
-      out[field] = out[attribute];
-      delete out[attribute];
-    }
-    return out;
-  };
+  const stored = (record: T): Record<string, unknown> =>
+    renames.length === 0 ? (record as Record<string, unknown>) : renamed(record as object, renames);
+  const read = (found: unknown): unknown =>
+    renames.length === 0 || typeof found !== 'object' || found === null
+      ? found
+      : renamed(
+          found,
+          renames.map(([field, attribute]) => [attribute, field] as const),
+        );
   const item = (record: T): Record<string, unknown> => ({
     ...keyOf(record),
     ...indexKeyAttributes(definition.indexes?.(record) ?? []),

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import { type Company, type CompanyFields, createCompany } from '../../domain/companies/company.ts';
+import type { Email } from '../../domain/emails/email.ts';
 import { createPerson, type Person, type PersonFields } from '../../domain/persons/person.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
@@ -46,3 +47,24 @@ export const aPerson = (fields: Partial<PersonFields> & { firstName: string; las
 /** A complete company with a fresh id. */
 export const aCompany = (fields: Partial<CompanyFields> & { name: string }): Company =>
   createCompany(ulid(), { type: 'company', relationship: 'prospect', emails: [], phones: [], ...fields }, new Date());
+
+/** A stored email with every field set, for entity and answer tests. */
+export const anEmail = (): Email => ({
+  id: '01JEMAIL0000000000000000AA',
+  sesMessageId: 'o3vq1f0s2mbc8lqg9b0example',
+  messageId: '<m1@example.com>',
+  subject: 'Angebot OPP-7',
+  from: { name: 'Anna Schmidt', address: 'anna@example.com' },
+  to: [{ name: null, address: 'vertrieb@kontakt.example' }],
+  cc: [],
+  date: '2031-03-03T10:00:00.000Z',
+  receivedAt: '2031-03-03T10:00:05.000Z',
+  envelopeRecipients: ['bcc@kontakt.example'],
+  text: 'Guten Tag',
+  textTruncated: false,
+  attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf', key: 'attachments/o3v/0' }],
+  raw: { bucket: 'mail', key: 'inbound/o3v' },
+  verdicts: { spam: 'PASS', virus: 'PASS' },
+  truncated: false,
+  truncatedFields: [],
+});

@@ -1,29 +1,11 @@
 // The email entities write exactly the items the code before them wrote (keys, index keys, tags,
 // attributes), so stored emails and guards keep working without a migration.
 import { describe, expect, it } from 'vitest';
-import type { Email } from '../../../domain/emails/email.ts';
 import { emailSesGuardItem, emailSesGuards, emails } from '../../../functions/emails/email.entity.ts';
 import { toEmailResponse } from '../../../functions/emails/email-response.ts';
+import { anEmail } from '../../support/fixtures.ts';
 
-const email: Email = {
-  id: '01JEMAIL0000000000000000AA',
-  sesMessageId: 'o3vq1f0s2mbc8lqg9b0example',
-  messageId: '<m1@example.com>',
-  subject: 'Angebot OPP-7',
-  from: { name: 'Anna Schmidt', address: 'anna@example.com' },
-  to: [{ name: null, address: 'vertrieb@kontakt.example' }],
-  cc: [],
-  date: '2031-03-03T10:00:00.000Z',
-  receivedAt: '2031-03-03T10:00:05.000Z',
-  envelopeRecipients: ['bcc@kontakt.example'],
-  text: 'Guten Tag',
-  textTruncated: false,
-  attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf', key: 'attachments/o3v/0' }],
-  raw: { bucket: 'mail', key: 'inbound/o3v' },
-  verdicts: { spam: 'PASS', virus: 'PASS' },
-  truncated: false,
-  truncatedFields: [],
-};
+const email = anEmail();
 
 describe('stored emails', () => {
   it('keeps the item of an email as it was written before', () => {

@@ -2,30 +2,12 @@
 // item, so storing its fields under other attribute names (a rename in the entity declaration, as a
 // schema change would make one) changes the item and no answer.
 import { describe, expect, it } from 'vitest';
-import type { Email } from '../../../domain/emails/email.ts';
 import { emails } from '../../../functions/emails/email.entity.ts';
 import { EmailOut, toEmailResponse } from '../../../functions/emails/email-response.ts';
 import { defineEntity } from '../../../functions/shared/entity.ts';
+import { anEmail } from '../../support/fixtures.ts';
 
-const email: Email = {
-  id: '01J9EMAIL',
-  sesMessageId: 'ses-1',
-  messageId: '<m1@example.de>',
-  subject: 'Angebot Lagerhalle',
-  from: { name: 'Jürgen Müller', address: 'jm@example.de' },
-  to: [{ name: null, address: 'bcc@crm.example.de' }],
-  cc: [],
-  date: '2026-11-30T09:00:00.000Z',
-  receivedAt: '2026-11-30T09:00:02.000Z',
-  envelopeRecipients: ['bcc@crm.example.de'],
-  text: 'Guten Tag',
-  textTruncated: false,
-  attachments: [{ filename: 'angebot.pdf', size: 1200, contentType: 'application/pdf', key: 'attachments/a1' }],
-  raw: { bucket: 'mail', key: 'inbound/ses-1' },
-  verdicts: { spf: 'PASS' },
-  truncated: false,
-  truncatedFields: [],
-};
+const email = anEmail();
 
 const renamed = defineEntity({
   ...emails.definition,
@@ -56,9 +38,9 @@ describe('renaming a stored attribute of an email', () => {
     expect(json(after)).toEqual(json(before));
     expect(EmailOut.safeParse(after).success).toBe(true);
     expect(json(after)).toMatchObject({
-      subject: 'Angebot Lagerhalle',
-      receivedAt: '2026-11-30T09:00:02.000Z',
-      attachments: [{ filename: 'angebot.pdf', size: 1200, contentType: 'application/pdf' }],
+      subject: 'Angebot OPP-7',
+      receivedAt: '2031-03-03T10:00:05.000Z',
+      attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf' }],
     });
   });
 
