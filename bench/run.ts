@@ -178,6 +178,8 @@ try {
       small: dup.small,
       large: dup.large,
       latencyRatio: round(dup.large.meanMs / dup.small.meanMs, 3),
+      // the same plain Query timed in both tables: how much of the latency ratio is DynamoDB Local's own slowdown
+      controlLatencyRatio: round(dup.large.controlMeanMs / dup.small.controlMeanMs, 3),
       p95Ratio: round(dup.large.p95Ms / dup.small.p95Ms, 3),
       capacityRatio: round(dup.large.meanReadCapacityUnits / dup.small.meanReadCapacityUnits, 3),
       billedCapacityRatio: round(dup.large.meanBilledReadCapacityUnits / dup.small.meanBilledReadCapacityUnits, 3),
