@@ -109,9 +109,5 @@ export const activityPlanRuns = defineEntity({
 
 export type ActivityPlanRun = z.infer<typeof activityPlanRuns.schema>;
 
-export const activityPlanRunItem = (runHash: string, run: ActivityPlanRun): Record<string, unknown> => ({
-  ...activityPlanRuns.key(runHash),
-  _et: activityPlanRuns.name,
-  _v: activityPlanRuns.version,
-  ...run,
-});
+export const activityPlanRunItem = (runHash: string, run: ActivityPlanRun): Record<string, unknown> =>
+  activityPlanRuns.itemAt(activityPlanRuns.key(runHash), { ...run });

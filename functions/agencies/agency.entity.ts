@@ -66,12 +66,8 @@ export const agencyApiKeys = defineEntity({
 });
 export type StoredApiKey = z.infer<typeof agencyApiKeys.schema>;
 
-export const agencyApiKeyItem = (secretHash: string, key: StoredApiKey): Record<string, unknown> => ({
-  ...agencyApiKeys.key(secretHash),
-  _et: agencyApiKeys.name,
-  _v: agencyApiKeys.version,
-  ...key,
-});
+export const agencyApiKeyItem = (secretHash: string, key: StoredApiKey): Record<string, unknown> =>
+  agencyApiKeys.itemAt(agencyApiKeys.key(secretHash), { ...key });
 
 /**
  * A counter per agency and minute, for the agency's own lead limit; only ever changed by one

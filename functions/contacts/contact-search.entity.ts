@@ -42,9 +42,4 @@ export const searchItem = (
   entity: SearchItems,
   token: string,
   record: { id: string; createdAt: string },
-): Record<string, unknown> => ({
-  ...entity.key(token, record.createdAt, record.id),
-  _et: entity.name,
-  _v: entity.version,
-  recordId: record.id,
-});
+): Record<string, unknown> => entity.itemAt(entity.key(token, record.createdAt, record.id), { recordId: record.id });

@@ -5,7 +5,6 @@
 import * as z from 'zod/mini';
 import type { Company } from '../../domain/companies/company.ts';
 import { companyTypes, relationships } from '../../domain/companies/company.ts';
-import type { Candidate } from '../../domain/inbox/inbox-entry.ts';
 import type { Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
 
@@ -55,14 +54,6 @@ export const CompanyResponse = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
-});
-
-export const CandidateResponse = z.object({
-  kind: z.enum(['person', 'company', 'inboxEntry']),
-  id: z.string(),
-  score: z.number(),
-  level: z.enum(['match', 'possible']),
-  reasons: z.array(z.string()),
 });
 
 type AddressBody = z.infer<typeof AddressResponse>;
@@ -120,10 +111,5 @@ export const toCompanyResponse = (company: Company): z.infer<typeof CompanyRespo
   version: company.version,
 });
 
-export const toCandidateResponse = (candidate: Candidate): z.infer<typeof CandidateResponse> => ({
-  kind: candidate.kind,
-  id: candidate.id,
-  score: candidate.score,
-  level: candidate.level,
-  reasons: candidate.reasons,
-});
+/** A duplicate candidate answers as in the inbox's duplicate check. */
+export { CandidateResponse, toCandidateResponse } from '../inbox/inbox-entry-response.ts';

@@ -61,11 +61,5 @@ export const references = defineEntity({
   },
 });
 
-export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> => ({
-  ...references.key(target, from, field),
-  _et: references.name,
-  _v: references.version,
-  fromKind: from.kind,
-  fromId: from.id,
-  field,
-});
+export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> =>
+  references.itemAt(references.key(target, from, field), { fromKind: from.kind, fromId: from.id, field });

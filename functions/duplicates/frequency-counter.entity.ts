@@ -35,13 +35,8 @@ export const frequencyCounters = defineEntity({
   },
 });
 
-export const frequencyCounterItem = (value: string, shard: number, count: number): Record<string, unknown> => ({
-  ...frequencyCounters.key(value, shard),
-  _et: frequencyCounters.name,
-  _v: frequencyCounters.version,
-  value,
-  count,
-});
+export const frequencyCounterItem = (value: string, shard: number, count: number): Record<string, unknown> =>
+  frequencyCounters.itemAt(frequencyCounters.key(value, shard), { value, count });
 
 /** The update that adds `by` to one shard (it tags the item the first time it is written). */
 export const addToCounter = (value: string, by: number) => ({
@@ -65,9 +60,5 @@ export const frequencyEvents = defineEntity({
   },
 });
 
-export const frequencyEventItem = (eventId: string, ttl: number): Record<string, unknown> => ({
-  ...frequencyEvents.key(eventId),
-  _et: frequencyEvents.name,
-  _v: frequencyEvents.version,
-  ttl,
-});
+export const frequencyEventItem = (eventId: string, ttl: number): Record<string, unknown> =>
+  frequencyEvents.itemAt(frequencyEvents.key(eventId), { ttl });

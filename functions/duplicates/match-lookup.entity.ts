@@ -85,14 +85,8 @@ export const lookupItem = (
   lookup: { key: string; refine: string },
   owner: LookupOwner,
   profiles: LookupRecord['profiles'],
-): Record<string, unknown> => ({
-  ...lookupItems.key(lookup.key, lookup.refine, owner),
-  _et: lookupItems.name,
-  _v: lookupItems.version,
-  kind: owner.kind,
-  id: owner.id,
-  profiles,
-});
+): Record<string, unknown> =>
+  lookupItems.itemAt(lookupItems.key(lookup.key, lookup.refine, owner), { kind: owner.kind, id: owner.id, profiles });
 
 /** The key of a lookup item as version 1 wrote it (without the refinement), to delete it. */
 export const firstLayoutKey = (lookupKey: string, owner: RecordRef): Key => ({

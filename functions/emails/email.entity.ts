@@ -59,9 +59,5 @@ export const emailSesGuards = defineEntity({
   },
 });
 
-export const emailSesGuardItem = (sesMessageId: string, emailId: string): Record<string, unknown> => ({
-  ...emailSesGuards.key(sesMessageId),
-  _et: emailSesGuards.name,
-  _v: emailSesGuards.version,
-  emailId,
-});
+export const emailSesGuardItem = (sesMessageId: string, emailId: string): Record<string, unknown> =>
+  emailSesGuards.itemAt(emailSesGuards.key(sesMessageId), { emailId });

@@ -75,12 +75,8 @@ export const importErrors = defineEntity({
 });
 export type StoredImportErrors = z.infer<typeof importErrors.schema>;
 
-export const importErrorItem = (importId: string, rowErrors: StoredImportErrors): Record<string, unknown> => ({
-  ...importErrors.key(importId, rowErrors.row),
-  _et: importErrors.name,
-  _v: importErrors.version,
-  ...rowErrors,
-});
+export const importErrorItem = (importId: string, rowErrors: StoredImportErrors): Record<string, unknown> =>
+  importErrors.itemAt(importErrors.key(importId, rowErrors.row), { ...rowErrors });
 
 /** The guard that imports a normalised row once, whichever import or re-run carries it: `(rowHash)`. */
 export const importedRows = defineLeadGuard('imported-row', 'IMPORTROW#', 'IMPORTROW');

@@ -31,9 +31,5 @@ export const idempotencyRecords = defineEntity({
 export type IdempotencyRecord = z.infer<typeof idempotencyRecords.schema>;
 
 /** The item of an idempotency record under its scope and key. */
-export const idempotencyItem = (scope: string, key: string, record: IdempotencyRecord): Record<string, unknown> => ({
-  ...idempotencyRecords.key(scope, key),
-  _et: idempotencyRecords.name,
-  _v: idempotencyRecords.version,
-  ...record,
-});
+export const idempotencyItem = (scope: string, key: string, record: IdempotencyRecord): Record<string, unknown> =>
+  idempotencyRecords.itemAt(idempotencyRecords.key(scope, key), { ...record });

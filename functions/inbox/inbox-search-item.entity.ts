@@ -32,9 +32,5 @@ export const inboxSearchItems = defineEntity({
 });
 
 /** The search item of one token of an entry. */
-export const inboxSearchItem = (token: string, entry: { id: string; createdAt: string }): Record<string, unknown> => ({
-  ...inboxSearchItems.key(token, entry.createdAt, entry.id),
-  _et: inboxSearchItems.name,
-  _v: inboxSearchItems.version,
-  entryId: entry.id,
-});
+export const inboxSearchItem = (token: string, entry: { id: string; createdAt: string }): Record<string, unknown> =>
+  inboxSearchItems.itemAt(inboxSearchItems.key(token, entry.createdAt, entry.id), { entryId: entry.id });

@@ -116,12 +116,8 @@ export const opportunityNumbers = defineEntity({
   },
 });
 
-export const opportunityNumberItem = (number: number, opportunityId: string): Record<string, unknown> => ({
-  ...opportunityNumbers.key(number),
-  _et: opportunityNumbers.name,
-  _v: opportunityNumbers.version,
-  opportunityId,
-});
+export const opportunityNumberItem = (number: number, opportunityId: string): Record<string, unknown> =>
+  opportunityNumbers.itemAt(opportunityNumbers.key(number), { opportunityId });
 
 /**
  * The counter opportunity numbers come from, only ever changed by an atomic ADD (`nextValue`), so

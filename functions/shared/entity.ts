@@ -100,6 +100,8 @@ export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
   keyOf: (record: T) => Key;
   /** the whole item: keys, index keys, tags, derived attributes and the record */
   item: (record: T) => Record<string, unknown>;
+  /** the item of a record keyed by what it does not store itself (a guard, a lookup or search item): the key given, tags and the record */
+  itemAt: (key: Key, record: T) => Record<string, unknown>;
   /** a stored item read back, checked against the schema (a mismatch is a bug, never the client's) */
   parse: (item: unknown) => T;
   /** the attribute a record field is stored under (its own name unless `storedAs` renames it) */
@@ -157,6 +159,7 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
     key: definition.key,
     keyOf,
     item,
+    itemAt: (key, record) => ({ ...key, ...tags, ...stored(record) }),
     parse: (found) => parseStored(definition.schema, read(found), definition.name),
     attributeName: (field) => definition.storedAs?.[field] ?? field,
     owns: (stored) => stored._et === definition.name,
