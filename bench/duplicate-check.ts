@@ -4,7 +4,8 @@
  * drift hits both alike. Persons are drawn nationally (German name and postcode frequencies,
  * bench/german-persons.ts) or regionally (most in six Cologne postcodes, bench/regional-customers.ts),
  * where name keys crowd. A check is what the worker does: one Query per lookup key and one per
- * counted value (in parallel), a second narrowed Query for a crowded partition, then scoring.
+ * counted value (in parallel), narrowed Queries for a crowded partition (at once when the reader
+ * already met that crowd in an earlier check of the round), then scoring.
  */
 import { UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -47,6 +48,11 @@ export type CheckFigures = {
   checksOverCap: number;
   /** share of checks with a partition still over the read after narrowing it to the probe's refinement */
   checksStillOverCap: number;
+  /**
+   * share of checks that met a crowd the reader already knew (read narrowed at once, or left to its
+   * mirror); each round starts with a new reader, as a new Lambda container would
+   */
+  checksKnownCrowd: number;
   /** returning persons whose stored record was found (at `possible` or better), per round */
   variantsFound: number;
   variants: number;
@@ -199,6 +205,7 @@ export const measureDuplicateCheck = async (options: {
       largest: number[];
       overCap: number;
       stillOverCap: number;
+      knownCrowd: number;
       found: number;
     };
     const runOnce = async (table: string, samples: Samples) => {
@@ -229,6 +236,7 @@ export const measureDuplicateCheck = async (options: {
         samples.largest.push(result.largestLookup);
         if (result.overCap > 0) samples.overCap += 1;
         if (result.stillOverCap > 0) samples.stillOverCap += 1;
+        if (result.knownCrowded > 0) samples.knownCrowd += 1;
         if (probe.originalId && candidates.some((c) => c.id === probe.originalId)) samples.found += 1;
         const controlStart = performance.now();
         await counts.read([totalOf('P')]);
@@ -244,6 +252,7 @@ export const measureDuplicateCheck = async (options: {
       largest: [],
       overCap: 0,
       stillOverCap: 0,
+      knownCrowd: 0,
       found: 0,
     });
     // warm-up: JIT, connections, DynamoDB Local's caches
@@ -281,6 +290,7 @@ export const measureDuplicateCheck = async (options: {
         largestLookup: Math.max(...s.largest),
         checksOverCap: s.overCap / s.ms.length,
         checksStillOverCap: s.stillOverCap / s.ms.length,
+        checksKnownCrowd: s.knownCrowd / s.ms.length,
         variantsFound: s.found / options.rounds,
         variants: probes.filter((p) => p.originalId).length,
       };

@@ -174,7 +174,7 @@ try {
     });
     report({
       figure: distribution === 'national' ? 'duplicate-check' : 'duplicate-check-regional',
-      note: `the same 300 probes (returning persons, new persons, the commonest names) against 1,000 and against BENCH_DUP_PERSONS persons with ${distribution === 'national' ? 'German name and postcode frequencies' : 'a regional distribution (most in six Cologne postcodes)'}; one Query per lookup key and per counted value, a narrowed Query for a crowded lookup; capacity as DynamoDB Local reports it (an empty Query reports 0) and as AWS bills it`,
+      note: `the same 300 probes (returning persons, new persons, the commonest names) against 1,000 and against BENCH_DUP_PERSONS persons with ${distribution === 'national' ? 'German name and postcode frequencies' : 'a regional distribution (most in six Cologne postcodes)'}; one Query per lookup key and per counted value, narrowed Queries for a crowded lookup (at once for a crowd the reader met before; each round starts with a new reader, as a new container would); capacity as DynamoDB Local reports it (an empty Query reports 0) and as AWS bills it`,
       small: dup.small,
       large: dup.large,
       latencyRatio: round(dup.large.meanMs / dup.small.meanMs, 3),

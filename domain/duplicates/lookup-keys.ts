@@ -19,7 +19,18 @@ export const maxLookupKeys = 20;
  * first name's for a shared email or phone (families and switchboards share them), the postcode for
  * a name without place; `-` when the record has none.
  */
-export type LookupKey = { key: string; refine: string };
+export type LookupKey = {
+  key: string;
+  refine: string;
+  /**
+   * The record's other key whose partition narrowed to its refinement holds exactly the records this
+   * one's does: `NAMEPLZ#<last>#<postcode>` refined by the first name and `NAMEPLZ#<first>#<postcode>`
+   * refined by the last name both hold the records with these two names there (each record is written
+   * under both orders). When one of the pair is crowded, reading the other covers it: a check never
+   * narrows both. Only a probe's keys carry it; it is not stored.
+   */
+  mirror?: string;
+};
 
 /** The refinement of a record that lacks the refining value: it is found by the unrefined read only. */
 export const noRefinement = '-';
@@ -64,14 +75,20 @@ export const personLookupKeys = (p: PersonProfile): LookupKey[] => {
     [first, last],
   ];
   const named = names.filter(([name]) => name.length > 0);
+  const both = named.length === 2 && first !== last;
   const { postcode, birthday } = p;
+  // each name key of a pair names the other one of the pair as its mirror (both names known only)
+  const pair = (prefix: string, place: string) =>
+    named.map(([n, other]) => ({
+      key: `${prefix}#${n}#${place}`,
+      refine: refineBy(other),
+      ...(both ? { mirror: `${prefix}#${other}#${place}` } : {}),
+    }));
   return bounded([
     ...(p.emails ?? []).map((e) => ({ key: `EMAIL#${part(e)}`, refine: refineBy(first) })),
     ...(p.phones ?? []).map((ph) => ({ key: `PHONE#${part(ph)}`, refine: refineBy(first) })),
-    ...(postcode
-      ? named.map(([n, other]) => ({ key: `NAMEPLZ#${n}#${part(postcode)}`, refine: refineBy(other) }))
-      : []),
-    ...(birthday ? named.map(([n, other]) => ({ key: `NAMEDOB#${n}#${birthday}`, refine: refineBy(other) })) : []),
+    ...(postcode ? pair('NAMEPLZ', part(postcode)) : []),
+    ...(birthday ? pair('NAMEDOB', birthday) : []),
     first && last ? { key: `NAMES#${[first, last].sort().join('#')}`, refine: refineBy(postcode) } : null,
     birthday && postcode ? { key: `DOBPLZ#${birthday}#${part(postcode)}`, refine: refineBy(last) } : null,
     postcode && p.street && p.houseNumber

@@ -1,8 +1,8 @@
 /**
  * Lookup items of duplicate protection: a record is written under each of its lookup keys together
  * with its match profiles, in the record's own transaction; a check reads one partition per key
- * (at most 50 items each, and a crowded one once more narrowed), all in parallel, and never the
- * records themselves.
+ * (at most 50 items each; a crowded one narrowed to the probe's refinement), all in parallel, and
+ * never the records themselves.
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
@@ -57,54 +57,155 @@ export const lookupWrites = (
 
 export type LookupResult = {
   found: FoundRecord[];
-  /** DynamoDB requests made: one Query per key, and one more per crowded partition */
+  /** DynamoDB requests made: one Query per key read whole, two per key read narrowed */
   requests: number;
   /** the most items one read returned (at most `maxLookupItems`) */
   largestLookup: number;
   consumedCapacity: number;
   /** reads that found nothing (DynamoDB Local reports no capacity for them; AWS bills 0.5 RCU each) */
   emptyLookups: number;
-  /** partitions that held more than one read returns, read again narrowed to the probe's refinement */
+  /** the probe's keys whose partition holds more than one read returns (known from before or found now) */
   overCap: number;
   /** of those, the ones still over the cap after narrowing (or that could not be narrowed) */
   stillOverCap: number;
+  /** crowded partitions this reader already knew, read narrowed (or left to their mirror) without a whole read */
+  knownCrowded: number;
 };
 
 type Page = QueryCommandOutput;
 
-export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: string) => {
+/**
+ * The lookup partitions a reader has found crowded, remembered for `ttlMs` (at most `capacity`,
+ * the oldest forgotten first). A reader lives as long as its Lambda container, and the crowded
+ * partitions are few (a common name in a home postcode: 498 of 350,000 at 100,000 regional
+ * persons) and met again and again, so most checks skip the whole read that would only show the
+ * crowd again. The memory changes what a check costs, never what it finds: a crowded partition
+ * contributes its narrowed records whether the crowd was known or found now. A partition that
+ * thinned out below the cap is read narrowed until its entry expires.
+ */
+export const crowdedPartitions = (options: { capacity?: number; ttlMs?: number; now?: () => number } = {}) => {
+  const capacity = options.capacity ?? 5_000;
+  const ttlMs = options.ttlMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now;
+  const until = new Map<string, number>();
+  return {
+    has(key: string): boolean {
+      const expires = until.get(key);
+      if (expires === undefined) return false;
+      if (expires > now()) return true;
+      until.delete(key);
+      return false;
+    },
+    add(key: string): void {
+      until.delete(key);
+      until.set(key, now() + ttlMs);
+      if (until.size > capacity) {
+        const oldest = until.keys().next().value;
+        if (oldest !== undefined) until.delete(oldest);
+      }
+    },
+  };
+};
+
+export type CrowdedPartitions = ReturnType<typeof crowdedPartitions>;
+
+type Plan = 'whole' | 'narrowed' | 'mirrored';
+
+export const createLookupReader = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  crowded: CrowdedPartitions = crowdedPartitions(),
+) => {
   const read = (pattern: AccessPattern): Promise<Page> =>
     doc.send(
       new QueryCommand({ ...patternQuery(tableName, pattern), Limit: maxLookupItems, ReturnConsumedCapacity: 'TOTAL' }),
     );
-
-  /**
-   * One read per key; a partition that holds more than the read returns (a common name in the
-   * company's home postcode) is read once more narrowed to the probe's refinement — its persons and
-   * companies, and its inbox entries — so the records that agree on it are never lost behind the crowd.
-   */
-  const readKey = async (lookup: LookupKey): Promise<{ pages: Page[]; overCap: boolean; stillOverCap: boolean }> => {
-    const first = await read(lookupItems.patterns.byKey(lookup.key));
-    if (!first.LastEvaluatedKey) return { pages: [first], overCap: false, stillOverCap: false };
-    if (lookup.refine === noRefinement) return { pages: [first], overCap: true, stillOverCap: true };
-    const refined = await Promise.all([
+  /** the persons and companies, and the inbox entries, under the key with the probe's refinement */
+  const readNarrowed = (lookup: LookupKey): Promise<Page[]> =>
+    Promise.all([
       read(lookupItems.patterns.recordsRefinedBy(lookup.key, lookup.refine)),
       read(lookupItems.patterns.entriesRefinedBy(lookup.key, lookup.refine)),
     ]);
-    return {
-      pages: [first, ...refined],
-      overCap: true,
-      stillOverCap: refined.some((page) => page.LastEvaluatedKey !== undefined),
-    };
-  };
 
   return {
+    /**
+     * Reads each key's partition whole, in parallel. A crowded partition (more than one read
+     * returns: a common name in the company's home postcode) contributes the records that agree
+     * on the probe's refinement, read narrowed, so they are never lost behind the crowd, and the
+     * arbitrary first 50 of the crowd are dropped: what a check finds does not depend on which
+     * crowds this reader already knew. A known crowd is read narrowed at once; a crowd whose mirror
+     * key is read too (the same records narrowed) is left to the mirror. A crowded key without a
+     * refinement keeps its first read, the only one it has.
+     */
     async find(keys: readonly LookupKey[]): Promise<LookupResult> {
-      const reads = await Promise.all(keys.map(readKey));
-      const pages = reads.flatMap((r) => r.pages);
+      const probeKeys = new Set(keys.map((k) => k.key));
+      const mirrorOf = (lookup: LookupKey): string | undefined =>
+        lookup.mirror !== undefined && lookup.mirror !== lookup.key && probeKeys.has(lookup.mirror)
+          ? lookup.mirror
+          : undefined;
+      const narrowable = (lookup: LookupKey) => lookup.refine !== noRefinement;
+      // first: a known crowd is read narrowed, or left to its mirror when that is read (whole, or
+      // narrowed as the first of two known crowds in key order)
+      const plans = new Map<string, Plan>();
+      for (const lookup of keys) {
+        const mirror = mirrorOf(lookup);
+        const plan: Plan =
+          !narrowable(lookup) || !crowded.has(lookup.key)
+            ? 'whole'
+            : mirror !== undefined && (!crowded.has(mirror) || mirror < lookup.key)
+              ? 'mirrored'
+              : 'narrowed';
+        plans.set(lookup.key, plan);
+      }
+      const first = await Promise.all(
+        keys.map(async (lookup): Promise<Page[]> => {
+          const plan = plans.get(lookup.key);
+          if (plan === 'whole') return [await read(lookupItems.patterns.byKey(lookup.key))];
+          return plan === 'narrowed' ? readNarrowed(lookup) : [];
+        }),
+      );
+      const foundCrowded = new Set(
+        keys.filter((k, i) => plans.get(k.key) === 'whole' && first[i]?.[0]?.LastEvaluatedKey).map((k) => k.key),
+      );
+      for (const key of foundCrowded) crowded.add(key);
+      /** whether the mirror's reads hold what narrowing this crowded key would read */
+      const coveredByMirror = (lookup: LookupKey): boolean => {
+        const mirror = mirrorOf(lookup);
+        if (mirror === undefined) return false;
+        const plan = plans.get(mirror);
+        if (plan === 'narrowed') return true;
+        if (plan === 'mirrored') return false;
+        // read whole: all of it when it is not crowded; of two crowds found now, the first in key order narrows
+        return !foundCrowded.has(mirror) || mirror < lookup.key;
+      };
+
+      // then: a crowd found now is narrowed (unless its mirror covers it) and its first read dropped
+      let stillOverCap = 0;
+      const overRead = (pages: readonly Page[]) => pages.some((p) => p.LastEvaluatedKey !== undefined);
+      const reads = await Promise.all(
+        keys.map(async (lookup, i): Promise<{ read: Page[]; kept: Page[] }> => {
+          const pages = first[i] ?? [];
+          const plan = plans.get(lookup.key);
+          if (plan !== 'whole' || !foundCrowded.has(lookup.key)) {
+            if (plan === 'narrowed' && overRead(pages)) stillOverCap += 1;
+            return { read: pages, kept: pages };
+          }
+          if (!narrowable(lookup)) {
+            stillOverCap += 1;
+            return { read: pages, kept: pages };
+          }
+          if (coveredByMirror(lookup)) return { read: pages, kept: [] };
+          const narrowed = await readNarrowed(lookup);
+          if (overRead(narrowed)) stillOverCap += 1;
+          return { read: [...pages, ...narrowed], kept: narrowed };
+        }),
+      );
+      const countedPages = reads.flatMap((r) => r.read);
+      const kept = reads.flatMap((r) => r.kept);
+
       const current: FoundRecord[] = [];
       const earlier: FoundRecord[] = [];
-      for (const page of pages) {
+      for (const page of kept) {
         for (const item of page.Items ?? []) {
           // the very first lookup items (email only, another entity tag) found persons by email alone; they are ignored
           const layout = lookupLayout(item);
@@ -118,12 +219,13 @@ export const createLookupReader = (doc: DynamoDBDocumentClient, tableName: strin
       const found = [...current, ...earlier.filter((r) => !seen.has(`${r.kind}#${r.id}`))];
       return {
         found,
-        requests: pages.length,
-        largestLookup: Math.max(0, ...pages.map((p) => p.Items?.length ?? 0)),
-        consumedCapacity: pages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
-        emptyLookups: pages.filter((p) => (p.Items?.length ?? 0) === 0).length,
-        overCap: reads.filter((r) => r.overCap).length,
-        stillOverCap: reads.filter((r) => r.stillOverCap).length,
+        requests: countedPages.length,
+        largestLookup: Math.max(0, ...countedPages.map((p) => p.Items?.length ?? 0)),
+        consumedCapacity: countedPages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
+        emptyLookups: countedPages.filter((p) => (p.Items?.length ?? 0) === 0).length,
+        overCap: keys.filter((k) => plans.get(k.key) !== 'whole' || foundCrowded.has(k.key)).length,
+        stillOverCap,
+        knownCrowded: keys.filter((k) => plans.get(k.key) !== 'whole').length,
       };
     },
   };

@@ -9,7 +9,7 @@ import { contactLookups } from '../../domain/duplicates/record-profiles.ts';
 import { createPerson, type PersonFields } from '../../domain/persons/person.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
-import { createLookupReader } from '../../functions/duplicates/match-lookups.ts';
+import { createLookupReader, crowdedPartitions } from '../../functions/duplicates/match-lookups.ts';
 import { ensureTable } from '../../infra/local/provision.ts';
 import { recountFrequencies } from '../../infra/scripts/match-backfill.ts';
 import { useLocalAwsEnv } from '../support/aws.ts';
@@ -96,6 +96,82 @@ describe('a lookup partition crowded beyond one read', () => {
         reasons: expect.arrayContaining(['first_name_equal', 'last_name_equal']),
       }),
     ]);
+  });
+});
+
+describe('a reader that knows the crowds', () => {
+  const idsOf = (found: readonly { kind: string; id: string }[]) => found.map((f) => `${f.kind}#${f.id}`).sort();
+  const nameKeys = (firstName: string, lastName: string) =>
+    contactLookups({ firstName, lastName, postalCode: '50667' }).keys.filter((k) => k.key.startsWith('NAMEPLZ#'));
+
+  it('reads a crowd it met before narrowed at once, and finds exactly what it found the first time', async () => {
+    await store([{ firstName: 'Xaver', lastName: 'Müller', address: { postalCode: '50667', city: 'Köln' } }]);
+    const reader = createLookupReader(doc, table);
+    const muellerKey = nameKeys('Xaver', 'Müller').find((k) => k.key === 'NAMEPLZ#657#50667');
+    if (!muellerKey) throw new Error('no Müller key');
+
+    const firstTime = await reader.find([muellerKey]);
+    const again = await reader.find([muellerKey]);
+
+    // the whole read shows the crowd, then the narrowed read (persons and companies, inbox entries)
+    expect(firstTime).toMatchObject({ requests: 3, overCap: 1, knownCrowded: 0, largestLookup: 50 });
+    expect(again).toMatchObject({ requests: 2, overCap: 1, knownCrowded: 1 });
+    expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
+    // the crowd's arbitrary first 50 are not taken: only the Müllers called Xaver
+    expect(firstTime.found.map((f) => f.profiles.person?.firstName)).toEqual(['xaver']);
+  });
+
+  it('leaves a crowded name key to its mirror when the other name’s partition is read whole', async () => {
+    await store([{ firstName: 'Yannick', lastName: 'Möller', address: { postalCode: '50667', city: 'Köln' } }]);
+    const reader = createLookupReader(doc, table);
+    const keys = nameKeys('Yannick', 'Mueller');
+    expect(keys).toHaveLength(2);
+
+    const firstTime = await reader.find(keys);
+    const again = await reader.find(keys);
+
+    // two whole reads, no narrowed one: Yannick's partition holds every Yannick Müller
+    expect(firstTime).toMatchObject({ requests: 2, overCap: 1, stillOverCap: 0 });
+    // then the crowded Müller partition is not read at all
+    expect(again).toMatchObject({ requests: 1, overCap: 1, knownCrowded: 1 });
+    expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
+    expect(firstTime.found.map((f) => f.profiles.person?.lastName)).toEqual(['moeller']);
+  });
+
+  it('narrows one of two crowded mirrors, never both', async () => {
+    // 60 persons called Anna in 50667 now, 40 of them Möller: both of Anna Müller's name keys are crowded
+    await store(
+      Array.from({ length: 40 }, (_, i) => ({
+        firstName: 'Anna',
+        lastName: 'Möller',
+        address: { street: `Domkloster ${i + 1}`, postalCode: '50667', city: 'Köln' },
+      })),
+    );
+    const reader = createLookupReader(doc, table);
+    const keys = nameKeys('Anna', 'Müller');
+
+    const firstTime = await reader.find(keys);
+    const again = await reader.find(keys);
+
+    expect(firstTime).toMatchObject({ requests: 4, overCap: 2 });
+    expect(again).toMatchObject({ requests: 2, overCap: 2, knownCrowded: 2 });
+    expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
+    // the narrowed read holds every Anna of the Müller sound there: the 40 Möllers and the Müllers among the 240
+    const names = firstTime.found.map((f) => f.profiles.person);
+    expect(names.filter((p) => p?.lastName === 'moeller')).toHaveLength(40);
+    expect(names.every((p) => p?.firstName === 'anna')).toBe(true);
+    expect(firstTime.stillOverCap).toBe(0);
+  });
+
+  it('forgets a crowd after its time, and the oldest first when full', () => {
+    let clock = 0;
+    const memory = crowdedPartitions({ capacity: 2, ttlMs: 1_000, now: () => clock });
+    memory.add('A');
+    memory.add('B');
+    memory.add('C');
+    expect([memory.has('A'), memory.has('B'), memory.has('C')]).toEqual([false, true, true]);
+    clock = 1_001;
+    expect(memory.has('B')).toBe(false);
   });
 });
 

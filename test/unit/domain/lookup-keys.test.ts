@@ -180,6 +180,24 @@ describe('companyLookupKeys', () => {
     expect(personLookupKeys(withoutFirstName)).toEqual([{ key: 'NAMEPLZ#657#50667', refine: '-' }]);
   });
 
+  it('pairs the two name keys of one place as mirrors, and only when both names are known and differ', () => {
+    const profile = personProfile(
+      person({ firstName: 'Thomas', lastName: 'Müller', postalCode: '50667', birthday: '1970-03-01' }),
+    );
+    if (!profile) throw new Error('expected a profile');
+    const mirrors = Object.fromEntries(personLookupKeys(profile).map((k) => [k.key, k.mirror]));
+    expect(mirrors).toMatchObject({
+      'NAMEPLZ#657#50667': 'NAMEPLZ#268#50667',
+      'NAMEPLZ#268#50667': 'NAMEPLZ#657#50667',
+      'NAMEDOB#657#1970-03-01': 'NAMEDOB#268#1970-03-01',
+      'NAMEDOB#268#1970-03-01': 'NAMEDOB#657#1970-03-01',
+    });
+    expect(mirrors['DOBPLZ#1970-03-01#50667']).toBeUndefined();
+    const sameSound = personProfile(person({ firstName: 'Thomas', lastName: 'Tomas', postalCode: '50667' }));
+    if (!sameSound) throw new Error('expected a profile');
+    expect(personLookupKeys(sameSound).filter((k) => k.mirror !== undefined)).toEqual([]);
+  });
+
   it('gives legal-form variants one key and never takes a freemail domain for a company domain', () => {
     expect(companyKeys({ name: 'MÜLLER' })).toEqual(companyKeys({ name: 'Mueller GmbH' }));
     const freemail = companyKeys({ emails: ['a@gmx.de', 'b@web.de', 'c@t-online.de', 'd@gmail.com', 'e@outlook.com'] });
