@@ -14,7 +14,7 @@ import { ulid } from 'ulid';
 import { createInboxEntry } from '../domain/inbox/inbox-entry.ts';
 import { ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
-import { queueNames, queueUrlEnv } from '../infra/manifest.ts';
+import { queueNames, queueUrlVariable } from '../infra/manifest.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../test/support/events.ts';
 import { freePort } from '../test/support/ports.ts';
 import { type AwsUsage, installAwsMeter } from './aws-meter.ts';
@@ -52,7 +52,7 @@ export const measureConversion = async (): Promise<ConversionFigures> => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: emulator.endpoint,
       TABLE_NAME: localNames.table,
-      ...Object.fromEntries(queueNames.map((q) => [queueUrlEnv(q), queues[q]])),
+      ...Object.fromEntries(queueNames.map((q) => [queueUrlVariable(q), queues[q]])),
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     const doc = DynamoDBDocumentClient.from(dynamoClient);

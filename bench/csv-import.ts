@@ -26,7 +26,7 @@ import { createInboxEntryRepository } from '../functions/inbox/inbox-entry.repos
 import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
-import { functions } from '../infra/manifest.ts';
+import { functionSpec } from '../infra/manifest.ts';
 import { freePort } from '../test/support/ports.ts';
 import { seeded } from './german-persons.ts';
 
@@ -306,6 +306,11 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     await ensureTable(dynamoClient, localNames.table);
     await ensureTable(dynamoClient, rawTable);
     const queues = await ensureQueues(sqs);
+    const queueUrl = (queue: string): string => {
+      const url = queues[queue];
+      if (!url) throw new Error(`no queue ${queue}`);
+      return url;
+    };
     await ensureBucket(s3, localNames.mailBucket);
 
     const file = join(dataDir, 'kontakte.csv');
@@ -327,11 +332,11 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
         doc,
         tableName: localNames.table,
         publisher,
-        duplicateCheckQueueUrl: queues['duplicate-check'],
+        duplicateCheckQueueUrl: queueUrl('duplicate-check'),
         now,
       },
       publisher,
-      csvImportsQueueUrl: queues['csv-imports'],
+      csvImportsQueueUrl: queueUrl('csv-imports'),
       now,
       ...workerSettings,
     });
@@ -341,7 +346,7 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     await imports.markQueued(importId, now());
 
     // Each run gets the worker's Lambda timeout, as an invocation would, and hands over before it.
-    const invocationMs = functions['import-worker'].timeoutSeconds * 1000;
+    const invocationMs = functionSpec('import-worker').timeoutSeconds * 1000;
     const rssBefore = process.memoryUsage.rss();
     const memory = sampleMemory();
     const importStarted = performance.now();

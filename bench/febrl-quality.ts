@@ -8,7 +8,7 @@
  */
 import { ulid } from 'ulid';
 import { createPerson } from '../domain/persons/person.ts';
-import type { LeadReceivedV1 } from '../events/index.ts';
+import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../functions/duplicates/find-candidates.ts';

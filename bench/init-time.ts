@@ -1,7 +1,7 @@
 /** Module initialisation time: how long a fresh Node process takes to import a bundle, as a Lambda cold start does. */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { functionEntries, queueMaxReceivesEnv } from '../infra/manifest.ts';
+import { functionEntries, queueMaxReceivesVariable } from '../infra/manifest.ts';
 
 /**
  * What the handlers read at cold start, with dummy values: nothing is called over the network at
@@ -20,7 +20,7 @@ const coldStartEnv = (): Record<string, string> => ({
   QUEUE_URL_ACTIVITY_PLANS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/activity-plans',
   ...Object.fromEntries(
     functionEntries().flatMap(([, spec]) =>
-      spec.consumes ? [[queueMaxReceivesEnv(spec.consumes.queue), String(spec.consumes.maxReceiveCount)]] : [],
+      spec.consumes ? [[queueMaxReceivesVariable(spec.consumes.queue), String(spec.consumes.maxReceiveCount)]] : [],
     ),
   ),
   REMINDER_SENDER: 'kontakt@kontakt.localhost',

@@ -11,7 +11,7 @@ import { ulid } from 'ulid';
 import { createCompany } from '../domain/companies/company.ts';
 import { companyLookups, noLookups, personLookups } from '../domain/duplicates/record-profiles.ts';
 import { createPerson } from '../domain/persons/person.ts';
-import type { LeadReceivedV1 } from '../events/index.ts';
+import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';

@@ -1,4 +1,5 @@
 /** Web-form submissions per second through the local stack, against the same write and send made directly with the SDK. */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSC
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createInboxEntry } from '../domain/inbox/inbox-entry.ts';
+import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { inboxEntries } from '../functions/inbox/inbox-entry.entity.ts';
 import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
 import { localNames } from '../infra/local/provision.ts';
@@ -236,13 +238,14 @@ export const measureWebformThroughput = async (options: ThroughputOptions): Prom
       const now = new Date();
       const id = ulid(now.getTime());
       await doc.send(new PutCommand({ TableName: localNames.table, Item: benchItem(submitted++, id, now) }));
-      await publisher.publish(directQueueUrl, {
+      const event: LeadReceivedV1 = {
         type: 'lead-received',
         version: 1,
         inboxEntryId: id,
         source: 'webform',
         requestedAt: now.toISOString(),
-      });
+      };
+      await publisher.publish(directQueueUrl, event);
       return null;
     };
 

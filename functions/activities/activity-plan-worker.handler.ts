@@ -1,6 +1,6 @@
 /** Lambda: the activity-plans queue's worker. */
 import * as z from 'zod/mini';
-import { ActivityPlanRequestedV1 } from '../../events/index.ts';
+import { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
 import { createOpportunityRepository } from '../opportunities/opportunity.repository.ts';
 import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';

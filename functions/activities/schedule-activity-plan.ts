@@ -7,7 +7,7 @@ import { monotonicFactory } from 'ulid';
 import { createActivity, planRunHash, scheduleActivityPlan } from '../../domain/activities/activity.ts';
 import type { Opportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
-import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
+import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { logger } from '../shared/logger.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';

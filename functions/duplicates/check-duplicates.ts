@@ -1,6 +1,6 @@
 /** The duplicate-check worker's use case: find persons, companies and open inbox entries like a new entry, and write the result once. */
 import { completedCheck } from '../../domain/duplicates/duplicate-check.ts';
-import type { LeadReceivedV1 } from '../../events/index.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { entryLookups, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
 import { allKinds, type FindCandidates } from './find-candidates.ts';

@@ -1,6 +1,6 @@
 /** Lambda: consumes the duplicate-check queue. */
 import * as z from 'zod/mini';
-import { LeadReceivedV1 } from '../../events/index.ts';
+import { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { defaultGraceSeconds, sweepPendingChecks } from './sweep-pending-checks.ts';
@@ -10,7 +10,7 @@ import { defaultGraceSeconds, sweepPendingChecks } from './sweep-pending-checks.
 const env = readEnv(
   z.object({
     ...tableEnv,
-    ...duplicateCheckQueueEnv,
+    ...queueUrlEnv('duplicate-check'),
     PENDING_CHECK_GRACE_SECONDS: z._default(z.coerce.number().check(z.int(), z.nonnegative()), defaultGraceSeconds),
     PENDING_CHECK_RESWEEP_SECONDS: z.coerce.number().check(z.int(), z.positive()),
     PENDING_CHECK_MAX_FAILURES: z.coerce.number().check(z.int(), z.positive()),

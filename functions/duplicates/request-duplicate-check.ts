@@ -1,9 +1,10 @@
 /** Asks the duplicate-check worker to check an inbox entry (`lead-received` v1). */
 import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { logger } from '../shared/logger.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 
-export type CheckRequester = { publisher: QueuePublisher; duplicateCheckQueueUrl: string };
+export type CheckRequester = { publisher: QueuePublisher<LeadReceivedV1>; duplicateCheckQueueUrl: string };
 
 export const requestDuplicateCheck = (
   deps: CheckRequester,

@@ -5,6 +5,8 @@
  * only when the worker itself failed on it `maxFailures` times — never merely because the queue
  * is slow — and by then its messages are in the DLQ and the DLQ alarm has fired.
  */
+
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import type { InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { logger } from '../shared/logger.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
@@ -16,7 +18,7 @@ export const sweepBatch = 200;
 
 export type SweepDeps = {
   inbox: InboxEntryRepository;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<LeadReceivedV1>;
   duplicateCheckQueueUrl: string;
   graceSeconds: number;
   /** how long a re-request may take before the next one: the queue's retry window */

@@ -1,6 +1,6 @@
 /** Lambda: consumes the inbound-email queue. */
 import * as z from 'zod/mini';
-import { EmailReceivedV1 } from '../../events/index.ts';
+import { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createS3Client } from '../shared/s3-client.ts';

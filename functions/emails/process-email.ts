@@ -1,7 +1,7 @@
 /** The inbound-email worker: parse the raw message from S3 (streaming, within the limits) and store the email once. */
 import { ulid } from 'ulid';
 import { boundEmail } from '../../domain/emails/email.ts';
-import type { EmailReceivedV1 } from '../../events/index.ts';
+import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { logger } from '../shared/logger.ts';
 import type { EmailRepository } from './email.repository.ts';
 import type { MailStore } from './mail-store.ts';

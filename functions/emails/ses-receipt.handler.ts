@@ -2,13 +2,13 @@
 import middy from '@middy/core';
 import type { Context, SESEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { inboundEmailQueueEnv, mailBucketEnv, mailDomainEnv, readEnv } from '../shared/env.ts';
+import { mailBucketEnv, mailDomainEnv, queueUrlEnv, readEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { inboundMailPrefix } from './mail-bucket.ts';
 import { handleSesReceipt } from './ses-receipt.ts';
 
-const env = readEnv(z.object({ ...inboundEmailQueueEnv, ...mailBucketEnv, ...mailDomainEnv }));
+const env = readEnv(z.object({ ...queueUrlEnv('inbound-email'), ...mailBucketEnv, ...mailDomainEnv }));
 
 export const handler = middy<SESEvent, void, Error, Context>().handler(
   handleSesReceipt({

@@ -6,12 +6,12 @@
  */
 import type { SESEvent, SESReceipt } from 'aws-lambda';
 import { mailLimits } from '../../domain/emails/mail-limits.ts';
-import type { EmailReceivedV1 } from '../../events/index.ts';
+import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { logger } from '../shared/logger.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 
 export type SesReceiptDeps = {
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<EmailReceivedV1>;
   inboundEmailQueueUrl: string;
   mailBucket: string;
   /** the receiving prefix of the rule's S3 action; SES names the object after its message id */

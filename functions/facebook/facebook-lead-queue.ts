@@ -4,7 +4,7 @@
  * queue, so a delivery of thousands of changes is enqueued whole within the webhook's seconds.
  */
 import { type BatchResultErrorEntry, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
 import { serviceUnavailable } from '../shared/problem.ts';
 import { retrying, sleep } from '../shared/retry.ts';

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { forbidden, KontaktError } from '../../domain/shared/errors.ts';
-import type { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import type { LoadFacebookConfig } from './facebook-config.ts';

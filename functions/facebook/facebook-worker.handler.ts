@@ -1,9 +1,9 @@
 /** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
 import * as z from 'zod/mini';
-import { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, facebookLeadsMaxReceivesEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueMaxReceivesEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -16,10 +16,10 @@ import { createGraphClient, graphApiEnv } from './graph-client.ts';
 const env = readEnv(
   z.object({
     ...tableEnv,
-    ...duplicateCheckQueueEnv,
+    ...queueUrlEnv('duplicate-check'),
     ...facebookConfigEnv,
     ...graphApiEnv,
-    ...facebookLeadsMaxReceivesEnv,
+    ...queueMaxReceivesEnv('facebook-leads'),
   }),
 );
 const doc = createDocumentClient();

@@ -3,7 +3,7 @@
  * stores it in the inbox once per leadgen id. Every failure throws, so the queue retries the lead
  * and, in the end, keeps it in the dead-letter queue: a paid lead is never dropped.
  */
-import type { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { logger } from '../shared/logger.ts';
 import type { RecordContext } from '../shared/sqs.ts';

@@ -1,25 +1,24 @@
 /** Lambda: consumes the csv-imports queue (batch size 1), one import run per message. */
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { CsvImportRequestedV1 } from '../../events/index.ts';
+import { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { csvImportsMaxReceivesEnv, duplicateCheckQueueEnv, mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { mailBucketEnv, queueMaxReceivesEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createImportRepository } from './import.repository.ts';
 import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
-import { csvImportsQueueEnv } from './imports-env.ts';
 import { importWorker, workerSettings } from './run-import.ts';
 
 const env = readEnv(
   z.object({
     ...tableEnv,
     ...mailBucketEnv,
-    ...duplicateCheckQueueEnv,
-    ...csvImportsQueueEnv,
-    ...csvImportsMaxReceivesEnv,
+    ...queueUrlEnv('duplicate-check'),
+    ...queueUrlEnv('csv-imports'),
+    ...queueMaxReceivesEnv('csv-imports'),
   }),
 );
 const doc = createDocumentClient();

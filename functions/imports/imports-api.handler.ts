@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { mailBucketEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -10,10 +10,9 @@ import { createUserRepository } from '../users/user.repository.ts';
 import { createImportRepository } from './import.repository.ts';
 import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
 import { importsRoutes as routes } from './imports.routes.ts';
-import { csvImportsQueueEnv } from './imports-env.ts';
 import { createImport, getImport, startImport } from './manage-imports.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...mailBucketEnv, ...csvImportsQueueEnv }));
+const env = readEnv(z.object({ ...tableEnv, ...mailBucketEnv, ...queueUrlEnv('csv-imports') }));
 const doc = createDocumentClient();
 const deps = {
   imports: createImportRepository(doc, env.TABLE_NAME),

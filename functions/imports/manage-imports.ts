@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { importReport, newImport } from '../../domain/imports/csv-import.ts';
 import { conflict, notFound } from '../../domain/shared/errors.ts';
+import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import type { ImportRepository } from './import.repository.ts';
@@ -12,7 +13,7 @@ import type { ImportIdPath, NewImportBody } from './imports-input.ts';
 export type ImportsDeps = {
   imports: ImportRepository;
   files: ImportFileStore;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<CsvImportRequestedV1>;
   csvImportsQueueUrl: string;
   now: () => Date;
 };

@@ -9,6 +9,7 @@ import { fileField, type ImportCounters, type RowError } from '../../domain/impo
 import { detectDelimiter, detectEncoding, notTextReason, sniffBytes } from '../../domain/imports/file-format.ts';
 import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../domain/imports/header-mapping.ts';
 import type { Contact } from '../../domain/inbox/inbox-entry.ts';
+import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
 import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
@@ -25,7 +26,7 @@ export type RunImportDeps = {
   files: ImportFileStore;
   /** where rows become inbox entries (and their duplicate checks are requested) */
   intake: IntakeDeps;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<CsvImportRequestedV1>;
   csvImportsQueueUrl: string;
   now: () => Date;
   /** rows per chunk: one checkpoint per chunk */

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -19,7 +19,7 @@ import {
 } from './inbox-entries.ts';
 import { createInboxEntryRepository } from './inbox-entry.repository.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
+const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('duplicate-check') }));
 const doc = createDocumentClient();
 const users = createUserRepository(doc, env.TABLE_NAME);
 const deps = {

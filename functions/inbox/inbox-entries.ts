@@ -6,6 +6,7 @@ import { archiveInboxEntry, patchInboxEntry, reopenInboxEntry } from '../../doma
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import { isReachable, reachableContactFields } from '../../domain/webforms/webform.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
@@ -21,7 +22,7 @@ export type InboxDeps = {
   inbox: InboxEntryRepository;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<LeadReceivedV1>;
   duplicateCheckQueueUrl: string;
   now: () => Date;
 };

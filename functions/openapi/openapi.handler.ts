@@ -1,10 +1,10 @@
-/** Lambda: GET /v1/openapi.json, built once per container from the route registry. */
+/**
+ * Lambda: GET /v1/openapi.json, the document `npm run openapi` built from every module's routes
+ * (`docs/openapi.json`, bundled with the function; a unit test keeps it equal to the routes).
+ */
+import document from '../../docs/openapi.json' with { type: 'json' };
 import { createHttpRouter, routeTable } from '../shared/http.ts';
-import { apiRoutes } from './api-routes.ts';
 import { openapiRoutes } from './openapi.routes.ts';
-import { buildOpenApiDocument } from './openapi-document.ts';
-
-const document = buildOpenApiDocument(apiRoutes);
 
 // it reaches no AWS service, so no error of it is a dependency's outage (and it bundles no AWS SDK)
 export const handler = createHttpRouter(() => false)(

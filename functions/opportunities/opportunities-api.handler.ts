@@ -9,7 +9,7 @@ import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { activityPlansQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -20,7 +20,7 @@ import { getMyBoard } from './my-board.ts';
 import { opportunityRouteHandlers } from './opportunities.ts';
 import { createOpportunityRepository } from './opportunity.repository.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...activityPlansQueueEnv }));
+const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('activity-plans') }));
 const doc = createDocumentClient();
 const users = createUserRepository(doc, env.TABLE_NAME);
 const opportunities = createOpportunityRepository(doc, env.TABLE_NAME);

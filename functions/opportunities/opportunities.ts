@@ -57,7 +57,7 @@ import {
 /**
  * What the opportunity use cases need; the handler builds it once per container:
  * repositories over the one table, the SQS publisher and the URL of the `activity-plans` queue
- * (env `QUEUE_URL_ACTIVITY_PLANS`, see `queueUrlEnv` in infra/manifest.ts).
+ * (env `QUEUE_URL_ACTIVITY_PLANS`, see `queueUrlEnv` in functions/shared/env.ts).
  */
 export type OpportunityDeps = {
   opportunities: OpportunityRepository;
@@ -66,7 +66,7 @@ export type OpportunityDeps = {
   persons: Pick<PersonRepository, 'load'>;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<ActivityPlanRequestedV1>;
   activityPlansQueueUrl: string;
   now: () => Date;
 };

@@ -32,7 +32,7 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
   /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
   auth: 'public' | 'user' | Role;
-  /** who calls it in bursts: `partner` routes (Meta, agencies) get the partners' stage throttling (infra/manifest.ts) */
+  /** who calls it in bursts: `partner` routes (Meta, agencies) get the partners' stage throttling (functions/shared/module.ts) */
   audience?: 'partner';
   body?: B;
   /** content types the route takes; JSON only unless a route also takes HTML form posts */

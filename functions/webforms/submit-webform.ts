@@ -15,6 +15,7 @@ import {
   reachableContactFields,
   type Webform,
 } from '../../domain/webforms/webform.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
@@ -33,7 +34,7 @@ export type SubmitWebformDeps = {
   forms: Pick<WebformRepository, 'get'>;
   inbox: Pick<InboxEntryRepository, 'create'>;
   idempotency: Pick<IdempotencyStore, 'find' | 'write'>;
-  publisher: QueuePublisher;
+  publisher: QueuePublisher<LeadReceivedV1>;
   duplicateCheckQueueUrl: string;
   now: () => Date;
 };

@@ -4,7 +4,7 @@ import { createIdempotencyStore } from '../inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { duplicateCheckQueueEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -14,7 +14,7 @@ import { preflightWebform, submitWebform } from './submit-webform.ts';
 import { createWebformRepository } from './webform.repository.ts';
 import { webformPublicRoutes as routes } from './webforms.routes.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...duplicateCheckQueueEnv }));
+const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('duplicate-check') }));
 const doc = createDocumentClient();
 const forms = createWebformRepository(doc, env.TABLE_NAME);
 const now = () => new Date();

@@ -11,7 +11,13 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { esbuildOptions } from '../bundling.ts';
-import { type FunctionName, type FunctionSpec, type QueueName, queueMaxReceivesEnv, queueUrlEnv } from '../manifest.ts';
+import {
+  type FunctionName,
+  type FunctionSpec,
+  type QueueName,
+  queueMaxReceivesVariable,
+  queueUrlVariable,
+} from '../manifest.ts';
 import { iam5Findings } from './nag-findings.ts';
 
 /** The repository root: manifest entries and the lock file are relative to it. */
@@ -128,8 +134,8 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.table) env.TABLE_NAME = resources.table.tableName;
   // The SES receipt function names the object the receipt rule stored, so it needs the name but no grant.
   if (spec.access.mailBucket || spec.sesReceipt) env.MAIL_BUCKET = resources.mailBucket.bucketName;
-  for (const queue of spec.access.send ?? []) env[queueUrlEnv(queue)] = resources.queue(queue).queueUrl;
-  if (spec.consumes) env[queueMaxReceivesEnv(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
+  for (const queue of spec.access.send ?? []) env[queueUrlVariable(queue)] = resources.queue(queue).queueUrl;
+  if (spec.consumes) env[queueMaxReceivesVariable(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
   if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   consumerOf,
   dlqName,
-  functions,
+  functionSpec,
   type QueueName,
   queueNames,
   sesReceiptFailureQueue,
@@ -37,7 +37,7 @@ export class KontaktQueues extends Construct {
     const work = new Map<QueueName, WorkQueue>();
     for (const name of queueNames) {
       const [consumerName, consumer] = consumerOf(name);
-      const consumerTimeout = functions[consumerName].timeoutSeconds;
+      const consumerTimeout = functionSpec(consumerName).timeoutSeconds;
       assertSafeRedrive(name, consumer.visibilityTimeoutSeconds, consumerTimeout, consumer.maxReceiveCount);
 
       const dlq = this.safeQueue(dlqName(name), deadLetterRetention);
@@ -96,12 +96,12 @@ export const assertSafeRedrive = (
   const minVisibility = minVisibilityFactor * consumerTimeoutSeconds;
   if (visibilityTimeoutSeconds < minVisibility) {
     throw new Error(
-      `queue ${queue}: visibility timeout ${visibilityTimeoutSeconds}s is below ${minVisibilityFactor}× its consumer's timeout (${minVisibility}s); raise visibilityTimeoutSeconds in infra/manifest.ts`,
+      `queue ${queue}: visibility timeout ${visibilityTimeoutSeconds}s is below ${minVisibilityFactor}× its consumer's timeout (${minVisibility}s); raise visibilityTimeoutSeconds in its consumer's module (functions/<noun>/<noun>.module.ts)`,
     );
   }
   if (maxReceiveCount < minMaxReceiveCount) {
     throw new Error(
-      `queue ${queue}: maxReceiveCount ${maxReceiveCount} is below ${minMaxReceiveCount}; raise it in infra/manifest.ts`,
+      `queue ${queue}: maxReceiveCount ${maxReceiveCount} is below ${minMaxReceiveCount}; raise it in its consumer's module (functions/<noun>/<noun>.module.ts)`,
     );
   }
 };

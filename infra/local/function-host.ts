@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionName, type FunctionSpec, functions } from '../manifest.ts';
+import { type FunctionName, type FunctionSpec, functionSpec } from '../manifest.ts';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -19,7 +19,7 @@ export const createFunctionHost = (root: string) => {
   const load = async (name: FunctionName): Promise<Handler> => {
     const cached = loaded.get(name);
     if (cached) return cached;
-    const spec: FunctionSpec = functions[name];
+    const spec: FunctionSpec = functionSpec(name);
     const module: Record<string, unknown> = await import(pathToFileURL(resolve(root, spec.entry)).href);
     const handler = module.handler;
     if (!isHandler(handler)) throw new Error(`${spec.entry} exports no handler`);
@@ -30,7 +30,7 @@ export const createFunctionHost = (root: string) => {
   /** Runs a handler with Lambda's context; past the function's timeout the invocation fails, as in AWS. */
   const invoke = async (name: FunctionName, event: unknown): Promise<unknown> => {
     const handler = await load(name);
-    const spec: FunctionSpec = functions[name];
+    const spec: FunctionSpec = functionSpec(name);
     const deadline = Date.now() + spec.timeoutSeconds * 1000;
     const context: Context = {
       callbackWaitsForEmptyEventLoop: false,

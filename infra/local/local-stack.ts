@@ -21,9 +21,9 @@ import {
   type FunctionName,
   functionEntries,
   type QueueName,
-  queueMaxReceivesEnv,
+  queueMaxReceivesVariable,
   queueNames,
-  queueUrlEnv,
+  queueUrlVariable,
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
@@ -216,9 +216,10 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     await ensureTable(dynamoClient, localNames.table);
     const queueUrls = await ensureQueues(sqs);
     await ensureBucket(s3, localNames.mailBucket);
-    for (const queue of queueNames) process.env[queueUrlEnv(queue)] = queueUrls[queue];
+    for (const queue of queueNames) process.env[queueUrlVariable(queue)] = queueUrls[queue];
     for (const [, spec] of functionEntries()) {
-      if (spec.consumes) process.env[queueMaxReceivesEnv(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
+      if (spec.consumes)
+        process.env[queueMaxReceivesVariable(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
     }
 
     // Seeds: the demo users (with fresh tokens) and the demo web form, created when missing.

@@ -14,7 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FacebookLeadReceivedV1 } from '../../events/index.ts';
+import { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';

@@ -10,11 +10,11 @@ import {
   consumerOf,
   type FunctionName,
   functionEntries,
-  functions,
+  functionSpec,
   type QueueName,
-  queueMaxReceivesEnv,
+  queueMaxReceivesVariable,
   queueNames,
-  queueUrlEnv,
+  queueUrlVariable,
   type Route,
   routeKey,
   sesReceiptFailureQueue,
@@ -98,10 +98,10 @@ describe('functions', () => {
             FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
             REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
             ...Object.fromEntries(
-              (spec.access.send ?? []).map((queue) => [queueUrlEnv(queue), ref(workQueue(queue).queue)]),
+              (spec.access.send ?? []).map((queue) => [queueUrlVariable(queue), ref(workQueue(queue).queue)]),
             ),
             ...(spec.consumes
-              ? { [queueMaxReceivesEnv(spec.consumes.queue)]: String(spec.consumes.maxReceiveCount) }
+              ? { [queueMaxReceivesVariable(spec.consumes.queue)]: String(spec.consumes.maxReceiveCount) }
               : {}),
             ...spec.environment,
           }),
@@ -153,7 +153,7 @@ describe('queues', () => {
     });
     expect(resource.Properties.RedrivePolicy.maxReceiveCount).toBeGreaterThanOrEqual(5);
     expect(resource.Properties.VisibilityTimeout).toBe(consumer.visibilityTimeoutSeconds);
-    expect(resource.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functions[consumerName].timeoutSeconds);
+    expect(resource.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * functionSpec(consumerName).timeoutSeconds);
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: `${stack.stackName}-${name}-dlq`,
       MessageRetentionPeriod: 14 * 24 * 3600,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Activity } from '../../domain/activities/activity.ts';
 import { createOpportunity, type Opportunity } from '../../domain/opportunities/opportunity.ts';
 import { createPipeline, type PlannedActivity } from '../../domain/pipelines/pipeline.ts';
-import type { ActivityPlanRequestedV1 } from '../../events/index.ts';
+import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
 import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { sendReminders } from '../../functions/activities/send-reminders.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';

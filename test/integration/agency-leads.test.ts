@@ -6,7 +6,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Agency } from '../../domain/agencies/agency.ts';
 import { rateWindowAt } from '../../domain/agencies/rate-window.ts';
-import type { LeadReceivedV1 } from '../../events/index.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { agencyRates } from '../../functions/agencies/agency.entity.ts';
 import { createAgencyRepository } from '../../functions/agencies/agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, revokeAgencyKey } from '../../functions/agencies/manage-agencies.ts';

@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import type { LeadReceivedV1 } from '../../events/index.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';

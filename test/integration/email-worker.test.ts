@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { EmailReceivedV1 } from '../../events/index.ts';
+import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { createEmailRepository } from '../../functions/emails/email.repository.ts';
 import { createMailStore } from '../../functions/emails/mail-store.ts';
 import { attachmentKey, processEmail } from '../../functions/emails/process-email.ts';

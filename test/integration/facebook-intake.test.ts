@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FacebookLeadReceivedV1, LeadReceivedV1 } from '../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
+import { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
-import { functions } from '../../infra/manifest.ts';
+import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
@@ -62,7 +63,7 @@ beforeAll(async () => {
     FACEBOOK_CONFIG_FILE: file,
     GRAPH_API_BASE_URL: graph.baseUrl,
     QUEUE_URL_FACEBOOK_LEADS: queueUrl('facebook-leads'),
-    QUEUE_MAX_RECEIVES_FACEBOOK_LEADS: String(functions['facebook-worker'].consumes.maxReceiveCount),
+    QUEUE_MAX_RECEIVES_FACEBOOK_LEADS: String(consumerOf('facebook-leads')[1].maxReceiveCount),
   });
   webhook = (await import('../../functions/facebook/facebook-webhook.handler.ts')).handler;
   worker = (await import('../../functions/facebook/facebook-worker.handler.ts')).handler;

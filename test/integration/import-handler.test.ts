@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newImport } from '../../domain/imports/csv-import.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import { importObjectKey } from '../../functions/imports/import-file-store.ts';
-import { functions } from '../../infra/manifest.ts';
+import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, queueUrl, s3Client, tableName } from '../support/aws.ts';
 import { lambdaContext, sqsEvent } from '../support/events.ts';
 
@@ -20,7 +20,7 @@ let handler: typeof import('../../functions/imports/import-worker.handler.ts')['
 
 beforeAll(async () => {
   process.env.QUEUE_URL_CSV_IMPORTS = queueUrl('csv-imports');
-  process.env.QUEUE_MAX_RECEIVES_CSV_IMPORTS = String(functions['import-worker'].consumes.maxReceiveCount);
+  process.env.QUEUE_MAX_RECEIVES_CSV_IMPORTS = String(consumerOf('csv-imports')[1].maxReceiveCount);
   ({ handler } = await import('../../functions/imports/import-worker.handler.ts'));
 });
 

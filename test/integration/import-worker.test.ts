@@ -9,13 +9,14 @@ import { ulid } from 'ulid';
 import { describe, expect, inject, it } from 'vitest';
 import { importReport, newImport } from '../../domain/imports/csv-import.ts';
 import type { ExplicitMapping } from '../../domain/imports/header-mapping.ts';
-import type { KontaktEvent } from '../../events/index.ts';
+import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import type { ImportFileStore } from '../../functions/imports/import-file-store.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { giveUpImport, importWorker, type RunOutcome, runImport } from '../../functions/imports/run-import.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
-import { functions } from '../../infra/manifest.ts';
+import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 
 const doc = documentClient();
@@ -64,12 +65,14 @@ type WorkerOptions = {
 };
 
 /** Receives of a message before it goes to the DLQ, as the import worker's queue is deployed. */
-const maxReceives = functions['import-worker'].consumes.maxReceiveCount;
+const maxReceives = consumerOf('csv-imports')[1].maxReceiveCount;
 
 const worker = (options: WorkerOptions = {}) => {
-  const sent: KontaktEvent[] = [];
+  const sent: (CsvImportRequestedV1 | LeadReceivedV1)[] = [];
   const client = options.client ?? doc;
-  const publisher = { publish: async (_url: string, event: KontaktEvent) => void sent.push(event) };
+  const publisher = {
+    publish: async (_url: string, event: CsvImportRequestedV1 | LeadReceivedV1) => void sent.push(event),
+  };
   const deps = {
     imports: createImportRepository(client, tableName),
     files: options.files ?? files,

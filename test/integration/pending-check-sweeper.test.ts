@@ -1,7 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LeadReceivedV1 } from '../../events/index.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-checks.ts';

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { KontaktEvent, LeadReceivedV1 } from '../../events/index.ts';
+import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
@@ -105,7 +105,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
     const seenAtSend: { inboxEntryId: string; stored: boolean }[] = [];
     // looks the entry up in DynamoDB Local at the moment of the send, then sends as production does
     const publisher = {
-      publish: async (url: string, event: KontaktEvent) => {
+      publish: async (url: string, event: LeadReceivedV1) => {
         if (event.type === 'lead-received') {
           seenAtSend.push({
             inboxEntryId: event.inboxEntryId,

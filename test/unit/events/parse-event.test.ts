@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EmailReceivedV1, InvalidEventError, LeadReceivedV1, parseEvent } from '../../../events/index.ts';
+import { EmailReceivedV1 } from '../../../events/email-received.v1.ts';
+import { InvalidEventError, parseEvent } from '../../../events/index.ts';
+import { LeadReceivedV1 } from '../../../events/lead-received.v1.ts';
 
 describe('parseEvent', () => {
   const lead = {

@@ -3,7 +3,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import type { FacebookLeadReceivedV1 } from '../../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../../events/facebook-lead-received.v1.ts';
 import { createFacebookLeadQueue } from '../../../functions/facebook/facebook-lead-queue.ts';
 
 const events = (count: number): FacebookLeadReceivedV1[] =>

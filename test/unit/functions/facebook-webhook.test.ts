@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { FacebookLeadReceivedV1 } from '../../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../../events/facebook-lead-received.v1.ts';
 import { facebookRoutes as routes } from '../../../functions/facebook/facebook.routes.ts';
 import type { FacebookConfig } from '../../../functions/facebook/facebook-config.ts';
 import { EnqueueFailedError } from '../../../functions/facebook/facebook-lead-queue.ts';

@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
-import type { FacebookLeadReceivedV1, KontaktEvent } from '../../../events/index.ts';
+import type { FacebookLeadReceivedV1 } from '../../../events/facebook-lead-received.v1.ts';
+import type { LeadReceivedV1 } from '../../../events/lead-received.v1.ts';
 import { fetchFacebookLead, MissingPageTokenError } from '../../../functions/facebook/fetch-facebook-lead.ts';
 import { createGraphClient, GraphApiError, type GraphLead } from '../../../functions/facebook/graph-client.ts';
 import type { IdempotencyWrite } from '../../../functions/inbox/inbox-entry.repository.ts';
@@ -31,7 +32,7 @@ const setup = (
   const entries: { entry: InboxEntry; guard: IdempotencyWrite | undefined }[] = [];
   const only = (guards: IdempotencyWrite | readonly IdempotencyWrite[] | undefined) =>
     guards === undefined || 'key' in guards ? guards : guards[0];
-  const published: KontaktEvent[] = [];
+  const published: LeadReceivedV1[] = [];
   const graphCalls: { leadgenId: string; token: string }[] = [];
   const worker = fetchFacebookLead({
     config: async (load = {}) => {

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../../functions/openapi/api-routes.ts';
 import { buildOpenApiDocument } from '../../../functions/openapi/openapi-document.ts';
-import { functionEntries, routeKey } from '../../../infra/manifest.ts';
+import { apiRoutes as deployedRoutes, functionEntries, routeKey } from '../../../infra/manifest.ts';
+import { openApiFile, openApiText } from '../../../infra/scripts/openapi.ts';
+
+const apiRoutes = deployedRoutes();
 
 const manifestRoutes = functionEntries()
   .flatMap(([, spec]) => (spec.routes ?? []).map(routeKey))
@@ -10,6 +13,10 @@ const manifestRoutes = functionEntries()
 describe('the OpenAPI description', () => {
   it('has a contract for exactly the routes the manifest deploys', () => {
     expect(Object.keys(apiRoutes).sort()).toEqual(manifestRoutes);
+  });
+
+  it('is served as the routes describe it today: docs/openapi.json is up to date (else run npm run openapi)', () => {
+    expect(readFileSync(openApiFile, 'utf8')).toBe(openApiText());
   });
 
   it('describes every route with its parameters, body and answers, generated from the zod schemas', () => {

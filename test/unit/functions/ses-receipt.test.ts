@@ -1,6 +1,6 @@
 import type { SESEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { KontaktEvent } from '../../../events/index.ts';
+import type { EmailReceivedV1 } from '../../../events/email-received.v1.ts';
 import { handleSesReceipt } from '../../../functions/emails/ses-receipt.ts';
 
 const sesEvent = (recipients: string[], verdicts: { spam?: string; dmarc?: string } = {}): SESEvent =>
@@ -36,7 +36,7 @@ const sesEvent = (recipients: string[], verdicts: { spam?: string; dmarc?: strin
   }) as SESEvent;
 
 const run = async (event: SESEvent) => {
-  const published: KontaktEvent[] = [];
+  const published: EmailReceivedV1[] = [];
   await handleSesReceipt({
     publisher: { publish: async (_url, message) => void published.push(message) },
     inboundEmailQueueUrl: 'q',

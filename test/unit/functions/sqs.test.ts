@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LeadReceivedV1 } from '../../../events/index.ts';
+import { LeadReceivedV1 } from '../../../events/lead-received.v1.ts';
 import { logger } from '../../../functions/shared/logger.ts';
 import { backoffSeconds, queueUrlOfArn, sqsHandler } from '../../../functions/shared/sqs.ts';
 import { lambdaContext, sqsEvent } from '../../support/events.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import { demoWebform, type Webform } from '../../../domain/webforms/webform.ts';
-import type { KontaktEvent } from '../../../events/index.ts';
+import type { LeadReceivedV1 } from '../../../events/lead-received.v1.ts';
 import type { HttpRequest } from '../../../functions/shared/http.ts';
 import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
 import { apiEvent } from '../../support/events.ts';
@@ -10,7 +10,7 @@ const demo = demoWebform(new Date('2026-05-01T00:00:00.000Z'));
 
 const setup = (options: { form?: Partial<Webform>; publishFails?: boolean } = {}) => {
   const stored: InboxEntry[] = [];
-  const published: KontaktEvent[] = [];
+  const published: LeadReceivedV1[] = [];
   const form: Webform = { ...demo, ...options.form };
   const submit = submitWebform({
     forms: { get: async (key) => (key === form.key ? { form, signingSecret: 'x'.repeat(43) } : null) },

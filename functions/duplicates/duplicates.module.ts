@@ -1,0 +1,51 @@
+/** Duplicate protection’s background work: the check worker, the value counters, the sweeper. */
+import { companyRecordSortKey } from '../contacts/company.entity.ts';
+import { personRecordSortKey } from '../contacts/person.entity.ts';
+import { type Consumer, defineModule } from '../shared/module.ts';
+
+/** How the duplicate-check queue retries; the sweeper waits for a message's whole retry window. */
+const duplicateCheckConsumer = {
+  queue: 'duplicate-check',
+  batchSize: 10,
+  visibilityTimeoutSeconds: 120,
+  maxReceiveCount: 5,
+} as const satisfies Consumer;
+
+export default defineModule({
+  functions: {
+    'duplicate-check-worker': {
+      entry: 'duplicate-check-worker.handler.ts',
+      description: 'Checks new inbox entries against existing persons',
+      timeoutSeconds: 20,
+      memoryMb: 512,
+      access: { table: 'readWrite' },
+      consumes: duplicateCheckConsumer,
+    },
+    'frequency-counter': {
+      entry: 'frequency-counter.handler.ts',
+      description:
+        'Counts the values of stored persons and companies that weigh duplicate evidence, from the table stream',
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      access: { table: 'readWrite' },
+      consumesStream: { records: [personRecordSortKey, companyRecordSortKey], batchSize: 100, maxRetries: 10 },
+    },
+    'pending-check-sweeper': {
+      entry: 'pending-check-sweeper.handler.ts',
+      description: 'Re-requests duplicate checks still pending after five minutes',
+      timeoutSeconds: 60,
+      memoryMb: 256,
+      access: { table: 'readWrite', send: ['duplicate-check'] },
+      scheduleMinutes: 1,
+      environment: {
+        PENDING_CHECK_GRACE_SECONDS: '300',
+        // a re-requested check gets the queue's whole retry window before it is requested again
+        PENDING_CHECK_RESWEEP_SECONDS: String(
+          duplicateCheckConsumer.maxReceiveCount * duplicateCheckConsumer.visibilityTimeoutSeconds + 60,
+        ),
+        // given up after the first request and two re-requests each failed through all their receives
+        PENDING_CHECK_MAX_FAILURES: String(3 * duplicateCheckConsumer.maxReceiveCount),
+      },
+    },
+  },
+});

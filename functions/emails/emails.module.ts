@@ -1,0 +1,36 @@
+/** Mail received through SES: the receipt, the worker that stores it, the list. */
+
+import { defineModule, routesOf } from '../shared/module.ts';
+import { emailsRoutes } from './emails.routes.ts';
+
+export default defineModule({
+  functions: {
+    'emails-api': {
+      entry: 'emails-api.handler.ts',
+      description: 'Emails received through Smart BCC',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      access: { table: 'read' },
+      routes: routesOf(emailsRoutes),
+    },
+    'ses-receipt': {
+      entry: 'ses-receipt.handler.ts',
+      description: 'Reads SES verdicts and envelope recipients and enqueues received mail',
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      access: { send: ['inbound-email'] },
+      sesReceipt: true,
+    },
+    'email-worker': {
+      entry: 'email-worker.handler.ts',
+      description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+      access: { table: 'readWrite', mailBucket: 'readWrite' },
+      // one mail per invocation: a 40 MB mail may take a good part of the timeout (README, limits of
+      // a stored mail), and a timeout fails the whole batch, so a batch of several would let one
+      // slow mail send its neighbours to the DLQ
+      consumes: { queue: 'inbound-email', batchSize: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    },
+  },
+});

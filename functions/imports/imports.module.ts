@@ -1,0 +1,25 @@
+/** CSV imports. */
+
+import { defineModule, routesOf } from '../shared/module.ts';
+import { importsRoutes } from './imports.routes.ts';
+
+export default defineModule({
+  functions: {
+    'imports-api': {
+      entry: 'imports-api.handler.ts',
+      description: 'CSV imports: create (with an upload URL), start, read the report',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      access: { table: 'readWrite', send: ['csv-imports'], mailBucket: 'readWrite' },
+      routes: routesOf(importsRoutes),
+    },
+    'import-worker': {
+      entry: 'import-worker.handler.ts',
+      description: 'Streams an uploaded CSV file into the inbox in checkpointed chunks',
+      timeoutSeconds: 300,
+      memoryMb: 1024,
+      access: { table: 'readWrite', send: ['csv-imports', 'duplicate-check'], mailBucket: 'read' },
+      consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
+    },
+  },
+});

@@ -1,0 +1,109 @@
+/**
+ * What a noun's module declares about its functions: entry, limits, what each may touch, its routes
+ * (derived from the noun's routes files), the queue it consumes, its schedule. Each noun declares
+ * them in `functions/<noun>/<noun>.module.ts`; `infra/manifest.ts` finds every module and the CDK
+ * app and the local runtime read the result, so a new noun adds its module and touches nothing
+ * outside its folders. A module file has no side effects: infra imports them all.
+ */
+import type { AnyRouteSpec } from './http.ts';
+
+export type Auth = 'public' | 'user';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export type Route = {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/v1/inbox/{id}` */
+  path: string;
+  /** `public` routes skip the JWT authorizer; `user` routes need a valid user token */
+  auth: Auth;
+  /** stage route settings; requests beyond them get API Gateway's own 429 */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** the route's contract from its routes file: the router validates by it, the OpenAPI document describes it */
+  spec: AnyRouteSpec;
+};
+
+/** A work queue's name (lower-case words joined by `-`); the queue exists because a function consumes it. */
+export type QueueName = string;
+
+export type Consumer = {
+  queue: QueueName;
+  batchSize: number;
+  /** a failed record becomes visible again after this long; at least 6× the function timeout */
+  visibilityTimeoutSeconds: number;
+  /** receives before a message moves to the queue's dead-letter queue */
+  maxReceiveCount: number;
+};
+
+/**
+ * Lambda's DynamoDB stream event source: the table's changes of some record items, in order per item,
+ * each with its old and new image. Filtered before the function runs, so it is invoked for those only.
+ */
+export type StreamConsumer = {
+  /** the record items whose changes reach the function, by their sort key (from their entities) */
+  records: readonly string[];
+  batchSize: number;
+  /** retries of a failing batch (bisected, from the failed record on) before its records go to the stream-failures queue */
+  maxRetries: number;
+};
+
+/** What a function may touch; the CDK app turns this into least-privilege grants. */
+export type Access = {
+  table?: 'read' | 'readWrite';
+  /** the work queues it sends to (each consumed by some module's function) */
+  send?: QueueName[];
+  /** the bucket for raw mail (`inbound/`, `attachments/`) and uploaded import files (`imports/`) */
+  mailBucket?: 'read' | 'readWrite';
+  /** the Facebook app secret, verify token and page tokens (an SSM SecureString in AWS, .kontakt/facebook.json locally) */
+  facebookSecret?: 'read';
+  /** send email (reminders) through SES from the configured sender */
+  sendEmail?: true;
+};
+
+export type FunctionSpec = {
+  /** entry file, relative to the repository root (a module names it relative to its own folder) */
+  entry: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  access: Access;
+  routes?: Route[];
+  consumes?: Consumer;
+  consumesStream?: StreamConsumer;
+  /** run on a fixed rate (EventBridge in AWS, a timer locally) */
+  scheduleMinutes?: number;
+  /** invoked asynchronously by the SES receipt rule after its S3 action */
+  sesReceipt?: true;
+  /** settings of the function itself, the same in AWS and locally */
+  environment?: Record<string, string>;
+};
+
+/** A noun's functions by their deployed name (`kontakt-<name>`); entries relative to the module's folder. */
+export type NounModule = { functions: Record<string, FunctionSpec> };
+
+export const defineModule = <const M extends NounModule>(module: M): M => module;
+
+/** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
+export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
+export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
+/** Meta and agencies deliver in bursts; each agency is limited again by its own counter. */
+export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
+
+const httpMethods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * A function's routes, derived from its noun's routes files (the one place a route is declared,
+ * `'POST /v1/inbox': { auth, body, … }`): the method and path of the key, public or behind the JWT
+ * authorizer by the spec's `auth` (roles are checked in the function), and the stage throttling
+ * its audience gets — partners' bursts, the public's forms, everyone else the default.
+ */
+export const routesOf = (...specs: Record<string, AnyRouteSpec>[]): Route[] =>
+  specs.flatMap((routes) =>
+    Object.entries(routes).map(([key, spec]): Route => {
+      const [method, path] = key.split(' ');
+      const verb = httpMethods.find((m) => m === method);
+      if (!verb || !path?.startsWith('/')) throw new Error(`route key "${key}" is not "<METHOD> <path>"`);
+      const throttle =
+        spec.audience === 'partner' ? partnerThrottle : spec.auth === 'public' ? publicThrottle : defaultThrottle;
+      return { method: verb, path, auth: spec.auth === 'public' ? 'public' : 'user', throttle, spec };
+    }),
+  );

@@ -1,0 +1,25 @@
+/** Web forms: the public submissions and the admins’ configuration. */
+
+import { defineModule, routesOf } from '../shared/module.ts';
+import { webformAdminRoutes, webformPublicRoutes } from './webforms.routes.ts';
+
+export default defineModule({
+  functions: {
+    'webform-submissions': {
+      entry: 'webform-submissions.handler.ts',
+      description: 'Stores web-form submissions in the inbox, answers CORS preflights, serves the embed script',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      access: { table: 'readWrite', send: ['duplicate-check'] },
+      routes: routesOf(webformPublicRoutes),
+    },
+    'webforms-api': {
+      entry: 'webforms-api.handler.ts',
+      description: 'Web-form configuration (admins)',
+      timeoutSeconds: 10,
+      memoryMb: 512,
+      access: { table: 'readWrite' },
+      routes: routesOf(webformAdminRoutes),
+    },
+  },
+});
