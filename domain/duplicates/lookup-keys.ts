@@ -30,6 +30,14 @@ export type LookupKey = {
    * narrows both. Only a probe's keys carry it; it is not stored.
    */
   mirror?: string;
+  /**
+   * A crowd of this key is narrowed to the probe's refinement alone. Without it, a crowd also
+   * gives its records that lack the refining value (`Herr Müller` without a first name under
+   * Thomas Müller's last-name key). Set on a first-name key, refined by the last name: a person
+   * always has one, and the `-` records there are persons whose last name sounds like this first
+   * name (`Herr Otto` for Otto Müller), not this kind of duplicate.
+   */
+  refinedOnly?: true;
 };
 
 /** The refinement of a record that lacks the refining value: it is found by the unrefined read only. */
@@ -83,6 +91,7 @@ export const personLookupKeys = (p: PersonProfile): LookupKey[] => {
       key: `${prefix}#${n}#${place}`,
       refine: refineBy(other),
       ...(both ? { mirror: `${prefix}#${other}#${place}` } : {}),
+      ...(both && n === first ? { refinedOnly: true as const } : {}),
     }));
   return bounded([
     ...(p.emails ?? []).map((e) => ({ key: `EMAIL#${part(e)}`, refine: refineBy(first) })),

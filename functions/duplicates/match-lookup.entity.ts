@@ -4,6 +4,7 @@
  * record's match profiles, so a check reads one partition per key and never the records themselves.
  */
 import * as z from 'zod/mini';
+import { noRefinement } from '../../domain/duplicates/lookup-keys.ts';
 import type { CompanyProfile, PersonProfile } from '../../domain/duplicates/match-profile.ts';
 import type { RecordRef } from '../contacts/reference.entity.ts';
 import { defineEntity, type Key, onTable } from '../shared/entity.ts';
@@ -73,6 +74,8 @@ export const lookupItems = defineEntity({
     /** the persons and companies under one lookup key with one refinement */
     recordsRefinedBy: (lookupKey: string, refine: string) =>
       onTable(partition(lookupKey), { beginsWith: `1#${refine}#` }),
+    /** the persons and companies under one lookup key that lack the refining value (`-`) */
+    unrefinedRecords: (lookupKey: string) => onTable(partition(lookupKey), { beginsWith: `1#${noRefinement}#` }),
     /** the inbox entries under one lookup key with one refinement */
     entriesRefinedBy: (lookupKey: string, refine: string) =>
       onTable(partition(lookupKey), { beginsWith: `2#${refine}#` }),
@@ -87,6 +90,10 @@ export const lookupItem = (
   profiles: LookupRecord['profiles'],
 ): Record<string, unknown> =>
   lookupItems.itemAt(lookupItems.key(lookup.key, lookup.refine, owner), { kind: owner.kind, id: owner.id, profiles });
+
+/** Whether a lookup item is a person's or company's without the refining value: they sort first in a partition. */
+export const isUnrefinedRecord = (item: Record<string, unknown>): boolean =>
+  typeof item.sk === 'string' && item.sk.startsWith(`1#${noRefinement}#`);
 
 /** The key of a lookup item as version 1 wrote it (without the refinement), to delete it. */
 export const firstLayoutKey = (lookupKey: string, owner: RecordRef): Key => ({

@@ -11,7 +11,14 @@ import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { CandidateKind } from '../../domain/inbox/inbox-entry.ts';
 import type { AccessPattern, TransactItem } from '../shared/entity.ts';
 import { patternQuery } from '../shared/store.ts';
-import { firstLayoutKey, type LookupOwner, lookupItem, lookupItems, lookupLayout } from './match-lookup.entity.ts';
+import {
+  firstLayoutKey,
+  isUnrefinedRecord,
+  type LookupOwner,
+  lookupItem,
+  lookupItems,
+  lookupLayout,
+} from './match-lookup.entity.ts';
 
 export type { TransactItem };
 
@@ -57,14 +64,14 @@ export const lookupWrites = (
 
 export type LookupResult = {
   found: FoundRecord[];
-  /** DynamoDB requests made: one Query per key read whole, two per key read narrowed */
+  /** DynamoDB requests made: one Query per key read whole, up to three per crowded key read narrowed */
   requests: number;
-  /** the most items one read returned (at most `maxLookupItems`) */
+  /** the most items one read returned (at most `maxLookupItems` + 1, which shows a crowd) */
   largestLookup: number;
   consumedCapacity: number;
   /** reads that found nothing (DynamoDB Local reports no capacity for them; AWS bills 0.5 RCU each) */
   emptyLookups: number;
-  /** the probe's keys whose partition holds more than one read returns (known from before or found now) */
+  /** the probe's keys whose partition holds more than a read takes (known from before or found now) */
   overCap: number;
   /** of those, the ones still over the cap after narrowing (or that could not be narrowed) */
   stillOverCap: number;
@@ -79,13 +86,13 @@ type Page = QueryCommandOutput;
  * the oldest forgotten first). A reader lives as long as its Lambda container, and the crowded
  * partitions are few (a common name in a home postcode: 498 of 350,000 at 100,000 regional
  * persons) and met again and again, so most checks skip the whole read that would only show the
- * crowd again. The memory changes what a check costs, never what it finds: a crowded partition
- * contributes its narrowed records whether the crowd was known or found now. A partition that
- * thinned out below the cap is read narrowed until its entry expires.
+ * crowd again. A crowd contributes the same records whether it was known or found now; the one
+ * difference the memory makes is for a crowd that thinned out below the cap (hundreds of records
+ * merged or converted away): it is read narrowed until its entry expires, at most `ttlMs` later.
  */
 export const crowdedPartitions = (options: { capacity?: number; ttlMs?: number; now?: () => number } = {}) => {
   const capacity = options.capacity ?? 5_000;
-  const ttlMs = options.ttlMs ?? 10 * 60_000;
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
   const now = options.now ?? Date.now;
   const until = new Map<string, number>();
   return {
@@ -111,31 +118,40 @@ export type CrowdedPartitions = ReturnType<typeof crowdedPartitions>;
 
 type Plan = 'whole' | 'narrowed' | 'mirrored';
 
+/** What a read gave and what of it counts: a crowd's arbitrary first page is read but not taken. */
+type KeyRead = { read: Page[]; kept: Record<string, unknown>[] };
+
+const itemsOf = (pages: readonly Page[]): Record<string, unknown>[] => pages.flatMap((p) => p.Items ?? []);
+
 export const createLookupReader = (
   doc: DynamoDBDocumentClient,
   tableName: string,
   crowded: CrowdedPartitions = crowdedPartitions(),
 ) => {
-  const read = (pattern: AccessPattern): Promise<Page> =>
-    doc.send(
-      new QueryCommand({ ...patternQuery(tableName, pattern), Limit: maxLookupItems, ReturnConsumedCapacity: 'TOTAL' }),
-    );
+  const read = (pattern: AccessPattern, limit = maxLookupItems): Promise<Page> =>
+    doc.send(new QueryCommand({ ...patternQuery(tableName, pattern), Limit: limit, ReturnConsumedCapacity: 'TOTAL' }));
   /** the persons and companies, and the inbox entries, under the key with the probe's refinement */
-  const readNarrowed = (lookup: LookupKey): Promise<Page[]> =>
+  const readRefined = (lookup: LookupKey): Promise<Page[]> =>
     Promise.all([
       read(lookupItems.patterns.recordsRefinedBy(lookup.key, lookup.refine)),
       read(lookupItems.patterns.entriesRefinedBy(lookup.key, lookup.refine)),
     ]);
+  /** the persons and companies under the key without the refining value, unless the key takes the refinement only */
+  const readUnrefined = async (lookup: LookupKey): Promise<Page[]> =>
+    lookup.refinedOnly ? [] : [await read(lookupItems.patterns.unrefinedRecords(lookup.key))];
+  const overRead = (pages: readonly Page[]) => pages.some((p) => p.LastEvaluatedKey !== undefined);
 
   return {
     /**
-     * Reads each key's partition whole, in parallel. A crowded partition (more than one read
-     * returns: a common name in the company's home postcode) contributes the records that agree
-     * on the probe's refinement, read narrowed, so they are never lost behind the crowd, and the
-     * arbitrary first 50 of the crowd are dropped: what a check finds does not depend on which
-     * crowds this reader already knew. A known crowd is read narrowed at once; a crowd whose mirror
-     * key is read too (the same records narrowed) is left to the mirror. A crowded key without a
-     * refinement keeps its first read, the only one it has.
+     * Reads each key's partition whole, in parallel (one item more than the cap, so a partition of
+     * exactly 50 is whole). A crowded partition (a common name in the company's home postcode)
+     * contributes the records that agree on the probe's refinement, read narrowed, so they are never
+     * lost behind the crowd, and its persons and companies without the refining value (they sort
+     * first: its whole read holds them; a known crowd reads them apart), unless the key is
+     * `refinedOnly`; the rest of the crowd's first page is dropped, so what a check finds does not
+     * depend on which crowds this reader knew. A known crowd is read narrowed at once; a crowd whose
+     * mirror key is read too (the same records narrowed) leaves its narrowed read to the mirror. A
+     * crowded key without a refinement keeps its first read, the only one it has.
      */
     async find(keys: readonly LookupKey[]): Promise<LookupResult> {
       const probeKeys = new Set(keys.map((k) => k.key));
@@ -160,12 +176,14 @@ export const createLookupReader = (
       const first = await Promise.all(
         keys.map(async (lookup): Promise<Page[]> => {
           const plan = plans.get(lookup.key);
-          if (plan === 'whole') return [await read(lookupItems.patterns.byKey(lookup.key))];
-          return plan === 'narrowed' ? readNarrowed(lookup) : [];
+          if (plan === 'whole') return [await read(lookupItems.patterns.byKey(lookup.key), maxLookupItems + 1)];
+          const unrefined = readUnrefined(lookup);
+          return plan === 'narrowed' ? [...(await readRefined(lookup)), ...(await unrefined)] : await unrefined;
         }),
       );
+      const isCrowd = (page: Page | undefined) => (page?.Items?.length ?? 0) > maxLookupItems;
       const foundCrowded = new Set(
-        keys.filter((k, i) => plans.get(k.key) === 'whole' && first[i]?.[0]?.LastEvaluatedKey).map((k) => k.key),
+        keys.filter((k, i) => plans.get(k.key) === 'whole' && isCrowd(first[i]?.[0])).map((k) => k.key),
       );
       for (const key of foundCrowded) crowded.add(key);
       /** whether the mirror's reads hold what narrowing this crowded key would read */
@@ -179,40 +197,42 @@ export const createLookupReader = (
         return !foundCrowded.has(mirror) || mirror < lookup.key;
       };
 
-      // then: a crowd found now is narrowed (unless its mirror covers it) and its first read dropped
+      // then: a crowd found now keeps its unrefined records, is narrowed (unless its mirror covers it),
+      // and the rest of its first page is dropped
       let stillOverCap = 0;
-      const overRead = (pages: readonly Page[]) => pages.some((p) => p.LastEvaluatedKey !== undefined);
       const reads = await Promise.all(
-        keys.map(async (lookup, i): Promise<{ read: Page[]; kept: Page[] }> => {
+        keys.map(async (lookup, i): Promise<KeyRead> => {
           const pages = first[i] ?? [];
           const plan = plans.get(lookup.key);
-          if (plan !== 'whole' || !foundCrowded.has(lookup.key)) {
-            if (plan === 'narrowed' && overRead(pages)) stillOverCap += 1;
-            return { read: pages, kept: pages };
+          if (plan !== 'whole') {
+            if (overRead(pages)) stillOverCap += 1;
+            return { read: pages, kept: itemsOf(pages) };
           }
+          const [page] = pages;
+          if (!foundCrowded.has(lookup.key)) return { read: pages, kept: itemsOf(pages) };
           if (!narrowable(lookup)) {
             stillOverCap += 1;
-            return { read: pages, kept: pages };
+            return { read: pages, kept: itemsOf(pages).slice(0, maxLookupItems) };
           }
-          if (coveredByMirror(lookup)) return { read: pages, kept: [] };
-          const narrowed = await readNarrowed(lookup);
+          const unrefined = lookup.refinedOnly
+            ? []
+            : (page?.Items ?? []).filter(isUnrefinedRecord).slice(0, maxLookupItems);
+          if (coveredByMirror(lookup)) return { read: pages, kept: unrefined };
+          const narrowed = await readRefined(lookup);
           if (overRead(narrowed)) stillOverCap += 1;
-          return { read: [...pages, ...narrowed], kept: narrowed };
+          return { read: [...pages, ...narrowed], kept: [...unrefined, ...itemsOf(narrowed)] };
         }),
       );
       const countedPages = reads.flatMap((r) => r.read);
-      const kept = reads.flatMap((r) => r.kept);
 
       const current: FoundRecord[] = [];
       const earlier: FoundRecord[] = [];
-      for (const page of kept) {
-        for (const item of page.Items ?? []) {
-          // the very first lookup items (email only, another entity tag) found persons by email alone; they are ignored
-          const layout = lookupLayout(item);
-          if (layout === 'foreign') continue;
-          const { kind, id, profiles } = lookupItems.parse(item);
-          (layout === 'current' ? current : earlier).push({ kind: candidateKindOf[kind], id, profiles });
-        }
+      for (const item of reads.flatMap((r) => r.kept)) {
+        // the very first lookup items (email only, another entity tag) found persons by email alone; they are ignored
+        const layout = lookupLayout(item);
+        if (layout === 'foreign') continue;
+        const { kind, id, profiles } = lookupItems.parse(item);
+        (layout === 'current' ? current : earlier).push({ kind: candidateKindOf[kind], id, profiles });
       }
       // a record found by a current item is scored with its current profile, never an older copy
       const seen = new Set(current.map((r) => `${r.kind}#${r.id}`));

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FoundRecord } from '../../domain/duplicates/duplicate-check.ts';
 import { contactLookups } from '../../domain/duplicates/record-profiles.ts';
 import { createPerson, type PersonFields } from '../../domain/persons/person.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
@@ -114,8 +115,9 @@ describe('a reader that knows the crowds', () => {
     const again = await reader.find([muellerKey]);
 
     // the whole read shows the crowd, then the narrowed read (persons and companies, inbox entries)
-    expect(firstTime).toMatchObject({ requests: 3, overCap: 1, knownCrowded: 0, largestLookup: 50 });
-    expect(again).toMatchObject({ requests: 2, overCap: 1, knownCrowded: 1 });
+    expect(firstTime).toMatchObject({ requests: 3, overCap: 1, knownCrowded: 0, largestLookup: 51 });
+    // known: the narrowed reads and the Müllers without a first name, no whole read
+    expect(again).toMatchObject({ requests: 3, overCap: 1, knownCrowded: 1 });
     expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
     // the crowd's arbitrary first 50 are not taken: only the Müllers called Xaver
     expect(firstTime.found.map((f) => f.profiles.person?.firstName)).toEqual(['xaver']);
@@ -132,8 +134,8 @@ describe('a reader that knows the crowds', () => {
 
     // two whole reads, no narrowed one: Yannick's partition holds every Yannick Müller
     expect(firstTime).toMatchObject({ requests: 2, overCap: 1, stillOverCap: 0 });
-    // then the crowded Müller partition is not read at all
-    expect(again).toMatchObject({ requests: 1, overCap: 1, knownCrowded: 1 });
+    // then the crowded Müller partition is read for its Müllers without a first name only
+    expect(again).toMatchObject({ requests: 2, overCap: 1, knownCrowded: 1 });
     expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
     expect(firstTime.found.map((f) => f.profiles.person?.lastName)).toEqual(['moeller']);
   });
@@ -154,13 +156,48 @@ describe('a reader that knows the crowds', () => {
     const again = await reader.find(keys);
 
     expect(firstTime).toMatchObject({ requests: 4, overCap: 2 });
-    expect(again).toMatchObject({ requests: 2, overCap: 2, knownCrowded: 2 });
+    // Anna's key narrowed (persons and companies, inbox entries); Müller's left to it but for its Müllers without first name
+    expect(again).toMatchObject({ requests: 3, overCap: 2, knownCrowded: 2 });
     expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
     // the narrowed read holds every Anna of the Müller sound there: the 40 Möllers and the Müllers among the 240
     const names = firstTime.found.map((f) => f.profiles.person);
     expect(names.filter((p) => p?.lastName === 'moeller')).toHaveLength(40);
     expect(names.every((p) => p?.firstName === 'anna')).toBe(true);
     expect(firstTime.stillOverCap).toBe(0);
+  });
+
+  it('still finds a Müller known by last name only behind the crowd, whether the crowd is known or found now', async () => {
+    await store([{ lastName: 'Müller', address: { street: 'Domkloster 9', postalCode: '50667', city: 'Köln' } }]);
+    const reader = createLookupReader(doc, table);
+    const keys = nameKeys('Thomas', 'Müller');
+
+    const firstTime = await reader.find(keys);
+    const again = await reader.find(keys);
+
+    const withoutFirstName = (found: readonly FoundRecord[]) =>
+      found.filter((f) => f.profiles.person?.lastName === 'mueller' && f.profiles.person.firstName === undefined);
+    expect(withoutFirstName(firstTime.found)).toHaveLength(1);
+    expect(again.knownCrowded).toBeGreaterThan(0);
+    expect(idsOf(again.found)).toEqual(idsOf(firstTime.found));
+  });
+
+  it('reads a partition of exactly 50 whole, as no crowd', async () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => ({
+      firstName: 'Quirin',
+      lastName: `Fuenfzig${String.fromCharCode(97 + (i % 26))}${i}`,
+      address: { postalCode: '50999', city: 'Köln' },
+    }));
+    await store(fifty);
+    // Quirin's first-name key in 50999 holds the fifty, one read of 51 shows it is not crowded
+    const key = contactLookups({ firstName: 'Quirin', lastName: 'Zander', postalCode: '50999' }).keys.find(
+      (k) => k.key.startsWith('NAMEPLZ#') && k.refinedOnly,
+    );
+    if (!key) throw new Error('no first-name key');
+
+    const read = await createLookupReader(doc, table).find([key]);
+
+    expect(read).toMatchObject({ overCap: 0, requests: 1, largestLookup: 50 });
+    expect(read.found).toHaveLength(50);
   });
 
   it('forgets a crowd after its time, and the oldest first when full', () => {
