@@ -1,7 +1,7 @@
 /** Module initialisation time: how long a fresh Node process takes to import a bundle, as a Lambda cold start does. */
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { functionEntries, queueMaxReceivesVariable } from '../infra/manifest.ts';
+import { functionEntries, queueMaxReceivesVariable, queueNames, queueUrlVariable } from '../infra/manifest.ts';
 
 /**
  * What the handlers read at cold start, with dummy values: nothing is called over the network at
@@ -13,11 +13,9 @@ const coldStartEnv = (): Record<string, string> => ({
   TABLE_NAME: 'kontakt',
   MAIL_BUCKET: 'kontakt-mail',
   MAIL_DOMAIN: 'kontakt.localhost',
-  QUEUE_URL_DUPLICATE_CHECK: 'https://sqs.eu-west-1.amazonaws.com/000000000000/duplicate-check',
-  QUEUE_URL_INBOUND_EMAIL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/inbound-email',
-  QUEUE_URL_FACEBOOK_LEADS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/facebook-leads',
-  QUEUE_URL_CSV_IMPORTS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/csv-imports',
-  QUEUE_URL_ACTIVITY_PLANS: 'https://sqs.eu-west-1.amazonaws.com/000000000000/activity-plans',
+  ...Object.fromEntries(
+    queueNames.map((queue) => [queueUrlVariable(queue), `https://sqs.eu-west-1.amazonaws.com/000000000000/${queue}`]),
+  ),
   ...Object.fromEntries(
     functionEntries().flatMap(([, spec]) =>
       spec.consumes ? [[queueMaxReceivesVariable(spec.consumes.queue), String(spec.consumes.maxReceiveCount)]] : [],

@@ -1,4 +1,4 @@
-/** Builds the OpenAPI 3.1 document from the route registry and the zod schemas that validate each request. */
+/** Builds the OpenAPI 3.1 document from every route's contract and the zod schemas that validate each request. */
 import * as z from 'zod/mini';
 import type { AnyRouteSpec } from '../shared/http.ts';
 

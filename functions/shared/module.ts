@@ -80,7 +80,8 @@ export type FunctionSpec = {
 /** A noun's functions by their deployed name (`kontakt-<name>`); entries relative to the module's folder. */
 export type NounModule = { functions: Record<string, FunctionSpec> };
 
-export const defineModule = <const M extends NounModule>(module: M): M => module;
+/** Checks a module as written: an unknown property (`schedulMinutes`) fails to compile instead of being lost. */
+export const defineModule = (module: NounModule): NounModule => module;
 
 /** Stage route settings; beyond them API Gateway (and the local server) answer 429 itself. */
 export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };

@@ -4,6 +4,7 @@
  * a unit test fails while it differs from what the routes say, so run this after changing a route.
  */
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildOpenApiDocument } from '../../functions/openapi/openapi-document.ts';
 import { apiRoutes } from '../manifest.ts';
 
@@ -12,7 +13,7 @@ export const openApiFile = new URL('../../docs/openapi.json', import.meta.url);
 /** The document as the file holds it: two-space JSON and a final newline. */
 export const openApiText = (): string => `${JSON.stringify(buildOpenApiDocument(apiRoutes()), null, 2)}\n`;
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(openApiFile, openApiText());
   process.stdout.write(`wrote ${openApiFile.pathname}\n`);
 }
