@@ -1,10 +1,19 @@
 /** Counts the AWS calls and DynamoDB capacity a piece of code uses, without touching the code under measurement. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 // Types only: the middleware contract of the clients above, which re-export none of it.
 import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
+
+/**
+ * One item a DynamoDB write sent: the whole item of a put, the key of an update (whose stored item
+ * the caller reads afterwards to size it), in a transaction or not. Deletes are not listed.
+ */
+export type SentWrite =
+  | { table: string; transactional: boolean; item: Record<string, unknown> }
+  | { table: string; transactional: boolean; updatedKey: Record<string, unknown> };
 
 export type AwsUsage = {
   /** `Service.Operation` → number of calls (SDK-level calls; retries are not counted twice) */
@@ -12,6 +21,8 @@ export type AwsUsage = {
   totalCalls: number;
   readCapacityUnits: number;
   writeCapacityUnits: number;
+  /** the items DynamoDB writes sent, for billed units (bench/billed-writes.ts) */
+  writes: SentWrite[];
 };
 
 export type AwsMeter = {
@@ -51,6 +62,65 @@ const consumedCapacity = (output: unknown): object[] => {
 
 const middlewareName = 'kontaktBenchMeter';
 
+const attributeTypes = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS']);
+
+/** An item as the middleware sees it: marshalled (`{ S: … }`) when the document client already did it. */
+const plain = (item: unknown): Record<string, unknown> => {
+  if (typeof item !== 'object' || item === null) return {};
+  const values = Object.values(item);
+  const marshalled =
+    values.length > 0 &&
+    values.every(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        Object.keys(v).length === 1 &&
+        attributeTypes.has(Object.keys(v)[0] ?? ''),
+    );
+  return marshalled ? unmarshall(item as Record<string, AttributeValue>) : { ...item };
+};
+
+const objectAt = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined;
+const stringAt = (value: unknown, key: string): string => {
+  const found = objectAt(value, key);
+  return typeof found === 'string' ? found : '';
+};
+
+/** The items a write operation sends. */
+const sentWrites = (operation: string, input: unknown): SentWrite[] => {
+  if (operation === 'PutItem') {
+    return [{ table: stringAt(input, 'TableName'), transactional: false, item: plain(objectAt(input, 'Item')) }];
+  }
+  if (operation === 'UpdateItem') {
+    return [{ table: stringAt(input, 'TableName'), transactional: false, updatedKey: plain(objectAt(input, 'Key')) }];
+  }
+  if (operation === 'TransactWriteItems') {
+    const items = objectAt(input, 'TransactItems');
+    return (Array.isArray(items) ? items : []).flatMap((entry): SentWrite[] => {
+      const put = objectAt(entry, 'Put');
+      if (put) return [{ table: stringAt(put, 'TableName'), transactional: true, item: plain(objectAt(put, 'Item')) }];
+      const update = objectAt(entry, 'Update');
+      if (update) {
+        return [
+          { table: stringAt(update, 'TableName'), transactional: true, updatedKey: plain(objectAt(update, 'Key')) },
+        ];
+      }
+      return [];
+    });
+  }
+  if (operation === 'BatchWriteItem') {
+    const byTable = objectAt(input, 'RequestItems');
+    return Object.entries(typeof byTable === 'object' && byTable !== null ? byTable : {}).flatMap(([table, requests]) =>
+      (Array.isArray(requests) ? requests : []).flatMap((request): SentWrite[] => {
+        const put = objectAt(request, 'PutRequest');
+        return put ? [{ table, transactional: false, item: plain(objectAt(put, 'Item')) }] : [];
+      }),
+    );
+  }
+  return [];
+};
+
 /**
  * The SDK has no process-wide middleware hook (a stack belongs to one client, and the clients are
  * created inside functions/shared/*-client.ts). So `send` is wrapped on the client classes of this
@@ -59,7 +129,8 @@ const middlewareName = 'kontaktBenchMeter';
  * the meter is added once per stack, not per client.
  */
 export const installAwsMeter = (): AwsMeter => {
-  let usage: AwsUsage = { calls: {}, totalCalls: 0, readCapacityUnits: 0, writeCapacityUnits: 0 };
+  const empty = (): AwsUsage => ({ calls: {}, totalCalls: 0, readCapacityUnits: 0, writeCapacityUnits: 0, writes: [] });
+  let usage = empty();
   const metered = new WeakSet<object>();
 
   const meter =
@@ -71,6 +142,7 @@ export const installAwsMeter = (): AwsMeter => {
       const key = `${service}.${operation}`;
       usage.calls[key] = (usage.calls[key] ?? 0) + 1;
       usage.totalCalls += 1;
+      if (service === 'DynamoDB') usage.writes.push(...sentWrites(operation, args.input));
       const asksCapacity =
         service === 'DynamoDB' && capacityOperations.has(operation) && !('ReturnConsumedCapacity' in args.input);
       const result = await next(
@@ -125,9 +197,9 @@ export const installAwsMeter = (): AwsMeter => {
 
   return {
     reset: () => {
-      usage = { calls: {}, totalCalls: 0, readCapacityUnits: 0, writeCapacityUnits: 0 };
+      usage = empty();
     },
-    usage: () => ({ ...usage, calls: { ...usage.calls } }),
+    usage: () => ({ ...usage, calls: { ...usage.calls }, writes: [...usage.writes] }),
     uninstall: () => {
       for (const restore of restores) restore();
     },

@@ -6,31 +6,90 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { demoWebform } from '../domain/webforms/webform.ts';
+import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
 import { freePort } from '../test/support/ports.ts';
-import { type AwsUsage, installAwsMeter } from './aws-meter.ts';
+import { type AwsUsage, installAwsMeter, type SentWrite } from './aws-meter.ts';
+import { billedWrites, type WrittenItem } from './billed-writes.ts';
+
+/** One SQS record carrying the message, as Lambda hands it to the worker. */
+const sqsEvent = (message: LeadReceivedV1): SQSEvent => ({
+  Records: [
+    {
+      messageId: randomUUID(),
+      receiptHandle: 'bench',
+      body: JSON.stringify(message),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'bench',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:duplicate-check',
+      awsRegion: 'eu-west-1',
+    },
+  ],
+});
+
+export type Billed = ReturnType<typeof billedWrites>;
+
+/** Billed write units of one lead: what its request writes, and what the duplicate-check worker adds. */
+export type LeadCapacity = { synchronous: Billed; worker: Billed; total: number };
 
 export type SubmissionFigures = {
   /** the first invocation after import: it also resolves credentials and opens connections */
   warmUp: AwsUsage & { statusCode: number; ms: number };
   /** the next one, as a warm container serves it */
   warm: AwsUsage & { statusCode: number; ms: number };
+  /** the README's example lead with an Idempotency-Key, as a consumer (B2C) and a business (B2B) sends it */
+  capacity: { b2c: LeadCapacity; b2b: LeadCapacity };
 };
+
+/**
+ * The payloads of the capacity figure, fixed so figures compare across runs: the README's example
+ * lead without and with a company, phone and address.
+ */
+export const capacityLeads = {
+  b2c: { firstName: 'Max', lastName: 'Mustermann', email: 'max@example.com', message: 'Bitte um ein Angebot' },
+  b2b: {
+    firstName: 'Max',
+    lastName: 'Mustermann',
+    email: 'max@muster-gmbh.de',
+    phone: '0221 1234567',
+    company: 'Muster GmbH',
+    street: 'Hohe Straße 12',
+    postalCode: '50667',
+    city: 'Köln',
+    message: 'Bitte um ein Angebot',
+  },
+} as const;
 
 const routeKey = 'POST /v1/webforms/{formKey}/submissions';
 
-const submissionEvent = (n: number): APIGatewayProxyEventV2 => {
+const submissionEvent = (
+  n: number,
+  body: Record<string, string> = {
+    firstName: 'Erika',
+    lastName: `Mustermann ${n}`,
+    email: `erika.mustermann+${n}@example.com`,
+    company: 'Beispiel GmbH',
+  },
+  headers: Record<string, string> = {},
+): APIGatewayProxyEventV2 => {
   const path = '/v1/webforms/demo/submissions';
   return {
     version: '2.0',
     routeKey,
     rawPath: path,
     rawQueryString: '',
-    headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+    headers: { 'content-type': 'application/json', origin: 'http://localhost:3000', ...headers },
     pathParameters: { formKey: 'demo' },
     requestContext: {
       accountId: '000000000000',
@@ -44,12 +103,7 @@ const submissionEvent = (n: number): APIGatewayProxyEventV2 => {
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
-    body: JSON.stringify({
-      firstName: 'Erika',
-      lastName: `Mustermann ${n}`,
-      email: `erika.mustermann+${n}@example.com`,
-      company: 'Beispiel GmbH',
-    }),
+    body: JSON.stringify(body),
     isBase64Encoded: false,
   };
 };
@@ -125,7 +179,51 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
       };
       const warmUp = await submit(1);
       const warm = await submit(2);
-      return { warmUp, warm };
+
+      // the capacity of one lead over its life until checked: the request, then the worker on its message
+      const worker = (await import('../functions/duplicates/duplicate-check-worker.handler.ts')).handler;
+      const reader = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials }),
+      );
+      /** an update is billed on the stored item: read it back after the writes */
+      const sized = async (writes: readonly SentWrite[]): Promise<WrittenItem[]> =>
+        Promise.all(
+          writes.map(async (w): Promise<WrittenItem> => {
+            if ('item' in w) return { item: w.item, transactional: w.transactional };
+            const stored = await reader.send(
+              new GetCommand({ TableName: w.table, Key: w.updatedKey, ConsistentRead: true }),
+            );
+            return { item: stored.Item ?? w.updatedKey, transactional: w.transactional };
+          }),
+        );
+      const capacityOf = async (body: Record<string, string>, n: number): Promise<LeadCapacity> => {
+        meter.reset();
+        const response = await handler(
+          submissionEvent(n, body, { 'idempotency-key': `bench-${n}-${randomUUID()}` }),
+          lambdaContext(),
+        );
+        if (response.statusCode !== 201)
+          throw new Error(`the handler answered ${response.statusCode}: ${response.body ?? ''}`);
+        const sync = meter.usage().writes;
+        const { id } = JSON.parse(response.body ?? '{}') as { id: string };
+        meter.reset();
+        const message: LeadReceivedV1 = {
+          type: 'lead-received',
+          version: 1,
+          inboxEntryId: id,
+          source: 'webform',
+          requestedAt: new Date().toISOString(),
+        };
+        const failures = await worker(sqsEvent(message), lambdaContext());
+        if (failures && failures.batchItemFailures.length > 0) throw new Error('the duplicate-check worker failed');
+        const checked = meter.usage().writes;
+        const synchronous = billedWrites(await sized(sync));
+        const later = billedWrites(await sized(checked));
+        return { synchronous, worker: later, total: synchronous.units + later.units };
+      };
+      const capacity = { b2c: await capacityOf(capacityLeads.b2c, 3), b2b: await capacityOf(capacityLeads.b2b, 4) };
+      reader.destroy();
+      return { warmUp, warm, capacity };
     } finally {
       meter.uninstall();
     }
