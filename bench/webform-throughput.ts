@@ -193,7 +193,7 @@ export const measureWebformThroughput = async (options: ThroughputOptions): Prom
   let stack: RunningStack | undefined;
   try {
     const ports = await allocatePorts();
-    stack = await startStackProcess({ home, ports, env: { KONTAKT_THROTTLE: 'off' } });
+    stack = await startStackProcess({ home, ports, env: { KONTAKT_THROTTLE: 'off', KONTAKT_CLIENT_LIMITS: 'off' } });
     const baseUrl = stack.baseUrl;
 
     const region = localAwsEnv.AWS_REGION;

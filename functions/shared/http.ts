@@ -32,8 +32,12 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
   /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
   auth: 'public' | 'user' | Role;
-  /** who calls it in bursts: `partner` routes (Meta, agencies) get the partners' stage throttling (functions/shared/module.ts) */
-  audience?: 'partner';
+  /**
+   * who calls it in bursts (the stage throttling of functions/shared/module.ts): `partner` routes
+   * (Meta, agencies); `intake`, the public form submissions, limited per client and per form in the
+   * function, so the route's own limit is only the API's last guard
+   */
+  audience?: 'partner' | 'intake';
   body?: B;
   /** content types the route takes; JSON only unless a route also takes HTML form posts */
   accepts?: readonly BodyKind[];

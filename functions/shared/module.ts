@@ -88,6 +88,12 @@ export const defaultThrottle = { rateLimit: 50, burstLimit: 100 };
 export const publicThrottle = { rateLimit: 20, burstLimit: 40 };
 /** Meta and agencies deliver in bursts; each agency is limited again by its own counter. */
 export const partnerThrottle = { rateLimit: 100, burstLimit: 200 };
+/**
+ * Web-form submissions: a route limit for all clients together would let one bot use up every
+ * form's share, so the function limits each client and each form (functions/webforms/submission-limits.ts)
+ * and the route allows a campaign's peak of 1,000 leads/s.
+ */
+export const intakeThrottle = { rateLimit: 1_000, burstLimit: 2_000 };
 
 const httpMethods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -104,7 +110,13 @@ export const routesOf = (...specs: Record<string, AnyRouteSpec>[]): Route[] =>
       const verb = httpMethods.find((m) => m === method);
       if (!verb || !path?.startsWith('/')) throw new Error(`route key "${key}" is not "<METHOD> <path>"`);
       const throttle =
-        spec.audience === 'partner' ? partnerThrottle : spec.auth === 'public' ? publicThrottle : defaultThrottle;
+        spec.audience === 'partner'
+          ? partnerThrottle
+          : spec.audience === 'intake'
+            ? intakeThrottle
+            : spec.auth === 'public'
+              ? publicThrottle
+              : defaultThrottle;
       return { method: verb, path, auth: spec.auth === 'public' ? 'public' : 'user', throttle, spec };
     }),
   );

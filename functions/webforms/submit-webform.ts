@@ -27,6 +27,7 @@ import { serviceUnavailable } from '../shared/problem.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { fieldErrors, inputProblems } from '../shared/validation.ts';
 import { readFillToken } from './fill-time-token.ts';
+import type { SubmissionGate } from './submission-limits.ts';
 import type { WebformRepository } from './webform.repository.ts';
 import type { SubmissionBody, SubmissionPath } from './webform-input.ts';
 
@@ -36,6 +37,8 @@ export type SubmitWebformDeps = {
   idempotency: Pick<IdempotencyStore, 'find' | 'write'>;
   publisher: QueuePublisher<LeadReceivedV1>;
   duplicateCheckQueueUrl: string;
+  /** fair limits per client and per form (functions/webforms/submission-limits.ts) */
+  gate: SubmissionGate;
   now: () => Date;
 };
 
@@ -105,6 +108,7 @@ export const submitWebform =
     const { form, signingSecret } = await loadForm(deps, request.path.formKey);
     const cors = corsHeaders(form, request.headers.origin);
     try {
+      deps.gate.admit(request.event.requestContext.http.sourceIp, form.key);
       const now = deps.now();
       const scope = `webform:${form.key}`;
       const key = readIdempotencyKey(request.headers);

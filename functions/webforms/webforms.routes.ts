@@ -16,6 +16,7 @@ export const webformPublicRoutes = {
     summary:
       'Submits a web form: JSON → 201 {id}; an HTML form post → 303 to the thank-you URL (or 201). Honours Idempotency-Key.',
     auth: 'public',
+    audience: 'intake',
     path: SubmissionPath,
     body: SubmissionBody,
     accepts: ['json', 'form'],
@@ -28,6 +29,7 @@ export const webformPublicRoutes = {
   'OPTIONS /v1/webforms/{formKey}/submissions': {
     summary: 'CORS preflight, answered for the form’s allowed origins only',
     auth: 'public',
+    audience: 'intake',
     path: SubmissionPath,
     responds: { status: 204, description: 'allowed' },
   },

@@ -58,6 +58,11 @@ export type LocalStackConfig = {
   pollerConcurrency: number;
   /** route throttling as the stage settings say; `KONTAKT_THROTTLE=off` lifts it for benchmarks */
   throttle: boolean;
+  /**
+   * the web form's limits per client and per form (functions/webforms/submission-limits.ts);
+   * `KONTAKT_CLIENT_LIMITS=off` lifts them where every client is 127.0.0.1 (end-to-end tests, benches)
+   */
+  clientLimits: boolean;
   /** `KONTAKT_WORKER_FAILURE_RATE=duplicate-check:0.3`: chaos for no-loss tests */
   failureRates: Partial<Record<QueueName, number>>;
 };
@@ -103,6 +108,7 @@ export const configFromEnv = (root: string): LocalStackConfig => {
     scheduleSeconds: optionalIntFromEnv('KONTAKT_SCHEDULE_SECONDS'),
     pollerConcurrency: intFromEnv('KONTAKT_POLLER_CONCURRENCY', 2),
     throttle: process.env.KONTAKT_THROTTLE !== 'off',
+    clientLimits: process.env.KONTAKT_CLIENT_LIMITS !== 'off',
     failureRates: failureRatesFromEnv(process.env.KONTAKT_WORKER_FAILURE_RATE),
   };
 };
@@ -196,6 +202,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     for (const [, spec] of functionEntries()) Object.assign(process.env, spec.environment);
+    if (!config.clientLimits) process.env.SUBMISSION_LIMITS = 'off';
     process.env.FACEBOOK_CONFIG_FILE = await ensureFacebookConfig(config.home);
     process.env.PENDING_CHECK_GRACE_SECONDS = String(config.pendingCheckGraceSeconds);
     if (config.retryAfterSeconds !== null) {

@@ -8,6 +8,7 @@ import { sweepPendingChecks } from '../../functions/duplicates/sweep-pending-che
 import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
+import { createSubmissionGate } from '../../functions/webforms/submission-limits.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
@@ -33,6 +34,7 @@ const submitWith = (sqs: SQSClient, now: Date) =>
     idempotency: createIdempotencyStore(doc, tableName),
     publisher: createQueuePublisher(sqs),
     duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+    gate: createSubmissionGate(),
     now: () => now,
   });
 

@@ -8,6 +8,7 @@ import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
+import { createSubmissionGate } from '../../functions/webforms/submission-limits.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
@@ -49,6 +50,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      gate: createSubmissionGate(),
       now: () => new Date(),
     });
 
@@ -83,6 +85,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      gate: createSubmissionGate(),
       now: () => new Date(),
     });
     const res = await submit(request({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
@@ -121,6 +124,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       idempotency: createIdempotencyStore(doc, tableName),
       publisher,
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      gate: createSubmissionGate(),
       now: () => new Date(),
     });
 
@@ -140,6 +144,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       idempotency: createIdempotencyStore(doc, tableName),
       publisher: createQueuePublisher(sqs),
       duplicateCheckQueueUrl: queueUrl('duplicate-check'),
+      gate: createSubmissionGate(),
       now: () => new Date(),
     });
     const res = await submit(request({ lastName: 'Once', email: 'once@example.com' }));

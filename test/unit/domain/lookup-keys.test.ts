@@ -194,7 +194,9 @@ describe('companyLookupKeys', () => {
     });
     expect(mirrors['DOBPLZ#1970-03-01#50667']).toBeUndefined();
     // a crowd of the first-name key takes its refinement (the last name) only; the last-name key's also its persons without first name
-    const refinedOnly = personLookupKeys(profile).filter((k) => k.refinedOnly).map((k) => k.key);
+    const refinedOnly = personLookupKeys(profile)
+      .filter((k) => k.refinedOnly)
+      .map((k) => k.key);
     expect(refinedOnly).toEqual(['NAMEPLZ#268#50667', 'NAMEDOB#268#1970-03-01']);
     const sameSound = personProfile(person({ firstName: 'Thomas', lastName: 'Tomas', postalCode: '50667' }));
     if (!sameSound) throw new Error('expected a profile');

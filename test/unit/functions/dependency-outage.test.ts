@@ -4,6 +4,7 @@
  * throttling error. The caller gets a 503 problem with Retry-After and nothing about the cause,
  * in bounded time; a bug is still a 500, and every 429 and 503 carries Retry-After.
  */
+
 import { createServer, type Server, type Socket } from 'node:net';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -15,6 +16,7 @@ import { httpRouter } from '../../../functions/shared/aws-http.ts';
 import { createDocumentClient } from '../../../functions/shared/dynamodb-client.ts';
 import { route } from '../../../functions/shared/http.ts';
 import { createSqsClient } from '../../../functions/shared/sqs-client.ts';
+import { createSubmissionGate } from '../../../functions/webforms/submission-limits.ts';
 import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
 import { webformPublicRoutes } from '../../../functions/webforms/webforms.routes.ts';
 import { apiEvent, lambdaContext } from '../../support/events.ts';
@@ -215,6 +217,7 @@ describe('a web form while DynamoDB is down', () => {
             },
             publisher: { publish: async () => undefined },
             duplicateCheckQueueUrl: 'queue',
+            gate: createSubmissionGate(),
             now: () => new Date('2026-05-04T08:00:00.000Z'),
           }),
         ),

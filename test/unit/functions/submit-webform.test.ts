@@ -3,6 +3,7 @@ import type { InboxEntry } from '../../../domain/inbox/inbox-entry.ts';
 import { demoWebform, type Webform } from '../../../domain/webforms/webform.ts';
 import type { LeadReceivedV1 } from '../../../events/lead-received.v1.ts';
 import type { HttpRequest } from '../../../functions/shared/http.ts';
+import { createSubmissionGate } from '../../../functions/webforms/submission-limits.ts';
 import { submitWebform } from '../../../functions/webforms/submit-webform.ts';
 import { apiEvent } from '../../support/events.ts';
 
@@ -26,6 +27,7 @@ const setup = (options: { form?: Partial<Webform>; publishFails?: boolean } = {}
       },
     },
     duplicateCheckQueueUrl: 'queue',
+    gate: createSubmissionGate(),
     now: () => new Date('2026-05-04T08:00:00.000Z'),
   });
   return { submit, stored, published };

@@ -43,6 +43,15 @@ describe('the function manifest', () => {
     }
   });
 
+  it('lets the web-form submissions through at a campaign’s peak, limited per client in the function, and other public routes less', () => {
+    const route = (key: string) =>
+      functionEntries()
+        .flatMap(([, spec]) => spec.routes ?? [])
+        .find((r) => routeKey(r) === key);
+    expect(route('POST /v1/webforms/{formKey}/submissions')?.throttle).toEqual({ rateLimit: 1_000, burstLimit: 2_000 });
+    expect(route('GET /v1/webforms/{formKey}/embed.js')?.throttle).toEqual({ rateLimit: 20, burstLimit: 40 });
+  });
+
   it('lets only functions that send to a queue know its URL', () => {
     for (const [name, spec] of functionEntries()) {
       for (const queue of spec.access.send ?? []) expect(queueNames, name).toContain(queue);
