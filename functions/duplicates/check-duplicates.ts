@@ -1,4 +1,10 @@
-/** The duplicate-check worker's use case: find persons, companies and open inbox entries like a new entry, and write the result once. */
+/**
+ * The duplicate-check worker's use case. The request stored the entry alone; the worker indexes it
+ * (its search and lookup items, as the entry is now), then finds persons, companies and open inbox
+ * entries like it with strongly consistent lookup reads, writes the result once, and adds the entry
+ * to the candidates of earlier entries it found whose check is done, so two leads of one person find
+ * each other whichever was checked first.
+ */
 import { completedCheck } from '../../domain/duplicates/duplicate-check.ts';
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { entryLookups, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
@@ -7,24 +13,42 @@ import { allKinds, type FindCandidates } from './find-candidates.ts';
 
 export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; findCandidates: FindCandidates; now: () => Date };
 
+/** Reads of an entry that kept changing between the read and the indexing before the worker gives the message back. */
+const indexAttempts = 5;
+
 export const checkDuplicates =
   (deps: CheckDuplicatesDeps) =>
   async (message: LeadReceivedV1): Promise<void> => {
-    const found = await deps.inbox.getForCheck(message.inboxEntryId);
+    const unknown = () => new UnknownRecordError(`no inbox entry ${message.inboxEntryId}`);
+    let found = await deps.inbox.getForCheck(message.inboxEntryId);
     // Entries are stored before their check is requested: a message about an unknown one is
     // dead-lettered (where its alarm shows it), never dropped quietly.
-    if (!found) throw new UnknownRecordError(`no inbox entry ${message.inboxEntryId}`);
-    const { entry, checkRevision } = found;
-    if (entry.duplicateCheck.status !== 'pending') return; // redelivered: already done
+    if (!found) throw unknown();
+    // done: redelivered, indexed and checked already; failed: given up, but a redriven message still indexes it
+    if (found.entry.duplicateCheck.status === 'done') return;
     try {
-      const candidates = await deps.findCandidates(entryLookups(entry), {
-        kinds: allKinds,
-        exclude: { kind: 'inboxEntry', id: entry.id },
-      });
+      for (let attempt = 1; ; attempt += 1) {
+        if ((await deps.inbox.index(found.entry)) === 'indexed') break;
+        if (attempt >= indexAttempts)
+          throw new Error(`inbox entry ${message.inboxEntryId} kept changing while indexed`);
+        found = await deps.inbox.getForCheck(message.inboxEntryId);
+        if (!found) throw unknown();
+      }
+      const { entry, checkRevision } = found;
+      if (entry.duplicateCheck.status !== 'pending') return;
+      const candidates = await deps.findCandidates(
+        entryLookups(entry),
+        { kinds: allKinds, exclude: { kind: 'inboxEntry', id: entry.id } },
+        { consistent: true },
+      );
+      // before the entry's own result: a redelivery after a crash in between adds them again, once
+      for (const candidate of candidates.filter((c) => c.kind === 'inboxEntry')) {
+        await deps.inbox.addFoundBy(candidate.id, { ...candidate, kind: 'inboxEntry', id: entry.id });
+      }
       await deps.inbox.completeDuplicateCheck(entry.id, completedCheck(candidates, deps.now()), checkRevision);
     } catch (error) {
       // counted so the sweeper can tell a check that keeps failing from one waiting in a slow queue
-      await deps.inbox.recordCheckFailure(entry.id).catch(() => undefined);
+      await deps.inbox.recordCheckFailure(message.inboxEntryId).catch(() => undefined);
       throw error;
     }
   };

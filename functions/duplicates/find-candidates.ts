@@ -14,16 +14,23 @@ import { createLookupReader, type LookupReader } from './match-lookups.ts';
 
 export type CandidateSearch = { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } };
 
-export type FindCandidates = (lookups: RecordLookups, search: CandidateSearch) => Promise<Candidate[]>;
+/** `consistent`: lookup reads that see every write before them (the worker, right after indexing its entry). */
+export type ReadOptions = { consistent?: boolean };
+
+export type FindCandidates = (
+  lookups: RecordLookups,
+  search: CandidateSearch,
+  options?: ReadOptions,
+) => Promise<Candidate[]>;
 
 export const allKinds: readonly CandidateKind[] = ['person', 'company', 'inboxEntry'];
 
 export const createCandidateFinder =
   (reader: Pick<LookupReader, 'find'>, counts: Pick<FrequencyReader, 'read'>): FindCandidates =>
-  async (lookups, search) => {
+  async (lookups, search, options = {}) => {
     if (lookups.keys.length === 0) return [];
     const [result, frequencies] = await Promise.all([
-      reader.find(lookups.keys),
+      reader.find(lookups.keys, options),
       counts.read(probeCountedValues(lookups.profiles)),
     ]);
     // the largest lookup and the crowded partitions show whether the keys stay selective as data grows

@@ -128,19 +128,6 @@ export const createLookupReader = (
   tableName: string,
   crowded: CrowdedPartitions = crowdedPartitions(),
 ) => {
-  const read = (pattern: AccessPattern, limit = maxLookupItems): Promise<Page> =>
-    doc.send(new QueryCommand({ ...patternQuery(tableName, pattern), Limit: limit, ReturnConsumedCapacity: 'TOTAL' }));
-  /** the persons and companies, and the inbox entries, under the key with the probe's refinement */
-  const readRefined = (lookup: LookupKey): Promise<Page[]> =>
-    Promise.all([
-      read(lookupItems.patterns.recordsRefinedBy(lookup.key, lookup.refine)),
-      read(lookupItems.patterns.entriesRefinedBy(lookup.key, lookup.refine)),
-    ]);
-  /** the persons and companies under the key without the refining value, unless the key takes the refinement only */
-  const readUnrefined = async (lookup: LookupKey): Promise<Page[]> =>
-    lookup.refinedOnly ? [] : [await read(lookupItems.patterns.unrefinedRecords(lookup.key))];
-  const overRead = (pages: readonly Page[]) => pages.some((p) => p.LastEvaluatedKey !== undefined);
-
   return {
     /**
      * Reads each key's partition whole, in parallel (one item more than the cap, so a partition of
@@ -153,7 +140,26 @@ export const createLookupReader = (
      * mirror key is read too (the same records narrowed) leaves its narrowed read to the mirror. A
      * crowded key without a refinement keeps its first read, the only one it has.
      */
-    async find(keys: readonly LookupKey[]): Promise<LookupResult> {
+    async find(keys: readonly LookupKey[], options: { consistent?: boolean } = {}): Promise<LookupResult> {
+      const read = (pattern: AccessPattern, limit = maxLookupItems): Promise<Page> =>
+        doc.send(
+          new QueryCommand({
+            ...patternQuery(tableName, pattern),
+            Limit: limit,
+            ReturnConsumedCapacity: 'TOTAL',
+            ...(options.consistent ? { ConsistentRead: true } : {}),
+          }),
+        );
+      /** the persons and companies, and the inbox entries, under the key with the probe's refinement */
+      const readRefined = (lookup: LookupKey): Promise<Page[]> =>
+        Promise.all([
+          read(lookupItems.patterns.recordsRefinedBy(lookup.key, lookup.refine)),
+          read(lookupItems.patterns.entriesRefinedBy(lookup.key, lookup.refine)),
+        ]);
+      /** the persons and companies under the key without the refining value, unless the key takes the refinement only */
+      const readUnrefined = async (lookup: LookupKey): Promise<Page[]> =>
+        lookup.refinedOnly ? [] : [await read(lookupItems.patterns.unrefinedRecords(lookup.key))];
+      const overRead = (pages: readonly Page[]) => pages.some((p) => p.LastEvaluatedKey !== undefined);
       const probeKeys = new Set(keys.map((k) => k.key));
       const mirrorOf = (lookup: LookupKey): string | undefined =>
         lookup.mirror !== undefined && lookup.mirror !== lookup.key && probeKeys.has(lookup.mirror)

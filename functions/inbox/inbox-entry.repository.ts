@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { contactLookups, noLookups, type RecordLookups } from '../../domain/duplicates/record-profiles.ts';
-import type { DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import type { Candidate, DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
@@ -132,11 +132,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
     async create(entry: InboxEntry, idempotency?: IdempotencyWrite | readonly IdempotencyWrite[]): Promise<void> {
       const guards: readonly IdempotencyWrite[] =
         idempotency === undefined ? [] : 'key' in idempotency ? [idempotency] : idempotency;
-      const items: TransactItem[] = [
-        inboxEntries.put(tableName, entry, { expression: 'attribute_not_exists(pk)' }),
-        ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
-        ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
-      ];
+      // store first, index next: the search and lookup items are the duplicate-check worker's to write
+      const items: TransactItem[] = [inboxEntries.put(tableName, entry, { expression: 'attribute_not_exists(pk)' })];
       const firstGuard = items.length;
       for (const guard of guards) {
         items.push({
@@ -211,6 +208,58 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       ];
     },
 
+    /**
+     * Writes the entry's search and lookup items, as the entry is now: the worker's first step, after
+     * the request stored the entry alone. One transaction, on the condition that the entry is still
+     * the version read (`changed` when an edit, a conversion or an erasure came first: read it again).
+     * Idempotent: a redelivered message writes the same items again.
+     */
+    async index(entry: InboxEntry): Promise<'indexed' | 'changed'> {
+      const items: TransactItem[] = [
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: inboxEntries.key(entry.id),
+            ConditionExpression: 'attribute_exists(pk) AND version = :version',
+            ExpressionAttributeValues: { ':version': entry.version },
+          },
+        },
+        ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
+        ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
+      ];
+      try {
+        await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
+        return 'indexed';
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
+          return 'changed';
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Adds a later entry to the candidates of an entry whose check was done before the later one was
+     * indexed, so two leads of one person find each other whichever was checked first. Once per pair
+     * (`foundBy` keeps the ids); nothing when the entry's check is not done (its own check, still to
+     * come, finds the later one) or the entry is gone.
+     */
+    async addFoundBy(id: string, candidate: Candidate): Promise<void> {
+      const ref = `${candidate.kind}#${candidate.id}`;
+      await store
+        .update(inboxEntries.key(id), {
+          expression:
+            'SET duplicateCheck.candidates = list_append(duplicateCheck.candidates, :candidate) ADD foundBy :refs',
+          condition: 'attribute_exists(pk) AND duplicateCheck.#status = :done AND NOT contains(foundBy, :ref)',
+          names: { '#status': 'status' },
+          values: { ':candidate': [candidate], ':refs': new Set([ref]), ':ref': ref, ':done': 'done' },
+        })
+        .catch(unlessCheckDone);
+    },
+
     /** `consistent` for workers that read right after the write that sent them the message. */
     async get(id: string, options: { consistent?: boolean } = {}): Promise<InboxEntry | null> {
       const item = await store.getItem(inboxEntries.key(id), { consistent: options.consistent ?? false });
@@ -271,6 +320,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         values[':one'] = 1;
         remove('checkFailures');
         remove('lastSweptAt');
+        // the entries that found the old contact data are found again, or not, by the new check
+        remove('foundBy');
       }
       // a reopened false positive is a lead again: it no longer expires
       if (isSpam(previous) && !isSpam(next)) remove(tableDefinition.ttlAttribute);
