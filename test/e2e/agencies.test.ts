@@ -3,6 +3,7 @@
 // limit each get their documented answer, and nothing is stored wrongly.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { untilChecked } from '../support/indexed.ts';
 import { type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 import { fetchWithRetries } from '../support/retrying-fetch.ts';
 
@@ -42,8 +43,16 @@ const call = async (
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 };
 
-const postLeads = (key: string, leads: unknown[], headers: Record<string, string> = {}) =>
-  call('POST', '/v1/agency/leads', { token: key, body: { leads }, headers });
+/** Entries this file's batches created: a search waits until the worker has indexed them. */
+const createdIds = new Set<string>();
+
+const remember = <R extends { json?: { results?: { status: string; id?: string }[] } }>(res: R): R => {
+  for (const r of res.json?.results ?? []) if (r.status === 'created' && r.id) createdIds.add(r.id);
+  return res;
+};
+
+const postLeads = async (key: string, leads: unknown[], headers: Record<string, string> = {}) =>
+  remember(await call('POST', '/v1/agency/leads', { token: key, body: { leads }, headers }));
 
 const unique = () =>
   `Ag${randomUUID()
@@ -52,6 +61,7 @@ const unique = () =>
 
 /** The inbox entries sales finds by a name only one test uses. */
 const inboxNamed = async (name: string): Promise<{ id: string; source: string; title: string }[]> => {
+  await untilChecked(stack, [...createdIds]);
   const res = await call('GET', `/v1/inbox?q=${name}`, { token: stack.salesToken });
   expect(res.status).toBe(200);
   return res.json.items;
@@ -271,12 +281,16 @@ describe('POST /v1/agency/leads', () => {
   it('limits each agency to its leads per minute: 429 with Retry-After, and nothing stored', async () => {
     const { key } = await newAgency({ rateLimitPerMinute: 2 });
     const name = unique();
-    const send = () =>
-      call('POST', '/v1/agency/leads', {
-        retry: false,
-        token: key,
-        body: { leads: [{ contact: { lastName: name, phone: `030 ${randomUUID().replace(/\D/g, '').slice(0, 8)}` } }] },
-      });
+    const send = async () =>
+      remember(
+        await call('POST', '/v1/agency/leads', {
+          retry: false,
+          token: key,
+          body: {
+            leads: [{ contact: { lastName: name, phone: `030 ${randomUUID().replace(/\D/g, '').slice(0, 8)}` } }],
+          },
+        }),
+      );
 
     // one lead at a time until the minute's two are taken (a minute that turns meanwhile counts anew)
     const answers = [await send()];

@@ -47,7 +47,18 @@ const importFile = async (bytes: Buffer, filename: string) => {
   return { created, put, started, report };
 };
 
-const inboxWith = async (token: string) => (await call('GET', `/v1/inbox?q=${token}&limit=100`)).json.items;
+/**
+ * The entries found by a token, once the worker has indexed the `expected` ones an import stored
+ * (intake stores an entry alone; the duplicate-check worker writes what `q` finds).
+ */
+const inboxWith = async (token: string, expected: number) =>
+  eventually(
+    async () => {
+      const items = (await call('GET', `/v1/inbox?q=${token}&limit=100`)).json.items;
+      return items.length >= expected ? items : undefined;
+    },
+    { what: `${expected} imported entries found by ${token}` },
+  );
 
 beforeAll(async () => {
   stack = await startStackProcess();
@@ -62,7 +73,7 @@ describe('CSV imports', () => {
     const token = newToken();
 
     const { created, put, started, report } = await importFile(await fixture('outlook-de.csv', token), 'outlook.csv');
-    const entries = await inboxWith(token);
+    const entries = await inboxWith(token, 3);
 
     expect(created.status).toBe(201);
     expect(put.status).toBe(200);
@@ -96,7 +107,7 @@ describe('CSV imports', () => {
     const token = newToken();
 
     const { report } = await importFile(await fixture('kontakte-windows-1252.csv', token), 'excel.csv');
-    const entries = await inboxWith(token);
+    const entries = await inboxWith(token, 2);
 
     expect(report).toMatchObject({ status: 'done', rowsImported: 2, errors: [] });
     expect(entries.map((e: { contact: { lastName: string } }) => e.contact.lastName).sort()).toEqual([
@@ -113,7 +124,7 @@ describe('CSV imports', () => {
     const { report } = await importFile(bytes, 'again.csv');
 
     expect(report).toMatchObject({ status: 'done', rowsTotal: 2, rowsImported: 0, rowsSkipped: 2 });
-    expect(await inboxWith(token)).toHaveLength(2);
+    expect(await inboxWith(token, 2)).toHaveLength(2);
   });
 
   it('imports the rows before broken quoting, then fails naming the record', async () => {
@@ -126,7 +137,7 @@ describe('CSV imports', () => {
       rowsImported: 2,
       errors: [{ row: 4, field: 'file', message: expect.stringContaining('never closed') }],
     });
-    expect(await inboxWith(token)).toHaveLength(2);
+    expect(await inboxWith(token, 2)).toHaveLength(2);
   });
 
   it('fails a PNG uploaded as an import, saying why', async () => {
@@ -164,7 +175,7 @@ describe('CSV imports', () => {
     );
 
     const { report } = await importFile(odd, 'odd.csv');
-    const entries = await inboxWith(token);
+    const entries = await inboxWith(token, 1);
     const onlyOdd = await importFile(Buffer.from('constructor\nx\n', 'utf8'), 'worse.csv');
 
     expect(report).toMatchObject({ status: 'done', rowsImported: 1, rowsFailed: 0 });

@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
+import { untilChecked } from '../support/indexed.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 
 let stack: RunningStack;
@@ -321,6 +322,8 @@ describe('the inbox', () => {
       });
       ids.push(res.json.id);
     }
+    // the worker indexes each entry before a search finds it
+    await untilChecked(stack, ids);
 
     const search = await call('GET', `/v1/inbox?q=mue%20co${tag}`, { token: stack.salesToken });
     const page1 = await call('GET', `/v1/inbox?q=co${tag}&limit=2`, { token: stack.salesToken });

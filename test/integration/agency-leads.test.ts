@@ -19,6 +19,7 @@ import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts'
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
+import { indexPendingEntries } from '../support/indexing.ts';
 
 const doc = documentClient();
 const inbox = createInboxEntryRepository(doc, tableName);
@@ -94,7 +95,11 @@ type Result = { index: number; status: string; id?: string };
 const resultsOf = (answer: { body?: unknown }): Result[] => (answer.body as { results: Result[] }).results;
 
 /** Entries found by a token only this test uses. */
-const entriesNamed = async (lastName: string) => (await inbox.list({ q: lastName, limit: 100 })).items;
+const entriesNamed = async (lastName: string) => {
+  // the worker indexes what intake stored: searched only once it has
+  await indexPendingEntries(doc, tableName);
+  return (await inbox.list({ q: lastName, limit: 100 })).items;
+};
 
 /** What a call failed with (null if it did not), awaited at once so no rejection goes unhandled. */
 const failureOf = (call: Promise<unknown>): Promise<unknown> =>

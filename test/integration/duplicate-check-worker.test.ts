@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
@@ -82,7 +83,9 @@ describe('the duplicate-check worker', () => {
     const email = `lena.${ulid()}@example.de`;
     const contact = { firstName: 'Lena', lastName: 'Schröder', email };
     const first = await lead(contact);
+    await worker(first.message);
     const archived = await lead(contact);
+    await worker(archived.message);
     const archivedEntry = await inbox.get(archived.id, { consistent: true });
     if (!archivedEntry) throw new Error('missing');
     await inbox.update(
@@ -152,5 +155,77 @@ describe('the duplicate-check worker', () => {
 
     expect(once?.duplicateCheck.candidates.map((c) => c.id)).toEqual([person.id]);
     expect(twice).toEqual(once);
+  });
+});
+
+describe('store first, index next', () => {
+  const lookupItemsOf = async (email: string) =>
+    (
+      await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `LOOKUP#EMAIL#${encodeURIComponent(email)}` },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+  const searched = async (token: string) => (await inbox.list({ q: token, limit: 10 })).items.map((e) => e.id);
+
+  it('stores a lead alone; the worker writes its search and lookup items, then checks', async () => {
+    const token = `Idx${ulid().slice(-8).toLowerCase()}`;
+    const email = `${token.toLowerCase()}@example.de`;
+    const { id, message } = await lead({ firstName: 'Ida', lastName: token, email });
+
+    expect(await lookupItemsOf(email)).toEqual([]);
+    expect(await searched(token.toLowerCase())).toEqual([]);
+
+    await worker(message);
+
+    expect(await lookupItemsOf(email)).toEqual([expect.objectContaining({ kind: 'INBOX', id })]);
+    expect(await searched(token.toLowerCase())).toEqual([id]);
+    expect((await inbox.get(id, { consistent: true }))?.duplicateCheck.status).toBe('done');
+  });
+
+  it('indexes an entry as it is when the worker comes: an entry converted meanwhile is searchable but no candidate', async () => {
+    const token = `Cnv${ulid().slice(-8).toLowerCase()}`;
+    const email = `${token.toLowerCase()}@example.de`;
+    const { id, message } = await lead({ firstName: 'Carl', lastName: token, email });
+    const stored = await inbox.get(id, { consistent: true });
+    if (!stored) throw new Error('missing');
+    // an entry of this version is stale once the edit below is stored
+    const edited = { ...stored, title: 'called back', version: stored.version + 1 };
+    await inbox.update(stored, edited, { contactChanged: false });
+    expect(await inbox.index(stored)).toBe('changed');
+
+    const archived = {
+      ...edited,
+      processingStatus: 'archived' as const,
+      archiveReason: 'no_interest',
+      version: edited.version + 1,
+    };
+    await inbox.update(edited, archived, { contactChanged: false });
+    await worker(message);
+
+    expect(await searched(token.toLowerCase())).toEqual([id]);
+    expect(await lookupItemsOf(email)).toEqual([]);
+  });
+
+  it('adds a later lead to the candidates of an earlier one checked before it, once, whichever is checked first', async () => {
+    const email = `nina.${ulid()}@example.de`;
+    const contact = { firstName: 'Nina', lastName: 'Krüger', email };
+    const earlier = await lead(contact);
+    await worker(earlier.message);
+    expect(await candidatesOf(earlier.id)).toEqual([]);
+
+    const later = await lead(contact);
+    await worker(later.message);
+    // a redelivered message changes nothing
+    await worker(later.message);
+
+    expect((await candidatesOf(later.id)).map((c) => [c.kind, c.id])).toEqual([['inboxEntry', earlier.id]]);
+    const found = await candidatesOf(earlier.id);
+    expect(found.map((c) => [c.kind, c.id])).toEqual([['inboxEntry', later.id]]);
+    expect(found[0]?.reasons).toContain('email_equal');
   });
 });

@@ -16,6 +16,7 @@ import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
+import { indexPendingEntries } from '../support/indexing.ts';
 
 const config = {
   appSecret: 'integration-app-secret',
@@ -52,7 +53,11 @@ const receivedEvent = (leadgenId: string, page = pageId): FacebookLeadReceivedV1
 const deliver = async (...events: FacebookLeadReceivedV1[]): Promise<SQSBatchResponse> =>
   await worker(sqsEvent(events.map((e, i) => ({ id: `m${i}`, body: JSON.stringify(e) }))), lambdaContext());
 
-const entriesNamed = async (name: string) => (await inbox.list({ limit: 10, q: name.toLowerCase() })).items;
+const entriesNamed = async (name: string) => {
+  // the worker indexes what intake stored: searched only once it has
+  await indexPendingEntries(doc, tableName);
+  return (await inbox.list({ limit: 10, q: name.toLowerCase() })).items;
+};
 
 beforeAll(async () => {
   graph = await startFakeGraphServer();

@@ -18,6 +18,7 @@ import { giveUpImport, importWorker, type RunOutcome, runImport } from '../../fu
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
+import { indexPendingEntries } from '../support/indexing.ts';
 
 const doc = documentClient();
 const s3 = s3Client();
@@ -130,7 +131,11 @@ const reportOf = async (importId: string) => {
   return importReport(state, await imports.listErrors(importId));
 };
 
-const entriesWith = async (token: string) => (await inbox.list({ q: token, limit: 100 })).items;
+const entriesWith = async (token: string) => {
+  // the worker indexes what intake stored: searched only once it has
+  await indexPendingEntries(doc, tableName);
+  return (await inbox.list({ q: token, limit: 100 })).items;
+};
 
 describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
   it('imports a German Outlook export in UTF-8 with BOM: quoted fields with ; and line breaks, failed rows reported by record', async () => {

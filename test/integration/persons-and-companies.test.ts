@@ -495,7 +495,10 @@ describe('the duplicate check for UIs', () => {
       { id: ulid(), source: 'webform', priority: 'normal', responsibleUserId: null, contact, raw: {}, createdBy: null },
       now,
     );
-    await createInboxEntryRepository(doc, tableName).create(entry);
+    const inbox = createInboxEntryRepository(doc, tableName);
+    await inbox.create(entry);
+    // the duplicate-check worker indexes the stored entry before anything finds it
+    await inbox.index(entry);
 
     const res = await call('POST /v1/duplicates/check', {
       body: { person: { firstName: 'petra', lastName: `SCHÄFER-${name}`, emails: [email.toUpperCase()] } },
