@@ -7,36 +7,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { demoWebform } from '../domain/webforms/webform.ts';
 import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
+import { sqsEvent } from '../test/support/events.ts';
 import { freePort } from '../test/support/ports.ts';
 import { type AwsUsage, installAwsMeter, type SentWrite } from './aws-meter.ts';
 import { billedWrites, type WrittenItem } from './billed-writes.ts';
-
-/** One SQS record carrying the message, as Lambda hands it to the worker. */
-const sqsEvent = (message: LeadReceivedV1): SQSEvent => ({
-  Records: [
-    {
-      messageId: randomUUID(),
-      receiptHandle: 'bench',
-      body: JSON.stringify(message),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'bench',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:duplicate-check',
-      awsRegion: 'eu-west-1',
-    },
-  ],
-});
 
 export type Billed = ReturnType<typeof billedWrites>;
 
@@ -214,7 +193,7 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
           source: 'webform',
           requestedAt: new Date().toISOString(),
         };
-        const failures = await worker(sqsEvent(message), lambdaContext());
+        const failures = await worker(sqsEvent([{ id: randomUUID(), body: JSON.stringify(message) }]), lambdaContext());
         if (failures && failures.batchItemFailures.length > 0) throw new Error('the duplicate-check worker failed');
         const checked = meter.usage().writes;
         const synchronous = billedWrites(await sized(sync));

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { createRateLimiter } from '../../functions/shared/rate-limit.ts';
 import { type FunctionName, functionEntries, type Route, routeKey } from '../manifest.ts';
 import { bearerToken, claimsAsApiGatewayPassesThem, type DevKeys } from './dev-auth.ts';
 import { type FunctionHost, FunctionTimeoutError } from './function-host.ts';
@@ -28,20 +29,6 @@ const compile = (route: Route, functionName: FunctionName): CompiledRoute => {
     })
     .join('/');
   return { route, functionName, pattern: new RegExp(`^${source}$`), params, key: routeKey(route) };
-};
-
-/** A token bucket per route, like the stage's route throttling settings. */
-const createThrottle = (rateLimit: number, burstLimit: number) => {
-  let tokens = burstLimit;
-  let last = Date.now();
-  return (): boolean => {
-    const now = Date.now();
-    tokens = Math.min(burstLimit, tokens + ((now - last) / 1000) * rateLimit);
-    last = now;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
 };
 
 /** Bodies API Gateway passes as text; everything else (form posts included) arrives base64-encoded. */
@@ -109,11 +96,12 @@ export type HttpApiOptions = {
 
 export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: Server; url: string }> => {
   const routes = functionEntries().flatMap(([name, spec]) => (spec.routes ?? []).map((r) => compile(r, name)));
+  // a token bucket per route, like the stage's route throttling settings
   const throttles = new Map(
     routes.map((r) => [
       r.key,
       r.route.throttle && options.throttle
-        ? createThrottle(r.route.throttle.rateLimit, r.route.throttle.burstLimit)
+        ? createRateLimiter({ perSecond: r.route.throttle.rateLimit, burst: r.route.throttle.burstLimit })
         : null,
     ]),
   );
@@ -137,7 +125,9 @@ export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: S
     const pathParameters = decodePathParameters(compiled.params, match);
     if (pathParameters === null) return gatewayMessage(res, 400, 'Bad Request');
 
-    if (throttles.get(compiled.key)?.() === false) return gatewayMessage(res, 429, 'Too Many Requests');
+    if (throttles.get(compiled.key)?.take(compiled.key).allowed === false) {
+      return gatewayMessage(res, 429, 'Too Many Requests');
+    }
 
     let claims: Record<string, string> | null = null;
     if (compiled.route.auth === 'user') {
