@@ -5,7 +5,7 @@ import { foldText } from '../inbox/search-tokens.ts';
  * Legal forms as word sequences after folding and punctuation removal ("e.K." → "e k", "&" → "und").
  * Stripped only at the end, repeatedly, so "GmbH & Co. KG" goes as kg, co, und, gmbh in turn.
  */
-const legalForms: readonly (readonly string[])[] = [
+export const legalForms: readonly (readonly string[])[] = [
   ['gmbh'],
   ['ggmbh'],
   ['mbh'],

@@ -66,7 +66,7 @@ export type CompanyProfile = PlaceProfile & {
 export const maxContactsPerKind = 5;
 
 /** Mailbox providers: a shared domain there says nothing about a shared company. */
-const freemailDomains = new Set([
+export const freemailDomains: ReadonlySet<string> = new Set([
   'gmail.com',
   'googlemail.com',
   'gmx.de',

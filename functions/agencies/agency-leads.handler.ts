@@ -1,7 +1,7 @@
 /** Lambda: lead batches from agencies, authenticated by the agency's own API key. */
 import * as z from 'zod/mini';
 import { createIdempotencyStore } from '../inbox/idempotency.ts';
-import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { createInboxEntryWriter } from '../inbox/inbox-entry-writer.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
@@ -23,7 +23,7 @@ export const handler = httpRouter(
       agencies: createAgencyRepository(doc, env.TABLE_NAME),
       idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
       intake: {
-        inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+        inbox: createInboxEntryWriter(doc, env.TABLE_NAME),
         doc,
         tableName: env.TABLE_NAME,
         publisher: createQueuePublisher(createSqsClient()),

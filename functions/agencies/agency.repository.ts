@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Agency, type AgencyKey, maxKeysPerAgency } from '../../domain/agencies/agency.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import type { IdempotencyWrite } from '../inbox/inbox-entry.repository.ts';
+import type { IdempotencyWrite } from '../inbox/inbox-entry-writer.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';

@@ -1,12 +1,14 @@
 /**
- * Received emails in the table, in the order received through gsi1, and the guard on SES's message
+ * Received emails in the table, in the order received through gsi1 (sharded), and the guard on SES's message
  * id that makes storing one idempotent.
  */
 import * as z from 'zod/mini';
 import { truncationReasons } from '../../domain/emails/mail-limits.ts';
-import { defineEntity, onIndex } from '../shared/entity.ts';
+import { defineEntity, onShards, shardedPartition } from '../shared/entity.ts';
 
-const emailsPartition = 'EMAILS';
+const emailsList = 'EMAILS';
+/** Every received mail writes the list: spread over shards by the mail's id, read merged (README "Partitions"). */
+export const emailListShards = 4;
 
 const Mailbox = z.object({ name: z.nullable(z.string()), address: z.string() });
 
@@ -37,10 +39,16 @@ export const emails = defineEntity({
   }),
   key: (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' }),
   keyOf: (email) => [email.id],
-  indexes: (email) => [{ index: 'gsi1', pk: emailsPartition, sk: `${email.receivedAt}#${email.id}` }],
+  indexes: (email) => [
+    {
+      index: 'gsi1',
+      pk: shardedPartition(emailsList, email.id, emailListShards),
+      sk: `${email.receivedAt}#${email.id}`,
+    },
+  ],
   patterns: {
     /** every email, in the order received */
-    byReceivedAt: () => onIndex('gsi1', emailsPartition),
+    byReceivedAt: () => onShards('gsi1', emailsList, emailListShards),
   },
 });
 

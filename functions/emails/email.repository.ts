@@ -39,8 +39,10 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
     },
 
     /** Newest first. */
-    list: (limit: number, cursor?: string): Promise<Page<Email>> =>
-      store.query(emails, emails.patterns.byReceivedAt(), { limit, cursor, newestFirst: true }),
+    async list(limit: number, cursor?: string): Promise<Page<Email>> {
+      const page = await store.queryMerged(emails.patterns.byReceivedAt(), { limit, cursor, newestFirst: true });
+      return { items: page.items.map((item) => emails.parse(item)), nextCursor: page.nextCursor };
+    },
   };
 };
 

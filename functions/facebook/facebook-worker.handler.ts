@@ -1,7 +1,7 @@
 /** Lambda: consumes the facebook-leads queue, one lead fetched and stored per record. */
 import * as z from 'zod/mini';
 import { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
-import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { createInboxEntryWriter } from '../inbox/inbox-entry-writer.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { queueMaxReceivesEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
@@ -31,7 +31,7 @@ export const handler = sqsHandler(
     config: facebookConfigLoader(env, createSsmClient),
     graph: createGraphClient({ baseUrl: env.GRAPH_API_BASE_URL }),
     leads: createFacebookLeadRepository(doc, env.TABLE_NAME),
-    inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+    inbox: createInboxEntryWriter(doc, env.TABLE_NAME),
     doc,
     tableName: env.TABLE_NAME,
     publisher: createQueuePublisher(sqs),

@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { createStore } from '../shared/store.ts';
 import { idempotencyItem, idempotencyRecords } from './idempotency-record.entity.ts';
-import type { IdempotencyWrite } from './inbox-entry.repository.ts';
+import type { IdempotencyWrite } from './inbox-entry-writer.ts';
 
 export const idempotencyTtlSeconds = 24 * 3600;
 

@@ -5,7 +5,14 @@
  */
 import * as z from 'zod/mini';
 import { type InboxEntry, processingStatuses } from '../../domain/inbox/inbox-entry.ts';
-import { type AccessPattern, defineEntity, type IndexKey, indexAttributes, onIndex } from '../shared/entity.ts';
+import {
+  type AccessPattern,
+  defineEntity,
+  type IndexKey,
+  indexAttributes,
+  onShards,
+  shardedPartition,
+} from '../shared/entity.ts';
 import type { IndexName } from '../shared/table.ts';
 
 const optionalString = z.optional(z.string());
@@ -90,7 +97,14 @@ const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000)
 /** Sort keys that list newest last and stay unique. */
 const timeOrdered = (at: string, id: string): string => `${at}#${id}`;
 
-const partitions = {
+/**
+ * Every list an entry is in takes a write per new lead, so each is spread over `listShards`
+ * partitions by a hash of the entry's id (README "Partitions and the intake ceiling" has the
+ * arithmetic): at 1,000 leads/s no shard gets near DynamoDB's 1,000 write units/s per partition.
+ */
+export const listShards = 8;
+
+const lists = {
   all: 'INBOX',
   spam: 'INBOX#SPAM',
   byStatus: (status: string) => `INBOX#STATUS#${status}`,
@@ -98,22 +112,29 @@ const partitions = {
   pendingChecks: 'DUPCHECK#PENDING',
 };
 
-/** The lists an entry is in: status (or spam), the whole inbox and its user's, all but spam's newest first. */
-const listIndexes = (entry: InboxEntry): IndexKey[] => {
+const inList = (list: string, entry: InboxEntry): string => shardedPartition(list, entry.id, listShards);
+
+/**
+ * The lists an entry is in: status (or spam), the whole inbox and its user's, all but spam's newest
+ * first. An entry joins the whole inbox when the worker indexes it (store first, index next: the
+ * request writes two index copies, status and pending check) or a person changes it; its status
+ * list shows it at once.
+ */
+const listIndexes = (entry: InboxEntry, options: { wholeInbox: boolean } = { wholeInbox: true }): IndexKey[] => {
   const sort = timeOrdered(entry.createdAt, entry.id);
-  if (isSpam(entry)) return [{ index: 'gsi1', pk: partitions.spam, sk: sort }];
+  if (isSpam(entry)) return [{ index: 'gsi1', pk: inList(lists.spam, entry), sk: sort }];
   return [
-    { index: 'gsi1', pk: partitions.byStatus(entry.processingStatus), sk: sort },
-    { index: 'gsi4', pk: partitions.all, sk: sort },
+    { index: 'gsi1', pk: inList(lists.byStatus(entry.processingStatus), entry), sk: sort },
+    ...(options.wholeInbox ? [{ index: 'gsi4' as const, pk: inList(lists.all, entry), sk: sort }] : []),
     ...(entry.responsibleUserId
-      ? [{ index: 'gsi2' as const, pk: partitions.byResponsible(entry.responsibleUserId), sk: sort }]
+      ? [{ index: 'gsi2' as const, pk: inList(lists.byResponsible(entry.responsibleUserId), entry), sk: sort }]
       : []),
   ];
 };
 
 const pendingCheckIndex = (entry: InboxEntry): IndexKey => ({
   index: 'gsi3',
-  pk: partitions.pendingChecks,
+  pk: inList(lists.pendingChecks, entry),
   sk: timeOrdered(entry.createdAt, entry.id),
 });
 
@@ -123,7 +144,11 @@ export const inboxEntries = defineEntity({
   schema: InboxEntryRecord,
   key: (id: string) => ({ pk: `INBOX#${id}`, sk: 'INBOX' }),
   keyOf: (entry) => [entry.id],
-  indexes: (entry) => [...listIndexes(entry), entry.duplicateCheck.status === 'pending' && pendingCheckIndex(entry)],
+  // the item of a new entry: not yet in the whole inbox while its check (and its indexing) is pending
+  indexes: (entry) => {
+    const pending = entry.duplicateCheck.status === 'pending';
+    return [...listIndexes(entry, { wholeInbox: !pending }), pending && pendingCheckIndex(entry)];
+  },
   // an entry is written whole only when it is created: its contact data is at revision 1
   derived: (entry) => ({
     ...(isSpam(entry) ? { ttl: epochSeconds(entry.createdAt) + spamRetentionDays * 86_400 } : {}),
@@ -131,17 +156,18 @@ export const inboxEntries = defineEntity({
   }),
   patterns: {
     /** every entry except spam, newest first (the default list), within an optional created range */
-    all: (created?: AccessPattern['sort']) => onIndex('gsi4', partitions.all, created),
+    all: (created?: AccessPattern['sort']) => onShards('gsi4', lists.all, listShards, created),
     /** one processing status */
     byStatus: (status: string, created?: AccessPattern['sort']) =>
-      onIndex('gsi1', partitions.byStatus(status), created),
+      onShards('gsi1', lists.byStatus(status), listShards, created),
     /** one responsible user's entries (not spam) */
     byResponsible: (userId: string, created?: AccessPattern['sort']) =>
-      onIndex('gsi2', partitions.byResponsible(userId), created),
+      onShards('gsi2', lists.byResponsible(userId), listShards, created),
     /** entries archived as spam, until their TTL */
-    spam: (created?: AccessPattern['sort']) => onIndex('gsi1', partitions.spam, created),
+    spam: (created?: AccessPattern['sort']) => onShards('gsi1', lists.spam, listShards, created),
     /** entries whose duplicate check is pending and that were created before `createdBefore`, oldest first */
-    pendingChecks: (createdBefore: string) => onIndex('gsi3', partitions.pendingChecks, { below: createdBefore }),
+    pendingChecks: (createdBefore: string) =>
+      onShards('gsi3', lists.pendingChecks, listShards, { below: createdBefore }),
   },
 });
 
@@ -165,6 +191,10 @@ const attributesOf = (indexes: readonly IndexName[], keys: readonly IndexKey[]):
  */
 export const listIndexAttributes = (entry: InboxEntry): Record<string, string | null> =>
   attributesOf(['gsi1', 'gsi2', 'gsi4'], listIndexes(entry));
+
+/** The whole inbox's index attributes (the worker's indexing adds an entry to it), null for spam. */
+export const wholeInboxAttributes = (entry: InboxEntry): Record<string, string | null> =>
+  attributesOf(['gsi4'], listIndexes(entry));
 
 /** The status list's index attributes only (a conversion changes the status and nothing else of the lists). */
 export const statusIndexAttributes = (entry: InboxEntry): Record<string, string | null> =>

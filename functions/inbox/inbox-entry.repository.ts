@@ -4,18 +4,18 @@
  * transaction, and spam kept apart with a TTL.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { contactLookups, noLookups, type RecordLookups } from '../../domain/duplicates/record-profiles.ts';
+import { indexableTokens, searchWord } from '../../domain/inbox/common-tokens.ts';
 import type { Candidate, DuplicateCheck, InboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { openStatuses } from '../../domain/inbox/inbox-workflow.ts';
 import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import { linkableChecks, type Reference, referenceWrites } from '../contacts/references.ts';
 import { lookupWrites } from '../duplicates/match-lookups.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import type { AccessPattern, Key, TransactItem } from '../shared/entity.ts';
+import type { ShardedPattern, TransactItem } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
-import { createStore, type Page, patternQuery } from '../shared/store.ts';
+import { createStore, type Page } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
 import {
   checkBookkeeping,
@@ -26,7 +26,9 @@ import {
   pendingCheckAttributeNames,
   pendingCheckAttributes,
   statusIndexAttributes,
+  wholeInboxAttributes,
 } from './inbox-entry.entity.ts';
+import { createInboxEntryWriter } from './inbox-entry-writer.ts';
 import { inboxSearchItem, inboxSearchItems } from './inbox-search-item.entity.ts';
 
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
@@ -37,7 +39,7 @@ const nowEpoch = (): number => Math.floor(Date.now() / 1000);
 
 /** The tokens an entry is found by (spam is never found); names first, so a cut keeps the most useful. */
 export const indexedTokens = (entry: InboxEntry): string[] =>
-  isSpam(entry) ? [] : searchTokens(entry.contact).slice(0, maxSearchItems);
+  isSpam(entry) ? [] : indexableTokens(searchTokens(entry.contact), entry.contact.email).slice(0, maxSearchItems);
 
 /**
  * Open entries are found by duplicate checks (the same person writing twice is the commonest
@@ -59,9 +61,6 @@ export type PendingCheck = {
   failures: number;
 };
 
-/** A once-only guard written with a new entry: the item (built by its entity) under its key. */
-export type IdempotencyWrite = { key: Key; record: Record<string, unknown>; nowEpoch: number };
-
 export type InboxListQuery = {
   limit: number;
   cursor?: string | undefined;
@@ -74,16 +73,6 @@ export type InboxListQuery = {
   archiveReason?: string | undefined;
   q?: string | undefined;
 };
-
-export class IdempotencyKeyTakenError extends Error {
-  override readonly name = 'IdempotencyKeyTakenError';
-  /** which of the guards written with the entry was taken (the first one, when several were) */
-  readonly guardIndex: number;
-  constructor(message: string, options: { cause?: unknown; guardIndex?: number } = {}) {
-    super(message, { cause: options.cause });
-    this.guardIndex = options.guardIndex ?? 0;
-  }
-}
 
 /** A pending check's condition: the updates of the worker and the sweeper apply only while it is pending. */
 const whilePending = {
@@ -99,72 +88,24 @@ const unlessCheckDone = (error: unknown): void => {
 export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
 
-  /** A page of a list's access pattern, newest first, with the filters the key cannot express. */
+  /** A page of a list's shards, newest first, with the filters the key cannot express. */
   const filteredPage = async (
-    pattern: AccessPattern,
+    pattern: ShardedPattern,
     page: { limit: number; cursor?: string | undefined },
     filter: { expressions: string[]; names: Record<string, string>; values: Record<string, unknown> },
   ): Promise<Page<InboxEntry>> => {
-    const start = decodeCursor(page.cursor, {
-      ...(pattern.index === null ? {} : { index: pattern.index }),
-      partition: pattern.partition,
+    const found = await store.queryMerged(pattern, {
+      ...page,
+      newestFirst: true,
+      ...(filter.expressions.length
+        ? { filter: { expression: filter.expressions.join(' AND '), names: filter.names, values: filter.values } }
+        : {}),
     });
-    const query = patternQuery(tableName, pattern);
-    const res = await doc.send(
-      new QueryCommand({
-        ...query,
-        ...(filter.expressions.length ? { FilterExpression: filter.expressions.join(' AND ') } : {}),
-        ExpressionAttributeNames: { ...query.ExpressionAttributeNames, ...filter.names },
-        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...filter.values },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    return {
-      items: (res.Items ?? []).map((item) => inboxEntries.parse(item)),
-      nextCursor: encodeCursor(res.LastEvaluatedKey),
-    };
+    return { items: found.items.map((item) => inboxEntries.parse(item)), nextCursor: found.nextCursor };
   };
 
   return {
-    /** Stores a new entry with its once-only guards (an idempotency record, a channel's guards), all or nothing. */
-    async create(entry: InboxEntry, idempotency?: IdempotencyWrite | readonly IdempotencyWrite[]): Promise<void> {
-      const guards: readonly IdempotencyWrite[] =
-        idempotency === undefined ? [] : 'key' in idempotency ? [idempotency] : idempotency;
-      // store first, index next: the search and lookup items are the duplicate-check worker's to write
-      const items: TransactItem[] = [inboxEntries.put(tableName, entry, { expression: 'attribute_not_exists(pk)' })];
-      const firstGuard = items.length;
-      for (const guard of guards) {
-        items.push({
-          Put: {
-            TableName: tableName,
-            Item: { ...guard.key, ...guard.record },
-            // DynamoDB Local never expires items, so an expired record counts as absent here too.
-            ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :now',
-            ExpressionAttributeNames: { '#ttl': tableDefinition.ttlAttribute },
-            ExpressionAttributeValues: { ':now': guard.nowEpoch },
-          },
-        });
-      }
-      try {
-        // two deliveries of one lead at the same moment (a double click, a retry while the first still
-        // runs) conflict on its guard: once the other has committed, this one finds the guard taken
-        await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) {
-          const reasons = error.CancellationReasons ?? [];
-          const taken = reasons.slice(firstGuard).findIndex((r) => r.Code === 'ConditionalCheckFailed');
-          if (taken >= 0) {
-            throw new IdempotencyKeyTakenError('idempotency key used already', { cause: error, guardIndex: taken });
-          }
-          if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-            throw conflict('already-exists', `inbox entry ${entry.id} exists already`);
-          }
-        }
-        throw error;
-      }
-    },
+    ...createInboxEntryWriter(doc, tableName),
 
     /**
      * The writes that convert an entry, for the conversion's one transaction: the entry (only if it
@@ -215,15 +156,27 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * Idempotent: a redelivered message writes the same items again.
      */
     async index(entry: InboxEntry): Promise<'indexed' | 'changed'> {
+      const condition = {
+        TableName: tableName,
+        Key: inboxEntries.key(entry.id),
+        ConditionExpression: 'attribute_exists(pk) AND version = :version',
+      };
+      // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
+      const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
       const items: TransactItem[] = [
-        {
-          ConditionCheck: {
-            TableName: tableName,
-            Key: inboxEntries.key(entry.id),
-            ConditionExpression: 'attribute_exists(pk) AND version = :version',
-            ExpressionAttributeValues: { ':version': entry.version },
-          },
-        },
+        wholeInbox.length === 0
+          ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
+          : {
+              Update: {
+                ...condition,
+                UpdateExpression: `SET ${wholeInbox.map((_, i) => `#list${i} = :list${i}`).join(', ')}`,
+                ExpressionAttributeNames: Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])),
+                ExpressionAttributeValues: {
+                  ':version': entry.version,
+                  ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
+                },
+              },
+            },
         ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
         ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
       ];
@@ -389,16 +342,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
 
     /** Entries whose check is still pending and were created before `createdBefore`, oldest first (a sparse index). */
     async listPendingChecks(createdBefore: string, limit: number): Promise<PendingCheck[]> {
-      const query = patternQuery(tableName, inboxEntries.patterns.pendingChecks(createdBefore));
-      const res = await doc.send(
-        new QueryCommand({
-          ...query,
-          ProjectionExpression: 'id, #source, createdAt, checkFailures, lastSweptAt',
-          ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#source': 'source' },
-          Limit: limit,
-        }),
-      );
-      return (res.Items ?? []).map((item) => {
+      const res = await store.queryMerged(inboxEntries.patterns.pendingChecks(createdBefore), { limit });
+      return res.items.map((item) => {
         const { checkFailures, lastSweptAt } = checkBookkeeping(item);
         return {
           id: String(item.id),
@@ -434,14 +379,25 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         .catch(unlessCheckDone);
     },
 
-    /** Gives up on a check: the entry shows `failed` (a person looks at it) and leaves the sweep index. */
+    /**
+     * Gives up on a check: the entry shows `failed` (a person looks at it), leaves the sweep index and
+     * joins the whole inbox, which the worker's indexing would have added it to.
+     */
     async failDuplicateCheck(id: string, now: Date): Promise<void> {
+      const entry = await this.get(id, { consistent: true });
+      if (!entry) return;
+      const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
       await store
         .update(inboxEntries.key(id), {
-          expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now REMOVE ${pendingCheckAttributeNames.join(', ')}`,
+          expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now${wholeInbox.map((_, i) => `, #list${i} = :list${i}`).join('')} REMOVE ${pendingCheckAttributeNames.join(', ')}`,
           condition: whilePending.condition,
-          names: whilePending.names,
-          values: { ...whilePending.values, ':failed': 'failed', ':now': now.toISOString() },
+          names: { ...whilePending.names, ...Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])) },
+          values: {
+            ...whilePending.values,
+            ':failed': 'failed',
+            ':now': now.toISOString(),
+            ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
+          },
         })
         .catch(unlessCheckDone);
     },
@@ -461,7 +417,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
 
       if (query.q !== undefined) {
         const words = queryWords(query.q);
-        const page = await store.queryItems(inboxSearchItems.patterns.byPrefix(words[0] ?? ''), {
+        const page = await store.queryMerged(inboxSearchItems.patterns.byPrefix(searchWord(words)), {
           limit: query.limit,
           cursor: query.cursor,
         });
@@ -500,7 +456,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         filter.names[`#f_${field}`] = field;
         filter.values[`:f_${field}`] = value;
       };
-      let pattern: AccessPattern;
+      let pattern: ShardedPattern;
       if (query.archiveReason === 'spam') {
         pattern = inboxEntries.patterns.spam(created);
       } else if (query.responsibleUserId !== undefined) {
@@ -526,3 +482,5 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
 };
 
 export type InboxEntryRepository = ReturnType<typeof createInboxEntryRepository>;
+
+export { IdempotencyKeyTakenError, type IdempotencyWrite } from './inbox-entry-writer.ts';

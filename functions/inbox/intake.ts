@@ -12,7 +12,7 @@ import { type CheckRequester, requestDuplicateCheckAfterStore } from '../duplica
 import type { Key } from '../shared/entity.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
-import { IdempotencyKeyTakenError, type InboxEntryRepository } from './inbox-entry.repository.ts';
+import { IdempotencyKeyTakenError, type InboxEntryWriter } from './inbox-entry-writer.ts';
 import { LeadGuardRecord, leadGuardItem } from './lead-guard.entity.ts';
 
 export type Lead = {
@@ -29,7 +29,7 @@ export type Lead = {
 };
 
 export type IntakeDeps = CheckRequester & {
-  inbox: Pick<InboxEntryRepository, 'create'>;
+  inbox: Pick<InboxEntryWriter, 'create'>;
   doc: DynamoDBDocumentClient;
   tableName: string;
   now: () => Date;

@@ -52,6 +52,35 @@ export const decodeCursor = (
   return key.data;
 };
 
+const MergedCursor = z.object({
+  list: z.string().check(z.minLength(1), z.maxLength(1024)),
+  after: z.string().check(z.minLength(1), z.maxLength(1024)),
+});
+
+/** The cursor of a merged (sharded) list: the list's name and the sort value of the last item returned. */
+export const encodeMergedCursor = (list: string, after: string): string =>
+  Buffer.from(JSON.stringify({ list, after }), 'utf8').toString('base64url');
+
+/**
+ * The sort value a merged list's cursor continues after, read strictly: exactly `list` and `after`,
+ * strings, and the list this cursor was made for; anything else is a 400 naming `cursor`. The value
+ * only bounds a key condition, so it can never reach another partition.
+ */
+export const decodeMergedCursor = (cursor: string | undefined, list: string): string | undefined => {
+  if (cursor === undefined) return undefined;
+  if (cursor.length > maxCursorLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw notACursor();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw notACursor();
+  }
+  const names = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? Object.keys(decoded) : [];
+  const parsed = MergedCursor.safeParse(decoded);
+  if (!parsed.success || names.length !== 2 || parsed.data.list !== list) throw notACursor();
+  return parsed.data.after;
+};
+
 /**
  * A cursor that decodes but names a start key this list cannot start from (forged, or from another
  * list) makes DynamoDB refuse the Query; that is the client's 400, not a 500.

@@ -40,6 +40,48 @@ export const onTable = (partition: string, sort?: AccessPattern['sort']): Access
   ...(sort === undefined ? {} : { sort }),
 });
 
+/**
+ * A list too busy for one partition (every new lead writes it) spread over a fixed number of
+ * partitions, `<list>#<shard>`, the shard a hash of the record's id: each takes `1/shards` of the
+ * writes, and a read queries every shard in parallel and merges them (store.queryMerged).
+ */
+export type ShardedPattern = {
+  index: IndexName | null;
+  /** the list's own name, which its cursors are bound to */
+  list: string;
+  partitions: readonly string[];
+  sort?: AccessPattern['sort'];
+};
+
+/** FNV-1a (32 bit): a stable, evenly spread hash of a short string; no cryptography needed here. */
+const fnv1a = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+};
+
+/** The shard of a record in a list of `shards` partitions. */
+export const shardOf = (id: string, shards: number): number => fnv1a(id) % shards;
+
+/** The partition of a sharded list that a record with this id is written to. */
+export const shardedPartition = (list: string, id: string, shards: number): string => `${list}#${shardOf(id, shards)}`;
+
+/** A sharded list's access pattern: every shard's partition, optionally a sort range. */
+export const onShards = (
+  index: IndexName | null,
+  list: string,
+  shards: number,
+  sort?: AccessPattern['sort'],
+): ShardedPattern => ({
+  index,
+  list,
+  partitions: Array.from({ length: shards }, (_, shard) => `${list}#${shard}`),
+  ...(sort === undefined ? {} : { sort }),
+});
+
 /** The attribute names of an index key (`gsi1pk`, `gsi1sk`), from the table's definition. */
 export const indexAttributes = (index: IndexName): { pk: string; sk: string } => {
   const { partitionKey, sortKey } = tableDefinition.indexes[index];
@@ -58,7 +100,7 @@ const indexKeyAttributes = (keys: readonly (IndexKey | null | false | undefined)
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: access patterns take whatever arguments their partition needs
-type Patterns = Record<string, (...args: any[]) => AccessPattern>;
+type Patterns = Record<string, (...args: any[]) => AccessPattern | ShardedPattern>;
 
 export type EntityDefinition<T, Args extends readonly unknown[], P extends Patterns> = {
   /** the entity tag `_et` every item of it carries */

@@ -15,8 +15,15 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { type AccessPattern, type Entity, indexAttributes, type Key, type TransactItem } from './entity.ts';
+import { decodeCursor, decodeMergedCursor, encodeCursor, encodeMergedCursor } from './cursor.ts';
+import {
+  type AccessPattern,
+  type Entity,
+  indexAttributes,
+  type Key,
+  type ShardedPattern,
+  type TransactItem,
+} from './entity.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { tableDefinition } from './table.ts';
 
@@ -52,10 +59,16 @@ export const patternQuery = (
   } else if (sort?.below !== undefined) {
     condition += ' AND #sk < :below';
     values[':below'] = sort.below;
-  } else if (sort && (sort.from !== undefined || sort.to !== undefined)) {
+  } else if (sort?.from !== undefined && sort.to !== undefined) {
     condition += ' AND #sk BETWEEN :from AND :to';
-    values[':from'] = sort.from ?? '';
-    values[':to'] = sort.to ?? '\uffff';
+    values[':from'] = sort.from;
+    values[':to'] = sort.to;
+  } else if (sort?.from !== undefined) {
+    condition += ' AND #sk >= :from';
+    values[':from'] = sort.from;
+  } else if (sort?.to !== undefined) {
+    condition += ' AND #sk <= :to';
+    values[':to'] = sort.to;
   }
   const usesSort = condition.includes('#sk');
   return {
@@ -65,6 +78,34 @@ export const patternQuery = (
     ExpressionAttributeNames: { '#pk': names.pk, ...(usesSort ? { '#sk': names.sk } : {}) },
     ExpressionAttributeValues: values,
   };
+};
+
+/** A filter on the items a Query reads (attributes the key cannot express). */
+export type QueryFilter = { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+
+/** Rounds of refills a merged page makes before it answers with what is certain (and a cursor). */
+const maxMergeRounds = 8;
+
+/** The end of every sort range (sort keys are text below U+FFFF). */
+const openEnd = '\uffff';
+
+/** A sort range as inclusive bounds (a key condition's BETWEEN) and the bounds to leave out. */
+type SortRange = { low: string; high: string; lowExclusive?: string; highExclusive?: string };
+
+const sortRange = (sort: AccessPattern['sort'], after: string | undefined, newestFirst: boolean): SortRange => {
+  let range: SortRange = { low: '', high: openEnd };
+  if (sort && 'beginsWith' in sort) range = { low: sort.beginsWith, high: `${sort.beginsWith}\uffff` };
+  else if (sort?.below !== undefined) range = { low: sort.from ?? '', high: sort.below, highExclusive: sort.below };
+  else if (sort) range = { low: sort.from ?? '', high: sort.to ?? openEnd };
+  if (after === undefined) return range;
+  // the cursor's item was returned: continue beyond it, within the range
+  return newestFirst
+    ? after < range.high
+      ? { ...range, high: after, highExclusive: after }
+      : range
+    : after > range.low
+      ? { ...range, low: after, lowExclusive: after }
+      : range;
 };
 
 /** Sends `requests` in chunks, each chunk's unprocessed part again after a backoff, until all are done. */
@@ -165,17 +206,106 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
       return { items: items.map((item) => entity.parse(item)), nextCursor };
     },
 
-    /** Every item of an access pattern, page after page (short partitions only: a board column, the pipelines). */
+    /**
+     * A page of a sharded list: every shard read in parallel and merged in sort order (newest first
+     * or oldest first), with a cursor of its own. An item is answered only once it is certain that
+     * no shard holds one before it: each shard is read as far as the merge needs (a shard the page
+     * stops at is read further, a few rounds at most), so a page holds `limit` items unless the
+     * filter leaves fewer in what was read; its cursor continues exactly there.
+     */
+    async queryMerged(
+      pattern: ShardedPattern,
+      page: { limit: number; cursor?: string | undefined; newestFirst?: boolean; filter?: QueryFilter },
+    ): Promise<Page<Record<string, unknown>>> {
+      const newestFirst = page.newestFirst ?? false;
+      const sortName = pattern.index === null ? tableDefinition.sortKey : indexAttributes(pattern.index).sk;
+      const range = sortRange(pattern.sort, decodeMergedCursor(page.cursor, pattern.list), newestFirst);
+      const before = (a: string, b: string): boolean => (newestFirst ? a > b : a < b);
+      const kept = (value: string): boolean => value !== range.lowExclusive && value !== range.highExclusive;
+      type Shard = { partition: string; start?: Record<string, unknown>; reached?: string; done: boolean };
+      const shards: Shard[] = pattern.partitions.map((partition) => ({ partition, done: range.low > range.high }));
+      const read: Record<string, unknown>[] = [];
+      const readShard = async (shard: Shard, limit: number): Promise<void> => {
+        // DynamoDB takes no empty string in a key condition: an open end is left out
+        const sort =
+          range.low !== '' && range.high !== openEnd
+            ? { from: range.low, to: range.high }
+            : range.low !== ''
+              ? { from: range.low }
+              : range.high !== openEnd
+                ? { to: range.high }
+                : undefined;
+        const query = patternQuery(tableName, {
+          index: pattern.index,
+          partition: shard.partition,
+          ...(sort === undefined ? {} : { sort }),
+        });
+        const res = await doc.send(
+          new QueryCommand({
+            ...query,
+            ...(page.filter ? { FilterExpression: page.filter.expression } : {}),
+            ExpressionAttributeNames: { ...query.ExpressionAttributeNames, ...page.filter?.names },
+            ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...page.filter?.values },
+            ScanIndexForward: !newestFirst,
+            Limit: limit,
+            ...(shard.start ? { ExclusiveStartKey: shard.start } : {}),
+          }),
+        );
+        read.push(...(res.Items ?? []).filter((item) => kept(String(item[sortName]))));
+        shard.start = res.LastEvaluatedKey;
+        shard.reached = res.LastEvaluatedKey ? String(res.LastEvaluatedKey[sortName]) : undefined;
+        shard.done = res.LastEvaluatedKey === undefined;
+      };
+      /** how far every shard has been read: items up to it (inclusive) are certain; undefined when all are done */
+      const certainUpTo = (): string | undefined =>
+        shards
+          .filter((s) => !s.done)
+          .map((s) => s.reached as string)
+          .reduce<string | undefined>(
+            (bound, value) => (bound === undefined || before(value, bound) ? value : bound),
+            undefined,
+          );
+      const certain = (): Record<string, unknown>[] => {
+        const bound = certainUpTo();
+        return bound === undefined ? read : read.filter((item) => !before(bound, String(item[sortName])));
+      };
+      const perShard = Math.min(page.limit, Math.ceil(page.limit / shards.length) + 2);
+      await Promise.all(shards.filter((s) => !s.done).map((s) => readShard(s, perShard)));
+      for (let round = 1; round < maxMergeRounds && certain().length < page.limit; round += 1) {
+        const bound = certainUpTo();
+        if (bound === undefined) break;
+        // the shards read least far hold the page back: read them further
+        const missing = page.limit - certain().length;
+        await Promise.all(
+          shards.filter((s) => !s.done && s.reached === bound).map((s) => readShard(s, Math.max(missing, perShard))),
+        );
+      }
+      const sorted = certain().sort((a, b) => {
+        const x = String(a[sortName]);
+        const y = String(b[sortName]);
+        return x === y ? 0 : before(x, y) ? -1 : 1;
+      });
+      const items = sorted.slice(0, page.limit);
+      // past the page's last item when certain items are left over, else as far as every shard was read
+      const bound = certainUpTo();
+      const nextAfter = sorted.length > page.limit ? String(items.at(-1)?.[sortName]) : bound;
+      return { items, nextCursor: nextAfter === undefined ? null : encodeMergedCursor(pattern.list, nextAfter) };
+    },
+
+    /** Every item of an access pattern (or of every shard of a list), page after page (short lists only: a board column, the pipelines). */
     async queryAll<T>(
       entity: AnyEntity<T>,
-      pattern: AccessPattern,
+      pattern: AccessPattern | ShardedPattern,
       options: { newestFirst?: boolean; consistent?: boolean } = {},
     ): Promise<T[]> {
       const all: T[] = [];
       let cursor: string | undefined;
       do {
-        const page = await this.query(entity, pattern, { ...options, cursor });
-        all.push(...page.items);
+        const page =
+          'partitions' in pattern
+            ? await this.queryMerged(pattern, { limit: 500, cursor, newestFirst: options.newestFirst ?? false })
+            : await this.queryItems(pattern, { ...options, cursor });
+        all.push(...page.items.map((item) => entity.parse(item)));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       return all;

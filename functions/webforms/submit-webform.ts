@@ -19,7 +19,7 @@ import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { requestDuplicateCheckAfterStore } from '../duplicates/request-duplicate-check.ts';
 import { ContactInput } from '../inbox/contact-input.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
-import { IdempotencyKeyTakenError, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { IdempotencyKeyTakenError, type InboxEntryWriter } from '../inbox/inbox-entry-writer.ts';
 import { isDependencyOutage } from '../shared/aws-http.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
@@ -33,7 +33,7 @@ import type { SubmissionBody, SubmissionPath } from './webform-input.ts';
 
 export type SubmitWebformDeps = {
   forms: Pick<WebformRepository, 'get'>;
-  inbox: Pick<InboxEntryRepository, 'create'>;
+  inbox: Pick<InboxEntryWriter, 'create'>;
   idempotency: Pick<IdempotencyStore, 'find' | 'write'>;
   publisher: QueuePublisher<LeadReceivedV1>;
   duplicateCheckQueueUrl: string;

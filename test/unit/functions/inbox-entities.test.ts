@@ -1,6 +1,7 @@
-// The inbox's entities write exactly the items the code before them wrote (keys, index keys, tags,
-// ttl, attributes), so stored entries, search items, guards and idempotency records keep working
-// without a migration. The expected items are what that code wrote for the same records.
+// The inbox's entities write exactly these items (keys, index keys, tags, ttl, attributes): a change
+// of any of them orphans stored data unless a migration moves it (infra/scripts/*-migration.ts).
+// The busy lists are sharded (shard = FNV-1a of the id mod 8; the id ending 1 is in shard 3, the
+// one ending 2 in shard 6): the literals pin the hash too, which must never change.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -15,9 +16,14 @@ import {
   inboxEntries,
   listIndexAttributes,
   pendingCheckAttributes,
+  wholeInboxAttributes,
 } from '../../../functions/inbox/inbox-entry.entity.ts';
 import { toInboxEntryResponse } from '../../../functions/inbox/inbox-entry-response.ts';
-import { inboxSearchItem, inboxSearchItems } from '../../../functions/inbox/inbox-search-item.entity.ts';
+import {
+  inboxSearchItem,
+  inboxSearchItems,
+  searchItemParts,
+} from '../../../functions/inbox/inbox-search-item.entity.ts';
 import { LeadGuardRecord, leadGuardItem } from '../../../functions/inbox/lead-guard.entity.ts';
 
 /** What the document client stores: the exact attribute values, types included. */
@@ -61,17 +67,15 @@ const checked: InboxEntry = {
 const archived = archiveInboxEntry(checked, 'no_interest', 'u-anna', now);
 
 describe('stored inbox entries', () => {
-  it('keeps the item of a new entry: its lists (status, all, user), the pending check and revision 1', () => {
+  it('keeps the item of a new entry: its status and user lists, the pending check and revision 1, not yet the whole inbox', () => {
     const expected = {
       pk: `INBOX#${id}`,
       sk: 'INBOX',
-      gsi1pk: 'INBOX#STATUS#assigned',
+      gsi1pk: 'INBOX#STATUS#assigned#3',
       gsi1sk: `${at}#${id}`,
-      gsi4pk: 'INBOX',
-      gsi4sk: `${at}#${id}`,
-      gsi2pk: 'INBOX#USER#u-anna',
+      gsi2pk: 'INBOX#USER#u-anna#3',
       gsi2sk: `${at}#${id}`,
-      gsi3pk: 'DUPCHECK#PENDING',
+      gsi3pk: 'DUPCHECK#PENDING#3',
       gsi3sk: `${at}#${id}`,
       _et: 'inbox-entry',
       _v: 1,
@@ -87,7 +91,7 @@ describe('stored inbox entries', () => {
     const expected = {
       pk: 'INBOX#01JINBOX000000000000000002',
       sk: 'INBOX',
-      gsi1pk: 'INBOX#SPAM',
+      gsi1pk: 'INBOX#SPAM#6',
       gsi1sk: `${at}#01JINBOX000000000000000002`,
       _et: 'inbox-entry',
       _v: 1,
@@ -104,9 +108,9 @@ describe('stored inbox entries', () => {
     expect(inboxEntries.item(archived)).toStrictEqual({
       pk: `INBOX#${id}`,
       sk: 'INBOX',
-      gsi1pk: 'INBOX#STATUS#archived',
+      gsi1pk: 'INBOX#STATUS#archived#3',
       gsi1sk: `${at}#${id}`,
-      gsi4pk: 'INBOX',
+      gsi4pk: 'INBOX#3',
       gsi4sk: `${at}#${id}`,
       _et: 'inbox-entry',
       _v: 1,
@@ -117,33 +121,53 @@ describe('stored inbox entries', () => {
 
   it('moves an entry between lists by the same index attributes, removing the ones it leaves', () => {
     expect(listIndexAttributes(archived)).toStrictEqual({
-      gsi1pk: 'INBOX#STATUS#archived',
+      gsi1pk: 'INBOX#STATUS#archived#3',
       gsi1sk: `${at}#${id}`,
       gsi2pk: null,
       gsi2sk: null,
-      gsi4pk: 'INBOX',
+      gsi4pk: 'INBOX#3',
       gsi4sk: `${at}#${id}`,
     });
     expect(listIndexAttributes({ ...archived, archiveReason: 'spam' })).toStrictEqual({
-      gsi1pk: 'INBOX#SPAM',
+      gsi1pk: 'INBOX#SPAM#3',
       gsi1sk: `${at}#${id}`,
       gsi2pk: null,
       gsi2sk: null,
       gsi4pk: null,
       gsi4sk: null,
     });
-    expect(pendingCheckAttributes(archived)).toStrictEqual({ gsi3pk: 'DUPCHECK#PENDING', gsi3sk: `${at}#${id}` });
+    expect(pendingCheckAttributes(archived)).toStrictEqual({ gsi3pk: 'DUPCHECK#PENDING#3', gsi3sk: `${at}#${id}` });
+    expect(wholeInboxAttributes(assigned)).toStrictEqual({ gsi4pk: 'INBOX#3', gsi4sk: `${at}#${id}` });
   });
 
-  it('reads the lists from the same partitions as before', () => {
+  it('reads every shard of a list', () => {
     const created = { from: '0000', to: '\uffff' };
-    expect(inboxEntries.patterns.all(created)).toEqual({ index: 'gsi4', partition: 'INBOX', sort: created });
-    expect(inboxEntries.patterns.byStatus('new')).toEqual({ index: 'gsi1', partition: 'INBOX#STATUS#new' });
-    expect(inboxEntries.patterns.byResponsible('u-anna')).toEqual({ index: 'gsi2', partition: 'INBOX#USER#u-anna' });
-    expect(inboxEntries.patterns.spam()).toEqual({ index: 'gsi1', partition: 'INBOX#SPAM' });
+    const shards = (list: string) => Array.from({ length: 8 }, (_, i) => `${list}#${i}`);
+    expect(inboxEntries.patterns.all(created)).toEqual({
+      index: 'gsi4',
+      list: 'INBOX',
+      partitions: shards('INBOX'),
+      sort: created,
+    });
+    expect(inboxEntries.patterns.byStatus('new')).toEqual({
+      index: 'gsi1',
+      list: 'INBOX#STATUS#new',
+      partitions: shards('INBOX#STATUS#new'),
+    });
+    expect(inboxEntries.patterns.byResponsible('u-anna')).toEqual({
+      index: 'gsi2',
+      list: 'INBOX#USER#u-anna',
+      partitions: shards('INBOX#USER#u-anna'),
+    });
+    expect(inboxEntries.patterns.spam()).toEqual({
+      index: 'gsi1',
+      list: 'INBOX#SPAM',
+      partitions: shards('INBOX#SPAM'),
+    });
     expect(inboxEntries.patterns.pendingChecks(at)).toEqual({
       index: 'gsi3',
-      partition: 'DUPCHECK#PENDING',
+      list: 'DUPCHECK#PENDING',
+      partitions: shards('DUPCHECK#PENDING'),
       sort: { below: at },
     });
   });
@@ -155,9 +179,9 @@ describe('stored inbox entries', () => {
 });
 
 describe('stored search items', () => {
-  it('keeps a token’s item: the partition of its first two characters, newest first within the token', () => {
+  it('keeps a token’s item: a shard of the partition of its first two characters, newest first within the token', () => {
     const expected = {
-      pk: 'INBOXQ#mu',
+      pk: 'INBOXQ#mu#3',
       sk: `mueller#8064351449876#${id}`,
       _et: 'inbox-search',
       _v: 1,
@@ -168,9 +192,11 @@ describe('stored search items', () => {
     expect(inboxSearchItems.parse(expected)).toStrictEqual({ entryId: id });
     expect(inboxSearchItems.patterns.byPrefix('muel')).toEqual({
       index: null,
-      partition: 'INBOXQ#mu',
+      list: 'INBOXQ#mu',
+      partitions: Array.from({ length: 8 }, (_, i) => `INBOXQ#mu#${i}`),
       sort: { beginsWith: 'muel' },
     });
+    expect(searchItemParts(expected)).toEqual({ token: 'mueller', entryId: id, createdAt: at });
   });
 });
 

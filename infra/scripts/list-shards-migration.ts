@@ -1,0 +1,130 @@
+/**
+ * Brings data stored before the busy lists were sharded to the sharded layout, once:
+ * - inbox entries get their list keys in the shards (status, whole inbox, responsible user, spam,
+ *   pending check), each only if the entry is still the version read (an entry changed meanwhile
+ *   was written under the new keys by the change itself);
+ * - inbox search items move from `INBOXQ#<two letters>` to their shard, and those of tokens no
+ *   longer indexed (domain endings, mailbox providers, legal forms) are deleted;
+ * - received emails get their list key in the shards.
+ * One Scan of the table; idempotent (a second run finds nothing to move). The local stack runs it
+ * by itself when its marker is older; on AWS, `npm run migrate -- --aws --table <TableName>` after
+ * the deploy that brings the sharded code (README "Upgrading stored data").
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { commonTokens } from '../../domain/inbox/common-tokens.ts';
+import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
+import { emails } from '../../functions/emails/email.entity.ts';
+import { inboxEntries, listIndexAttributes, pendingCheckAttributes } from '../../functions/inbox/inbox-entry.entity.ts';
+import { inboxSearchItem, inboxSearchItems, searchItemParts } from '../../functions/inbox/inbox-search-item.entity.ts';
+import { indexAttributes } from '../../functions/shared/entity.ts';
+import { createStore, type WriteRequest } from '../../functions/shared/store.ts';
+
+const migration = 'list-shards';
+export const listShardsLayout = 1;
+
+export type ListShardsResult = {
+  entries: number;
+  entriesChangedMeanwhile: number;
+  searchItems: number;
+  searchItemsDropped: number;
+  emails: number;
+};
+
+export const listShardsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
+  const store = createStore(doc, tableName);
+  const marker = await store.get(storageMigrations, storageMigrations.key(migration), { consistent: true });
+  return marker !== null && marker.layout >= listShardsLayout;
+};
+
+export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: string): Promise<ListShardsResult> => {
+  const store = createStore(doc, tableName);
+  const result: ListShardsResult = {
+    entries: 0,
+    entriesChangedMeanwhile: 0,
+    searchItems: 0,
+    searchItemsDropped: 0,
+    emails: 0,
+  };
+  const moves: WriteRequest[] = [];
+  const gsi1 = indexAttributes('gsi1');
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#et IN (:entry, :search, :email)',
+        ExpressionAttributeNames: { '#et': '_et' },
+        ExpressionAttributeValues: {
+          ':entry': inboxEntries.name,
+          ':search': inboxSearchItems.name,
+          ':email': emails.name,
+        },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      if (item._et === inboxEntries.name) {
+        const entry = inboxEntries.parse(item);
+        const wanted: Record<string, string | null> = {
+          ...listIndexAttributes(entry),
+          ...(entry.duplicateCheck.status === 'pending' ? pendingCheckAttributes(entry) : {}),
+        };
+        const changes = Object.entries(wanted).filter(([name, value]) => (item[name] ?? null) !== value);
+        if (changes.length === 0) continue;
+        const sets = changes.filter(([, value]) => value !== null);
+        const removes = changes.filter(([, value]) => value === null);
+        try {
+          await store.update(inboxEntries.key(entry.id), {
+            expression: [
+              sets.length ? `SET ${sets.map((_, i) => `#s${i} = :s${i}`).join(', ')}` : '',
+              removes.length ? `REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}` : '',
+            ].join(' '),
+            condition: 'version = :version',
+            names: {
+              ...Object.fromEntries(sets.map(([name], i) => [`#s${i}`, name])),
+              ...Object.fromEntries(removes.map(([name], i) => [`#r${i}`, name])),
+            },
+            values: { ':version': entry.version, ...Object.fromEntries(sets.map(([, value], i) => [`:s${i}`, value])) },
+          });
+          result.entries += 1;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          result.entriesChangedMeanwhile += 1;
+        }
+      } else if (item._et === inboxSearchItems.name) {
+        const sk = String(item.sk);
+        const { token, entryId, createdAt } = searchItemParts({ sk });
+        const target = inboxSearchItems.key(token, createdAt, entryId);
+        if (target.pk === item.pk && target.sk === sk) continue;
+        moves.push({ delete: { pk: String(item.pk), sk } });
+        if (commonTokens.has(token) || token.length < 2) result.searchItemsDropped += 1;
+        else {
+          moves.push({ put: inboxSearchItem(token, { id: entryId, createdAt }) });
+          result.searchItems += 1;
+        }
+      } else if (item._et === emails.name) {
+        const email = emails.parse(item);
+        const wanted = emails.item(email)[gsi1.pk];
+        if (item[gsi1.pk] === wanted) continue;
+        await store.update(emails.key(email.id), {
+          expression: 'SET #pk = :pk',
+          names: { '#pk': gsi1.pk },
+          values: { ':pk': wanted },
+        });
+        result.emails += 1;
+      }
+    }
+    start = res.LastEvaluatedKey;
+  } while (start);
+  // the old items first deleted, then the new ones put: a put and a delete of one key never share a batch
+  await store.writeAll(moves.filter((m) => 'delete' in m));
+  await store.writeAll(moves.filter((m) => 'put' in m));
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: storageMigrations.itemAt(storageMigrations.key(migration), { layout: listShardsLayout }),
+    }),
+  );
+  return result;
+};
