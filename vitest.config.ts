@@ -8,6 +8,9 @@ const env = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
  * Deadlines for a loaded two-core machine (other test runs, builds, a JVM beside): tests wait for
  * conditions (test/support/eventually.ts, 90 s by default), and a test's own limit must outlast them.
  */
+/** loads what modules defer from a cold start, as every handler does before its work */
+const deferredInit = 'test/support/deferred-init-setup.ts';
+
 const patience = { unit: 30_000, integration: 120_000, infra: 180_000, e2e: 300_000 };
 
 export default defineConfig({
@@ -15,7 +18,13 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env, testTimeout: patience.unit },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          env,
+          setupFiles: [deferredInit],
+          testTimeout: patience.unit,
+        },
       },
       {
         test: {
@@ -23,6 +32,7 @@ export default defineConfig({
           env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/integration-setup.ts'],
+          setupFiles: [deferredInit],
           testTimeout: patience.integration,
           hookTimeout: patience.integration,
         },
@@ -32,6 +42,7 @@ export default defineConfig({
           name: 'infra',
           env,
           include: ['test/infra/**/*.test.ts'],
+          setupFiles: [deferredInit],
           testTimeout: patience.infra,
           hookTimeout: patience.infra,
         },
@@ -45,6 +56,7 @@ export default defineConfig({
           hookTimeout: patience.e2e,
           // each file starts a whole local stack; two cores run them one after another
           fileParallelism: false,
+          setupFiles: [deferredInit],
         },
       },
     ],

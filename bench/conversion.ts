@@ -4,6 +4,7 @@
  * a deal with a new company and person, then the deal's plan of ten activities (the request, and the
  * worker that writes them).
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +13,16 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createInboxEntry } from '../domain/inbox/inbox-entry.ts';
+import { initDeferred } from '../domain/shared/deferred-init.ts';
 import { ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
 import { queueNames, queueUrlVariable } from '../infra/manifest.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../test/support/events.ts';
 import { freePort } from '../test/support/ports.ts';
 import { type AwsUsage, installAwsMeter } from './aws-meter.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 export type ConversionFigures = {
   conversion: AwsUsage & { ms: number };

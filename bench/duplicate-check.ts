@@ -7,6 +7,7 @@
  * counted value (in parallel), narrowed Queries for a crowded partition (at once when the reader
  * already met that crowd in an earlier check of the round), then scoring.
  */
+
 import { UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -15,6 +16,7 @@ import { probeCountedValues, totalOf } from '../domain/duplicates/frequencies.ts
 import { contactLookups, noLookups, personLookups } from '../domain/duplicates/record-profiles.ts';
 import type { Contact } from '../domain/inbox/inbox-entry.ts';
 import { createPerson, type Person, type PersonFields } from '../domain/persons/person.ts';
+import { initDeferred } from '../domain/shared/deferred-init.ts';
 import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { createFrequencyReader } from '../functions/duplicates/match-frequencies.ts';
 import { createLookupReader, lookupWrites } from '../functions/duplicates/match-lookups.ts';
@@ -24,6 +26,9 @@ import { germanPersons, seeded } from './german-persons.ts';
 import { regionalCustomerBase } from './regional-customers.ts';
 import { batchPut } from './regional-quality.ts';
 import { startScratchDynamo } from './scratch-dynamo.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 export type CheckFigures = {
   persons: number;

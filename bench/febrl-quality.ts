@@ -6,8 +6,10 @@
  * (storeLead, as every channel stores) and the duplicate-check worker's use case checks it. Pairs are
  * counted: (duplicate, original person) is a true pair exactly when both carry the same number.
  */
+
 import { ulid } from 'ulid';
 import { createPerson } from '../domain/persons/person.ts';
+import { initDeferred } from '../domain/shared/deferred-init.ts';
 import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { createPersonRepository } from '../functions/contacts/person.repository.ts';
 import { checkDuplicates } from '../functions/duplicates/check-duplicates.ts';
@@ -18,6 +20,9 @@ import { ensureTable } from '../infra/local/provision.ts';
 import { recountFrequencies } from '../infra/scripts/match-backfill.ts';
 import { loadFebrl } from '../test/support/febrl.ts';
 import { startScratchDynamo } from './scratch-dynamo.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 type Rates = { truePairs: number; falsePairs: number; missedPairs: number; precision: number; recall: number };
 

@@ -6,11 +6,13 @@
  * channel stores) and the duplicate-check worker's use case checks it. The seeds are not the ones
  * the rules were developed on.
  */
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { createCompany } from '../domain/companies/company.ts';
 import { companyLookups, noLookups, personLookups } from '../domain/duplicates/record-profiles.ts';
 import { createPerson } from '../domain/persons/person.ts';
+import { initDeferred } from '../domain/shared/deferred-init.ts';
 import type { LeadReceivedV1 } from '../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../functions/contacts/person.repository.ts';
@@ -25,6 +27,9 @@ import { recountFrequencies } from '../infra/scripts/match-backfill.ts';
 import { regionalCustomerBase } from './regional-customers.ts';
 import { type Checked, type RegionalFigures, regionalFigures } from './regional-quality-figures.ts';
 import { startScratchDynamo } from './scratch-dynamo.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 export const regionalSize = {
   persons: 20_000,

@@ -3,6 +3,7 @@
  * labelled pairs (never dataset2, which is kept for one final measurement), prints the weights
  * log2(m/u) that scoring.ts holds rounded, and the quality the weights and thresholds in scoring.ts reach.
  */
+
 import { personLookupKeys } from '../domain/duplicates/lookup-keys.ts';
 import { type PersonProfile, personProfile } from '../domain/duplicates/match-profile.ts';
 import {
@@ -14,7 +15,11 @@ import {
   priorWeight,
   thresholds,
 } from '../domain/duplicates/scoring.ts';
+import { initDeferred } from '../domain/shared/deferred-init.ts';
 import { loadFebrl, measureQuality } from '../test/support/febrl.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 const levels: readonly Level[] = ['exact', 'phonetic', 'similar', 'disagree'];
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));

@@ -1,5 +1,7 @@
 /** Lambda (every minute): reminders for activities that fell due. */
+
 import * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { createEmailSender } from '../shared/email-sender.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
@@ -20,5 +22,6 @@ const run = sendReminders({
 });
 
 export const handler = async (): Promise<void> => {
+  await initDeferred();
   await run();
 };

@@ -1,5 +1,7 @@
 /** Lambda: scheduled every five minutes; finishes merges of persons and companies that stopped halfway. */
+
 import * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createCompanyRepository } from './company.repository.ts';
@@ -20,4 +22,7 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = async () => resumeMerges(deps);
+export const handler = async () => {
+  await initDeferred();
+  return resumeMerges(deps);
+};

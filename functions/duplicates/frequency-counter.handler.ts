@@ -1,6 +1,8 @@
 /** Lambda: consumes the table's stream (person and company records only) and keeps the value counts of duplicate protection. */
+
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { decodeStreamImage } from '../shared/stream-image.ts';
@@ -13,4 +15,7 @@ const count = countFrequencies({
   now: () => new Date(),
 });
 
-export const handler = async (event: DynamoDBStreamEvent) => count(changesOf(event, decodeStreamImage));
+export const handler = async (event: DynamoDBStreamEvent) => {
+  await initDeferred();
+  return count(changesOf(event, decodeStreamImage));
+};

@@ -1,5 +1,7 @@
 /** Lambda: scheduled every minute; re-requests duplicate checks still pending after the grace period. */
+
 import * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
@@ -26,4 +28,7 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = async () => sweepPendingChecks(deps);
+export const handler = async () => {
+  await initDeferred();
+  return sweepPendingChecks(deps);
+};

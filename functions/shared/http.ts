@@ -5,6 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasRole, type Role, type User } from '../../domain/users/user.ts';
 import { badCursor } from './cursor.ts';
@@ -261,5 +262,7 @@ export const createHttpRouter =
       .handler(async (event) => {
         const handle = routes[event.routeKey];
         if (!handle) return jsonResponse(404, { message: 'Not Found' });
+        // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
+        await initDeferred();
         return handle(event, users);
       });

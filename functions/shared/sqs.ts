@@ -8,6 +8,7 @@ import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod/mini';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { parseEvent } from '../../events/index.ts';
 import { logger } from './logger.ts';
 
@@ -98,10 +99,12 @@ export const sqsHandler = <S extends z.ZodMiniType>(
   };
   // One processor per batch: it keeps the batch's records and failures, and two batches may be
   // in flight at once (the local runtime polls each queue twice), which a shared one would mix up.
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler((event, context) =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
+    // what the function's modules deferred from its cold start, loaded once (a failure fails the batch: redelivered)
+    await initDeferred();
+    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
-    }),
-  );
+    });
+  });
 };

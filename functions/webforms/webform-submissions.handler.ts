@@ -1,7 +1,7 @@
 /** Lambda: the public web-form routes (submissions, their CORS preflight, the embed script). */
 import * as z from 'zod/mini';
 import { createIdempotencyStore } from '../inbox/idempotency.ts';
-import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { createInboxEntryWriter } from '../inbox/inbox-entry-writer.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
@@ -9,6 +9,7 @@ import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createUserRepository } from '../users/user.repository.ts';
+import { cachedForms } from './cached-forms.ts';
 import { embedWebform } from './embed-webform.ts';
 import { createSubmissionGate, openGate } from './submission-limits.ts';
 import { preflightWebform, submitWebform } from './submit-webform.ts';
@@ -24,14 +25,15 @@ const env = readEnv(
   }),
 );
 const doc = createDocumentClient();
-const forms = createWebformRepository(doc, env.TABLE_NAME);
+// read on every submission: kept in the container's memory for half a minute (cached-forms.ts)
+const forms = cachedForms(createWebformRepository(doc, env.TABLE_NAME));
 const now = () => new Date();
 
 export const handler = httpRouter(
   routeTable(routes, {
     'POST /v1/webforms/{formKey}/submissions': submitWebform({
       forms,
-      inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
+      inbox: createInboxEntryWriter(doc, env.TABLE_NAME),
       idempotency: createIdempotencyStore(doc, env.TABLE_NAME),
       publisher: createQueuePublisher(createSqsClient()),
       duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,

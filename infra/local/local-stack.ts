@@ -3,6 +3,7 @@
  * receiving over SMTP, outgoing SES mail (aws-ses-v2-local), the queue pollers and the schedules,
  * all serving the manifest's handlers.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import type { User } from '../../domain/users/user.ts';
 import { demoWebform } from '../../domain/webforms/webform.ts';
 import { bodyRequestTimeouts, requestTimeouts } from '../../functions/shared/client-timeouts.ts';
@@ -27,6 +29,7 @@ import {
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
+import { listShardsUpToDate, migrateListShards } from '../scripts/list-shards-migration.ts';
 import { backfillMatching, matchingUpToDate } from '../scripts/match-backfill.ts';
 import { loadDevKeys } from './dev-auth.ts';
 import { createFunctionHost } from './function-host.ts';
@@ -240,7 +243,14 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     }
     const forms = createWebformRepository(doc, localNames.table);
     if (!(await forms.get('demo'))) await forms.create(demoWebform(new Date()));
-    // data kept from an older version gets the current lookup keys and value counts once
+    // what modules defer from a cold start (the phone numbering plan), for the maintenance runs here
+    await initDeferred();
+    // data kept from an older version moves to the sharded lists, then gets the current lookup keys and value counts, once
+    if (!(await listShardsUpToDate(doc, localNames.table))) {
+      const moved = await migrateListShards(doc, localNames.table);
+      if (moved.entries + moved.searchItems + moved.searchItemsDropped + moved.emails > 0)
+        console.log('[storage] stored data moved to the sharded lists:', JSON.stringify(moved));
+    }
     if (!(await matchingUpToDate(doc, localNames.table))) {
       const backfill = await backfillMatching(doc, localNames.table);
       if (backfill.persons + backfill.companies + backfill.openInboxEntries > 0)

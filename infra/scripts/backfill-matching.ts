@@ -6,12 +6,17 @@
  * after an upgrade); with --aws, on the deployed table (CloudFormation output TableName) with the
  * usual AWS credential chain and region.
  */
+
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { localNames } from '../local/provision.ts';
 import { localAwsEnv } from '../local/services.ts';
 import { backfillMatching } from './match-backfill.ts';
+
+// the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
+await initDeferred();
 
 const { values } = parseArgs({
   options: { aws: { type: 'boolean', default: false }, table: { type: 'string' } },
