@@ -10,7 +10,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +22,7 @@ import { readRecords } from '../functions/imports/csv-records.ts';
 import { createImportRepository } from '../functions/imports/import.repository.ts';
 import { createImportFileStore, importObjectKey } from '../functions/imports/import-file-store.ts';
 import { type RunOutcome, runImport, workerSettings } from '../functions/imports/run-import.ts';
-import { createInboxEntryRepository } from '../functions/inbox/inbox-entry.repository.ts';
+import { createInboxEntryWriter } from '../functions/inbox/inbox-entry-writer.ts';
 import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
@@ -283,6 +283,107 @@ const batchWriteRows = async (doc: DynamoDBDocumentClient, file: string, concurr
   return written;
 };
 
+// --- the import worker, in a child process -----------------------------------------------------------
+
+const workerChildFlag = '--csv-import-worker';
+
+type WorkerChildResult = {
+  outcome: RunOutcome;
+  invocations: number;
+  importMs: number;
+  peakRssMb: number;
+  rssBeforeMb: number;
+  peakHeapUsedMb: number;
+};
+
+/**
+ * The import runs in a process of its own, as in a Lambda container: its peak RSS
+ * (`process.resourceUsage().maxRSS`, exact, not sampled) is the worker's alone, without the bench's
+ * bundler, figures and services.
+ */
+const runWorkerChild = async (settings: {
+  dynamo: string;
+  emulator: string;
+  importId: string;
+  queues: Record<string, string>;
+}): Promise<WorkerChildResult> => {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), workerChildFlag, JSON.stringify(settings)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the import worker child exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as WorkerChildResult;
+};
+
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+if (process.argv[2] === workerChildFlag) {
+  const settings = JSON.parse(process.argv[3] ?? '{}') as {
+    dynamo: string;
+    emulator: string;
+    importId: string;
+    queues: Record<string, string>;
+  };
+  const credentials = {
+    accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID,
+    secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY,
+  };
+  const region = localAwsEnv.AWS_REGION;
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: settings.dynamo, region, credentials }), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const sqs = new SQSClient({ endpoint: settings.emulator, region, credentials, useQueueUrlAsEndpoint: false });
+  const s3 = new S3Client({ endpoint: settings.emulator, region, credentials, forcePathStyle: true });
+  const publisher = createQueuePublisher(sqs);
+  const now = () => new Date();
+  const run = runImport({
+    imports: createImportRepository(doc, localNames.table),
+    files: createImportFileStore({ s3, bucket: localNames.mailBucket }),
+    intake: {
+      inbox: createInboxEntryWriter(doc, localNames.table),
+      doc,
+      tableName: localNames.table,
+      publisher,
+      duplicateCheckQueueUrl: settings.queues['duplicate-check'] ?? '',
+      now,
+    },
+    publisher,
+    csvImportsQueueUrl: settings.queues['csv-imports'] ?? '',
+    now,
+    ...workerSettings,
+  });
+  // Each run gets the worker's Lambda timeout, as an invocation would, and hands over before it.
+  const invocationMs = functionSpec('import-worker').timeoutSeconds * 1000;
+  const rssBefore = process.memoryUsage.rss();
+  const memory = sampleMemory();
+  const started = performance.now();
+  let outcome: RunOutcome;
+  let invocations = 0;
+  do {
+    const deadline = Date.now() + invocationMs;
+    outcome = await run(settings.importId, { remainingMs: () => deadline - Date.now() });
+    invocations += 1;
+  } while (outcome === 'continued');
+  const importMs = performance.now() - started;
+  const { peakHeap } = memory.stop();
+  const result: WorkerChildResult = {
+    outcome,
+    invocations,
+    importMs,
+    // maxRSS is in kilobytes
+    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    rssBeforeMb: mb(rssBefore),
+    peakHeapUsedMb: mb(peakHeap),
+  };
+  for (const client of [sqs, s3]) client.destroy();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
 export const measureCsvImport = async (options: { rows: number }): Promise<CsvImportFigures> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-csv-'));
   const stops: (() => Promise<void>)[] = [];
@@ -305,12 +406,14 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     const s3 = new S3Client({ endpoint: emulator.endpoint, region, credentials, forcePathStyle: true });
     await ensureTable(dynamoClient, localNames.table);
     await ensureTable(dynamoClient, rawTable);
+    // DynamoDB Local slows every operation on a table whose stream records pile up, an effect AWS
+    // does not have (bench/duplicate-check.ts measured it): no stream consumer is part of the import
+    for (const table of [localNames.table, rawTable]) {
+      await dynamoClient.send(
+        new UpdateTableCommand({ TableName: table, StreamSpecification: { StreamEnabled: false } }),
+      );
+    }
     const queues = await ensureQueues(sqs);
-    const queueUrl = (queue: string): string => {
-      const url = queues[queue];
-      if (!url) throw new Error(`no queue ${queue}`);
-      return url;
-    };
     await ensureBucket(s3, localNames.mailBucket);
 
     const file = join(dataDir, 'kontakte.csv');
@@ -322,43 +425,14 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     }).done();
 
     const imports = createImportRepository(doc, localNames.table);
-    const publisher = createQueuePublisher(sqs);
     const now = () => new Date();
-    const run = runImport({
-      imports,
-      files: createImportFileStore({ s3, bucket: localNames.mailBucket }),
-      intake: {
-        inbox: createInboxEntryRepository(doc, localNames.table),
-        doc,
-        tableName: localNames.table,
-        publisher,
-        duplicateCheckQueueUrl: queueUrl('duplicate-check'),
-        now,
-      },
-      publisher,
-      csvImportsQueueUrl: queueUrl('csv-imports'),
-      now,
-      ...workerSettings,
-    });
     await imports.create(
       newImport({ id: importId, filename: 'kontakte.csv', mapping: null, createdBy: 'bench', now: now() }),
     );
     await imports.markQueued(importId, now());
 
-    // Each run gets the worker's Lambda timeout, as an invocation would, and hands over before it.
-    const invocationMs = functionSpec('import-worker').timeoutSeconds * 1000;
-    const rssBefore = process.memoryUsage.rss();
-    const memory = sampleMemory();
-    const importStarted = performance.now();
-    let outcome: RunOutcome;
-    let invocations = 0;
-    do {
-      const deadline = Date.now() + invocationMs;
-      outcome = await run(importId, { remainingMs: () => deadline - Date.now() });
-      invocations += 1;
-    } while (outcome === 'continued');
-    const importMs = performance.now() - importStarted;
-    const { peakRss, peakHeap } = memory.stop();
+    const worker = await runWorkerChild({ dynamo: dynamo.endpoint, emulator: emulator.endpoint, importId, queues });
+    const { outcome, invocations, importMs } = worker;
     const result = await imports.get(importId);
     if (outcome !== 'done' || !result) throw new Error(`the import ended ${outcome}`);
 
@@ -367,7 +441,6 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     const batchWriteMs = performance.now() - batchStarted;
     for (const client of [dynamoClient, sqs, s3]) client.destroy();
 
-    const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
     return {
       rows: result.rowsTotal,
       fileBytes,
@@ -378,9 +451,9 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
       invocations,
       batchWriteMs,
       batchWriteRowsPerSecond: written / (batchWriteMs / 1000),
-      rssBeforeMb: mb(rssBefore),
-      peakRssMb: mb(peakRss),
-      peakHeapUsedMb: mb(peakHeap),
+      rssBeforeMb: worker.rssBeforeMb,
+      peakRssMb: worker.peakRssMb,
+      peakHeapUsedMb: worker.peakHeapUsedMb,
     };
   } finally {
     for (const stop of stops.reverse()) {

@@ -1,6 +1,6 @@
 /**
  * The import worker: streams the uploaded file from its last checkpoint, reads it in chunks of
- * rows, stores each valid row through the intake every channel uses (guarded by the row's hash),
+ * rows, stores the valid rows of each chunk in parallel batches (guarded by the row's hash),
  * reports the failed ones, checkpoints after every chunk, and hands over to a fresh invocation
  * (a `csv-import-requested` message) before its time runs out. A run that crashes is retried from
  * the last checkpoint; the rows it had written already are no-ops the second time.
@@ -8,16 +8,14 @@
 import { fileField, type ImportCounters, type RowError } from '../../domain/imports/csv-import.ts';
 import { detectDelimiter, detectEncoding, notTextReason, sniffBytes } from '../../domain/imports/file-format.ts';
 import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../domain/imports/header-mapping.ts';
-import type { Contact } from '../../domain/inbox/inbox-entry.ts';
 import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
-import { type IntakeDeps, storeLead } from '../inbox/intake.ts';
-import { mapBounded } from '../shared/map-bounded.ts';
+import type { IntakeDeps } from '../inbox/intake.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
-import { importedRows } from './import.entity.ts';
 import type { ImportLayout, ImportPosition, ImportRepository, ImportState } from './import.repository.ts';
 import { StaleImportRunError } from './import.repository.ts';
+import { type ImportedRow, storeImportedRows } from './import-batch.ts';
 import type { ImportFileStore } from './import-file-store.ts';
 import { readRow } from './import-row.ts';
 
@@ -31,17 +29,17 @@ export type RunImportDeps = {
   now: () => Date;
   /** rows per chunk: one checkpoint per chunk */
   chunkSize: number;
-  /** rows of a chunk stored at the same time */
+  /** batch requests of a chunk in flight at the same time */
   concurrency: number;
   /** a run hands over when less than this, plus its slowest chunk so far, is left */
   reserveMs: number;
 };
 
 /**
- * The worker's settings in AWS (and for the benchmark): 500 rows between checkpoints, 10 rows
- * stored at once, and half a minute kept back, since one chunk takes seconds.
+ * The worker's settings in AWS (and for the benchmark): 500 rows between checkpoints, 8 batch
+ * requests at once, and half a minute kept back, since one chunk takes seconds.
  */
-export const workerSettings = { chunkSize: 500, concurrency: 10, reserveMs: 30_000 } as const;
+export const workerSettings = { chunkSize: 500, concurrency: 8, reserveMs: 30_000 } as const;
 
 export type RunBudget = { remainingMs: () => number };
 
@@ -105,6 +103,17 @@ class ImportRun {
     if (source === 'changed') return this.fail({ row: this.position.nextRow, field: fileField, message: changed });
 
     let chunk: CsvRecord[] = [];
+    // the chunk being stored while the next one is read and parsed: one at a time, so the
+    // checkpoints stay in order; a run stores at least one chunk before it may hand over
+    let storing: Promise<void> | null = null;
+    let storedChunks = 0;
+    const timeIsShort = (): boolean =>
+      storedChunks > 0 && budget.remainingMs() < this.deps.reserveMs + this.slowestChunkMs;
+    const settle = async (): Promise<void> => {
+      const pending = storing;
+      storing = null;
+      if (pending) await pending;
+    };
     try {
       for await (const record of readRecords(source, reading, {
         offset: this.position.offset,
@@ -117,19 +126,32 @@ class ImportRun {
         }
         chunk.push(record);
         if (chunk.length < this.deps.chunkSize) continue;
-        const started = Date.now();
-        await this.store(chunk, { checkpoint: true });
+        await settle();
+        // time is short: the next run reads this chunk again from the checkpoint just written
+        if (storedChunks > 0 && budget.remainingMs() < this.deps.reserveMs + this.slowestChunkMs)
+          return this.handOver();
+        const full = chunk;
         chunk = [];
-        this.slowestChunkMs = Math.max(this.slowestChunkMs, Date.now() - started);
-        if (budget.remainingMs() < this.deps.reserveMs + this.slowestChunkMs) return this.handOver();
+        const started = Date.now();
+        storing = this.store(full, { checkpoint: true }).then(() => {
+          storedChunks += 1;
+          this.slowestChunkMs = Math.max(this.slowestChunkMs, Date.now() - started);
+        });
+        // awaited by settle(); until then a failure must not count as unhandled
+        storing.catch(() => undefined);
       }
     } catch (error) {
+      await settle();
       if (!(error instanceof CsvSyntaxError)) throw error;
       // Broken quoting: the rows before it are imported, then the import fails naming the row.
       if (chunk.length > 0) await this.store(chunk, { checkpoint: false });
       return this.fail({ row: error.row, field: fileField, message: error.message });
     }
-    if (chunk.length > 0) await this.store(chunk, { checkpoint: false });
+    await settle();
+    if (chunk.length > 0) {
+      if (timeIsShort()) return this.handOver();
+      await this.store(chunk, { checkpoint: false });
+    }
     return this.end();
   }
 
@@ -169,11 +191,9 @@ class ImportRun {
    * Stores a chunk's valid rows, reports its failed ones, and (unless the import ends right
    * after) checkpoints the position after its last record with the counters up to there.
    *
-   * Each row is its own small transaction (entry, search items and the row's guard) rather than
-   * a BatchWriteItem of many entries: the guard must be written atomically with its entry, or a
-   * crash between the two would import a row twice or mark one imported that never was, and
-   * BatchWriteItem has neither conditions nor atomicity. Bounded concurrency wins back most of
-   * the batch's speed.
+   * The rows are written in parallel batches (import-batch.ts: ids from the import's time and
+   * the row's hash, entries before their guards, checks left to the duplicate-check worker), so a
+   * crash between two writes leaves nothing a retry of the chunk cannot find and complete.
    */
   private async store(records: CsvRecord[], options: { checkpoint: boolean }): Promise<void> {
     const layout = this.layout;
@@ -181,7 +201,7 @@ class ImportRun {
     if (!layout || !last) return;
     const rows = records.map((record) => ({ record, outcome: readRow(layout, record.row, record.values) }));
     const errors: RowError[] = [];
-    const valid: { record: CsvRecord; contact: Contact; message?: string; hash: string }[] = [];
+    const valid: ImportedRow[] = [];
     let failed = 0;
     let blank = 0;
     for (const { record, outcome } of rows) {
@@ -189,31 +209,24 @@ class ImportRun {
       else if (outcome.kind === 'invalid') {
         failed += 1;
         errors.push(...outcome.errors);
-      } else valid.push({ record, ...outcome });
+      } else
+        valid.push({
+          row: record.row,
+          hash: outcome.hash,
+          contact: outcome.contact,
+          ...(outcome.message === undefined ? {} : { message: outcome.message }),
+          raw: { importId: this.state.id, row: record.row, fields: rawRow(layout.headers, record.values) },
+        });
     }
 
-    const results = await mapBounded(valid, this.deps.concurrency, (row) =>
-      storeLead(
-        this.deps.intake,
-        {
-          source: 'csv',
-          priority: 'normal',
-          responsibleUserId: null,
-          contact: row.contact,
-          ...(row.message === undefined ? {} : { message: row.message }),
-          raw: { importId: this.state.id, row: row.record.row, fields: rawRow(layout.headers, row.record.values) },
-          createdBy: this.state.createdBy,
-        },
-        { key: importedRows.key(row.hash), entity: importedRows.name },
-      ),
+    const stored = await storeImportedRows(
+      { ...this.deps.intake, concurrency: this.deps.concurrency },
+      this.state,
+      valid,
     );
-    let imported = 0;
+    let imported = stored.created.length;
     let skipped = 0;
-    const taken: { id: string; row: number }[] = [];
-    results.forEach((result, index) => {
-      if (result.status === 'created') imported += 1;
-      else taken.push({ id: result.id, row: valid[index]?.record.row ?? 0 });
-    });
+    const taken = stored.taken;
     if (taken.length > 0) {
       // A taken guard is a row imported before, unless this import wrote it for this very row in a
       // run that crashed before its checkpoint: that row counts as imported, as it was then.

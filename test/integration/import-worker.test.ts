@@ -38,7 +38,7 @@ const fixture = async (name: string, token: string): Promise<Buffer> => {
   return Buffer.from(bytes.toString('latin1').replaceAll('{{token}}', token), 'latin1');
 };
 
-/** A DynamoDB client whose TransactWriteItems calls fail after the first `okWrites`: a worker dying mid-chunk. */
+/** A DynamoDB client whose batch and transaction writes fail after the first `okWrites`: a worker dying mid-chunk. */
 const crashingDoc = (okWrites: number): DynamoDBDocumentClient => {
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint') }), {
     marshallOptions: { removeUndefinedValues: true },
@@ -46,7 +46,7 @@ const crashingDoc = (okWrites: number): DynamoDBDocumentClient => {
   let writes = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName?.startsWith('TransactWrite')) {
+      if (/^(TransactWrite|BatchWrite)/.test(context.commandName ?? '')) {
         writes += 1;
         if (writes > okWrites) throw new Error('worker killed');
       }
@@ -285,9 +285,9 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
     const id = await queuedImport(Buffer.from(['Nachname;Firma;E-Mail', ...rows].join('\r\n'), 'utf8'));
     const valid = rows.filter((r) => !r.startsWith('Kaputt')).length;
 
-    // the first chunk of 10 rows completes; the second dies after half its writes
+    // the first chunk of 10 rows completes; the second dies after writing its entries, before their guards
     const firstChunk = await worker({ chunkSize: 10, budgetMs: 0 }).run(id);
-    const dying = worker({ chunkSize: 10, client: crashingDoc(4), concurrency: 2 });
+    const dying = worker({ chunkSize: 10, client: crashingDoc(1), concurrency: 2 });
     await expect(dying.run(id)).rejects.toThrow('worker killed');
     const afterCrash = await reportOf(id);
     const outcomes = await runToEnd(worker({ chunkSize: 10 }), id);
