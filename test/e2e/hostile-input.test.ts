@@ -221,6 +221,11 @@ describe('structure', () => {
       await refusedNaming(call('GET', `${list}?cursor=${forged}`), 'cursor');
     }
     await refusedNaming(call('GET', `/v1/activities?responsibleUserId=demo-admin&cursor=${forged}`), 'cursor');
+    // a sharded list's cursor names its list: another list's, or one with more in it, is refused too
+    const merged = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+    await refusedNaming(call('GET', `/v1/inbox?cursor=${merged({ list: 'EMAILS', after: 'x' })}`), 'cursor');
+    await refusedNaming(call('GET', `/v1/emails?cursor=${merged({ list: 'INBOX', after: 'x' })}`), 'cursor');
+    await refusedNaming(call('GET', `/v1/inbox?cursor=${merged({ list: 'INBOX', after: 'x', pk: 'y' })}`), 'cursor');
   });
 
   it('answers a path that is not percent-encoding with the gateway’s own 400, never a 500', async () => {

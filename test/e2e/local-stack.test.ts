@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
+import { inboxEntries } from '../../functions/inbox/inbox-entry.entity.ts';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
 import { aPerson } from '../support/fixtures.ts';
@@ -35,18 +36,24 @@ const postJson = (path: string, body: unknown, token?: string) =>
     ...(token ? { token } : {}),
   });
 
-/** Inbox entries stored with status `new`, read straight from the table (gsi1), to prove nothing was written. */
+/** Inbox entries stored with status `new`, counted straight from every shard of the list, to prove nothing was written. */
 const storedNewEntries = async (): Promise<number> => {
-  const res = await doc.send(
-    new QueryCommand({
-      TableName: localNames.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': 'INBOX#STATUS#new' },
-      Select: 'COUNT',
+  const list = inboxEntries.patterns.byStatus('new');
+  const counts = await Promise.all(
+    list.partitions.map(async (partition) => {
+      const res = await doc.send(
+        new QueryCommand({
+          TableName: localNames.table,
+          IndexName: list.index ?? undefined,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          Select: 'COUNT',
+        }),
+      );
+      return res.Count ?? 0;
     }),
   );
-  return res.Count ?? 0;
+  return counts.reduce((a, b) => a + b, 0);
 };
 
 const smtp = () =>

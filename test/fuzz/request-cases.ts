@@ -84,6 +84,11 @@ const forgedCursors = fc.constantFrom(
   forgedCursor({ pk: { S: 'x' }, sk: { S: 'y' } }),
   Buffer.from('{"__proto__":{"pk":"x"},"pk":"a","sk":"b"}', 'utf8').toString('base64url'),
   forgedCursor({ pk: 'USERS', sk: 'x', gsi4pk: 'INBOX', gsi4sk: '9999' }),
+  // a sharded list's cursor: another list's, with more in it, or not text
+  forgedCursor({ list: 'USERS', after: '9999' }),
+  forgedCursor({ list: 'INBOX', after: 'x', extra: 'x' }),
+  forgedCursor({ list: 'EMAILS', after: 1 }),
+  forgedCursor({ list: 'INBOX', after: '' }),
   'not a cursor!',
   'A'.repeat(3000),
   '',
