@@ -17,6 +17,16 @@ export type CursorScope = { index?: IndexName; partition?: string };
 const notACursor = (): KontaktError =>
   validationError([{ field: 'cursor', message: 'not a cursor this list returned' }]);
 
+/** What a cursor's base64url JSON holds, not yet checked; a cursor that is not one is a 400 naming `cursor`. */
+const decodedJson = (cursor: string): unknown => {
+  if (cursor.length > maxCursorLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw notACursor();
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw notACursor();
+  }
+};
+
 /**
  * The start key a cursor carries, read strictly: exactly the key attributes of the table and of
  * the index the list reads (a LastEvaluatedKey has those and nothing else), every one a string,
@@ -28,13 +38,7 @@ export const decodeCursor = (
   scope: CursorScope = {},
 ): Record<string, string> | undefined => {
   if (cursor === undefined) return undefined;
-  if (cursor.length > maxCursorLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw notACursor();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw notACursor();
-  }
+  const decoded = decodedJson(cursor);
   const index = scope.index === undefined ? undefined : tableDefinition.indexes[scope.index];
   const expected = [
     tableDefinition.partitionKey,
@@ -68,13 +72,7 @@ export const encodeMergedCursor = (list: string, after: string): string =>
  */
 export const decodeMergedCursor = (cursor: string | undefined, list: string): string | undefined => {
   if (cursor === undefined) return undefined;
-  if (cursor.length > maxCursorLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw notACursor();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw notACursor();
-  }
+  const decoded = decodedJson(cursor);
   const names = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? Object.keys(decoded) : [];
   const parsed = MergedCursor.safeParse(decoded);
   if (!parsed.success || names.length !== 2 || parsed.data.list !== list) throw notACursor();

@@ -7,33 +7,14 @@
  * usual AWS credential chain and region.
  */
 
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
-import { localNames } from '../local/provision.ts';
-import { localAwsEnv } from '../local/services.ts';
+import { maintenanceTarget } from './maintenance-client.ts';
 import { backfillMatching } from './match-backfill.ts';
 
 // the phone numbering plan and whatever else modules defer from a cold start, as handlers load it
 await initDeferred();
 
-const { values } = parseArgs({
-  options: { aws: { type: 'boolean', default: false }, table: { type: 'string' } },
-});
-if (values.aws && !values.table) {
-  console.error('usage: npm run backfill-matching -- [--aws --table <TableName output of the stack>]');
-  process.exit(2);
-}
-
-const client = values.aws
-  ? new DynamoDBClient({})
-  : new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${process.env.KONTAKT_DYNAMODB_PORT ?? '8000'}`,
-      region: localAwsEnv.AWS_REGION,
-      credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
-    });
-const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+const { doc, tableName } = maintenanceTarget('backfill-matching');
 const started = Date.now();
-const result = await backfillMatching(doc, values.table ?? localNames.table);
+const result = await backfillMatching(doc, tableName);
 console.log(JSON.stringify({ ...result, seconds: Math.round((Date.now() - started) / 100) / 10 }));

@@ -5,29 +5,11 @@
  * it by itself when it finds an older layout); with --aws, on the deployed table (CloudFormation
  * output TableName) with the usual AWS credential chain and region. Safe to run again.
  */
-import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { localNames } from '../local/provision.ts';
-import { localAwsEnv } from '../local/services.ts';
+
 import { migrateListShards } from './list-shards-migration.ts';
+import { maintenanceTarget } from './maintenance-client.ts';
 
-const { values } = parseArgs({
-  options: { aws: { type: 'boolean', default: false }, table: { type: 'string' } },
-});
-if (values.aws && !values.table) {
-  console.error('usage: npm run migrate -- [--aws --table <TableName output of the stack>]');
-  process.exit(2);
-}
-
-const client = values.aws
-  ? new DynamoDBClient({})
-  : new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${process.env.KONTAKT_DYNAMODB_PORT ?? '8000'}`,
-      region: localAwsEnv.AWS_REGION,
-      credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
-    });
-const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+const { doc, tableName } = maintenanceTarget('migrate');
 const started = Date.now();
-const result = await migrateListShards(doc, values.table ?? localNames.table);
+const result = await migrateListShards(doc, tableName);
 console.log(JSON.stringify({ listShards: result, seconds: Math.round((Date.now() - started) / 100) / 10 }));

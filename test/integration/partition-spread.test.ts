@@ -12,7 +12,6 @@ import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
 import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
-import type { HttpRequest } from '../../functions/shared/http.ts';
 import type { QueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { tableDefinition } from '../../functions/shared/table.ts';
 import { cachedForms } from '../../functions/webforms/cached-forms.ts';
@@ -20,7 +19,7 @@ import { createSubmissionGate } from '../../functions/webforms/submission-limits
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
-import { apiEvent } from '../support/events.ts';
+import { webformSubmission } from '../support/events.ts';
 import { ensureDemoForm } from '../support/fixtures.ts';
 
 const leads = 10_000;
@@ -59,20 +58,6 @@ const generatedLeads = (): Record<string, string>[] => {
     };
   });
 };
-
-const request = (
-  body: Record<string, string>,
-  n: number,
-): HttpRequest<Record<string, string>, { formKey: string }, undefined> => ({
-  body,
-  bodyKind: 'json',
-  path: { formKey: 'demo' },
-  query: undefined,
-  user: null,
-  headers: { 'idempotency-key': `spread-${n}-${Date.now()}` },
-  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
-  requestId: `spread-${n}`,
-});
 
 const inParallel = async <T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> => {
   let next = 0;
@@ -120,7 +105,7 @@ describe('partition spread of intake (DynamoDB Local)', () => {
 
     meter = installAwsMeter();
     await inParallel(generatedLeads(), async (body, n) => {
-      const res = await submit(request(body, n));
+      const res = await submit(webformSubmission(body, { 'idempotency-key': `spread-${n}-${Date.now()}` }));
       if (res.status !== 201) throw new Error(`lead ${n} answered ${res.status}: ${JSON.stringify(res.body)}`);
     });
     await inParallel([...messages], (message) => check(message));

@@ -6,13 +6,12 @@ import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts'
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { createIdempotencyStore } from '../../functions/inbox/idempotency.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
-import type { HttpRequest } from '../../functions/shared/http.ts';
 import { createQueuePublisher } from '../../functions/shared/queue-publisher.ts';
 import { createSubmissionGate } from '../../functions/webforms/submission-limits.ts';
 import { submitWebform } from '../../functions/webforms/submit-webform.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { documentClient, mentioning, queueUrl, sqsClient, tableName, takeMessage } from '../support/aws.ts';
-import { apiEvent } from '../support/events.ts';
+import { webformSubmission } from '../support/events.ts';
 import { aPerson, ensureDemoForm } from '../support/fixtures.ts';
 
 const doc = documentClient();
@@ -21,19 +20,6 @@ const persons = createPersonRepository(doc, tableName);
 const findCandidates = tableCandidateFinder(doc, tableName);
 const forms = createWebformRepository(doc, tableName);
 const sqs = sqsClient();
-
-const request = (
-  body: Record<string, string>,
-): HttpRequest<Record<string, string>, { formKey: string }, undefined> => ({
-  body,
-  bodyKind: 'json',
-  path: { formKey: 'demo' },
-  query: undefined,
-  user: null,
-  headers: {},
-  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
-  requestId: 'r1',
-});
 
 describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', () => {
   beforeAll(async () => {
@@ -54,7 +40,9 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       now: () => new Date(),
     });
 
-    const res = await submit(request({ firstName: 'Max', lastName: 'Muster', email: ` ${email.toLowerCase()} ` }));
+    const res = await submit(
+      webformSubmission({ firstName: 'Max', lastName: 'Muster', email: ` ${email.toLowerCase()} ` }),
+    );
     const id = (res.body as { id: string }).id;
     const stored = await inbox.get(id);
     const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
@@ -88,7 +76,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       gate: createSubmissionGate(),
       now: () => new Date(),
     });
-    const res = await submit(request({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
+    const res = await submit(webformSubmission({ lastName: 'Nobody', email: `nobody-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
     const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
     const worker = checkDuplicates({ inbox, findCandidates, now: () => new Date() });
@@ -128,7 +116,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       now: () => new Date(),
     });
 
-    const res = await submit(request({ lastName: 'Ordered', email: `ordered-${ulid()}@example.com` }));
+    const res = await submit(webformSubmission({ lastName: 'Ordered', email: `ordered-${ulid()}@example.com` }));
     const id = (res.body as { id: string }).id;
     const message = (await takeMessage('duplicate-check', mentioning(id))) as LeadReceivedV1;
 
@@ -147,7 +135,7 @@ describe('web form → inbox → duplicate check (DynamoDB Local + emulator)', (
       gate: createSubmissionGate(),
       now: () => new Date(),
     });
-    const res = await submit(request({ lastName: 'Once', email: 'once@example.com' }));
+    const res = await submit(webformSubmission({ lastName: 'Once', email: 'once@example.com' }));
     const entry = await inbox.get((res.body as { id: string }).id);
     if (!entry) throw new Error('not stored');
 

@@ -1,6 +1,7 @@
 /** Factories for the events Lambda hands to handlers: API Gateway payload 2.0 and SQS batches. */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
+import type { HttpRequest } from '../../functions/shared/http.ts';
 
 export type ApiEventInput = {
   routeKey: string;
@@ -76,4 +77,19 @@ export const lambdaContext = (): Context => ({
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
+});
+
+/** The request the web form's submission use case gets for a JSON post to the demo form. */
+export const webformSubmission = (
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+): HttpRequest<Record<string, string>, { formKey: string }, undefined> => ({
+  body,
+  bodyKind: 'json',
+  path: { formKey: 'demo' },
+  query: undefined,
+  user: null,
+  headers,
+  event: apiEvent({ routeKey: 'POST /v1/webforms/{formKey}/submissions' }),
+  requestId: randomUUID(),
 });
