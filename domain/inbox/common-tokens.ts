@@ -41,15 +41,14 @@ export const commonTokens: ReadonlySet<string> = new Set([
   ...legalForms.filter((form) => form.length === 1).map((form) => form[0] as string),
 ]);
 
-/** The tokens worth an index item: all but the common ones and, for an email, its own domain ending. */
-export const indexableTokens = (tokens: readonly string[], email: string | undefined): string[] => {
-  const ending = email?.includes('.') ? email.slice(email.lastIndexOf('.') + 1).toLowerCase() : undefined;
-  return tokens.filter((token) => !commonTokens.has(token) && token !== ending);
-};
+/** The tokens worth an index item: all but the common ones. */
+export const indexableTokens = (tokens: readonly string[]): string[] =>
+  tokens.filter((token) => !commonTokens.has(token));
 
 /**
- * The query word whose partition a search reads: the longest that is not a common token (a word is
- * a prefix: "de" still finds Dennis); a query of common words alone finds only longer tokens they begin.
+ * The query word whose partition a search reads: the longest that is not a common token nor the
+ * start of one ("hotmai" would read a range where nothing is indexed; a word is a prefix: "de" still
+ * finds Dennis when it is all there is); a query of such words alone finds only longer tokens.
  */
 export const searchWord = (words: readonly string[]): string =>
-  words.find((word) => !commonTokens.has(word)) ?? words[0] ?? '';
+  words.find((word) => ![...commonTokens].some((token) => token.startsWith(word))) ?? words[0] ?? '';

@@ -39,7 +39,7 @@ const nowEpoch = (): number => Math.floor(Date.now() / 1000);
 
 /** The tokens an entry is found by (spam is never found); names first, so a cut keeps the most useful. */
 export const indexedTokens = (entry: InboxEntry): string[] =>
-  isSpam(entry) ? [] : indexableTokens(searchTokens(entry.contact), entry.contact.email).slice(0, maxSearchItems);
+  isSpam(entry) ? [] : indexableTokens(searchTokens(entry.contact)).slice(0, maxSearchItems);
 
 /**
  * Open entries are found by duplicate checks (the same person writing twice is the commonest
@@ -384,22 +384,29 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * joins the whole inbox, which the worker's indexing would have added it to.
      */
     async failDuplicateCheck(id: string, now: Date): Promise<void> {
-      const entry = await this.get(id, { consistent: true });
-      if (!entry) return;
-      const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
-      await store
-        .update(inboxEntries.key(id), {
-          expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now${wholeInbox.map((_, i) => `, #list${i} = :list${i}`).join('')} REMOVE ${pendingCheckAttributeNames.join(', ')}`,
-          condition: whilePending.condition,
-          names: { ...whilePending.names, ...Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])) },
-          values: {
-            ...whilePending.values,
-            ':failed': 'failed',
-            ':now': now.toISOString(),
-            ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
-          },
-        })
-        .catch(unlessCheckDone);
+      // the whole inbox's key as the entry is now: an entry changed meanwhile (marked as spam) is read again
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        const entry = await this.get(id, { consistent: true });
+        if (entry?.duplicateCheck.status !== 'pending') return;
+        const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
+        try {
+          await store.update(inboxEntries.key(id), {
+            expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now${wholeInbox.map((_, i) => `, #list${i} = :list${i}`).join('')} REMOVE ${pendingCheckAttributeNames.join(', ')}`,
+            condition: `${whilePending.condition} AND version = :version`,
+            names: { ...whilePending.names, ...Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])) },
+            values: {
+              ...whilePending.values,
+              ':failed': 'failed',
+              ':now': now.toISOString(),
+              ':version': entry.version,
+              ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
+            },
+          });
+          return;
+        } catch (error) {
+          unlessCheckDone(error);
+        }
+      }
     },
 
     /**

@@ -1,14 +1,14 @@
 /**
  * Brings data stored before the busy lists were sharded to the sharded layout, once:
  * - inbox entries get their list keys in the shards (status, whole inbox, responsible user, spam,
- *   pending check), each only if the entry is still the version read (an entry changed meanwhile
- *   was written under the new keys by the change itself);
+ *   pending check), each only if the entry is still the version read (one changed meanwhile is
+ *   read again and moved as it is then);
  * - inbox search items move from `INBOXQ#<two letters>` to their shard, and those of tokens no
  *   longer indexed (domain endings, mailbox providers, legal forms) are deleted;
  * - received emails get their list key in the shards.
  * One Scan of the table; idempotent (a second run finds nothing to move). The local stack runs it
  * by itself when its marker is older; on AWS, `npm run migrate -- --aws --table <TableName>` after
- * the deploy that brings the sharded code (README "Upgrading stored data").
+ * the deploy that brings the sharded code (README "Deploy to AWS").
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,8 +46,38 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
     searchItemsDropped: 0,
     emails: 0,
   };
-  const moves: WriteRequest[] = [];
   const gsi1 = indexAttributes('gsi1');
+  /** An entry's list keys in the shards, on the condition that it is still the version read. */
+  const moveEntry = async (item: Record<string, unknown>): Promise<'moved' | 'in-place' | 'changed'> => {
+    const entry = inboxEntries.parse(item);
+    const wanted: Record<string, string | null> = {
+      ...listIndexAttributes(entry),
+      ...(entry.duplicateCheck.status === 'pending' ? pendingCheckAttributes(entry) : {}),
+    };
+    const changes = Object.entries(wanted).filter(([name, value]) => (item[name] ?? null) !== value);
+    if (changes.length === 0) return 'in-place';
+    const sets = changes.filter(([, value]) => value !== null);
+    const removes = changes.filter(([, value]) => value === null);
+    try {
+      await store.update(inboxEntries.key(entry.id), {
+        expression: [
+          sets.length ? `SET ${sets.map((_, i) => `#s${i} = :s${i}`).join(', ')}` : '',
+          removes.length ? `REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}` : '',
+        ].join(' '),
+        condition: 'version = :version',
+        names: {
+          ...Object.fromEntries(sets.map(([name], i) => [`#s${i}`, name])),
+          ...Object.fromEntries(removes.map(([name], i) => [`#r${i}`, name])),
+        },
+        values: { ':version': entry.version, ...Object.fromEntries(sets.map(([, value], i) => [`:s${i}`, value])) },
+      });
+      result.entries += 1;
+      return 'moved';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return 'changed';
+    }
+  };
   let start: Record<string, unknown> | undefined;
   do {
     const res = await doc.send(
@@ -63,44 +93,28 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
+    const moves: { put: Record<string, unknown>[]; delete: WriteRequest[] } = { put: [], delete: [] };
     for (const item of res.Items ?? []) {
       if (item._et === inboxEntries.name) {
-        const entry = inboxEntries.parse(item);
-        const wanted: Record<string, string | null> = {
-          ...listIndexAttributes(entry),
-          ...(entry.duplicateCheck.status === 'pending' ? pendingCheckAttributes(entry) : {}),
-        };
-        const changes = Object.entries(wanted).filter(([name, value]) => (item[name] ?? null) !== value);
-        if (changes.length === 0) continue;
-        const sets = changes.filter(([, value]) => value !== null);
-        const removes = changes.filter(([, value]) => value === null);
-        try {
-          await store.update(inboxEntries.key(entry.id), {
-            expression: [
-              sets.length ? `SET ${sets.map((_, i) => `#s${i} = :s${i}`).join(', ')}` : '',
-              removes.length ? `REMOVE ${removes.map((_, i) => `#r${i}`).join(', ')}` : '',
-            ].join(' '),
-            condition: 'version = :version',
-            names: {
-              ...Object.fromEntries(sets.map(([name], i) => [`#s${i}`, name])),
-              ...Object.fromEntries(removes.map(([name], i) => [`#r${i}`, name])),
-            },
-            values: { ':version': entry.version, ...Object.fromEntries(sets.map(([, value], i) => [`:s${i}`, value])) },
-          });
-          result.entries += 1;
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // an entry changed meanwhile is read again and moved as it is now (a conversion rewrites only
+        // its status key, so no change can be trusted to have moved the rest)
+        let current: Record<string, unknown> | undefined = item;
+        for (let attempt = 1; current; attempt += 1) {
+          const outcome = await moveEntry(current);
+          if (outcome !== 'changed') break;
           result.entriesChangedMeanwhile += 1;
+          if (attempt >= 5) throw new Error(`inbox entry ${String(item.id)} kept changing; run the migration again`);
+          current = await store.getItem({ pk: String(item.pk), sk: String(item.sk) }, { consistent: true });
         }
       } else if (item._et === inboxSearchItems.name) {
         const sk = String(item.sk);
         const { token, entryId, createdAt } = searchItemParts({ sk });
         const target = inboxSearchItems.key(token, createdAt, entryId);
         if (target.pk === item.pk && target.sk === sk) continue;
-        moves.push({ delete: { pk: String(item.pk), sk } });
+        moves.delete.push({ delete: { pk: String(item.pk), sk } });
         if (commonTokens.has(token) || token.length < 2) result.searchItemsDropped += 1;
         else {
-          moves.push({ put: inboxSearchItem(token, { id: entryId, createdAt }) });
+          moves.put.push(inboxSearchItem(token, { id: entryId, createdAt }));
           result.searchItems += 1;
         }
       } else if (item._et === emails.name) {
@@ -115,11 +129,12 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
         result.emails += 1;
       }
     }
+    // each page's search items: the new ones first, then the old ones deleted, so a run that stops
+    // in between leaves a search item twice (found once: a search lists an entry once), never none
+    await store.writeAll(moves.put.map((put) => ({ put })));
+    await store.writeAll(moves.delete);
     start = res.LastEvaluatedKey;
   } while (start);
-  // the old items first deleted, then the new ones put: a put and a delete of one key never share a batch
-  await store.writeAll(moves.filter((m) => 'delete' in m));
-  await store.writeAll(moves.filter((m) => 'put' in m));
   await doc.send(
     new PutCommand({
       TableName: tableName,
