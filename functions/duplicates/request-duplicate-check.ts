@@ -6,18 +6,20 @@ import type { QueuePublisher } from '../shared/queue-publisher.ts';
 
 export type CheckRequester = { publisher: QueuePublisher<LeadReceivedV1>; duplicateCheckQueueUrl: string };
 
+/** The message that asks for an entry's check. */
+export const leadReceived = (entry: Pick<InboxEntry, 'id' | 'source'>, now: Date): LeadReceivedV1 => ({
+  type: 'lead-received',
+  version: 1,
+  inboxEntryId: entry.id,
+  source: entry.source,
+  requestedAt: now.toISOString(),
+});
+
 export const requestDuplicateCheck = (
   deps: CheckRequester,
   entry: Pick<InboxEntry, 'id' | 'source'>,
   now: Date,
-): Promise<void> =>
-  deps.publisher.publish(deps.duplicateCheckQueueUrl, {
-    type: 'lead-received',
-    version: 1,
-    inboxEntryId: entry.id,
-    source: entry.source,
-    requestedAt: now.toISOString(),
-  });
+): Promise<void> => deps.publisher.publish(deps.duplicateCheckQueueUrl, leadReceived(entry, now));
 
 /**
  * The same after a write that already stored the entry: a failed send never fails the request,

@@ -16,13 +16,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
-import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
-import type { CheckRequester } from '../duplicates/request-duplicate-check.ts';
+import { type CheckRequester, leadReceived } from '../duplicates/request-duplicate-check.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { LeadGuardRecord, leadGuardItem } from '../inbox/lead-guard.entity.ts';
-import type { Key } from '../shared/entity.ts';
 import { logger } from '../shared/logger.ts';
-import { mapBounded } from '../shared/map-bounded.ts';
 import { publishAll } from '../shared/queue-publisher.ts';
 import { createStore, type WriteRequest } from '../shared/store.ts';
 import { importedRows } from './import.entity.ts';
@@ -47,9 +44,6 @@ export type ImportedRow = {
 export type BatchOutcome = { created: { id: string; row: number }[]; taken: { id: string; row: number }[] };
 
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** BatchWriteItem's and BatchGetItem's limits per request. */
-const batchWriteSize = 25;
-const batchGetSize = 100;
 
 /** A ULID of `at` whose 80 random bits are the first 80 bits of the row's hash (hex). */
 export const importRowId = (at: Date, hash: string): string => {
@@ -78,17 +72,12 @@ export const storeImportedRows = async (
     else firstOf.set(row.hash, { id: importRowId(importedAt, row.hash), row });
   }
   const unique = [...firstOf.values()];
-  // the guards and the entries, a hundred keys per request, all requests at once within the bound
-  const keys = [
-    ...unique.map(({ row }) => importedRows.key(row.hash)),
-    ...unique.map(({ id }) => inboxEntries.key(id)),
-  ];
-  const parts: Key[][] = [];
-  for (let start = 0; start < keys.length; start += batchGetSize) parts.push(keys.slice(start, start + batchGetSize));
-  const found = new Map<string, Record<string, unknown>>();
-  for (const part of await mapBounded(parts, deps.concurrency, (part) => store.getItems(part, true))) {
-    for (const [key, item] of part) found.set(key, item);
-  }
+  // the guards and the entries, a hundred keys per request, requests in parallel within the bound
+  const found = await store.getItems(
+    [...unique.map(({ row }) => importedRows.key(row.hash)), ...unique.map(({ id }) => inboxEntries.key(id))],
+    true,
+    deps.concurrency,
+  );
   const now = deps.now();
   const entryWrites: WriteRequest[] = [];
   const guardWrites: WriteRequest[] = [];
@@ -121,24 +110,12 @@ export const storeImportedRows = async (
     });
     outcome.created.push({ id, row: row.row });
   }
-  const writeInParallel = async (requests: readonly WriteRequest[]): Promise<void> => {
-    const parts: WriteRequest[][] = [];
-    for (let start = 0; start < requests.length; start += batchWriteSize)
-      parts.push(requests.slice(start, start + batchWriteSize));
-    await mapBounded(parts, deps.concurrency, (part) => store.writeAll(part));
-  };
-  await writeInParallel(entryWrites);
-  const messages: LeadReceivedV1[] = outcome.created.map(({ id }) => ({
-    type: 'lead-received',
-    version: 1,
-    inboxEntryId: id,
-    source: 'csv',
-    requestedAt: now.toISOString(),
-  }));
+  await store.writeAll(entryWrites, { concurrency: deps.concurrency });
+  const messages = outcome.created.map(({ id }) => leadReceived({ id, source: 'csv' }, now));
   // once the entries are stored, their guards and their check requests go out side by side; a
   // message that cannot be sent is no lost lead: the sweeper re-requests every check still pending
   await Promise.all([
-    writeInParallel(guardWrites),
+    store.writeAll(guardWrites, { concurrency: deps.concurrency }),
     publishAll(deps.publisher, deps.duplicateCheckQueueUrl, messages, deps.concurrency).catch((error: unknown) => {
       logger.warn('could not request the duplicate checks of imported rows; the sweeper will', {
         error,

@@ -74,6 +74,16 @@ export type InboxListQuery = {
   q?: string | undefined;
 };
 
+/** The SET clauses, names and values that put an entry in the whole inbox (none for spam, which never is). */
+const wholeInboxSets = (entry: InboxEntry) => {
+  const pairs = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
+  return {
+    clauses: pairs.map((_, i) => `#list${i} = :list${i}`),
+    names: Object.fromEntries(pairs.map(([name], i) => [`#list${i}`, name])),
+    values: Object.fromEntries(pairs.map(([, value], i) => [`:list${i}`, value])),
+  };
+};
+
 /** A pending check's condition: the updates of the worker and the sweeper apply only while it is pending. */
 const whilePending = {
   condition: 'duplicateCheck.#status = :pending',
@@ -162,19 +172,16 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         ConditionExpression: 'attribute_exists(pk) AND version = :version',
       };
       // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
-      const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
+      const wholeInbox = wholeInboxSets(entry);
       const items: TransactItem[] = [
-        wholeInbox.length === 0
+        wholeInbox.clauses.length === 0
           ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
           : {
               Update: {
                 ...condition,
-                UpdateExpression: `SET ${wholeInbox.map((_, i) => `#list${i} = :list${i}`).join(', ')}`,
-                ExpressionAttributeNames: Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])),
-                ExpressionAttributeValues: {
-                  ':version': entry.version,
-                  ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
-                },
+                UpdateExpression: `SET ${wholeInbox.clauses.join(', ')}`,
+                ExpressionAttributeNames: wholeInbox.names,
+                ExpressionAttributeValues: { ':version': entry.version, ...wholeInbox.values },
               },
             },
         ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
@@ -388,18 +395,18 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
       for (let attempt = 1; attempt <= 5; attempt += 1) {
         const entry = await this.get(id, { consistent: true });
         if (entry?.duplicateCheck.status !== 'pending') return;
-        const wholeInbox = Object.entries(wholeInboxAttributes(entry)).filter(([, value]) => value !== null);
+        const wholeInbox = wholeInboxSets(entry);
         try {
           await store.update(inboxEntries.key(id), {
-            expression: `SET duplicateCheck.#status = :failed, duplicateCheck.checkedAt = :now${wholeInbox.map((_, i) => `, #list${i} = :list${i}`).join('')} REMOVE ${pendingCheckAttributeNames.join(', ')}`,
+            expression: `SET ${['duplicateCheck.#status = :failed', 'duplicateCheck.checkedAt = :now', ...wholeInbox.clauses].join(', ')} REMOVE ${pendingCheckAttributeNames.join(', ')}`,
             condition: `${whilePending.condition} AND version = :version`,
-            names: { ...whilePending.names, ...Object.fromEntries(wholeInbox.map(([name], i) => [`#list${i}`, name])) },
+            names: { ...whilePending.names, ...wholeInbox.names },
             values: {
               ...whilePending.values,
               ':failed': 'failed',
               ':now': now.toISOString(),
               ':version': entry.version,
-              ...Object.fromEntries(wholeInbox.map(([, value], i) => [`:list${i}`, value])),
+              ...wholeInbox.values,
             },
           });
           return;

@@ -24,6 +24,7 @@ import {
   type ShardedPattern,
   type TransactItem,
 } from './entity.ts';
+import { mapBounded } from './map-bounded.ts';
 import { backoffMs, sleep } from './retry.ts';
 import { tableDefinition } from './table.ts';
 
@@ -108,17 +109,27 @@ const sortRange = (sort: AccessPattern['sort'], after: string | undefined, newes
       : range;
 };
 
-/** Sends `requests` in chunks, each chunk's unprocessed part again after a backoff, until all are done. */
-const inRounds = async <R>(requests: readonly R[], chunk: number, send: (part: R[]) => Promise<R[]>): Promise<void> => {
-  for (let i = 0; i < requests.length; i += chunk) {
-    let pending = requests.slice(i, i + chunk);
+/**
+ * Sends `requests` in chunks, each chunk's unprocessed part again after a backoff, until all are
+ * done; `concurrency` chunks at a time (one by default).
+ */
+const inRounds = async <R>(
+  requests: readonly R[],
+  chunk: number,
+  send: (part: R[]) => Promise<R[]>,
+  concurrency = 1,
+): Promise<void> => {
+  const chunks: R[][] = [];
+  for (let i = 0; i < requests.length; i += chunk) chunks.push(requests.slice(i, i + chunk));
+  await mapBounded(chunks, concurrency, async (first) => {
+    let pending = first;
     for (let round = 1; pending.length > 0; round += 1) {
       if (round > maxBatchRounds)
         throw new Error(`${pending.length} items stayed unprocessed after ${maxBatchRounds} rounds`);
       if (round > 1) await sleep(backoffMs(round - 1, 50, 2_000));
       pending = await send(pending);
     }
-  }
+  });
 };
 
 export type WriteRequest = { put: Record<string, unknown> } | { delete: Key };
@@ -138,17 +149,26 @@ const putInput = (tableName: string, item: Record<string, unknown>, condition?: 
 });
 
 export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
-  /** Raw items of many keys (any entities), found ones only, keyed `pk|sk`. */
-  const getItems = async (keys: readonly Key[], consistent = false): Promise<Map<string, Record<string, unknown>>> => {
+  /** Raw items of many keys (any entities), found ones only, keyed `pk|sk`; `concurrency` requests at a time. */
+  const getItems = async (
+    keys: readonly Key[],
+    consistent = false,
+    concurrency = 1,
+  ): Promise<Map<string, Record<string, unknown>>> => {
     const found = new Map<string, Record<string, unknown>>();
     const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    await inRounds(unique, batchGetLimit, async (part) => {
-      const res = await doc.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: part, ConsistentRead: consistent } } }),
-      );
-      for (const item of res.Responses?.[tableName] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
-      return (res.UnprocessedKeys?.[tableName]?.Keys ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
-    });
+    await inRounds(
+      unique,
+      batchGetLimit,
+      async (part) => {
+        const res = await doc.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: part, ConsistentRead: consistent } } }),
+        );
+        for (const item of res.Responses?.[tableName] ?? []) found.set(`${String(item.pk)}|${String(item.sk)}`, item);
+        return (res.UnprocessedKeys?.[tableName]?.Keys ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) }));
+      },
+      concurrency,
+    );
     return found;
   };
 
@@ -225,21 +245,13 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
       type Shard = { partition: string; start?: Record<string, unknown>; reached?: string; done: boolean };
       const shards: Shard[] = pattern.partitions.map((partition) => ({ partition, done: range.low > range.high }));
       const read: Record<string, unknown>[] = [];
+      // DynamoDB takes no empty string in a key condition: an open end is left out
+      const sort = {
+        ...(range.low === '' ? {} : { from: range.low }),
+        ...(range.high === openEnd ? {} : { to: range.high }),
+      };
       const readShard = async (shard: Shard, limit: number): Promise<void> => {
-        // DynamoDB takes no empty string in a key condition: an open end is left out
-        const sort =
-          range.low !== '' && range.high !== openEnd
-            ? { from: range.low, to: range.high }
-            : range.low !== ''
-              ? { from: range.low }
-              : range.high !== openEnd
-                ? { to: range.high }
-                : undefined;
-        const query = patternQuery(tableName, {
-          index: pattern.index,
-          partition: shard.partition,
-          ...(sort === undefined ? {} : { sort }),
-        });
+        const query = patternQuery(tableName, { index: pattern.index, partition: shard.partition, sort });
         const res = await doc.send(
           new QueryCommand({
             ...query,
@@ -271,11 +283,11 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
       };
       const perShard = Math.min(page.limit, Math.ceil(page.limit / shards.length) + 2);
       await Promise.all(shards.filter((s) => !s.done).map((s) => readShard(s, perShard)));
-      for (let round = 1; round < maxMergeRounds && certain().length < page.limit; round += 1) {
-        const bound = certainUpTo();
-        if (bound === undefined) break;
-        // the shards read least far hold the page back: read them further
+      for (let round = 1; round < maxMergeRounds; round += 1) {
         const missing = page.limit - certain().length;
+        const bound = certainUpTo();
+        if (missing <= 0 || bound === undefined) break;
+        // the shards read least far hold the page back: read them further
         await Promise.all(
           shards.filter((s) => !s.done && s.reached === bound).map((s) => readShard(s, Math.max(missing, perShard))),
         );
@@ -312,21 +324,33 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
     },
 
     /** Puts and deletes in batches (no conditions: for guards' peers, backfills and loads). */
-    async writeAll(requests: readonly WriteRequest[]): Promise<void> {
+    /** `concurrency`: requests in flight at a time (one by default). */
+    async writeAll(requests: readonly WriteRequest[], options: { concurrency?: number } = {}): Promise<void> {
       type DynamoRequest = { PutRequest?: { Item: Record<string, unknown> }; DeleteRequest?: { Key: Key } };
       const dynamoRequests: DynamoRequest[] = requests.map((r) =>
         'put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } },
       );
-      await inRounds(dynamoRequests, batchWriteLimit, async (part) => {
-        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: part } }));
-        return (res.UnprocessedItems?.[tableName] ?? []).flatMap((r): DynamoRequest[] =>
-          r.PutRequest?.Item
-            ? [{ PutRequest: { Item: r.PutRequest.Item } }]
-            : r.DeleteRequest?.Key
-              ? [{ DeleteRequest: { Key: { pk: String(r.DeleteRequest.Key.pk), sk: String(r.DeleteRequest.Key.sk) } } }]
-              : [],
-        );
-      });
+      await inRounds(
+        dynamoRequests,
+        batchWriteLimit,
+        async (part) => {
+          const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: part } }));
+          return (res.UnprocessedItems?.[tableName] ?? []).flatMap((r): DynamoRequest[] =>
+            r.PutRequest?.Item
+              ? [{ PutRequest: { Item: r.PutRequest.Item } }]
+              : r.DeleteRequest?.Key
+                ? [
+                    {
+                      DeleteRequest: {
+                        Key: { pk: String(r.DeleteRequest.Key.pk), sk: String(r.DeleteRequest.Key.sk) },
+                      },
+                    },
+                  ]
+                : [],
+          );
+        },
+        options.concurrency,
+      );
     },
 
     /** Writes a record of an entity, on an optional condition (a failed one throws ConditionalCheckFailedException). */
