@@ -1,4 +1,7 @@
-/** Test projects: unit (pure, fast), integration (real DynamoDB Local + emulator), infra (template), e2e (local stack). */
+/**
+ * Test projects: unit (pure, fast), integration (real DynamoDB Local + emulator), infra (template),
+ * e2e (local stack), capacity (heavy loads on a DynamoDB Local of their own, run last).
+ */
 import { defineConfig } from 'vitest/config';
 
 /** Powertools logs stay quiet in tests; a failing assertion says what went wrong. */
@@ -11,7 +14,7 @@ const env = { POWERTOOLS_LOG_LEVEL: 'SILENT' };
 /** loads what modules defer from a cold start, as every handler does before its work */
 const deferredInit = 'test/support/deferred-init-setup.ts';
 
-const patience = { unit: 30_000, integration: 120_000, infra: 180_000, e2e: 300_000 };
+const patience = { unit: 30_000, integration: 120_000, infra: 180_000, e2e: 300_000, capacity: 1_800_000 };
 
 export default defineConfig({
   test: {
@@ -45,6 +48,20 @@ export default defineConfig({
           setupFiles: [deferredInit],
           testTimeout: patience.infra,
           hookTimeout: patience.infra,
+        },
+      },
+      {
+        test: {
+          // the capacity tests load a DynamoDB Local of their own with tens of thousands of writes:
+          // they run after every other project, alone on the machine's cores (beside the others,
+          // 10,000 leads took 30 minutes in CI instead of 5)
+          name: 'capacity',
+          env,
+          include: ['test/capacity/**/*.test.ts'],
+          setupFiles: [deferredInit],
+          sequence: { groupOrder: 1 },
+          testTimeout: patience.capacity,
+          hookTimeout: patience.integration,
         },
       },
       {
