@@ -1,6 +1,6 @@
 /**
  * Test projects: unit (pure, fast), integration (real DynamoDB Local + emulator), infra (template),
- * e2e (local stack), capacity (heavy loads on a DynamoDB Local of their own, run last).
+ * e2e (local stack), capacity (heavy loads on a DynamoDB Local of their own, run alone).
  */
 import { defineConfig } from 'vitest/config';
 
@@ -53,8 +53,8 @@ export default defineConfig({
       {
         test: {
           // the capacity tests load a DynamoDB Local of their own with tens of thousands of writes:
-          // they run after every other project, alone on the machine's cores (beside the others,
-          // 10,000 leads took 30 minutes in CI instead of 5)
+          // a group of their own runs them alone on the machine's cores, not beside the other
+          // projects (beside them, 10,000 leads took 30 minutes in CI instead of 5)
           name: 'capacity',
           env,
           include: ['test/capacity/**/*.test.ts'],

@@ -15,19 +15,20 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
+import { build } from 'esbuild';
 import { ulid } from 'ulid';
 import { newImport } from '../domain/imports/csv-import.ts';
 import { mapColumns, mapRow } from '../domain/imports/header-mapping.ts';
 import { readRecords } from '../functions/imports/csv-records.ts';
 import { createImportRepository } from '../functions/imports/import.repository.ts';
-import { createImportFileStore, importObjectKey } from '../functions/imports/import-file-store.ts';
-import { type RunOutcome, runImport, workerSettings } from '../functions/imports/run-import.ts';
-import { createInboxEntryWriter } from '../functions/inbox/inbox-entry-writer.ts';
-import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
+import { importObjectKey } from '../functions/imports/import-file-store.ts';
+import { workerSettings } from '../functions/imports/run-import.ts';
+import { esbuildOptions } from '../infra/bundling.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
 import { functionSpec } from '../infra/manifest.ts';
 import { freePort } from '../test/support/ports.ts';
+import type { WorkerChildResult, WorkerChildSettings } from './csv-import-worker.ts';
 import { seeded } from './german-persons.ts';
 
 export type CsvImportFigures = {
@@ -45,6 +46,8 @@ export type CsvImportFigures = {
   rssBeforeMb: number;
   peakRssMb: number;
   peakHeapUsedMb: number;
+  /** the worker's heap limit (manifest `heapMb`), as deployed */
+  heapMb: number | undefined;
 };
 
 const emulatorChildFlag = '--csv-import-emulator';
@@ -213,29 +216,6 @@ if (process.argv[2] === emulatorChildFlag) {
 
 // --- the two paths ------------------------------------------------------------------------------
 
-/**
- * Peak RSS and heap of this process, sampled every 100 ms. RSS follows V8's heap, which grows
- * lazily under a fast allocator: the heap in use says more about what the import holds.
- */
-const sampleMemory = () => {
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = (): void => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-  };
-  sample();
-  const timer = setInterval(sample, 100);
-  return {
-    stop: (): { peakRss: number; peakHeap: number } => {
-      clearInterval(timer);
-      sample();
-      return { peakRss, peakHeap };
-    },
-  };
-};
-
 const writeBatch = async (doc: DynamoDBDocumentClient, items: Record<string, unknown>[]): Promise<void> => {
   let requests: { PutRequest: { Item: Record<string, unknown> } }[] = items.map((Item) => ({ PutRequest: { Item } }));
   for (let attempt = 0; requests.length > 0; attempt += 1) {
@@ -285,29 +265,34 @@ const batchWriteRows = async (doc: DynamoDBDocumentClient, file: string, concurr
 
 // --- the import worker, in a child process -----------------------------------------------------------
 
-const workerChildFlag = '--csv-import-worker';
-
-type WorkerChildResult = {
-  outcome: RunOutcome;
-  invocations: number;
-  importMs: number;
-  peakRssMb: number;
-  rssBeforeMb: number;
-  peakHeapUsedMb: number;
-};
-
 /**
- * The import runs in a process of its own, as in a Lambda container: its peak RSS
- * (`process.resourceUsage().maxRSS`, exact, not sampled) is the worker's alone, without the bench's
- * bundler, figures and services.
+ * The import runs in a process of its own, as in a Lambda container: bundled as deployed and
+ * started with the function's heap limit (manifest `heapMb`), so its peak RSS
+ * (`process.resourceUsage().maxRSS`, exact, not sampled) is the worker's alone, without the
+ * bench's TypeScript loader, figures and services.
  */
-const runWorkerChild = async (settings: {
-  dynamo: string;
-  emulator: string;
-  importId: string;
-  queues: Record<string, string>;
-}): Promise<WorkerChildResult> => {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), workerChildFlag, JSON.stringify(settings)], {
+const runWorkerChild = async (
+  dataDir: string,
+  settings: Pick<WorkerChildSettings, 'dynamo' | 'emulator' | 'importId' | 'queues'>,
+): Promise<WorkerChildResult & { heapMb: number | undefined }> => {
+  const spec = functionSpec('import-worker');
+  const bundle = join(dataDir, 'csv-import-worker.mjs');
+  await build({
+    ...esbuildOptions,
+    entryPoints: [fileURLToPath(new URL('./csv-import-worker.ts', import.meta.url))],
+    outfile: bundle,
+    logLevel: 'error',
+  });
+  const full: WorkerChildSettings = {
+    ...settings,
+    table: localNames.table,
+    bucket: localNames.mailBucket,
+    region: localAwsEnv.AWS_REGION,
+    credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
+    invocationMs: spec.timeoutSeconds * 1000,
+  };
+  const heapLimit = spec.heapMb === undefined ? [] : [`--max-old-space-size=${spec.heapMb}`];
+  const child = spawn(process.execPath, [...heapLimit, bundle, JSON.stringify(full)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -316,73 +301,8 @@ const runWorkerChild = async (settings: {
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the import worker child exited with ${code}`);
-  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as WorkerChildResult;
+  return { ...(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as WorkerChildResult), heapMb: spec.heapMb };
 };
-
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
-if (process.argv[2] === workerChildFlag) {
-  const settings = JSON.parse(process.argv[3] ?? '{}') as {
-    dynamo: string;
-    emulator: string;
-    importId: string;
-    queues: Record<string, string>;
-  };
-  const credentials = {
-    accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID,
-    secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY,
-  };
-  const region = localAwsEnv.AWS_REGION;
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: settings.dynamo, region, credentials }), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  const sqs = new SQSClient({ endpoint: settings.emulator, region, credentials, useQueueUrlAsEndpoint: false });
-  const s3 = new S3Client({ endpoint: settings.emulator, region, credentials, forcePathStyle: true });
-  const publisher = createQueuePublisher(sqs);
-  const now = () => new Date();
-  const run = runImport({
-    imports: createImportRepository(doc, localNames.table),
-    files: createImportFileStore({ s3, bucket: localNames.mailBucket }),
-    intake: {
-      inbox: createInboxEntryWriter(doc, localNames.table),
-      doc,
-      tableName: localNames.table,
-      publisher,
-      duplicateCheckQueueUrl: settings.queues['duplicate-check'] ?? '',
-      now,
-    },
-    publisher,
-    csvImportsQueueUrl: settings.queues['csv-imports'] ?? '',
-    now,
-    ...workerSettings,
-  });
-  // Each run gets the worker's Lambda timeout, as an invocation would, and hands over before it.
-  const invocationMs = functionSpec('import-worker').timeoutSeconds * 1000;
-  const rssBefore = process.memoryUsage.rss();
-  const memory = sampleMemory();
-  const started = performance.now();
-  let outcome: RunOutcome;
-  let invocations = 0;
-  do {
-    const deadline = Date.now() + invocationMs;
-    outcome = await run(settings.importId, { remainingMs: () => deadline - Date.now() });
-    invocations += 1;
-  } while (outcome === 'continued');
-  const importMs = performance.now() - started;
-  const { peakHeap } = memory.stop();
-  const result: WorkerChildResult = {
-    outcome,
-    invocations,
-    importMs,
-    // maxRSS is in kilobytes
-    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
-    rssBeforeMb: mb(rssBefore),
-    peakHeapUsedMb: mb(peakHeap),
-  };
-  for (const client of [sqs, s3]) client.destroy();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
-}
 
 export const measureCsvImport = async (options: { rows: number }): Promise<CsvImportFigures> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'kontakt-bench-csv-'));
@@ -431,7 +351,12 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
     );
     await imports.markQueued(importId, now());
 
-    const worker = await runWorkerChild({ dynamo: dynamo.endpoint, emulator: emulator.endpoint, importId, queues });
+    const worker = await runWorkerChild(dataDir, {
+      dynamo: dynamo.endpoint,
+      emulator: emulator.endpoint,
+      importId,
+      queues,
+    });
     const { outcome, invocations, importMs } = worker;
     const result = await imports.get(importId);
     if (outcome !== 'done' || !result) throw new Error(`the import ended ${outcome}`);
@@ -454,6 +379,7 @@ export const measureCsvImport = async (options: { rows: number }): Promise<CsvIm
       rssBeforeMb: worker.rssBeforeMb,
       peakRssMb: worker.peakRssMb,
       peakHeapUsedMb: worker.peakHeapUsedMb,
+      heapMb: worker.heapMb,
     };
   } finally {
     for (const stop of stops.reverse()) {

@@ -75,6 +75,12 @@ export type FunctionSpec = {
   sesReceipt?: true;
   /** settings of the function itself, the same in AWS and locally */
   environment?: Record<string, string>;
+  /**
+   * V8's old-space limit in MB (`NODE_OPTIONS=--max-old-space-size` in AWS; the CSV bench runs the
+   * worker with it). For a worker that streams: V8 sizes the heap from the container's memory and
+   * lets garbage pile up to it; a limit near the live set collects it early and keeps memory flat.
+   */
+  heapMb?: number;
 };
 
 /** A noun's functions by their deployed name (`kontakt-<name>`); entries relative to the module's folder. */

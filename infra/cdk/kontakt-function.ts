@@ -139,6 +139,7 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);
+  if (spec.heapMb !== undefined) env.NODE_OPTIONS = `--max-old-space-size=${spec.heapMb}`;
   return { ...env, ...spec.environment };
 };
 

@@ -97,6 +97,7 @@ describe('functions', () => {
             MAIL_DOMAIN: spec.sesReceipt ? testMailDomain : Match.absent(),
             FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
             REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
+            NODE_OPTIONS: spec.heapMb === undefined ? Match.absent() : `--max-old-space-size=${spec.heapMb}`,
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlVariable(queue), ref(workQueue(queue).queue)]),
             ),
@@ -107,6 +108,16 @@ describe('functions', () => {
           }),
         },
       }),
+    });
+  });
+
+  it('caps the import worker\'s heap well below its memory, so its garbage never fills the container', () => {
+    const worker = functionOf('import-worker');
+    const spec = functionSpec('import-worker');
+    expect(spec.heapMb).toBeLessThanOrEqual(spec.memoryMb / 4);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: arn(worker.role),
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: `--max-old-space-size=${spec.heapMb}` }) },
     });
   });
 
