@@ -29,6 +29,7 @@ export const problems = {
   'invalid-status-transition': 'the status cannot change this way',
   'activity-done': 'the activity is done and cannot change',
   'opportunity-closed': 'the opportunity is won or lost and cannot change',
+  'ticket-closed': 'the ticket is closed: read-only until an update reopens it',
   'number-taken': 'the number belongs to another record',
   'pipeline-exists': 'a pipeline with this id exists already',
   'step-in-use': 'a pipeline step that open opportunities stand on',
@@ -124,6 +125,7 @@ export type ConflictCode = Extract<
   | 'invalid-status-transition'
   | 'activity-done'
   | 'opportunity-closed'
+  | 'ticket-closed'
   | 'number-taken'
   | 'pipeline-exists'
   | 'step-in-use'

@@ -42,6 +42,7 @@ const conflicts: Record<ConflictCode, ProblemType> = {
   'invalid-status-transition': conflictType,
   'activity-done': conflictType,
   'opportunity-closed': conflictType,
+  'ticket-closed': conflictType,
   'number-taken': conflictType,
   'pipeline-exists': conflictType,
   'step-in-use': conflictType,

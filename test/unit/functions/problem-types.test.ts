@@ -31,6 +31,7 @@ const pinned: Record<ProblemCode, [status: number, title: string]> = {
   'invalid-status-transition': [409, 'Conflict'],
   'activity-done': [409, 'Conflict'],
   'opportunity-closed': [409, 'Conflict'],
+  'ticket-closed': [409, 'Conflict'],
   'number-taken': [409, 'Conflict'],
   'pipeline-exists': [409, 'Conflict'],
   'step-in-use': [409, 'Conflict'],
