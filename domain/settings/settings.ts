@@ -1,9 +1,10 @@
-/** Configurable lists (sources, priorities, loss reasons, tags, holidays) with the defaults API.md names. */
+/** Configurable lists (sources, priorities, loss reasons, tags, holidays, ticket types) with the defaults API.md names. */
 import { defaultHolidays } from '../calendar/german-holidays.ts';
 import { defaultPriorities, defaultSources } from '../inbox/inbox-entry.ts';
 import { type FieldError, unprocessable, validationError } from '../shared/errors.ts';
+import { defaultTicketTypes } from '../tickets/ticket.ts';
 
-export const settingsLists = ['sources', 'priorities', 'loss-reasons', 'tags', 'holidays'] as const;
+export const settingsLists = ['sources', 'priorities', 'loss-reasons', 'tags', 'holidays', 'ticket-types'] as const;
 export type SettingsList = (typeof settingsLists)[number];
 
 export const defaultLossReasons = [
@@ -22,6 +23,7 @@ export const settingsDefaults: Record<SettingsList, readonly string[]> = {
   'loss-reasons': defaultLossReasons,
   tags: [],
   holidays: defaultHolidays(),
+  'ticket-types': defaultTicketTypes,
 };
 
 /** What each list's values look like: short codes, or for holidays calendar dates. */
@@ -36,6 +38,7 @@ const itemRules: Record<SettingsList, { pattern: RegExp; message: string; max: n
     min: 0,
   },
   holidays: { pattern: /^\d{4}-\d{2}-\d{2}$/, message: 'use YYYY-MM-DD', max: 1000, min: 0 },
+  'ticket-types': { pattern: /^[a-z][a-z0-9_]{1,49}$/, message: 'use a short code such as warranty', max: 100, min: 1 },
 };
 
 const isCalendarDate = (value: string): boolean => {

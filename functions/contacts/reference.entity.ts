@@ -8,11 +8,12 @@ import { activities } from '../activities/activity.entity.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { opportunities } from '../opportunities/opportunity.entity.ts';
 import { defineEntity, type Key, onTable } from '../shared/entity.ts';
+import { tickets } from '../tickets/ticket.entity.ts';
 import { companies } from './company.entity.ts';
 import { persons } from './person.entity.ts';
 
 /** The kinds of record that other records point at, and that lookup items and references name. */
-export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT'] as const;
+export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT', 'TIC'] as const;
 export type RecordKind = (typeof recordKinds)[number];
 export type RecordRef = { kind: RecordKind; id: string };
 
@@ -32,6 +33,8 @@ const recordEntity = (kind: RecordKind): { key: (id: string) => Key } => {
       return opportunities;
     case 'ACT':
       return activities;
+    case 'TIC':
+      return tickets;
   }
 };
 

@@ -99,7 +99,9 @@ const operation = (key: string, spec: AnyRouteSpec) => {
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       summary: spec.summary,
       ...(spec.auth === 'public' ? { security: [] } : { security: [{ userToken: [] }] }),
-      ...(spec.auth === 'admin' ? { 'x-kontakt-role': 'admin' } : {}),
+      ...(spec.auth === 'public' || spec.auth === 'user'
+        ? {}
+        : { 'x-kontakt-role': typeof spec.auth === 'string' ? spec.auth : spec.auth.join(' | ') }),
       parameters: [...parameters(spec.path, 'path'), ...parameters(spec.query, 'query')],
       ...body,
       responses,

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { KontaktError, validationError } from '../../domain/shared/errors.ts';
-import { hasRole, type Role, type User } from '../../domain/users/user.ts';
+import { hasAnyRole, type Role, type User } from '../../domain/users/user.ts';
 import { badCursor } from './cursor.ts';
 import { logger } from './logger.ts';
 import {
@@ -31,8 +31,8 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   summary: string;
   /** the success status and what it returns, for the OpenAPI description */
   responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
-  /** `public`: anyone; `user`: any Kontakt user; a role: users holding it */
-  auth: 'public' | 'user' | Role;
+  /** `public`: anyone; `user`: any Kontakt user; a role, or a list of roles: users holding one of them */
+  auth: 'public' | 'user' | Role | readonly Role[];
   /**
    * who calls it in bursts (the stage throttling of functions/shared/module.ts): `partner` routes
    * (Meta, agencies); `intake`, the public form submissions, limited per client and per form in the
@@ -145,8 +145,10 @@ const resolveUser = async (
   if (!user) {
     throw new KontaktError('unknown-user', 'The token is valid but belongs to no Kontakt user');
   }
-  if (auth !== 'user' && !hasRole(user, auth)) {
-    throw new KontaktError('forbidden', `This action needs the role ${auth}`);
+  if (auth === 'user') return user;
+  const wanted: readonly Role[] = typeof auth === 'string' ? [auth] : auth;
+  if (!hasAnyRole(user, wanted)) {
+    throw new KontaktError('forbidden', `This action needs the role ${wanted.join(' or the role ')}`);
   }
   return user;
 };

@@ -131,6 +131,13 @@ export const demoUsers: (User & { tokenFile: string })[] = [
     roles: ['sales'],
     tokenFile: 'dev-token-sales',
   },
+  {
+    id: 'demo-service',
+    email: 'service@kontakt.localhost',
+    name: 'Demo Service',
+    roles: ['service'],
+    tokenFile: 'dev-token-service',
+  },
 ];
 
 /**
@@ -328,6 +335,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
         'SES (sent mail)': `${ses.endpoint} (web view)`,
         'Dev token (admin)': join(config.home, 'dev-token'),
         'Dev token (sales)': join(config.home, 'dev-token-sales'),
+        'Dev token (service)': join(config.home, 'dev-token-service'),
         'Facebook config': process.env.FACEBOOK_CONFIG_FILE ?? '',
         Data: config.dataDir,
       },

@@ -8,7 +8,8 @@ import { apiEvent, lambdaContext } from '../../support/events.ts';
 
 const admin: User = { id: 'a', email: 'a@x.de', name: 'A', roles: ['admin', 'sales'] };
 const sales: User = { id: 's', email: 's@x.de', name: 'S', roles: ['sales'] };
-const users = { findUser: async (id: string) => [admin, sales].find((u) => u.id === id) ?? null };
+const service: User = { id: 'v', email: 'v@x.de', name: 'V', roles: ['service'] };
+const users = { findUser: async (id: string) => [admin, sales, service].find((u) => u.id === id) ?? null };
 
 const Body = z.object({ name: z.string().check(z.minLength(2)), count: z.optional(z.number()) });
 const echo = vi.fn(async (request: { body: unknown; bodyKind: unknown; user: unknown }) => ({
@@ -20,6 +21,7 @@ const handler = httpRouter(
   {
     'POST /v1/things': route({ summary: 'test', auth: 'public', body: Body, accepts: ['json', 'form'] }, echo),
     'POST /v1/admin-things': route({ summary: 'test', auth: 'admin', body: Body }, echo),
+    'POST /v1/desk-things': route({ summary: 'test', auth: ['service', 'admin'], body: Body }, echo),
     'GET /v1/mine': route({ summary: 'test', auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
     'GET /v1/boom': route({ summary: 'test', auth: 'public' }, async () => {
       throw new Error('secret database detail');
@@ -93,6 +95,15 @@ describe('HTTP edge', () => {
     expect((await call({ routeKey: 'GET /v1/mine', sub: 's' })).json).toEqual(sales);
     expect((await call({ routeKey: 'POST /v1/admin-things', sub: 's', body: '{"name":"Max"}' })).statusCode).toBe(403);
     expect((await call({ routeKey: 'POST /v1/admin-things', sub: 'a', body: '{"name":"Max"}' })).statusCode).toBe(201);
+  });
+
+  it('lets a route name several roles, any one of them enough', async () => {
+    const desk = (sub: string) => call({ routeKey: 'POST /v1/desk-things', sub, body: '{"name":"Max"}' });
+    expect((await desk('v')).statusCode).toBe(201);
+    expect((await desk('a')).statusCode).toBe(201);
+    const refused = await desk('s');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json.detail).toBe('This action needs the role service or the role admin');
   });
 
   it('hides internals of unexpected errors behind a 500', async () => {

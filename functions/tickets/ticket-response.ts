@@ -1,0 +1,90 @@
+/**
+ * What the API answers for a ticket and its log: mapped field by field from the domain record, so
+ * the stored shape (money in cents, the clocks' inner state, index keys) never leaks into an answer.
+ */
+import * as z from 'zod/mini';
+import { type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
+import { MoneyOut, toMoneyResponse } from '../opportunities/opportunity-response.ts';
+
+const nullableString = z.nullable(z.string());
+
+export const TicketUpdateOut = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** null: Kontakt itself (an assignment rule, named by `rule`) */
+  authorId: nullableString,
+  text: z.string(),
+  status: z.optional(z.enum(ticketStatuses)),
+  rule: z.optional(z.string()),
+});
+
+export const TicketOut = z.object({
+  id: z.string(),
+  number: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  description: z.string(),
+  value: z.nullable(MoneyOut),
+  status: z.enum(ticketStatuses),
+  priority: z.string(),
+  companyId: nullableString,
+  personId: nullableString,
+  responsibleUserId: nullableString,
+  reference: z.nullable(z.object({ kind: z.enum(['order', 'invoice']), number: z.string() })),
+  /** when the first response is due; null once given, or while the ticket waits or is solved */
+  firstResponseDueAt: nullableString,
+  firstResponseAt: nullableString,
+  /** when the resolution is due; null while the ticket waits or once it is resolved */
+  resolutionDueAt: nullableString,
+  resolvedAt: nullableString,
+  closedAt: nullableString,
+  createdBy: nullableString,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+
+export const TicketWithUpdatesOut = z.extend(TicketOut, { updates: z.array(TicketUpdateOut) });
+
+export const TicketPageOut = z.object({ items: z.array(TicketOut), nextCursor: nullableString });
+
+export const toTicketUpdateResponse = (update: TicketUpdate): z.infer<typeof TicketUpdateOut> => ({
+  id: update.id,
+  at: update.at,
+  authorId: update.authorId,
+  text: update.text,
+  ...(update.status === undefined ? {} : { status: update.status }),
+  ...(update.rule === undefined ? {} : { rule: update.rule }),
+});
+
+export const toTicketResponse = (ticket: Ticket): z.infer<typeof TicketOut> => ({
+  id: ticket.id,
+  number: ticket.number,
+  type: ticket.type,
+  subject: ticket.subject,
+  description: ticket.description,
+  value: ticket.value ? toMoneyResponse(ticket.value) : null,
+  status: ticket.status,
+  priority: ticket.priority,
+  companyId: ticket.companyId,
+  personId: ticket.personId,
+  responsibleUserId: ticket.responsibleUserId,
+  reference: ticket.reference,
+  firstResponseDueAt: ticket.firstResponse.dueAt,
+  firstResponseAt: ticket.firstResponse.metAt,
+  resolutionDueAt: ticket.resolution.dueAt,
+  resolvedAt: ticket.resolvedAt,
+  closedAt: ticket.closedAt,
+  createdBy: ticket.createdBy,
+  createdAt: ticket.createdAt,
+  updatedAt: ticket.updatedAt,
+  version: ticket.version,
+});
+
+export const toTicketWithUpdatesResponse = (
+  ticket: Ticket,
+  updates: readonly TicketUpdate[],
+): z.infer<typeof TicketWithUpdatesOut> => ({
+  ...toTicketResponse(ticket),
+  updates: updates.map(toTicketUpdateResponse),
+});

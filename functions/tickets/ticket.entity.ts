@@ -1,0 +1,156 @@
+/**
+ * Service tickets in the table: the record (money as integer cents) with its list keys, the items
+ * of its update log, the lookup item of its number and the sequence its numbers come from.
+ *
+ * Tickets come from people, not from campaigns: no list here takes a write per lead, so none is
+ * sharded (a desk would need more than 1,000 ticket changes a second to fill one partition).
+ */
+import * as z from 'zod/mini';
+import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
+import { nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
+import { defineEntity, onIndex, onTable } from '../shared/entity.ts';
+
+const nullableString = z.nullable(z.string());
+
+/** Sort keys that list newest last and stay unique: `<ISO timestamp>#<id>`. */
+const timeOrdered = (at: string, id: string): string => `${at}#${id}`;
+
+const allPartition = 'TICKETS';
+const byStatusPartition = (status: string): string => `TIC#STATUS#${status}`;
+const byResponsiblePartition = (userId: string): string => `TIC#USER#${userId}`;
+/** active tickets by the time their next target is due: the overdue list and the reminder sweep */
+const duePartition = 'TIC#DUE';
+
+const ServiceClockRecord = z.object({
+  targetMinutes: z.number(),
+  startedAt: z.string(),
+  pausedMs: z.number(),
+  pausedAt: nullableString,
+  metAt: nullableString,
+  dueAt: nullableString,
+});
+
+/** gsi1 a status's tickets, gsi2 a user's, gsi4 all of them (by creation); gsi3 the active ones by due time. */
+export const tickets = defineEntity({
+  name: 'ticket',
+  version: 1,
+  schema: z.object({
+    id: z.string(),
+    number: z.string(),
+    type: z.string(),
+    subject: z.string(),
+    description: z.string(),
+    value: z.nullable(z.object({ cents: z.number(), currency: z.string(), scale: z.optional(z.number()) })),
+    status: z.enum(ticketStatuses),
+    priority: z.string(),
+    companyId: nullableString,
+    personId: nullableString,
+    responsibleUserId: nullableString,
+    reference: z.nullable(z.object({ kind: z.enum(['order', 'invoice']), number: z.string() })),
+    firstResponse: ServiceClockRecord,
+    resolution: ServiceClockRecord,
+    createdBy: nullableString,
+    resolvedAt: nullableString,
+    closedAt: nullableString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+  key: (id: string) => ({ pk: `TIC#${id}`, sk: 'TIC' }),
+  keyOf: (ticket) => [ticket.id],
+  indexes: (ticket) => {
+    const due = nextDueAt(fromTicketRecord(ticket));
+    return [
+      { index: 'gsi4', pk: allPartition, sk: timeOrdered(ticket.createdAt, ticket.id) },
+      { index: 'gsi1', pk: byStatusPartition(ticket.status), sk: timeOrdered(ticket.createdAt, ticket.id) },
+      ticket.responsibleUserId
+        ? {
+            index: 'gsi2',
+            pk: byResponsiblePartition(ticket.responsibleUserId),
+            sk: timeOrdered(ticket.createdAt, ticket.id),
+          }
+        : null,
+      due ? { index: 'gsi3', pk: duePartition, sk: timeOrdered(due, ticket.id) } : null,
+    ];
+  },
+  patterns: {
+    /** every ticket, by creation */
+    all: () => onIndex('gsi4', allPartition),
+    /** the tickets in one status, by creation */
+    byStatus: (status: string) => onIndex('gsi1', byStatusPartition(status)),
+    /** a user's tickets, by creation */
+    byResponsible: (userId: string) => onIndex('gsi2', byResponsiblePartition(userId)),
+    /** active tickets whose next target is due by `at` (ISO), soonest first */
+    dueBy: (at: string) => onIndex('gsi3', duePartition, { to: `${at}#\uffff` }),
+  },
+});
+
+export type TicketRecord = z.infer<typeof tickets.schema>;
+
+export const toTicketRecord = (ticket: Ticket): TicketRecord => ({
+  ...ticket,
+  value: ticket.value ? toStoredMoney(ticket.value) : null,
+});
+
+export function fromTicketRecord(record: TicketRecord): Ticket {
+  return { ...record, value: record.value ? fromStoredMoney(record.value) : null };
+}
+
+/** One entry of a ticket's log, in the ticket's partition, by its ULID (the order it was written in). */
+export const ticketUpdates = defineEntity({
+  name: 'ticket-update',
+  version: 1,
+  schema: z.object({
+    ticketId: z.string(),
+    id: z.string(),
+    at: z.string(),
+    authorId: nullableString,
+    text: z.string(),
+    status: z.optional(z.enum(ticketStatuses)),
+    rule: z.optional(z.string()),
+  }),
+  key: (ticketId: string, updateId: string) => ({ pk: `TIC#${ticketId}`, sk: `UPD#${updateId}` }),
+  keyOf: (update) => [update.ticketId, update.id],
+  patterns: {
+    /** a ticket's log, oldest first */
+    ofTicket: (ticketId: string) => onTable(`TIC#${ticketId}`, { beginsWith: 'UPD#' }),
+  },
+});
+
+export const toUpdateRecord = (ticketId: string, update: TicketUpdate) => ({ ticketId, ...update });
+
+export const fromUpdateRecord = ({ ticketId: _, ...update }: z.infer<typeof ticketUpdates.schema>): TicketUpdate =>
+  update;
+
+/**
+ * The lookup item of a ticket's number (`TIC-7` → 7), written in the ticket's transaction; keyed by
+ * the number it does not store, so its item is built with `ticketNumberItem`, never `item()`.
+ */
+export const ticketNumbers = defineEntity({
+  name: 'ticket-number',
+  version: 1,
+  schema: z.object({ ticketId: z.string() }),
+  key: (number: number) => ({ pk: `TICNUMBER#${number}`, sk: 'TICNUMBER' }),
+  keyOf: (): [number] => {
+    throw new Error('a ticket-number item is keyed by the number it does not store: use ticketNumberItem');
+  },
+});
+
+export const ticketNumberItem = (number: number, ticketId: string): Record<string, unknown> =>
+  ticketNumbers.itemAt(ticketNumbers.key(number), { ticketId });
+
+/** The counter ticket numbers come from, only ever changed by an atomic ADD, so parallel creations never share a number. */
+export const ticketNumberSequence = defineEntity({
+  name: 'sequence',
+  version: 1,
+  schema: z.object({ counter: z.number() }),
+  key: () => ({ pk: 'SEQUENCE#TIC', sk: 'SEQUENCE' }),
+  keyOf: () => [],
+});
+
+/** The update that takes the sequence's next value (it tags the item the first time). */
+export const nextTicketNumber = {
+  expression: 'SET #et = :et, #v = :v ADD #counter :one',
+  names: { '#counter': 'counter', '#et': '_et', '#v': '_v' },
+  values: { ':one': 1, ':et': ticketNumberSequence.name, ':v': ticketNumberSequence.version },
+};

@@ -1,0 +1,235 @@
+/**
+ * Tickets in the single table: the record with its list keys, its number's lookup item, the reference
+ * items of its company and person (so a merge moves them), and the items of its update log, written
+ * in one transaction with optimistic versioning; numbers come from an atomic counter.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../../domain/shared/errors.ts';
+import {
+  isTicketOverdue,
+  parseTicketNumber,
+  type Ticket,
+  type TicketStatus,
+  type TicketUpdate,
+} from '../../domain/tickets/ticket.ts';
+import {
+  explainCancellation,
+  linkableChecks,
+  type RecordRef,
+  type Reference,
+  referenceWrites,
+  type TransactItem,
+} from '../contacts/references.ts';
+import type { AccessPattern } from '../shared/entity.ts';
+import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { createStore } from '../shared/store.ts';
+import {
+  fromTicketRecord,
+  fromUpdateRecord,
+  nextTicketNumber,
+  ticketNumberItem,
+  ticketNumberSequence,
+  ticketNumbers,
+  tickets,
+  ticketUpdates,
+  toTicketRecord,
+  toUpdateRecord,
+} from './ticket.entity.ts';
+
+export const ticketRef = (id: string): RecordRef => ({ kind: 'TIC', id });
+
+export const ticketReferences = (ticket: Ticket): Reference[] => [
+  ...(ticket.companyId ? [{ target: { kind: 'COMPANY' as const, id: ticket.companyId }, field: 'companyId' }] : []),
+  ...(ticket.personId ? [{ target: { kind: 'PERSON' as const, id: ticket.personId }, field: 'personId' }] : []),
+];
+
+export type TicketListQuery = {
+  limit: number;
+  cursor?: string | undefined;
+  status?: TicketStatus | undefined;
+  type?: string | undefined;
+  priority?: string | undefined;
+  responsibleUserId?: string | undefined;
+  companyId?: string | undefined;
+  personId?: string | undefined;
+  /** words that must each start a word of the number, subject, reference or description */
+  q?: string | undefined;
+  /** only tickets past a due time, soonest due first */
+  overdue?: { now: Date } | undefined;
+};
+
+export type TicketPage = { items: Ticket[]; nextCursor: string | null };
+
+const words = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}-]+/u)
+    .filter((w) => w.length > 0);
+
+const matchesWords = (ticket: Ticket, q: string): boolean => {
+  const have = words(
+    [ticket.number, ticket.subject, ticket.description, ticket.reference?.number ?? '', ticket.type].join(' '),
+  );
+  return words(q).every((w) => have.some((h) => h.startsWith(w)));
+};
+
+const matches =
+  (query: Omit<TicketListQuery, 'limit' | 'cursor'>) =>
+  (ticket: Ticket): boolean =>
+    (query.status === undefined || ticket.status === query.status) &&
+    (query.type === undefined || ticket.type === query.type) &&
+    (query.priority === undefined || ticket.priority === query.priority) &&
+    (query.responsibleUserId === undefined || ticket.responsibleUserId === query.responsibleUserId) &&
+    (query.companyId === undefined || ticket.companyId === query.companyId) &&
+    (query.personId === undefined || ticket.personId === query.personId) &&
+    (query.q === undefined || matchesWords(ticket, query.q)) &&
+    (query.overdue === undefined || isTicketOverdue(ticket, query.overdue.now));
+
+/** A transaction that only collided with another one is tried this often before the caller hears 409. */
+const maxConflictAttempts = 4;
+
+export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const store = createStore(doc, tableName);
+
+  const updateWrites = (ticket: Ticket, updates: readonly TicketUpdate[]): TransactItem[] =>
+    updates.map((update) =>
+      ticketUpdates.put(tableName, toUpdateRecord(ticket.id, update), { expression: 'attribute_not_exists(pk)' }),
+    );
+
+  const companions = (before: Ticket | null, after: Ticket): TransactItem[] => {
+    const oldRefs = before ? ticketReferences(before) : [];
+    const newRefs = ticketReferences(after);
+    return [
+      ...referenceWrites(tableName, ticketRef(after.id), oldRefs, newRefs),
+      ...linkableChecks(tableName, oldRefs, newRefs),
+    ];
+  };
+
+  const explain = (error: unknown, items: TransactItem[], ticket: Ticket, firstFailed: () => never): never =>
+    explainCancellation(error, {
+      items,
+      links: ticketReferences(ticket),
+      onRecordCondition: firstFailed,
+      conflictDetail: `ticket ${ticket.number} is being changed by another request; retry`,
+    });
+
+  const transact = async (items: TransactItem[], onCancelled: (error: unknown) => never): Promise<void> => {
+    try {
+      await retrying(() => store.transact(items), { attempts: maxConflictAttempts, retryable: isTransactionConflict });
+    } catch (error) {
+      onCancelled(error);
+    }
+  };
+
+  const get = async (id: string, options: { consistent?: boolean } = {}): Promise<Ticket | null> => {
+    const record = await store.get(tickets, tickets.key(id), options);
+    return record ? fromTicketRecord(record) : null;
+  };
+
+  const queryPage = async (
+    pattern: AccessPattern,
+    page: { limit: number; cursor?: string | undefined; newestFirst: boolean },
+    filter: (ticket: Ticket) => boolean,
+  ): Promise<TicketPage> => {
+    const found = await store.query(tickets, pattern, page);
+    return { items: found.items.map(fromTicketRecord).filter(filter), nextCursor: found.nextCursor };
+  };
+
+  return {
+    /** The next number of the tickets' sequence: an atomic ADD, so parallel creations never share one. */
+    async nextNumber(): Promise<number> {
+      const updated = await store.update(ticketNumberSequence.key(), nextTicketNumber, { returnNew: true });
+      return ticketNumberSequence.parse(updated).counter;
+    },
+
+    /** A new ticket with its number's lookup item, its links (checked) and its first log entries, in one transaction. */
+    async create(ticket: Ticket, updates: readonly TicketUpdate[] = []): Promise<void> {
+      const number = parseTicketNumber(ticket.number);
+      if (number === null) throw new Error(`not a ticket number: ${ticket.number}`);
+      const items: TransactItem[] = [
+        tickets.put(tableName, toTicketRecord(ticket), { expression: 'attribute_not_exists(pk)' }),
+        {
+          Put: {
+            TableName: tableName,
+            Item: ticketNumberItem(number, ticket.id),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...companions(null, ticket),
+        ...updateWrites(ticket, updates),
+      ];
+      await transact(items, (error) => {
+        if (error instanceof TransactionCanceledException) {
+          const reasons = error.CancellationReasons ?? [];
+          if (reasons[1]?.Code === 'ConditionalCheckFailed') {
+            throw conflict('number-taken', `${ticket.number} belongs to another ticket`);
+          }
+        }
+        return explain(error, items, ticket, () => {
+          throw conflict('already-exists', `ticket ${ticket.id} exists already`);
+        });
+      });
+    },
+
+    get,
+
+    /** `TIC-7` → the ticket numbered 7. */
+    async getByNumber(number: number, options: { consistent?: boolean } = {}): Promise<Ticket | null> {
+      const found = await store.get(ticketNumbers, ticketNumbers.key(number), options);
+      return found ? get(found.ticketId, options) : null;
+    },
+
+    /** Writes a change and its new log entries if nobody changed the ticket since `previous`; stale is 409. */
+    async update(previous: Ticket, next: Ticket, updates: readonly TicketUpdate[] = []): Promise<void> {
+      const items: TransactItem[] = [
+        tickets.put(tableName, toTicketRecord(next), {
+          expression: 'version = :expected',
+          values: { ':expected': previous.version },
+        }),
+        ...companions(previous, next),
+        ...updateWrites(next, updates),
+      ];
+      await transact(items, (error) =>
+        explain(error, items, next, () => {
+          throw conflict('stale-version', `ticket ${previous.number} has changed since version ${previous.version}`);
+        }),
+      );
+    },
+
+    /** A ticket's log, oldest first (every entry: a log is read whole). */
+    async updates(ticketId: string): Promise<TicketUpdate[]> {
+      const found = await store.queryAll(ticketUpdates, ticketUpdates.patterns.ofTicket(ticketId), {
+        consistent: true,
+      });
+      return found.map(fromUpdateRecord);
+    },
+
+    /**
+     * A page of tickets through the most selective access pattern (overdue: active tickets by due
+     * time, soonest first; then a user's, a status's, or all, newest first); the other filters
+     * apply to that page, so a page may hold fewer than `limit` while more follow.
+     */
+    async list(query: TicketListQuery): Promise<TicketPage> {
+      const { patterns } = tickets;
+      const page = { limit: query.limit, cursor: query.cursor };
+      if (query.overdue) {
+        return queryPage(
+          patterns.dueBy(query.overdue.now.toISOString()),
+          { ...page, newestFirst: false },
+          matches(query),
+        );
+      }
+      const pattern =
+        query.responsibleUserId !== undefined
+          ? patterns.byResponsible(query.responsibleUserId)
+          : query.status !== undefined
+            ? patterns.byStatus(query.status)
+            : patterns.all();
+      return queryPage(pattern, { ...page, newestFirst: true }, matches(query));
+    },
+  };
+};
+
+export type TicketRepository = ReturnType<typeof createTicketRepository>;

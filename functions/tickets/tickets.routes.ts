@@ -1,0 +1,44 @@
+/** The ticket routes' contracts: every user reads tickets; service and admin write them. */
+import type { AnyRouteSpec } from '../shared/http.ts';
+import { TicketOut, TicketPageOut, TicketUpdateOut, TicketWithUpdatesOut } from './ticket-response.ts';
+import { NewTicketBody, TicketIdPath, TicketListQuery, TicketPatchBody, TicketUpdateBody } from './tickets-input.ts';
+
+const writers = ['service', 'admin'] as const;
+
+export const ticketsRoutes = {
+  'POST /v1/tickets': {
+    summary: 'Opens a ticket (status new), numbered TIC-n, due by its priority’s targets in service hours',
+    auth: writers,
+    body: NewTicketBody,
+    responds: { status: 201, description: 'the ticket with its log', schema: TicketWithUpdatesOut },
+  },
+  'GET /v1/tickets': {
+    summary:
+      'Tickets, newest first, filtered by status, type, priority, responsibleUserId, companyId, personId and q; overdue=true: those past a due time, soonest due first',
+    auth: 'user',
+    query: TicketListQuery,
+    responds: { status: 200, description: 'a page of tickets', schema: TicketPageOut },
+  },
+  'GET /v1/tickets/{id}': {
+    summary: 'One ticket with its update log, by id or by number (TIC-7, any case)',
+    auth: 'user',
+    path: TicketIdPath,
+    responds: { status: 200, description: 'the ticket with its log', schema: TicketWithUpdatesOut },
+  },
+  'PATCH /v1/tickets/{id}': {
+    summary:
+      'Changes a ticket: a merge patch carrying the current version; the status changes through an update; a closed ticket is read-only',
+    auth: writers,
+    path: TicketIdPath,
+    body: TicketPatchBody,
+    responds: { status: 200, description: 'the ticket', schema: TicketOut },
+  },
+  'POST /v1/tickets/{id}/updates': {
+    summary:
+      'Adds an update to the ticket’s log, optionally setting its status (waiting pauses its clocks; an update reopens a resolved or closed ticket)',
+    auth: writers,
+    path: TicketIdPath,
+    body: TicketUpdateBody,
+    responds: { status: 201, description: 'the update', schema: TicketUpdateOut },
+  },
+} as const satisfies Record<string, AnyRouteSpec>;

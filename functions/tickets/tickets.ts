@@ -1,0 +1,210 @@
+/**
+ * Tickets from HTTP: open, read by id or number with the log, list (by status, type, priority,
+ * user, company, person, overdue, q), change, and add updates that move the status.
+ *
+ * Service hours are the defaults (08:00–17:00 Europe/Berlin) on the working days of the `holidays`
+ * settings list; the targets per priority are domain/tickets/service-hours.ts's defaults.
+ */
+import { ulid } from 'ulid';
+import type * as z from 'zod/mini';
+import { requireListed } from '../../domain/settings/settings.ts';
+import { conflict, KontaktError, notFound, unprocessable } from '../../domain/shared/errors.ts';
+import { defaultServiceHours, defaultServiceTargets } from '../../domain/tickets/service-hours.ts';
+import {
+  addUpdate,
+  createTicket,
+  type NewTicket,
+  parseTicketNumber,
+  patchTicket,
+  type ServiceDesk,
+  type Ticket,
+} from '../../domain/tickets/ticket.ts';
+import type { CompanyRepository } from '../contacts/company.repository.ts';
+import type { PersonRepository } from '../contacts/person.repository.ts';
+import { requireLinkable } from '../contacts/record-access.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
+import { defaultLimit } from '../shared/cursor.ts';
+import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import { retrying } from '../shared/retry.ts';
+import type { UserRepository } from '../users/user.repository.ts';
+import type { TicketRepository } from './ticket.repository.ts';
+import { toTicketResponse, toTicketUpdateResponse, toTicketWithUpdatesResponse } from './ticket-response.ts';
+import { ticketsRoutes as routes } from './tickets.routes.ts';
+import type {
+  NewTicketBody,
+  TicketIdPath,
+  TicketListQuery,
+  TicketPatchBody,
+  TicketUpdateBody,
+} from './tickets-input.ts';
+
+export type TicketDeps = {
+  tickets: TicketRepository;
+  companies: Pick<CompanyRepository, 'load'>;
+  persons: Pick<PersonRepository, 'load'>;
+  users: Pick<UserRepository, 'findUser'>;
+  settings: Pick<SettingsRepository, 'get'>;
+  now: () => Date;
+};
+
+type Path = z.infer<typeof TicketIdPath>;
+
+const callerId = (request: { user: { id: string } | null }): string => {
+  if (!request.user) throw new Error('ticket routes run for users only');
+  return request.user.id;
+};
+
+/** The service desk's hours on the configured holidays, and the targets per priority. */
+const serviceDesk = async (deps: Pick<TicketDeps, 'settings'>): Promise<ServiceDesk> => ({
+  hours: { ...defaultServiceHours, holidays: await deps.settings.get('holidays') },
+  targets: defaultServiceTargets,
+});
+
+/** By number (`TIC-7`, any case) or by id; unknown is 404. */
+export const loadTicket = async (
+  deps: Pick<TicketDeps, 'tickets'>,
+  idOrNumber: string,
+  options: { consistent?: boolean } = {},
+): Promise<Ticket> => {
+  const number = parseTicketNumber(idOrNumber);
+  const found =
+    number === null ? await deps.tickets.get(idOrNumber, options) : await deps.tickets.getByNumber(number, options);
+  if (!found) throw notFound('ticket', idOrNumber);
+  return found;
+};
+
+const requireUser = async (deps: TicketDeps, field: string, id: string | null | undefined): Promise<void> => {
+  if (id && !(await deps.users.findUser(id))) throw unprocessable(field, `no user ${id}`);
+};
+
+/** The links a change adds must name a company and a person that exist and are not merged away (422). */
+const requireLinks = async (deps: TicketDeps, next: Ticket, before: Ticket | null): Promise<void> => {
+  if (next.companyId && next.companyId !== before?.companyId) {
+    await requireLinkable(deps.companies, 'companyId', 'company', next.companyId);
+  }
+  if (next.personId && next.personId !== before?.personId) {
+    await requireLinkable(deps.persons, 'personId', 'person', next.personId);
+  }
+};
+
+/** Type and priority from their settings lists (422 naming the field otherwise). */
+const requireListedValues = async (deps: TicketDeps, values: { type?: string; priority?: string }): Promise<void> => {
+  if (values.type !== undefined) requireListed('type', values.type, await deps.settings.get('ticket-types'));
+  if (values.priority !== undefined) requireListed('priority', values.priority, await deps.settings.get('priorities'));
+};
+
+export const openTicket =
+  (deps: TicketDeps) =>
+  async (request: HttpRequest<z.infer<typeof NewTicketBody>, undefined, undefined>): Promise<HttpResult> => {
+    const { body } = request;
+    const priority = body.priority ?? 'normal';
+    await requireListedValues(deps, { type: body.type, priority });
+    await requireUser(deps, 'responsibleUserId', body.responsibleUserId);
+    const input: NewTicket = {
+      type: body.type,
+      subject: body.subject,
+      description: body.description ?? '',
+      value: body.value ?? null,
+      priority,
+      companyId: body.companyId ?? null,
+      personId: body.personId ?? null,
+      responsibleUserId: body.responsibleUserId ?? null,
+      reference: body.reference ?? null,
+      createdBy: callerId(request),
+    };
+    const desk = await serviceDesk(deps);
+    const now = deps.now();
+    // every rule is checked before a number is taken, so numbers skip only where a write failed
+    await requireLinks(deps, createTicket('draft', 1, input, desk, now), null);
+    const ticket = createTicket(ulid(now.getTime()), await deps.tickets.nextNumber(), input, desk, now);
+    await deps.tickets.create(ticket);
+    return {
+      status: 201,
+      body: toTicketWithUpdatesResponse(ticket, []),
+      headers: { location: `/v1/tickets/${ticket.id}` },
+    };
+  };
+
+export const getTicket =
+  (deps: Pick<TicketDeps, 'tickets'>) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
+    const ticket = await loadTicket(deps, request.path.id);
+    return { status: 200, body: toTicketWithUpdatesResponse(ticket, await deps.tickets.updates(ticket.id)) };
+  };
+
+export const listTickets =
+  (deps: TicketDeps) =>
+  async (request: HttpRequest<undefined, undefined, z.infer<typeof TicketListQuery>>): Promise<HttpResult> => {
+    const { overdue, ...filters } = request.query;
+    const page = await deps.tickets.list({
+      ...filters,
+      limit: filters.limit ?? defaultLimit,
+      ...(overdue ? { overdue: { now: deps.now() } } : {}),
+    });
+    return { status: 200, body: { items: page.items.map(toTicketResponse), nextCursor: page.nextCursor } };
+  };
+
+export const patchTicketFromRequest =
+  (deps: TicketDeps) =>
+  async (request: HttpRequest<z.infer<typeof TicketPatchBody>, Path, undefined>): Promise<HttpResult> => {
+    const ticket = await loadTicket(deps, request.path.id, { consistent: true });
+    const { version, ...patch } = request.body;
+    if (version !== ticket.version) {
+      throw conflict('stale-version', `ticket ${ticket.number} is at version ${ticket.version}, not ${version}`);
+    }
+    const next = patchTicket(ticket, patch, await serviceDesk(deps), deps.now());
+    if (next === ticket) return { status: 200, body: toTicketResponse(ticket) };
+    await requireListedValues(deps, {
+      ...(next.type === ticket.type ? {} : { type: next.type }),
+      ...(next.priority === ticket.priority ? {} : { priority: next.priority }),
+    });
+    if (next.responsibleUserId !== ticket.responsibleUserId) {
+      await requireUser(deps, 'responsibleUserId', next.responsibleUserId);
+    }
+    await requireLinks(deps, next, ticket);
+    await deps.tickets.update(ticket, next);
+    return { status: 200, body: toTicketResponse(next) };
+  };
+
+const isStale = (error: unknown): boolean =>
+  error instanceof KontaktError && (error.code === 'stale-version' || error.code === 'concurrent-change');
+
+/** An update carries no version: one that lost a race reads the ticket again and applies itself to what won. */
+const maxUpdateAttempts = 3;
+
+export const addTicketUpdate =
+  (deps: TicketDeps) =>
+  async (request: HttpRequest<z.infer<typeof TicketUpdateBody>, Path, undefined>): Promise<HttpResult> => {
+    const desk = await serviceDesk(deps);
+    const authorId = callerId(request);
+    const update = await retrying(
+      async () => {
+        const ticket = await loadTicket(deps, request.path.id, { consistent: true });
+        const now = deps.now();
+        const added = addUpdate(
+          ticket,
+          {
+            id: ulid(now.getTime()),
+            authorId,
+            text: request.body.text,
+            ...(request.body.status === undefined ? {} : { status: request.body.status }),
+          },
+          desk,
+          now,
+        );
+        await deps.tickets.update(ticket, added.ticket, [added.update]);
+        return added.update;
+      },
+      { attempts: maxUpdateAttempts, retryable: isStale },
+    );
+    return { status: 201, body: toTicketUpdateResponse(update) };
+  };
+
+export const ticketRouteHandlers = (deps: TicketDeps): Record<string, RouteHandler> =>
+  routeTable(routes, {
+    'POST /v1/tickets': openTicket(deps),
+    'GET /v1/tickets': listTickets(deps),
+    'GET /v1/tickets/{id}': getTicket(deps),
+    'PATCH /v1/tickets/{id}': patchTicketFromRequest(deps),
+    'POST /v1/tickets/{id}/updates': addTicketUpdate(deps),
+  });

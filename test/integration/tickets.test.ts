@@ -1,0 +1,264 @@
+// Service tickets through their routes against DynamoDB Local, wired with the real repositories:
+// numbers under 50 parallel creations, who may read and write, the lifecycle with its update log and
+// due times, a closed ticket's read-only state, stale writes, and the lists.
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
+import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
+import { httpRouter } from '../../functions/shared/aws-http.ts';
+import { createTicketRepository } from '../../functions/tickets/ticket.repository.ts';
+import { type TicketDeps, ticketRouteHandlers } from '../../functions/tickets/tickets.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+import { aCompany } from '../support/fixtures.ts';
+
+const doc = documentClient();
+const users = createUserRepository(doc, tableName);
+const companies = createCompanyRepository(doc, tableName);
+const deps: TicketDeps = {
+  tickets: createTicketRepository(doc, tableName),
+  companies,
+  persons: createPersonRepository(doc, tableName),
+  users,
+  settings: createSettingsRepository(doc, tableName),
+  now: () => new Date(),
+};
+const api = httpRouter(ticketRouteHandlers(deps), users);
+// Monday 2026-11-30 08:00 in Berlin: a ticket opened then is long overdue now
+const openedLongAgo = httpRouter(ticketRouteHandlers({ ...deps, now: () => new Date('2026-11-30T07:00:00Z') }), users);
+
+const service = 'tic-service';
+const colleague = 'tic-service-2';
+const sales = 'tic-sales';
+const admin = 'tic-admin';
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; headers: Record<string, string>; json: any };
+
+const callOn =
+  (router: typeof api) =>
+  async (
+    routeKey: string,
+    options: { id?: string; body?: unknown; query?: Record<string, string>; as?: string } = {},
+  ): Promise<Answer> => {
+    const path = routeKey.split(' ')[1]?.replace('{id}', options.id ?? '') ?? '/';
+    const res = await router(
+      apiEvent({
+        routeKey,
+        path,
+        sub: options.as ?? service,
+        ...(options.id ? { pathParameters: { id: options.id } } : {}),
+        ...(options.query ? { query: options.query } : {}),
+        ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      }),
+      lambdaContext(),
+    );
+    return { status: res.statusCode, headers: res.headers, json: res.body ? JSON.parse(res.body) : undefined };
+  };
+const call = callOn(api);
+
+const open = async (body: Record<string, unknown> = {}, as?: string) => {
+  const res = await call('POST /v1/tickets', {
+    body: { type: 'complaint', subject: 'Lieferung beschädigt', ...body },
+    ...(as ? { as } : {}),
+  });
+  expect(res.status).toBe(201);
+  return res.json;
+};
+
+beforeAll(async () => {
+  for (const [id, roles] of [
+    [service, ['service']],
+    [colleague, ['service']],
+    [sales, ['sales']],
+    [admin, ['admin']],
+  ] as const) {
+    await users.save({ id, email: `${id}@example.com`, name: id, roles: [...roles] }, { upsert: true });
+  }
+});
+
+describe('ticket numbers', () => {
+  it('gives 50 parallel creations 50 distinct consecutive numbers, each found by number in any case', async () => {
+    const created = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        call('POST /v1/tickets', { body: { type: 'question', subject: `Rückfrage ${i}` } }),
+      ),
+    );
+    expect(created.map((res) => res.status)).toEqual(Array(50).fill(201));
+    const numbers = created.map((res) => Number(String(res.json.number).slice('TIC-'.length))).sort((a, b) => a - b);
+    expect(new Set(numbers).size).toBe(50);
+    expect((numbers.at(-1) ?? 0) - (numbers[0] ?? 0)).toBe(49);
+
+    const sample = created[17]?.json;
+    for (const spelled of [sample.number, sample.number.toLowerCase(), sample.id]) {
+      const found = await call('GET /v1/tickets/{id}', { id: spelled, as: sales });
+      expect(found).toMatchObject({ status: 200, json: { id: sample.id, number: sample.number, updates: [] } });
+    }
+    expect((await call('GET /v1/tickets/{id}', { id: 'TIC-999999' })).status).toBe(404);
+  });
+});
+
+describe('who may do what', () => {
+  it('lets every user read tickets, and only service and admin write them', async () => {
+    const ticket = await open();
+    const bySales = await call('POST /v1/tickets', { as: sales, body: { type: 'question', subject: 'Frage' } });
+    expect(bySales).toMatchObject({ status: 403, json: { type: '/problems/forbidden' } });
+    expect(bySales.json.detail).toContain('service');
+    expect(
+      (await call('POST /v1/tickets/{id}/updates', { id: ticket.id, as: sales, body: { text: 'Hallo' } })).status,
+    ).toBe(403);
+    expect((await call('GET /v1/tickets', { as: sales })).status).toBe(200);
+    expect((await call('POST /v1/tickets', { as: admin, body: { type: 'question', subject: 'Frage' } })).status).toBe(
+      201,
+    );
+  });
+
+  it('names the field of bad input (400) and of values not on their lists or records that do not exist (422)', async () => {
+    const missing = await call('POST /v1/tickets', { body: { subject: 'ohne Typ' } });
+    expect(missing.status).toBe(400);
+    expect(missing.json.errors.map((e: { field: string }) => e.field)).toContain('type');
+    const unknownType = await call('POST /v1/tickets', { body: { type: 'gossip', subject: 'x' } });
+    expect(unknownType).toMatchObject({ status: 422, json: { errors: [{ field: 'type' }] } });
+    const unknownCompany = await call('POST /v1/tickets', {
+      body: { type: 'question', subject: 'x', companyId: '01JDNOSUCHCOMPANY0000000000' },
+    });
+    expect(unknownCompany).toMatchObject({ status: 422, json: { errors: [{ field: 'companyId' }] } });
+    const unknownUser = await call('POST /v1/tickets', {
+      body: { type: 'question', subject: 'x', responsibleUserId: 'nobody' },
+    });
+    expect(unknownUser).toMatchObject({ status: 422, json: { errors: [{ field: 'responsibleUserId' }] } });
+    const ticket = await open();
+    const statusInPatch = await call('PATCH /v1/tickets/{id}', {
+      id: ticket.id,
+      body: { version: ticket.version, status: 'closed' },
+    });
+    expect(statusInPatch.status).toBe(400);
+    expect(JSON.stringify(statusInPatch.json.errors)).toContain('status');
+  });
+});
+
+describe('the lifecycle (seed 004): open, answer, wait, resolve, close, reopen', () => {
+  it('logs every update with its status, keeps the due times, and keeps a closed ticket read-only', async () => {
+    const company = aCompany({ name: `Fliesen Krämer ${ulid()} GmbH` });
+    await companies.create(company);
+    const ticket = await open({
+      priority: 'urgent',
+      companyId: company.id,
+      value: { amount: 1250, currency: 'EUR' },
+      reference: { kind: 'order', number: 'A-2026-118' },
+      description: 'Die Palette kam mit gebrochenen Fliesen an.',
+    });
+    expect(ticket).toMatchObject({
+      status: 'new',
+      priority: 'urgent',
+      companyId: company.id,
+      value: { amount: 1250, currency: 'EUR' },
+      reference: { kind: 'order', number: 'A-2026-118' },
+      createdBy: service,
+      firstResponseAt: null,
+      version: 1,
+    });
+    expect(ticket.firstResponseDueAt).toEqual(expect.any(String));
+    expect(Date.parse(ticket.resolutionDueAt)).toBeGreaterThan(Date.parse(ticket.firstResponseDueAt));
+
+    const say = (text: string, status?: string, as = colleague) =>
+      call('POST /v1/tickets/{id}/updates', { id: ticket.number, as, body: { text, ...(status ? { status } : {}) } });
+
+    const answered = await say('Wir prüfen das.', 'in_progress');
+    expect(answered).toMatchObject({ status: 201, json: { authorId: colleague, status: 'in_progress' } });
+    let current = (await call('GET /v1/tickets/{id}', { id: ticket.id })).json;
+    expect(current.status).toBe('in_progress');
+    expect(current.firstResponseAt).toEqual(answered.json.at);
+    expect(current.firstResponseDueAt).toBeNull();
+
+    expect((await say('Bitte Fotos schicken', 'waiting')).status).toBe(201);
+    current = (await call('GET /v1/tickets/{id}', { id: ticket.id })).json;
+    expect(current).toMatchObject({ status: 'waiting', resolutionDueAt: null });
+
+    expect((await say('Ersatz geliefert', 'resolved')).status).toBe(201);
+    expect((await say('Abgeschlossen', 'closed')).status).toBe(201);
+    current = (await call('GET /v1/tickets/{id}', { id: ticket.id })).json;
+    expect(current).toMatchObject({ status: 'closed', resolvedAt: expect.any(String), closedAt: expect.any(String) });
+
+    const patchClosed = await call('PATCH /v1/tickets/{id}', {
+      id: ticket.id,
+      body: { version: current.version, subject: 'Neu' },
+    });
+    expect(patchClosed).toMatchObject({ status: 409, json: { type: '/problems/ticket-closed' } });
+    expect((await say('Noch etwas')).status).toBe(409);
+
+    const reopened = await say('Kunde meldet weiteren Bruch', 'open');
+    expect(reopened.status).toBe(201);
+    current = (await call('GET /v1/tickets/{id}', { id: ticket.id })).json;
+    expect(current).toMatchObject({ status: 'open', closedAt: null, resolvedAt: null });
+    expect(current.resolutionDueAt).toEqual(expect.any(String));
+    expect(current.updates.map((u: { text: string; status?: string }) => [u.text, u.status])).toEqual([
+      ['Wir prüfen das.', 'in_progress'],
+      ['Bitte Fotos schicken', 'waiting'],
+      ['Ersatz geliefert', 'resolved'],
+      ['Abgeschlossen', 'closed'],
+      ['Kunde meldet weiteren Bruch', 'open'],
+    ]);
+    expect(current.version).toBe(6);
+  });
+
+  it('refuses a change based on a stale version and one that skips the lifecycle, changing nothing', async () => {
+    const ticket = await open();
+    const first = await call('PATCH /v1/tickets/{id}', { id: ticket.id, body: { version: 1, subject: 'Erste' } });
+    expect(first).toMatchObject({ status: 200, json: { subject: 'Erste', version: 2 } });
+    const stale = await call('PATCH /v1/tickets/{id}', { id: ticket.id, body: { version: 1, subject: 'Zweite' } });
+    expect(stale).toMatchObject({ status: 409, json: { type: '/problems/stale-version' } });
+    await call('POST /v1/tickets/{id}/updates', { id: ticket.id, body: { text: 'gelöst', status: 'resolved' } });
+    const skip = await call('POST /v1/tickets/{id}/updates', {
+      id: ticket.id,
+      body: { text: 'warten?', status: 'waiting' },
+    });
+    expect(skip).toMatchObject({ status: 409, json: { type: '/problems/invalid-status-transition' } });
+    const after = (await call('GET /v1/tickets/{id}', { id: ticket.id })).json;
+    expect(after).toMatchObject({ subject: 'Erste', status: 'resolved' });
+    expect(after.updates).toHaveLength(1);
+  });
+});
+
+describe('lists', () => {
+  it('filter by status, responsible user, company, type and words, and list the overdue ones soonest due first', async () => {
+    const worker = `tic-list-${ulid()}`;
+    await users.save({ id: worker, email: `${worker}@example.com`, name: 'Lea Liste', roles: ['service'] });
+    const company = aCompany({ name: `Listen ${ulid()} AG` });
+    await companies.create(company);
+    const mine = await open({ responsibleUserId: worker, subject: 'Heizung ausgefallen', type: 'incident' });
+    const theirs = await open({ companyId: company.id, subject: 'Rechnung falsch', type: 'question' });
+    const late = await callOn(openedLongAgo)('POST /v1/tickets', {
+      body: { type: 'problem', subject: `Überfällig ${ulid()}`, priority: 'urgent', responsibleUserId: worker },
+    });
+    expect(late.status).toBe(201);
+    // low priority: its first response was due later on that Monday
+    const lateLow = await callOn(openedLongAgo)('POST /v1/tickets', {
+      body: { type: 'problem', subject: `Auch überfällig ${ulid()}`, priority: 'low' },
+    });
+    expect(lateLow.status).toBe(201);
+
+    const ids = async (query: Record<string, string>) =>
+      ((await call('GET /v1/tickets', { query: { limit: '100', ...query } })).json.items as { id: string }[]).map(
+        (t) => t.id,
+      );
+    expect(await ids({ responsibleUserId: worker })).toEqual([mine.id, late.json.id]);
+    expect(await ids({ companyId: company.id })).toEqual([theirs.id]);
+    expect(await ids({ responsibleUserId: worker, type: 'incident' })).toEqual([mine.id]);
+    expect(await ids({ responsibleUserId: worker, q: 'heiz' })).toEqual([mine.id]);
+    expect(await ids({ q: late.json.number })).toEqual([late.json.id]);
+    expect(await ids({ status: 'new', responsibleUserId: worker })).toHaveLength(2);
+    const overdue = await ids({ overdue: 'true' });
+    expect(overdue.filter((id) => id === late.json.id || id === lateLow.json.id)).toEqual([
+      late.json.id,
+      lateLow.json.id,
+    ]);
+    expect(overdue).not.toContain(mine.id);
+
+    const bad = await call('GET /v1/tickets', { query: { status: 'pending' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json.errors)).toContain('status');
+  });
+});
