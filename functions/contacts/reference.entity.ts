@@ -61,6 +61,8 @@ export const references = defineEntity({
   patterns: {
     /** every link to one record */
     to: (target: RecordRef) => onTable(referencesTo(target)),
+    /** the links to one record from records of one kind, by the linking record's id (ULIDs: by creation) */
+    toFrom: (target: RecordRef, kind: RecordKind) => onTable(referencesTo(target), { beginsWith: `${kind}#` }),
   },
 });
 

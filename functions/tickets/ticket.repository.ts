@@ -13,6 +13,7 @@ import {
   type TicketStatus,
   type TicketUpdate,
 } from '../../domain/tickets/ticket.ts';
+import { references } from '../contacts/reference.entity.ts';
 import {
   explainCancellation,
   linkableChecks,
@@ -208,12 +209,34 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
 
     /**
      * A page of tickets through the most selective access pattern (overdue: active tickets by due
-     * time, soonest first; then a user's, a status's, or all, newest first); the other filters
-     * apply to that page, so a page may hold fewer than `limit` while more follow.
+     * time, soonest first; a company's or a person's, through the reference items the ticket's
+     * links write; then a user's, a status's, or all, newest first); the other filters apply to
+     * that page, so a page may hold fewer than `limit` while more follow.
      */
     async list(query: TicketListQuery): Promise<TicketPage> {
       const { patterns } = tickets;
       const page = { limit: query.limit, cursor: query.cursor };
+      const linked: RecordRef | null = query.companyId
+        ? { kind: 'COMPANY', id: query.companyId }
+        : query.personId
+          ? { kind: 'PERSON', id: query.personId }
+          : null;
+      if (linked && !query.overdue) {
+        const found = await store.query(references, references.patterns.toFrom(linked, 'TIC'), {
+          ...page,
+          newestFirst: true,
+        });
+        const ids = [...new Set(found.items.map((reference) => reference.fromId))];
+        const records = await store.getMany(
+          tickets,
+          ids.map((id) => tickets.key(id)),
+        );
+        const byId = new Map(records.map((record) => [record.id, fromTicketRecord(record)]));
+        return {
+          items: ids.flatMap((id) => byId.get(id) ?? []).filter(matches(query)),
+          nextCursor: found.nextCursor,
+        };
+      }
       if (query.overdue) {
         return queryPage(
           patterns.dueBy(query.overdue.now.toISOString()),

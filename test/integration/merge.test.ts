@@ -7,6 +7,8 @@ import { createOpportunity } from '../../domain/opportunities/opportunity.ts';
 import type { Person } from '../../domain/persons/person.ts';
 import { defaultDealPipeline } from '../../domain/pipelines/pipeline.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
+import { defaultServiceHours, defaultServiceTargets } from '../../domain/tickets/service-hours.ts';
+import { createTicket } from '../../domain/tickets/ticket.ts';
 import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
@@ -20,6 +22,7 @@ import { createOpportunityRepository } from '../../functions/opportunities/oppor
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { problemStatus } from '../../functions/shared/problem.ts';
 import { createStore } from '../../functions/shared/store.ts';
+import { createTicketRepository } from '../../functions/tickets/ticket.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -29,6 +32,7 @@ const persons = createPersonRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
 const findCandidates = tableCandidateFinder(doc, tableName);
 const opportunities = createOpportunityRepository(doc, tableName);
+const tickets = createTicketRepository(doc, tableName);
 const activities = createActivityRepository(doc, tableName);
 const now = () => new Date();
 
@@ -302,8 +306,8 @@ describe('merging companies', () => {
   });
 });
 
-describe('merging moves opportunities and activities too', () => {
-  it('re-links the opportunities and activities of a merged company and person to the survivors', async () => {
+describe('merging moves opportunities, activities and tickets too', () => {
+  it('re-links the opportunities, activities and tickets of a merged company and person to the survivors', async () => {
     const tag = ulid();
     const survivorCompany = aCompany({ name: `Seewind Logistik GmbH ${tag}` });
     const duplicateCompany = aCompany({ name: `Seewind Logistik ${tag}` });
@@ -356,8 +360,38 @@ describe('merging moves opportunities and activities too', () => {
       }),
     );
 
+    const ticket = createTicket(
+      ulid(),
+      await tickets.nextNumber(),
+      {
+        type: 'complaint',
+        subject: `Lieferung ${tag}`,
+        description: '',
+        value: null,
+        priority: 'normal',
+        companyId: duplicateCompany.id,
+        personId: duplicatePerson.id,
+        responsibleUserId: null,
+        reference: null,
+        createdBy: null,
+      },
+      { hours: { ...defaultServiceHours, holidays: [] }, targets: defaultServiceTargets },
+      new Date(),
+    );
+    await tickets.create(ticket);
+
     await mergePersons(personDeps())(mergeRequest('persons', survivorPerson.id, duplicatePerson.id));
     await mergeCompanies(companyDeps)(mergeRequest('companies', survivorCompany.id, duplicateCompany.id));
+    const movedTicket = await tickets.get(ticket.id, { consistent: true });
+    expect([movedTicket?.companyId, movedTicket?.personId, movedTicket?.version]).toEqual([
+      survivorCompany.id,
+      survivorPerson.id,
+      ticket.version + 2,
+    ]);
+    // and the survivors' ticket lists show it
+    expect((await tickets.list({ limit: 10, companyId: survivorCompany.id })).items.map((t) => t.id)).toEqual([
+      ticket.id,
+    ]);
     const movedDeals = await Promise.all(deals.map((d) => opportunities.get(d.id, { consistent: true })));
     const movedCalls = await Promise.all(calls.map((c) => activities.get(c.id)));
 

@@ -12,15 +12,16 @@ import { type TicketDeps, ticketRouteHandlers } from '../../functions/tickets/ti
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
-import { aCompany } from '../support/fixtures.ts';
+import { aCompany, aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const users = createUserRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
 const deps: TicketDeps = {
   tickets: createTicketRepository(doc, tableName),
   companies,
-  persons: createPersonRepository(doc, tableName),
+  persons,
   users,
   settings: createSettingsRepository(doc, tableName),
   now: () => new Date(),
@@ -246,6 +247,17 @@ describe('lists', () => {
       );
     expect(await ids({ responsibleUserId: worker })).toEqual([mine.id, late.json.id]);
     expect(await ids({ companyId: company.id })).toEqual([theirs.id]);
+    // a company's and a person's tickets come through the links' reference items, page by page
+    const person = aPerson({ firstName: 'Jörg', lastName: 'Übel', companyId: company.id });
+    await persons.create(person);
+    const followUp = await open({ companyId: company.id, personId: person.id, subject: 'Nachfrage' });
+    expect(await ids({ personId: person.id })).toEqual([followUp.id]);
+    const firstPage = await call('GET /v1/tickets', { query: { companyId: company.id, limit: '1' } });
+    expect(firstPage.json.items.map((t: { id: string }) => t.id)).toEqual([followUp.id]);
+    const secondPage = await call('GET /v1/tickets', {
+      query: { companyId: company.id, limit: '1', cursor: firstPage.json.nextCursor },
+    });
+    expect(secondPage.json.items.map((t: { id: string }) => t.id)).toEqual([theirs.id]);
     expect(await ids({ responsibleUserId: worker, type: 'incident' })).toEqual([mine.id]);
     expect(await ids({ responsibleUserId: worker, q: 'heiz' })).toEqual([mine.id]);
     expect(await ids({ q: late.json.number })).toEqual([late.json.id]);
