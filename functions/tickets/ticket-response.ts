@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { MoneyOut, toMoneyResponse } from '../opportunities/opportunity-response.ts';
+import type { StoredServiceDesk } from './service-desk.repository.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -87,4 +88,30 @@ export const toTicketWithUpdatesResponse = (
 ): z.infer<typeof TicketWithUpdatesOut> => ({
   ...toTicketResponse(ticket),
   updates: updates.map(toTicketUpdateResponse),
+});
+
+const TargetOut = z.object({ firstResponseMinutes: z.number(), resolutionMinutes: z.number() });
+
+export const ServiceDeskOut = z.object({
+  hours: z.object({ timeZone: z.string(), opens: z.string(), closes: z.string() }),
+  targets: z.record(z.string(), TargetOut),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) })),
+  assignmentRules: z.array(
+    z.object({
+      ticketType: z.string(),
+      assignTo: z.union([z.object({ userId: z.string() }), z.object({ teamId: z.string() })]),
+    }),
+  ),
+  /** 0 while the defaults apply */
+  version: z.number(),
+  updatedAt: nullableString,
+});
+
+export const toServiceDeskResponse = (desk: StoredServiceDesk): z.infer<typeof ServiceDeskOut> => ({
+  hours: { timeZone: desk.hours.timeZone, opens: desk.hours.opens, closes: desk.hours.closes },
+  targets: desk.targets,
+  teams: desk.teams,
+  assignmentRules: desk.assignmentRules,
+  version: desk.version,
+  updatedAt: desk.updatedAt,
 });

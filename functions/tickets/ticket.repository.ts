@@ -7,6 +7,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
+  isActive,
   isTicketOverdue,
   parseTicketNumber,
   type Ticket,
@@ -197,6 +198,12 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
           throw conflict('stale-version', `ticket ${previous.number} has changed since version ${previous.version}`);
         }),
       );
+    },
+
+    /** How many active (neither resolved nor closed) tickets a user is responsible for: the team assignment's workload. */
+    async countActive(userId: string): Promise<number> {
+      const found = await store.queryAll(tickets, tickets.patterns.byResponsible(userId), {});
+      return found.map(fromTicketRecord).filter(isActive).length;
     },
 
     /** A ticket's log, oldest first (every entry: a log is read whole). */

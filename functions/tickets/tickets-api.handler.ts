@@ -1,12 +1,12 @@
 /** Lambda: service tickets and their update logs. */
 import * as z from 'zod/mini';
-import { createCompanyRepository } from '../contacts/company.repository.ts';
-import { createPersonRepository } from '../contacts/person.repository.ts';
+import { createLinkTargets } from '../contacts/link-targets.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createUserRepository } from '../users/user.repository.ts';
+import { createServiceDeskRepository } from './service-desk.repository.ts';
 import { createTicketRepository } from './ticket.repository.ts';
 import { ticketRouteHandlers } from './tickets.ts';
 
@@ -17,8 +17,8 @@ const users = createUserRepository(doc, env.TABLE_NAME);
 export const handler = httpRouter(
   ticketRouteHandlers({
     tickets: createTicketRepository(doc, env.TABLE_NAME),
-    companies: createCompanyRepository(doc, env.TABLE_NAME),
-    persons: createPersonRepository(doc, env.TABLE_NAME),
+    desk: createServiceDeskRepository(doc, env.TABLE_NAME),
+    links: createLinkTargets(doc, env.TABLE_NAME),
     users,
     settings: createSettingsRepository(doc, env.TABLE_NAME),
     now: () => new Date(),

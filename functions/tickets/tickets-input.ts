@@ -73,3 +73,38 @@ export const TicketListQuery = z.strictObject({
   /** words that each start a word of the number, subject, description, type or reference */
   q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
+
+const minutes = z.number().check(z.int('must be whole minutes'), z.minimum(1), z.maximum(525_600));
+const code = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,49}$/, 'use a short code such as billing'));
+
+/** The service desk's settings, replaced whole, carrying the version they were read at (0: never stored). */
+export const ServiceDeskBody = z.strictObject({
+  version: z.number().check(z.int(), z.minimum(0)),
+  hours: z.strictObject({
+    /** IANA time zone, such as Europe/Berlin */
+    timeZone: z.string().check(z.minLength(1), z.maxLength(64)),
+    /** HH:MM */
+    opens: z.string().check(z.maxLength(5)),
+    /** HH:MM, after opens */
+    closes: z.string().check(z.maxLength(5)),
+  }),
+  /** per priority, in working minutes; normal is required (priorities without their own use it) */
+  targets: z.record(listValue, z.strictObject({ firstResponseMinutes: minutes, resolutionMinutes: minutes })),
+  teams: z
+    .array(
+      z.strictObject({
+        id: code,
+        name: text(100),
+        memberIds: z.array(userId).check(z.maxLength(100, 'at most 100 members')),
+      }),
+    )
+    .check(z.maxLength(50, 'at most 50 teams')),
+  assignmentRules: z
+    .array(
+      z.strictObject({
+        ticketType: listValue,
+        assignTo: z.union([z.strictObject({ userId }), z.strictObject({ teamId: code })]),
+      }),
+    )
+    .check(z.maxLength(100, 'at most 100 rules')),
+});

@@ -1,7 +1,14 @@
 /** The ticket routes' contracts: every user reads tickets; service and admin write them. */
 import type { AnyRouteSpec } from '../shared/http.ts';
-import { TicketOut, TicketPageOut, TicketUpdateOut, TicketWithUpdatesOut } from './ticket-response.ts';
-import { NewTicketBody, TicketIdPath, TicketListQuery, TicketPatchBody, TicketUpdateBody } from './tickets-input.ts';
+import { ServiceDeskOut, TicketOut, TicketPageOut, TicketUpdateOut, TicketWithUpdatesOut } from './ticket-response.ts';
+import {
+  NewTicketBody,
+  ServiceDeskBody,
+  TicketIdPath,
+  TicketListQuery,
+  TicketPatchBody,
+  TicketUpdateBody,
+} from './tickets-input.ts';
 
 const writers = ['service', 'admin'] as const;
 
@@ -40,5 +47,17 @@ export const ticketsRoutes = {
     path: TicketIdPath,
     body: TicketUpdateBody,
     responds: { status: 201, description: 'the update', schema: TicketUpdateOut },
+  },
+  'GET /v1/service-desk': {
+    summary: 'The service desk: its hours, the targets per priority, its teams and assignment rules',
+    auth: 'user',
+    responds: { status: 200, description: 'the settings (version 0: the defaults)', schema: ServiceDeskOut },
+  },
+  'PUT /v1/service-desk': {
+    summary:
+      'Replaces the service desk settings (carrying the version read); rules assign new tickets of a type to a user or to the team member with the fewest active tickets',
+    auth: 'admin',
+    body: ServiceDeskBody,
+    responds: { status: 200, description: 'the settings', schema: ServiceDeskOut },
   },
 } as const satisfies Record<string, AnyRouteSpec>;

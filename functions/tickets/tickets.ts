@@ -2,14 +2,15 @@
  * Tickets from HTTP: open, read by id or number with the log, list (by status, type, priority,
  * user, company, person, overdue, q), change, and add updates that move the status.
  *
- * Service hours are the defaults (08:00–17:00 Europe/Berlin) on the working days of the `holidays`
- * settings list; the targets per priority are domain/tickets/service-hours.ts's defaults.
+ * Service hours and targets come from the service desk settings (`/v1/service-desk`, the defaults
+ * until an admin stores a change: 08:00–17:00 Europe/Berlin), on the working days of the `holidays`
+ * settings list; its assignment rules choose the responsible user of a ticket opened without one.
  */
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, KontaktError, notFound, unprocessable } from '../../domain/shared/errors.ts';
-import { defaultServiceHours, defaultServiceTargets } from '../../domain/tickets/service-hours.ts';
+import { assignByRule, checkServiceDeskSettings } from '../../domain/tickets/service-desk.ts';
 import {
   addUpdate,
   createTicket,
@@ -18,20 +19,26 @@ import {
   patchTicket,
   type ServiceDesk,
   type Ticket,
+  type TicketUpdate,
 } from '../../domain/tickets/ticket.ts';
-import type { CompanyRepository } from '../contacts/company.repository.ts';
-import type { PersonRepository } from '../contacts/person.repository.ts';
-import { requireLinkable } from '../contacts/record-access.ts';
+import type { LinkTargets } from '../contacts/link-targets.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
 import { retrying } from '../shared/retry.ts';
 import type { UserRepository } from '../users/user.repository.ts';
+import type { ServiceDeskRepository } from './service-desk.repository.ts';
 import type { TicketRepository } from './ticket.repository.ts';
-import { toTicketResponse, toTicketUpdateResponse, toTicketWithUpdatesResponse } from './ticket-response.ts';
+import {
+  toServiceDeskResponse,
+  toTicketResponse,
+  toTicketUpdateResponse,
+  toTicketWithUpdatesResponse,
+} from './ticket-response.ts';
 import { ticketsRoutes as routes } from './tickets.routes.ts';
 import type {
   NewTicketBody,
+  ServiceDeskBody,
   TicketIdPath,
   TicketListQuery,
   TicketPatchBody,
@@ -40,8 +47,8 @@ import type {
 
 export type TicketDeps = {
   tickets: TicketRepository;
-  companies: Pick<CompanyRepository, 'load'>;
-  persons: Pick<PersonRepository, 'load'>;
+  desk: Pick<ServiceDeskRepository, 'get' | 'put'>;
+  links: LinkTargets;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
   now: () => Date;
@@ -55,10 +62,10 @@ const callerId = (request: { user: { id: string } | null }): string => {
 };
 
 /** The service desk's hours on the configured holidays, and the targets per priority. */
-const serviceDesk = async (deps: Pick<TicketDeps, 'settings'>): Promise<ServiceDesk> => ({
-  hours: { ...defaultServiceHours, holidays: await deps.settings.get('holidays') },
-  targets: defaultServiceTargets,
-});
+const serviceDesk = async (deps: Pick<TicketDeps, 'settings' | 'desk'>): Promise<ServiceDesk> => {
+  const [settings, holidays] = await Promise.all([deps.desk.get(), deps.settings.get('holidays')]);
+  return { hours: { ...settings.hours, holidays }, targets: settings.targets };
+};
 
 /** By number (`TIC-7`, any case) or by id; unknown is 404. */
 export const loadTicket = async (
@@ -80,10 +87,10 @@ const requireUser = async (deps: TicketDeps, field: string, id: string | null | 
 /** The links a change adds must name a company and a person that exist and are not merged away (422). */
 const requireLinks = async (deps: TicketDeps, next: Ticket, before: Ticket | null): Promise<void> => {
   if (next.companyId && next.companyId !== before?.companyId) {
-    await requireLinkable(deps.companies, 'companyId', 'company', next.companyId);
+    await deps.links.require('companyId', 'COMPANY', next.companyId);
   }
   if (next.personId && next.personId !== before?.personId) {
-    await requireLinkable(deps.persons, 'personId', 'person', next.personId);
+    await deps.links.require('personId', 'PERSON', next.personId);
   }
 };
 
@@ -112,15 +119,35 @@ export const openTicket =
       reference: body.reference ?? null,
       createdBy: callerId(request),
     };
-    const desk = await serviceDesk(deps);
+    const settings = await deps.desk.get();
+    const desk: ServiceDesk = {
+      hours: { ...settings.hours, holidays: await deps.settings.get('holidays') },
+      targets: settings.targets,
+    };
     const now = deps.now();
     // every rule is checked before a number is taken, so numbers skip only where a write failed
     await requireLinks(deps, createTicket('draft', 1, input, desk, now), null);
-    const ticket = createTicket(ulid(now.getTime()), await deps.tickets.nextNumber(), input, desk, now);
-    await deps.tickets.create(ticket);
+    const assignment =
+      input.responsibleUserId === null
+        ? await assignByRule(settings, input.type, (userId) => deps.tickets.countActive(userId))
+        : null;
+    const assigned = assignment ? { ...input, responsibleUserId: assignment.userId } : input;
+    const ticket = createTicket(ulid(now.getTime()), await deps.tickets.nextNumber(), assigned, desk, now);
+    const updates: TicketUpdate[] = assignment
+      ? [
+          {
+            id: ulid(now.getTime()),
+            at: now.toISOString(),
+            authorId: null,
+            text: assignment.text,
+            rule: assignment.rule,
+          },
+        ]
+      : [];
+    await deps.tickets.create(ticket, updates);
     return {
       status: 201,
-      body: toTicketWithUpdatesResponse(ticket, []),
+      body: toTicketWithUpdatesResponse(ticket, updates),
       headers: { location: `/v1/tickets/${ticket.id}` },
     };
   };
@@ -200,6 +227,29 @@ export const addTicketUpdate =
     return { status: 201, body: toTicketUpdateResponse(update) };
   };
 
+export const getServiceDesk = (deps: Pick<TicketDeps, 'desk'>) => async (): Promise<HttpResult> => ({
+  status: 200,
+  body: toServiceDeskResponse(await deps.desk.get()),
+});
+
+/** Replaces the settings; the users a team or rule names must exist (422 naming the field). */
+export const putServiceDesk =
+  (deps: TicketDeps) =>
+  async (request: HttpRequest<z.infer<typeof ServiceDeskBody>, undefined, undefined>): Promise<HttpResult> => {
+    const { version, ...settings } = request.body;
+    checkServiceDeskSettings(settings);
+    for (const [i, team] of settings.teams.entries()) {
+      for (const [j, member] of team.memberIds.entries()) await requireUser(deps, `teams.${i}.memberIds.${j}`, member);
+    }
+    const types = await deps.settings.get('ticket-types');
+    for (const [i, rule] of settings.assignmentRules.entries()) {
+      requireListed(`assignmentRules.${i}.ticketType`, rule.ticketType, types);
+      if ('userId' in rule.assignTo)
+        await requireUser(deps, `assignmentRules.${i}.assignTo.userId`, rule.assignTo.userId);
+    }
+    return { status: 200, body: toServiceDeskResponse(await deps.desk.put(settings, version, deps.now())) };
+  };
+
 export const ticketRouteHandlers = (deps: TicketDeps): Record<string, RouteHandler> =>
   routeTable(routes, {
     'POST /v1/tickets': openTicket(deps),
@@ -207,4 +257,6 @@ export const ticketRouteHandlers = (deps: TicketDeps): Record<string, RouteHandl
     'GET /v1/tickets/{id}': getTicket(deps),
     'PATCH /v1/tickets/{id}': patchTicketFromRequest(deps),
     'POST /v1/tickets/{id}/updates': addTicketUpdate(deps),
+    'GET /v1/service-desk': getServiceDesk(deps),
+    'PUT /v1/service-desk': putServiceDesk(deps),
   });

@@ -4,9 +4,11 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createLinkTargets } from '../../functions/contacts/link-targets.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
+import { createServiceDeskRepository } from '../../functions/tickets/service-desk.repository.ts';
 import { createTicketRepository } from '../../functions/tickets/ticket.repository.ts';
 import { type TicketDeps, ticketRouteHandlers } from '../../functions/tickets/tickets.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
@@ -18,12 +20,13 @@ const doc = documentClient();
 const users = createUserRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
 const persons = createPersonRepository(doc, tableName);
+const settings = createSettingsRepository(doc, tableName);
 const deps: TicketDeps = {
   tickets: createTicketRepository(doc, tableName),
-  companies,
-  persons,
+  desk: createServiceDeskRepository(doc, tableName),
+  links: createLinkTargets(doc, tableName),
   users,
-  settings: createSettingsRepository(doc, tableName),
+  settings,
   now: () => new Date(),
 };
 const api = httpRouter(ticketRouteHandlers(deps), users);
@@ -272,5 +275,58 @@ describe('lists', () => {
     const bad = await call('GET /v1/tickets', { query: { status: 'pending' } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.json.errors)).toContain('status');
+  });
+});
+
+describe('the service desk: hours, targets, teams and assignment rules', () => {
+  it('assigns a new ticket by its type to the team member with the fewest active tickets, and logs the rule', async () => {
+    const [anna, ben] = [`tic-anna-${ulid()}`, `tic-ben-${ulid()}`];
+    for (const id of [anna, ben]) await users.save({ id, email: `${id}@example.com`, name: id, roles: ['service'] });
+    await settings.put('ticket-types', [...(await settings.get('ticket-types')), 'warranty']);
+    const current = (await call('GET /v1/service-desk', { as: sales })).json;
+    expect(current).toMatchObject({
+      version: 0,
+      hours: { timeZone: 'Europe/Berlin', opens: '08:00', closes: '17:00' },
+    });
+
+    const desk = {
+      version: current.version,
+      hours: { timeZone: 'Europe/Berlin', opens: '07:30', closes: '16:30' },
+      targets: { ...current.targets, urgent: { firstResponseMinutes: 30, resolutionMinutes: 120 } },
+      teams: [{ id: 'garantie', name: 'Garantie', memberIds: [anna, ben] }],
+      assignmentRules: [{ ticketType: 'warranty', assignTo: { teamId: 'garantie' } }],
+    };
+    expect((await call('PUT /v1/service-desk', { as: service, body: desk })).status).toBe(403);
+    const refused = await call('PUT /v1/service-desk', {
+      as: admin,
+      body: { ...desk, assignmentRules: [{ ticketType: 'warranty', assignTo: { teamId: 'nobody' } }] },
+    });
+    expect(refused).toMatchObject({ status: 400, json: { errors: [{ field: 'assignmentRules.0.assignTo.teamId' }] } });
+    const unknownMember = await call('PUT /v1/service-desk', {
+      as: admin,
+      body: { ...desk, teams: [{ id: 'garantie', name: 'Garantie', memberIds: [anna, 'ghost'] }] },
+    });
+    expect(unknownMember).toMatchObject({ status: 422, json: { errors: [{ field: 'teams.0.memberIds.1' }] } });
+    const stored = await call('PUT /v1/service-desk', { as: admin, body: desk });
+    expect(stored).toMatchObject({ status: 200, json: { version: 1, teams: desk.teams } });
+    expect((await call('PUT /v1/service-desk', { as: admin, body: desk })).status).toBe(409);
+
+    // Anna already has an active ticket: the first warranty ticket goes to Ben, the next to Anna (a tie, her turn first)
+    await open({ responsibleUserId: anna, subject: 'Anna hat schon einen' });
+    const first = await open({ type: 'warranty', subject: 'Garantiefall 1', priority: 'urgent' });
+    expect(first.responsibleUserId).toBe(ben);
+    expect(first.updates).toEqual([expect.objectContaining({ authorId: null, rule: 'type warranty → team garantie' })]);
+    expect(first.updates[0].text).toContain(ben);
+    const second = await open({ type: 'warranty', subject: 'Garantiefall 2' });
+    expect(second.responsibleUserId).toBe(anna);
+    // a ticket opened for someone keeps its user; the rule's update does not count as a first response
+    const chosen = await open({ type: 'warranty', subject: 'Garantiefall 3', responsibleUserId: ben });
+    expect(chosen).toMatchObject({ responsibleUserId: ben, updates: [] });
+    const logged = (await call('GET /v1/tickets/{id}', { id: first.id })).json;
+    expect(logged).toMatchObject({ firstResponseAt: null, updates: [{ rule: 'type warranty → team garantie' }] });
+    // the urgent target of the stored settings: 30 working minutes
+    const opened = Date.parse(first.createdAt);
+    const due = Date.parse(first.firstResponseDueAt);
+    expect(due - opened).toBeGreaterThanOrEqual(30 * 60_000);
   });
 });
