@@ -18,6 +18,7 @@ export type RunningStack = {
   home: string;
   adminToken: string;
   salesToken: string;
+  serviceToken: string;
   output: () => string;
   /** settles when the process has exited, however it ended; resolves with its exit code */
   exited: Promise<number | null>;
@@ -86,6 +87,7 @@ export const startStackProcess = async (
     home,
     adminToken: (await readFile(join(home, 'dev-token'), 'utf8')).trim(),
     salesToken: (await readFile(join(home, 'dev-token-sales'), 'utf8')).trim(),
+    serviceToken: (await readFile(join(home, 'dev-token-service'), 'utf8')).trim(),
     output: () => output,
     exited,
     stop: async () => {
