@@ -59,6 +59,8 @@ export type Ticket = {
   firstResponse: ServiceClock;
   resolution: ServiceClock;
   createdBy: string | null;
+  /** the due time the responsible user was last reminded of (a new due time reminds again) */
+  remindedDueAt: string | null;
   resolvedAt: string | null;
   closedAt: string | null;
   createdAt: string;
@@ -104,6 +106,7 @@ export const createTicket = (id: string, number: number, input: NewTicket, desk:
     status: 'new',
     firstResponse: startClock(now, targets.firstResponseMinutes, desk.hours),
     resolution: startClock(now, targets.resolutionMinutes, desk.hours),
+    remindedDueAt: null,
     resolvedAt: null,
     closedAt: null,
     createdAt: at,
@@ -252,4 +255,34 @@ export const nextDueAt = (ticket: Ticket): string | null => {
   if (!isActive(ticket)) return null;
   const due = [ticket.firstResponse.dueAt, ticket.resolution.dueAt].filter((d): d is string => d !== null).sort();
   return due[0] ?? null;
+};
+
+/** Whether the responsible user still has to hear that the ticket is overdue (once per due time). */
+export const needsReminder = (ticket: Ticket, now: Date): boolean =>
+  ticket.responsibleUserId !== null && isTicketOverdue(ticket, now) && ticket.remindedDueAt !== nextDueAt(ticket);
+
+const berlinDisplay = new Intl.DateTimeFormat('de-DE', {
+  timeZone: 'Europe/Berlin',
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** The mail that tells the responsible user a ticket is overdue. */
+export const ticketReminderMessage = (ticket: Ticket, recipientName: string): { subject: string; text: string } => {
+  const firstResponseDue = ticket.firstResponse.dueAt;
+  const resolutionDue = ticket.resolution.dueAt;
+  return {
+    subject: `Überfällig: ${ticket.number} ${ticket.subject}`,
+    text: [
+      `Hallo ${recipientName},`,
+      '',
+      `dieses Ticket ist überfällig:`,
+      '',
+      `${ticket.number}: ${ticket.subject} (Priorität ${ticket.priority}, Status ${ticket.status})`,
+      ...(firstResponseDue ? [`Erste Antwort fällig: ${berlinDisplay.format(new Date(firstResponseDue))}`] : []),
+      ...(resolutionDue ? [`Lösung fällig: ${berlinDisplay.format(new Date(resolutionDue))}`] : []),
+      '',
+      `/v1/tickets/${ticket.id}`,
+    ].join('\n'),
+  };
 };

@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
 import { nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
-import { defineEntity, onIndex, onTable } from '../shared/entity.ts';
+import { defineEntity, onIndex, onTable, type ShardedPattern } from '../shared/entity.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -18,8 +18,13 @@ const timeOrdered = (at: string, id: string): string => `${at}#${id}`;
 const allPartition = 'TICKETS';
 const byStatusPartition = (status: string): string => `TIC#STATUS#${status}`;
 const byResponsiblePartition = (userId: string): string => `TIC#USER#${userId}`;
-/** active tickets by the time their next target is due: the overdue list and the reminder sweep */
+/**
+ * Active tickets by the time their next target is due: those whose user has not been reminded of
+ * that time yet, and those who have. The reminder job reads the first partition only; the overdue
+ * list merges both.
+ */
 const duePartition = 'TIC#DUE';
+const remindedPartition = 'TIC#DUE#REMINDED';
 
 const ServiceClockRecord = z.object({
   targetMinutes: z.number(),
@@ -50,6 +55,7 @@ export const tickets = defineEntity({
     firstResponse: ServiceClockRecord,
     resolution: ServiceClockRecord,
     createdBy: nullableString,
+    remindedDueAt: z.optional(nullableString),
     resolvedAt: nullableString,
     closedAt: nullableString,
     createdAt: z.string(),
@@ -70,7 +76,13 @@ export const tickets = defineEntity({
             sk: timeOrdered(ticket.createdAt, ticket.id),
           }
         : null,
-      due ? { index: 'gsi3', pk: duePartition, sk: timeOrdered(due, ticket.id) } : null,
+      due
+        ? {
+            index: 'gsi3',
+            pk: ticket.remindedDueAt === due ? remindedPartition : duePartition,
+            sk: timeOrdered(due, ticket.id),
+          }
+        : null,
     ];
   },
   patterns: {
@@ -80,8 +92,15 @@ export const tickets = defineEntity({
     byStatus: (status: string) => onIndex('gsi1', byStatusPartition(status)),
     /** a user's tickets, by creation */
     byResponsible: (userId: string) => onIndex('gsi2', byResponsiblePartition(userId)),
-    /** active tickets whose next target is due by `at` (ISO), soonest first */
-    dueBy: (at: string) => onIndex('gsi3', duePartition, { to: `${at}#\uffff` }),
+    /** active tickets whose next target is due by `at` (ISO), reminded or not, soonest first (read merged) */
+    dueBy: (at: string): ShardedPattern => ({
+      index: 'gsi3',
+      list: duePartition,
+      partitions: [duePartition, remindedPartition],
+      sort: { to: `${at}#\uffff` },
+    }),
+    /** active tickets due by `at` whose responsible user has not been reminded of that due time */
+    remindDueBy: (at: string) => onIndex('gsi3', duePartition, { to: `${at}#\uffff` }),
   },
 });
 
@@ -93,7 +112,11 @@ export const toTicketRecord = (ticket: Ticket): TicketRecord => ({
 });
 
 export function fromTicketRecord(record: TicketRecord): Ticket {
-  return { ...record, value: record.value ? fromStoredMoney(record.value) : null };
+  return {
+    ...record,
+    value: record.value ? fromStoredMoney(record.value) : null,
+    remindedDueAt: record.remindedDueAt ?? null,
+  };
 }
 
 /** One entry of a ticket's log, in the ticket's partition, by its ULID (the order it was written in). */

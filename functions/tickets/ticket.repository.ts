@@ -3,7 +3,7 @@
  * items of its company and person (so a merge moves them), and the items of its update log, written
  * in one transaction with optimistic versioning; numbers come from an atomic counter.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
@@ -206,6 +206,43 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
       return found.map(fromTicketRecord).filter(isActive).length;
     },
 
+    /** Overdue tickets whose responsible user has not been reminded of their due time, soonest due first. */
+    async listToRemind(now: Date, limit: number): Promise<Ticket[]> {
+      const found = await store.query(tickets, tickets.patterns.remindDueBy(now.toISOString()), { limit });
+      return found.items.map(fromTicketRecord);
+    },
+
+    /**
+     * Notes the reminder of the ticket's current due time, if the ticket is still as it was read
+     * (else false: it changed, and the next run sees it as it is now). Not a change of the ticket:
+     * its version stays.
+     */
+    async markReminded(ticket: Ticket, dueAt: string): Promise<boolean> {
+      try {
+        await store.put(tickets, toTicketRecord({ ...ticket, remindedDueAt: dueAt }), {
+          expression: 'version = :expected',
+          values: { ':expected': ticket.version },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    /** Gives a reminder back after its mail failed, so the next run tries again. */
+    async unmarkReminded(ticket: Ticket): Promise<void> {
+      await store
+        .put(tickets, toTicketRecord({ ...ticket, remindedDueAt: null }), {
+          expression: 'version = :expected',
+          values: { ':expected': ticket.version },
+        })
+        .catch((error: unknown) => {
+          // changed meanwhile: its new state decides whether it is reminded
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+    },
+
     /** A ticket's log, oldest first (every entry: a log is read whole). */
     async updates(ticketId: string): Promise<TicketUpdate[]> {
       const found = await store.queryAll(ticketUpdates, ticketUpdates.patterns.ofTicket(ticketId), {
@@ -245,11 +282,11 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
         };
       }
       if (query.overdue) {
-        return queryPage(
-          patterns.dueBy(query.overdue.now.toISOString()),
-          { ...page, newestFirst: false },
-          matches(query),
-        );
+        const found = await store.queryMerged(patterns.dueBy(query.overdue.now.toISOString()), page);
+        return {
+          items: found.items.map((item) => fromTicketRecord(tickets.parse(item))).filter(matches(query)),
+          nextCursor: found.nextCursor,
+        };
       }
       const pattern =
         query.responsibleUserId !== undefined

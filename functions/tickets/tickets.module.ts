@@ -13,5 +13,13 @@ export default defineModule({
       access: { table: 'readWrite' },
       routes: routesOf(ticketsRoutes),
     },
+    'ticket-reminders': {
+      entry: 'ticket-reminders.handler.ts',
+      description: 'Every minute: emails the responsible users of tickets that became overdue',
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      access: { table: 'readWrite', sendEmail: true },
+      scheduleMinutes: 1,
+    },
   },
 });

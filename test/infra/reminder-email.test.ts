@@ -42,8 +42,8 @@ const senders = functionEntries().filter(([, spec]) => spec.access.sendEmail);
 const others = functionEntries().filter(([, spec]) => !spec.access.sendEmail);
 
 describe('reminder mail', () => {
-  it('is sent by the reminder job', () => {
-    expect(senders.map(([name]) => name)).toContain('activity-reminders');
+  it('is sent by the reminder jobs', () => {
+    expect(senders.map(([name]) => name)).toEqual(expect.arrayContaining(['activity-reminders', 'ticket-reminders']));
   });
 
   it.each(senders)('lets %s send as kontakt@ the mail domain, through its SES identity only', (name) => {

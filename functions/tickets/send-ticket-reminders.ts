@@ -1,0 +1,70 @@
+/**
+ * The ticket reminder job (every minute): overdue tickets whose responsible user has not heard of
+ * their current due time are read from the reminder partition of the due index, read again
+ * strongly consistent, noted as reminded (so they leave that partition) and mailed through the
+ * reminder path activities use. A failed mail gives the note back, so the next run tries again; a
+ * new due time (a resumed clock, another priority) reminds again. A ticket nobody is responsible
+ * for is noted without a mail, or it would head the partition for ever.
+ */
+import { needsReminder, nextDueAt, type Ticket, ticketReminderMessage } from '../../domain/tickets/ticket.ts';
+import type { EmailSender } from '../shared/email-sender.ts';
+import { logger } from '../shared/logger.ts';
+import type { UserRepository } from '../users/user.repository.ts';
+import type { TicketRepository } from './ticket.repository.ts';
+
+export type TicketReminderDeps = {
+  tickets: Pick<TicketRepository, 'listToRemind' | 'get' | 'markReminded' | 'unmarkReminded'>;
+  users: Pick<UserRepository, 'findUser'>;
+  email: EmailSender;
+  /** the From address, e.g. kontakt@crm.example.com */
+  sender: string;
+  now: () => Date;
+};
+
+export type TicketReminderRun = { sent: number; withoutRecipient: number; failed: number; skipped: number };
+
+/** Tickets per run: a backlog drains over a few minutes, never in one long run. */
+export const ticketRemindersPerRun = 200;
+
+const remindOne = async (deps: TicketReminderDeps, read: Ticket): Promise<keyof TicketReminderRun> => {
+  const now = deps.now();
+  // the index may lag: the ticket as it is now decides
+  const ticket = await deps.tickets.get(read.id, { consistent: true });
+  const due = ticket ? nextDueAt(ticket) : null;
+  if (!ticket || due === null) return 'skipped';
+  if (!ticket.responsibleUserId) {
+    await deps.tickets.markReminded(ticket, due);
+    return 'withoutRecipient';
+  }
+  if (!needsReminder(ticket, now)) return 'skipped';
+  const user = await deps.users.findUser(ticket.responsibleUserId);
+  if (!(await deps.tickets.markReminded(ticket, due))) return 'skipped';
+  if (!user) {
+    logger.warn('ticket reminder without a recipient', { ticketId: ticket.id, userId: ticket.responsibleUserId });
+    return 'withoutRecipient';
+  }
+  try {
+    await deps.email.send({ from: deps.sender, to: user.email, ...ticketReminderMessage(ticket, user.name) });
+  } catch (error) {
+    logger.error('ticket reminder could not be sent; the next run retries', { error, ticketId: ticket.id });
+    await deps.tickets.unmarkReminded({ ...ticket, remindedDueAt: due });
+    return 'failed';
+  }
+  return 'sent';
+};
+
+export const sendTicketReminders = (deps: TicketReminderDeps) => async (): Promise<TicketReminderRun> => {
+  const run: TicketReminderRun = { sent: 0, withoutRecipient: 0, failed: 0, skipped: 0 };
+  const due = await deps.tickets.listToRemind(deps.now(), ticketRemindersPerRun);
+  for (const ticket of due) {
+    try {
+      run[await remindOne(deps, ticket)] += 1;
+    } catch (error) {
+      // one ticket's trouble must not keep the others from their reminders
+      logger.error('ticket reminder failed', { error, ticketId: ticket.id });
+      run.failed += 1;
+    }
+  }
+  if (run.sent + run.failed + run.withoutRecipient > 0) logger.info('ticket reminders', { ...run });
+  return run;
+};
