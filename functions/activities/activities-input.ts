@@ -29,6 +29,8 @@ export const NewActivityBody = z.strictObject({
   durationMinutes: z.optional(Duration),
   responsibleUserId: z.optional(id),
   opportunityId: z.optional(id),
+  /** the ticket it belongs to (not with opportunityId) */
+  ticketId: z.optional(id),
   companyId: z.optional(id),
   personId: z.optional(id),
 });
@@ -47,6 +49,7 @@ export const ActivityListQuery = z
     limit: LimitParam,
     cursor: z.optional(z.string()),
     opportunityId: z.optional(id),
+    ticketId: z.optional(id),
     responsibleUserId: z.optional(id),
     status: z.optional(z.enum(activityStatuses)),
     dueFrom: z.optional(TimeBound),

@@ -12,7 +12,10 @@ import type { ActivityRepository } from './activity.repository.ts';
 import { toActivityPageResponse, toActivityResponse } from './activity-response.ts';
 
 export type ActivitiesDeps = {
-  activities: Pick<ActivityRepository, 'create' | 'get' | 'update' | 'listByOpportunity' | 'listByResponsible'>;
+  activities: Pick<
+    ActivityRepository,
+    'create' | 'get' | 'update' | 'listByOpportunity' | 'listByTicket' | 'listByResponsible'
+  >;
   users: Pick<UserRepository, 'findUser'>;
   now: () => Date;
 };
@@ -44,6 +47,11 @@ export const createActivityByHand =
     const responsibleUserId = body.responsibleUserId ?? caller ?? null;
     if (responsibleUserId === null) throw unprocessable('responsibleUserId', 'give the user who does it');
     if (responsibleUserId !== caller) await requireUser(deps, responsibleUserId);
+    if (body.opportunityId !== undefined && body.ticketId !== undefined) {
+      throw validationError([
+        { field: 'ticketId', message: 'an activity belongs to an opportunity or to a ticket, not to both' },
+      ]);
+    }
     const now = deps.now();
     const activity = createActivity(
       ulid(now.getTime()),
@@ -54,6 +62,7 @@ export const createActivityByHand =
         durationMinutes: body.durationMinutes ?? defaultDurationMinutes,
         responsibleUserId,
         opportunityId: body.opportunityId ?? null,
+        ticketId: body.ticketId ?? null,
         companyId: body.companyId ?? null,
         personId: body.personId ?? null,
       },
@@ -77,8 +86,11 @@ export const listActivities =
       limit: query.limit ?? defaultLimit,
       cursor: query.cursor,
     };
-    if (query.opportunityId !== undefined) {
-      const page = await deps.activities.listByOpportunity(query.opportunityId, range);
+    if (query.opportunityId !== undefined || query.ticketId !== undefined) {
+      const page =
+        query.opportunityId !== undefined
+          ? await deps.activities.listByOpportunity(query.opportunityId, range)
+          : await deps.activities.listByTicket(query.ticketId ?? '', range);
       const items = page.items.filter(
         (a) =>
           (query.status === undefined || a.status === query.status) &&
@@ -91,8 +103,8 @@ export const listActivities =
       return { status: 200, body: toActivityPageResponse(page) };
     }
     throw validationError([
-      { field: 'opportunityId', message: 'give opportunityId or responsibleUserId' },
-      { field: 'responsibleUserId', message: 'give opportunityId or responsibleUserId' },
+      { field: 'opportunityId', message: 'give opportunityId, ticketId or responsibleUserId' },
+      { field: 'responsibleUserId', message: 'give opportunityId, ticketId or responsibleUserId' },
     ]);
   };
 

@@ -19,6 +19,7 @@ const timeRange = (from: string | undefined, to: string | undefined): AccessPatt
 export type DueWindow = { from?: string | undefined; to?: string | undefined };
 
 const byOpportunityPartition = (opportunityId: string): string => `ACT#OPP#${opportunityId}`;
+const byTicketPartition = (ticketId: string): string => `ACT#TIC#${ticketId}`;
 const byResponsiblePartition = (userId: string, status: string): string => `ACT#USER#${userId}#${status}`;
 const duePartition = 'ACT#DUE';
 
@@ -49,13 +50,16 @@ export const activities = defineEntity({
   key: (id: string) => ({ pk: `ACT#${id}`, sk: 'ACT' }),
   keyOf: (activity) => [activity.id],
   indexes: (activity) => [
+    // an activity belongs to an opportunity or to a ticket (never both: the use case refuses it)
     activity.opportunityId
       ? {
           index: 'gsi2',
           pk: byOpportunityPartition(activity.opportunityId),
           sk: timeOrdered(activity.dueAt, activity.id),
         }
-      : null,
+      : activity.ticketId
+        ? { index: 'gsi2', pk: byTicketPartition(activity.ticketId), sk: timeOrdered(activity.dueAt, activity.id) }
+        : null,
     // a user's activities of one status: open ones apart, so a to-do list never reads through years of done ones
     activity.responsibleUserId
       ? {
@@ -71,6 +75,9 @@ export const activities = defineEntity({
     /** an opportunity's activities, chronological */
     byOpportunity: (opportunityId: string, due: DueWindow = {}) =>
       onIndex('gsi2', byOpportunityPartition(opportunityId), timeRange(due.from, due.to)),
+    /** a ticket's activities, chronological */
+    byTicket: (ticketId: string, due: DueWindow = {}) =>
+      onIndex('gsi2', byTicketPartition(ticketId), timeRange(due.from, due.to)),
     /** a user's activities of one status, by due time */
     byResponsible: (userId: string, status: string, due: DueWindow = {}) =>
       onIndex('gsi1', byResponsiblePartition(userId, status), timeRange(due.from, due.to)),

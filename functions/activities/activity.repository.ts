@@ -35,6 +35,7 @@ const checkedLinks = (activity: Activity): Reference[] => [
   ...(activity.opportunityId
     ? [{ target: { kind: 'OPP' as const, id: activity.opportunityId }, field: 'opportunityId' }]
     : []),
+  ...(activity.ticketId ? [{ target: { kind: 'TIC' as const, id: activity.ticketId }, field: 'ticketId' }] : []),
   ...movableLinks(activity),
 ];
 
@@ -169,6 +170,22 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
       } = {},
     ): Promise<ActivityPage> {
       return query(activities.patterns.byOpportunity(opportunityId, { from: options.dueFrom, to: options.dueTo }), {
+        limit: options.limit ?? 100,
+        cursor: options.cursor,
+      });
+    },
+
+    /** A ticket's activities, chronological; `dueFrom`/`dueTo` are ISO times (inclusive). */
+    listByTicket(
+      ticketId: string,
+      options: {
+        dueFrom?: string | undefined;
+        dueTo?: string | undefined;
+        limit?: number;
+        cursor?: string | undefined;
+      } = {},
+    ): Promise<ActivityPage> {
+      return query(activities.patterns.byTicket(ticketId, { from: options.dueFrom, to: options.dueTo }), {
         limit: options.limit ?? 100,
         cursor: options.cursor,
       });

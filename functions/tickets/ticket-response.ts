@@ -3,7 +3,9 @@
  * the stored shape (money in cents, the clocks' inner state, index keys) never leaks into an answer.
  */
 import * as z from 'zod/mini';
+import type { Activity } from '../../domain/activities/activity.ts';
 import { type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
+import { ActivityOut, toActivityResponse } from '../activities/activity-response.ts';
 import { MoneyOut, toMoneyResponse } from '../opportunities/opportunity-response.ts';
 import type { StoredServiceDesk } from './service-desk.repository.ts';
 
@@ -115,3 +117,26 @@ export const toServiceDeskResponse = (desk: StoredServiceDesk): z.infer<typeof S
   version: desk.version,
   updatedAt: desk.updatedAt,
 });
+
+export const TimelineItemOut = z.union([
+  z.object({ kind: z.literal('update'), at: z.string(), update: TicketUpdateOut }),
+  z.object({ kind: z.literal('activity'), at: z.string(), activity: ActivityOut }),
+]);
+
+export const TimelineOut = z.object({ items: z.array(TimelineItemOut), nextCursor: nullableString });
+
+/** A ticket's updates and activities, newest first: an activity stands at its due time, or when it was done. */
+export const toTimelineResponse = (
+  updates: readonly TicketUpdate[],
+  activities: readonly Activity[],
+): z.infer<typeof TimelineOut> => {
+  const items: z.infer<typeof TimelineItemOut>[] = [
+    ...updates.map((update) => ({ kind: 'update' as const, at: update.at, update: toTicketUpdateResponse(update) })),
+    ...activities.map((activity) => ({
+      kind: 'activity' as const,
+      at: activity.doneAt ?? activity.dueAt,
+      activity: toActivityResponse(activity),
+    })),
+  ];
+  return { items: items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)), nextCursor: null };
+};

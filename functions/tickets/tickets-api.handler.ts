@@ -1,5 +1,6 @@
 /** Lambda: service tickets and their update logs. */
 import * as z from 'zod/mini';
+import { createActivityRepository } from '../activities/activity.repository.ts';
 import { createLinkTargets } from '../contacts/link-targets.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
@@ -18,6 +19,7 @@ export const handler = httpRouter(
   ticketRouteHandlers({
     tickets: createTicketRepository(doc, env.TABLE_NAME),
     desk: createServiceDeskRepository(doc, env.TABLE_NAME),
+    activities: createActivityRepository(doc, env.TABLE_NAME),
     links: createLinkTargets(doc, env.TABLE_NAME),
     users,
     settings: createSettingsRepository(doc, env.TABLE_NAME),

@@ -1,6 +1,13 @@
 /** The ticket routes' contracts: every user reads tickets; service and admin write them. */
 import type { AnyRouteSpec } from '../shared/http.ts';
-import { ServiceDeskOut, TicketOut, TicketPageOut, TicketUpdateOut, TicketWithUpdatesOut } from './ticket-response.ts';
+import {
+  ServiceDeskOut,
+  TicketOut,
+  TicketPageOut,
+  TicketUpdateOut,
+  TicketWithUpdatesOut,
+  TimelineOut,
+} from './ticket-response.ts';
 import {
   NewTicketBody,
   ServiceDeskBody,
@@ -47,6 +54,12 @@ export const ticketsRoutes = {
     path: TicketIdPath,
     body: TicketUpdateBody,
     responds: { status: 201, description: 'the update', schema: TicketUpdateOut },
+  },
+  'GET /v1/tickets/{id}/timeline': {
+    summary: 'The ticket’s updates and activities, newest first (an activity at its due time, or when it was done)',
+    auth: 'user',
+    path: TicketIdPath,
+    responds: { status: 200, description: 'the whole timeline (nextCursor is always null)', schema: TimelineOut },
   },
   'GET /v1/service-desk': {
     summary: 'The service desk: its hours, the targets per priority, its teams and assignment rules',

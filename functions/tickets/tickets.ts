@@ -21,6 +21,7 @@ import {
   type Ticket,
   type TicketUpdate,
 } from '../../domain/tickets/ticket.ts';
+import type { ActivityRepository } from '../activities/activity.repository.ts';
 import type { LinkTargets } from '../contacts/link-targets.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
@@ -34,6 +35,7 @@ import {
   toTicketResponse,
   toTicketUpdateResponse,
   toTicketWithUpdatesResponse,
+  toTimelineResponse,
 } from './ticket-response.ts';
 import { ticketsRoutes as routes } from './tickets.routes.ts';
 import type {
@@ -48,6 +50,7 @@ import type {
 export type TicketDeps = {
   tickets: TicketRepository;
   desk: Pick<ServiceDeskRepository, 'get' | 'put'>;
+  activities: Pick<ActivityRepository, 'listByTicket'>;
   links: LinkTargets;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
@@ -227,6 +230,20 @@ export const addTicketUpdate =
     return { status: 201, body: toTicketUpdateResponse(update) };
   };
 
+/** A ticket's activities on its timeline at most: a ticket worked for years stays one answer. */
+const maxTimelineActivities = 500;
+
+export const getTicketTimeline =
+  (deps: Pick<TicketDeps, 'tickets' | 'activities'>) =>
+  async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
+    const ticket = await loadTicket(deps, request.path.id);
+    const [updates, activities] = await Promise.all([
+      deps.tickets.updates(ticket.id),
+      deps.activities.listByTicket(ticket.id, { limit: maxTimelineActivities }),
+    ]);
+    return { status: 200, body: toTimelineResponse(updates, activities.items) };
+  };
+
 export const getServiceDesk = (deps: Pick<TicketDeps, 'desk'>) => async (): Promise<HttpResult> => ({
   status: 200,
   body: toServiceDeskResponse(await deps.desk.get()),
@@ -257,6 +274,7 @@ export const ticketRouteHandlers = (deps: TicketDeps): Record<string, RouteHandl
     'GET /v1/tickets/{id}': getTicket(deps),
     'PATCH /v1/tickets/{id}': patchTicketFromRequest(deps),
     'POST /v1/tickets/{id}/updates': addTicketUpdate(deps),
+    'GET /v1/tickets/{id}/timeline': getTicketTimeline(deps),
     'GET /v1/service-desk': getServiceDesk(deps),
     'PUT /v1/service-desk': putServiceDesk(deps),
   });

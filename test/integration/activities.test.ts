@@ -162,21 +162,29 @@ describe('the activities API', () => {
     );
   });
 
-  it('refuses an unknown responsible user, opportunity or company with 422 naming the field', async () => {
+  it('refuses an unknown responsible user, opportunity, ticket or company with 422 naming the field, and an activity of both an opportunity and a ticket with 400', async () => {
     const base = { type: 'task', subject: 'Unterlagen prüfen', dueAt: '2027-05-03T08:00:00Z' };
 
     const user = await call('POST /v1/activities', { body: { ...base, responsibleUserId: 'nobody' } });
     const opp = await call('POST /v1/activities', { body: { ...base, opportunityId: 'no-such-opportunity' } });
     const company = await call('POST /v1/activities', { body: { ...base, companyId: 'no-such-company' } });
+    const ticket = await call('POST /v1/activities', { body: { ...base, ticketId: 'no-such-ticket' } });
+    const both = await call('POST /v1/activities', {
+      body: { ...base, opportunityId: 'no-such-opportunity', ticketId: 'no-such-ticket' },
+    });
     const listed = await call('GET /v1/activities', { query: { opportunityId: 'no-such-opportunity' } });
+    const byTicket = await call('GET /v1/activities', { query: { ticketId: 'no-such-ticket' } });
 
-    expect([user.status, opp.status, company.status]).toEqual([422, 422, 422]);
-    expect([fieldsOf(user), fieldsOf(opp), fieldsOf(company)]).toEqual([
+    expect([user.status, opp.status, company.status, ticket.status, both.status]).toEqual([422, 422, 422, 422, 400]);
+    expect([fieldsOf(user), fieldsOf(opp), fieldsOf(company), fieldsOf(ticket), fieldsOf(both)]).toEqual([
       ['responsibleUserId'],
       ['opportunityId'],
       ['companyId'],
+      ['ticketId'],
+      ['ticketId'],
     ]);
     expect(listed.json.items).toEqual([]);
+    expect(byTicket).toMatchObject({ status: 200, json: { items: [] } });
   });
 
   it("lists an opportunity's activities chronologically, whoever does them", async () => {

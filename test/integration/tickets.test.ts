@@ -3,6 +3,9 @@
 // due times, a closed ticket's read-only state, stale writes, and the lists.
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createActivity } from '../../domain/activities/activity.ts';
+import { KontaktError } from '../../domain/shared/errors.ts';
+import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createLinkTargets } from '../../functions/contacts/link-targets.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
@@ -21,9 +24,11 @@ const users = createUserRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
 const persons = createPersonRepository(doc, tableName);
 const settings = createSettingsRepository(doc, tableName);
+const activities = createActivityRepository(doc, tableName);
 const deps: TicketDeps = {
   tickets: createTicketRepository(doc, tableName),
   desk: createServiceDeskRepository(doc, tableName),
+  activities,
   links: createLinkTargets(doc, tableName),
   users,
   settings,
@@ -328,5 +333,39 @@ describe('the service desk: hours, targets, teams and assignment rules', () => {
     const opened = Date.parse(first.createdAt);
     const due = Date.parse(first.firstResponseDueAt);
     expect(due - opened).toBeGreaterThanOrEqual(30 * 60_000);
+  });
+});
+
+describe('the timeline', () => {
+  it('merges the updates and the activities linked to the ticket, newest first', async () => {
+    const ticket = await open({ subject: 'Rückruf gewünscht' });
+    const activity = (ticketId: string, dueAt: string, subject: string) =>
+      createActivity(
+        ulid(),
+        { type: 'call', subject, dueAt, durationMinutes: 15, responsibleUserId: service, ticketId },
+        new Date(),
+      );
+    const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    await activities.create(activity(ticket.id, inAnHour, 'Kunden zurückrufen'));
+    await activities.create(activity(ticket.id, yesterday, 'Erstkontakt'));
+    await call('POST /v1/tickets/{id}/updates', { id: ticket.id, as: colleague, body: { text: 'Notiz' } });
+
+    const timeline = await call('GET /v1/tickets/{id}/timeline', { id: ticket.number, as: sales });
+    expect(timeline.status).toBe(200);
+    expect(
+      timeline.json.items.map((i: { kind: string; update?: { text: string }; activity?: { subject: string } }) =>
+        i.kind === 'update' ? `update ${i.update?.text}` : `activity ${i.activity?.subject}`,
+      ),
+    ).toEqual(['activity Kunden zurückrufen', 'update Notiz', 'activity Erstkontakt']);
+    expect(timeline.json.items[0].activity).toMatchObject({ ticketId: ticket.id, opportunityId: null });
+    expect((await activities.listByTicket(ticket.id)).items).toHaveLength(2);
+
+    // an activity of a ticket that does not exist is refused, naming the field
+    const orphan = await activities
+      .create(activity('01JDNOSUCHTICKET00000000000', inAnHour, 'ins Leere'))
+      .catch((error: unknown) => error);
+    expect(orphan).toBeInstanceOf(KontaktError);
+    expect((orphan as KontaktError).errors?.map((e) => e.field)).toEqual(['ticketId']);
   });
 });
