@@ -1,10 +1,16 @@
-/** `GET /v1/me/board`: my open leads, my deals with their weighted forecast, my open and overdue activities, my subscriptions. */
+/**
+ * `GET /v1/me/board`: my open leads, my deals with their weighted forecast, my open and overdue
+ * activities, my subscriptions, and my tickets (open, in progress, closed in the last 14 days).
+ */
 import * as z from 'zod/mini';
 import type { Activity } from '../../domain/activities/activity.ts';
 import { type Opportunity, weightedValue } from '../../domain/opportunities/opportunity.ts';
+import type { Ticket } from '../../domain/tickets/ticket.ts';
 import type { ActivityRepository } from '../activities/activity.repository.ts';
 import { toActivityResponse } from '../activities/activity-response.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { TicketRepository } from '../tickets/ticket.repository.ts';
+import { toTicketResponse } from '../tickets/ticket-response.ts';
 import type { OpportunityRepository } from './opportunity.repository.ts';
 import { toMoneyResponse, toOpportunityResponse } from './opportunity-response.ts';
 
@@ -20,7 +26,32 @@ export const BoardQuery = z.strictObject({
 export type BoardDeps = {
   opportunities: Pick<OpportunityRepository, 'listByResponsible' | 'listSubscribedBy'>;
   activities: Pick<ActivityRepository, 'listByResponsible'>;
+  tickets: Pick<TicketRepository, 'list'>;
   now: () => Date;
+};
+
+/** "closed recently": resolved or closed within this many days */
+export const recentlyClosedDays = 14;
+
+/** My tickets, newest first, sorted into the board's three lists; at most `boardListSize` each. */
+const myTickets = async (deps: BoardDeps, userId: string, now: Date) => {
+  const since = new Date(now.getTime() - recentlyClosedDays * 86_400_000).toISOString();
+  const lists = { open: [] as Ticket[], inProgress: [] as Ticket[], closedRecently: [] as Ticket[] };
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const res = await deps.tickets.list({ responsibleUserId: userId, limit: boardListSize, cursor });
+    for (const ticket of res.items) {
+      const solvedAt = ticket.closedAt ?? ticket.resolvedAt;
+      if (ticket.status === 'in_progress') lists.inProgress.push(ticket);
+      else if (ticket.status === 'resolved' || ticket.status === 'closed') {
+        if (solvedAt !== null && solvedAt >= since) lists.closedRecently.push(ticket);
+      } else lists.open.push(ticket);
+    }
+    if (!res.nextCursor) break;
+    cursor = res.nextCursor;
+  }
+  const shown = (tickets: Ticket[]) => tickets.slice(0, boardListSize).map(toTicketResponse);
+  return { open: shown(lists.open), inProgress: shown(lists.inProgress), closedRecently: shown(lists.closedRecently) };
 };
 
 const myOpportunities = async (deps: BoardDeps, userId: string, stage: 'lead' | 'deal'): Promise<Opportunity[]> => {
@@ -45,12 +76,13 @@ export const getMyBoard =
   async (request: HttpRequest<undefined, undefined, z.infer<typeof BoardQuery>>): Promise<HttpResult> => {
     const userId = request.user?.id ?? '';
     const now = deps.now().toISOString();
-    const [leads, deals, overdue, open, subscriptions] = await Promise.all([
+    const [leads, deals, overdue, open, subscriptions, tickets] = await Promise.all([
       myOpportunities(deps, userId, 'lead'),
       myOpportunities(deps, userId, 'deal'),
       deps.activities.listByResponsible(userId, { status: 'open', dueTo: now, limit: boardListSize }),
       deps.activities.listByResponsible(userId, { status: 'open', dueFrom: now, limit: boardListSize }),
       deps.opportunities.listSubscribedBy(userId, boardListSize),
+      myTickets(deps, userId, deps.now()),
     ]);
     const isOverdue = (a: Activity) => a.dueAt < now;
     return {
@@ -64,6 +96,7 @@ export const getMyBoard =
           overdue: overdue.items.filter(isOverdue).map(toActivityResponse),
         },
         subscriptions: subscriptions.map(toOpportunityResponse),
+        tickets,
       },
     };
   };

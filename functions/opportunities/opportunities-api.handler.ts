@@ -13,6 +13,7 @@ import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
+import { createTicketRepository } from '../tickets/ticket.repository.ts';
 import { createUserRepository } from '../users/user.repository.ts';
 import { conversionRoutes } from './conversion.routes.ts';
 import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
@@ -54,7 +55,12 @@ export const handler = httpRouter(
         findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
         now,
       }),
-      'GET /v1/me/board': getMyBoard({ opportunities, activities: createActivityRepository(doc, env.TABLE_NAME), now }),
+      'GET /v1/me/board': getMyBoard({
+        opportunities,
+        activities: createActivityRepository(doc, env.TABLE_NAME),
+        tickets: createTicketRepository(doc, env.TABLE_NAME),
+        now,
+      }),
     }),
   },
   users,

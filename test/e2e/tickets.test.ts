@@ -96,5 +96,25 @@ describe('service tickets through the local stack', () => {
 
     const mine = await service('GET', '/v1/tickets?responsibleUserId=demo-service&status=closed');
     expect(mine.json.items.map((t: { id: string }) => t.id)).toContain(id);
+
+    // "my tickets" on the personal board: open, in progress, closed recently
+    const waiting = await service('POST', '/v1/tickets', {
+      type: 'question',
+      subject: 'Lieferzeit?',
+      responsibleUserId: 'demo-service',
+    });
+    const working = await service('POST', '/v1/tickets', {
+      type: 'question',
+      subject: 'Angebot?',
+      responsibleUserId: 'demo-service',
+    });
+    await admin('POST', `/v1/tickets/${working.json.id}/updates`, { text: 'dran', status: 'in_progress' });
+    const board = await service('GET', '/v1/me/board');
+    expect(board.status).toBe(200);
+    const ids = (list: { id: string }[]) => list.map((t) => t.id);
+    expect(ids(board.json.tickets.open)).toContain(waiting.json.id);
+    expect(ids(board.json.tickets.inProgress)).toEqual([working.json.id]);
+    expect(ids(board.json.tickets.closedRecently)).toContain(id);
+    expect(ids(board.json.tickets.open)).not.toContain(id);
   });
 });
