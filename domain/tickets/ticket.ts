@@ -8,6 +8,7 @@
  * status changes through updates, so the log says who changed it and why; a PATCH carrying
  * `status` is refused with that hint.
  */
+import { tokenize } from '../inbox/search-tokens.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
 import {
@@ -286,3 +287,11 @@ export const ticketReminderMessage = (ticket: Ticket, recipientName: string): { 
     ].join('\n'),
   };
 };
+
+/** A ticket is found by `q` through these tokens (at most this many): its subject's words, its type and its reference's number. */
+export const maxTicketSearchTokens = 15;
+
+export const ticketSearchTokens = (ticket: Pick<Ticket, 'subject' | 'type' | 'reference'>): string[] =>
+  [
+    ...new Set([...tokenize(ticket.subject), ...tokenize(ticket.type), ...tokenize(ticket.reference?.number ?? '')]),
+  ].slice(0, maxTicketSearchTokens);

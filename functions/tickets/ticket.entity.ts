@@ -177,3 +177,31 @@ export const nextTicketNumber = {
   names: { '#counter': 'counter', '#et': '_et', '#v': '_v' },
   values: { ':one': 1, ':et': ticketNumberSequence.name, ':v': ticketNumberSequence.version },
 };
+
+const searchPartition = (token: string): string => `TICQ#${token.slice(0, 2)}`;
+const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');
+
+/**
+ * Search items of tickets: one per search token (domain/tickets/ticket.ts), in the partition of the
+ * token's first two characters, sorted by token and, within a token, newest first; written in the
+ * ticket's transactions. Keyed by the token it does not store: built with `ticketSearchItem`.
+ */
+export const ticketSearchItems = defineEntity({
+  name: 'ticket-search',
+  version: 1,
+  schema: z.object({ ticketId: z.string() }),
+  key: (token: string, createdAt: string, id: string) => ({
+    pk: searchPartition(token),
+    sk: `${token}#${newestFirst(createdAt)}#${id}`,
+  }),
+  keyOf: (): [string, string, string] => {
+    throw new Error('a ticket-search item is keyed by the token it does not store: use ticketSearchItem');
+  },
+  patterns: {
+    /** the items whose token starts with `word` (at least two characters), newest first within a token */
+    byPrefix: (word: string) => onTable(searchPartition(word), { beginsWith: word }),
+  },
+});
+
+export const ticketSearchItem = (token: string, ticket: { id: string; createdAt: string }): Record<string, unknown> =>
+  ticketSearchItems.itemAt(ticketSearchItems.key(token, ticket.createdAt, ticket.id), { ticketId: ticket.id });

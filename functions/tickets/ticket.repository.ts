@@ -5,6 +5,7 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { matchesAll, queryWords } from '../../domain/inbox/search-tokens.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
   isActive,
@@ -13,6 +14,7 @@ import {
   type Ticket,
   type TicketStatus,
   type TicketUpdate,
+  ticketSearchTokens,
 } from '../../domain/tickets/ticket.ts';
 import { references } from '../contacts/reference.entity.ts';
 import {
@@ -33,6 +35,8 @@ import {
   ticketNumberItem,
   ticketNumberSequence,
   ticketNumbers,
+  ticketSearchItem,
+  ticketSearchItems,
   tickets,
   ticketUpdates,
   toTicketRecord,
@@ -55,7 +59,7 @@ export type TicketListQuery = {
   responsibleUserId?: string | undefined;
   companyId?: string | undefined;
   personId?: string | undefined;
-  /** words that must each start a word of the number, subject, reference or description */
+  /** a ticket's number, or words that must each start a search token of the ticket (domain/tickets/ticket.ts) */
   q?: string | undefined;
   /** only tickets past a due time, soonest due first */
   overdue?: { now: Date } | undefined;
@@ -63,19 +67,9 @@ export type TicketListQuery = {
 
 export type TicketPage = { items: Ticket[]; nextCursor: string | null };
 
-const words = (text: string): string[] =>
-  text
-    .toLowerCase()
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}-]+/u)
-    .filter((w) => w.length > 0);
-
-const matchesWords = (ticket: Ticket, q: string): boolean => {
-  const have = words(
-    [ticket.number, ticket.subject, ticket.description, ticket.reference?.number ?? '', ticket.type].join(' '),
-  );
-  return words(q).every((w) => have.some((h) => h.startsWith(w)));
-};
+/** Every word of `q` starts a search token of the ticket, or `q` is its number. */
+const matchesWords = (ticket: Ticket, q: string): boolean =>
+  parseTicketNumber(q) === parseTicketNumber(ticket.number) || matchesAll(queryWords(q), ticketSearchTokens(ticket));
 
 const matches =
   (query: Omit<TicketListQuery, 'limit' | 'cursor'>) =>
@@ -100,13 +94,37 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
       ticketUpdates.put(tableName, toUpdateRecord(ticket.id, update), { expression: 'attribute_not_exists(pk)' }),
     );
 
+  const searchWrites = (before: Ticket | null, after: Ticket): TransactItem[] => {
+    const old = new Set(before ? ticketSearchTokens(before) : []);
+    const next = new Set(ticketSearchTokens(after));
+    return [
+      ...[...old]
+        .filter((t) => !next.has(t))
+        .map((t) => ticketSearchItems.delete(tableName, t, after.createdAt, after.id)),
+      ...[...next]
+        .filter((t) => !old.has(t))
+        .map((t) => ({ Put: { TableName: tableName, Item: ticketSearchItem(t, after) } })),
+    ];
+  };
+
   const companions = (before: Ticket | null, after: Ticket): TransactItem[] => {
     const oldRefs = before ? ticketReferences(before) : [];
     const newRefs = ticketReferences(after);
     return [
       ...referenceWrites(tableName, ticketRef(after.id), oldRefs, newRefs),
       ...linkableChecks(tableName, oldRefs, newRefs),
+      ...searchWrites(before, after),
     ];
+  };
+
+  /** Tickets by id, in the order given, those gone left out. */
+  const getAll = async (ids: readonly string[]): Promise<Ticket[]> => {
+    const records = await store.getMany(
+      tickets,
+      ids.map((id) => tickets.key(id)),
+    );
+    const byId = new Map(records.map((record) => [record.id, fromTicketRecord(record)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   };
 
   const explain = (error: unknown, items: TransactItem[], ticket: Ticket, firstFailed: () => never): never =>
@@ -128,6 +146,11 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
   const get = async (id: string, options: { consistent?: boolean } = {}): Promise<Ticket | null> => {
     const record = await store.get(tickets, tickets.key(id), options);
     return record ? fromTicketRecord(record) : null;
+  };
+
+  const getByNumber = async (number: number, options: { consistent?: boolean } = {}): Promise<Ticket | null> => {
+    const found = await store.get(ticketNumbers, ticketNumbers.key(number), options);
+    return found ? get(found.ticketId, options) : null;
   };
 
   const queryPage = async (
@@ -178,10 +201,7 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
     get,
 
     /** `TIC-7` → the ticket numbered 7. */
-    async getByNumber(number: number, options: { consistent?: boolean } = {}): Promise<Ticket | null> {
-      const found = await store.get(ticketNumbers, ticketNumbers.key(number), options);
-      return found ? get(found.ticketId, options) : null;
-    },
+    getByNumber,
 
     /** Writes a change and its new log entries if nobody changed the ticket since `previous`; stale is 409. */
     async update(previous: Ticket, next: Ticket, updates: readonly TicketUpdate[] = []): Promise<void> {
@@ -265,21 +285,25 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
         : query.personId
           ? { kind: 'PERSON', id: query.personId }
           : null;
+      const number = query.q === undefined ? null : parseTicketNumber(query.q);
+      if (number !== null) {
+        // a number is one ticket: no page to continue
+        const found = await getByNumber(number);
+        return { items: found && matches(query)(found) ? [found] : [], nextCursor: null };
+      }
+      if (query.q !== undefined && !query.overdue) {
+        const [longest = ''] = queryWords(query.q);
+        const found = await store.query(ticketSearchItems, ticketSearchItems.patterns.byPrefix(longest), page);
+        const ids = [...new Set(found.items.map((item) => item.ticketId))];
+        return { items: (await getAll(ids)).filter(matches(query)), nextCursor: found.nextCursor };
+      }
       if (linked && !query.overdue) {
         const found = await store.query(references, references.patterns.toFrom(linked, 'TIC'), {
           ...page,
           newestFirst: true,
         });
         const ids = [...new Set(found.items.map((reference) => reference.fromId))];
-        const records = await store.getMany(
-          tickets,
-          ids.map((id) => tickets.key(id)),
-        );
-        const byId = new Map(records.map((record) => [record.id, fromTicketRecord(record)]));
-        return {
-          items: ids.flatMap((id) => byId.get(id) ?? []).filter(matches(query)),
-          nextCursor: found.nextCursor,
-        };
+        return { items: (await getAll(ids)).filter(matches(query)), nextCursor: found.nextCursor };
       }
       if (query.overdue) {
         const found = await store.queryMerged(patterns.dueBy(query.overdue.now.toISOString()), page);

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { MoneyInput } from '../inbox/contact-input.ts';
 import { LimitParam } from '../shared/cursor.ts';
+import { SearchText } from '../shared/validation.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max));
 const listValue = z.string().check(z.minLength(1), z.maxLength(50));
@@ -70,8 +71,8 @@ export const TicketListQuery = z.strictObject({
   personId: z.optional(recordId),
   /** true: only tickets past a due time, soonest due first */
   overdue: z.optional(booleanParam),
-  /** words that each start a word of the number, subject, description, type or reference */
-  q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  /** a ticket's number, or words that each start a word of its subject, its type or its reference's number */
+  q: z.optional(SearchText),
 });
 
 const minutes = z.number().check(z.int('must be whole minutes'), z.minimum(1), z.maximum(525_600));

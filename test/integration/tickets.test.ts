@@ -269,6 +269,18 @@ describe('lists', () => {
     expect(await ids({ responsibleUserId: worker, type: 'incident' })).toEqual([mine.id]);
     expect(await ids({ responsibleUserId: worker, q: 'heiz' })).toEqual([mine.id]);
     expect(await ids({ q: late.json.number })).toEqual([late.json.id]);
+    expect(await ids({ q: late.json.number.toLowerCase() })).toEqual([late.json.id]);
+    // search items: folded words of the subject, every word a prefix; a changed subject is found by its new words only
+    expect(await ids({ q: 'AUSGEF heizung' })).toEqual([mine.id]);
+    expect((await ids({ q: 'überfällig' })).sort()).toEqual([late.json.id, lateLow.json.id].sort());
+    const renamed = await call('PATCH /v1/tickets/{id}', {
+      id: mine.id,
+      body: { version: mine.version, subject: 'Warmwasser kalt' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await ids({ q: 'heiz' })).toEqual([]);
+    expect(await ids({ q: 'warmw' })).toEqual([mine.id]);
+    expect((await call('GET /v1/tickets', { query: { q: 'x' } })).status).toBe(400);
     expect(await ids({ status: 'new', responsibleUserId: worker })).toHaveLength(2);
     const overdue = await ids({ overdue: 'true' });
     expect(overdue.filter((id) => id === late.json.id || id === lateLow.json.id)).toEqual([
