@@ -237,6 +237,10 @@ export const patchTicket = (ticket: Ticket, patch: TicketPatch, desk: ServiceDes
     );
   }
   const next = { ...ticket, ...patch };
+  // a new responsible user has heard of nothing yet: the next reminder run tells them
+  if (patch.responsibleUserId !== undefined && patch.responsibleUserId !== ticket.responsibleUserId) {
+    next.remindedDueAt = null;
+  }
   if (patch.priority !== undefined && patch.priority !== ticket.priority) {
     const targets = targetsFor(desk.targets, patch.priority);
     next.firstResponse = retargetClock(ticket.firstResponse, targets.firstResponseMinutes, desk.hours);
@@ -257,10 +261,6 @@ export const nextDueAt = (ticket: Ticket): string | null => {
   const due = [ticket.firstResponse.dueAt, ticket.resolution.dueAt].filter((d): d is string => d !== null).sort();
   return due[0] ?? null;
 };
-
-/** Whether the responsible user still has to hear that the ticket is overdue (once per due time). */
-export const needsReminder = (ticket: Ticket, now: Date): boolean =>
-  ticket.responsibleUserId !== null && isTicketOverdue(ticket, now) && ticket.remindedDueAt !== nextDueAt(ticket);
 
 const berlinDisplay = new Intl.DateTimeFormat('de-DE', {
   timeZone: 'Europe/Berlin',

@@ -86,6 +86,9 @@ export const listActivities =
       limit: query.limit ?? defaultLimit,
       cursor: query.cursor,
     };
+    if (query.opportunityId !== undefined && query.ticketId !== undefined) {
+      throw validationError([{ field: 'ticketId', message: 'list by opportunityId or by ticketId, not both' }]);
+    }
     if (query.opportunityId !== undefined || query.ticketId !== undefined) {
       const page =
         query.opportunityId !== undefined

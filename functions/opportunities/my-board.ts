@@ -26,32 +26,36 @@ export const BoardQuery = z.strictObject({
 export type BoardDeps = {
   opportunities: Pick<OpportunityRepository, 'listByResponsible' | 'listSubscribedBy'>;
   activities: Pick<ActivityRepository, 'listByResponsible'>;
-  tickets: Pick<TicketRepository, 'list'>;
+  tickets: Pick<TicketRepository, 'activeOf' | 'solvedOf'>;
   now: () => Date;
 };
 
 /** "closed recently": resolved or closed within this many days */
 export const recentlyClosedDays = 14;
 
-/** My tickets, newest first, sorted into the board's three lists; at most `boardListSize` each. */
+/** solved tickets read for "closed recently": the newest created ones, enough for two busy weeks */
+const solvedRead = 500;
+
+/**
+ * My tickets: every active one (the user's own partition of active tickets), sorted into open and
+ * in progress, and those resolved or closed in the last days; at most `boardListSize` each.
+ */
 const myTickets = async (deps: BoardDeps, userId: string, now: Date) => {
   const since = new Date(now.getTime() - recentlyClosedDays * 86_400_000).toISOString();
-  const lists = { open: [] as Ticket[], inProgress: [] as Ticket[], closedRecently: [] as Ticket[] };
-  let cursor: string | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const res = await deps.tickets.list({ responsibleUserId: userId, limit: boardListSize, cursor });
-    for (const ticket of res.items) {
-      const solvedAt = ticket.closedAt ?? ticket.resolvedAt;
-      if (ticket.status === 'in_progress') lists.inProgress.push(ticket);
-      else if (ticket.status === 'resolved' || ticket.status === 'closed') {
-        if (solvedAt !== null && solvedAt >= since) lists.closedRecently.push(ticket);
-      } else lists.open.push(ticket);
-    }
-    if (!res.nextCursor) break;
-    cursor = res.nextCursor;
-  }
+  const [active, solved] = await Promise.all([
+    deps.tickets.activeOf(userId),
+    deps.tickets.solvedOf(userId, solvedRead),
+  ]);
   const shown = (tickets: Ticket[]) => tickets.slice(0, boardListSize).map(toTicketResponse);
-  return { open: shown(lists.open), inProgress: shown(lists.inProgress), closedRecently: shown(lists.closedRecently) };
+  return {
+    open: shown(active.filter((t) => t.status !== 'in_progress')),
+    inProgress: shown(active.filter((t) => t.status === 'in_progress')),
+    closedRecently: shown(
+      solved
+        .filter((t) => (t.closedAt ?? t.resolvedAt ?? '') >= since)
+        .sort((a, b) => ((b.closedAt ?? b.resolvedAt ?? '') < (a.closedAt ?? a.resolvedAt ?? '') ? -1 : 1)),
+    ),
+  };
 };
 
 const myOpportunities = async (deps: BoardDeps, userId: string, stage: 'lead' | 'deal'): Promise<Opportunity[]> => {

@@ -1,19 +1,21 @@
 /**
  * The ticket reminder job (every minute): overdue tickets whose responsible user has not heard of
- * their current due time are read from the reminder partition of the due index, read again
- * strongly consistent, noted as reminded (so they leave that partition) and mailed through the
- * reminder path activities use. A failed mail gives the note back, so the next run tries again; a
- * new due time (a resumed clock, another priority) reminds again. A ticket nobody is responsible
- * for is noted without a mail, or it would head the partition for ever.
+ * their current due time are read from the reminder partition of the due index and read again
+ * strongly consistent; the reminder of that due time for that user is claimed (a guard item: two
+ * runs never mail it twice), mailed through the reminder path activities use, and noted on the
+ * ticket so it leaves the partition. A failed mail gives the claim back, so the next run tries
+ * again; a new due time (a resumed clock, another priority) or another responsible user reminds
+ * again. The earliest running due time is the one reminded of: a ticket whose first response is
+ * overdue and never given is not reminded again when its resolution falls due as well.
  */
-import { needsReminder, nextDueAt, type Ticket, ticketReminderMessage } from '../../domain/tickets/ticket.ts';
+import { isTicketOverdue, nextDueAt, type Ticket, ticketReminderMessage } from '../../domain/tickets/ticket.ts';
 import type { EmailSender } from '../shared/email-sender.ts';
 import { logger } from '../shared/logger.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import type { TicketRepository } from './ticket.repository.ts';
 
 export type TicketReminderDeps = {
-  tickets: Pick<TicketRepository, 'listToRemind' | 'get' | 'markReminded' | 'unmarkReminded'>;
+  tickets: Pick<TicketRepository, 'listToRemind' | 'get' | 'claimReminder' | 'releaseReminder' | 'markReminded'>;
   users: Pick<UserRepository, 'findUser'>;
   email: EmailSender;
   /** the From address, e.g. kontakt@crm.example.com */
@@ -31,25 +33,28 @@ const remindOne = async (deps: TicketReminderDeps, read: Ticket): Promise<keyof 
   // the index may lag: the ticket as it is now decides
   const ticket = await deps.tickets.get(read.id, { consistent: true });
   const due = ticket ? nextDueAt(ticket) : null;
-  if (!ticket || due === null) return 'skipped';
-  if (!ticket.responsibleUserId) {
+  if (!ticket || due === null || !isTicketOverdue(ticket, now)) return 'skipped';
+  const userId = ticket.responsibleUserId;
+  const user = userId ? await deps.users.findUser(userId) : null;
+  if (!userId || !user) {
+    // nobody to write to: noted all the same, or it would head the partition for ever (a user
+    // assigned later clears the note, and is reminded)
+    if (userId) logger.warn('ticket reminder without a recipient', { ticketId: ticket.id, userId });
     await deps.tickets.markReminded(ticket, due);
     return 'withoutRecipient';
   }
-  if (!needsReminder(ticket, now)) return 'skipped';
-  const user = await deps.users.findUser(ticket.responsibleUserId);
-  if (!(await deps.tickets.markReminded(ticket, due))) return 'skipped';
-  if (!user) {
-    logger.warn('ticket reminder without a recipient', { ticketId: ticket.id, userId: ticket.responsibleUserId });
-    return 'withoutRecipient';
+  if (!(await deps.tickets.claimReminder(ticket.id, due, userId, now))) {
+    await deps.tickets.markReminded(ticket, due);
+    return 'skipped';
   }
   try {
     await deps.email.send({ from: deps.sender, to: user.email, ...ticketReminderMessage(ticket, user.name) });
   } catch (error) {
     logger.error('ticket reminder could not be sent; the next run retries', { error, ticketId: ticket.id });
-    await deps.tickets.unmarkReminded({ ...ticket, remindedDueAt: due });
+    await deps.tickets.releaseReminder(ticket.id, due, userId);
     return 'failed';
   }
+  await deps.tickets.markReminded(ticket, due);
   return 'sent';
 };
 

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
-import { nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
+import { isActive, nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { defineEntity, onIndex, onTable, type ShardedPattern } from '../shared/entity.ts';
 
 const nullableString = z.nullable(z.string());
@@ -17,7 +17,12 @@ const timeOrdered = (at: string, id: string): string => `${at}#${id}`;
 
 const allPartition = 'TICKETS';
 const byStatusPartition = (status: string): string => `TIC#STATUS#${status}`;
-const byResponsiblePartition = (userId: string): string => `TIC#USER#${userId}`;
+/**
+ * A user's tickets: the active ones apart from the solved ones, so a workload count or a board
+ * reads what is open and never years of closed tickets.
+ */
+const byResponsiblePartition = (userId: string, active: boolean): string =>
+  `TIC#USER#${userId}#${active ? 'ACTIVE' : 'SOLVED'}`;
 /**
  * Active tickets by the time their next target is due: those whose user has not been reminded of
  * that time yet, and those who have. The reminder job reads the first partition only; the overdue
@@ -72,7 +77,7 @@ export const tickets = defineEntity({
       ticket.responsibleUserId
         ? {
             index: 'gsi2',
-            pk: byResponsiblePartition(ticket.responsibleUserId),
+            pk: byResponsiblePartition(ticket.responsibleUserId, isActive(ticket)),
             sk: timeOrdered(ticket.createdAt, ticket.id),
           }
         : null,
@@ -90,8 +95,16 @@ export const tickets = defineEntity({
     all: () => onIndex('gsi4', allPartition),
     /** the tickets in one status, by creation */
     byStatus: (status: string) => onIndex('gsi1', byStatusPartition(status)),
-    /** a user's tickets, by creation */
-    byResponsible: (userId: string) => onIndex('gsi2', byResponsiblePartition(userId)),
+    /** a user's tickets, active and solved, by creation (read merged) */
+    byResponsible: (userId: string): ShardedPattern => ({
+      index: 'gsi2',
+      list: `TIC#USER#${userId}`,
+      partitions: [byResponsiblePartition(userId, true), byResponsiblePartition(userId, false)],
+    }),
+    /** a user's active (neither resolved nor closed) tickets, by creation */
+    activeOf: (userId: string) => onIndex('gsi2', byResponsiblePartition(userId, true)),
+    /** a user's resolved and closed tickets, by creation */
+    solvedOf: (userId: string) => onIndex('gsi2', byResponsiblePartition(userId, false)),
     /** active tickets whose next target is due by `at` (ISO), reminded or not, soonest first (read merged) */
     dueBy: (at: string): ShardedPattern => ({
       index: 'gsi3',
@@ -205,3 +218,19 @@ export const ticketSearchItems = defineEntity({
 
 export const ticketSearchItem = (token: string, ticket: { id: string; createdAt: string }): Record<string, unknown> =>
   ticketSearchItems.itemAt(ticketSearchItems.key(token, ticket.createdAt, ticket.id), { ticketId: ticket.id });
+
+/**
+ * A reminder sent (or being sent) to one user for one due time of a ticket: written before the mail
+ * on the condition that it does not exist, so two runs never mail the same reminder, whatever
+ * happens to the ticket's own note meanwhile; deleted again when the mail fails.
+ */
+export const ticketReminderGuards = defineEntity({
+  name: 'ticket-reminder',
+  version: 1,
+  schema: z.object({ ticketId: z.string(), dueAt: z.string(), userId: z.string(), at: z.string() }),
+  key: (ticketId: string, dueAt: string, userId: string) => ({
+    pk: `TIC#${ticketId}`,
+    sk: `REMIND#${dueAt}#${userId}`,
+  }),
+  keyOf: (guard) => [guard.ticketId, guard.dueAt, guard.userId],
+});

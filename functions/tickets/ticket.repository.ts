@@ -35,6 +35,7 @@ import {
   ticketNumberItem,
   ticketNumberSequence,
   ticketNumbers,
+  ticketReminderGuards,
   ticketSearchItem,
   ticketSearchItems,
   tickets,
@@ -222,8 +223,20 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
 
     /** How many active (neither resolved nor closed) tickets a user is responsible for: the team assignment's workload. */
     async countActive(userId: string): Promise<number> {
-      const found = await store.queryAll(tickets, tickets.patterns.byResponsible(userId), {});
-      return found.map(fromTicketRecord).filter(isActive).length;
+      return (await this.activeOf(userId)).length;
+    },
+
+    /** A user's active tickets, newest first (all of them: a workload, never a history). */
+    async activeOf(userId: string): Promise<Ticket[]> {
+      const found = await store.queryAll(tickets, tickets.patterns.activeOf(userId), { newestFirst: true });
+      // the index may lag a change by a moment
+      return found.map(fromTicketRecord).filter((t) => isActive(t) && t.responsibleUserId === userId);
+    },
+
+    /** A user's resolved and closed tickets, newest created first, one page. */
+    async solvedOf(userId: string, limit: number): Promise<Ticket[]> {
+      const found = await store.query(tickets, tickets.patterns.solvedOf(userId), { limit, newestFirst: true });
+      return found.items.map(fromTicketRecord).filter((t) => !isActive(t) && t.responsibleUserId === userId);
     },
 
     /** Overdue tickets whose responsible user has not been reminded of their due time, soonest due first. */
@@ -233,16 +246,16 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
     },
 
     /**
-     * Notes the reminder of the ticket's current due time, if the ticket is still as it was read
-     * (else false: it changed, and the next run sees it as it is now). Not a change of the ticket:
-     * its version stays.
+     * Takes the one reminder of a due time for a user: false when it was taken before (by an
+     * earlier or a parallel run), so no reminder is ever mailed twice.
      */
-    async markReminded(ticket: Ticket, dueAt: string): Promise<boolean> {
+    async claimReminder(ticketId: string, dueAt: string, userId: string, now: Date): Promise<boolean> {
       try {
-        await store.put(tickets, toTicketRecord({ ...ticket, remindedDueAt: dueAt }), {
-          expression: 'version = :expected',
-          values: { ':expected': ticket.version },
-        });
+        await store.put(
+          ticketReminderGuards,
+          { ticketId, dueAt, userId, at: now.toISOString() },
+          { expression: 'attribute_not_exists(pk)' },
+        );
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;
@@ -250,17 +263,26 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
       }
     },
 
-    /** Gives a reminder back after its mail failed, so the next run tries again. */
-    async unmarkReminded(ticket: Ticket): Promise<void> {
-      await store
-        .put(tickets, toTicketRecord({ ...ticket, remindedDueAt: null }), {
+    /** Gives a claimed reminder back after its mail failed, so the next run tries again. */
+    async releaseReminder(ticketId: string, dueAt: string, userId: string): Promise<void> {
+      await store.delete(ticketReminderGuards.key(ticketId, dueAt, userId));
+    },
+
+    /**
+     * Notes on the ticket that its due time was reminded of, so it leaves the reminder partition of
+     * the due index; only if the ticket is still as it was read (its version stays: this is no change
+     * of the ticket). A note lost to a concurrent change only brings the ticket back to a run that
+     * finds its claim taken.
+     */
+    async markReminded(ticket: Ticket, dueAt: string): Promise<void> {
+      try {
+        await store.put(tickets, toTicketRecord({ ...ticket, remindedDueAt: dueAt }), {
           expression: 'version = :expected',
           values: { ':expected': ticket.version },
-        })
-        .catch((error: unknown) => {
-          // changed meanwhile: its new state decides whether it is reminded
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
         });
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
 
     /** A ticket's log, oldest first (every entry: a log is read whole). */
@@ -312,12 +334,20 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
           nextCursor: found.nextCursor,
         };
       }
-      const pattern =
-        query.responsibleUserId !== undefined
-          ? patterns.byResponsible(query.responsibleUserId)
-          : query.status !== undefined
-            ? patterns.byStatus(query.status)
-            : patterns.all();
+      if (query.responsibleUserId !== undefined) {
+        const userId = query.responsibleUserId;
+        if (query.status !== undefined) {
+          const solved = query.status === 'resolved' || query.status === 'closed';
+          const pattern = solved ? patterns.solvedOf(userId) : patterns.activeOf(userId);
+          return queryPage(pattern, { ...page, newestFirst: true }, matches(query));
+        }
+        const found = await store.queryMerged(patterns.byResponsible(userId), { ...page, newestFirst: true });
+        return {
+          items: found.items.map((item) => fromTicketRecord(tickets.parse(item))).filter(matches(query)),
+          nextCursor: found.nextCursor,
+        };
+      }
+      const pattern = query.status !== undefined ? patterns.byStatus(query.status) : patterns.all();
       return queryPage(pattern, { ...page, newestFirst: true }, matches(query));
     },
   };

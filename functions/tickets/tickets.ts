@@ -26,6 +26,7 @@ import type { LinkTargets } from '../contacts/link-targets.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import { mapBounded } from '../shared/map-bounded.ts';
 import { retrying } from '../shared/retry.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import type { ServiceDeskRepository } from './service-desk.repository.ts';
@@ -255,15 +256,24 @@ export const putServiceDesk =
   async (request: HttpRequest<z.infer<typeof ServiceDeskBody>, undefined, undefined>): Promise<HttpResult> => {
     const { version, ...settings } = request.body;
     checkServiceDeskSettings(settings);
-    for (const [i, team] of settings.teams.entries()) {
-      for (const [j, member] of team.memberIds.entries()) await requireUser(deps, `teams.${i}.memberIds.${j}`, member);
-    }
     const types = await deps.settings.get('ticket-types');
-    for (const [i, rule] of settings.assignmentRules.entries()) {
+    settings.assignmentRules.forEach((rule, i) => {
       requireListed(`assignmentRules.${i}.ticketType`, rule.ticketType, types);
-      if ('userId' in rule.assignTo)
-        await requireUser(deps, `assignmentRules.${i}.assignTo.userId`, rule.assignTo.userId);
-    }
+    });
+    // every user named, each read once, a few at a time; the first unknown one is named by its field
+    const named = [
+      ...settings.teams.flatMap((team, i) =>
+        team.memberIds.map((id, j) => ({ id, field: `teams.${i}.memberIds.${j}` })),
+      ),
+      ...settings.assignmentRules.flatMap((rule, i) =>
+        'userId' in rule.assignTo ? [{ id: rule.assignTo.userId, field: `assignmentRules.${i}.assignTo.userId` }] : [],
+      ),
+    ];
+    const ids = [...new Set(named.map((n) => n.id))];
+    const known = await mapBounded(ids, 16, async (id) => (await deps.users.findUser(id)) !== null);
+    const unknown = new Set(ids.filter((_, i) => !known[i]));
+    const first = named.find((n) => unknown.has(n.id));
+    if (first) throw unprocessable(first.field, `no user ${first.id}`);
     return { status: 200, body: toServiceDeskResponse(await deps.desk.put(settings, version, deps.now())) };
   };
 

@@ -174,6 +174,9 @@ describe('the activities API', () => {
     });
     const listed = await call('GET /v1/activities', { query: { opportunityId: 'no-such-opportunity' } });
     const byTicket = await call('GET /v1/activities', { query: { ticketId: 'no-such-ticket' } });
+    const byBoth = await call('GET /v1/activities', { query: { opportunityId: 'x', ticketId: 'no-such-ticket' } });
+    expect(byBoth.status).toBe(400);
+    expect(fieldsOf(byBoth)).toEqual(['ticketId']);
 
     expect([user.status, opp.status, company.status, ticket.status, both.status]).toEqual([422, 422, 422, 422, 400]);
     expect([fieldsOf(user), fieldsOf(opp), fieldsOf(company), fieldsOf(ticket), fieldsOf(both)]).toEqual([

@@ -21,11 +21,12 @@ const desk = { hours: { ...defaultServiceHours, holidays: defaultHolidays() }, t
 const longAgo = new Date('2026-11-30T07:00:00Z');
 
 const sent: OutgoingEmail[] = [];
-let failNext = false;
+/** mails to this address fail once */
+let failOnceFor: string | null = null;
 const email: EmailSender = {
   send: async (message) => {
-    if (failNext) {
-      failNext = false;
+    if (message.to === failOnceFor) {
+      failOnceFor = null;
       throw new Error('SES is briefly unavailable');
     }
     sent.push(message);
@@ -35,6 +36,7 @@ const email: EmailSender = {
 const run = sendTicketReminders({ tickets, users, email, sender: 'kontakt@kontakt.localhost', now: () => new Date() });
 
 const agent = `rem-agent-${ulid()}`;
+const colleague = `rem-colleague-${ulid()}`;
 
 const stored = async (fields: Partial<NewTicket>): Promise<Ticket> => {
   const ticket = createTicket(
@@ -64,6 +66,7 @@ const mailsAbout = (ticket: Ticket) => sent.filter((m) => m.subject.includes(`${
 
 beforeAll(async () => {
   await users.save({ id: agent, email: `${agent}@example.com`, name: 'Rita Rufbereit', roles: ['service'] });
+  await users.save({ id: colleague, email: `${colleague}@example.com`, name: 'Kai Kollege', roles: ['service'] });
 });
 
 describe('ticket reminders', () => {
@@ -71,9 +74,9 @@ describe('ticket reminders', () => {
     const overdue = await stored({});
     const unassigned = await stored({ responsibleUserId: null });
 
-    failNext = true;
+    failOnceFor = `${agent}@example.com`;
     const first = await run();
-    expect(first.failed).toBeGreaterThanOrEqual(1);
+    expect(first).toMatchObject({ failed: 1, withoutRecipient: 1 });
     expect(mailsAbout(overdue)).toHaveLength(0);
 
     await run();
@@ -102,5 +105,29 @@ describe('ticket reminders', () => {
     await tickets.update(current, lowered);
     await run();
     expect(mailsAbout(overdue)).toHaveLength(2);
+  });
+});
+
+describe('ticket reminders, racing and reassigned', () => {
+  it('mails a reminder once when two runs race, and tells a user who takes over an overdue ticket', async () => {
+    const raced = await stored({});
+    await Promise.all([run(), run(), run()]);
+    expect(mailsAbout(raced)).toHaveLength(1);
+
+    // given to a colleague after it was overdue (and reminded): the colleague hears of it too
+    const current = await tickets.get(raced.id, { consistent: true });
+    if (!current) throw new Error('the ticket is gone');
+    await tickets.update(current, patchTicket(current, { responsibleUserId: colleague }, desk, new Date()));
+    await run();
+    expect(mailsAbout(raced).map((m) => m.to)).toEqual([`${agent}@example.com`, `${colleague}@example.com`]);
+
+    // nobody responsible when it fell due, someone assigned later: reminded then
+    const orphan = await stored({ responsibleUserId: null });
+    await run();
+    const unassigned = await tickets.get(orphan.id, { consistent: true });
+    if (!unassigned) throw new Error('the ticket is gone');
+    await tickets.update(unassigned, patchTicket(unassigned, { responsibleUserId: agent }, desk, new Date()));
+    await run();
+    expect(mailsAbout(orphan).map((m) => m.to)).toEqual([`${agent}@example.com`]);
   });
 });

@@ -4,7 +4,9 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActivity } from '../../domain/activities/activity.ts';
+import { defaultHolidays } from '../../domain/calendar/german-holidays.ts';
 import { KontaktError } from '../../domain/shared/errors.ts';
+import { addServiceTime } from '../../domain/tickets/service-hours.ts';
 import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createLinkTargets } from '../../functions/contacts/link-targets.ts';
@@ -341,10 +343,14 @@ describe('the service desk: hours, targets, teams and assignment rules', () => {
     expect(chosen).toMatchObject({ responsibleUserId: ben, updates: [] });
     const logged = (await call('GET /v1/tickets/{id}', { id: first.id })).json;
     expect(logged).toMatchObject({ firstResponseAt: null, updates: [{ rule: 'type warranty → team garantie' }] });
-    // the urgent target of the stored settings: 30 working minutes
-    const opened = Date.parse(first.createdAt);
-    const due = Date.parse(first.firstResponseDueAt);
-    expect(due - opened).toBeGreaterThanOrEqual(30 * 60_000);
+    // the stored hours (07:30–16:30) and urgent target (30 working minutes), not the defaults
+    const storedHours = { timeZone: 'Europe/Berlin', opens: '07:30', closes: '16:30', holidays: defaultHolidays() };
+    expect(first.firstResponseDueAt).toBe(
+      addServiceTime(new Date(first.createdAt), 30 * 60_000, storedHours).toISOString(),
+    );
+    expect(first.resolutionDueAt).toBe(
+      addServiceTime(new Date(first.createdAt), 120 * 60_000, storedHours).toISOString(),
+    );
   });
 });
 
