@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Activity, ActivityStatus } from '../../domain/activities/activity.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import {
+  contactReferences,
   explainCancellation,
   linkableChecks,
   type RecordRef,
@@ -26,10 +27,7 @@ const ref = (id: string): RecordRef => ({ kind: 'ACT', id });
  * opportunities are never merged, and an opportunity's activities are listed by their own index; it
  * is still checked to exist. That keeps a plan of 50 activities within one transaction.
  */
-const movableLinks = (activity: Activity): Reference[] => [
-  ...(activity.companyId ? [{ target: { kind: 'COMPANY' as const, id: activity.companyId }, field: 'companyId' }] : []),
-  ...(activity.personId ? [{ target: { kind: 'PERSON' as const, id: activity.personId }, field: 'personId' }] : []),
-];
+const movableLinks = (activity: Activity): Reference[] => contactReferences(activity);
 
 const checkedLinks = (activity: Activity): Reference[] => [
   ...(activity.opportunityId
@@ -40,6 +38,13 @@ const checkedLinks = (activity: Activity): Reference[] => [
 ];
 
 export type ActivityPage = { items: Activity[]; nextCursor: string | null };
+
+export type ParentListOptions = {
+  dueFrom?: string | undefined;
+  dueTo?: string | undefined;
+  limit?: number;
+  cursor?: string | undefined;
+};
 
 export type PlanRun = { runHash: string; opportunityId: string; pipelineId: string; startDate: string };
 
@@ -77,6 +82,17 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
     pattern: AccessPattern,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<ActivityPage> => store.query(activities, pattern, page);
+
+  /** The activities of one opportunity or ticket, chronological, within an optional due window. */
+  const listOf = (
+    patternOf: (id: string, due: { from?: string | undefined; to?: string | undefined }) => AccessPattern,
+    id: string,
+    options: ParentListOptions,
+  ): Promise<ActivityPage> =>
+    query(patternOf(id, { from: options.dueFrom, to: options.dueTo }), {
+      limit: options.limit ?? 100,
+      cursor: options.cursor,
+    });
 
   return {
     async create(activity: Activity): Promise<void> {
@@ -160,36 +176,12 @@ export const createActivityRepository = (doc: DynamoDBDocumentClient, tableName:
     },
 
     /** An opportunity's activities, chronological; `dueFrom`/`dueTo` are ISO times (inclusive). */
-    listByOpportunity(
-      opportunityId: string,
-      options: {
-        dueFrom?: string | undefined;
-        dueTo?: string | undefined;
-        limit?: number;
-        cursor?: string | undefined;
-      } = {},
-    ): Promise<ActivityPage> {
-      return query(activities.patterns.byOpportunity(opportunityId, { from: options.dueFrom, to: options.dueTo }), {
-        limit: options.limit ?? 100,
-        cursor: options.cursor,
-      });
-    },
+    listByOpportunity: (opportunityId: string, options: ParentListOptions = {}): Promise<ActivityPage> =>
+      listOf(activities.patterns.byOpportunity, opportunityId, options),
 
     /** A ticket's activities, chronological; `dueFrom`/`dueTo` are ISO times (inclusive). */
-    listByTicket(
-      ticketId: string,
-      options: {
-        dueFrom?: string | undefined;
-        dueTo?: string | undefined;
-        limit?: number;
-        cursor?: string | undefined;
-      } = {},
-    ): Promise<ActivityPage> {
-      return query(activities.patterns.byTicket(ticketId, { from: options.dueFrom, to: options.dueTo }), {
-        limit: options.limit ?? 100,
-        cursor: options.cursor,
-      });
-    },
+    listByTicket: (ticketId: string, options: ParentListOptions = {}): Promise<ActivityPage> =>
+      listOf(activities.patterns.byTicket, ticketId, options),
 
     /** A user's activities of one status (open unless asked), by due time. */
     listByResponsible(

@@ -17,6 +17,12 @@ export { type RecordKind, type RecordRef, recordKey };
 /** "this record's `field` points at `target`" */
 export type Reference = { target: RecordRef; field: string };
 
+/** The links of a record to its company and person (`companyId`, `personId`), which merges move. */
+export const contactReferences = (record: { companyId: string | null; personId: string | null }): Reference[] => [
+  ...(record.companyId ? [{ target: { kind: 'COMPANY' as const, id: record.companyId }, field: 'companyId' }] : []),
+  ...(record.personId ? [{ target: { kind: 'PERSON' as const, id: record.personId }, field: 'personId' }] : []),
+];
+
 const sameRef = (a: Reference, b: Reference): boolean =>
   a.field === b.field && a.target.kind === b.target.kind && a.target.id === b.target.id;
 

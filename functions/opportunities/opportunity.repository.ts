@@ -10,6 +10,7 @@ import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { becomesCustomer, companies } from '../contacts/company.entity.ts';
 import { mergingInto } from '../contacts/merge-state.entity.ts';
 import {
+  contactReferences,
   explainCancellation,
   linkableChecks,
   type RecordRef,
@@ -33,10 +34,7 @@ import {
 
 export const opportunityRef = (id: string): RecordRef => ({ kind: 'OPP', id });
 
-export const opportunityReferences = (opp: Opportunity): Reference[] => [
-  ...(opp.companyId ? [{ target: { kind: 'COMPANY' as const, id: opp.companyId }, field: 'companyId' }] : []),
-  ...(opp.personId ? [{ target: { kind: 'PERSON' as const, id: opp.personId }, field: 'personId' }] : []),
-];
+export const opportunityReferences = (opp: Opportunity): Reference[] => contactReferences(opp);
 
 export type OpportunityListQuery = {
   limit: number;

@@ -18,6 +18,7 @@ import {
 } from '../../domain/tickets/ticket.ts';
 import { references } from '../contacts/reference.entity.ts';
 import {
+  contactReferences,
   explainCancellation,
   linkableChecks,
   type RecordRef,
@@ -46,10 +47,7 @@ import {
 
 export const ticketRef = (id: string): RecordRef => ({ kind: 'TIC', id });
 
-export const ticketReferences = (ticket: Ticket): Reference[] => [
-  ...(ticket.companyId ? [{ target: { kind: 'COMPANY' as const, id: ticket.companyId }, field: 'companyId' }] : []),
-  ...(ticket.personId ? [{ target: { kind: 'PERSON' as const, id: ticket.personId }, field: 'personId' }] : []),
-];
+export const ticketReferences = (ticket: Ticket): Reference[] => contactReferences(ticket);
 
 export type TicketListQuery = {
   limit: number;

@@ -64,7 +64,8 @@ const callOn =
         ...(options.query ? { query: options.query } : {}),
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       }),
-      lambdaContext(),
+      // bursts of parallel requests share this one process (in AWS each gets 10 s of its own)
+      lambdaContext(120_000),
     );
     return { status: res.statusCode, headers: res.headers, json: res.body ? JSON.parse(res.body) : undefined };
   };

@@ -64,7 +64,11 @@ export const sqsEvent = (bodies: { id: string; body: string; receiveCount?: numb
   })),
 });
 
-export const lambdaContext = (): Context => ({
+/**
+ * A Lambda context with the function's 10 s left, or `remainingMs`: a test that sends a burst of
+ * requests into one process (in AWS each has a container and 10 s of its own) gives each more.
+ */
+export const lambdaContext = (remainingMs = 10_000): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'test',
   functionVersion: '$LATEST',
@@ -73,7 +77,7 @@ export const lambdaContext = (): Context => ({
   awsRequestId: randomUUID(),
   logGroupName: '/aws/lambda/test',
   logStreamName: 'test',
-  getRemainingTimeInMillis: () => 10_000,
+  getRemainingTimeInMillis: () => remainingMs,
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
