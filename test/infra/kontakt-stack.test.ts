@@ -111,7 +111,7 @@ describe('functions', () => {
     });
   });
 
-  it('caps the import worker\'s heap well below its memory, so its garbage never fills the container', () => {
+  it("caps the import worker's heap well below its memory, so its garbage never fills the container", () => {
     const worker = functionOf('import-worker');
     const spec = functionSpec('import-worker');
     expect(spec.heapMb).toBeLessThanOrEqual(spec.memoryMb / 4);
