@@ -2,6 +2,7 @@
 import { findStep, type Pipeline, type PipelineStage, type PipelineStep } from '../pipelines/pipeline.ts';
 import { conflict, unprocessable, validationError } from '../shared/errors.ts';
 import { fromStorageUnits, type Money, toStorageUnits } from '../shared/money.ts';
+import { recordNumbers } from '../shared/record-number.ts';
 
 export const opportunityStatuses = ['open', 'won', 'lost'] as const;
 export type OpportunityStatus = (typeof opportunityStatuses)[number];
@@ -56,16 +57,12 @@ export type NewOpportunity = {
 };
 
 // Numbers ------------------------------------------------------------------------------------------
-const numberPrefix = 'OPP-';
-const numberPattern = /^OPP-([1-9]\d{0,14})$/i;
+const opportunityNumbers = recordNumbers('OPP');
 
-export const formatOpportunityNumber = (number: number): string => `${numberPrefix}${number}`;
+export const formatOpportunityNumber = opportunityNumbers.format;
 
 /** 'OPP-12' or 'opp-12' → 12; anything else (an id, 'OPP-0', 'OPP-012') → null. */
-export const parseOpportunityNumber = (text: string): number | null => {
-  const match = numberPattern.exec(text.trim());
-  return match?.[1] ? Number(match[1]) : null;
-};
+export const parseOpportunityNumber = opportunityNumbers.parse;
 
 // Dates --------------------------------------------------------------------------------------------
 const berlinDay = new Intl.DateTimeFormat('en-US', {

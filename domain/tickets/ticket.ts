@@ -11,6 +11,7 @@
 import { tokenize } from '../inbox/search-tokens.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
+import { recordNumbers } from '../shared/record-number.ts';
 import {
   isOverdue,
   meetClock,
@@ -70,15 +71,12 @@ export type Ticket = {
 };
 
 // Numbers ------------------------------------------------------------------------------------------
-const numberPattern = /^TIC-([1-9]\d{0,14})$/i;
+const ticketNumbers = recordNumbers('TIC');
 
-export const formatTicketNumber = (number: number): string => `TIC-${number}`;
+export const formatTicketNumber = ticketNumbers.format;
 
 /** 'TIC-7' or 'tic-7' → 7; anything else (an id, 'TIC-0', 'TIC-07') → null. */
-export const parseTicketNumber = (text: string): number | null => {
-  const match = numberPattern.exec(text.trim());
-  return match?.[1] ? Number(match[1]) : null;
-};
+export const parseTicketNumber = ticketNumbers.parse;
 
 // Creation -----------------------------------------------------------------------------------------
 export type NewTicket = {

@@ -7,6 +7,7 @@ import { type Opportunity, opportunityStatuses } from '../../domain/opportunitie
 import { pipelineStages } from '../../domain/pipelines/pipeline.ts';
 import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
 import { defineEntity, onIndex, onTable } from '../shared/entity.ts';
+import { defineSequence } from '../shared/sequence.entity.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -119,21 +120,8 @@ export const opportunityNumbers = defineEntity({
 export const opportunityNumberItem = (number: number, opportunityId: string): Record<string, unknown> =>
   opportunityNumbers.itemAt(opportunityNumbers.key(number), { opportunityId });
 
-/**
- * The counter opportunity numbers come from, only ever changed by an atomic ADD (`nextValue`), so
- * parallel creations never share a number.
- */
-export const opportunityNumberSequence = defineEntity({
-  name: 'sequence',
-  version: 1,
-  schema: z.object({ counter: z.number() }),
-  key: () => ({ pk: 'SEQUENCE#OPP', sk: 'SEQUENCE' }),
-  keyOf: () => [],
-});
-
+/** The sequence opportunity numbers come from (functions/shared/sequence.entity.ts). */
+export const opportunitySequence = defineSequence('OPP');
+export const opportunityNumberSequence = opportunitySequence.entity;
 /** The update that takes the sequence's next value (it tags the item the first time). */
-export const nextValue = {
-  expression: 'SET #et = :et, #v = :v ADD #counter :one',
-  names: { '#counter': 'counter', '#et': '_et', '#v': '_v' },
-  values: { ':one': 1, ':et': opportunityNumberSequence.name, ':v': opportunityNumberSequence.version },
-};
+export const nextValue = opportunitySequence.nextValue;

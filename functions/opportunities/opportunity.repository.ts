@@ -19,15 +19,15 @@ import {
   type TransactItem,
 } from '../contacts/references.ts';
 import type { AccessPattern } from '../shared/entity.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { retryingConflicts } from '../shared/retry.ts';
+import { takeNextNumber } from '../shared/sequence.entity.ts';
 import { createStore } from '../shared/store.ts';
 import {
   fromOpportunityRecord,
-  nextValue,
   opportunities,
   opportunityNumberItem,
-  opportunityNumberSequence,
   opportunityNumbers,
+  opportunitySequence,
   opportunitySubscriptions,
   toOpportunityRecord,
 } from './opportunity.entity.ts';
@@ -60,9 +60,6 @@ const matches =
     (query.responsibleUserId === undefined || opp.responsibleUserId === query.responsibleUserId) &&
     (query.tag === undefined || opp.tags.includes(query.tag)) &&
     (query.companyId === undefined || opp.companyId === query.companyId);
-
-/** A transaction that only collided with another one is tried this often before the caller hears 409. */
-const maxConflictAttempts = 4;
 
 export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
@@ -113,7 +110,7 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     onCancelled: (error: unknown) => never | Promise<never>,
   ): Promise<void> => {
     try {
-      await retrying(() => store.transact(items), { attempts: maxConflictAttempts, retryable: isTransactionConflict });
+      await retryingConflicts(() => store.transact(items));
     } catch (error) {
       await onCancelled(error);
     }
@@ -153,8 +150,7 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
   return {
     /** The next number of the opportunities' sequence: an atomic ADD, so parallel creations never share one. */
     async nextNumber(): Promise<number> {
-      const updated = await store.update(opportunityNumberSequence.key(), nextValue, { returnNew: true });
-      return opportunityNumberSequence.parse(updated).counter;
+      return takeNextNumber(store, opportunitySequence);
     },
 
     /**

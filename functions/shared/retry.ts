@@ -38,3 +38,10 @@ export const isTransactionConflict = (error: unknown): boolean =>
   error instanceof TransactionCanceledException &&
   (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
   !(error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+
+/** A transaction that only collided with another one is tried this often before its caller hears of it. */
+const conflictAttempts = 4;
+
+/** Runs a transaction, again when it merely collided with another one (nothing was written then). */
+export const retryingConflicts = (transact: () => Promise<void>): Promise<void> =>
+  retrying(transact, { attempts: conflictAttempts, retryable: isTransactionConflict });

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
 import { isActive, nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { defineEntity, onIndex, onTable, type ShardedPattern } from '../shared/entity.ts';
+import { defineSequence } from '../shared/sequence.entity.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -175,21 +176,8 @@ export const ticketNumbers = defineEntity({
 export const ticketNumberItem = (number: number, ticketId: string): Record<string, unknown> =>
   ticketNumbers.itemAt(ticketNumbers.key(number), { ticketId });
 
-/** The counter ticket numbers come from, only ever changed by an atomic ADD, so parallel creations never share a number. */
-export const ticketNumberSequence = defineEntity({
-  name: 'sequence',
-  version: 1,
-  schema: z.object({ counter: z.number() }),
-  key: () => ({ pk: 'SEQUENCE#TIC', sk: 'SEQUENCE' }),
-  keyOf: () => [],
-});
-
-/** The update that takes the sequence's next value (it tags the item the first time). */
-export const nextTicketNumber = {
-  expression: 'SET #et = :et, #v = :v ADD #counter :one',
-  names: { '#counter': 'counter', '#et': '_et', '#v': '_v' },
-  values: { ':one': 1, ':et': ticketNumberSequence.name, ':v': ticketNumberSequence.version },
-};
+/** The sequence ticket numbers come from (functions/shared/sequence.entity.ts). */
+export const ticketSequence = defineSequence('TIC');
 
 const searchPartition = (token: string): string => `TICQ#${token.slice(0, 2)}`;
 const newestFirst = (iso: string): string => String(9_999_999_999_999 - Date.parse(iso)).padStart(13, '0');

@@ -27,18 +27,18 @@ import {
   type TransactItem,
 } from '../contacts/references.ts';
 import type { AccessPattern } from '../shared/entity.ts';
-import { isTransactionConflict, retrying } from '../shared/retry.ts';
+import { retryingConflicts } from '../shared/retry.ts';
+import { takeNextNumber } from '../shared/sequence.entity.ts';
 import { createStore } from '../shared/store.ts';
 import {
   fromTicketRecord,
   fromUpdateRecord,
-  nextTicketNumber,
   ticketNumberItem,
-  ticketNumberSequence,
   ticketNumbers,
   ticketReminderGuards,
   ticketSearchItem,
   ticketSearchItems,
+  ticketSequence,
   tickets,
   ticketUpdates,
   toTicketRecord,
@@ -81,9 +81,6 @@ const matches =
     (query.personId === undefined || ticket.personId === query.personId) &&
     (query.q === undefined || matchesWords(ticket, query.q)) &&
     (query.overdue === undefined || isTicketOverdue(ticket, query.overdue.now));
-
-/** A transaction that only collided with another one is tried this often before the caller hears 409. */
-const maxConflictAttempts = 4;
 
 export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
@@ -136,7 +133,7 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
 
   const transact = async (items: TransactItem[], onCancelled: (error: unknown) => never): Promise<void> => {
     try {
-      await retrying(() => store.transact(items), { attempts: maxConflictAttempts, retryable: isTransactionConflict });
+      await retryingConflicts(() => store.transact(items));
     } catch (error) {
       onCancelled(error);
     }
@@ -164,8 +161,7 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
   return {
     /** The next number of the tickets' sequence: an atomic ADD, so parallel creations never share one. */
     async nextNumber(): Promise<number> {
-      const updated = await store.update(ticketNumberSequence.key(), nextTicketNumber, { returnNew: true });
-      return ticketNumberSequence.parse(updated).counter;
+      return takeNextNumber(store, ticketSequence);
     },
 
     /** A new ticket with its number's lookup item, its links (checked) and its first log entries, in one transaction. */
