@@ -47,6 +47,9 @@ export const noRefinement = '-';
 // splitting it; the cut keeps them far from DynamoDB's 2 KB key limit.
 const part = (value: string): string => encodeURIComponent(value).slice(0, 200);
 
+/** The lookup key of one exact (normalised) email address: persons and open inbox entries are found by it. */
+export const emailLookupKey = (email: string): string => `EMAIL#${part(email)}`;
+
 const phonetic = (name: string | undefined): string => (name ? colognePhonetic(nameCore(name)) : '');
 
 const refineBy = (value: string | undefined): string => (value ? part(value) : noRefinement);
@@ -94,7 +97,7 @@ export const personLookupKeys = (p: PersonProfile): LookupKey[] => {
       ...(both && n === first ? { refinedOnly: true as const } : {}),
     }));
   return bounded([
-    ...(p.emails ?? []).map((e) => ({ key: `EMAIL#${part(e)}`, refine: refineBy(first) })),
+    ...(p.emails ?? []).map((e) => ({ key: emailLookupKey(e), refine: refineBy(first) })),
     ...(p.phones ?? []).map((ph) => ({ key: `PHONE#${part(ph)}`, refine: refineBy(first) })),
     ...(postcode ? pair('NAMEPLZ', part(postcode)) : []),
     ...(birthday ? pair('NAMEDOB', birthday) : []),

@@ -1,6 +1,7 @@
 /** A received email as Kontakt keeps it: headers that matter, a bounded text body, attachments in S3. */
 import { mailLimits, type TruncationReason, truncationReasons } from './mail-limits.ts';
 import { boundedLine, safeContentType, safeFilename, sliceChars, stripControls } from './mail-text.ts';
+import type { EmailStatus, LinkReason, Quarantine, UnlinkedNumber } from './smart-bcc.ts';
 
 export type Mailbox = { name: string | null; address: string };
 
@@ -27,6 +28,28 @@ export type Email = {
   truncated: boolean;
   /** what was cut, in the order of `truncationReasons` */
   truncatedFields: TruncationReason[];
+  /** the envelope sender (SES `mail.source`): with SPF, it vouches for the From domain when there is no DMARC policy */
+  envelopeFrom: string | null;
+  status: EmailStatus;
+  quarantine: Quarantine | null;
+  /** `<kind>:<id>` → why (smart-bcc.ts `EmailLink`) */
+  links: Record<string, LinkReason>;
+  unmatchedAddresses: string[];
+  unlinkedNumbers: UnlinkedNumber[];
+  /** an auto-reply or bulk mail */
+  automated: boolean;
+  /** the original sender of a forwarded mail (inline forward or attached message) */
+  forwardedFrom: Mailbox | null;
+  /** addresses of From, To and Cc that are not valid addresses */
+  invalidAddresses: string[];
+  /** the mail's own words, without quoted replies and signature */
+  snippet: string | null;
+  /** the HTML body, in S3 */
+  html: { bucket: string; key: string } | null;
+  /** Message-ID with a content hash, the attached messages' included: a copy arriving again joins this record */
+  identities: string[];
+  /** who released it from quarantine, and when */
+  released: { userId: string; at: string } | null;
 };
 
 /** An email as read from the message, before the limits: what the parser found and what it already had to cut. */
@@ -89,6 +112,8 @@ export const boundEmail = (received: ReceivedEmail): Email => {
     envelopeRecipients: fields.envelopeRecipients.slice(0, mailLimits.maxRecipientsPerField),
     text: keptText,
     textTruncated: false,
+    forwardedFrom: fields.forwardedFrom ? mailbox(fields.forwardedFrom).value : null,
+    snippet: fields.snippet === null ? null : sliceChars(stripControls(fields.snippet), 1_000),
     attachments: fields.attachments.slice(0, mailLimits.maxAttachments).map((a) => ({
       filename: safeFilename(a.filename),
       size: a.size,

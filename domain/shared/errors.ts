@@ -30,6 +30,8 @@ export const problems = {
   'activity-done': 'the activity is done and cannot change',
   'opportunity-closed': 'the opportunity is won or lost and cannot change',
   'ticket-closed': 'the ticket is closed: read-only until an update reopens it',
+  'not-quarantined': 'the email is not in quarantine',
+  'address-taken': 'the address belongs to another user',
   'number-taken': 'the number belongs to another record',
   'pipeline-exists': 'a pipeline with this id exists already',
   'step-in-use': 'a pipeline step that open opportunities stand on',
@@ -126,6 +128,8 @@ export type ConflictCode = Extract<
   | 'activity-done'
   | 'opportunity-closed'
   | 'ticket-closed'
+  | 'not-quarantined'
+  | 'address-taken'
   | 'number-taken'
   | 'pipeline-exists'
   | 'step-in-use'

@@ -1,6 +1,7 @@
 /** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
 import * as z from 'zod/mini';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
+import { createEmailRepository } from '../emails/email.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
@@ -16,6 +17,7 @@ import {
 } from './companies.ts';
 import { createCompanyRepository } from './company.repository.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
+import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
 import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
 import { createRecordMerger } from './record-merge.ts';
@@ -54,6 +56,10 @@ export const handler = httpRouter(
     'PATCH /v1/companies/{id}': patchCompanyFromRequest(companyDeps),
     'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
     'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
+    'POST /v1/emails/{id}/persons': createPersonFromEmail({
+      ...personDeps,
+      emails: createEmailRepository(doc, env.TABLE_NAME),
+    }),
   }),
   users,
 );

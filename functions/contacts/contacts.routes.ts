@@ -13,11 +13,20 @@ import {
   RecordIdPath,
 } from './contacts-input.ts';
 import { CandidateResponse, CompanyResponse, PersonResponse } from './contacts-response.ts';
+import { EmailIdPath, EmailPersonBody } from './email-persons.ts';
 
 const person = (status: number, description: string) => ({ status, description, schema: PersonResponse });
 const company = (status: number, description: string) => ({ status, description, schema: CompanyResponse });
 
 export const contactsRoutes = {
+  'POST /v1/emails/{id}/persons': {
+    summary:
+      'Creates a person from one of an email’s unmatched addresses (names from its display name unless given), through duplicate protection, and links the email',
+    auth: 'user',
+    path: EmailIdPath,
+    body: EmailPersonBody,
+    responds: person(201, 'the person'),
+  },
   'POST /v1/persons': {
     summary: 'Creates a person; possible duplicates answer 409 with the candidates unless "force": true',
     auth: 'user',

@@ -15,7 +15,7 @@ import { createStore } from '../shared/store.ts';
 import type { RecordStore, StoredRecord } from './contact-records.ts';
 import { type PendingMerge, pendingMerges } from './merge-state.entity.ts';
 import { type RecordKind, type RecordRef, recordKey, references } from './reference.entity.ts';
-import { moveReference, referenceWrites } from './references.ts';
+import { moveReference, pointsAt, referenceWrites } from './references.ts';
 
 export type { PendingMerge };
 
@@ -77,7 +77,7 @@ export const createRecordMerger = <T extends StoredRecord>(
     for (const link of links) {
       const from: RecordRef = { kind: link.fromKind, id: link.fromId };
       const linking = await store.getItem(recordKey(from), { consistent: true });
-      if (linking?.[link.field] === duplicateId) continue;
+      if (pointsAt(linking, link.field, ref(duplicateId))) continue;
       await store.delete(references.key(ref(duplicateId), from, link.field));
     }
   };

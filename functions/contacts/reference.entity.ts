@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { activities } from '../activities/activity.entity.ts';
+import { emails } from '../emails/email.entity.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { opportunities } from '../opportunities/opportunity.entity.ts';
 import { defineEntity, type Key, onTable } from '../shared/entity.ts';
@@ -13,7 +14,7 @@ import { companies } from './company.entity.ts';
 import { persons } from './person.entity.ts';
 
 /** The kinds of record that other records point at, and that lookup items and references name. */
-export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT', 'TIC'] as const;
+export const recordKinds = ['PERSON', 'COMPANY', 'INBOX', 'OPP', 'ACT', 'TIC', 'EMAIL'] as const;
 export type RecordKind = (typeof recordKinds)[number];
 export type RecordRef = { kind: RecordKind; id: string };
 
@@ -35,6 +36,8 @@ const recordEntity = (kind: RecordKind): { key: (id: string) => Key } => {
       return activities;
     case 'TIC':
       return tickets;
+    case 'EMAIL':
+      return emails;
   }
 };
 

@@ -5,6 +5,7 @@
  * one partition to find every link it must move, with strongly consistent reads.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type LinkKind, linkKey } from '../../domain/emails/smart-bcc.ts';
 import { conflict, unprocessable } from '../../domain/shared/errors.ts';
 import { type IndexKey, indexAttributes, type TransactItem } from '../shared/entity.ts';
 import { companyParentIndex } from './company.entity.ts';
@@ -97,6 +98,54 @@ const indexedBy: Partial<Record<`${RecordKind}.${string}`, (targetId: string) =>
   'COMPANY.parentCompanyId': companyParentIndex,
 };
 
+/** The kinds of record an email links to, by the record kind a reference names. */
+const emailLinkKinds: Partial<Record<RecordKind, LinkKind>> = {
+  PERSON: 'person',
+  COMPANY: 'company',
+  INBOX: 'inboxEntry',
+  OPP: 'opportunity',
+  TIC: 'ticket',
+};
+const emailLinkKeyOf = (target: RecordRef): string => linkKey(emailLinkKinds[target.kind] ?? 'person', target.id);
+
+/** Whether a linking record's stored item still points at `target` through `field` (an email through its links map). */
+export const pointsAt = (item: Record<string, unknown> | undefined, field: string, target: RecordRef): boolean => {
+  if (!item) return false;
+  const value = item[field];
+  if (typeof value === 'object' && value !== null) return emailLinkKeyOf(target) in value;
+  return value === target.id;
+};
+
+/**
+ * An email's link lives in its `links` map, keyed by kind and id: it moves to the survivor with
+ * the reason it had, or goes (a mail linked to both keeps the survivor's). Conditional on the
+ * duplicate's link still being there, so a repeated move changes nothing.
+ */
+const moveEmailLink = (
+  tableName: string,
+  from: RecordRef,
+  duplicate: RecordRef,
+  survivor: RecordRef | null,
+): TransactItem[] => [
+  {
+    Update: {
+      TableName: tableName,
+      Key: recordKey(from),
+      UpdateExpression: survivor
+        ? 'SET #links.#survivor = if_not_exists(#links.#survivor, #links.#duplicate) REMOVE #links.#duplicate'
+        : 'REMOVE #links.#duplicate',
+      ConditionExpression: 'attribute_exists(#links.#duplicate)',
+      ExpressionAttributeNames: {
+        '#links': 'links',
+        '#duplicate': emailLinkKeyOf(duplicate),
+        ...(survivor ? { '#survivor': emailLinkKeyOf(survivor) } : {}),
+      },
+    },
+  },
+  references.delete(tableName, duplicate, from, 'links'),
+  ...(survivor ? referenceWrites(tableName, from, [], [{ target: survivor, field: 'links' }]) : []),
+];
+
 /**
  * Moves one link from `duplicate` to `survivor` (or drops it, `survivor` null, where keeping it would
  * make a cycle): the linking record's field and index key, its version, and the reference item.
@@ -110,6 +159,7 @@ export const moveReference = (
   survivor: RecordRef | null,
   now: string,
 ): TransactItem[] => {
+  if (from.kind === 'EMAIL') return moveEmailLink(tableName, from, duplicate, survivor);
   const names: Record<string, string> = { '#field': field };
   const values: Record<string, unknown> = { ':duplicate': duplicate.id, ':one': 1, ':now': now };
   const sets = ['version = version + :one', 'updatedAt = :now'];

@@ -5,9 +5,24 @@
 import * as z from 'zod/mini';
 import type { Email } from '../../domain/emails/email.ts';
 import { truncationReasons } from '../../domain/emails/mail-limits.ts';
+import {
+  emailStatuses,
+  linkKinds,
+  linkReasons,
+  linksOf,
+  quarantineReasons,
+  unlinkedReasons,
+} from '../../domain/emails/smart-bcc.ts';
 import { LimitParam } from '../shared/cursor.ts';
 
-export const EmailListQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
+export const EmailListQuery = z.object({
+  limit: LimitParam,
+  cursor: z.optional(z.string()),
+  status: z.optional(z.enum(emailStatuses)),
+});
+export const LinkedEmailsQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
+const id = z.string().check(z.minLength(1), z.maxLength(64));
+export const EmailIdPath = z.object({ id });
 
 const MailboxOut = z.object({ name: z.nullable(z.string()), address: z.string() });
 
@@ -23,6 +38,21 @@ export const EmailOut = z.object({
   attachments: z.array(z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string() })),
   truncated: z.boolean(),
   truncatedFields: z.array(z.enum(truncationReasons)),
+  /** the mail's own words, without quoted replies and signature */
+  snippet: z.nullable(z.string()),
+  status: z.enum(emailStatuses),
+  /** why it is (or was) in quarantine; a released mail keeps it */
+  quarantineReason: z.nullable(z.enum(quarantineReasons)),
+  quarantineDetail: z.nullable(z.string()),
+  links: z.array(z.object({ kind: z.enum(linkKinds), id: z.string(), via: z.enum(linkReasons) })),
+  unmatchedAddresses: z.array(z.string()),
+  unlinkedNumbers: z.array(z.object({ number: z.string(), reason: z.enum(unlinkedReasons) })),
+  /** an auto-reply or bulk mail */
+  automated: z.boolean(),
+  forwardedFrom: z.nullable(MailboxOut),
+  /** addresses in From, To or Cc that are not valid addresses */
+  invalidAddresses: z.array(z.string()),
+  released: z.nullable(z.object({ userId: z.string(), at: z.string() })),
 });
 export type EmailOut = z.infer<typeof EmailOut>;
 
@@ -42,4 +72,18 @@ export const toEmailResponse = (email: Email): EmailOut => ({
   attachments: email.attachments.map(({ filename, size, contentType }) => ({ filename, size, contentType })),
   truncated: email.truncated,
   truncatedFields: [...email.truncatedFields],
+  snippet: email.snippet,
+  status: email.status,
+  quarantineReason: email.quarantine?.reason ?? null,
+  quarantineDetail: email.quarantine?.detail ?? null,
+  links: linksOf(email.links),
+  unmatchedAddresses: [...email.unmatchedAddresses],
+  unlinkedNumbers: email.unlinkedNumbers.map((n) => ({ number: n.number, reason: n.reason })),
+  automated: email.automated,
+  forwardedFrom: email.forwardedFrom === null ? null : mailbox(email.forwardedFrom),
+  invalidAddresses: [...email.invalidAddresses],
+  released: email.released === null ? null : { userId: email.released.userId, at: email.released.at },
 });
+
+/** A record's own mail address (opportunities and tickets). */
+export const RecordAddressOut = z.object({ number: z.string(), address: z.string() });

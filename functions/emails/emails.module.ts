@@ -7,10 +7,11 @@ export default defineModule({
   functions: {
     'emails-api': {
       entry: 'emails-api.handler.ts',
-      description: 'Emails received through Smart BCC',
+      description: 'Emails received through Smart BCC, their quarantine and release, the mail of a record',
       timeoutSeconds: 10,
       memoryMb: 512,
-      access: { table: 'read' },
+      // readWrite: an admin's release links a quarantined mail
+      access: { table: 'readWrite', recordAddressKey: 'read' },
       routes: routesOf(emailsRoutes),
     },
     'ses-receipt': {
@@ -26,7 +27,7 @@ export default defineModule({
       description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
       timeoutSeconds: 60,
       memoryMb: 1024,
-      access: { table: 'readWrite', mailBucket: 'readWrite' },
+      access: { table: 'readWrite', mailBucket: 'readWrite', recordAddressKey: 'read' },
       // one mail per invocation: a 40 MB mail may take a good part of the timeout (README, limits of
       // a stored mail), and a timeout fails the whole batch, so a batch of several would let one
       // slow mail send its neighbours to the DLQ

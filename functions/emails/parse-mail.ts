@@ -5,6 +5,7 @@
 
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { htmlToText } from 'html-to-text';
 import {
   type AddressObject,
   type AttachmentStream,
@@ -15,9 +16,11 @@ import {
   type MessageText,
 } from 'mailparser';
 import type { Mailbox } from '../../domain/emails/email.ts';
+import { isValidAddress } from '../../domain/emails/mail-content.ts';
 import { mailDate } from '../../domain/emails/mail-date.ts';
 import { mailLimits, type TruncationReason } from '../../domain/emails/mail-limits.ts';
 import { safeContentType } from '../../domain/emails/mail-text.ts';
+import { isAutomated } from '../../domain/emails/smart-bcc.ts';
 import { createCuts, limitHeaderBlock, limitMime } from './limit-mime.ts';
 
 export type ParsedHeaders = {
@@ -27,10 +30,18 @@ export type ParsedHeaders = {
   to: Mailbox[];
   cc: Mailbox[];
   date: string | null;
+  /** addresses of From, To and Cc that are no valid address: reported, never linked */
+  invalidAddresses: string[];
+  /** an auto-reply or bulk mail by its headers (smart-bcc.ts `isAutomated`) */
+  automated: boolean;
 };
 
 export type ParsedMail = ParsedHeaders & {
   text: string | null;
+  /** the HTML body as sent (kept in S3, not in the table) */
+  html: string | null;
+  /** the headers of messages attached as message/rfc822 (a forward as attachment), at most `maxAttachedMessages` */
+  attachedMessages: ParsedHeaders[];
   /** the attachments handed to the sink (at most `maxAttachments`) */
   attachments: { filename: string | null; size: number; contentType: string; index: number }[];
   /** every attachment seen, the ones read past included */
@@ -49,16 +60,25 @@ export type AttachmentSink = (
 const isAddressObject = (value: unknown): value is AddressObject =>
   typeof value === 'object' && value !== null && 'value' in value && Array.isArray(value.value);
 
-const mailboxes = (value: HeaderValue | undefined): Mailbox[] => {
+/** The header's mailboxes, valid addresses only; the others are added to `invalid`. */
+const mailboxes = (value: HeaderValue | undefined, invalid: string[]): Mailbox[] => {
   const objects = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return objects.filter(isAddressObject).flatMap((o) =>
     o.value
       .flatMap((a) => [...(a.group ?? []), a])
-      .filter((a) => a.address)
-      .map((a) => ({
-        name: a.name || null,
-        address: String(a.address).toLowerCase(),
-      })),
+      .flatMap((a) => {
+        // a bare word where an address belongs ("Cc: not-an-address") comes as a name without address
+        if (!a.address) {
+          if (!a.group && a.name && invalid.length < 20) invalid.push(a.name.slice(0, mailLimits.maxAddressChars));
+          return [];
+        }
+        const address = String(a.address).trim().toLowerCase();
+        if (!isValidAddress(address)) {
+          if (invalid.length < 20) invalid.push(address.slice(0, mailLimits.maxAddressChars));
+          return [];
+        }
+        return [{ name: a.name || null, address }];
+      }),
   );
 };
 
@@ -71,14 +91,63 @@ const rawHeader = (lines: HeaderLines, key: string): string | null => {
   return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]/g, ' ');
 };
 
-export const readHeaders = (headers: Headers, lines: HeaderLines): ParsedHeaders => ({
-  messageId: text(headers.get('message-id')),
-  subject: text(headers.get('subject')),
-  from: mailboxes(headers.get('from'))[0] ?? null,
-  to: mailboxes(headers.get('to')),
-  cc: mailboxes(headers.get('cc')),
-  date: mailDate(rawHeader(lines, 'date')),
-});
+export const readHeaders = (headers: Headers, lines: HeaderLines): ParsedHeaders => {
+  const invalidAddresses: string[] = [];
+  return {
+    messageId: text(headers.get('message-id')),
+    subject: text(headers.get('subject')),
+    from: mailboxes(headers.get('from'), invalidAddresses)[0] ?? null,
+    to: mailboxes(headers.get('to'), invalidAddresses),
+    cc: mailboxes(headers.get('cc'), invalidAddresses),
+    date: mailDate(rawHeader(lines, 'date')),
+    invalidAddresses,
+    automated: isAutomated((name) => rawHeader(lines, name)),
+  };
+};
+
+/** at most this many attached messages are read for their headers */
+const maxAttachedMessages = 5;
+/** an attached message's header block is read from at most this many of its first bytes */
+const attachedHeaderBytes = 64 * 1024;
+
+/** Keeps the first `max` bytes that pass through. */
+const headTap = (max: number) => {
+  const kept: Buffer[] = [];
+  let size = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (size < max) {
+        const part = chunk.subarray(0, max - size);
+        kept.push(Buffer.from(part));
+        size += part.length;
+      }
+      callback(null, chunk);
+    },
+  });
+  return { stream, head: () => Buffer.concat(kept, size) };
+};
+
+/** The header block of a message's first bytes (up to its empty line). */
+const headerBlockOf = (head: Buffer): Buffer => {
+  const crlf = head.indexOf('\r\n\r\n');
+  const lf = head.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  return ends.length > 0 ? head.subarray(0, Math.min(...ends)) : head;
+};
+
+/** html-to-text's limit on nesting, as mailparser sets it (deeper HTML would overflow the stack) */
+const maxHtmlDepth = 50;
+
+/** The text of an HTML body, for a mail that has no text part; null when it cannot be read. */
+const textOfHtml = (html: string): string | null => {
+  if (html.length > mailLimits.maxTextPartBytes) return null;
+  try {
+    const converted = htmlToText(html, { limits: { maxDepth: maxHtmlDepth }, wordwrap: false });
+    return converted.trim() === '' ? null : converted;
+  } catch {
+    return null;
+  }
+};
 
 /** Counts bytes on their way through, so sizes are known without buffering. */
 const byteCounter = (onDone: (size: number) => void): Transform => {
@@ -113,7 +182,8 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
   const parser = new MailParser(parserOptions);
   let headers: Headers = new Map();
   let headerLines: HeaderLines = [];
-  const body: { text: string | null } = { text: null };
+  const body: { text: string | null; html: string | null } = { text: null, html: null };
+  const attachedHeads: (() => Buffer)[] = [];
   const attachments: ParsedMail['attachments'] = [];
   let attachmentCount = 0;
   const uploads: Promise<void>[] = [];
@@ -128,7 +198,8 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
 
   const onData = (data: AttachmentStream | MessageText): void => {
     if (data.type === 'text') {
-      body.text = typeof data.text === 'string' ? data.text : null;
+      body.text = typeof data.text === 'string' && data.text.trim() !== '' ? data.text : null;
+      body.html = typeof data.html === 'string' && data.html.trim() !== '' ? data.html : null;
       return;
     }
     const attachment: AttachmentStream = data;
@@ -153,9 +224,13 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
     const counter = byteCounter((size) => {
       meta.size = size;
     });
+    const tap = headTap(
+      contentType === 'message/rfc822' && attachedHeads.length < maxAttachedMessages ? attachedHeaderBytes : 0,
+    );
+    if (contentType === 'message/rfc822' && attachedHeads.length < maxAttachedMessages) attachedHeads.push(tap.head);
     // mailparser waits for release() before it reads on, which keeps memory bounded by one part.
     const upload = Promise.all([
-      pipeline(data.content, counter, counted),
+      pipeline(data.content, tap.stream, counter, counted),
       sink(index, counted, { filename: meta.filename, contentType: meta.contentType }),
     ]).then(
       () => {
@@ -191,9 +266,16 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
   }
   await Promise.all(uploads);
   if (attachmentCount > mailLimits.maxAttachments) cuts.add('attachments', `${attachmentCount} attachments`);
+  const attachedMessages: ParsedHeaders[] = [];
+  for (const head of attachedHeads) {
+    const read = await readHeaderBlock(headerBlockOf(head())).catch(() => null);
+    if (read) attachedMessages.push(read.headers);
+  }
   return {
     ...readHeaders(headers, headerLines),
-    text: body.text,
+    text: body.text ?? (body.html === null ? null : textOfHtml(body.html)),
+    html: body.html,
+    attachedMessages,
     attachments,
     attachmentCount,
     cut: cuts.reasons,

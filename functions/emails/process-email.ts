@@ -1,16 +1,41 @@
-/** The inbound-email worker: parse the raw message from S3 (streaming, within the limits) and store the email once. */
+/**
+ * The inbound-email worker: parse the raw message from S3 (streaming, within the limits), judge it
+ * (Smart BCC: quarantined, or linked to what it concerns) and store it once.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { ulid } from 'ulid';
 import { boundEmail } from '../../domain/emails/email.ts';
+import { forwardedSender, snippetOf } from '../../domain/emails/mail-content.ts';
 import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { logger } from '../shared/logger.ts';
-import type { EmailRepository } from './email.repository.ts';
+import { type EmailRepository, linkMap } from './email.repository.ts';
+import type { JudgeEmail } from './judge-email.ts';
 import type { MailStore } from './mail-store.ts';
-import { parseMail } from './parse-mail.ts';
+import { type ParsedHeaders, parseMail } from './parse-mail.ts';
 
-export type ProcessEmailDeps = { emails: EmailRepository; mail: MailStore; now: () => Date };
+export type ProcessEmailDeps = { emails: EmailRepository; mail: MailStore; judge: JudgeEmail; now: () => Date };
 
 /** Attachment keys are derived from SES's message id, so a retried message overwrites, never duplicates. */
 export const attachmentKey = (sesMessageId: string, index: number): string => `attachments/${sesMessageId}/${index}`;
+/** The HTML body, kept apart from the table (it may be megabytes). */
+export const htmlKey = (sesMessageId: string): string => `html/${sesMessageId}`;
+
+/**
+ * A message's identity: its Message-ID with a hash of what it says of itself (sender, date,
+ * subject, recipients), so a copy is recognised whichever way it came, and a reused or forged
+ * Message-ID on other content is not. Without a Message-ID a message has none.
+ */
+export const identityOf = (headers: ParsedHeaders): string | null => {
+  if (!headers.messageId) return null;
+  const content = [
+    headers.from?.address ?? '',
+    headers.date ?? '',
+    headers.subject ?? '',
+    headers.to.map((m) => m.address).join(','),
+  ].join('\n');
+  return createHash('sha256').update(`${headers.messageId.trim()}\n${content}`).digest('base64url');
+};
 
 export const processEmail =
   (deps: ProcessEmailDeps) =>
@@ -20,6 +45,18 @@ export const processEmail =
     const parsed = await parseMail(source, (index, content, meta) =>
       deps.mail.put(message.bucket, attachmentKey(message.sesMessageId, index), content, meta.contentType),
     );
+    if (parsed.html !== null)
+      await deps.mail.put(
+        message.bucket,
+        htmlKey(message.sesMessageId),
+        Readable.from([Buffer.from(parsed.html)]),
+        'text/html; charset=utf-8',
+      );
+    // an inline forward's block, else the first message attached as message/rfc822
+    const forwardedFrom = forwardedSender(parsed.text, parsed.subject) ?? parsed.attachedMessages[0]?.from ?? null;
+    const identities = [parsed, ...parsed.attachedMessages]
+      .map(identityOf)
+      .filter((identity): identity is string => identity !== null);
     const email = boundEmail({
       id: ulid(deps.now().getTime()),
       sesMessageId: message.sesMessageId,
@@ -31,7 +68,10 @@ export const processEmail =
       date: parsed.date,
       receivedAt: message.receivedAt,
       envelopeRecipients: message.recipients,
+      envelopeFrom: message.envelopeFrom === '' ? null : message.envelopeFrom.toLowerCase(),
       text: parsed.text,
+      snippet: snippetOf(parsed.text),
+      html: parsed.html === null ? null : { bucket: message.bucket, key: htmlKey(message.sesMessageId) },
       attachments: parsed.attachments.map((a) => ({
         filename: a.filename,
         size: a.size,
@@ -40,6 +80,16 @@ export const processEmail =
       })),
       raw: { bucket: message.bucket, key: message.key },
       verdicts: { ...message.verdicts },
+      automated: parsed.automated,
+      forwardedFrom,
+      invalidAddresses: parsed.invalidAddresses,
+      identities: [...new Set(identities)],
+      status: 'unlinked',
+      quarantine: null,
+      links: {},
+      unmatchedAddresses: [],
+      unlinkedNumbers: [],
+      released: null,
       cut: parsed.cut,
     });
     if (email.truncated) {
@@ -50,5 +100,23 @@ export const processEmail =
         details: parsed.cutDetails,
       });
     }
-    await deps.emails.createOnce(email);
+    const verdict = await deps.judge({
+      from: email.from,
+      to: email.to,
+      cc: email.cc,
+      subject: email.subject,
+      forwardedFrom: email.forwardedFrom,
+      envelopeFrom: email.envelopeFrom,
+      envelopeRecipients: email.envelopeRecipients,
+      verdicts: message.verdicts,
+    });
+    const outcome = await deps.emails.storeOnce({ ...email, ...verdict, links: linkMap(verdict.links) });
+    logger.info('mail stored', {
+      sesMessageId: message.sesMessageId,
+      emailId: outcome.emailId,
+      stored: outcome.stored,
+      status: verdict.status,
+      quarantineReason: verdict.quarantine?.reason ?? null,
+      links: verdict.links.length,
+    });
   };

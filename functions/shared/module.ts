@@ -55,6 +55,8 @@ export type Access = {
   mailBucket?: 'read' | 'readWrite';
   /** the Facebook app secret, verify token and page tokens (an SSM SecureString in AWS, .kontakt/facebook.json locally) */
   facebookSecret?: 'read';
+  /** the key that signs per-record mail addresses (an SSM SecureString in AWS, .kontakt/record-address-key locally); gives MAIL_DOMAIN too */
+  recordAddressKey?: 'read';
   /** send email (reminders) through SES from the configured sender */
   sendEmail?: true;
 };

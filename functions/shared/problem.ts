@@ -43,6 +43,8 @@ const conflicts: Record<ConflictCode, ProblemType> = {
   'activity-done': conflictType,
   'opportunity-closed': conflictType,
   'ticket-closed': conflictType,
+  'not-quarantined': conflictType,
+  'address-taken': conflictType,
   'number-taken': conflictType,
   'pipeline-exists': conflictType,
   'step-in-use': conflictType,

@@ -7,10 +7,11 @@ export default defineModule({
   functions: {
     'users-api': {
       entry: 'users-api.handler.ts',
-      description: 'CRM users and their roles',
+      description: 'CRM users, their roles and their alternative addresses for Smart BCC',
       timeoutSeconds: 10,
       memoryMb: 512,
-      access: { table: 'readWrite' },
+      // sendEmail: the confirmation link of an alternative address
+      access: { table: 'readWrite', sendEmail: true },
       routes: routesOf(usersRoutes),
     },
   },

@@ -39,6 +39,7 @@ export const buildApp = (context: Record<string, unknown> = {}, options: BuildAp
     existingRuleSetName: optionalString(app, 'kontakt:existingRuleSetName'),
     alarmEmail: optionalString(app, 'kontakt:alarmEmail'),
     facebookConfigParameter: optionalString(app, 'kontakt:facebookConfigParameter'),
+    recordAddressKeyParameter: optionalString(app, 'kontakt:recordAddressKeyParameter'),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

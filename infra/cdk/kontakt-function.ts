@@ -30,6 +30,7 @@ export type FunctionResources = {
   mailDomain: string;
   /** the SSM SecureString holding the Facebook app secret, verify token and page tokens (created by ops) */
   facebookConfigParameter: string;
+  recordAddressKeyParameter: string;
 };
 
 export type KontaktFunctionProps = {
@@ -88,18 +89,18 @@ export class KontaktFunction extends Construct {
     if (access.mailBucket === 'read') resources.mailBucket.grantRead(role);
     if (access.mailBucket === 'readWrite') resources.mailBucket.grantReadWrite(role);
     for (const queue of access.send ?? []) resources.queue(queue).grantSendMessages(role);
-    if (access.facebookSecret === 'read') {
-      // A SecureString under the account's aws/ssm key, whose key policy lets SSM decrypt for this role.
+    // SecureStrings under the account's aws/ssm key, whose key policy lets SSM decrypt for this role.
+    const parameters = [
+      ...(access.facebookSecret === 'read' ? [resources.facebookConfigParameter] : []),
+      ...(access.recordAddressKey === 'read' ? [resources.recordAddressKeyParameter] : []),
+    ];
+    if (parameters.length > 0) {
       role.addToPolicy(
         new PolicyStatement({
           actions: ['ssm:GetParameter'],
-          resources: [
-            Stack.of(this).formatArn({
-              service: 'ssm',
-              resource: 'parameter',
-              resourceName: resources.facebookConfigParameter.replace(/^\//, ''),
-            }),
-          ],
+          resources: parameters.map((name) =>
+            Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
+          ),
         }),
       );
     }
@@ -136,7 +137,8 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.mailBucket || spec.sesReceipt) env.MAIL_BUCKET = resources.mailBucket.bucketName;
   for (const queue of spec.access.send ?? []) env[queueUrlVariable(queue)] = resources.queue(queue).queueUrl;
   if (spec.consumes) env[queueMaxReceivesVariable(spec.consumes.queue)] = String(spec.consumes.maxReceiveCount);
-  if (spec.sesReceipt) env.MAIL_DOMAIN = resources.mailDomain;
+  if (spec.sesReceipt || spec.access.recordAddressKey) env.MAIL_DOMAIN = resources.mailDomain;
+  if (spec.access.recordAddressKey) env.RECORD_ADDRESS_KEY_PARAMETER = resources.recordAddressKeyParameter;
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);
   if (spec.heapMb !== undefined) env.NODE_OPTIONS = `--max-old-space-size=${spec.heapMb}`;

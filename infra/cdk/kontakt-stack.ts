@@ -33,6 +33,8 @@ export type KontaktStackProps = StackProps & {
   alarmEmail?: string | undefined;
   /** name of the SSM SecureString with the Facebook configuration (default /kontakt/facebook) */
   facebookConfigParameter?: string | undefined;
+  /** name of the SSM SecureString with the key that signs per-record mail addresses (default /kontakt/record-address-key) */
+  recordAddressKeyParameter?: string | undefined;
 };
 
 /** The SES receipt function retries a failed receipt twice before it lands in the failure queue. */
@@ -69,6 +71,7 @@ export class KontaktStack extends Stack {
           queue: (q) => queues.queue(q),
           mailDomain: props.mailDomain,
           facebookConfigParameter: props.facebookConfigParameter ?? '/kontakt/facebook',
+          recordAddressKeyParameter: props.recordAddressKeyParameter ?? '/kontakt/record-address-key',
         },
       });
       const { fn } = kontaktFunction;

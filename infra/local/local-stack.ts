@@ -158,6 +158,17 @@ const ensureFacebookConfig = async (home: string): Promise<string> => {
   return file;
 };
 
+/**
+ * Locally the key that signs per-record mail addresses is a git-ignored file (`RECORD_ADDRESS_KEY_FILE`,
+ * default .kontakt/record-address-key), random on first start and kept, so addresses stay valid
+ * across restarts; in AWS it is an SSM SecureString.
+ */
+const ensureRecordAddressKey = async (home: string): Promise<string> => {
+  const file = resolve(process.env.RECORD_ADDRESS_KEY_FILE ?? join(home, 'record-address-key'));
+  if (!existsSync(file)) await writeFile(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  return file;
+};
+
 export type LocalStack = {
   endpoints: Record<string, string>;
   /**
@@ -214,6 +225,7 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     for (const [, spec] of functionEntries()) Object.assign(process.env, spec.environment);
     if (!config.clientLimits) process.env.SUBMISSION_LIMITS = 'off';
     process.env.FACEBOOK_CONFIG_FILE = await ensureFacebookConfig(config.home);
+    process.env.RECORD_ADDRESS_KEY_FILE = await ensureRecordAddressKey(config.home);
     process.env.PENDING_CHECK_GRACE_SECONDS = String(config.pendingCheckGraceSeconds);
     if (config.retryAfterSeconds !== null) {
       // retries come back after retryAfterSeconds here, so a message's retry window is that much shorter

@@ -141,7 +141,16 @@ const sesEvent = async (
     console.error('[smtp] could not read the header of a stored message; its event carries none', error);
     return null;
   });
-  const headers = read?.headers ?? { messageId: null, subject: null, from: null, to: [], cc: [], date: null };
+  const headers = read?.headers ?? {
+    messageId: null,
+    subject: null,
+    from: null,
+    to: [],
+    cc: [],
+    date: null,
+    invalidAddresses: [],
+    automated: false,
+  };
   const allHeaders: SESMailHeader[] = (read?.lines ?? []).map((h) => ({
     name: h.line.split(':')[0] ?? h.key,
     value: h.line.slice(h.line.indexOf(':') + 1).trim(),

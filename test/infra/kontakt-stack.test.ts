@@ -38,7 +38,7 @@ const QueueResource = z.object({
 const PolicyResource = z.object({
   Properties: z.object({
     PolicyDocument: z.object({
-      Statement: z.array(z.object({ Action: z.union([z.string(), z.array(z.string())]) })),
+      Statement: z.array(z.object({ Action: z.union([z.string(), z.array(z.string())]), Resource: z.unknown() })),
     }),
   }),
 });
@@ -71,6 +71,11 @@ const actionsOf = (name: FunctionName): string[] => {
   );
 };
 
+const policyStatementsOf = (name: FunctionName) => {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(functionOf(name).role)] } });
+  return Object.values(policies).flatMap((policy) => PolicyResource.parse(policy).Properties.PolicyDocument.Statement);
+};
+
 describe('functions', () => {
   it('creates one function per manifest entry, each on Node.js 24 and arm64', () => {
     template.resourceCountIs('AWS::Lambda::Function', functionEntries().length);
@@ -94,8 +99,9 @@ describe('functions', () => {
             POWERTOOLS_LOG_LEVEL: 'INFO',
             TABLE_NAME: expectEnv(spec.access.table !== undefined),
             MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
-            MAIL_DOMAIN: spec.sesReceipt ? testMailDomain : Match.absent(),
+            MAIL_DOMAIN: spec.sesReceipt || spec.access.recordAddressKey ? testMailDomain : Match.absent(),
             FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
+            RECORD_ADDRESS_KEY_PARAMETER: spec.access.recordAddressKey ? '/kontakt/record-address-key' : Match.absent(),
             REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
             NODE_OPTIONS: spec.heapMb === undefined ? Match.absent() : `--max-old-space-size=${spec.heapMb}`,
             ...Object.fromEntries(
@@ -136,11 +142,28 @@ describe('functions', () => {
     expect(has('sqs:SendMessage')).toBe(sendsToQueues);
   });
 
-  it('lets only the Facebook functions read the Facebook configuration parameter', () => {
+  it('lets only the Facebook functions read the Facebook configuration parameter, and only the mail functions the record address key', () => {
+    const parameterArns = (name: string): string[] =>
+      policyStatementsOf(name)
+        .filter((statement) => [statement.Action].flat().includes('ssm:GetParameter'))
+        .flatMap((statement) => [statement.Resource].flat())
+        .map((resource) => JSON.stringify(resource));
     for (const [name, spec] of functionEntries()) {
-      const reads = actionsOf(name).includes('ssm:GetParameter');
-      expect(reads, name).toBe(spec.access.facebookSecret === 'read');
+      const arns = parameterArns(name);
+      expect(
+        arns.some((arn) => arn.includes('parameter/kontakt/facebook')),
+        name,
+      ).toBe(spec.access.facebookSecret === 'read');
+      expect(
+        arns.some((arn) => arn.includes('parameter/kontakt/record-address-key')),
+        name,
+      ).toBe(spec.access.recordAddressKey === 'read');
+      expect(arns.length > 0, name).toBe(
+        spec.access.facebookSecret === 'read' || spec.access.recordAddressKey === 'read',
+      );
     }
+    expect(functionSpec('email-worker').access.recordAddressKey).toBe('read');
+    expect(functionSpec('emails-api').access.recordAddressKey).toBe('read');
   });
 
   it('uses its own roles, without AWS managed policies', () => {

@@ -2,6 +2,8 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { describe, expect, it } from 'vitest';
 import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { createEmailRepository } from '../../functions/emails/email.repository.ts';
+import { judgeEmail } from '../../functions/emails/judge-email.ts';
+import { createMailDirectory } from '../../functions/emails/mail-directory.ts';
 import { createMailStore } from '../../functions/emails/mail-store.ts';
 import { attachmentKey, processEmail } from '../../functions/emails/process-email.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
@@ -10,7 +12,12 @@ import { hostileMails, largeAttachmentMail } from '../support/hostile-mail.ts';
 
 const s3 = s3Client();
 const emails = createEmailRepository(documentClient(), tableName);
-const worker = processEmail({ emails, mail: createMailStore(s3), now: () => new Date() });
+const judge = judgeEmail({
+  directory: createMailDirectory(documentClient(), tableName),
+  recordAddressKey: async () => 'a-test-key-of-at-least-thirty-two-characters',
+  mailDomain: 'kontakt.localhost',
+});
+const worker = processEmail({ emails, mail: createMailStore(s3), judge, now: () => new Date() });
 
 const received = (sesMessageId: string): EmailReceivedV1 => ({
   type: 'email-received',

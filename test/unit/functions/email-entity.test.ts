@@ -1,22 +1,69 @@
 // The email entities write exactly these items (keys, index keys, tags, attributes): a change orphans
-// stored emails unless a migration moves them. The list is sharded (FNV-1a of the id mod 4: shard 2 here).
+// stored emails unless a migration moves them. The lists are sharded (FNV-1a of the id mod 4: shard 2 here).
 import { describe, expect, it } from 'vitest';
-import { emailSesGuardItem, emailSesGuards, emails } from '../../../functions/emails/email.entity.ts';
+import {
+  emailIdentityGuardItem,
+  emailSesGuardItem,
+  emailSesGuards,
+  emails,
+} from '../../../functions/emails/email.entity.ts';
 import { toEmailResponse } from '../../../functions/emails/email-response.ts';
 import { anEmail } from '../../support/fixtures.ts';
 
 const email = anEmail();
 
 describe('stored emails', () => {
-  it('keeps the item of an email: in a shard of the list of every email', () => {
+  it('keeps the item of an email: in a shard of the list of every email and of its status', () => {
     expect(emails.item(email)).toStrictEqual({
       pk: 'EMAIL#01JEMAIL0000000000000000AA',
       sk: 'EMAIL',
       gsi1pk: 'EMAILS#2',
       gsi1sk: '2031-03-03T10:00:05.000Z#01JEMAIL0000000000000000AA',
+      gsi2pk: 'EMAILS#linked#2',
+      gsi2sk: '2031-03-03T10:00:05.000Z#01JEMAIL0000000000000000AA',
       _et: 'email',
-      _v: 1,
+      _v: 2,
       ...email,
+    });
+  });
+
+  it('keeps the identity guard that a copy of the message finds', () => {
+    expect(emailIdentityGuardItem('abc', email.id)).toStrictEqual({
+      pk: 'EMAIL#ID#abc',
+      sk: 'EMAIL#ID',
+      _et: 'email-identity-guard',
+      _v: 1,
+      emailId: '01JEMAIL0000000000000000AA',
+    });
+  });
+
+  it('reads an email of version 1 (before Smart BCC judged mail) as unlinked, with nothing found', () => {
+    const {
+      envelopeFrom: _e,
+      status: _s,
+      quarantine: _q,
+      links: _l,
+      unmatchedAddresses: _u,
+      unlinkedNumbers: _n,
+      automated: _a,
+      forwardedFrom: _f,
+      invalidAddresses: _i,
+      snippet: _sn,
+      html: _h,
+      identities: _id,
+      released: _r,
+      ...older
+    } = emails.item(email);
+    expect(emails.parse({ ...older, _v: 1 })).toMatchObject({
+      status: 'unlinked',
+      quarantine: null,
+      links: {},
+      unmatchedAddresses: [],
+      unlinkedNumbers: [],
+      automated: false,
+      snippet: null,
+      identities: [],
+      released: null,
     });
   });
 
@@ -46,7 +93,7 @@ describe('stored emails', () => {
 });
 
 describe('the email API shape', () => {
-  it('answers what it answered before: no SES ids, raw location, verdicts or attachment keys', () => {
+  it('answers what it answered before, and the verdict: no SES ids, raw location, verdicts, attachment keys or identities', () => {
     expect(JSON.stringify(toEmailResponse(emails.parse(emails.item(email))))).toBe(
       JSON.stringify({
         id: email.id,
@@ -60,6 +107,20 @@ describe('the email API shape', () => {
         attachments: [{ filename: 'angebot.pdf', size: 300, contentType: 'application/pdf' }],
         truncated: false,
         truncatedFields: [],
+        snippet: 'Guten Tag',
+        status: 'linked',
+        quarantineReason: null,
+        quarantineDetail: null,
+        links: [
+          { kind: 'user', id: 'u-anna', via: 'sender' },
+          { kind: 'person', id: '01JPERSON00000000000000AA', via: 'to' },
+        ],
+        unmatchedAddresses: ['chef@example.org'],
+        unlinkedNumbers: [{ number: 'TIC-9', reason: 'no-shared-contact' }],
+        automated: false,
+        forwardedFrom: null,
+        invalidAddresses: [],
+        released: null,
       }),
     );
   });

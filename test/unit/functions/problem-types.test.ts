@@ -32,6 +32,8 @@ const pinned: Record<ProblemCode, [status: number, title: string]> = {
   'activity-done': [409, 'Conflict'],
   'opportunity-closed': [409, 'Conflict'],
   'ticket-closed': [409, 'Conflict'],
+  'not-quarantined': [409, 'Conflict'],
+  'address-taken': [409, 'Conflict'],
   'number-taken': [409, 'Conflict'],
   'pipeline-exists': [409, 'Conflict'],
   'step-in-use': [409, 'Conflict'],
