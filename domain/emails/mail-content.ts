@@ -50,6 +50,9 @@ export const forwardedSender = (text: string | null, subject: string | null): Ma
   return { name: from?.name?.trim() || null, address };
 };
 
+/** An attribution line (German, English, French, Spanish) left at the end once its quote is gone. */
+const attributionAtEnd = /\n[^\n]{0,300}\b(?:schrieb|wrote|a écrit|escribió)\b[^\n]{0,300}:[ \t]*\s*$/iu;
+
 /** The mail's own words: quoted replies ("Am … schrieb", "-----Ursprüngliche Nachricht-----") and signatures cut, whitespace folded. */
 export const snippetOf = (text: string | null): string | null => {
   if (!text) return null;
@@ -60,8 +63,10 @@ export const snippetOf = (text: string | null): string | null => {
     own = text;
   }
   // Outlook's separator without a header block after it is not always seen by the parser
-  const cut =
+  const beforeSeparator =
     own.split(/^\s*-{2,}\s*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht)\s*-{2,}/im)[0] ?? own;
+  // nor is every attribution line whose quote it removed ("Am 01.12.2026 schrieb Max:", "Max wrote on …:")
+  const cut = beforeSeparator.replace(attributionAtEnd, '');
   const folded = cut.replace(/\s+/g, ' ').trim();
   if (folded === '') return null;
   const kept = sliceChars(folded, maxSnippetChars);

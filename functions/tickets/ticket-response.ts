@@ -2,10 +2,13 @@
  * What the API answers for a ticket and its log: mapped field by field from the domain record, so
  * the stored shape (money in cents, the clocks' inner state, index keys) never leaks into an answer.
  */
+
 import * as z from 'zod/mini';
 import type { Activity } from '../../domain/activities/activity.ts';
+import type { Email } from '../../domain/emails/email.ts';
 import { type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { ActivityOut, toActivityResponse } from '../activities/activity-response.ts';
+import { EmailOut, toEmailResponse } from '../emails/email-response.ts';
 import { MoneyOut, toMoneyResponse } from '../opportunities/opportunity-response.ts';
 import type { StoredServiceDesk } from './service-desk.repository.ts';
 
@@ -121,14 +124,19 @@ export const toServiceDeskResponse = (desk: StoredServiceDesk): z.infer<typeof S
 export const TimelineItemOut = z.union([
   z.object({ kind: z.literal('update'), at: z.string(), update: TicketUpdateOut }),
   z.object({ kind: z.literal('activity'), at: z.string(), activity: ActivityOut }),
+  z.object({ kind: z.literal('email'), at: z.string(), email: EmailOut }),
 ]);
 
 export const TimelineOut = z.object({ items: z.array(TimelineItemOut), nextCursor: nullableString });
 
-/** A ticket's updates and activities, newest first: an activity stands at its due time, or when it was done. */
+/**
+ * A ticket's updates, activities and linked emails, newest first: an activity stands at its due
+ * time, or when it was done; an email when it was received.
+ */
 export const toTimelineResponse = (
   updates: readonly TicketUpdate[],
   activities: readonly Activity[],
+  emails: readonly Email[] = [],
 ): z.infer<typeof TimelineOut> => {
   const items: z.infer<typeof TimelineItemOut>[] = [
     ...updates.map((update) => ({ kind: 'update' as const, at: update.at, update: toTicketUpdateResponse(update) })),
@@ -137,6 +145,7 @@ export const toTimelineResponse = (
       at: activity.doneAt ?? activity.dueAt,
       activity: toActivityResponse(activity),
     })),
+    ...emails.map((email) => ({ kind: 'email' as const, at: email.receivedAt, email: toEmailResponse(email) })),
   ];
   return { items: items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)), nextCursor: null };
 };

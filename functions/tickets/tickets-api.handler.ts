@@ -1,7 +1,9 @@
 /** Lambda: service tickets and their update logs. */
+
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../activities/activity.repository.ts';
 import { createLinkTargets } from '../contacts/link-targets.ts';
+import { createEmailRepository } from '../emails/email.repository.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
@@ -20,6 +22,7 @@ export const handler = httpRouter(
     tickets: createTicketRepository(doc, env.TABLE_NAME),
     desk: createServiceDeskRepository(doc, env.TABLE_NAME),
     activities: createActivityRepository(doc, env.TABLE_NAME),
+    emails: createEmailRepository(doc, env.TABLE_NAME),
     links: createLinkTargets(doc, env.TABLE_NAME),
     users,
     settings: createSettingsRepository(doc, env.TABLE_NAME),

@@ -6,6 +6,7 @@
  * until an admin stores a change: 08:00–17:00 Europe/Berlin), on the working days of the `holidays`
  * settings list; its assignment rules choose the responsible user of a ticket opened without one.
  */
+
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { requireListed } from '../../domain/settings/settings.ts';
@@ -23,6 +24,7 @@ import {
 } from '../../domain/tickets/ticket.ts';
 import type { ActivityRepository } from '../activities/activity.repository.ts';
 import type { LinkTargets } from '../contacts/link-targets.ts';
+import type { EmailRepository } from '../emails/email.repository.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
@@ -52,6 +54,7 @@ export type TicketDeps = {
   tickets: TicketRepository;
   desk: Pick<ServiceDeskRepository, 'get' | 'put'>;
   activities: Pick<ActivityRepository, 'listByTicket'>;
+  emails: Pick<EmailRepository, 'listLinkedTo'>;
   links: LinkTargets;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
@@ -231,18 +234,20 @@ export const addTicketUpdate =
     return { status: 201, body: toTicketUpdateResponse(update) };
   };
 
-/** A ticket's activities on its timeline at most: a ticket worked for years stays one answer. */
+/** A ticket's activities and emails on its timeline at most (each the newest): a ticket worked for years stays one answer. */
 const maxTimelineActivities = 500;
+const maxTimelineEmails = 100;
 
 export const getTicketTimeline =
-  (deps: Pick<TicketDeps, 'tickets' | 'activities'>) =>
+  (deps: Pick<TicketDeps, 'tickets' | 'activities' | 'emails'>) =>
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const ticket = await loadTicket(deps, request.path.id);
-    const [updates, activities] = await Promise.all([
+    const [updates, activities, emails] = await Promise.all([
       deps.tickets.updates(ticket.id),
       deps.activities.listByTicket(ticket.id, { limit: maxTimelineActivities }),
+      deps.emails.listLinkedTo({ kind: 'TIC', id: ticket.id }, maxTimelineEmails),
     ]);
-    return { status: 200, body: toTimelineResponse(updates, activities.items) };
+    return { status: 200, body: toTimelineResponse(updates, activities.items, emails.items) };
   };
 
 export const getServiceDesk = (deps: Pick<TicketDeps, 'desk'>) => async (): Promise<HttpResult> => ({

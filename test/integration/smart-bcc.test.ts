@@ -90,6 +90,7 @@ const ticketsApi = httpRouter(
     tickets: createTicketRepository(doc, tableName),
     desk: createServiceDeskRepository(doc, tableName),
     activities: createActivityRepository(doc, tableName),
+    emails,
     links: createLinkTargets(doc, tableName),
     users,
     settings: createSettingsRepository(doc, tableName),
@@ -418,6 +419,15 @@ describe('per-record addresses', () => {
     expect(linkIds(email)).toEqual([`ticket:${ticket.id}:record-address`, `user:${anna.id}:sender`].sort());
     const listed = await call('GET /v1/tickets/{id}/emails', { path: { id: ticket.id } });
     expect(listed.json.items.map((e: { id: string }) => e.id)).toContain(email.id);
+    const timeline = await callOn(ticketsApi)('GET /v1/tickets/{id}/timeline', { path: { id: ticket.number } });
+    expect(timeline.status).toBe(200);
+    expect(timeline.json.items).toContainEqual(
+      expect.objectContaining({
+        kind: 'email',
+        at: email.receivedAt,
+        email: expect.objectContaining({ id: email.id }),
+      }),
+    );
   });
 
   it('takes a customer’s reply from a person of the record, and quarantines strangers and forged or unknown addresses', async () => {

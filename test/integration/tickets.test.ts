@@ -11,6 +11,7 @@ import { createActivityRepository } from '../../functions/activities/activity.re
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createLinkTargets } from '../../functions/contacts/link-targets.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
+import { createEmailRepository } from '../../functions/emails/email.repository.ts';
 import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
 import { createServiceDeskRepository } from '../../functions/tickets/service-desk.repository.ts';
@@ -31,6 +32,7 @@ const deps: TicketDeps = {
   tickets: createTicketRepository(doc, tableName),
   desk: createServiceDeskRepository(doc, tableName),
   activities,
+  emails: createEmailRepository(doc, tableName),
   links: createLinkTargets(doc, tableName),
   users,
   settings,

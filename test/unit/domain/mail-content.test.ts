@@ -58,6 +58,15 @@ describe('the snippet: the mail’s own words', () => {
     expect(snippetOf(text)).toBe('Danke, passt so.');
   });
 
+  it('cuts the attribution line of a quote in its short forms', () => {
+    expect(snippetOf('Guten Tag,\nanbei das Angebot.\n\nAm 01.12.2026 schrieb Max Kunde:\n> Bitte ein Angebot.')).toBe(
+      'Guten Tag, anbei das Angebot.',
+    );
+    expect(snippetOf('Thanks!\n\nMax Kunde wrote on Tue, Dec 1, 2026:\n> Please')).toBe('Thanks!');
+    // a colon in the mail's own last line is no attribution
+    expect(snippetOf('Die Zahlen:\nUmsatz: 12')).toBe('Die Zahlen: Umsatz: 12');
+  });
+
   it('cuts Outlook’s “Ursprüngliche Nachricht” block', () => {
     const text =
       'Passt.\n\n-----Ursprüngliche Nachricht-----\nVon: Max\nGesendet: Montag\nAn: Anna\nBetreff: Angebot\n\nHallo';

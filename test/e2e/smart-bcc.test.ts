@@ -1,0 +1,255 @@
+// Smart BCC end to end (issue 16's proof): real SMTP into the running local stack, real HTTP to read
+// the verdicts. A user's BCC to a customer links user, person, company and OPP-n; a stranger quoting
+// a real number is quarantined (and an admin's release links it); a user's address whose mail fails
+// DMARC is quarantined; a forwarded German Outlook mail links the original sender; a customer's reply
+// to a ticket's own address links; the same message arriving twice is one record.
+import nodemailer from 'nodemailer';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
+
+let stack: RunningStack;
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; json: any };
+// biome-ignore lint/suspicious/noExplicitAny: an email as the API lists it; the assertions check it
+type Email = any;
+
+const call = async (token: string, method: string, path: string, body?: unknown): Promise<Answer> => {
+  const res = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+};
+const admin = (method: string, path: string, body?: unknown) => call(stack.adminToken, method, path, body);
+const sales = (method: string, path: string, body?: unknown) => call(stack.salesToken, method, path, body);
+
+/** the demo sales user's own address: the local stack seeds it */
+const user = 'sales@kontakt.localhost';
+const bcc = 'bcc@kontakt.localhost';
+const tag = ulid().slice(-8).toLowerCase();
+const customer = `max.${tag}@kunde.example`;
+
+const send = (envelope: { from: string; to: string[] }, lines: string[]) =>
+  nodemailer
+    .createTransport({ host: '127.0.0.1', port: stack.ports.smtp, secure: false, ignoreTLS: true })
+    .sendMail({ envelope, raw: [...lines, ''].join('\r\n') });
+
+const message = (o: {
+  from: string;
+  to: string;
+  subject: string;
+  messageId?: string;
+  headers?: string[];
+  text: string;
+}) => [
+  `From: ${o.from}`,
+  `To: ${o.to}`,
+  `Subject: ${o.subject}`,
+  `Message-ID: ${o.messageId ?? `<${ulid()}@kontakt.test>`}`,
+  'Date: Wed, 02 Dec 2026 09:00:00 +0100',
+  ...(o.headers ?? []),
+  'MIME-Version: 1.0',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  o.text,
+];
+
+/** Waits (generously: the machine may be busy) until the mail with this subject is stored. */
+const stored = (subject: string, status?: string): Promise<Email> =>
+  eventually(async () => {
+    const res = await sales('GET', `/v1/emails?limit=100${status ? `&status=${status}` : ''}`);
+    return res.json.items.find((e: Email) => e.subject === subject);
+  }, 120_000);
+
+const linksOf = (email: Email): string[] =>
+  email.links.map((l: { kind: string; id: string; via: string }) => `${l.kind}:${l.id}:${l.via}`).sort();
+
+let company: { id: string };
+let person: { id: string };
+let opp: { id: string; number: string };
+let ticket: { id: string; number: string };
+
+beforeAll(async () => {
+  stack = await startStackProcess();
+  company = (await sales('POST', '/v1/companies', { name: `Kunde ${tag} GmbH` })).json;
+  const created = await sales('POST', '/v1/persons', {
+    firstName: 'Max',
+    lastName: `Kunde${tag}`,
+    emails: [customer],
+    companyId: company.id,
+  });
+  expect(created.status).toBe(201);
+  person = created.json;
+  const newOpp = await sales('POST', '/v1/opportunities', {
+    title: 'Heizungstausch',
+    companyId: company.id,
+    responsibleUserId: null,
+  });
+  expect(newOpp.status).toBe(201);
+  opp = newOpp.json;
+  const newTicket = await call(stack.serviceToken, 'POST', '/v1/tickets', {
+    type: 'complaint',
+    subject: 'Heizung fällt aus',
+    personId: person.id,
+    companyId: company.id,
+  });
+  expect(newTicket.status).toBe(201);
+  ticket = newTicket.json;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('Smart BCC through SMTP', () => {
+  it('links a user’s BCC to a customer to the user, the person, the company and the opportunity named in the subject', async () => {
+    const subject = `AW: Angebot ${opp.number} (${tag})`;
+    await send(
+      { from: user, to: [bcc] },
+      message({
+        from: `Demo Sales <${user}>`,
+        to: `Max Kunde <${customer}>`,
+        subject,
+        text: 'Guten Tag Herr Kunde,\r\nanbei das Angebot.\r\n\r\nAm 01.12.2026 schrieb Max Kunde:\r\n> Bitte ein Angebot.',
+      }),
+    );
+    const email = await stored(subject);
+    expect(email.status).toBe('linked');
+    expect(email.snippet).toBe('Guten Tag Herr Kunde, anbei das Angebot.');
+    expect(linksOf(email)).toEqual(
+      [
+        'user:demo-sales:sender',
+        `person:${person.id}:to`,
+        `company:${company.id}:to`,
+        `opportunity:${opp.id}:subject-number`,
+      ].sort(),
+    );
+    const ofOpp = await sales('GET', `/v1/opportunities/${opp.number}/emails`);
+    expect(ofOpp.json.items.map((e: Email) => e.id)).toContain(email.id);
+    const ofCompany = await sales('GET', `/v1/companies/${company.id}/emails`);
+    expect(ofCompany.json.items.map((e: Email) => e.id)).toContain(email.id);
+  });
+
+  it('quarantines a stranger who quotes a real number, and links it once an admin releases it', async () => {
+    const subject = `Re: ${opp.number} Rechnung (${tag})`;
+    await send(
+      { from: 'mallory@evil.example', to: [bcc] },
+      message({
+        from: 'Mallory <mallory@evil.example>',
+        to: `Max Kunde <${customer}>`,
+        subject,
+        text: 'Bitte zahlen Sie auf folgendes Konto.',
+      }),
+    );
+    const email = await stored(subject, 'quarantined');
+    expect(email).toMatchObject({ status: 'quarantined', quarantineReason: 'sender-not-a-user', links: [] });
+    const ofOpp = await sales('GET', `/v1/opportunities/${opp.id}/emails`);
+    expect(ofOpp.json.items.map((e: Email) => e.id)).not.toContain(email.id);
+
+    expect((await sales('POST', `/v1/emails/${email.id}/release`)).status).toBe(403);
+    const released = await admin('POST', `/v1/emails/${email.id}/release`);
+    expect(released.status).toBe(200);
+    expect(released.json.status).toBe('linked');
+    expect(linksOf(released.json)).toContain(`opportunity:${opp.id}:subject-number`);
+  });
+
+  it('quarantines a user’s own address when its mail fails DMARC', async () => {
+    const subject = `Spoofed ${tag}`;
+    await send(
+      { from: user, to: [bcc] },
+      message({
+        from: `Demo Sales <${user}>`,
+        to: customer,
+        subject,
+        headers: ['X-Kontakt-Local-Verdicts: dmarc=FAIL'],
+        text: 'Angeblich von Demo Sales.',
+      }),
+    );
+    const email = await stored(subject, 'quarantined');
+    expect(email).toMatchObject({ quarantineReason: 'not-authentic', quarantineDetail: 'DMARC FAIL', links: [] });
+  });
+
+  it('links the original sender of a forwarded German Outlook mail', async () => {
+    const subject = `WG: Heizung defekt ${tag}`;
+    await send(
+      { from: user, to: [bcc] },
+      message({
+        from: `Demo Sales <${user}>`,
+        to: 'Technik <technik@firma.example>',
+        subject,
+        text: [
+          'Bitte kümmert euch darum.',
+          '',
+          `Von: Max Kunde <${customer}>`,
+          'Gesendet: Dienstag, 1. Dezember 2026 08:15',
+          `An: Demo Sales <${user}>`,
+          'Betreff: Heizung defekt',
+          '',
+          'Guten Morgen, unsere Heizung ist ausgefallen.',
+        ].join('\r\n'),
+      }),
+    );
+    const email = await stored(subject);
+    expect(email.forwardedFrom).toEqual({ name: 'Max Kunde', address: customer });
+    expect(linksOf(email)).toEqual(
+      expect.arrayContaining([`person:${person.id}:forwarded-from`, `company:${company.id}:forwarded-from`]),
+    );
+    expect(email.unmatchedAddresses).toEqual(['technik@firma.example']);
+  });
+
+  it('links a customer’s reply to the ticket’s own address, and the same message arriving twice is one record', async () => {
+    const address = await sales('GET', `/v1/tickets/${ticket.number}/email-address`);
+    expect(address.status).toBe(200);
+    expect(address.json.address).toMatch(/^tic-\d+\.[a-z2-7]{10}@kontakt\.localhost$/);
+
+    const subject = `Antwort ${tag}`;
+    const reply = message({
+      from: `Max Kunde <${customer}>`,
+      to: address.json.address,
+      subject,
+      text: 'Die Heizung läuft wieder. Danke!',
+    });
+    await send({ from: customer, to: [address.json.address] }, reply);
+    const email = await stored(subject);
+    expect(email.status).toBe('linked');
+    expect(linksOf(email)).toEqual(
+      [`person:${person.id}:sender`, `company:${company.id}:sender`, `ticket:${ticket.id}:record-address`].sort(),
+    );
+    const timeline = await sales('GET', `/v1/tickets/${ticket.id}/timeline`);
+    expect(timeline.json.items.some((item: Email) => item.kind === 'email' && item.email.id === email.id)).toBe(true);
+
+    // a user's message by BCC and again to the ticket's address (a second recipient): one record, both links
+    const twice = `Termin ${tag}`;
+    const userMessage = message({
+      from: `Demo Sales <${user}>`,
+      to: customer,
+      subject: twice,
+      text: 'Termin am Freitag.',
+    });
+    await send({ from: user, to: [bcc] }, userMessage);
+    const first = await stored(twice);
+    await send({ from: user, to: [address.json.address] }, userMessage);
+    const joined = await eventually(async () => {
+      const res = await sales('GET', `/v1/emails/${first.id}`);
+      return linksOf(res.json).includes(`ticket:${ticket.id}:record-address`) ? res.json : undefined;
+    }, 120_000);
+    expect(linksOf(joined)).toEqual(
+      [
+        'user:demo-sales:sender',
+        `person:${person.id}:to`,
+        `company:${company.id}:to`,
+        `ticket:${ticket.id}:record-address`,
+      ].sort(),
+    );
+    const all = await sales('GET', '/v1/emails?limit=100');
+    expect(all.json.items.filter((e: Email) => e.subject === twice)).toHaveLength(1);
+  });
+});
