@@ -9,7 +9,7 @@ import { emails } from '../emails/email.entity.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { opportunities } from '../opportunities/opportunity.entity.ts';
 import { defineEntity, type Key, onTable } from '../shared/entity.ts';
-import { tickets } from '../tickets/ticket.entity.ts';
+import { ticketKey } from '../tickets/ticket-number.entity.ts';
 import { companies } from './company.entity.ts';
 import { persons } from './person.entity.ts';
 
@@ -35,7 +35,8 @@ const recordEntity = (kind: RecordKind): { key: (id: string) => Key } => {
     case 'ACT':
       return activities;
     case 'TIC':
-      return tickets;
+      // the key alone: the ticket entity would bring the service clocks (luxon) to every module that names a reference
+      return { key: ticketKey };
     case 'EMAIL':
       return emails;
   }

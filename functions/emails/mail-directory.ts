@@ -16,7 +16,7 @@ import { candidateKindOf } from '../duplicates/match-lookups.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { opportunities, opportunityNumbers } from '../opportunities/opportunity.entity.ts';
 import { createStore } from '../shared/store.ts';
-import { ticketNumbers, tickets } from '../tickets/ticket.entity.ts';
+import { ticketKey, ticketNumbers } from '../tickets/ticket-number.entity.ts';
 import { users } from '../users/user.entity.ts';
 import { userAddresses } from '../users/user-address.entity.ts';
 
@@ -90,7 +90,7 @@ export const createMailDirectory = (doc: DynamoDBDocumentClient, tableName: stri
         return found ? numbered(kind, await store.getItem(opportunities.key(found.opportunityId))) : null;
       }
       const found = await store.get(ticketNumbers, ticketNumbers.key(number));
-      return found ? numbered(kind, await store.getItem(tickets.key(found.ticketId))) : null;
+      return found ? numbered(kind, await store.getItem(ticketKey(found.ticketId))) : null;
     },
 
     /** The person or company with this id (a merged one: its survivor), or null. */
@@ -108,7 +108,7 @@ export const createMailDirectory = (doc: DynamoDBDocumentClient, tableName: stri
 
     /** The opportunity or ticket with this id, or null. */
     async byId(kind: NumberedKind, id: string): Promise<NumberedRecord | null> {
-      return numbered(kind, await store.getItem((kind === 'opportunity' ? opportunities : tickets).key(id)));
+      return numbered(kind, await store.getItem(kind === 'opportunity' ? opportunities.key(id) : ticketKey(id)));
     },
   };
 };

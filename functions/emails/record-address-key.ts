@@ -3,7 +3,10 @@
  * an SSM SecureString in AWS (`RECORD_ADDRESS_KEY_PARAMETER`), a git-ignored file locally
  * (`RECORD_ADDRESS_KEY_FILE`, written by the local stack on first start). Loaded at the first use
  * and kept for the container's life; a failed load is forgotten, so the next message tries again.
- * The SSM client is imported only when the parameter is read, so a cold start does not pay for it.
+ *
+ * In AWS it is read through the AWS Parameters and Secrets Lambda Extension (a layer the stack adds
+ * to the functions that read it), over HTTP on localhost with the function's session token: the
+ * SSM client would add 230 KB to the email worker's bundle, which has a budget of 1 MB.
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
@@ -13,11 +16,39 @@ const optionalSetting = z.optional(z.string().check(z.minLength(1)));
 export const recordAddressKeyEnv = {
   RECORD_ADDRESS_KEY_FILE: optionalSetting,
   RECORD_ADDRESS_KEY_PARAMETER: optionalSetting,
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: optionalSetting,
+  AWS_SESSION_TOKEN: optionalSetting,
 };
 
 export type RecordAddressKeySource = {
   RECORD_ADDRESS_KEY_FILE?: string | undefined;
   RECORD_ADDRESS_KEY_PARAMETER?: string | undefined;
+  /** set by the extension's layer (2773 by default) */
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT?: string | undefined;
+  AWS_SESSION_TOKEN?: string | undefined;
+};
+
+const Parameter = z.object({ Parameter: z.object({ Value: z.string() }) });
+
+/** One SecureString through the extension; it answers an error until it is ready, so a few tries are made. */
+const readParameter = async (name: string, source: RecordAddressKeySource): Promise<string> => {
+  const port = source.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const url = `http://localhost:${port}/systemsmanager/parameters/get?name=${encodeURIComponent(name)}&withDecryption=true`;
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      const res = await fetch(url, {
+        headers: { 'X-Aws-Parameters-Secrets-Token': source.AWS_SESSION_TOKEN ?? '' },
+        signal: AbortSignal.timeout(3_000),
+      });
+      if (res.ok) return Parameter.parse(await res.json()).Parameter.Value;
+      last = new Error(`the parameters extension answered ${res.status} for ${name}`);
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((done) => setTimeout(done, 100 * 2 ** attempt));
+  }
+  throw new Error(`could not read the SSM parameter ${name}`, { cause: last });
 };
 
 /** A key shorter than this is refused: it would make the addresses' signatures guessable. */
@@ -28,14 +59,7 @@ const readKey = async (source: RecordAddressKeySource): Promise<string> => {
   if (source.RECORD_ADDRESS_KEY_FILE !== undefined) {
     key = (await readFile(source.RECORD_ADDRESS_KEY_FILE, 'utf8')).trim();
   } else if (source.RECORD_ADDRESS_KEY_PARAMETER !== undefined) {
-    const [{ GetParameterCommand }, { createSsmClient }] = await Promise.all([
-      import('@aws-sdk/client-ssm'),
-      import('../shared/ssm-client.ts'),
-    ]);
-    const res = await createSsmClient().send(
-      new GetParameterCommand({ Name: source.RECORD_ADDRESS_KEY_PARAMETER, WithDecryption: true }),
-    );
-    key = res.Parameter?.Value?.trim();
+    key = await readParameter(source.RECORD_ADDRESS_KEY_PARAMETER, source);
   } else {
     throw new Error('set RECORD_ADDRESS_KEY_FILE or RECORD_ADDRESS_KEY_PARAMETER');
   }

@@ -10,6 +10,7 @@ import { fromStoredMoney, toStoredMoney } from '../../domain/shared/money.ts';
 import { isActive, nextDueAt, type Ticket, type TicketUpdate, ticketStatuses } from '../../domain/tickets/ticket.ts';
 import { defineEntity, onIndex, onTable, type ShardedPattern } from '../shared/entity.ts';
 import { defineSequence } from '../shared/sequence.entity.ts';
+import { ticketKey } from './ticket-number.entity.ts';
 
 const nullableString = z.nullable(z.string());
 
@@ -68,7 +69,7 @@ export const tickets = defineEntity({
     updatedAt: z.string(),
     version: z.number(),
   }),
-  key: (id: string) => ({ pk: `TIC#${id}`, sk: 'TIC' }),
+  key: ticketKey,
   keyOf: (ticket) => [ticket.id],
   indexes: (ticket) => {
     const due = nextDueAt(fromTicketRecord(ticket));
@@ -159,22 +160,7 @@ export const toUpdateRecord = (ticketId: string, update: TicketUpdate) => ({ tic
 export const fromUpdateRecord = ({ ticketId: _, ...update }: z.infer<typeof ticketUpdates.schema>): TicketUpdate =>
   update;
 
-/**
- * The lookup item of a ticket's number (`TIC-7` → 7), written in the ticket's transaction; keyed by
- * the number it does not store, so its item is built with `ticketNumberItem`, never `item()`.
- */
-export const ticketNumbers = defineEntity({
-  name: 'ticket-number',
-  version: 1,
-  schema: z.object({ ticketId: z.string() }),
-  key: (number: number) => ({ pk: `TICNUMBER#${number}`, sk: 'TICNUMBER' }),
-  keyOf: (): [number] => {
-    throw new Error('a ticket-number item is keyed by the number it does not store: use ticketNumberItem');
-  },
-});
-
-export const ticketNumberItem = (number: number, ticketId: string): Record<string, unknown> =>
-  ticketNumbers.itemAt(ticketNumbers.key(number), { ticketId });
+export { ticketNumberItem, ticketNumbers } from './ticket-number.entity.ts';
 
 /** The sequence ticket numbers come from (functions/shared/sequence.entity.ts). */
 export const ticketSequence = defineSequence('TIC');

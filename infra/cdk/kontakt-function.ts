@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  ParamsAndSecretsLayerVersion,
+  ParamsAndSecretsLogLevel,
+  ParamsAndSecretsVersions,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -71,6 +78,16 @@ export class KontaktFunction extends Construct {
       role,
       logGroup: this.logGroup,
       environment: environmentOf(spec, resources),
+      // the record address key is read through AWS's Parameters and Secrets extension (functions/emails/record-address-key.ts)
+      ...(access.recordAddressKey === 'read'
+        ? {
+            paramsAndSecrets: ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
+              cacheEnabled: true,
+              parameterStoreTtl: Duration.minutes(5),
+              logLevel: ParamsAndSecretsLogLevel.WARN,
+            }),
+          }
+        : {}),
       bundling: {
         minify: esbuildOptions.minify,
         format: OutputFormat.ESM,
@@ -80,7 +97,10 @@ export class KontaktFunction extends Construct {
         // Bundle the pinned AWS SDK instead of taking the runtime's, so deploy == benchmark.
         externalModules: [],
         sourceMap: false,
-        esbuildArgs: { '--legal-comments': esbuildOptions.legalComments },
+        esbuildArgs: {
+          '--legal-comments': esbuildOptions.legalComments,
+          ...Object.fromEntries(Object.entries(esbuildOptions.alias).map(([name, path]) => [`--alias:${name}`, path])),
+        },
       },
     });
 

@@ -102,6 +102,20 @@ describe('functions', () => {
             MAIL_DOMAIN: spec.sesReceipt || spec.access.recordAddressKey ? testMailDomain : Match.absent(),
             FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
             RECORD_ADDRESS_KEY_PARAMETER: spec.access.recordAddressKey ? '/kontakt/record-address-key' : Match.absent(),
+            // the AWS Parameters and Secrets extension's settings, where it reads the record address key
+            ...(spec.access.recordAddressKey
+              ? {
+                  PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true',
+                  PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE: Match.anyValue(),
+                  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: Match.anyValue(),
+                  PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn',
+                  PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS: Match.anyValue(),
+                  SECRETS_MANAGER_TIMEOUT_MILLIS: Match.anyValue(),
+                  SECRETS_MANAGER_TTL: Match.anyValue(),
+                  SSM_PARAMETER_STORE_TIMEOUT_MILLIS: Match.anyValue(),
+                  SSM_PARAMETER_STORE_TTL: '300',
+                }
+              : {}),
             REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
             NODE_OPTIONS: spec.heapMb === undefined ? Match.absent() : `--max-old-space-size=${spec.heapMb}`,
             ...Object.fromEntries(
@@ -160,6 +174,15 @@ describe('functions', () => {
       ).toBe(spec.access.recordAddressKey === 'read');
       expect(arns.length > 0, name).toBe(
         spec.access.facebookSecret === 'read' || spec.access.recordAddressKey === 'read',
+      );
+    }
+    for (const [name, spec] of functionEntries()) {
+      const layers = JSON.stringify(
+        template.toJSON().Resources[logicalIdOf(functionOf(name).fn)].Properties.Layers ?? [],
+      );
+      // the extension that reads it, from AWS's own layer account of the region
+      expect(layers.includes('AWS-Parameters-and-Secrets-Lambda-Extension'), name).toBe(
+        spec.access.recordAddressKey === 'read',
       );
     }
     expect(functionSpec('email-worker').access.recordAddressKey).toBe('read');
