@@ -183,7 +183,7 @@ const writeCsv = async (file: string, rows: number): Promise<number> => {
  * fauxqs runs in-process wherever it is started, and a 100,000-row import queues 100,000 duplicate
  * checks in it: in a child process, its memory is not counted as the worker's.
  */
-const startEmulatorChild = async (dataDir: string): Promise<{ endpoint: string; stop: () => Promise<void> }> => {
+export const startEmulatorChild = async (dataDir: string): Promise<{ endpoint: string; stop: () => Promise<void> }> => {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -10,6 +10,7 @@ import { type Bundle, bareEntrySource, bundleBare, bundleFunction } from './bund
 import { measureConversion } from './conversion.ts';
 import { measureCsvImport } from './csv-import.ts';
 import { measureDuplicateCheck } from './duplicate-check.ts';
+import { measureEmailMemory } from './email-memory.ts';
 import { measureFebrlQuality } from './febrl-quality.ts';
 import { compareInit } from './init-time.ts';
 import { measureRegionalQuality, regionalSeeds } from './regional-quality.ts';
@@ -39,7 +40,7 @@ const regionalSeedsToRun = (process.env.BENCH_REGIONAL_SEEDS ?? regionalSeeds.jo
   .map((s) => Number(s.trim()));
 if (regionalSeedsToRun.some((s) => !Number.isInteger(s))) throw new Error('BENCH_REGIONAL_SEEDS must be whole numbers');
 
-/** `BENCH_ONLY=bundle,conversion`: only these groups (bundle, webform, conversion, quality, regional, dup, csv) */
+/** `BENCH_ONLY=bundle,conversion`: only these groups (bundle, webform, conversion, quality, regional, dup, mail, csv) */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((g) => g.trim() !== '');
 const wanted = (group: string): boolean => only.length === 0 || only.includes(group);
 
@@ -202,6 +203,20 @@ try {
       capacityRatio: round(dup.large.meanReadCapacityUnits / dup.small.meanReadCapacityUnits, 3),
       billedCapacityRatio: round(dup.large.meanBilledReadCapacityUnits / dup.small.meanBilledReadCapacityUnits, 3),
       loadSeconds: round(dup.loadSeconds, 1),
+    });
+  }
+
+  if (wanted('mail')) {
+    const mail = await measureEmailMemory();
+    report({
+      figure: 'email-memory',
+      note: 'the email worker bundled as deployed, in a process of its own, processing one large mail (text, HTML, three base64 attachments) from the emulator S3 into DynamoDB Local; peak RSS is maxRSS of that process',
+      mailMb: round(mail.mailBytes / 1024 / 1024, 1),
+      rssBeforeMb: mail.rssBeforeMb,
+      peakRssMb: mail.peakRssMb,
+      targetPeakRssMb: mail.targetPeakRssMb,
+      ratioToTarget: round(mail.peakRssMb / mail.targetPeakRssMb, 2),
+      processSeconds: round(mail.processMs / 1000, 1),
     });
   }
 
