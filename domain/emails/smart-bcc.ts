@@ -162,7 +162,6 @@ export const linkReasons = [
   'subject-number',
   'record-address',
   'reply-to-ticket',
-  'released',
 ] as const;
 export type LinkReason = (typeof linkReasons)[number];
 export type EmailLink = { kind: LinkKind; id: string; via: LinkReason };
