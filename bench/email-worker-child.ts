@@ -51,6 +51,7 @@ const worker = processEmail({
     recordAddressKey: async () => 'a-bench-key-of-at-least-thirty-two-characters',
     mailDomain: 'kontakt.localhost',
   }),
+  ticketMail: { publish: async () => undefined },
   now: () => new Date(),
 });
 

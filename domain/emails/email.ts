@@ -1,4 +1,6 @@
 /** A received email as Kontakt keeps it: headers that matter, a bounded text body, attachments in S3. */
+
+import type { Bounce } from './bounce.ts';
 import { mailLimits, type TruncationReason, truncationReasons } from './mail-limits.ts';
 import { boundedLine, safeContentType, safeFilename, sliceChars, stripControls } from './mail-text.ts';
 import type { EmailStatus, LinkReason, Quarantine, UnlinkedNumber } from './smart-bcc.ts';
@@ -50,6 +52,13 @@ export type Email = {
   identities: string[];
   /** who released it from quarantine, and when */
   released: { userId: string; at: string } | null;
+  /** the message it answers and its thread (Message-IDs): a customer's reply finds its ticket by them */
+  inReplyTo: string | null;
+  references: string[];
+  /** a delivery status notification: the recipients it reports */
+  bounce: Bounce | null;
+  /** sent to the service address (or a ticket's own address by a customer): email to ticket takes it */
+  ticketMail: boolean;
 };
 
 /** An email as read from the message, before the limits: what the parser found and what it already had to cut. */

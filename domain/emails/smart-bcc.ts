@@ -59,6 +59,17 @@ export const checkAuthenticity = (
   return { reason: 'not-authentic', detail: `DMARC ${verdicts.dmarc}` };
 };
 
+/**
+ * Whether a mail to the service address is refused: anyone may write to it, so only SES's spam and
+ * virus verdicts and a DMARC FAIL (the From domain's owner says it is not theirs) quarantine it.
+ */
+export const checkServiceMail = (verdicts: Verdicts): Quarantine | null => {
+  if (verdicts.virus === 'FAIL') return { reason: 'virus', detail: 'SES found a virus' };
+  if (verdicts.spam === 'FAIL') return { reason: 'spam', detail: 'SES judged the mail spam' };
+  if (verdicts.dmarc === 'FAIL') return { reason: 'not-authentic', detail: 'DMARC FAIL' };
+  return null;
+};
+
 export type NumberedKind = 'opportunity' | 'ticket';
 const prefixes: Record<NumberedKind, string> = { opportunity: 'OPP', ticket: 'TIC' };
 const kindOfPrefix = (prefix: string): NumberedKind => (prefix.toUpperCase() === 'OPP' ? 'opportunity' : 'ticket');
@@ -116,18 +127,21 @@ export const smartBccLocalPart = 'bcc';
 
 export type KontaktAddress =
   | { kind: 'smart-bcc'; address: string }
+  | { kind: 'service'; address: string }
   | { kind: 'record'; address: string; record: RecordNumber; signed: boolean };
 
 const recordAddressPattern = /^(opp|tic)-([1-9]\d{0,14})\.([a-z2-7]+)$/i;
 
 /**
  * Which of Kontakt's addresses an envelope recipient is. A per-record address is recognised by
- * its shape and `signed` says whether its token is Kontakt's; every other address of the domain
- * files mail as the Smart BCC address does (the same rules hold, so a typo loses nothing).
+ * its shape and `signed` says whether its token is Kontakt's; the service address (`service@` unless
+ * configured) is email to ticket's; every other address of the domain files mail as the Smart BCC
+ * address does (the same rules hold, so a typo loses nothing).
  */
-export const classifyRecipient = (key: string, recipient: string): KontaktAddress => {
+export const classifyRecipient = (key: string, recipient: string, serviceLocalPart = 'service'): KontaktAddress => {
   const address = recipient.trim().toLowerCase();
   const local = address.slice(0, address.lastIndexOf('@'));
+  if (local === serviceLocalPart.toLowerCase()) return { kind: 'service', address };
   const match = recordAddressPattern.exec(local);
   if (!match) return { kind: 'smart-bcc', address };
   const kind = kindOfPrefix(match[1] ?? '');
@@ -162,6 +176,8 @@ export const linkReasons = [
   'subject-number',
   'record-address',
   'reply-to-ticket',
+  'opened-ticket',
+  'bounced-recipient',
 ] as const;
 export type LinkReason = (typeof linkReasons)[number];
 export type EmailLink = { kind: LinkKind; id: string; via: LinkReason };

@@ -58,6 +58,8 @@ export type Ticket = {
   personId: string | null;
   responsibleUserId: string | null;
   reference: TicketReference | null;
+  /** the ticket this one follows up (a reply to a closed ticket), or may follow up (a stranger quoting it): email to ticket */
+  relatedTo: { number: string; relation: 'follow-up' | 'possible-follow-up' } | null;
   firstResponse: ServiceClock;
   resolution: ServiceClock;
   createdBy: string | null;
@@ -89,6 +91,7 @@ export type NewTicket = {
   personId: string | null;
   responsibleUserId: string | null;
   reference: TicketReference | null;
+  relatedTo?: Ticket['relatedTo'];
   createdBy: string | null;
 };
 
@@ -102,6 +105,7 @@ export const createTicket = (id: string, number: number, input: NewTicket, desk:
     id,
     number: formatTicketNumber(number),
     ...input,
+    relatedTo: input.relatedTo ?? null,
     status: 'new',
     firstResponse: startClock(now, targets.firstResponseMinutes, desk.hours),
     resolution: startClock(now, targets.resolutionMinutes, desk.hours),

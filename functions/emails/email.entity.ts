@@ -78,6 +78,17 @@ export const emails = defineEntity({
     identities: z._default(z.array(z.string()), []),
     /** who released it from quarantine, and when */
     released: z._default(z.nullable(z.object({ userId: z.string(), at: z.string() })), null),
+    inReplyTo: z._default(z.nullable(z.string()), null),
+    references: z._default(z.array(z.string()), []),
+    bounce: z._default(
+      z.nullable(
+        z.object({
+          recipients: z.array(z.object({ address: z.string(), action: z.string(), status: z.nullable(z.string()) })),
+        }),
+      ),
+      null,
+    ),
+    ticketMail: z._default(z.boolean(), false),
   }),
   key: (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' }),
   keyOf: (email) => [email.id],

@@ -12,7 +12,6 @@ import {
   type EmailLink,
   type EmailStatus,
   type emailStatuses,
-  linkKey,
   linkMapOf,
   linksOf,
 } from '../../domain/emails/smart-bcc.ts';
@@ -20,6 +19,7 @@ import { conflict, notFound } from '../../domain/shared/errors.ts';
 import { type RecordRef, referenceItem, references } from '../contacts/reference.entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import type { TransactItem } from '../shared/transactions.ts';
+import { ticketMessageItem } from '../tickets/ticket-mail.entity.ts';
 import {
   emailIdentityGuardItem,
   emailIdentityGuards,
@@ -41,12 +41,25 @@ const referenceTargets = (email: Pick<Email, 'links'>): RecordRef[] =>
     return kind ? [{ kind, id: link.id }] : [];
   });
 
-const referencePuts = (tableName: string, email: Email, except: readonly RecordRef[] = []): TransactItem[] =>
-  referenceTargets(email)
-    .filter((t) => !except.some((e) => e.kind === t.kind && e.id === t.id))
-    .map((target) => ({
+/**
+ * The reference item of each link to a record, and for each linked ticket the index item of the
+ * mail's Message-ID, by which a customer's reply to it finds the ticket (email to ticket).
+ */
+const referencePuts = (tableName: string, email: Email, except: readonly RecordRef[] = []): TransactItem[] => {
+  const added = referenceTargets(email).filter((t) => !except.some((e) => e.kind === t.kind && e.id === t.id));
+  return [
+    ...added.map((target) => ({
       Put: { TableName: tableName, Item: referenceItem(target, { kind: 'EMAIL', id: email.id }, 'links') },
-    }));
+    })),
+    ...(email.messageId
+      ? added
+          .filter((target) => target.kind === 'TIC')
+          .map((target) => ({
+            Put: { TableName: tableName, Item: ticketMessageItem(email.messageId ?? '', target.id) },
+          }))
+      : []),
+  ];
+};
 
 /** The union of two verdicts on one message: links, unmatched addresses and unlinked numbers. */
 const joined = (existing: Email, copy: Email): Email => {
@@ -176,7 +189,7 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
     /** An admin's release: the quarantined email takes the verdict it would have had, once. */
     async release(
       id: string,
-      verdict: Pick<Email, 'status' | 'links' | 'unmatchedAddresses' | 'unlinkedNumbers' | 'released'>,
+      verdict: Pick<Email, 'status' | 'links' | 'unmatchedAddresses' | 'unlinkedNumbers' | 'released' | 'ticketMail'>,
     ): Promise<Email> {
       const before = await get(id, true);
       if (!before) throw notFound('email', id);
@@ -189,22 +202,29 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
     },
 
     /**
-     * Links a person made from one of the email's unmatched addresses (`via` where the address
-     * stood); the address leaves the unmatched list. Re-read and retried when the email changed meanwhile.
+     * Adds links to an email (a person made from one of its unmatched addresses, which then leaves
+     * that list; the ticket email to ticket opened or updated), with their reference items. A link
+     * the email has already is kept as it is. Re-read and retried when the email changed meanwhile.
      */
-    async linkPerson(id: string, personId: string, address: string, via: EmailLink['via']): Promise<Email> {
+    async addLinks(id: string, links: readonly EmailLink[], options: { matched?: string } = {}): Promise<Email> {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const before = await get(id, true);
         if (!before) throw notFound('email', id);
         const after: Email = {
           ...before,
           status: before.status === 'quarantined' ? 'quarantined' : 'linked',
-          links: { ...before.links, [linkKey('person', personId)]: via },
-          unmatchedAddresses: before.unmatchedAddresses.filter((a) => a !== address),
+          links: { ...linkMapOf(links), ...before.links },
+          unmatchedAddresses: before.unmatchedAddresses.filter((a) => a !== options.matched),
         };
+        if (JSON.stringify(after) === JSON.stringify(before)) return before;
         if ((await replace(before, after)) === 'done') return after;
       }
       throw conflict('concurrent-change', `email ${id} kept changing; retry`);
+    },
+
+    /** Links a person made from one of the email's unmatched addresses (`via` where the address stood). */
+    linkPerson(id: string, personId: string, address: string, via: EmailLink['via']): Promise<Email> {
+      return this.addLinks(id, [{ kind: 'person', id: personId, via }], { matched: address });
     },
 
     /** Newest first; one status only when given. */

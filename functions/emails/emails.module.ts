@@ -10,8 +10,9 @@ export default defineModule({
       description: 'Emails received through Smart BCC, their quarantine and release, the mail of a record',
       timeoutSeconds: 10,
       memoryMb: 512,
-      // readWrite: an admin's release links a quarantined mail
-      access: { table: 'readWrite', recordAddressKey: 'read' },
+      // readWrite: an admin's release links a quarantined mail (and hands one for the service address to email to ticket)
+      access: { table: 'readWrite', recordAddressKey: 'read', send: ['ticket-mail'] },
+      environment: { SERVICE_LOCAL_PART: 'service' },
       routes: routesOf(emailsRoutes),
     },
     'ses-receipt': {
@@ -27,7 +28,8 @@ export default defineModule({
       description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
       timeoutSeconds: 60,
       memoryMb: 1024,
-      access: { table: 'readWrite', mailBucket: 'readWrite', recordAddressKey: 'read' },
+      access: { table: 'readWrite', mailBucket: 'readWrite', recordAddressKey: 'read', send: ['ticket-mail'] },
+      environment: { SERVICE_LOCAL_PART: 'service' },
       // one mail per invocation: a 40 MB mail may take a good part of the timeout (README, limits of
       // a stored mail), and a timeout fails the whole batch, so a batch of several would let one
       // slow mail send its neighbours to the DLQ

@@ -3,6 +3,7 @@ import type * as z from 'zod/mini';
 import { type NumberedKind, type NumberedRecord, recordAddress } from '../../domain/emails/smart-bcc.ts';
 import { notFound } from '../../domain/shared/errors.ts';
 import { recordNumbers } from '../../domain/shared/record-number.ts';
+import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import type { RecordRef } from '../contacts/reference.entity.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
@@ -17,6 +18,8 @@ export type EmailsDeps = {
   judge: JudgeEmail;
   recordAddressKey: () => Promise<string>;
   mailDomain: string;
+  /** hands a released mail for the service address to email to ticket */
+  ticketMail: { publish: (event: TicketMailReceivedV1) => Promise<void> };
   now: () => Date;
 };
 
@@ -81,8 +84,12 @@ export const releaseEmail =
       links: linkMap(verdict.links),
       unmatchedAddresses: verdict.unmatchedAddresses,
       unlinkedNumbers: verdict.unlinkedNumbers,
+      ticketMail: verdict.ticketMail,
       released: { userId: request.user?.id ?? 'unknown', at: deps.now().toISOString() },
     });
+    // a mail to the service address, once released, is taken by email to ticket as if it had passed
+    if (released.ticketMail)
+      await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: released.id });
     return { status: 200, body: toEmailResponse(released) };
   };
 

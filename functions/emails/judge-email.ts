@@ -6,6 +6,7 @@ import type { Mailbox } from '../../domain/emails/email.ts';
 import {
   type AddressMatch,
   checkAuthenticity,
+  checkServiceMail,
   classifyRecipient,
   decideLinks,
   type EmailLink,
@@ -39,9 +40,17 @@ export type Verdict = {
   links: EmailLink[];
   unmatchedAddresses: string[];
   unlinkedNumbers: UnlinkedNumber[];
+  /** email to ticket takes it: sent to the service address, or by a customer to a ticket's own address */
+  ticketMail: boolean;
 };
 
-export type JudgeDeps = { directory: MailDirectory; recordAddressKey: () => Promise<string>; mailDomain: string };
+export type JudgeDeps = {
+  directory: MailDirectory;
+  recordAddressKey: () => Promise<string>;
+  mailDomain: string;
+  /** the service address's local part (`service` unless configured) */
+  serviceLocalPart?: string;
+};
 
 const quarantined = (quarantine: Quarantine): Verdict => ({
   status: 'quarantined',
@@ -49,6 +58,7 @@ const quarantined = (quarantine: Quarantine): Verdict => ({
   links: [],
   unmatchedAddresses: [],
   unlinkedNumbers: [],
+  ticketMail: false,
 });
 
 /**
@@ -64,12 +74,19 @@ export const judgeEmail =
     const kontakt: KontaktAddress[] = mail.envelopeRecipients
       .map((r) => r.toLowerCase())
       .filter((r) => r.endsWith(domain))
-      .map((r) => classifyRecipient(key, r));
+      .map((r) => classifyRecipient(key, r, deps.serviceLocalPart));
     const fromAddress = mail.from?.address ?? null;
+    const userId = fromAddress ? await deps.directory.userOf(fromAddress) : null;
+    const serviceAddressed = kontakt.some((k) => k.kind === 'service');
+    const ticketAddressed = kontakt.some((k) => k.kind === 'record' && k.record.kind === 'ticket');
+    // anyone may write to the service address; a customer's mail to a ticket's own address is a reply for email to ticket
+    const ticketMail = serviceAddressed || (ticketAddressed && userId === null);
 
     if (!release) {
-      const inauthentic = checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress);
-      if (inauthentic) return quarantined(inauthentic);
+      const refused = ticketMail
+        ? checkServiceMail(mail.verdicts)
+        : checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress);
+      if (refused) return quarantined(refused);
     }
 
     // a per-record address must carry Kontakt's signature and name a record that exists
@@ -91,7 +108,6 @@ export const judgeEmail =
       recordAddressed ??= record;
     }
 
-    const userId = fromAddress ? await deps.directory.userOf(fromAddress) : null;
     const matches = new Map<string, AddressMatch>();
     const lookUp = async (address: string): Promise<AddressMatch> => {
       const known = matches.get(address);
@@ -100,6 +116,21 @@ export const judgeEmail =
       matches.set(address, found);
       return found;
     };
+
+    if (ticketMail) {
+      // the ticket worker decides the ticket; the mail is linked to its sender now
+      const sender = fromAddress ? await lookUp(fromAddress) : { persons: [], inboxEntries: [] };
+      const addresses: LinkInput['addresses'] = fromAddress ? [{ address: fromAddress, via: 'sender' }] : [];
+      const decided = decideLinks({
+        userId,
+        addresses,
+        matches: new Map(fromAddress ? [[fromAddress, sender]] : []),
+        numbered: [],
+        recordAddressed: null,
+        ownAddresses: new Set(kontakt.map((k) => k.address)),
+      });
+      return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: true };
+    }
 
     const addresses: LinkInput['addresses'] = [];
     if (userId === null) {
@@ -137,7 +168,7 @@ export const judgeEmail =
     const ownAddresses = new Set<string>(kontakt.map((k) => k.address));
     if (fromAddress && userId !== null) ownAddresses.add(fromAddress);
     const decided = decideLinks({ userId, addresses, matches, numbered, recordAddressed, ownAddresses });
-    return { status: statusOf(decided.links), quarantine: null, ...decided };
+    return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: false };
   };
 
 export type JudgeEmail = ReturnType<typeof judgeEmail>;

@@ -34,6 +34,11 @@ export type ParsedHeaders = {
   invalidAddresses: string[];
   /** an auto-reply or bulk mail by its headers (smart-bcc.ts `isAutomated`) */
   automated: boolean;
+  /** the message this one answers, and the thread it belongs to (Message-IDs, at most 20) */
+  inReplyTo: string | null;
+  references: string[];
+  /** `report-type` of a `multipart/report` (a bounce is `delivery-status`) */
+  reportType: string | null;
 };
 
 export type ParsedMail = ParsedHeaders & {
@@ -102,7 +107,21 @@ export const readHeaders = (headers: Headers, lines: HeaderLines): ParsedHeaders
     date: mailDate(rawHeader(lines, 'date')),
     invalidAddresses,
     automated: isAutomated((name) => rawHeader(lines, name)),
+    inReplyTo: messageIds(rawHeader(lines, 'in-reply-to'))[0] ?? null,
+    references: messageIds(rawHeader(lines, 'references')).slice(-20),
+    reportType: reportTypeOf(headers.get('content-type')),
   };
+};
+
+/** The Message-IDs (`<…>`) a header lists, each at most 998 characters. */
+const messageIds = (value: string | null): string[] =>
+  [...(value ?? '').matchAll(/<[^<>\s]{1,996}>/g)].map((m) => m[0]);
+
+const reportTypeOf = (value: HeaderValue | undefined): string | null => {
+  if (typeof value !== 'object' || value === null || !('value' in value) || !('params' in value)) return null;
+  const type = String(value.value).toLowerCase();
+  const params = value.params as Record<string, string> | undefined;
+  return type === 'multipart/report' ? (params?.['report-type']?.toLowerCase() ?? null) : null;
 };
 
 /** at most this many attached messages are read for their headers */

@@ -5,16 +5,25 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ulid } from 'ulid';
+import { bounceOf } from '../../domain/emails/bounce.ts';
 import { boundEmail } from '../../domain/emails/email.ts';
 import { forwardedSender, snippetOf } from '../../domain/emails/mail-content.ts';
 import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
+import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import { logger } from '../shared/logger.ts';
 import { type EmailRepository, linkMap } from './email.repository.ts';
 import type { JudgeEmail } from './judge-email.ts';
 import type { MailStore } from './mail-store.ts';
 import { type ParsedHeaders, parseMail } from './parse-mail.ts';
 
-export type ProcessEmailDeps = { emails: EmailRepository; mail: MailStore; judge: JudgeEmail; now: () => Date };
+export type ProcessEmailDeps = {
+  emails: EmailRepository;
+  mail: MailStore;
+  judge: JudgeEmail;
+  /** hands a mail for the service address to email to ticket (the `ticket-mail` queue) */
+  ticketMail: { publish: (event: TicketMailReceivedV1) => Promise<void> };
+  now: () => Date;
+};
 
 /** Attachment keys are derived from SES's message id, so a retried message overwrites, never duplicates. */
 export const attachmentKey = (sesMessageId: string, index: number): string => `attachments/${sesMessageId}/${index}`;
@@ -40,7 +49,14 @@ export const identityOf = (headers: ParsedHeaders): string | null => {
 export const processEmail =
   (deps: ProcessEmailDeps) =>
   async (message: EmailReceivedV1): Promise<void> => {
-    if (await deps.emails.findIdBySesMessageId(message.sesMessageId)) return; // redelivered: stored already
+    const storedBefore = await deps.emails.findIdBySesMessageId(message.sesMessageId);
+    if (storedBefore) {
+      // redelivered: stored already, but its hand-over to email to ticket may not have happened (that consumer is idempotent)
+      const email = await deps.emails.get(storedBefore, true);
+      if (email?.ticketMail)
+        await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: email.id });
+      return;
+    }
     const source = await deps.mail.open(message.bucket, message.key);
     const parsed = await parseMail(source, (index, content, meta) =>
       deps.mail.put(message.bucket, attachmentKey(message.sesMessageId, index), content, meta.contentType),
@@ -57,6 +73,8 @@ export const processEmail =
     const identities = [parsed, ...parsed.attachedMessages]
       .map(identityOf)
       .filter((identity): identity is string => identity !== null);
+    const envelopeFrom = message.envelopeFrom === '' ? null : message.envelopeFrom.toLowerCase();
+    const bounce = bounceOf({ reportType: parsed.reportType, envelopeFrom, text: parsed.text });
     const email = boundEmail({
       id: ulid(deps.now().getTime()),
       sesMessageId: message.sesMessageId,
@@ -68,7 +86,7 @@ export const processEmail =
       date: parsed.date,
       receivedAt: message.receivedAt,
       envelopeRecipients: message.recipients,
-      envelopeFrom: message.envelopeFrom === '' ? null : message.envelopeFrom.toLowerCase(),
+      envelopeFrom,
       text: parsed.text,
       snippet: snippetOf(parsed.text),
       html: parsed.html === null ? null : { bucket: message.bucket, key: htmlKey(message.sesMessageId) },
@@ -80,7 +98,12 @@ export const processEmail =
       })),
       raw: { bucket: message.bucket, key: message.key },
       verdicts: { ...message.verdicts },
-      automated: parsed.automated,
+      // a report (bounce, read receipt) or anything from the null sender is machine-made too (RFC 3834, RFC 5321 §4.5.5)
+      automated: parsed.automated || parsed.reportType !== null || envelopeFrom === null,
+      inReplyTo: parsed.inReplyTo,
+      references: parsed.references,
+      bounce,
+      ticketMail: false,
       forwardedFrom,
       invalidAddresses: parsed.invalidAddresses,
       identities: [...new Set(identities)],
@@ -111,6 +134,8 @@ export const processEmail =
       verdicts: message.verdicts,
     });
     const outcome = await deps.emails.storeOnce({ ...email, ...verdict, links: linkMap(verdict.links) });
+    if (verdict.ticketMail && outcome.stored !== 'joined')
+      await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: outcome.emailId });
     logger.info('mail stored', {
       sesMessageId: message.sesMessageId,
       emailId: outcome.emailId,

@@ -37,6 +37,8 @@ export const TicketOut = z.object({
   personId: nullableString,
   responsibleUserId: nullableString,
   reference: z.nullable(z.object({ kind: z.enum(['order', 'invoice']), number: z.string() })),
+  /** the ticket this one follows up, or may follow up (opened from a mail) */
+  relatedTo: z.nullable(z.object({ number: z.string(), relation: z.enum(['follow-up', 'possible-follow-up']) })),
   /** when the first response is due; null once given, or while the ticket waits or is solved */
   firstResponseDueAt: nullableString,
   firstResponseAt: nullableString,
@@ -76,6 +78,8 @@ export const toTicketResponse = (ticket: Ticket): z.infer<typeof TicketOut> => (
   personId: ticket.personId,
   responsibleUserId: ticket.responsibleUserId,
   reference: ticket.reference,
+  relatedTo:
+    ticket.relatedTo === null ? null : { number: ticket.relatedTo.number, relation: ticket.relatedTo.relation },
   firstResponseDueAt: ticket.firstResponse.dueAt,
   firstResponseAt: ticket.firstResponse.metAt,
   resolutionDueAt: ticket.resolution.dueAt,

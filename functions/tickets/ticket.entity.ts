@@ -59,6 +59,10 @@ export const tickets = defineEntity({
     personId: nullableString,
     responsibleUserId: nullableString,
     reference: z.nullable(z.object({ kind: z.enum(['order', 'invoice']), number: z.string() })),
+    relatedTo: z._default(
+      z.nullable(z.object({ number: z.string(), relation: z.enum(['follow-up', 'possible-follow-up']) })),
+      null,
+    ),
     firstResponse: ServiceClockRecord,
     resolution: ServiceClockRecord,
     createdBy: nullableString,

@@ -165,7 +165,11 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
     },
 
     /** A new ticket with its number's lookup item, its links (checked) and its first log entries, in one transaction. */
-    async create(ticket: Ticket, updates: readonly TicketUpdate[] = []): Promise<void> {
+    async create(
+      ticket: Ticket,
+      updates: readonly TicketUpdate[] = [],
+      extra: readonly TransactItem[] = [],
+    ): Promise<void> {
       const number = parseTicketNumber(ticket.number);
       if (number === null) throw new Error(`not a ticket number: ${ticket.number}`);
       const items: TransactItem[] = [
@@ -179,6 +183,7 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
         },
         ...companions(null, ticket),
         ...updateWrites(ticket, updates),
+        ...extra,
       ];
       await transact(items, (error) => {
         if (error instanceof TransactionCanceledException) {
@@ -199,7 +204,12 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
     getByNumber,
 
     /** Writes a change and its new log entries if nobody changed the ticket since `previous`; stale is 409. */
-    async update(previous: Ticket, next: Ticket, updates: readonly TicketUpdate[] = []): Promise<void> {
+    async update(
+      previous: Ticket,
+      next: Ticket,
+      updates: readonly TicketUpdate[] = [],
+      extra: readonly TransactItem[] = [],
+    ): Promise<void> {
       const items: TransactItem[] = [
         tickets.put(tableName, toTicketRecord(next), {
           expression: 'version = :expected',
@@ -207,6 +217,7 @@ export const createTicketRepository = (doc: DynamoDBDocumentClient, tableName: s
         }),
         ...companions(previous, next),
         ...updateWrites(next, updates),
+        ...extra,
       ];
       await transact(items, (error) =>
         explain(error, items, next, () => {

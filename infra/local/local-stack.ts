@@ -133,7 +133,7 @@ export const demoUsers: (User & { tokenFile: string })[] = [
   },
   {
     id: 'demo-service',
-    email: 'service@kontakt.localhost',
+    email: 'agent@kontakt.localhost',
     name: 'Demo Service',
     roles: ['service'],
     tokenFile: 'dev-token-service',

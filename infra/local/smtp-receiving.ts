@@ -149,6 +149,9 @@ const sesEvent = async (
     cc: [],
     date: null,
     invalidAddresses: [],
+    inReplyTo: null,
+    references: [],
+    reportType: null,
     automated: false,
   };
   const allHeaders: SESMailHeader[] = (read?.lines ?? []).map((h) => ({

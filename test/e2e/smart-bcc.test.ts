@@ -1,5 +1,5 @@
-// Smart BCC end to end (issue 16's proof): real SMTP into the running local stack, real HTTP to read
-// the verdicts. A user's BCC to a customer links user, person, company and OPP-n; a stranger quoting
+// Smart BCC and email to ticket end to end (issues 16 and 17, one stack for both): real SMTP into
+// the running local stack, real HTTP to read the verdicts and the tickets. A user's BCC to a customer links user, person, company and OPP-n; a stranger quoting
 // a real number is quarantined (and an admin's release links it); a user's address whose mail fails
 // DMARC is quarantined; a forwarded German Outlook mail links the original sender; a customer's reply
 // to a ticket's own address links; the same message arriving twice is one record.
@@ -218,13 +218,24 @@ describe('Smart BCC through SMTP', () => {
       text: 'Die Heizung läuft wieder. Danke!',
     });
     await send({ from: customer, to: [address.json.address] }, reply);
-    const email = await stored(subject);
+    const stored1 = await stored(subject);
+    // email to ticket takes a customer's mail to a ticket's address: the reply becomes an update of it
+    const email = await eventually(async () => {
+      const res = await sales('GET', `/v1/emails/${stored1.id}`);
+      return linksOf(res.json).includes(`ticket:${ticket.id}:record-address`) ? res.json : undefined;
+    }, 120_000);
     expect(email.status).toBe('linked');
     expect(linksOf(email)).toEqual(
       [`person:${person.id}:sender`, `company:${company.id}:sender`, `ticket:${ticket.id}:record-address`].sort(),
     );
     const timeline = await sales('GET', `/v1/tickets/${ticket.id}/timeline`);
     expect(timeline.json.items.some((item: Email) => item.kind === 'email' && item.email.id === email.id)).toBe(true);
+    expect(
+      timeline.json.items.some(
+        (item: Email) =>
+          item.kind === 'update' && item.update.text === `${customer} wrote: Die Heizung läuft wieder. Danke!`,
+      ),
+    ).toBe(true);
 
     // a user's message by BCC and again to the ticket's address (a second recipient): one record, both links
     const twice = `Termin ${tag}`;
@@ -251,5 +262,132 @@ describe('Smart BCC through SMTP', () => {
     );
     const all = await sales('GET', '/v1/emails?limit=100');
     expect(all.json.items.filter((e: Email) => e.subject === twice)).toHaveLength(1);
+  });
+});
+
+describe('email to ticket through SMTP', () => {
+  const service = 'service@kontakt.localhost';
+  const agentToken = () => stack.serviceToken;
+  const customerMail = (o: { from: string; subject: string; text?: string; headers?: string[] }) =>
+    message({
+      from: o.from,
+      to: service,
+      subject: o.subject,
+      text: o.text ?? 'Guten Tag, bitte helfen Sie.',
+      ...(o.headers ? { headers: o.headers } : {}),
+    });
+  const ticketOf = (emailId: string): Promise<{ id: string; number: string }> =>
+    eventually(async () => {
+      const res = await sales('GET', `/v1/emails/${emailId}`);
+      const link = res.json.links.find((l: { kind: string }) => l.kind === 'ticket');
+      if (!link) return undefined;
+      return (await sales('GET', `/v1/tickets/${link.id}`)).json;
+    }, 120_000);
+
+  it('opens a ticket from a customer’s mail, assigned by rule; the reply with its number adds an update', async () => {
+    const rules = await admin('GET', '/v1/service-desk');
+    const put = await admin('PUT', '/v1/service-desk', {
+      hours: rules.json.hours,
+      targets: rules.json.targets,
+      teams: [],
+      assignmentRules: [{ ticketType: 'question', assignTo: { userId: 'demo-service' } }],
+      version: rules.json.version,
+    });
+    expect(put.status).toBe(200);
+
+    const subject = `Heizung kalt ${tag}`;
+    await send({ from: customer, to: [service] }, customerMail({ from: `Max Kunde <${customer}>`, subject }));
+    const email = await stored(subject);
+    const opened = await ticketOf(email.id);
+    expect(opened).toMatchObject({
+      subject,
+      type: 'question',
+      personId: person.id,
+      companyId: company.id,
+      responsibleUserId: 'demo-service',
+    });
+
+    const reply = `Re: [${opened.number}] ${subject}`;
+    await send(
+      { from: customer, to: [service] },
+      customerMail({ from: customer, subject: reply, text: 'Es ist immer noch kalt.' }),
+    );
+    const replied = await stored(reply);
+    expect((await ticketOf(replied.id)).id).toBe(opened.id);
+    const withUpdate = await call(agentToken(), 'GET', `/v1/tickets/${opened.id}`);
+    expect(withUpdate.json.updates.map((u: { text: string }) => u.text)).toContain(
+      `${customer} wrote: Es ist immer noch kalt.`,
+    );
+
+    // a stranger quoting the number: a new ticket, flagged as a possible follow-up
+    const quoted = `Re: ${opened.number} ${tag}`;
+    await send(
+      { from: 'fremd@evil.example', to: [service] },
+      customerMail({ from: 'fremd@evil.example', subject: quoted }),
+    );
+    const flagged = await ticketOf((await stored(quoted)).id);
+    expect(flagged.id).not.toBe(opened.id);
+    expect(flagged).toMatchObject({ relatedTo: { number: opened.number, relation: 'possible-follow-up' } });
+  });
+
+  it('opens nothing for an out-of-office reply or a bounce, and stops a burst from one sender at the limit', async () => {
+    const ooo = `Abwesend ${tag}`;
+    await send(
+      { from: customer, to: [service] },
+      customerMail({ from: customer, subject: ooo, headers: ['Auto-Submitted: auto-replied'] }),
+    );
+    const bounceSubject = `Undelivered Mail Returned to Sender ${tag}`;
+    await send({ from: '', to: [service] }, [
+      'From: MAILER-DAEMON@mx.kunde.example',
+      `To: ${service}`,
+      `Subject: ${bounceSubject}`,
+      `Message-ID: <${ulid()}@mx.kunde.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Delivery failed.',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.kunde.example',
+      '',
+      `Final-Recipient: rfc822; ${customer}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      '--b--',
+    ]);
+    // a burst of seven from one sender; the stack's limit is five an hour
+    const flood = `flut.${tag}@spam.example`;
+    for (let i = 0; i < 7; i += 1)
+      await send({ from: flood, to: [service] }, customerMail({ from: flood, subject: `Flut ${tag} ${i}` }));
+    const last = await stored(`Flut ${tag} 6`);
+    const bounce = await stored(bounceSubject);
+    expect(bounce.automated).toBe(true);
+    const automated = await stored(ooo);
+    expect(automated.automated).toBe(true);
+    // every mail stored and handed over; wait until the ticket worker has taken all of them
+    const counted = await eventually(async () => {
+      const all = (await sales('GET', '/v1/emails?limit=100')).json.items.filter((e: Email) =>
+        e.subject?.startsWith(`Flut ${tag}`),
+      );
+      const tickets = (await call(agentToken(), 'GET', '/v1/tickets?limit=100')).json.items.filter(
+        (t: { subject: string }) => t.subject.startsWith(`Flut ${tag}`),
+      );
+      return all.length === 7 && tickets.length >= 5 ? tickets.length : undefined;
+    }, 120_000);
+    expect(last.id).toBeDefined();
+    const tickets = (await call(agentToken(), 'GET', '/v1/tickets?limit=100')).json.items;
+    expect(counted).toBe(5);
+    expect(tickets.some((t: { subject: string }) => t.subject === ooo || t.subject.startsWith('Undelivered'))).toBe(
+      false,
+    );
+    // the bounce is noted on the person it could not reach
+    await eventually(async () => {
+      const ofPerson = await sales('GET', `/v1/persons/${person.id}/emails`);
+      return ofPerson.json.items.some((e: Email) => e.id === bounce.id) ? true : undefined;
+    }, 120_000);
   });
 });

@@ -17,7 +17,13 @@ const judge = judgeEmail({
   recordAddressKey: async () => 'a-test-key-of-at-least-thirty-two-characters',
   mailDomain: 'kontakt.localhost',
 });
-const worker = processEmail({ emails, mail: createMailStore(s3), judge, now: () => new Date() });
+const worker = processEmail({
+  emails,
+  mail: createMailStore(s3),
+  judge,
+  ticketMail: { publish: async () => undefined },
+  now: () => new Date(),
+});
 
 const received = (sesMessageId: string): EmailReceivedV1 => ({
   type: 'email-received',

@@ -62,13 +62,29 @@ const pipelines = createPipelineRepository(doc, tableName);
 const emails = createEmailRepository(doc, tableName);
 const directory = createMailDirectory(doc, tableName);
 const judge = judgeEmail({ directory, recordAddressKey: async () => key, mailDomain: domain });
-const worker = processEmail({ emails, mail: createMailStore(s3), judge, now: () => new Date() });
+const ticketMails: string[] = [];
+const worker = processEmail({
+  emails,
+  mail: createMailStore(s3),
+  judge,
+  ticketMail: {
+    publish: async (event) => {
+      ticketMails.push(event.emailId);
+    },
+  },
+  now: () => new Date(),
+});
 const deps: EmailsDeps = {
   emails,
   directory,
   judge,
   recordAddressKey: async () => key,
   mailDomain: domain,
+  ticketMail: {
+    publish: async (event) => {
+      ticketMails.push(event.emailId);
+    },
+  },
   now: () => new Date(),
 };
 const emailsApi = httpRouter(
@@ -430,8 +446,8 @@ describe('per-record addresses', () => {
     );
   });
 
-  it('takes a customer’s reply from a person of the record, and quarantines strangers and forged or unknown addresses', async () => {
-    const address = recordAddress(key, 'ticket', Number(ticket.number.slice(4)), domain);
+  it('takes a customer’s reply to an opportunity’s address from a person of the record, and quarantines strangers and forged or unknown addresses', async () => {
+    const address = recordAddress(key, 'opportunity', Number(oppNumber.slice(4)), domain);
     const reply = await receive({
       from: `Max Mustermann <${maxAddress}>`,
       envelopeFrom: maxAddress,
@@ -440,7 +456,7 @@ describe('per-record addresses', () => {
     });
     expect(reply.status).toBe('linked');
     expect(linkIds(reply)).toEqual(
-      [`person:${max.id}:sender`, `company:${acme.id}:sender`, `ticket:${ticket.id}:record-address`].sort(),
+      [`person:${max.id}:sender`, `company:${acme.id}:sender`, `opportunity:${oppId}:record-address`].sort(),
     );
 
     const stranger = await receive({
@@ -454,6 +470,33 @@ describe('per-record addresses', () => {
     expect(forged.quarantineReason).toBe('forged-record-address');
     const unknown = await receive({ recipients: [recordAddress(key, 'opportunity', 99_999_999, domain)] });
     expect(unknown.quarantineReason).toBe('unknown-record');
+  });
+
+  it('hands a customer’s or a stranger’s mail to a ticket’s address to email to ticket, linked to its sender', async () => {
+    const address = recordAddress(key, 'ticket', Number(ticket.number.slice(4)), domain);
+    const reply = await receive({
+      from: `Max Mustermann <${maxAddress}>`,
+      envelopeFrom: maxAddress,
+      to: address,
+      recipients: [address],
+    });
+    expect(linkIds(reply)).toEqual([`person:${max.id}:sender`, `company:${acme.id}:sender`].sort());
+    const stranger = await receive({
+      from: `stranger.${tag}@evil.example`,
+      envelopeFrom: `stranger.${tag}@evil.example`,
+      to: address,
+      recipients: [address],
+    });
+    expect(stranger.status).toBe('unlinked');
+    expect(ticketMails).toEqual(expect.arrayContaining([reply.id, stranger.id]));
+    // a forged ticket address is quarantined all the same
+    const forged = await receive({
+      from: `stranger.${tag}@evil.example`,
+      envelopeFrom: `stranger.${tag}@evil.example`,
+      recipients: [address.replace(/\.[a-z2-7]+@/, '.aaaaaaaaaa@')],
+    });
+    expect(forged.quarantineReason).toBe('forged-record-address');
+    expect(ticketMails).not.toContain(forged.id);
   });
 });
 

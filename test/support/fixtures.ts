@@ -80,4 +80,8 @@ export const anEmail = (): Email => ({
   html: null,
   identities: ['abc'],
   released: null,
+  inReplyTo: null,
+  references: [],
+  bounce: null,
+  ticketMail: false,
 });

@@ -30,6 +30,10 @@ const received = (fields: Partial<ReceivedEmail> = {}): ReceivedEmail => ({
   html: null,
   identities: [],
   released: null,
+  inReplyTo: null,
+  references: [],
+  bounce: null,
+  ticketMail: false,
   cut: [],
   ...fields,
 });
