@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { mailDomainEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createS3Client } from '../shared/s3-client.ts';
 import { sqsHandler } from '../shared/sqs.ts';
@@ -12,15 +12,13 @@ import { judgeEmail } from './judge-email.ts';
 import { createMailDirectory } from './mail-directory.ts';
 import { createMailStore } from './mail-store.ts';
 import { processEmail } from './process-email.ts';
-import { recordAddressKeyEnv, recordAddressKeyLoader } from './record-address-key.ts';
+import { mailJudgeEnv, recordAddressKeyLoader } from './record-address-key.ts';
 
 const env = readEnv(
   z.object({
     ...tableEnv,
-    ...mailDomainEnv,
-    ...recordAddressKeyEnv,
+    ...mailJudgeEnv,
     ...queueUrlEnv('ticket-mail'),
-    SERVICE_LOCAL_PART: z._default(z.string().check(z.minLength(1)), 'service'),
   }),
 );
 const doc = createDocumentClient();

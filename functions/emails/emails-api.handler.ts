@@ -2,33 +2,21 @@
 import * as z from 'zod/mini';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { mailDomainEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
+import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
 import { createUserRepository } from '../users/user.repository.ts';
 import { createEmailRepository } from './email.repository.ts';
-import { emailsRoutes } from './emails.routes.ts';
-import {
-  contactEmails,
-  type EmailsDeps,
-  getEmail,
-  listEmails,
-  numberedAddress,
-  numberedEmails,
-  releaseEmail,
-} from './emails.ts';
+import { type EmailsDeps, emailRouteHandlers } from './emails.ts';
 import { judgeEmail } from './judge-email.ts';
 import { createMailDirectory } from './mail-directory.ts';
-import { recordAddressKeyEnv, recordAddressKeyLoader } from './record-address-key.ts';
+import { mailJudgeEnv, recordAddressKeyLoader } from './record-address-key.ts';
 
 const env = readEnv(
   z.object({
     ...tableEnv,
-    ...mailDomainEnv,
-    ...recordAddressKeyEnv,
+    ...mailJudgeEnv,
     ...queueUrlEnv('ticket-mail'),
-    SERVICE_LOCAL_PART: z._default(z.string().check(z.minLength(1)), 'service'),
   }),
 );
 const publisher = createQueuePublisher(createSqsClient());
@@ -50,17 +38,4 @@ const deps: EmailsDeps = {
   now: () => new Date(),
 };
 
-export const handler = httpRouter(
-  routeTable(emailsRoutes, {
-    'GET /v1/emails': listEmails(deps),
-    'GET /v1/emails/{id}': getEmail(deps),
-    'POST /v1/emails/{id}/release': releaseEmail(deps),
-    'GET /v1/persons/{id}/emails': contactEmails(deps, 'PERSON'),
-    'GET /v1/companies/{id}/emails': contactEmails(deps, 'COMPANY'),
-    'GET /v1/opportunities/{id}/emails': numberedEmails(deps, 'opportunity'),
-    'GET /v1/tickets/{id}/emails': numberedEmails(deps, 'ticket'),
-    'GET /v1/opportunities/{id}/email-address': numberedAddress(deps, 'opportunity'),
-    'GET /v1/tickets/{id}/email-address': numberedAddress(deps, 'ticket'),
-  }),
-  createUserRepository(doc, env.TABLE_NAME),
-);
+export const handler = httpRouter(emailRouteHandlers(deps), createUserRepository(doc, env.TABLE_NAME));

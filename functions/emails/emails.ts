@@ -6,9 +6,10 @@ import { recordNumbers } from '../../domain/shared/record-number.ts';
 import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import type { RecordRef } from '../contacts/reference.entity.ts';
 import { defaultLimit } from '../shared/cursor.ts';
-import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
 import { type EmailRepository, linkMap } from './email.repository.ts';
 import { type EmailIdPath, type EmailListQuery, type LinkedEmailsQuery, toEmailResponse } from './email-response.ts';
+import { emailsRoutes } from './emails.routes.ts';
 import type { JudgeEmail } from './judge-email.ts';
 import type { MailDirectory } from './mail-directory.ts';
 
@@ -124,3 +125,17 @@ export const numberedAddress =
     const address = recordAddress(await deps.recordAddressKey(), kind, number, deps.mailDomain);
     return { status: 200, body: { number: record.number, address } };
   };
+
+/** Every email route's use case, for the function's handler and the tests alike. */
+export const emailRouteHandlers = (deps: EmailsDeps): Record<string, RouteHandler> =>
+  routeTable(emailsRoutes, {
+    'GET /v1/emails': listEmails(deps),
+    'GET /v1/emails/{id}': getEmail(deps),
+    'POST /v1/emails/{id}/release': releaseEmail(deps),
+    'GET /v1/persons/{id}/emails': contactEmails(deps, 'PERSON'),
+    'GET /v1/companies/{id}/emails': contactEmails(deps, 'COMPANY'),
+    'GET /v1/opportunities/{id}/emails': numberedEmails(deps, 'opportunity'),
+    'GET /v1/tickets/{id}/emails': numberedEmails(deps, 'ticket'),
+    'GET /v1/opportunities/{id}/email-address': numberedAddress(deps, 'opportunity'),
+    'GET /v1/tickets/{id}/email-address': numberedAddress(deps, 'ticket'),
+  });

@@ -10,6 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
+import { mailDomainEnv } from '../shared/env.ts';
 
 const optionalSetting = z.optional(z.string().check(z.minLength(1)));
 
@@ -18,6 +19,13 @@ export const recordAddressKeyEnv = {
   RECORD_ADDRESS_KEY_PARAMETER: optionalSetting,
   PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: optionalSetting,
   AWS_SESSION_TOKEN: optionalSetting,
+};
+
+/** What every function that judges mail addresses reads: the domain, the service address's local part and the record address key. */
+export const mailJudgeEnv = {
+  ...mailDomainEnv,
+  ...recordAddressKeyEnv,
+  SERVICE_LOCAL_PART: z._default(z.string().check(z.minLength(1)), 'service'),
 };
 
 export type RecordAddressKeySource = {

@@ -3,10 +3,10 @@ import * as z from 'zod/mini';
 import { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import { createEmailRepository } from '../emails/email.repository.ts';
 import { createMailDirectory } from '../emails/mail-directory.ts';
-import { recordAddressKeyEnv, recordAddressKeyLoader } from '../emails/record-address-key.ts';
+import { mailJudgeEnv, recordAddressKeyLoader } from '../emails/record-address-key.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { mailDomainEnv, readEnv, tableEnv } from '../shared/env.ts';
+import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
 import { createServiceDeskRepository } from './service-desk.repository.ts';
 import { createTicketRepository } from './ticket.repository.ts';
@@ -15,9 +15,7 @@ import { takeTicketMail } from './ticket-mail.ts';
 const env = readEnv(
   z.object({
     ...tableEnv,
-    ...mailDomainEnv,
-    ...recordAddressKeyEnv,
-    SERVICE_LOCAL_PART: z._default(z.string().check(z.minLength(1)), 'service'),
+    ...mailJudgeEnv,
     TICKET_MAIL_TYPE: z._default(z.string().check(z.minLength(1)), 'question'),
     TICKET_MAIL_LIMIT_PER_HOUR: z._default(
       z.pipe(

@@ -16,16 +16,7 @@ import { mergePersonInto } from '../../functions/contacts/persons.ts';
 import { createRecordMerger } from '../../functions/contacts/record-merge.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { createEmailRepository } from '../../functions/emails/email.repository.ts';
-import { emailsRoutes } from '../../functions/emails/emails.routes.ts';
-import {
-  contactEmails,
-  type EmailsDeps,
-  getEmail,
-  listEmails,
-  numberedAddress,
-  numberedEmails,
-  releaseEmail,
-} from '../../functions/emails/emails.ts';
+import { type EmailsDeps, emailRouteHandlers } from '../../functions/emails/emails.ts';
 import { judgeEmail } from '../../functions/emails/judge-email.ts';
 import { createMailDirectory } from '../../functions/emails/mail-directory.ts';
 import { createMailStore } from '../../functions/emails/mail-store.ts';
@@ -34,7 +25,6 @@ import { createOpportunityRepository } from '../../functions/opportunities/oppor
 import { createPipelineRepository } from '../../functions/pipelines/pipeline.repository.ts';
 import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import { httpRouter } from '../../functions/shared/aws-http.ts';
-import { routeTable } from '../../functions/shared/http.ts';
 import { createServiceDeskRepository } from '../../functions/tickets/service-desk.repository.ts';
 import { createTicketRepository } from '../../functions/tickets/ticket.repository.ts';
 import { ticketRouteHandlers } from '../../functions/tickets/tickets.ts';
@@ -87,20 +77,7 @@ const deps: EmailsDeps = {
   },
   now: () => new Date(),
 };
-const emailsApi = httpRouter(
-  routeTable(emailsRoutes, {
-    'GET /v1/emails': listEmails(deps),
-    'GET /v1/emails/{id}': getEmail(deps),
-    'POST /v1/emails/{id}/release': releaseEmail(deps),
-    'GET /v1/persons/{id}/emails': contactEmails(deps, 'PERSON'),
-    'GET /v1/companies/{id}/emails': contactEmails(deps, 'COMPANY'),
-    'GET /v1/opportunities/{id}/emails': numberedEmails(deps, 'opportunity'),
-    'GET /v1/tickets/{id}/emails': numberedEmails(deps, 'ticket'),
-    'GET /v1/opportunities/{id}/email-address': numberedAddress(deps, 'opportunity'),
-    'GET /v1/tickets/{id}/email-address': numberedAddress(deps, 'ticket'),
-  }),
-  users,
-);
+const emailsApi = httpRouter(emailRouteHandlers(deps), users);
 const ticketsApi = httpRouter(
   ticketRouteHandlers({
     tickets: createTicketRepository(doc, tableName),
