@@ -6,7 +6,8 @@
  * in the text.
  */
 export type BounceRecipient = { address: string; action: string; status: string | null };
-export type Bounce = { recipients: BounceRecipient[] };
+/** `originalMessageId`: the Message-ID of the mail that bounced, from the headers the report returns */
+export type Bounce = { recipients: BounceRecipient[]; originalMessageId: string | null };
 
 const field = (block: string, name: string): string | null => {
   const match = new RegExp(`^${name}\\s*:\\s*(.+)$`, 'im').exec(block);
@@ -31,7 +32,7 @@ export const readDeliveryStatus = (text: string | null): Bounce | null => {
     });
     if (recipients.length >= 20) break;
   }
-  return recipients.length > 0 ? { recipients } : null;
+  return recipients.length > 0 ? { recipients, originalMessageId: null } : null;
 };
 
 /** A bounce: a delivery-status report, or a mail from the null sender that reports recipients. */
@@ -39,11 +40,18 @@ export const bounceOf = (mail: {
   reportType: string | null;
   envelopeFrom: string | null;
   text: string | null;
+  /** the Message-ID of the returned original (its attached headers), if any */
+  originalMessageId: string | null;
 }): Bounce | null => {
   const report = mail.reportType?.toLowerCase() === 'delivery-status';
   if (!report && mail.envelopeFrom !== null) return null;
+  // the returned headers (text/rfc822-headers) are read as text by the parser: their Message-ID is the original's
+  const originalMessageId =
+    mail.originalMessageId ??
+    /^Message-ID:\s*(<[^<>\s]{1,996}>)/im.exec((mail.text ?? '').slice(0, 50_000))?.[1] ??
+    null;
   const read = readDeliveryStatus(mail.text);
-  if (read) return read;
+  if (read) return { ...read, originalMessageId };
   // a report that names nobody readable is still a bounce
-  return report ? { recipients: [] } : null;
+  return report ? { recipients: [], originalMessageId } : null;
 };

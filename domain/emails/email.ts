@@ -59,6 +59,8 @@ export type Email = {
   bounce: Bounce | null;
   /** sent to the service address (or a ticket's own address by a customer): email to ticket takes it */
   ticketMail: boolean;
+  /** its From address is vouched for (DMARC PASS, or no policy and SPF aligned): only then may a reply change a ticket */
+  senderVerified: boolean;
 };
 
 /** An email as read from the message, before the limits: what the parser found and what it already had to cut. */

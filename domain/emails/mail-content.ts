@@ -53,6 +53,26 @@ export const forwardedSender = (text: string | null, subject: string | null): Ma
 /** An attribution line (German, English, French, Spanish) left at the end once its quote is gone. */
 const attributionAtEnd = /\n[^\n]{0,300}\b(?:schrieb|wrote|a écrit|escribió)\b[^\n]{0,300}:[ \t]*\s*$/iu;
 
+/**
+ * A reply's own words in full (quoted replies, forwarded blocks and signatures cut, lines kept), for a
+ * ticket's log: at most `max` characters.
+ */
+export const ownWords = (text: string | null, max = maxParsedChars): string | null => {
+  if (!text) return null;
+  let own: string;
+  try {
+    own = replyParser.parseReply(sliceChars(text, maxParsedChars).replace(/\r\n?/g, '\n'));
+  } catch {
+    own = text;
+  }
+  const cut = (
+    own.split(/^\s*-{2,}\s*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht)\s*-{2,}/im)[0] ?? own
+  )
+    .replace(attributionAtEnd, '')
+    .trim();
+  return cut === '' ? null : sliceChars(cut, max);
+};
+
 /** The mail's own words: quoted replies ("Am … schrieb", "-----Ursprüngliche Nachricht-----") and signatures cut, whitespace folded. */
 export const snippetOf = (text: string | null): string | null => {
   if (!text) return null;

@@ -211,8 +211,8 @@ export type LinkInput = {
   matches: ReadonlyMap<string, AddressMatch>;
   /** the subject's numbers and the record each names (null: none with that number) */
   numbered: { number: RecordNumber; record: NumberedRecord | null }[];
-  /** the record whose own address the mail was sent to, already judged */
-  recordAddressed: NumberedRecord | null;
+  /** the records whose own addresses the mail was sent to, already judged */
+  recordsAddressed: readonly NumberedRecord[];
   /** Kontakt's own addresses and the users' addresses: never "unmatched" */
   ownAddresses: ReadonlySet<string>;
 };
@@ -224,21 +224,17 @@ export const maxLinks = 60;
 
 /**
  * What a mail links to, and why: the sending user; every person and open inbox entry whose address
- * is among the mail's; those persons' companies; the record of a per-record address; and each
+ * is among the mail's; those persons' companies; the records of per-record addresses; and each
  * numbered record of the subject that shares a person or company with the mail, or whose
- * responsible user or subscriber sent it. Anything else is listed, never guessed.
+ * responsible user or subscriber sent it. Anything else is listed, never guessed. Past `maxLinks`
+ * the records come first (the user, the addressed and numbered records, then persons, companies
+ * and entries), so a mail to many people keeps the opportunity or ticket it concerns.
  */
 export const decideLinks = (input: LinkInput): LinkOutcome => {
-  const links = new Map<string, EmailLink>();
-  const add = (link: EmailLink): void => {
-    const key = `${link.kind}#${link.id}`;
-    if (!links.has(key) && links.size < maxLinks) links.set(key, link);
-  };
-  if (input.userId) add({ kind: 'user', id: input.userId, via: 'sender' });
-
   const unmatched: string[] = [];
-  const persons = new Set<string>();
-  const companies = new Set<string>();
+  const persons: EmailLink[] = [];
+  const companies: EmailLink[] = [];
+  const entries: EmailLink[] = [];
   for (const { address, via } of input.addresses) {
     const match = input.matches.get(address);
     if (!match || (match.persons.length === 0 && match.inboxEntries.length === 0)) {
@@ -246,19 +242,15 @@ export const decideLinks = (input: LinkInput): LinkOutcome => {
       continue;
     }
     for (const person of match.persons) {
-      add({ kind: 'person', id: person.id, via });
-      persons.add(person.id);
-      if (person.companyId) {
-        add({ kind: 'company', id: person.companyId, via });
-        companies.add(person.companyId);
-      }
+      persons.push({ kind: 'person', id: person.id, via });
+      if (person.companyId) companies.push({ kind: 'company', id: person.companyId, via });
     }
-    for (const entry of match.inboxEntries) add({ kind: 'inboxEntry', id: entry, via });
+    for (const entry of match.inboxEntries) entries.push({ kind: 'inboxEntry', id: entry, via });
   }
+  const personIds = new Set(persons.map((l) => l.id));
+  const companyIds = new Set(companies.map((l) => l.id));
 
-  if (input.recordAddressed)
-    add({ kind: input.recordAddressed.kind, id: input.recordAddressed.id, via: 'record-address' });
-
+  const records: EmailLink[] = input.recordsAddressed.map((r) => ({ kind: r.kind, id: r.id, via: 'record-address' }));
   const unlinkedNumbers: UnlinkedNumber[] = [];
   for (const { number, record } of input.numbered) {
     if (record === null) {
@@ -266,13 +258,26 @@ export const decideLinks = (input: LinkInput): LinkOutcome => {
       continue;
     }
     const shares =
-      (record.personId !== null && persons.has(record.personId)) ||
-      (record.companyId !== null && companies.has(record.companyId)) ||
+      (record.personId !== null && personIds.has(record.personId)) ||
+      (record.companyId !== null && companyIds.has(record.companyId)) ||
       (input.userId !== null &&
         (record.responsibleUserId === input.userId || record.subscriberIds.includes(input.userId))) ||
-      (input.recordAddressed?.id === record.id && input.recordAddressed.kind === record.kind);
-    if (shares) add({ kind: record.kind, id: record.id, via: 'subject-number' });
+      input.recordsAddressed.some((r) => r.id === record.id && r.kind === record.kind);
+    if (shares) records.push({ kind: record.kind, id: record.id, via: 'subject-number' });
     else unlinkedNumbers.push({ number: record.number, reason: 'no-shared-contact' });
+  }
+
+  const links = new Map<string, EmailLink>();
+  const ordered = [
+    ...(input.userId ? [{ kind: 'user' as const, id: input.userId, via: 'sender' as const }] : []),
+    ...records,
+    ...persons,
+    ...companies,
+    ...entries,
+  ];
+  for (const link of ordered) {
+    const key = `${link.kind}#${link.id}`;
+    if (!links.has(key) && links.size < maxLinks) links.set(key, link);
   }
   return { links: [...links.values()], unmatchedAddresses: unmatched, unlinkedNumbers };
 };

@@ -1,10 +1,18 @@
-/** Configurable lists (sources, priorities, loss reasons, tags, holidays, ticket types) with the defaults API.md names. */
+/** Configurable lists (sources, priorities, loss reasons, tags, holidays, ticket types, origins) with the defaults API.md and the seeds name. */
 import { defaultHolidays } from '../calendar/german-holidays.ts';
 import { defaultPriorities, defaultSources } from '../inbox/inbox-entry.ts';
 import { type FieldError, unprocessable, validationError } from '../shared/errors.ts';
 import { defaultTicketTypes } from '../tickets/ticket.ts';
 
-export const settingsLists = ['sources', 'priorities', 'loss-reasons', 'tags', 'holidays', 'ticket-types'] as const;
+export const settingsLists = [
+  'sources',
+  'priorities',
+  'loss-reasons',
+  'tags',
+  'holidays',
+  'ticket-types',
+  'origins',
+] as const;
 export type SettingsList = (typeof settingsLists)[number];
 
 export const defaultLossReasons = [
@@ -17,6 +25,24 @@ export const defaultLossReasons = [
   'other',
 ] as const;
 
+/** Where a contact came from (Herkunft), as seed 000 (1CRM) lists it. */
+export const defaultOrigins = [
+  'Kaltakquise',
+  'Bestandskunde',
+  'Selber generiert',
+  'Mitarbeiter',
+  'Partner',
+  'Werbung',
+  'Mailing',
+  'Konferenz',
+  'Messe',
+  'Website',
+  'Kundenportal',
+  'Empfehlung',
+  'E-Mail',
+  'Andere',
+] as const;
+
 export const settingsDefaults: Record<SettingsList, readonly string[]> = {
   sources: defaultSources,
   priorities: defaultPriorities,
@@ -24,6 +50,7 @@ export const settingsDefaults: Record<SettingsList, readonly string[]> = {
   tags: [],
   holidays: defaultHolidays(),
   'ticket-types': defaultTicketTypes,
+  origins: defaultOrigins,
 };
 
 /** What each list's values look like: short codes, or for holidays calendar dates. */
@@ -39,6 +66,13 @@ const itemRules: Record<SettingsList, { pattern: RegExp; message: string; max: n
   },
   holidays: { pattern: /^\d{4}-\d{2}-\d{2}$/, message: 'use YYYY-MM-DD', max: 1000, min: 0 },
   'ticket-types': { pattern: /^[a-z][a-z0-9_]{1,49}$/, message: 'use a short code such as warranty', max: 100, min: 1 },
+  // words people read, as the seed names them: letters (umlauts too), digits, spaces and . & / -
+  origins: {
+    pattern: /^[\p{L}\p{N}][\p{L}\p{N} .&/-]{0,49}$/u,
+    message: 'use a name of up to 50 letters, digits, spaces or . & / -',
+    max: 100,
+    min: 1,
+  },
 };
 
 const isCalendarDate = (value: string): boolean => {

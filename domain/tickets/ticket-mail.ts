@@ -1,8 +1,8 @@
 /**
  * Email to ticket, pure: what a mail to the service address (or a customer's mail to a ticket's
  * own address) does. Auto-replies, bulk mail and bounces open nothing; a reply from a person of the
- * ticket (its person, or a person of its company) becomes an update of it, reopening it when
- * resolved; a reply to a closed ticket opens its follow-up; anyone else quoting or answering a
+ * ticket (its person, or a person of its company) whose From address is vouched for becomes an
+ * update of it, reopening it when resolved; a reply to a closed ticket opens its follow-up; anyone else quoting or answering a
  * ticket opens a new one marked as a possible follow-up; any other mail opens a ticket.
  */
 import type { Ticket } from './ticket.ts';
@@ -16,6 +16,8 @@ export type TicketReference = { ticket: Ticket; via: 'record-address' | 'reply-t
 export type TicketMailFacts = {
   automated: boolean;
   bounced: boolean;
+  /** the From address is vouched for (DMARC, or SPF aligned with it): a forged From never changes a ticket */
+  senderVerified: boolean;
   /** the persons whose address sent the mail, with their company */
   senders: readonly { id: string; companyId: string | null }[];
   reference: TicketReference | null;
@@ -39,7 +41,7 @@ export const decideTicketMail = (facts: TicketMailFacts): TicketMailAction => {
   const reference = facts.reference;
   if (!reference) return { action: 'open', relatedTo: null };
   const { ticket } = reference;
-  if (!isParticipant(ticket, facts.senders))
+  if (!facts.senderVerified || !isParticipant(ticket, facts.senders))
     return { action: 'open', relatedTo: { number: ticket.number, relation: 'possible-follow-up' } };
   if (ticket.status === 'closed')
     return { action: 'open', relatedTo: { number: ticket.number, relation: 'follow-up' } };

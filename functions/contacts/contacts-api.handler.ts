@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { createEmailRepository } from '../emails/email.repository.ts';
+import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
@@ -32,6 +33,7 @@ const now = () => new Date();
 const personDeps = {
   persons,
   companies,
+  settings: createSettingsRepository(doc, env.TABLE_NAME),
   personMerger: createRecordMerger(doc, env.TABLE_NAME, persons),
   findCandidates,
   now,

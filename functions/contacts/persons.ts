@@ -10,8 +10,10 @@ import {
   type PersonFields,
   patchPerson,
 } from '../../domain/persons/person.ts';
+import { requireListed } from '../../domain/settings/settings.ts';
 import { validationError } from '../../domain/shared/errors.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
+import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { CompanyRepository } from './company.repository.ts';
@@ -37,6 +39,8 @@ export type PersonsDeps = {
   companies: Pick<CompanyRepository, 'load' | 'getMany'>;
   personMerger: ReturnType<typeof createRecordMerger<Person>>;
   findCandidates: FindCandidates;
+  /** the `origins` list a person's origin is checked against */
+  settings: Pick<SettingsRepository, 'get'>;
   now: () => Date;
 };
 
@@ -52,6 +56,15 @@ const views = async (deps: PersonsDeps, list: readonly Person[]) => {
   );
 };
 const view = async (deps: PersonsDeps, person: Person) => (await views(deps, [person]))[0];
+
+/**
+ * A person's origin is one of the `origins` list when it is set or changed (422 naming `origin`); a
+ * value stored before the list existed stays readable, and a patch that leaves it alone keeps it.
+ */
+const checkOrigin = async (deps: PersonsDeps, person: Person, previous: Person | null): Promise<void> => {
+  if (person.origin === undefined || person.origin === previous?.origin) return;
+  requireListed('origin', person.origin, await deps.settings.get('origins'));
+};
 
 const checkLinks = async (deps: PersonsDeps, person: Person, previous: Person | null): Promise<void> => {
   if (person.companyId !== previous?.companyId) {
@@ -77,6 +90,7 @@ export const createPersonFromRequest =
     };
     const now = deps.now();
     const person = createPerson(ulid(now.getTime()), fields, now);
+    await checkOrigin(deps, person, null);
     await checkLinks(deps, person, null);
     if (!force) {
       const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
@@ -109,6 +123,7 @@ export const patchPersonFromRequest =
       { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
       deps.now(),
     );
+    await checkOrigin(deps, next, person);
     await checkLinks(deps, next, person);
     await deps.persons.update(person, next);
     return { status: 200, body: await view(deps, next) };

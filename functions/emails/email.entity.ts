@@ -84,11 +84,13 @@ export const emails = defineEntity({
       z.nullable(
         z.object({
           recipients: z.array(z.object({ address: z.string(), action: z.string(), status: z.nullable(z.string()) })),
+          originalMessageId: z._default(z.nullable(z.string()), null),
         }),
       ),
       null,
     ),
     ticketMail: z._default(z.boolean(), false),
+    senderVerified: z._default(z.boolean(), false),
   }),
   key: (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' }),
   keyOf: (email) => [email.id],

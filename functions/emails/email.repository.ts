@@ -41,25 +41,13 @@ const referenceTargets = (email: Pick<Email, 'links'>): RecordRef[] =>
     return kind ? [{ kind, id: link.id }] : [];
   });
 
-/**
- * The reference item of each link to a record, and for each linked ticket the index item of the
- * mail's Message-ID, by which a customer's reply to it finds the ticket (email to ticket).
- */
-const referencePuts = (tableName: string, email: Email, except: readonly RecordRef[] = []): TransactItem[] => {
-  const added = referenceTargets(email).filter((t) => !except.some((e) => e.kind === t.kind && e.id === t.id));
-  return [
-    ...added.map((target) => ({
+/** The reference item of each link to a record that the email did not have (`except`). */
+const referencePuts = (tableName: string, email: Email, except: readonly RecordRef[] = []): TransactItem[] =>
+  referenceTargets(email)
+    .filter((t) => !except.some((e) => e.kind === t.kind && e.id === t.id))
+    .map((target) => ({
       Put: { TableName: tableName, Item: referenceItem(target, { kind: 'EMAIL', id: email.id }, 'links') },
-    })),
-    ...(email.messageId
-      ? added
-          .filter((target) => target.kind === 'TIC')
-          .map((target) => ({
-            Put: { TableName: tableName, Item: ticketMessageItem(email.messageId ?? '', target.id) },
-          }))
-      : []),
-  ];
-};
+    }));
 
 /** The union of two verdicts on one message: links, unmatched addresses and unlinked numbers. */
 const joined = (existing: Email, copy: Email): Email => {
@@ -81,6 +69,9 @@ const joined = (existing: Email, copy: Email): Email => {
     envelopeRecipients: [...new Set([...existing.envelopeRecipients, ...copy.envelopeRecipients])].slice(0, 100),
     identities: [...new Set([...existing.identities, ...copy.identities])],
     forwardedFrom: existing.forwardedFrom ?? copy.forwardedFrom,
+    // a copy to the service address makes the message one for email to ticket, whichever copy came first
+    ticketMail: existing.ticketMail || copy.ticketMail,
+    senderVerified: existing.senderVerified || copy.senderVerified,
   };
 };
 
@@ -113,6 +104,30 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
     }
   };
 
+  /**
+   * Indexes the Message-ID of a mail linked to a ticket, by which a reply to it finds the ticket
+   * (email to ticket). First writer wins (a later mail reusing the Message-ID cannot take the
+   * thread over), one ticket per Message-ID, and only for mail that was not quarantined. Apart from
+   * the email's transaction: a lost index entry leaves a reply to be found by its number instead.
+   */
+  const indexTicketMessage = async (email: Email): Promise<void> => {
+    const ticket = emailLinks(email).find((l) => l.kind === 'ticket');
+    if (!ticket || !email.messageId || email.status === 'quarantined') return;
+    await store
+      .transact([
+        {
+          Put: {
+            TableName: tableName,
+            Item: ticketMessageItem(email.messageId, ticket.id),
+            ConditionExpression: absent.expression,
+          },
+        },
+      ])
+      .catch((error: unknown) => {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+      });
+  };
+
   const findBySesMessageId = async (sesMessageId: string): Promise<string | null> => {
     const guard = await store.get(emailSesGuards, emailSesGuards.key(sesMessageId), { consistent: true });
     return guard?.emailId ?? null;
@@ -133,9 +148,13 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
       const identities = email.status === 'quarantined' ? [] : email.identities;
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const existingIds = new Set<string>();
+        const guarded = new Set<string>();
         for (const identity of identities) {
           const guard = await store.get(emailIdentityGuards, emailIdentityGuards.key(identity), { consistent: true });
-          if (guard) existingIds.add(guard.emailId);
+          if (guard) {
+            existingIds.add(guard.emailId);
+            guarded.add(identity);
+          }
         }
         const sesGuard = {
           Put: {
@@ -160,6 +179,7 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
           ];
           try {
             await store.transact(items);
+            await indexTicketMessage(email);
             return { stored: 'new', emailId: email.id };
           } catch (error) {
             if (!(error instanceof TransactionCanceledException)) throw error;
@@ -171,14 +191,23 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
         const existing = await get(existingId, true);
         if (!existing) throw new Error(`email ${existingId} named by an identity guard does not exist`);
         const after = joined(existing, { ...email, id: existing.id });
-        const guards = after.identities
-          .filter((identity) => !existing.identities.includes(identity))
-          .map((identity) => ({ Put: { TableName: tableName, Item: emailIdentityGuardItem(identity, existing.id) } }));
+        // only identities nobody holds yet: one that names another record keeps naming it
+        const guards = identities
+          .filter((identity) => !guarded.has(identity))
+          .map((identity) => ({
+            Put: {
+              TableName: tableName,
+              Item: emailIdentityGuardItem(identity, existing.id),
+              ConditionExpression: absent.expression,
+            },
+          }));
         const sesGuardOfExisting = {
           Put: { ...sesGuard.Put, Item: emailSesGuardItem(email.sesMessageId, existing.id) },
         };
-        if ((await replace(existing, after, [sesGuardOfExisting, ...guards])) === 'done')
+        if ((await replace(existing, after, [sesGuardOfExisting, ...guards])) === 'done') {
+          await indexTicketMessage(after);
           return { stored: 'joined', emailId: existing.id };
+        }
         // collided: with a redelivery of this message (its SES guard exists now), or with another copy
         const redelivered = await findBySesMessageId(email.sesMessageId);
         if (redelivered) return { stored: 'redelivered', emailId: redelivered };
@@ -198,6 +227,7 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
       const after: Email = { ...before, ...verdict, quarantine: before.quarantine };
       if ((await replace(before, after)) === 'collided')
         throw conflict('concurrent-change', `email ${id} changed while being released; retry`);
+      await indexTicketMessage(after);
       return after;
     },
 
@@ -217,7 +247,10 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
           unmatchedAddresses: before.unmatchedAddresses.filter((a) => a !== options.matched),
         };
         if (JSON.stringify(after) === JSON.stringify(before)) return before;
-        if ((await replace(before, after)) === 'done') return after;
+        if ((await replace(before, after)) === 'done') {
+          await indexTicketMessage(after);
+          return after;
+        }
       }
       throw conflict('concurrent-change', `email ${id} kept changing; retry`);
     },

@@ -67,6 +67,11 @@ export const releaseEmail =
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const email = await deps.emails.get(request.path.id, true);
     if (!email) throw notFound('email', request.path.id);
+    if (email.released !== null && email.ticketMail) {
+      // released before, and its hand-over to email to ticket may have failed: handed over again (taken once)
+      await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: email.id });
+      return { status: 200, body: toEmailResponse(email) };
+    }
     const verdict = await deps.judge(
       {
         from: email.from,

@@ -42,6 +42,8 @@ export type Verdict = {
   unlinkedNumbers: UnlinkedNumber[];
   /** email to ticket takes it: sent to the service address, or by a customer to a ticket's own address */
   ticketMail: boolean;
+  /** the From address is vouched for (DMARC PASS, or no policy and SPF aligned with it) */
+  senderVerified: boolean;
 };
 
 export type JudgeDeps = {
@@ -59,6 +61,7 @@ const quarantined = (quarantine: Quarantine): Verdict => ({
   unmatchedAddresses: [],
   unlinkedNumbers: [],
   ticketMail: false,
+  senderVerified: false,
 });
 
 /**
@@ -90,7 +93,7 @@ export const judgeEmail =
     }
 
     // a per-record address must carry Kontakt's signature and name a record that exists
-    let recordAddressed: NumberedRecord | null = null;
+    const recordsAddressed: NumberedRecord[] = [];
     for (const address of kontakt) {
       if (address.kind !== 'record') continue;
       if (!address.signed) {
@@ -105,7 +108,7 @@ export const judgeEmail =
         if (release) continue;
         return quarantined({ reason: 'unknown-record', detail: `${address.record.text} does not exist` });
       }
-      recordAddressed ??= record;
+      if (!recordsAddressed.some((r) => r.id === record.id)) recordsAddressed.push(record);
     }
 
     const matches = new Map<string, AddressMatch>();
@@ -116,59 +119,67 @@ export const judgeEmail =
       matches.set(address, found);
       return found;
     };
+    const ownAddresses = new Set<string>(kontakt.map((k) => k.address));
+    // whether the From address is vouched for (DMARC, or SPF aligned with it): email to ticket adds a reply to a ticket only then
+    const senderVerified = checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress) === null;
 
     if (ticketMail) {
       // the ticket worker decides the ticket; the mail is linked to its sender now
-      const sender = fromAddress ? await lookUp(fromAddress) : { persons: [], inboxEntries: [] };
       const addresses: LinkInput['addresses'] = fromAddress ? [{ address: fromAddress, via: 'sender' }] : [];
-      const decided = decideLinks({
-        userId,
-        addresses,
-        matches: new Map(fromAddress ? [[fromAddress, sender]] : []),
-        numbered: [],
-        recordAddressed: null,
-        ownAddresses: new Set(kontakt.map((k) => k.address)),
-      });
-      return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: true };
+      if (fromAddress) await lookUp(fromAddress);
+      const decided = decideLinks({ userId, addresses, matches, numbered: [], recordsAddressed: [], ownAddresses });
+      return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: true, senderVerified };
     }
 
-    const addresses: LinkInput['addresses'] = [];
     if (userId === null) {
-      // not a user: only a customer's reply to a record's own address is taken, from a person of that record
+      // not a user: only a customer's reply to a record's own address is taken, from a person of that record,
+      // and it links that record and the sender alone (a customer's Cc list or subject decides nothing)
+      const sender = fromAddress ? await lookUp(fromAddress) : { persons: [], inboxEntries: [] };
+      const participantOf = (record: NumberedRecord): boolean =>
+        sender.persons.some(
+          (p) => p.id === record.personId || (p.companyId !== null && p.companyId === record.companyId),
+        );
+      const taken = release ? recordsAddressed : recordsAddressed.filter(participantOf);
       if (!release) {
-        if (!recordAddressed)
+        if (recordsAddressed.length === 0)
           return quarantined({
             reason: 'sender-not-a-user',
             detail: `${fromAddress ?? 'a mail without From'} is no Kontakt user's address`,
           });
-        const sender = fromAddress ? await lookUp(fromAddress) : { persons: [], inboxEntries: [] };
-        const participant = sender.persons.some(
-          (p) =>
-            p.id === recordAddressed?.personId || (p.companyId !== null && p.companyId === recordAddressed?.companyId),
-        );
-        if (!participant)
+        if (taken.length === 0)
           return quarantined({
             reason: 'sender-not-a-participant',
-            detail: `${fromAddress ?? 'a mail without From'} is no person of ${recordAddressed.number}`,
+            detail: `${fromAddress ?? 'a mail without From'} is no person of ${recordsAddressed.map((r) => r.number).join(', ')}`,
           });
       }
-      if (fromAddress) addresses.push({ address: fromAddress, via: 'sender' });
+      const addresses: LinkInput['addresses'] = fromAddress ? [{ address: fromAddress, via: 'sender' }] : [];
+      if (release) {
+        for (const m of [...mail.to, ...mail.cc])
+          addresses.push({ address: m.address, via: mail.to.includes(m) ? 'to' : 'cc' });
+        for (const { address } of addresses) await lookUp(address);
+      }
+      const numbered = [];
+      if (release)
+        for (const number of subjectNumbers(mail.subject))
+          numbered.push({ number, record: await deps.directory.byNumber(number.kind, number.number) });
+      const decided = decideLinks({ userId, addresses, matches, numbered, recordsAddressed: taken, ownAddresses });
+      return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: false, senderVerified };
     }
+
+    const addresses: LinkInput['addresses'] = [];
     for (const m of mail.to) addresses.push({ address: m.address, via: 'to' });
     for (const m of mail.cc) addresses.push({ address: m.address, via: 'cc' });
     // trusted only because an authenticated user forwarded it
-    if (mail.forwardedFrom && (userId !== null || release))
-      addresses.push({ address: mail.forwardedFrom.address, via: 'forwarded-from' });
+    if (mail.forwardedFrom) addresses.push({ address: mail.forwardedFrom.address, via: 'forwarded-from' });
     for (const { address } of addresses) await lookUp(address);
 
     const numbered = [];
     for (const number of subjectNumbers(mail.subject))
       numbered.push({ number, record: await deps.directory.byNumber(number.kind, number.number) });
 
-    const ownAddresses = new Set<string>(kontakt.map((k) => k.address));
-    if (fromAddress && userId !== null) ownAddresses.add(fromAddress);
-    const decided = decideLinks({ userId, addresses, matches, numbered, recordAddressed, ownAddresses });
-    return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: false };
+    if (fromAddress) ownAddresses.add(fromAddress);
+    const decided = decideLinks({ userId, addresses, matches, numbered, recordsAddressed, ownAddresses });
+    return { status: statusOf(decided.links), quarantine: null, ...decided, ticketMail: false, senderVerified };
   };
 
 export type JudgeEmail = ReturnType<typeof judgeEmail>;

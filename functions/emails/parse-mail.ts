@@ -243,10 +243,12 @@ export const parseMail = async (source: Readable, sink: AttachmentSink): Promise
     const counter = byteCounter((size) => {
       meta.size = size;
     });
-    const tap = headTap(
-      contentType === 'message/rfc822' && attachedHeads.length < maxAttachedMessages ? attachedHeaderBytes : 0,
-    );
-    if (contentType === 'message/rfc822' && attachedHeads.length < maxAttachedMessages) attachedHeads.push(tap.head);
+    // an attached message (a forward), or the returned headers of a bounce (RFC 6522 text/rfc822-headers)
+    const headed =
+      (contentType === 'message/rfc822' || contentType === 'text/rfc822-headers') &&
+      attachedHeads.length < maxAttachedMessages;
+    const tap = headTap(headed ? attachedHeaderBytes : 0);
+    if (headed) attachedHeads.push(tap.head);
     // mailparser waits for release() before it reads on, which keeps memory bounded by one part.
     const upload = Promise.all([
       pipeline(data.content, tap.stream, counter, counted),

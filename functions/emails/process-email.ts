@@ -68,13 +68,20 @@ export const processEmail =
         Readable.from([Buffer.from(parsed.html)]),
         'text/html; charset=utf-8',
       );
+    const envelopeFrom = message.envelopeFrom === '' ? null : message.envelopeFrom.toLowerCase();
+    const bounce = bounceOf({
+      reportType: parsed.reportType,
+      envelopeFrom,
+      text: parsed.text,
+      originalMessageId: parsed.attachedMessages.find((m) => m.messageId)?.messageId ?? null,
+    });
+    // a bounce's attachment is the returned original: neither a forward nor another copy of this mail
+    const attached = bounce ? [] : parsed.attachedMessages;
     // an inline forward's block, else the first message attached as message/rfc822
-    const forwardedFrom = forwardedSender(parsed.text, parsed.subject) ?? parsed.attachedMessages[0]?.from ?? null;
-    const identities = [parsed, ...parsed.attachedMessages]
+    const forwardedFrom = bounce ? null : (forwardedSender(parsed.text, parsed.subject) ?? attached[0]?.from ?? null);
+    const identities = [parsed, ...attached]
       .map(identityOf)
       .filter((identity): identity is string => identity !== null);
-    const envelopeFrom = message.envelopeFrom === '' ? null : message.envelopeFrom.toLowerCase();
-    const bounce = bounceOf({ reportType: parsed.reportType, envelopeFrom, text: parsed.text });
     const email = boundEmail({
       id: ulid(deps.now().getTime()),
       sesMessageId: message.sesMessageId,
@@ -104,6 +111,7 @@ export const processEmail =
       references: parsed.references,
       bounce,
       ticketMail: false,
+      senderVerified: false,
       forwardedFrom,
       invalidAddresses: parsed.invalidAddresses,
       identities: [...new Set(identities)],
@@ -134,7 +142,8 @@ export const processEmail =
       verdicts: message.verdicts,
     });
     const outcome = await deps.emails.storeOnce({ ...email, ...verdict, links: linkMap(verdict.links) });
-    if (verdict.ticketMail && outcome.stored !== 'joined')
+    // every copy for the service address is handed over (the consumer takes an email once)
+    if (verdict.ticketMail)
       await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: outcome.emailId });
     logger.info('mail stored', {
       sesMessageId: message.sesMessageId,

@@ -9,6 +9,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Email } from '../../domain/emails/email.ts';
+import { ownWords } from '../../domain/emails/mail-content.ts';
 import { classifyRecipient, type EmailLink, subjectNumbers } from '../../domain/emails/smart-bcc.ts';
 import { assignByRule } from '../../domain/tickets/service-desk.ts';
 import {
@@ -63,9 +64,9 @@ type Outcome = (typeof ticketMailOutcomes)[number];
 const maxDescriptionChars = 20_000;
 const descriptionOf = (email: Email): string =>
   (email.text ?? email.snippet ?? '').trim().slice(0, maxDescriptionChars);
-/** An update's text from a reply: the reply's own words first (quotes cut), the whole text where it has none. */
+/** An update's text from a reply: the reply's own words in full (quotes and signature cut), the whole text where it has none. */
 const updateTextOf = (email: Email): string =>
-  `${email.from?.address ?? 'Unknown sender'} wrote: ${(email.snippet ?? email.text ?? '').trim()}`.slice(
+  `${email.from?.address ?? 'Unknown sender'} wrote: ${(ownWords(email.text, maxDescriptionChars) ?? email.text ?? '').trim()}`.slice(
     0,
     maxDescriptionChars,
   );
@@ -79,6 +80,12 @@ export const takeTicketMail = (deps: TicketMailDeps) => {
       { emailId, outcome, ticketId, at },
       { expression: 'attribute_not_exists(pk)' },
     );
+  /** The guard alone, for an outcome that writes nothing else; a guard written meanwhile by a redelivery is as good. */
+  const guardOnly = async (emailId: string, outcome: Outcome, ticketId: string | null, at: Date): Promise<void> => {
+    await store.transact([guardPut(emailId, outcome, ticketId, at.toISOString())]).catch((error: unknown) => {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+    });
+  };
 
   const serviceDesk = async (): Promise<{
     desk: ServiceDesk;
@@ -116,48 +123,63 @@ export const takeTicketMail = (deps: TicketMailDeps) => {
     await deps.emails.addLinks(email.id, [{ kind: 'ticket', id: ticketId, via }]);
   };
 
-  /** Notes a bounce on the ticket it names (its number in the text or subject) and links the mail to the bounced persons. */
-  const noteBounce = async (email: Email): Promise<void> => {
+  /**
+   * A bounce concerns the ticket whose mail bounced: the one the returned original's Message-ID is
+   * indexed under (never a number some text quotes: anyone can send a report). It is noted on that
+   * ticket (unless closed) and linked to the reported persons of that ticket; a bounce of anything
+   * else is only stored. `noted` false on a redelivery: the note was written, the links are redone.
+   */
+  const takeBounce = async (email: Email, noted: boolean): Promise<void> => {
+    const original = email.bounce?.originalMessageId;
+    const indexed = original
+      ? await store.get(ticketMessages, ticketMessages.key(original), { consistent: true })
+      : null;
+    const ticket = indexed ? await deps.tickets.get(indexed.ticketId, { consistent: true }) : null;
+    const at = deps.now();
+    if (!ticket) {
+      if (noted) await guardOnly(email.id, 'bounce', null, at);
+      return;
+    }
     const recipients = email.bounce?.recipients ?? [];
-    const persons = (await Promise.all(recipients.map((r) => deps.directory.match(r.address)))).flatMap(
+    if (noted) {
+      if (ticket.status === 'closed') await guardOnly(email.id, 'bounce', ticket.id, at);
+      else {
+        const { desk } = await serviceDesk();
+        const failed = recipients.map((r) => `${r.address} (${r.action}${r.status ? `, ${r.status}` : ''})`).join(', ');
+        const note = addUpdate(
+          ticket,
+          {
+            id: ulid(at.getTime()),
+            authorId: null,
+            text: `Mail could not be delivered: ${failed || 'recipient unknown'}`,
+          },
+          desk,
+          at,
+        );
+        try {
+          await deps.tickets.update(
+            ticket,
+            note.ticket,
+            [note.update],
+            [guardPut(email.id, 'bounce', ticket.id, at.toISOString())],
+          );
+        } catch (error) {
+          const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+          // only the guard's own cancellation means a redelivery took it first; anything else is retried
+          if (reasons.at(-1)?.Code !== 'ConditionalCheckFailed') throw error;
+        }
+      }
+    }
+    const matched = (await Promise.all(recipients.map((r) => deps.directory.match(r.address)))).flatMap(
       (m) => m.persons,
     );
-    const links: EmailLink[] = persons.map((p) => ({ kind: 'person', id: p.id, via: 'bounced-recipient' }));
-    const numbers = subjectNumbers(`${email.subject ?? ''} ${(email.text ?? '').slice(0, 20_000)}`).filter(
-      (n) => n.kind === 'ticket',
+    const ofTicket = matched.filter(
+      (p) => p.id === ticket.personId || (ticket.companyId !== null && p.companyId === ticket.companyId),
     );
-    const ticket = numbers[0] ? await deps.tickets.getByNumber(numbers[0].number, { consistent: true }) : null;
-    const at = deps.now();
-    if (ticket) {
-      const { desk } = await serviceDesk();
-      const failed = recipients.map((r) => `${r.address} (${r.action}${r.status ? `, ${r.status}` : ''})`).join(', ');
-      const noted = addUpdate(
-        ticket,
-        {
-          id: ulid(at.getTime()),
-          authorId: null,
-          text: `Mail could not be delivered: ${failed || 'recipient unknown'}`,
-        },
-        desk,
-        at,
-      );
-      try {
-        await deps.tickets.update(
-          ticket,
-          noted.ticket,
-          [noted.update],
-          [guardPut(email.id, 'bounce', ticket.id, at.toISOString())],
-        );
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-      }
-      links.push({ kind: 'ticket', id: ticket.id, via: 'bounced-recipient' });
-    } else {
-      await store.transact([guardPut(email.id, 'bounce', null, at.toISOString())]).catch((error: unknown) => {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-      });
-    }
-    if (links.length > 0) await deps.emails.addLinks(email.id, links);
+    await deps.emails.addLinks(email.id, [
+      { kind: 'ticket', id: ticket.id, via: 'bounced-recipient' },
+      ...ofTicket.map((p) => ({ kind: 'person' as const, id: p.id, via: 'bounced-recipient' as const })),
+    ]);
   };
 
   const open = async (
@@ -227,9 +249,7 @@ export const takeTicketMail = (deps: TicketMailDeps) => {
           emailId: email.id,
           limit: deps.config.maxPerSenderPerHour,
         });
-        await store.transact([guardPut(email.id, 'limited', null, at.toISOString())]).catch((cause: unknown) => {
-          if (!(cause instanceof TransactionCanceledException)) throw cause;
-        });
+        await guardOnly(email.id, 'limited', null, at);
         return;
       }
       if (reasons.at(-2)?.Code === 'ConditionalCheckFailed') return; // taken meanwhile by a redelivery
@@ -281,24 +301,21 @@ export const takeTicketMail = (deps: TicketMailDeps) => {
       // the ticket was written; its link on the email may not have been
       if (done.ticketId && done.outcome === 'opened') await linkEmail(email, done.ticketId, 'opened-ticket');
       if (done.ticketId && done.outcome === 'updated') await linkEmail(email, done.ticketId, 'reply-to-ticket');
+      if (done.outcome === 'bounce') await takeBounce(email, false);
       return;
     }
     const senders = email.from ? (await deps.directory.match(email.from.address)).persons : [];
     const action = decideTicketMail({
       automated: email.automated,
       bounced: email.bounce !== null,
+      senderVerified: email.senderVerified,
       senders,
       reference: email.bounce || email.automated ? null : await referencedTicket(email),
     });
     logger.info('mail to the service desk', { emailId: email.id, action: action.action });
     if (action.action === 'ignore') {
-      if (action.reason === 'bounce') await noteBounce(email);
-      else
-        await store
-          .transact([guardPut(email.id, 'automated', null, deps.now().toISOString())])
-          .catch((error: unknown) => {
-            if (!(error instanceof TransactionCanceledException)) throw error;
-          });
+      if (action.reason === 'bounce') await takeBounce(email, true);
+      else await guardOnly(email.id, 'automated', null, deps.now());
       return;
     }
     if (action.action === 'update') await update(email, action);

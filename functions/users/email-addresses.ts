@@ -43,6 +43,8 @@ export type ConfirmationMail = { to: string; subject: string; text: string };
 export type EmailAddressesDeps = {
   addresses: UserAddressRepository;
   users: Pick<UserRepository, 'list'>;
+  /** Kontakt's own receiving domain: its addresses are Kontakt's, never a user's (mail to them is stored and listed) */
+  mailDomain: string;
   sendMail: (mail: ConfirmationMail) => Promise<void>;
   now: () => Date;
 };
@@ -73,6 +75,8 @@ export const addAddress =
   async (request: HttpRequest<z.infer<typeof NewAddressBody>, undefined, undefined>): Promise<HttpResult> => {
     const user = request.user as User;
     const address = normaliseEmail(request.body.address);
+    if (address.endsWith(`@${deps.mailDomain.toLowerCase()}`))
+      throw validationError([{ field: 'address', message: "is an address of Kontakt's own mail domain" }]);
     const owner = (await everyUser(deps.users)).find((u) => normaliseEmail(u.email) === address);
     if (owner?.id === user.id)
       throw validationError([{ field: 'address', message: 'is your login address, which Smart BCC knows already' }]);

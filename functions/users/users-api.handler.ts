@@ -35,6 +35,8 @@ const sendMail = async (mail: ConfirmationMail): Promise<void> => {
 const addressDeps: EmailAddressesDeps = {
   addresses: createUserAddressRepository(doc, env.TABLE_NAME),
   users,
+  // the domain Kontakt sends from and receives for
+  mailDomain: env.REMINDER_SENDER.slice(env.REMINDER_SENDER.lastIndexOf('@') + 1),
   sendMail,
   now: () => new Date(),
 };

@@ -3,9 +3,11 @@
 // a real number is quarantined (and an admin's release links it); a user's address whose mail fails
 // DMARC is quarantined; a forwarded German Outlook mail links the original sender; a customer's reply
 // to a ticket's own address links; the same message arriving twice is one record.
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localAwsEnv } from '../../infra/local/services.ts';
 import { eventually, type RunningStack, startStackProcess } from '../support/local-stack-process.ts';
 
 let stack: RunningStack;
@@ -68,6 +70,30 @@ const stored = (subject: string, status?: string): Promise<Email> =>
     const res = await sales('GET', `/v1/emails?limit=100${status ? `&status=${status}` : ''}`);
     return res.json.items.find((e: Email) => e.subject === subject);
   }, 120_000);
+
+const queueDepth = async (name: string): Promise<number> => {
+  const sqs = new SQSClient({
+    endpoint: `http://127.0.0.1:${stack.ports.emulator}`,
+    useQueueUrlAsEndpoint: false,
+    region: localAwsEnv.AWS_REGION,
+    credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
+  });
+  try {
+    const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? '0') +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? '0')
+    );
+  } finally {
+    sqs.destroy();
+  }
+};
 
 const linksOf = (email: Email): string[] =>
   email.links.map((l: { kind: string; id: string; via: string }) => `${l.kind}:${l.id}:${l.via}`).sort();
@@ -330,7 +356,15 @@ describe('email to ticket through SMTP', () => {
     expect(flagged).toMatchObject({ relatedTo: { number: opened.number, relation: 'possible-follow-up' } });
   });
 
-  it('opens nothing for an out-of-office reply or a bounce, and stops a burst from one sender at the limit', async () => {
+  it('opens nothing for an out-of-office reply or a bounce (noted on its ticket), and stops a burst from one sender at the limit', async () => {
+    const original = `<wartung-${tag}@kunde.example>`;
+    const subject = `Wartung ${tag}`;
+    await send(
+      { from: customer, to: [service] },
+      message({ from: customer, to: service, subject, messageId: original, text: 'Bitte Wartung planen.' }),
+    );
+    const ticket = await ticketOf((await stored(subject)).id);
+
     const ooo = `Abwesend ${tag}`;
     await send(
       { from: customer, to: [service] },
@@ -357,37 +391,50 @@ describe('email to ticket through SMTP', () => {
       `Final-Recipient: rfc822; ${customer}`,
       'Action: failed',
       'Status: 5.1.1',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `From: ${customer}`,
+      `Message-ID: ${original}`,
+      `Subject: ${subject}`,
+      '',
       '--b--',
     ]);
     // a burst of seven from one sender; the stack's limit is five an hour
     const flood = `flut.${tag}@spam.example`;
     for (let i = 0; i < 7; i += 1)
       await send({ from: flood, to: [service] }, customerMail({ from: flood, subject: `Flut ${tag} ${i}` }));
-    const last = await stored(`Flut ${tag} 6`);
+
+    // the bounce is noted on the ticket whose mail bounced, and on the person it could not reach
     const bounce = await stored(bounceSubject);
     expect(bounce.automated).toBe(true);
-    const automated = await stored(ooo);
-    expect(automated.automated).toBe(true);
-    // every mail stored and handed over; wait until the ticket worker has taken all of them
-    const counted = await eventually(async () => {
+    await eventually(async () => {
+      const res = await sales('GET', `/v1/emails/${bounce.id}`);
+      const links = linksOf(res.json);
+      return links.includes(`ticket:${ticket.id}:bounced-recipient`) &&
+        links.includes(`person:${person.id}:bounced-recipient`)
+        ? true
+        : undefined;
+    }, 120_000);
+    const noted = await call(agentToken(), 'GET', `/v1/tickets/${ticket.id}`);
+    expect(noted.json.updates.map((u: { text: string }) => u.text)).toContain(
+      `Mail could not be delivered: ${customer} (failed, 5.1.1)`,
+    );
+
+    // every mail of the burst taken: stored, and the ticket-mail queue empty
+    await eventually(async () => {
       const all = (await sales('GET', '/v1/emails?limit=100')).json.items.filter((e: Email) =>
         e.subject?.startsWith(`Flut ${tag}`),
       );
-      const tickets = (await call(agentToken(), 'GET', '/v1/tickets?limit=100')).json.items.filter(
-        (t: { subject: string }) => t.subject.startsWith(`Flut ${tag}`),
-      );
-      return all.length === 7 && tickets.length >= 5 ? tickets.length : undefined;
+      return all.length === 7 && (await queueDepth('ticket-mail')) === 0 ? true : undefined;
     }, 120_000);
-    expect(last.id).toBeDefined();
     const tickets = (await call(agentToken(), 'GET', '/v1/tickets?limit=100')).json.items;
-    expect(counted).toBe(5);
+    expect(tickets.filter((t: { subject: string }) => t.subject.startsWith(`Flut ${tag}`))).toHaveLength(5);
     expect(tickets.some((t: { subject: string }) => t.subject === ooo || t.subject.startsWith('Undelivered'))).toBe(
       false,
     );
-    // the bounce is noted on the person it could not reach
-    await eventually(async () => {
-      const ofPerson = await sales('GET', `/v1/persons/${person.id}/emails`);
-      return ofPerson.json.items.some((e: Email) => e.id === bounce.id) ? true : undefined;
-    }, 120_000);
+    const automated = await stored(ooo);
+    expect(automated.automated).toBe(true);
+    expect(automated.links.some((l: { kind: string }) => l.kind === 'ticket')).toBe(false);
   });
 });

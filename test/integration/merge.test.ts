@@ -19,6 +19,7 @@ import { references } from '../../functions/contacts/reference.entity.ts';
 import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
+import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import type { HttpRequest } from '../../functions/shared/http.ts';
 import { problemStatus } from '../../functions/shared/problem.ts';
 import { createStore } from '../../functions/shared/store.ts';
@@ -41,6 +42,7 @@ const personDeps = (hooks: MergeHooks = {}) => ({
   companies,
   personMerger: createRecordMerger(doc, tableName, persons, hooks),
   findCandidates,
+  settings: createSettingsRepository(doc, tableName),
   now,
 });
 const companyDeps = { companies, companyMerger: createRecordMerger(doc, tableName, companies), findCandidates, now };

@@ -5,10 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
+import { aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const sub = 'contacts-tester';
@@ -355,6 +357,43 @@ describe('changing a person', () => {
         reasons: expect.arrayContaining(['email_equal']),
       }),
     ]);
+  });
+});
+
+describe('a person’s origin (Herkunft)', () => {
+  it('is one of the origins list when set or changed (422 naming origin); a stored free text stays readable', async () => {
+    const person = await createPerson({ lastName: word(), origin: 'Messe' });
+    expect(person.origin).toBe('Messe');
+
+    const unknown = await call('POST /v1/persons', { body: { lastName: word(), origin: 'Flurfunk' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.errors).toEqual([
+      { field: 'origin', message: expect.stringContaining('"Flurfunk" is not one of Kaltakquise') },
+    ]);
+
+    const changed = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { version: person.version, origin: 'Empfehlung' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.json.origin).toBe('Empfehlung');
+    const bad = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { version: changed.json.version, origin: 'Zufall' },
+    });
+    expect(bad.status).toBe(422);
+
+    // a value stored before the list existed: readable, and a patch of something else keeps it
+    const older = aPerson({ firstName: 'Alt', lastName: word(), origin: 'Telefonbuch 1998' });
+    await createPersonRepository(doc, tableName).create(older);
+    const read = await call('GET /v1/persons/{id}', { id: older.id });
+    expect(read.json.origin).toBe('Telefonbuch 1998');
+    const other = await call('PATCH /v1/persons/{id}', {
+      id: older.id,
+      body: { version: older.version, position: 'Leitung' },
+    });
+    expect(other.status).toBe(200);
+    expect(other.json.origin).toBe('Telefonbuch 1998');
   });
 });
 

@@ -281,6 +281,18 @@ describe('a user’s mail to the Smart BCC address', () => {
     expect((await call('GET /v1/opportunities/{id}/emails', { path: { id: 'OPP-999999' } })).status).toBe(404);
   });
 
+  it('links several tickets a subject names, each once (one Message-ID, two tickets)', async () => {
+    const second = await callOn(ticketsApi)('POST /v1/tickets', {
+      body: JSON.stringify({ type: 'complaint', subject: 'Zweite Reklamation', personId: max.id }),
+    });
+    expect(second.status).toBe(201);
+    const email = await receive({ subject: `Re: ${ticket.number} und ${second.json.number} zusammengelegt` });
+    expect(email.status).toBe('linked');
+    expect(linkIds(email)).toEqual(
+      expect.arrayContaining([`ticket:${ticket.id}:subject-number`, `ticket:${second.json.id}:subject-number`]),
+    );
+  });
+
   it('quarantines a stranger who quotes a real number, never links it, and an admin’s release links it', async () => {
     const email = await receive({
       from: `Mallory <mallory.${tag}@evil.example>`,
@@ -567,6 +579,7 @@ describe('alternative sender addresses', () => {
     const addressDeps = {
       addresses: createUserAddressRepository(doc, tableName),
       users,
+      mailDomain: domain,
       sendMail: async (m: ConfirmationMail) => {
         sent.push(m);
       },
@@ -624,6 +637,10 @@ describe('alternative sender addresses', () => {
     const after = await receive({ from: alternative, envelopeFrom: alternative });
     expect(after.status).toBe('linked');
     expect(linkIds(after)).toContain(`user:${anna.id}:sender`);
+
+    const own = await users$('POST /v1/me/email-addresses', { body: JSON.stringify({ address: `kontakt@${domain}` }) });
+    expect(own.status).toBe(400);
+    expect(own.json.errors).toEqual([{ field: 'address', message: "is an address of Kontakt's own mail domain" }]);
 
     const taken = await users$('POST /v1/me/email-addresses', {
       body: JSON.stringify({ address: alternative }),

@@ -19,7 +19,9 @@ import { createMailDirectory } from '../../functions/emails/mail-directory.ts';
 import { createMailStore } from '../../functions/emails/mail-store.ts';
 import { processEmail } from '../../functions/emails/process-email.ts';
 import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
+import { createStore } from '../../functions/shared/store.ts';
 import { createTicketRepository } from '../../functions/tickets/ticket.repository.ts';
+import { ticketMailGuards } from '../../functions/tickets/ticket-mail.entity.ts';
 import { takeTicketMail } from '../../functions/tickets/ticket-mail.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
@@ -270,7 +272,6 @@ describe('a reply', () => {
 
 describe('mail that opens nothing', () => {
   it('an out-of-office reply and bulk mail are stored and flagged, and open no ticket', async () => {
-    const ticketsBefore = (await tickets.list({ personId: max.id, limit: 100 })).items.length;
     const ooo = await receive({
       from: maxAddress,
       subject: 'Abwesenheitsnotiz',
@@ -283,49 +284,107 @@ describe('mail that opens nothing', () => {
     });
     for (const email of [ooo, bulk]) {
       expect(email.automated).toBe(true);
-      expect(Object.keys(email.links).some((k) => k.startsWith('ticket:'))).toBe(false);
+      expect(Object.keys((await again(email)).links).some((k) => k.startsWith('ticket:'))).toBe(false);
+      expect(await guardOf(email.id)).toMatchObject({ outcome: 'automated', ticketId: null });
     }
-    expect((await tickets.list({ personId: max.id, limit: 100 })).items).toHaveLength(ticketsBefore);
   });
 
-  it('a bounce is recognised, noted on the ticket it names and linked to the person, and opens nothing', async () => {
-    const ticket = await ticketOf(await receive({ from: maxAddress, subject: 'Angebot' }));
+  const bounceOf = (originalMessageId: string, recipient: string, mentions = '') =>
+    [
+      `From: MAILER-DAEMON@mx.${tag}.example`,
+      `To: service@${domain}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <${ulid()}@mx.${tag}.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      `Your message could not be delivered. ${mentions}`,
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example',
+      '',
+      `Final-Recipient: rfc822; ${recipient}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      '--b',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `From: service@${domain}`,
+      `To: ${recipient}`,
+      `Message-ID: ${originalMessageId}`,
+      'Subject: Ihre Anfrage',
+      '',
+      '--b--',
+      '',
+    ].join('\r\n');
+  const guardOf = async (emailId: string) =>
+    createStore(doc, tableName).get(ticketMailGuards, ticketMailGuards.key(emailId), { consistent: true });
+
+  it('a bounce of a ticket’s mail is noted on that ticket and linked to its person, and opens nothing', async () => {
+    const original = `<angebot-${tag}@kunde.example>`;
+    const ticket = await ticketOf(await receive({ from: maxAddress, subject: 'Angebot', messageId: original }));
     const bounce = await receive({
       from: `MAILER-DAEMON@mx.${tag}.example`,
       envelopeFrom: '',
       subject: 'Undelivered Mail Returned to Sender',
-      raw: [
-        `From: MAILER-DAEMON@mx.${tag}.example`,
-        `To: service@${domain}`,
-        'Subject: Undelivered Mail Returned to Sender',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        `Your message about ${ticket.number} could not be delivered.`,
-        '--b',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.example',
-        '',
-        `Final-Recipient: rfc822; ${maxAddress}`,
-        'Action: failed',
-        'Status: 5.1.1',
-        '--b--',
-        '',
-      ].join('\r\n'),
+      raw: bounceOf(original, maxAddress),
     });
-    expect(bounce.bounce).toEqual({ recipients: [{ address: maxAddress, action: 'failed', status: '5.1.1' }] });
+    expect(bounce.bounce).toEqual({
+      recipients: [{ address: maxAddress, action: 'failed', status: '5.1.1' }],
+      originalMessageId: original,
+    });
     expect(bounce.automated).toBe(true);
-    expect(bounce.links[`person:${max.id}`]).toBe('bounced-recipient');
-    expect(bounce.links[`ticket:${ticket.id}`]).toBe('bounced-recipient');
+    expect(bounce.forwardedFrom).toBeNull();
+    const linked = await again(bounce);
+    expect(linked.links[`person:${max.id}`]).toBe('bounced-recipient');
+    expect(linked.links[`ticket:${ticket.id}`]).toBe('bounced-recipient');
+    expect(await guardOf(bounce.id)).toMatchObject({ outcome: 'bounce', ticketId: ticket.id });
     const log = (await tickets.updates(ticket.id)).map((u) => u.text);
     expect(log).toContain(`Mail could not be delivered: ${maxAddress} (failed, 5.1.1)`);
-    expect(
-      (await tickets.list({ personId: max.id, limit: 100 })).items.some((t) => t.subject.startsWith('Undelivered')),
-    ).toBe(false);
+  });
+
+  it('a report anyone can send changes no ticket it merely quotes and links no person; a bounce of a closed ticket’s mail is stored', async () => {
+    const ticket = await ticketOf(await receive({ from: maxAddress, subject: 'Wartung' }));
+    const before = (await tickets.updates(ticket.id)).length;
+    const forged = await receive({
+      from: `fake.${tag}@evil.example`,
+      subject: 'Undelivered',
+      raw: bounceOf(`<not-a-ticket-mail-${tag}@evil.example>`, maxAddress, `about ${ticket.number}`),
+    });
+    expect(await guardOf(forged.id)).toMatchObject({ outcome: 'bounce', ticketId: null });
+    expect(Object.keys((await again(forged)).links).filter((k) => !k.endsWith(':sender'))).toEqual([]);
+    expect(await tickets.updates(ticket.id)).toHaveLength(before);
+
+    const original = `<closed-${tag}@kunde.example>`;
+    const closed = await ticketOf(await receive({ from: maxAddress, subject: 'Erledigt', messageId: original }));
+    await tickets.update(closed, { ...closed, status: 'closed', version: closed.version + 1 });
+    const late = await receive({
+      from: `MAILER-DAEMON@mx.${tag}.example`,
+      envelopeFrom: '',
+      subject: 'x',
+      raw: bounceOf(original, maxAddress),
+    });
+    expect(await guardOf(late.id)).toMatchObject({ outcome: 'bounce', ticketId: closed.id });
+    expect((await tickets.get(closed.id, { consistent: true }))?.status).toBe('closed');
+  });
+
+  it('a reply whose From is not vouched for changes no ticket: it opens a possible follow-up', async () => {
+    const ticket = await ticketOf(await receive({ from: maxAddress, subject: 'Vertrag' }));
+    // no DMARC policy, and SPF for another domain than the From's
+    const spoofed = await receive({
+      from: maxAddress,
+      envelopeFrom: `bounce@mailer.${tag}.example`,
+      subject: `Re: ${ticket.number}`,
+      verdicts: { dmarc: 'GRAY' },
+    });
+    expect(spoofed.senderVerified).toBe(false);
+    const opened = await ticketOf(await again(spoofed));
+    expect(opened.id).not.toBe(ticket.id);
+    expect(opened.relatedTo).toEqual({ number: ticket.number, relation: 'possible-follow-up' });
   });
 
   it('stops one sender at the hour’s limit of tickets', async () => {

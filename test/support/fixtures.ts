@@ -84,4 +84,5 @@ export const anEmail = (): Email => ({
   references: [],
   bounce: null,
   ticketMail: false,
+  senderVerified: true,
 });

@@ -34,6 +34,7 @@ const received = (fields: Partial<ReceivedEmail> = {}): ReceivedEmail => ({
   references: [],
   bounce: null,
   ticketMail: false,
+  senderVerified: false,
   cut: [],
   ...fields,
 });

@@ -138,7 +138,7 @@ describe('what a mail links to', () => {
       ['unknown@kunde.de', { persons: [], inboxEntries: [] }],
     ]),
     numbered: [],
-    recordAddressed: null,
+    recordsAddressed: [],
     ownAddresses: new Set(['bcc@kontakt.example']),
     ...fields,
   });
@@ -190,7 +190,7 @@ describe('what a mail links to', () => {
             record: { ...opp({ companyId: 'c-acme' }), kind: 'ticket', id: 'tic-1', number: 'TIC-7' },
           },
         ],
-        recordAddressed: opp({ id: 'opp-2', number: 'OPP-13' }),
+        recordsAddressed: [opp({ id: 'opp-2', number: 'OPP-13' })],
       }),
     );
     expect(outcome.links.filter((l) => l.kind === 'opportunity' || l.kind === 'ticket')).toEqual([

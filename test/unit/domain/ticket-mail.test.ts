@@ -11,7 +11,15 @@ const stranger = { id: 'p-x', companyId: 'c-other' };
 
 describe('email to ticket decides', () => {
   it('opens a ticket for a mail that names none', () => {
-    expect(decideTicketMail({ automated: false, bounced: false, senders: [], reference: null })).toEqual({
+    expect(
+      decideTicketMail({
+        automated: false,
+        bounced: false,
+        senderVerified: true,
+        senders: [],
+        reference: null,
+      }),
+    ).toEqual({
       action: 'open',
       relatedTo: null,
     });
@@ -23,6 +31,7 @@ describe('email to ticket decides', () => {
         decideTicketMail({
           automated: false,
           bounced: false,
+          senderVerified: true,
           senders: [sender],
           reference: { ticket: ticket(), via: 'subject-number' },
         }),
@@ -32,6 +41,7 @@ describe('email to ticket decides', () => {
       decideTicketMail({
         automated: false,
         bounced: false,
+        senderVerified: true,
         senders: [max],
         reference: { ticket: ticket({ status: 'resolved' }), via: 'reply-to-ticket' },
       }),
@@ -43,6 +53,7 @@ describe('email to ticket decides', () => {
       decideTicketMail({
         automated: false,
         bounced: false,
+        senderVerified: true,
         senders: [max],
         reference: { ticket: ticket({ status: 'closed' }), via: 'subject-number' },
       }),
@@ -52,19 +63,43 @@ describe('email to ticket decides', () => {
         decideTicketMail({
           automated: false,
           bounced: false,
+          senderVerified: true,
           senders,
           reference: { ticket: ticket(), via: 'record-address' },
         }),
       ).toEqual({ action: 'open', relatedTo: { number: 'TIC-7', relation: 'possible-follow-up' } });
   });
 
+  it('never lets a From that is not vouched for change a ticket: it opens a possible follow-up instead', () => {
+    for (const status of ['open', 'resolved', 'closed'] as const)
+      expect(
+        decideTicketMail({
+          automated: false,
+          bounced: false,
+          senderVerified: false,
+          senders: [max],
+          reference: { ticket: ticket({ status }), via: 'record-address' },
+        }),
+      ).toEqual({ action: 'open', relatedTo: { number: 'TIC-7', relation: 'possible-follow-up' } });
+  });
+
   it('opens nothing for auto-replies, bulk mail and bounces', () => {
     const reference = { ticket: ticket(), via: 'subject-number' as const };
-    expect(decideTicketMail({ automated: true, bounced: false, senders: [max], reference })).toEqual({
+    expect(
+      decideTicketMail({
+        automated: true,
+        bounced: false,
+        senderVerified: true,
+        senders: [max],
+        reference,
+      }),
+    ).toEqual({
       action: 'ignore',
       reason: 'automated',
     });
-    expect(decideTicketMail({ automated: true, bounced: true, senders: [max], reference })).toEqual({
+    expect(
+      decideTicketMail({ automated: true, bounced: true, senderVerified: true, senders: [max], reference }),
+    ).toEqual({
       action: 'ignore',
       reason: 'bounce',
     });
@@ -88,18 +123,33 @@ describe('bounces (RFC 3464)', () => {
         { address: 'max@kunde.example', action: 'failed', status: '5.1.1' },
         { address: 'eva@kunde.example', action: 'delayed', status: null },
       ],
+      originalMessageId: null,
     });
   });
 
   it('is a delivery-status report, or a mail from the null sender that reports recipients', () => {
     expect(
-      bounceOf({ reportType: 'delivery-status', envelopeFrom: 'x@y.example', text: status })?.recipients,
+      bounceOf({ reportType: 'delivery-status', envelopeFrom: 'x@y.example', text: status, originalMessageId: null })
+        ?.recipients,
     ).toHaveLength(2);
-    expect(bounceOf({ reportType: null, envelopeFrom: null, text: status })?.recipients).toHaveLength(2);
-    expect(bounceOf({ reportType: 'delivery-status', envelopeFrom: null, text: 'unreadable' })).toEqual({
+    expect(
+      bounceOf({ reportType: null, envelopeFrom: null, text: status, originalMessageId: null })?.recipients,
+    ).toHaveLength(2);
+    expect(
+      bounceOf({ reportType: 'delivery-status', envelopeFrom: null, text: 'unreadable', originalMessageId: null }),
+    ).toEqual({
       recipients: [],
+      originalMessageId: null,
     });
-    expect(bounceOf({ reportType: null, envelopeFrom: 'max@kunde.example', text: status })).toBeNull();
-    expect(bounceOf({ reportType: null, envelopeFrom: null, text: 'Ich bin im Urlaub.' })).toBeNull();
+    expect(
+      bounceOf({ reportType: 'delivery-status', envelopeFrom: null, text: status, originalMessageId: '<orig@x>' })
+        ?.originalMessageId,
+    ).toBe('<orig@x>');
+    expect(
+      bounceOf({ reportType: null, envelopeFrom: 'max@kunde.example', text: status, originalMessageId: null }),
+    ).toBeNull();
+    expect(
+      bounceOf({ reportType: null, envelopeFrom: null, text: 'Ich bin im Urlaub.', originalMessageId: null }),
+    ).toBeNull();
   });
 });
