@@ -415,6 +415,7 @@ const StoredMail = z.object({
   destination: z.object({ to: z.array(z.string()) }),
   subject: z.string(),
   body: z.object({ text: z.string().optional() }),
+  headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
 });
 
 /** What aws-ses-v2-local holds, as its `/store` answers. */
@@ -475,6 +476,13 @@ describe('reminders', () => {
     expect(afterFirst).toHaveLength(1);
     expect(afterFirst[0]).toMatchObject({ from: sender, subject: 'Erinnerung: Angebot nachfassen' });
     expect(afterFirst[0]?.body.text).toContain('Hallo Dora,');
+    // machine-made mail (RFC 3834): no auto-responder or ticket system, Kontakt's own service address included, answers it
+    expect(afterFirst[0]?.headers).toEqual(
+      expect.arrayContaining([
+        { name: 'Auto-Submitted', value: 'auto-generated' },
+        { name: 'X-Auto-Response-Suppress', value: 'All' },
+      ]),
+    );
     expect(afterSecond).toHaveLength(1);
     expect(flagged?.reminderSentAt).toEqual(expect.any(String));
     expect(flagged?.version).toBe(2);
