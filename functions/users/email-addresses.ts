@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { conflict, notFound, validationError } from '../../domain/shared/errors.ts';
+import { conflict, KontaktError, notFound, validationError } from '../../domain/shared/errors.ts';
 import { normaliseEmail } from '../../domain/shared/normalise-email.ts';
 import type { User } from '../../domain/users/user.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
@@ -148,8 +148,21 @@ const page = (status: number, title: string, body: string): HttpResult => ({
   },
 });
 
-const unknownLink = (): HttpResult =>
-  page(404, 'This link is no longer valid', '<p>It expired, was replaced by a newer request, or was used already.</p>');
+const noLongerValid = 'This link is no longer valid: it expired, was replaced by a newer request, or was used already';
+
+/**
+ * An unknown, expired or used link: a page for a browser (it asks for HTML), else the API's
+ * problem+json like every other refusal (API.md conventions).
+ */
+const unknownLink = (request: HttpRequest<unknown, unknown, unknown>): HttpResult => {
+  if (!(request.headers.accept ?? '').toLowerCase().includes('text/html'))
+    throw new KontaktError('not-found', noLongerValid);
+  return page(
+    404,
+    'This link is no longer valid',
+    '<p>It expired, was replaced by a newer request, or was used already.</p>',
+  );
+};
 
 /** The link's page: what will be confirmed, and a button. Opening it changes nothing. */
 export const showConfirmation =
@@ -159,7 +172,7 @@ export const showConfirmation =
       hashOf(request.query.token),
       Math.floor(deps.now().getTime() / 1000),
     );
-    if (!pending) return unknownLink();
+    if (!pending) return unknownLink(request);
     return page(
       200,
       'Confirm your address for Kontakt',
@@ -173,7 +186,7 @@ export const confirmAddress =
   async (request: HttpRequest<z.infer<typeof TokenForm>, undefined, undefined>): Promise<HttpResult> => {
     const now = deps.now();
     const pending = await deps.addresses.pendingFor(hashOf(request.body.token), Math.floor(now.getTime() / 1000));
-    if (!pending || !(await deps.addresses.confirm(pending, now.toISOString()))) return unknownLink();
+    if (!pending || !(await deps.addresses.confirm(pending, now.toISOString()))) return unknownLink(request);
     return page(
       200,
       'Address confirmed',

@@ -633,6 +633,18 @@ describe('alternative sender addresses', () => {
       headers: form,
     });
     expect(reused.status).toBe(404);
+    // an unknown link: a page for a browser, the API's problem+json for anyone else
+    const unknown = 'x'.repeat(32);
+    const asPage = await users$('GET /v1/email-addresses/confirmation', {
+      query: { token: unknown },
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(asPage.status).toBe(404);
+    expect(asPage.headers['content-type']).toContain('text/html');
+    expect(asPage.body).toContain('This link is no longer valid');
+    const asProblem = await users$('GET /v1/email-addresses/confirmation', { query: { token: unknown } });
+    expect(asProblem.status).toBe(404);
+    expect(asProblem.json.type).toBe('/problems/not-found');
 
     const after = await receive({ from: alternative, envelopeFrom: alternative });
     expect(after.status).toBe('linked');
