@@ -65,6 +65,8 @@ export const ownWords = (text: string | null, max = maxParsedChars): string | nu
   } catch {
     own = text;
   }
+  // Outlook's separator without a header block after it is not always seen by the parser, nor is every
+  // attribution line whose quote it removed ("Am 01.12.2026 schrieb Max:", "Max wrote on …:")
   const cut = (
     own.split(/^\s*-{2,}\s*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht)\s*-{2,}/im)[0] ?? own
   )
@@ -75,19 +77,7 @@ export const ownWords = (text: string | null, max = maxParsedChars): string | nu
 
 /** The mail's own words: quoted replies ("Am … schrieb", "-----Ursprüngliche Nachricht-----") and signatures cut, whitespace folded. */
 export const snippetOf = (text: string | null): string | null => {
-  if (!text) return null;
-  let own: string;
-  try {
-    own = replyParser.parseReply(sliceChars(text, maxParsedChars).replace(/\r\n?/g, '\n'));
-  } catch {
-    own = text;
-  }
-  // Outlook's separator without a header block after it is not always seen by the parser
-  const beforeSeparator =
-    own.split(/^\s*-{2,}\s*(?:Ursprüngliche Nachricht|Original Message|Weitergeleitete Nachricht)\s*-{2,}/im)[0] ?? own;
-  // nor is every attribution line whose quote it removed ("Am 01.12.2026 schrieb Max:", "Max wrote on …:")
-  const cut = beforeSeparator.replace(attributionAtEnd, '');
-  const folded = cut.replace(/\s+/g, ' ').trim();
+  const folded = (ownWords(text) ?? '').replace(/\s+/g, ' ').trim();
   if (folded === '') return null;
   const kept = sliceChars(folded, maxSnippetChars);
   return kept.length < folded.length ? `${kept.trimEnd()}…` : kept;

@@ -34,6 +34,21 @@ export type MailFacts = {
   verdicts: Verdicts;
 };
 
+/** The facts of a stored email, with the verdicts it is judged on. */
+export const mailFactsOf = (
+  email: Pick<MailFacts, 'from' | 'to' | 'cc' | 'subject' | 'forwardedFrom' | 'envelopeFrom' | 'envelopeRecipients'>,
+  verdicts: Verdicts,
+): MailFacts => ({
+  from: email.from,
+  to: email.to,
+  cc: email.cc,
+  subject: email.subject,
+  forwardedFrom: email.forwardedFrom,
+  envelopeFrom: email.envelopeFrom,
+  envelopeRecipients: email.envelopeRecipients,
+  verdicts,
+});
+
 export type Verdict = {
   status: EmailStatus;
   quarantine: Quarantine | null;
@@ -85,10 +100,9 @@ export const judgeEmail =
     // anyone may write to the service address; a customer's mail to a ticket's own address is a reply for email to ticket
     const ticketMail = serviceAddressed || (ticketAddressed && userId === null);
 
+    const authenticity = checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress);
     if (!release) {
-      const refused = ticketMail
-        ? checkServiceMail(mail.verdicts)
-        : checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress);
+      const refused = ticketMail ? checkServiceMail(mail.verdicts) : authenticity;
       if (refused) return quarantined(refused);
     }
 
@@ -121,7 +135,7 @@ export const judgeEmail =
     };
     const ownAddresses = new Set<string>(kontakt.map((k) => k.address));
     // whether the From address is vouched for (DMARC, or SPF aligned with it): email to ticket adds a reply to a ticket only then
-    const senderVerified = checkAuthenticity(mail.verdicts, mail.envelopeFrom, fromAddress) === null;
+    const senderVerified = authenticity === null;
 
     if (ticketMail) {
       // the ticket worker decides the ticket; the mail is linked to its sender now

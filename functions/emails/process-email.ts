@@ -12,7 +12,7 @@ import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import { logger } from '../shared/logger.ts';
 import { type EmailRepository, linkMap } from './email.repository.ts';
-import type { JudgeEmail } from './judge-email.ts';
+import { type JudgeEmail, mailFactsOf } from './judge-email.ts';
 import type { MailStore } from './mail-store.ts';
 import { type ParsedHeaders, parseMail } from './parse-mail.ts';
 
@@ -131,16 +131,7 @@ export const processEmail =
         details: parsed.cutDetails,
       });
     }
-    const verdict = await deps.judge({
-      from: email.from,
-      to: email.to,
-      cc: email.cc,
-      subject: email.subject,
-      forwardedFrom: email.forwardedFrom,
-      envelopeFrom: email.envelopeFrom,
-      envelopeRecipients: email.envelopeRecipients,
-      verdicts: message.verdicts,
-    });
+    const verdict = await deps.judge(mailFactsOf(email, message.verdicts));
     const outcome = await deps.emails.storeOnce({ ...email, ...verdict, links: linkMap(verdict.links) });
     // every copy for the service address is handed over (the consumer takes an email once)
     if (verdict.ticketMail)
