@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { addWorkingDays, berlinTime, type Holidays } from '../calendar/working-days.ts';
 import { defaultPlanTime, type PlannedActivity } from '../pipelines/pipeline.ts';
 import { conflict } from '../shared/errors.ts';
+import { once } from '../shared/once.ts';
 
 export const activityStatuses = ['open', 'done'] as const;
 export type ActivityStatus = (typeof activityStatuses)[number];
@@ -175,11 +176,14 @@ export const planRunHash = (
 
 const typeNames: Record<string, string> = { call: 'Anruf', email: 'E-Mail', meeting: 'Termin', task: 'Aufgabe' };
 
-const berlinDisplay = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
+const berlinDisplay = once(
+  () =>
+    new Intl.DateTimeFormat('de-DE', {
+      timeZone: 'Europe/Berlin',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }),
+);
 
 /** The reminder mail's subject and text, in German like the teams that use Kontakt. */
 export const reminderMessage = (activity: Activity, recipientName: string): { subject: string; text: string } => {
@@ -196,7 +200,7 @@ export const reminderMessage = (activity: Activity, recipientName: string): { su
       `diese Aktivität ist fällig:`,
       '',
       `${typeNames[activity.type] ?? activity.type}: ${activity.subject}`,
-      `Fällig: ${berlinDisplay.format(new Date(activity.dueAt))} (${activity.durationMinutes} Minuten)`,
+      `Fällig: ${berlinDisplay().format(new Date(activity.dueAt))} (${activity.durationMinutes} Minuten)`,
       ...links,
       '',
       `/v1/activities/${activity.id}`,

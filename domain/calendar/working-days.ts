@@ -1,5 +1,7 @@
 /** Working days (no weekends, no listed holidays) and wall-clock times in Europe/Berlin, for activity plans. */
 
+import { once } from '../shared/once.ts';
+
 export type Holidays = ReadonlySet<string> | readonly string[];
 
 const dayMs = 86_400_000;
@@ -42,21 +44,24 @@ export const addWorkingDays = (startDate: string, offset: number, holidays: Holi
   return formatDate(ms);
 };
 
-const berlinFields = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Berlin',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
+const berlinFields = once(
+  () =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Europe/Berlin',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    }),
+);
 
 /** Berlin's offset from UTC at an instant, in ms (+1 h in winter, +2 h in summer). */
 const berlinOffsetAt = (instant: number): number => {
   const parts: Record<string, number> = {};
-  for (const part of berlinFields.formatToParts(new Date(instant))) {
+  for (const part of berlinFields().formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   const wall = Date.UTC(

@@ -2,6 +2,7 @@
 import { findStep, type Pipeline, type PipelineStage, type PipelineStep } from '../pipelines/pipeline.ts';
 import { conflict, unprocessable, validationError } from '../shared/errors.ts';
 import { fromStorageUnits, type Money, toStorageUnits } from '../shared/money.ts';
+import { once } from '../shared/once.ts';
 import { recordNumbers } from '../shared/record-number.ts';
 
 export const opportunityStatuses = ['open', 'won', 'lost'] as const;
@@ -65,16 +66,23 @@ export const formatOpportunityNumber = opportunityNumbers.format;
 export const parseOpportunityNumber = opportunityNumbers.parse;
 
 // Dates --------------------------------------------------------------------------------------------
-const berlinDay = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Berlin',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+const berlinDay = once(
+  () =>
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Europe/Berlin',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }),
+);
 
 /** Today's date where Kontakt's users work: a deal won at 00:30 in Berlin closes that day, not the day before. */
 export const berlinDate = (now: Date): string => {
-  const parts = Object.fromEntries(berlinDay.formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    berlinDay()
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 };
 

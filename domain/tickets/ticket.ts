@@ -11,6 +11,7 @@
 import { tokenize } from '../inbox/search-tokens.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Money } from '../shared/money.ts';
+import { once } from '../shared/once.ts';
 import { recordNumbers } from '../shared/record-number.ts';
 import {
   isOverdue,
@@ -264,11 +265,14 @@ export const nextDueAt = (ticket: Ticket): string | null => {
   return due[0] ?? null;
 };
 
-const berlinDisplay = new Intl.DateTimeFormat('de-DE', {
-  timeZone: 'Europe/Berlin',
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
+const berlinDisplay = once(
+  () =>
+    new Intl.DateTimeFormat('de-DE', {
+      timeZone: 'Europe/Berlin',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }),
+);
 
 /** The mail that tells the responsible user a ticket is overdue. */
 export const ticketReminderMessage = (ticket: Ticket, recipientName: string): { subject: string; text: string } => {
@@ -282,8 +286,8 @@ export const ticketReminderMessage = (ticket: Ticket, recipientName: string): { 
       `dieses Ticket ist überfällig:`,
       '',
       `${ticket.number}: ${ticket.subject} (Priorität ${ticket.priority}, Status ${ticket.status})`,
-      ...(firstResponseDue ? [`Erste Antwort fällig: ${berlinDisplay.format(new Date(firstResponseDue))}`] : []),
-      ...(resolutionDue ? [`Lösung fällig: ${berlinDisplay.format(new Date(resolutionDue))}`] : []),
+      ...(firstResponseDue ? [`Erste Antwort fällig: ${berlinDisplay().format(new Date(firstResponseDue))}`] : []),
+      ...(resolutionDue ? [`Lösung fällig: ${berlinDisplay().format(new Date(resolutionDue))}`] : []),
       '',
       `/v1/tickets/${ticket.id}`,
     ].join('\n'),

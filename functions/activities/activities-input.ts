@@ -22,27 +22,31 @@ const Duration = z
     z.maximum(pipelineLimits.maxDurationMinutes, `must be at most ${pipelineLimits.maxDurationMinutes}`),
   );
 
-export const NewActivityBody = z.strictObject({
-  type: ActivityType,
-  subject: Subject,
-  dueAt: DueAt,
-  durationMinutes: z.optional(Duration),
-  responsibleUserId: z.optional(id),
-  opportunityId: z.optional(id),
-  /** the ticket it belongs to (not with opportunityId) */
-  ticketId: z.optional(id),
-  companyId: z.optional(id),
-  personId: z.optional(id),
-});
+export const NewActivityBody = z.lazy(() =>
+  z.strictObject({
+    type: ActivityType,
+    subject: Subject,
+    dueAt: DueAt,
+    durationMinutes: z.optional(Duration),
+    responsibleUserId: z.optional(id),
+    opportunityId: z.optional(id),
+    /** the ticket it belongs to (not with opportunityId) */
+    ticketId: z.optional(id),
+    companyId: z.optional(id),
+    personId: z.optional(id),
+  }),
+);
 
-export const ActivityPatchBody = z.strictObject({
-  version: z.number().check(z.int()),
-  type: z.optional(ActivityType),
-  subject: z.optional(Subject),
-  dueAt: z.optional(DueAt),
-  durationMinutes: z.optional(Duration),
-  responsibleUserId: z.optional(id),
-});
+export const ActivityPatchBody = z.lazy(() =>
+  z.strictObject({
+    version: z.number().check(z.int()),
+    type: z.optional(ActivityType),
+    subject: z.optional(Subject),
+    dueAt: z.optional(DueAt),
+    durationMinutes: z.optional(Duration),
+    responsibleUserId: z.optional(id),
+  }),
+);
 
 export const ActivityListQuery = z
   .strictObject({
@@ -57,4 +61,4 @@ export const ActivityListQuery = z
   })
   .check(orderedBounds('dueFrom', 'dueTo'));
 
-export const ActivityIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const ActivityIdPath = z.lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }));

@@ -2,24 +2,26 @@
 import * as z from 'zod/mini';
 import { type Activity, activityStatuses } from '../../domain/activities/activity.ts';
 
-export const ActivityOut = z.object({
-  id: z.string(),
-  type: z.string(),
-  subject: z.string(),
-  dueAt: z.string(),
-  durationMinutes: z.number(),
-  status: z.enum(activityStatuses),
-  doneAt: z.nullable(z.string()),
-  responsibleUserId: z.nullable(z.string()),
-  opportunityId: z.nullable(z.string()),
-  companyId: z.nullable(z.string()),
-  personId: z.nullable(z.string()),
-  ticketId: z.nullable(z.string()),
-  reminderSentAt: z.nullable(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
+export const ActivityOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    type: z.string(),
+    subject: z.string(),
+    dueAt: z.string(),
+    durationMinutes: z.number(),
+    status: z.enum(activityStatuses),
+    doneAt: z.nullable(z.string()),
+    responsibleUserId: z.nullable(z.string()),
+    opportunityId: z.nullable(z.string()),
+    companyId: z.nullable(z.string()),
+    personId: z.nullable(z.string()),
+    ticketId: z.nullable(z.string()),
+    reminderSentAt: z.nullable(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+);
 export type ActivityResponse = z.infer<typeof ActivityOut>;
 
 export const toActivityResponse = (activity: Activity): ActivityResponse => ({
@@ -41,7 +43,9 @@ export const toActivityResponse = (activity: Activity): ActivityResponse => ({
   version: activity.version,
 });
 
-export const ActivityPageOut = z.object({ items: z.array(ActivityOut), nextCursor: z.nullable(z.string()) });
+export const ActivityPageOut = z.lazy(() =>
+  z.object({ items: z.array(ActivityOut), nextCursor: z.nullable(z.string()) }),
+);
 
 export const toActivityPageResponse = (page: {
   items: readonly Activity[];

@@ -29,24 +29,26 @@ const link = z._default(z.nullable(z.string()), null);
 export const activities = defineEntity({
   name: 'activity',
   version: 1,
-  schema: z.object({
-    id: z.string(),
-    type: z.string(),
-    subject: z.string(),
-    dueAt: z.string(),
-    durationMinutes: z.number(),
-    status: z.enum(activityStatuses),
-    doneAt: link,
-    responsibleUserId: link,
-    opportunityId: link,
-    companyId: link,
-    personId: link,
-    ticketId: link,
-    reminderSentAt: link,
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    version: z.number(),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      subject: z.string(),
+      dueAt: z.string(),
+      durationMinutes: z.number(),
+      status: z.enum(activityStatuses),
+      doneAt: link,
+      responsibleUserId: link,
+      opportunityId: link,
+      companyId: link,
+      personId: link,
+      ticketId: link,
+      reminderSentAt: link,
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      version: z.number(),
+    }),
+  ),
   key: (id: string) => ({ pk: `ACT#${id}`, sk: 'ACT' }),
   keyOf: (activity) => [activity.id],
   indexes: (activity) => [
@@ -102,12 +104,14 @@ export const reminderIndexAttributes = indexAttributes('gsi3');
 export const activityPlanRuns = defineEntity({
   name: 'activity-plan-run',
   version: 1,
-  schema: z.object({
-    opportunityId: z.string(),
-    pipelineId: z.string(),
-    startDate: z.string(),
-    activityIds: z.array(z.string()),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      opportunityId: z.string(),
+      pipelineId: z.string(),
+      startDate: z.string(),
+      activityIds: z.array(z.string()),
+    }),
+  ),
   key: (runHash: string) => ({ pk: `ACTPLAN#${runHash}`, sk: 'ACTPLAN' }),
   keyOf: (): [string] => {
     throw new Error('an activity-plan-run is keyed by the run hash it does not store: use activityPlanRunItem');

@@ -12,37 +12,41 @@ import { fieldErrors, inputProblems } from '../shared/validation.ts';
 const id = z.string().check(z.minLength(1), z.maxLength(64));
 const userId = z.string().check(z.minLength(1), z.maxLength(128));
 
-export const NewAgencyBody = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  contactEmail: z._default(z.nullable(z.email('not a valid email address').check(z.maxLength(254))), null),
-  defaultPriority: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'normal'),
-  responsibleUserId: z._default(z.nullable(userId), null),
-  rateLimitPerMinute: z._default(
-    z.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(100_000)),
-    defaultRateLimitPerMinute,
-  ),
-});
+export const NewAgencyBody = z.lazy(() =>
+  z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    contactEmail: z._default(z.nullable(z.email('not a valid email address').check(z.maxLength(254))), null),
+    defaultPriority: z._default(z.string().check(z.minLength(1), z.maxLength(50)), 'normal'),
+    responsibleUserId: z._default(z.nullable(userId), null),
+    rateLimitPerMinute: z._default(
+      z.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(100_000)),
+      defaultRateLimitPerMinute,
+    ),
+  }),
+);
 
-export const AgencyIdPath = z.object({ id });
-export const AgencyKeyPath = z.object({ id, keyId: id });
+export const AgencyIdPath = z.lazy(() => z.object({ id }));
+export const AgencyKeyPath = z.lazy(() => z.object({ id, keyId: id }));
 
 /** One lead as an agency sends it; checked lead by lead, so one bad lead never blocks the others. */
-export const AgencyLeadInput = z.strictObject({
-  // agencies' own systems number their leads as often as they name them
-  externalId: z.optional(
-    z.pipe(
-      z.union([
-        z.string().check(z.minLength(1), z.maxLength(200)),
-        z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
-      ]),
-      z.transform((value: string | number) => String(value)),
+export const AgencyLeadInput = z.lazy(() =>
+  z.strictObject({
+    // agencies' own systems number their leads as often as they name them
+    externalId: z.optional(
+      z.pipe(
+        z.union([
+          z.string().check(z.minLength(1), z.maxLength(200)),
+          z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER)),
+        ]),
+        z.transform((value: string | number) => String(value)),
+      ),
     ),
-  ),
-  title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
-  contact: ContactInput,
-  message: z.optional(z.string().check(z.maxLength(10_000))),
-  expectedBudget: z.optional(z.nullable(MoneyInput)),
-});
+    title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
+    contact: ContactInput,
+    message: z.optional(z.string().check(z.maxLength(10_000))),
+    expectedBudget: z.optional(z.nullable(MoneyInput)),
+  }),
+);
 
 /** The envelope; a body that is not this is a 400 for the whole request. */
 export const AgencyLeadsBody = z.strictObject({
@@ -80,7 +84,7 @@ const LeadResultOut = z.object({
   errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
 });
 
-export const AgencyLeadsAnswer = z.object({ results: z.array(LeadResultOut) });
+export const AgencyLeadsAnswer = z.lazy(() => z.object({ results: z.array(LeadResultOut) }));
 
 export type AgencyLead = {
   externalId?: string;

@@ -12,26 +12,30 @@ const AgencyKeyOut = z.object({
   revokedAt: z.nullable(z.string()),
 });
 
-export const AgencyOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  contactEmail: z.nullable(z.string()),
-  defaultPriority: z.string(),
-  responsibleUserId: z.nullable(z.string()),
-  rateLimitPerMinute: z.number(),
-  createdAt: z.string(),
-  keys: z.array(AgencyKeyOut),
-});
+export const AgencyOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    contactEmail: z.nullable(z.string()),
+    defaultPriority: z.string(),
+    responsibleUserId: z.nullable(z.string()),
+    rateLimitPerMinute: z.number(),
+    createdAt: z.string(),
+    keys: z.array(AgencyKeyOut),
+  }),
+);
 export type AgencyOut = z.infer<typeof AgencyOut>;
 
-export const AgencyPageOut = z.object({ items: z.array(AgencyOut), nextCursor: z.nullable(z.string()) });
+export const AgencyPageOut = z.lazy(() => z.object({ items: z.array(AgencyOut), nextCursor: z.nullable(z.string()) }));
 
-export const IssuedKeyOut = z.object({
-  id: z.string(),
-  key: z.string().check(z.describe('the whole key; shown in this answer only, never again')),
-  prefix: z.string(),
-  createdAt: z.string(),
-});
+export const IssuedKeyOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    key: z.string().check(z.describe('the whole key; shown in this answer only, never again')),
+    prefix: z.string(),
+    createdAt: z.string(),
+  }),
+);
 
 const toKeyResponse = (key: AgencyKey): AgencyOut['keys'][number] => ({
   id: key.id,

@@ -21,16 +21,18 @@ const StoredKey = z.object({
 export const agencies = defineEntity({
   name: 'agency',
   version: 1,
-  schema: z.object({
-    id: z.string(),
-    name: z.string(),
-    contactEmail: z.nullable(z.string()),
-    defaultPriority: z.string(),
-    responsibleUserId: z.nullable(z.string()),
-    rateLimitPerMinute: z.number(),
-    createdAt: z.string(),
-    keys: z.array(StoredKey),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      contactEmail: z.nullable(z.string()),
+      defaultPriority: z.string(),
+      responsibleUserId: z.nullable(z.string()),
+      rateLimitPerMinute: z.number(),
+      createdAt: z.string(),
+      keys: z.array(StoredKey),
+    }),
+  ),
   key: (id: string) => ({ pk: `AGENCY#${id}`, sk: 'AGENCY' }),
   keyOf: (agency) => [agency.id],
   indexes: (agency) => [{ index: 'gsi1', pk: agenciesPartition, sk: `${agency.name.toLowerCase()}#${agency.id}` }],
@@ -52,13 +54,15 @@ export const agencyKeysAttribute = 'keys' satisfies keyof StoredAgency;
 export const agencyApiKeys = defineEntity({
   name: 'agency-api-key',
   version: 1,
-  schema: z.object({
-    agencyId: z.string(),
-    keyId: z.string(),
-    prefix: z.string(),
-    createdAt: z.string(),
-    revokedAt: z.nullable(z.string()),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      agencyId: z.string(),
+      keyId: z.string(),
+      prefix: z.string(),
+      createdAt: z.string(),
+      revokedAt: z.nullable(z.string()),
+    }),
+  ),
   key: (secretHash: string) => ({ pk: `AGENCYKEY#${secretHash}`, sk: 'AGENCYKEY' }),
   keyOf: (): [string] => {
     throw new Error('an agency-api-key is keyed by the secret hash it does not store: use agencyApiKeyItem');
@@ -76,7 +80,7 @@ export const agencyApiKeyItem = (secretHash: string, key: StoredApiKey): Record<
 export const agencyRates = defineEntity({
   name: 'agency-rate',
   version: 1,
-  schema: z.object({ leads: z.number(), ttl: z.number() }),
+  schema: z.lazy(() => z.object({ leads: z.number(), ttl: z.number() })),
   key: (agencyId: string, window: string) => ({ pk: `AGENCYRATE#${agencyId}#${window}`, sk: 'RATE' }),
   keyOf: (): [string, string] => {
     throw new Error('an agency-rate counter is keyed by the agency and minute it does not store: use countLeadsUpdate');

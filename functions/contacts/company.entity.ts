@@ -4,20 +4,22 @@ import { type Company, companySortName, companyTypes, relationships } from '../.
 import { defineEntity, indexAttributes, onIndex, type TransactItem } from '../shared/entity.ts';
 import { AddressSchema } from './person.entity.ts';
 
-export const CompanySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(companyTypes),
-  relationship: z.enum(relationships),
-  address: z.optional(AddressSchema),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  website: z.optional(z.string()),
-  parentCompanyId: z.optional(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-}) satisfies z.ZodMiniType<Company>;
+export const CompanySchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(companyTypes),
+    relationship: z.enum(relationships),
+    address: z.optional(AddressSchema),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    website: z.optional(z.string()),
+    parentCompanyId: z.optional(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+) satisfies z.ZodMiniType<Company>;
 
 const allPartition = 'COMPANIES';
 const byParentPartition = (parentId: string): string => `COMPANIES#PARENT#${parentId}`;

@@ -13,13 +13,15 @@ const recordId = z.string().check(z.minLength(1), z.maxLength(64));
 const Phone = z.string().check(z.maxLength(50), z.regex(/^[0-9+()/.\-\s]+$/, 'not a phone number'));
 const Email = z.email('not a valid email address').check(z.maxLength(254));
 
-export const AddressInput = z.strictObject({
-  street: optionalText(200),
-  addressLine2: optionalText(200),
-  postalCode: z.optional(z.string().check(z.trim(), z.maxLength(20))),
-  city: optionalText(200),
-  country: optionalText(100),
-});
+export const AddressInput = z.lazy(() =>
+  z.strictObject({
+    street: optionalText(200),
+    addressLine2: optionalText(200),
+    postalCode: z.optional(z.string().check(z.trim(), z.maxLength(20))),
+    city: optionalText(200),
+    country: optionalText(100),
+  }),
+);
 
 const personFields = {
   salutation: optionalText(50),
@@ -39,11 +41,13 @@ const personFields = {
   origin: optionalText(100),
 };
 
-export const NewPersonBody = z.strictObject({
-  ...personFields,
-  /** create even when duplicate protection finds candidates */
-  force: z.optional(z.boolean()),
-});
+export const NewPersonBody = z.lazy(() =>
+  z.strictObject({
+    ...personFields,
+    /** create even when duplicate protection finds candidates */
+    force: z.optional(z.boolean()),
+  }),
+);
 
 const nullable = <S extends z.ZodMiniType>(schema: S) => z.optional(z.nullable(schema));
 
@@ -55,30 +59,34 @@ const AddressPatch = z.strictObject({
   country: nullable(text(100)),
 });
 
-export const PersonPatchBody = z.strictObject({
-  version: z.number().check(z.int()),
-  salutation: nullable(text(50)),
-  title: nullable(text(100)),
-  firstName: nullable(text(100)),
-  lastName: z.optional(text(100)),
-  emails: z.optional(personFields.emails.def.innerType),
-  phones: z.optional(personFields.phones.def.innerType),
-  address: nullable(AddressPatch),
-  birthday: nullable(CalendarDate),
-  companyId: nullable(recordId),
-  isMainContact: z.optional(z.boolean()),
-  supervisorId: nullable(recordId),
-  department: nullable(text(100)),
-  position: nullable(text(100)),
-  origin: nullable(text(100)),
-});
+export const PersonPatchBody = z.lazy(() =>
+  z.strictObject({
+    version: z.number().check(z.int()),
+    salutation: nullable(text(50)),
+    title: nullable(text(100)),
+    firstName: nullable(text(100)),
+    lastName: z.optional(text(100)),
+    emails: z.optional(personFields.emails.def.innerType),
+    phones: z.optional(personFields.phones.def.innerType),
+    address: nullable(AddressPatch),
+    birthday: nullable(CalendarDate),
+    companyId: nullable(recordId),
+    isMainContact: z.optional(z.boolean()),
+    supervisorId: nullable(recordId),
+    department: nullable(text(100)),
+    position: nullable(text(100)),
+    origin: nullable(text(100)),
+  }),
+);
 
-export const PersonListQuery = z.strictObject({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  companyId: z.optional(recordId),
-  q: z.optional(SearchText),
-});
+export const PersonListQuery = z.lazy(() =>
+  z.strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    companyId: z.optional(recordId),
+    q: z.optional(SearchText),
+  }),
+);
 
 const Website = z
   .string()
@@ -98,52 +106,58 @@ const companyFields = {
   parentCompanyId: z.optional(recordId),
 };
 
-export const NewCompanyBody = z.strictObject({ ...companyFields, force: z.optional(z.boolean()) });
+export const NewCompanyBody = z.lazy(() => z.strictObject({ ...companyFields, force: z.optional(z.boolean()) }));
 
-export const CompanyPatchBody = z.strictObject({
-  version: z.number().check(z.int()),
-  name: z.optional(text(200)),
-  type: z.optional(z.enum(companyTypes)),
-  relationship: z.optional(z.enum(relationships)),
-  address: nullable(AddressPatch),
-  emails: z.optional(personFields.emails.def.innerType),
-  phones: z.optional(personFields.phones.def.innerType),
-  website: nullable(Website),
-  parentCompanyId: nullable(recordId),
-});
+export const CompanyPatchBody = z.lazy(() =>
+  z.strictObject({
+    version: z.number().check(z.int()),
+    name: z.optional(text(200)),
+    type: z.optional(z.enum(companyTypes)),
+    relationship: z.optional(z.enum(relationships)),
+    address: nullable(AddressPatch),
+    emails: z.optional(personFields.emails.def.innerType),
+    phones: z.optional(personFields.phones.def.innerType),
+    website: nullable(Website),
+    parentCompanyId: nullable(recordId),
+  }),
+);
 
-export const CompanyListQuery = z.strictObject({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  relationship: z.optional(z.enum(relationships)),
-  type: z.optional(z.enum(companyTypes)),
-  parentCompanyId: z.optional(recordId),
-  q: z.optional(SearchText),
-});
+export const CompanyListQuery = z.lazy(() =>
+  z.strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    relationship: z.optional(z.enum(relationships)),
+    type: z.optional(z.enum(companyTypes)),
+    parentCompanyId: z.optional(recordId),
+    q: z.optional(SearchText),
+  }),
+);
 
-export const RecordIdPath = z.object({ id: recordId });
-export const MergeBody = z.strictObject({ duplicateId: recordId });
+export const RecordIdPath = z.lazy(() => z.object({ id: recordId }));
+export const MergeBody = z.lazy(() => z.strictObject({ duplicateId: recordId }));
 
 /** A person or company as a UI has it before saving: the fields duplicate protection compares. */
-export const DuplicateCheckBody = z.strictObject({
-  person: z.optional(
-    z.strictObject({
-      firstName: optionalText(100),
-      lastName: optionalText(100),
-      emails: personFields.emails,
-      phones: personFields.phones,
-      birthday: personFields.birthday,
-      address: personFields.address,
-      companyName: optionalText(200),
-    }),
-  ),
-  company: z.optional(
-    z.strictObject({
-      name: text(200),
-      emails: personFields.emails,
-      phones: personFields.phones,
-      website: z.optional(Website),
-      address: personFields.address,
-    }),
-  ),
-});
+export const DuplicateCheckBody = z.lazy(() =>
+  z.strictObject({
+    person: z.optional(
+      z.strictObject({
+        firstName: optionalText(100),
+        lastName: optionalText(100),
+        emails: personFields.emails,
+        phones: personFields.phones,
+        birthday: personFields.birthday,
+        address: personFields.address,
+        companyName: optionalText(200),
+      }),
+    ),
+    company: z.optional(
+      z.strictObject({
+        name: text(200),
+        emails: personFields.emails,
+        phones: personFields.phones,
+        website: z.optional(Website),
+        address: personFields.address,
+      }),
+    ),
+  }),
+);

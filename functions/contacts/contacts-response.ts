@@ -18,43 +18,47 @@ const AddressResponse = z.object({
   country: optionalString,
 });
 
-export const PersonResponse = z.object({
-  id: z.string(),
-  salutation: optionalString,
-  title: optionalString,
-  firstName: optionalString,
-  lastName: z.string(),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  address: z.optional(AddressResponse),
-  /** true when `address` is the company's, shown because the person has none of their own */
-  addressInherited: z.boolean(),
-  birthday: optionalString,
-  companyId: optionalString,
-  isMainContact: z.boolean(),
-  supervisorId: optionalString,
-  department: optionalString,
-  position: optionalString,
-  origin: optionalString,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
+export const PersonResponse = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    salutation: optionalString,
+    title: optionalString,
+    firstName: optionalString,
+    lastName: z.string(),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    address: z.optional(AddressResponse),
+    /** true when `address` is the company's, shown because the person has none of their own */
+    addressInherited: z.boolean(),
+    birthday: optionalString,
+    companyId: optionalString,
+    isMainContact: z.boolean(),
+    supervisorId: optionalString,
+    department: optionalString,
+    position: optionalString,
+    origin: optionalString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+);
 
-export const CompanyResponse = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(companyTypes),
-  relationship: z.enum(relationships),
-  address: z.optional(AddressResponse),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  website: optionalString,
-  parentCompanyId: optionalString,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
+export const CompanyResponse = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(companyTypes),
+    relationship: z.enum(relationships),
+    address: z.optional(AddressResponse),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    website: optionalString,
+    parentCompanyId: optionalString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+);
 
 type AddressBody = z.infer<typeof AddressResponse>;
 

@@ -13,26 +13,28 @@ export const AddressSchema = z.object({
   country: optionalString,
 });
 
-export const PersonSchema = z.object({
-  id: z.string(),
-  salutation: optionalString,
-  title: optionalString,
-  firstName: optionalString,
-  lastName: z.string(),
-  emails: z.array(z.string()),
-  phones: z.array(z.string()),
-  address: z.optional(AddressSchema),
-  birthday: optionalString,
-  companyId: optionalString,
-  isMainContact: z.boolean(),
-  supervisorId: optionalString,
-  department: optionalString,
-  position: optionalString,
-  origin: optionalString,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-}) satisfies z.ZodMiniType<Person>;
+export const PersonSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    salutation: optionalString,
+    title: optionalString,
+    firstName: optionalString,
+    lastName: z.string(),
+    emails: z.array(z.string()),
+    phones: z.array(z.string()),
+    address: z.optional(AddressSchema),
+    birthday: optionalString,
+    companyId: optionalString,
+    isMainContact: z.boolean(),
+    supervisorId: optionalString,
+    department: optionalString,
+    position: optionalString,
+    origin: optionalString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+) satisfies z.ZodMiniType<Person>;
 
 const allPartition = 'PERSONS';
 const byCompanyPartition = (companyId: string): string => `PERSONS#COMPANY#${companyId}`;

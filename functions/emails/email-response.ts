@@ -15,48 +15,52 @@ import {
 } from '../../domain/emails/smart-bcc.ts';
 import { LimitParam } from '../shared/cursor.ts';
 
-export const EmailListQuery = z.object({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  status: z.optional(z.enum(emailStatuses)),
-});
-export const LinkedEmailsQuery = z.object({ limit: LimitParam, cursor: z.optional(z.string()) });
+export const EmailListQuery = z.lazy(() =>
+  z.object({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    status: z.optional(z.enum(emailStatuses)),
+  }),
+);
+export const LinkedEmailsQuery = z.lazy(() => z.object({ limit: LimitParam, cursor: z.optional(z.string()) }));
 const id = z.string().check(z.minLength(1), z.maxLength(64));
-export const EmailIdPath = z.object({ id });
+export const EmailIdPath = z.lazy(() => z.object({ id }));
 
 const MailboxOut = z.object({ name: z.nullable(z.string()), address: z.string() });
 
-export const EmailOut = z.object({
-  id: z.string(),
-  messageId: z.nullable(z.string()),
-  subject: z.nullable(z.string()),
-  from: z.nullable(MailboxOut),
-  to: z.array(MailboxOut),
-  cc: z.array(MailboxOut),
-  date: z.nullable(z.string()),
-  receivedAt: z.string(),
-  attachments: z.array(z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string() })),
-  truncated: z.boolean(),
-  truncatedFields: z.array(z.enum(truncationReasons)),
-  /** the mail's own words, without quoted replies and signature */
-  snippet: z.nullable(z.string()),
-  status: z.enum(emailStatuses),
-  /** why it is (or was) in quarantine; a released mail keeps it */
-  quarantineReason: z.nullable(z.enum(quarantineReasons)),
-  quarantineDetail: z.nullable(z.string()),
-  links: z.array(z.object({ kind: z.enum(linkKinds), id: z.string(), via: z.enum(linkReasons) })),
-  unmatchedAddresses: z.array(z.string()),
-  unlinkedNumbers: z.array(z.object({ number: z.string(), reason: z.enum(unlinkedReasons) })),
-  /** an auto-reply or bulk mail */
-  automated: z.boolean(),
-  forwardedFrom: z.nullable(MailboxOut),
-  /** addresses in From, To or Cc that are not valid addresses */
-  invalidAddresses: z.array(z.string()),
-  released: z.nullable(z.object({ userId: z.string(), at: z.string() })),
-});
+export const EmailOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    messageId: z.nullable(z.string()),
+    subject: z.nullable(z.string()),
+    from: z.nullable(MailboxOut),
+    to: z.array(MailboxOut),
+    cc: z.array(MailboxOut),
+    date: z.nullable(z.string()),
+    receivedAt: z.string(),
+    attachments: z.array(z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string() })),
+    truncated: z.boolean(),
+    truncatedFields: z.array(z.enum(truncationReasons)),
+    /** the mail's own words, without quoted replies and signature */
+    snippet: z.nullable(z.string()),
+    status: z.enum(emailStatuses),
+    /** why it is (or was) in quarantine; a released mail keeps it */
+    quarantineReason: z.nullable(z.enum(quarantineReasons)),
+    quarantineDetail: z.nullable(z.string()),
+    links: z.array(z.object({ kind: z.enum(linkKinds), id: z.string(), via: z.enum(linkReasons) })),
+    unmatchedAddresses: z.array(z.string()),
+    unlinkedNumbers: z.array(z.object({ number: z.string(), reason: z.enum(unlinkedReasons) })),
+    /** an auto-reply or bulk mail */
+    automated: z.boolean(),
+    forwardedFrom: z.nullable(MailboxOut),
+    /** addresses in From, To or Cc that are not valid addresses */
+    invalidAddresses: z.array(z.string()),
+    released: z.nullable(z.object({ userId: z.string(), at: z.string() })),
+  }),
+);
 export type EmailOut = z.infer<typeof EmailOut>;
 
-export const EmailPageOut = z.object({ items: z.array(EmailOut), nextCursor: z.nullable(z.string()) });
+export const EmailPageOut = z.lazy(() => z.object({ items: z.array(EmailOut), nextCursor: z.nullable(z.string()) }));
 
 const mailbox = (m: Email['to'][number]): EmailOut['to'][number] => ({ name: m.name, address: m.address });
 
@@ -86,4 +90,4 @@ export const toEmailResponse = (email: Email): EmailOut => ({
 });
 
 /** A record's own mail address (opportunities and tickets). */
-export const RecordAddressOut = z.object({ number: z.string(), address: z.string() });
+export const RecordAddressOut = z.lazy(() => z.object({ number: z.string(), address: z.string() }));

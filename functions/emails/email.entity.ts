@@ -41,57 +41,59 @@ export const linkedRecordKind = {
 export const emails = defineEntity({
   name: 'email',
   version: 2,
-  schema: z.object({
-    id: z.string(),
-    sesMessageId: z.string(),
-    messageId: z.nullable(z.string()),
-    subject: z.nullable(z.string()),
-    from: z.nullable(Mailbox),
-    to: z.array(Mailbox),
-    cc: z.array(Mailbox),
-    date: z.nullable(z.string()),
-    receivedAt: z.string(),
-    envelopeRecipients: z.array(z.string()),
-    text: z.nullable(z.string()),
-    textTruncated: z.boolean(),
-    attachments: z.array(
-      z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string(), key: z.string() }),
-    ),
-    raw: z.object({ bucket: z.string(), key: z.string() }),
-    verdicts: z.record(z.string(), z.string()),
-    // emails stored before the limits existed carry neither; nothing of them was cut
-    truncated: z._default(z.boolean(), false),
-    truncatedFields: z._default(z.array(z.enum(truncationReasons)), []),
-    envelopeFrom: z._default(z.nullable(z.string()), null),
-    status: z._default(z.enum(emailStatuses), 'unlinked'),
-    quarantine: z._default(z.nullable(z.object({ reason: z.enum(quarantineReasons), detail: z.string() })), null),
-    /** `<kind>:<id>` → why; a map so that a merge moves one link by its key */
-    links: z._default(z.record(z.string(), z.enum(linkReasons)), {}),
-    unmatchedAddresses: z._default(z.array(z.string()), []),
-    unlinkedNumbers: z._default(z.array(z.object({ number: z.string(), reason: z.enum(unlinkedReasons) })), []),
-    automated: z._default(z.boolean(), false),
-    forwardedFrom: z._default(z.nullable(Mailbox), null),
-    invalidAddresses: z._default(z.array(z.string()), []),
-    snippet: z._default(z.nullable(z.string()), null),
-    html: z._default(z.nullable(z.object({ bucket: z.string(), key: z.string() })), null),
-    /** the identities this record stands for (Message-ID with a content hash): a copy arriving again joins it */
-    identities: z._default(z.array(z.string()), []),
-    /** who released it from quarantine, and when */
-    released: z._default(z.nullable(z.object({ userId: z.string(), at: z.string() })), null),
-    inReplyTo: z._default(z.nullable(z.string()), null),
-    references: z._default(z.array(z.string()), []),
-    bounce: z._default(
-      z.nullable(
-        z.object({
-          recipients: z.array(z.object({ address: z.string(), action: z.string(), status: z.nullable(z.string()) })),
-          originalMessageId: z._default(z.nullable(z.string()), null),
-        }),
+  schema: z.lazy(() =>
+    z.object({
+      id: z.string(),
+      sesMessageId: z.string(),
+      messageId: z.nullable(z.string()),
+      subject: z.nullable(z.string()),
+      from: z.nullable(Mailbox),
+      to: z.array(Mailbox),
+      cc: z.array(Mailbox),
+      date: z.nullable(z.string()),
+      receivedAt: z.string(),
+      envelopeRecipients: z.array(z.string()),
+      text: z.nullable(z.string()),
+      textTruncated: z.boolean(),
+      attachments: z.array(
+        z.object({ filename: z.nullable(z.string()), size: z.number(), contentType: z.string(), key: z.string() }),
       ),
-      null,
-    ),
-    ticketMail: z._default(z.boolean(), false),
-    senderVerified: z._default(z.boolean(), false),
-  }),
+      raw: z.object({ bucket: z.string(), key: z.string() }),
+      verdicts: z.record(z.string(), z.string()),
+      // emails stored before the limits existed carry neither; nothing of them was cut
+      truncated: z._default(z.boolean(), false),
+      truncatedFields: z._default(z.array(z.enum(truncationReasons)), []),
+      envelopeFrom: z._default(z.nullable(z.string()), null),
+      status: z._default(z.enum(emailStatuses), 'unlinked'),
+      quarantine: z._default(z.nullable(z.object({ reason: z.enum(quarantineReasons), detail: z.string() })), null),
+      /** `<kind>:<id>` → why; a map so that a merge moves one link by its key */
+      links: z._default(z.record(z.string(), z.enum(linkReasons)), {}),
+      unmatchedAddresses: z._default(z.array(z.string()), []),
+      unlinkedNumbers: z._default(z.array(z.object({ number: z.string(), reason: z.enum(unlinkedReasons) })), []),
+      automated: z._default(z.boolean(), false),
+      forwardedFrom: z._default(z.nullable(Mailbox), null),
+      invalidAddresses: z._default(z.array(z.string()), []),
+      snippet: z._default(z.nullable(z.string()), null),
+      html: z._default(z.nullable(z.object({ bucket: z.string(), key: z.string() })), null),
+      /** the identities this record stands for (Message-ID with a content hash): a copy arriving again joins it */
+      identities: z._default(z.array(z.string()), []),
+      /** who released it from quarantine, and when */
+      released: z._default(z.nullable(z.object({ userId: z.string(), at: z.string() })), null),
+      inReplyTo: z._default(z.nullable(z.string()), null),
+      references: z._default(z.array(z.string()), []),
+      bounce: z._default(
+        z.nullable(
+          z.object({
+            recipients: z.array(z.object({ address: z.string(), action: z.string(), status: z.nullable(z.string()) })),
+            originalMessageId: z._default(z.nullable(z.string()), null),
+          }),
+        ),
+        null,
+      ),
+      ticketMail: z._default(z.boolean(), false),
+      senderVerified: z._default(z.boolean(), false),
+    }),
+  ),
   key: (id: string) => ({ pk: `EMAIL#${id}`, sk: 'EMAIL' }),
   keyOf: (email) => [email.id],
   indexes: (email) => [
@@ -121,7 +123,7 @@ export const emails = defineEntity({
 export const emailIdentityGuards = defineEntity({
   name: 'email-identity-guard',
   version: 1,
-  schema: z.object({ emailId: z.string() }),
+  schema: z.lazy(() => z.object({ emailId: z.string() })),
   key: (identity: string) => ({ pk: `EMAIL#ID#${identity}`, sk: 'EMAIL#ID' }),
   keyOf: (): [string] => {
     throw new Error('an email-identity-guard is keyed by the identity it does not store: use emailIdentityGuardItem');
@@ -139,7 +141,7 @@ export const emailIdentityGuardItem = (identity: string, emailId: string): Recor
 export const emailSesGuards = defineEntity({
   name: 'email-ses-guard',
   version: 1,
-  schema: z.object({ emailId: z.string() }),
+  schema: z.lazy(() => z.object({ emailId: z.string() })),
   key: (sesMessageId: string) => ({ pk: `EMAIL#SES#${sesMessageId}`, sk: 'EMAIL#SES' }),
   keyOf: (): [string] => {
     throw new Error('an email-ses-guard is keyed by the SES message id it does not store: use emailSesGuardItem');

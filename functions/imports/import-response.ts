@@ -7,14 +7,16 @@ import { importStatuses } from '../../domain/imports/csv-import.ts';
 
 const RowErrorOut = z.object({ row: z.number(), field: z.string(), message: z.string() });
 
-export const ImportReportSchema = z.object({
-  id: z.string(),
-  status: z.enum(importStatuses),
-  rowsTotal: z.number(),
-  rowsImported: z.number(),
-  rowsSkipped: z.number(),
-  rowsFailed: z.number(),
-  errors: z.array(RowErrorOut),
-});
+export const ImportReportSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    status: z.enum(importStatuses),
+    rowsTotal: z.number(),
+    rowsImported: z.number(),
+    rowsSkipped: z.number(),
+    rowsFailed: z.number(),
+    errors: z.array(RowErrorOut),
+  }),
+);
 
-export const CreatedImportSchema = z.object({ id: z.string(), uploadUrl: z.string() });
+export const CreatedImportSchema = z.lazy(() => z.object({ id: z.string(), uploadUrl: z.string() }));

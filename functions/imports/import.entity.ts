@@ -27,26 +27,28 @@ const ImportLayoutSchema = z.object({
 export const csvImports = defineEntity({
   name: 'csv-import',
   version: 1,
-  schema: z.object({
-    id: z.string(),
-    filename: z.string(),
-    status: z.enum(importStatuses),
-    mapping: z.nullable(z.record(z.string(), z.nullable(z.enum(importTargets)))),
-    createdBy: z.nullable(z.string()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    rowsTotal: z.number(),
-    rowsImported: z.number(),
-    rowsSkipped: z.number(),
-    rowsFailed: z.number(),
-    failure: z.nullable(RowErrorSchema),
-    /** bumped by every checkpoint; a run whose seq is behind was overtaken and stops */
-    seq: z.number(),
-    /** the byte offset of the next record in the original file */
-    offset: z.number(),
-    nextRow: z.number(),
-    layout: z.nullable(ImportLayoutSchema),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      id: z.string(),
+      filename: z.string(),
+      status: z.enum(importStatuses),
+      mapping: z.nullable(z.record(z.string(), z.nullable(z.enum(importTargets)))),
+      createdBy: z.nullable(z.string()),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      rowsTotal: z.number(),
+      rowsImported: z.number(),
+      rowsSkipped: z.number(),
+      rowsFailed: z.number(),
+      failure: z.nullable(RowErrorSchema),
+      /** bumped by every checkpoint; a run whose seq is behind was overtaken and stops */
+      seq: z.number(),
+      /** the byte offset of the next record in the original file */
+      offset: z.number(),
+      nextRow: z.number(),
+      layout: z.nullable(ImportLayoutSchema),
+    }),
+  ),
   key: (id: string) => ({ pk: importPartition(id), sk: 'IMPORT' }),
   keyOf: (imp) => [imp.id],
 });
@@ -60,7 +62,7 @@ export type StoredImport = z.infer<typeof csvImports.schema>;
 export const importErrors = defineEntity({
   name: 'csv-import-error',
   version: 1,
-  schema: z.object({ row: z.number(), errors: z.array(RowErrorSchema) }),
+  schema: z.lazy(() => z.object({ row: z.number(), errors: z.array(RowErrorSchema) })),
   key: (importId: string, row: number) => ({
     pk: importPartition(importId),
     sk: `${errorPrefix}${String(row).padStart(10, '0')}`,

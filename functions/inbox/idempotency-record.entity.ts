@@ -12,16 +12,18 @@ import { defineEntity, type Key } from '../shared/entity.ts';
 export const idempotencyRecords = defineEntity({
   name: 'idempotency',
   version: 1,
-  schema: z.object({
-    requestHash: z.string(),
-    answer: z.object({
-      status: z.number(),
-      body: z.optional(z.unknown()),
-      headers: z.optional(z.record(z.string(), z.string())),
+  schema: z.lazy(() =>
+    z.object({
+      requestHash: z.string(),
+      answer: z.object({
+        status: z.number(),
+        body: z.optional(z.unknown()),
+        headers: z.optional(z.record(z.string(), z.string())),
+      }),
+      createdAt: z.optional(z.string()),
+      ttl: z.number(),
     }),
-    createdAt: z.optional(z.string()),
-    ttl: z.number(),
-  }),
+  ),
   key: (scope: string, key: string): Key => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   keyOf: (): [string, string] => {
     throw new Error('an idempotency record is keyed by a scope and key it does not store: use idempotencyItem');

@@ -9,76 +9,82 @@ import type { Money } from '../../domain/shared/money.ts';
 
 const optionalString = z.optional(z.string());
 
-export const MoneyResponse = z.object({ amount: z.number(), currency: z.string() });
+export const MoneyResponse = z.lazy(() => z.object({ amount: z.number(), currency: z.string() }));
 
-export const ContactResponse = z.object({
-  salutation: optionalString,
-  title: optionalString,
-  firstName: optionalString,
-  lastName: optionalString,
-  email: optionalString,
-  phone: optionalString,
-  companyName: optionalString,
-  street: optionalString,
-  addressLine2: optionalString,
-  postalCode: optionalString,
-  city: optionalString,
-  country: optionalString,
-  birthday: optionalString,
-});
-
-export const CandidateResponse = z.object({
-  kind: z.enum(['person', 'company', 'inboxEntry']),
-  id: z.string(),
-  score: z.number(),
-  level: z.enum(['match', 'possible']),
-  reasons: z.array(z.string()),
-});
-
-export const InboxEntryResponse = z.object({
-  id: z.string(),
-  title: z.string(),
-  source: z.string(),
-  priority: z.string(),
-  processingStatus: z.enum(processingStatuses),
-  archiveReason: z.nullable(z.string()),
-  responsibleUserId: z.nullable(z.string()),
-  contact: ContactResponse,
-  message: optionalString,
-  expectedBudget: z.nullable(MoneyResponse),
-  consent: z.optional(z.object({ text: z.string(), givenAt: z.string() })),
-  tracking: z.optional(
-    z.object({
-      pageUrl: optionalString,
-      referrer: optionalString,
-      utm: z.optional(
-        z.object({
-          source: optionalString,
-          medium: optionalString,
-          campaign: optionalString,
-          term: optionalString,
-          content: optionalString,
-        }),
-      ),
-    }),
-  ),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  qualifiedAt: z.nullable(z.string()),
-  opportunityId: z.nullable(z.string()),
-  companyId: z.nullable(z.string()),
-  personId: z.nullable(z.string()),
-  duplicateCheck: z.object({
-    status: z.enum(['pending', 'done', 'failed']),
-    checkedAt: z.nullable(z.string()),
-    candidates: z.array(CandidateResponse),
+export const ContactResponse = z.lazy(() =>
+  z.object({
+    salutation: optionalString,
+    title: optionalString,
+    firstName: optionalString,
+    lastName: optionalString,
+    email: optionalString,
+    phone: optionalString,
+    companyName: optionalString,
+    street: optionalString,
+    addressLine2: optionalString,
+    postalCode: optionalString,
+    city: optionalString,
+    country: optionalString,
+    birthday: optionalString,
   }),
-  statusHistory: z.array(
-    z.object({ status: z.enum(processingStatuses), at: z.string(), userId: z.nullable(z.string()) }),
-  ),
-  raw: z.record(z.string(), z.unknown()),
-  version: z.number(),
-});
+);
+
+export const CandidateResponse = z.lazy(() =>
+  z.object({
+    kind: z.enum(['person', 'company', 'inboxEntry']),
+    id: z.string(),
+    score: z.number(),
+    level: z.enum(['match', 'possible']),
+    reasons: z.array(z.string()),
+  }),
+);
+
+export const InboxEntryResponse = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    source: z.string(),
+    priority: z.string(),
+    processingStatus: z.enum(processingStatuses),
+    archiveReason: z.nullable(z.string()),
+    responsibleUserId: z.nullable(z.string()),
+    contact: ContactResponse,
+    message: optionalString,
+    expectedBudget: z.nullable(MoneyResponse),
+    consent: z.optional(z.object({ text: z.string(), givenAt: z.string() })),
+    tracking: z.optional(
+      z.object({
+        pageUrl: optionalString,
+        referrer: optionalString,
+        utm: z.optional(
+          z.object({
+            source: optionalString,
+            medium: optionalString,
+            campaign: optionalString,
+            term: optionalString,
+            content: optionalString,
+          }),
+        ),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    qualifiedAt: z.nullable(z.string()),
+    opportunityId: z.nullable(z.string()),
+    companyId: z.nullable(z.string()),
+    personId: z.nullable(z.string()),
+    duplicateCheck: z.object({
+      status: z.enum(['pending', 'done', 'failed']),
+      checkedAt: z.nullable(z.string()),
+      candidates: z.array(CandidateResponse),
+    }),
+    statusHistory: z.array(
+      z.object({ status: z.enum(processingStatuses), at: z.string(), userId: z.nullable(z.string()) }),
+    ),
+    raw: z.record(z.string(), z.unknown()),
+    version: z.number(),
+  }),
+);
 export type InboxEntryResponse = z.infer<typeof InboxEntryResponse>;
 
 /** Only the fields that are there: an absent optional field is left out, as JSON would. */

@@ -44,50 +44,52 @@ const StoredCandidate = z.object({
 });
 
 /** The stored attributes of an entry (besides keys, tags and the check's bookkeeping below). */
-export const InboxEntryRecord = z.object({
-  id: z.string(),
-  title: z.string(),
-  source: z.string(),
-  priority: z.string(),
-  processingStatus: z.enum(processingStatuses),
-  archiveReason: z.nullable(z.string()),
-  responsibleUserId: z.nullable(z.string()),
-  contact: StoredContact,
-  message: optionalString,
-  expectedBudget: z.nullable(StoredMoney),
-  consent: z.optional(z.object({ text: z.string(), givenAt: z.string() })),
-  tracking: z.optional(
-    z.object({
-      pageUrl: optionalString,
-      referrer: optionalString,
-      utm: z.optional(
-        z.object({
-          source: optionalString,
-          medium: optionalString,
-          campaign: optionalString,
-          term: optionalString,
-          content: optionalString,
-        }),
-      ),
+export const InboxEntryRecord = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    title: z.string(),
+    source: z.string(),
+    priority: z.string(),
+    processingStatus: z.enum(processingStatuses),
+    archiveReason: z.nullable(z.string()),
+    responsibleUserId: z.nullable(z.string()),
+    contact: StoredContact,
+    message: optionalString,
+    expectedBudget: z.nullable(StoredMoney),
+    consent: z.optional(z.object({ text: z.string(), givenAt: z.string() })),
+    tracking: z.optional(
+      z.object({
+        pageUrl: optionalString,
+        referrer: optionalString,
+        utm: z.optional(
+          z.object({
+            source: optionalString,
+            medium: optionalString,
+            campaign: optionalString,
+            term: optionalString,
+            content: optionalString,
+          }),
+        ),
+      }),
+    ),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    qualifiedAt: z.nullable(z.string()),
+    opportunityId: z.nullable(z.string()),
+    companyId: z.nullable(z.string()),
+    personId: z.nullable(z.string()),
+    duplicateCheck: z.object({
+      status: z.enum(['pending', 'done', 'failed']),
+      checkedAt: z.nullable(z.string()),
+      candidates: z.array(StoredCandidate),
     }),
-  ),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  qualifiedAt: z.nullable(z.string()),
-  opportunityId: z.nullable(z.string()),
-  companyId: z.nullable(z.string()),
-  personId: z.nullable(z.string()),
-  duplicateCheck: z.object({
-    status: z.enum(['pending', 'done', 'failed']),
-    checkedAt: z.nullable(z.string()),
-    candidates: z.array(StoredCandidate),
+    statusHistory: z.array(
+      z.object({ status: z.enum(processingStatuses), at: z.string(), userId: z.nullable(z.string()) }),
+    ),
+    raw: z.record(z.string(), z.unknown()),
+    version: z.number(),
   }),
-  statusHistory: z.array(
-    z.object({ status: z.enum(processingStatuses), at: z.string(), userId: z.nullable(z.string()) }),
-  ),
-  raw: z.record(z.string(), z.unknown()),
-  version: z.number(),
-});
+);
 
 /** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
 export const spamRetentionDays = 30;

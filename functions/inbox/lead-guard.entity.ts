@@ -7,11 +7,13 @@ import * as z from 'zod/mini';
 import { defineEntity, type Key } from '../shared/entity.ts';
 
 /** What a guard stores: the entry it let through, when, and until when it guards (none: for good). */
-export const LeadGuardRecord = z.object({
-  inboxEntryId: z.string(),
-  createdAt: z.string(),
-  ttl: z.optional(z.number()),
-});
+export const LeadGuardRecord = z.lazy(() =>
+  z.object({
+    inboxEntryId: z.string(),
+    createdAt: z.string(),
+    ttl: z.optional(z.number()),
+  }),
+);
 export type LeadGuardRecord = z.infer<typeof LeadGuardRecord>;
 
 /** Every channel's guard is at schema version 1. */

@@ -12,10 +12,12 @@ const target = z.union([
   }),
 ]);
 
-export const ConvertBody = z.strictObject({
-  stage: z.optional(z.enum(['lead', 'deal'])),
-  pipelineId: z.optional(recordId),
-  company: z.optional(target),
-  person: z.optional(target),
-});
+export const ConvertBody = z.lazy(() =>
+  z.strictObject({
+    stage: z.optional(z.enum(['lead', 'deal'])),
+    pipelineId: z.optional(recordId),
+    company: z.optional(target),
+    person: z.optional(target),
+  }),
+);
 export type ConvertBody = z.infer<typeof ConvertBody>;

@@ -14,59 +14,63 @@ const nullable = <S extends z.ZodMiniType>(schema: S) => z.optional(z.nullable(s
 const Tags = z.array(listValue).check(z.maxLength(20, 'give at most 20 tags'));
 const currency = z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'));
 
-export const NewOpportunityBody = z.strictObject({
-  title: text(300),
-  /** 'lead' unless given */
-  stage: z.optional(z.enum(pipelineStages)),
-  /** the stage's default pipeline unless given */
-  pipelineId: z.optional(recordId),
-  value: nullable(MoneyInput),
-  /** the step's probability unless given */
-  probability: z.optional(probability),
-  /** cold_acquisition unless given */
-  source: z.optional(listValue),
-  /** normal unless given */
-  priority: z.optional(listValue),
-  /** the caller unless given; null for nobody */
-  responsibleUserId: nullable(userId),
-  companyId: nullable(recordId),
-  personId: nullable(recordId),
-  tags: z.optional(Tags),
-  deliveryDate: nullable(CalendarDate),
-  dealStartDate: nullable(CalendarDate),
-  closeDate: nullable(CalendarDate),
-});
+export const NewOpportunityBody = z.lazy(() =>
+  z.strictObject({
+    title: text(300),
+    /** 'lead' unless given */
+    stage: z.optional(z.enum(pipelineStages)),
+    /** the stage's default pipeline unless given */
+    pipelineId: z.optional(recordId),
+    value: nullable(MoneyInput),
+    /** the step's probability unless given */
+    probability: z.optional(probability),
+    /** cold_acquisition unless given */
+    source: z.optional(listValue),
+    /** normal unless given */
+    priority: z.optional(listValue),
+    /** the caller unless given; null for nobody */
+    responsibleUserId: nullable(userId),
+    companyId: nullable(recordId),
+    personId: nullable(recordId),
+    tags: z.optional(Tags),
+    deliveryDate: nullable(CalendarDate),
+    dealStartDate: nullable(CalendarDate),
+    closeDate: nullable(CalendarDate),
+  }),
+);
 
-export const OpportunityPatchBody = z.strictObject({
-  version: z.number().check(z.int()),
-  title: z.optional(text(300)),
-  value: nullable(MoneyInput),
-  /** a number sets the opportunity's own probability; null returns to the step's */
-  probability: nullable(probability),
-  /** false returns to the step's probability */
-  probabilityOverridden: z.optional(z.boolean()),
-  priority: z.optional(listValue),
-  tags: z.optional(Tags),
-  responsibleUserId: nullable(userId),
-  companyId: nullable(recordId),
-  personId: nullable(recordId),
-  deliveryDate: nullable(CalendarDate),
-  dealStartDate: nullable(CalendarDate),
-  closeDate: nullable(CalendarDate),
-  subscriberIds: z.optional(
-    z.array(userId).check(z.maxLength(maxSubscribers, `give at most ${maxSubscribers} subscribers`)),
-  ),
-  /** another pipeline of the same stage: the opportunity starts on its first step unless stepId names one */
-  pipelineId: z.optional(recordId),
-  stepId: z.optional(recordId),
-});
+export const OpportunityPatchBody = z.lazy(() =>
+  z.strictObject({
+    version: z.number().check(z.int()),
+    title: z.optional(text(300)),
+    value: nullable(MoneyInput),
+    /** a number sets the opportunity's own probability; null returns to the step's */
+    probability: nullable(probability),
+    /** false returns to the step's probability */
+    probabilityOverridden: z.optional(z.boolean()),
+    priority: z.optional(listValue),
+    tags: z.optional(Tags),
+    responsibleUserId: nullable(userId),
+    companyId: nullable(recordId),
+    personId: nullable(recordId),
+    deliveryDate: nullable(CalendarDate),
+    dealStartDate: nullable(CalendarDate),
+    closeDate: nullable(CalendarDate),
+    subscriberIds: z.optional(
+      z.array(userId).check(z.maxLength(maxSubscribers, `give at most ${maxSubscribers} subscribers`)),
+    ),
+    /** another pipeline of the same stage: the opportunity starts on its first step unless stepId names one */
+    pipelineId: z.optional(recordId),
+    stepId: z.optional(recordId),
+  }),
+);
 
 /** `{id}` is the id or the number (`OPP-12`, any case). */
-export const OpportunityIdPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const OpportunityIdPath = z.lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }));
 
 export const DealBody = z.optional(z.strictObject({ pipelineId: z.optional(recordId) }));
 
-export const StepBody = z.strictObject({ stepId: recordId });
+export const StepBody = z.lazy(() => z.strictObject({ stepId: recordId }));
 
 /** The body may be missing altogether: the answer then still names lossReason. */
 export const LostBody = z.optional(
@@ -76,25 +80,29 @@ export const LostBody = z.optional(
   }),
 );
 
-export const ActivityPlanBody = z.strictObject({
-  /** YYYY-MM-DD: the plan's offsets count working days from here */
-  startDate: CalendarDate,
-  /** whose plan to apply; the opportunity's own pipeline unless given */
-  pipelineId: z.optional(recordId),
-});
+export const ActivityPlanBody = z.lazy(() =>
+  z.strictObject({
+    /** YYYY-MM-DD: the plan's offsets count working days from here */
+    startDate: CalendarDate,
+    /** whose plan to apply; the opportunity's own pipeline unless given */
+    pipelineId: z.optional(recordId),
+  }),
+);
 
-export const OpportunityListQuery = z.strictObject({
-  limit: LimitParam,
-  cursor: z.optional(z.string()),
-  /** 'board': the open opportunities of pipelineId grouped by step, with value and weighted value per step */
-  view: z.optional(z.enum(['list', 'board'])),
-  stage: z.optional(z.enum(pipelineStages)),
-  status: z.optional(z.enum(opportunityStatuses)),
-  pipelineId: z.optional(recordId),
-  stepId: z.optional(recordId),
-  responsibleUserId: z.optional(userId),
-  tag: z.optional(listValue),
-  companyId: z.optional(recordId),
-  /** the board's currency (EUR unless given); values in others are counted, not summed */
-  currency: z.optional(currency),
-});
+export const OpportunityListQuery = z.lazy(() =>
+  z.strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+    /** 'board': the open opportunities of pipelineId grouped by step, with value and weighted value per step */
+    view: z.optional(z.enum(['list', 'board'])),
+    stage: z.optional(z.enum(pipelineStages)),
+    status: z.optional(z.enum(opportunityStatuses)),
+    pipelineId: z.optional(recordId),
+    stepId: z.optional(recordId),
+    responsibleUserId: z.optional(userId),
+    tag: z.optional(listValue),
+    companyId: z.optional(recordId),
+    /** the board's currency (EUR unless given); values in others are counted, not summed */
+    currency: z.optional(currency),
+  }),
+);

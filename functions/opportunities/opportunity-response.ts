@@ -9,38 +9,40 @@ import type { Money } from '../../domain/shared/money.ts';
 
 const nullableString = z.nullable(z.string());
 
-export const MoneyOut = z.object({ amount: z.number(), currency: z.string() });
+export const MoneyOut = z.lazy(() => z.object({ amount: z.number(), currency: z.string() }));
 
-export const OpportunityOut = z.object({
-  id: z.string(),
-  number: z.string(),
-  title: z.string(),
-  stage: z.enum(pipelineStages),
-  status: z.enum(opportunityStatuses),
-  pipelineId: z.string(),
-  stepId: z.string(),
-  probability: z.number(),
-  probabilityOverridden: z.boolean(),
-  value: z.nullable(MoneyOut),
-  source: z.string(),
-  tags: z.array(z.string()),
-  priority: z.string(),
-  responsibleUserId: nullableString,
-  companyId: nullableString,
-  personId: nullableString,
-  deliveryDate: nullableString,
-  dealStartDate: nullableString,
-  closeDate: nullableString,
-  subscriberIds: z.array(z.string()),
-  lossReason: nullableString,
-  lossComment: nullableString,
-  wonAt: nullableString,
-  lostAt: nullableString,
-  inboxEntryId: nullableString,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
+export const OpportunityOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    number: z.string(),
+    title: z.string(),
+    stage: z.enum(pipelineStages),
+    status: z.enum(opportunityStatuses),
+    pipelineId: z.string(),
+    stepId: z.string(),
+    probability: z.number(),
+    probabilityOverridden: z.boolean(),
+    value: z.nullable(MoneyOut),
+    source: z.string(),
+    tags: z.array(z.string()),
+    priority: z.string(),
+    responsibleUserId: nullableString,
+    companyId: nullableString,
+    personId: nullableString,
+    deliveryDate: nullableString,
+    dealStartDate: nullableString,
+    closeDate: nullableString,
+    subscriberIds: z.array(z.string()),
+    lossReason: nullableString,
+    lossComment: nullableString,
+    wonAt: nullableString,
+    lostAt: nullableString,
+    inboxEntryId: nullableString,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+);
 export type OpportunityResponse = z.infer<typeof OpportunityOut>;
 
 export const toMoneyResponse = (money: Money): z.infer<typeof MoneyOut> => ({
@@ -79,7 +81,9 @@ export const toOpportunityResponse = (opp: Opportunity): OpportunityResponse => 
   version: opp.version,
 });
 
-export const OpportunityPageOut = z.object({ items: z.array(OpportunityOut), nextCursor: z.nullable(z.string()) });
+export const OpportunityPageOut = z.lazy(() =>
+  z.object({ items: z.array(OpportunityOut), nextCursor: z.nullable(z.string()) }),
+);
 
 export const toOpportunityPageResponse = (page: {
   items: readonly Opportunity[];

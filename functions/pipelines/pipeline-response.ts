@@ -11,16 +11,18 @@ const PlannedActivityOut = z.object({
   time: z.optional(z.string()),
 });
 
-export const PipelineOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  stage: z.enum(pipelineStages),
-  steps: z.array(z.object({ id: z.string(), name: z.string(), probability: z.number() })),
-  activityPlan: z.array(PlannedActivityOut),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number(),
-});
+export const PipelineOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    stage: z.enum(pipelineStages),
+    steps: z.array(z.object({ id: z.string(), name: z.string(), probability: z.number() })),
+    activityPlan: z.array(PlannedActivityOut),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number(),
+  }),
+);
 export type PipelineResponse = z.infer<typeof PipelineOut>;
 
 const toPlannedActivityResponse = (planned: PlannedActivity): z.infer<typeof PlannedActivityOut> => ({
@@ -43,4 +45,6 @@ export const toPipelineResponse = (pipeline: Pipeline): PipelineResponse => ({
   version: pipeline.version,
 });
 
-export const PipelinePageOut = z.object({ items: z.array(PipelineOut), nextCursor: z.nullable(z.string()) });
+export const PipelinePageOut = z.lazy(() =>
+  z.object({ items: z.array(PipelineOut), nextCursor: z.nullable(z.string()) }),
+);

@@ -8,25 +8,27 @@ const allPartition = 'PIPELINES';
 export const pipelines = defineEntity({
   name: 'pipeline',
   version: 1,
-  schema: z.object({
-    id: z.string(),
-    name: z.string(),
-    stage: z.enum(pipelineStages),
-    steps: z.array(z.object({ id: z.string(), name: z.string(), probability: z.number() })),
-    activityPlan: z.array(
-      z.object({
-        type: z.string(),
-        subject: z.string(),
-        offsetDays: z.number(),
-        durationMinutes: z.number(),
-        assignee: z.string(),
-        time: z.optional(z.string()),
-      }),
-    ),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    version: z.number(),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      stage: z.enum(pipelineStages),
+      steps: z.array(z.object({ id: z.string(), name: z.string(), probability: z.number() })),
+      activityPlan: z.array(
+        z.object({
+          type: z.string(),
+          subject: z.string(),
+          offsetDays: z.number(),
+          durationMinutes: z.number(),
+          assignee: z.string(),
+          time: z.optional(z.string()),
+        }),
+      ),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      version: z.number(),
+    }),
+  ),
   key: (id: string) => ({ pk: `PIPELINE#${id}`, sk: 'PIPELINE' }),
   keyOf: (pipeline) => [pipeline.id],
   indexes: (pipeline) => [

@@ -13,12 +13,14 @@ export const ticketMailOutcomes = ['opened', 'updated', 'automated', 'bounce', '
 export const ticketMailGuards = defineEntity({
   name: 'ticket-mail-guard',
   version: 1,
-  schema: z.object({
-    emailId: z.string(),
-    outcome: z.enum(ticketMailOutcomes),
-    ticketId: z.nullable(z.string()),
-    at: z.string(),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      emailId: z.string(),
+      outcome: z.enum(ticketMailOutcomes),
+      ticketId: z.nullable(z.string()),
+      at: z.string(),
+    }),
+  ),
   key: (emailId: string): Key => ({ pk: `TICMAIL#${emailId}`, sk: 'TICMAIL' }),
   keyOf: (guard) => [guard.emailId],
 });
@@ -27,7 +29,7 @@ export const ticketMailGuards = defineEntity({
 export const ticketMailRates = defineEntity({
   name: 'ticket-mail-rate',
   version: 1,
-  schema: z.object({ sender: z.string(), hour: z.string(), count: z.number() }),
+  schema: z.lazy(() => z.object({ sender: z.string(), hour: z.string(), count: z.number() })),
   key: (sender: string, hour: string): Key => ({ pk: `TICMAILRATE#${sender}#${hour}`, sk: 'TICMAILRATE' }),
   keyOf: (rate) => [rate.sender, rate.hour],
 });
@@ -39,7 +41,7 @@ const messageHash = (messageId: string): string =>
 export const ticketMessages = defineEntity({
   name: 'ticket-message',
   version: 1,
-  schema: z.object({ ticketId: z.string() }),
+  schema: z.lazy(() => z.object({ ticketId: z.string() })),
   key: (messageId: string): Key => ({ pk: `TICMSG#${messageHash(messageId)}`, sk: 'TICMSG' }),
   keyOf: (): [string] => {
     throw new Error('a ticket-message item is keyed by the Message-ID it does not store: use ticketMessageItem');

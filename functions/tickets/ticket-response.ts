@@ -14,15 +14,17 @@ import type { StoredServiceDesk } from './service-desk.repository.ts';
 
 const nullableString = z.nullable(z.string());
 
-export const TicketUpdateOut = z.object({
-  id: z.string(),
-  at: z.string(),
-  /** null: Kontakt itself (an assignment rule, named by `rule`) */
-  authorId: nullableString,
-  text: z.string(),
-  status: z.optional(z.enum(ticketStatuses)),
-  rule: z.optional(z.string()),
-});
+export const TicketUpdateOut = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    at: z.string(),
+    /** null: Kontakt itself (an assignment rule, named by `rule`) */
+    authorId: nullableString,
+    text: z.string(),
+    status: z.optional(z.enum(ticketStatuses)),
+    rule: z.optional(z.string()),
+  }),
+);
 
 export const TicketOut = z.object({
   id: z.string(),
@@ -54,7 +56,7 @@ export const TicketOut = z.object({
 
 export const TicketWithUpdatesOut = z.extend(TicketOut, { updates: z.array(TicketUpdateOut) });
 
-export const TicketPageOut = z.object({ items: z.array(TicketOut), nextCursor: nullableString });
+export const TicketPageOut = z.lazy(() => z.object({ items: z.array(TicketOut), nextCursor: nullableString }));
 
 export const toTicketUpdateResponse = (update: TicketUpdate): z.infer<typeof TicketUpdateOut> => ({
   id: update.id,
@@ -101,20 +103,22 @@ export const toTicketWithUpdatesResponse = (
 
 const TargetOut = z.object({ firstResponseMinutes: z.number(), resolutionMinutes: z.number() });
 
-export const ServiceDeskOut = z.object({
-  hours: z.object({ timeZone: z.string(), opens: z.string(), closes: z.string() }),
-  targets: z.record(z.string(), TargetOut),
-  teams: z.array(z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) })),
-  assignmentRules: z.array(
-    z.object({
-      ticketType: z.string(),
-      assignTo: z.union([z.object({ userId: z.string() }), z.object({ teamId: z.string() })]),
-    }),
-  ),
-  /** 0 while the defaults apply */
-  version: z.number(),
-  updatedAt: nullableString,
-});
+export const ServiceDeskOut = z.lazy(() =>
+  z.object({
+    hours: z.object({ timeZone: z.string(), opens: z.string(), closes: z.string() }),
+    targets: z.record(z.string(), TargetOut),
+    teams: z.array(z.object({ id: z.string(), name: z.string(), memberIds: z.array(z.string()) })),
+    assignmentRules: z.array(
+      z.object({
+        ticketType: z.string(),
+        assignTo: z.union([z.object({ userId: z.string() }), z.object({ teamId: z.string() })]),
+      }),
+    ),
+    /** 0 while the defaults apply */
+    version: z.number(),
+    updatedAt: nullableString,
+  }),
+);
 
 export const toServiceDeskResponse = (desk: StoredServiceDesk): z.infer<typeof ServiceDeskOut> => ({
   hours: { timeZone: desk.hours.timeZone, opens: desk.hours.opens, closes: desk.hours.closes },
@@ -131,7 +135,7 @@ export const TimelineItemOut = z.union([
   z.object({ kind: z.literal('email'), at: z.string(), email: EmailOut }),
 ]);
 
-export const TimelineOut = z.object({ items: z.array(TimelineItemOut), nextCursor: nullableString });
+export const TimelineOut = z.lazy(() => z.object({ items: z.array(TimelineItemOut), nextCursor: nullableString }));
 
 /**
  * A ticket's updates, activities and linked emails, newest first: an activity stands at its due

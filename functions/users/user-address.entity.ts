@@ -12,17 +12,19 @@ export const userAddressStatuses = ['pending', 'confirmed'] as const;
 export const userAddresses = defineEntity({
   name: 'user-address',
   version: 1,
-  schema: z.object({
-    address: z.string(),
-    userId: z.string(),
-    status: z.enum(userAddressStatuses),
-    /** SHA-256 of the confirmation token (the token itself is only in the mail) */
-    tokenHash: z.nullable(z.string()),
-    requestedAt: z.string(),
-    confirmedAt: z.nullable(z.string()),
-    /** a pending address's confirmation expires (epoch seconds, DynamoDB's TTL); a confirmed one does not */
-    expiresAt: z.optional(z.number()),
-  }),
+  schema: z.lazy(() =>
+    z.object({
+      address: z.string(),
+      userId: z.string(),
+      status: z.enum(userAddressStatuses),
+      /** SHA-256 of the confirmation token (the token itself is only in the mail) */
+      tokenHash: z.nullable(z.string()),
+      requestedAt: z.string(),
+      confirmedAt: z.nullable(z.string()),
+      /** a pending address's confirmation expires (epoch seconds, DynamoDB's TTL); a confirmed one does not */
+      expiresAt: z.optional(z.number()),
+    }),
+  ),
   key: (address: string) => ({ pk: `USERADDR#${address}`, sk: 'USERADDR' }),
   keyOf: (record) => [record.address],
   indexes: (record) => [{ index: 'gsi1', pk: ofUser(record.userId), sk: record.address }],
@@ -37,7 +39,9 @@ export const userAddresses = defineEntity({
 export const userAddressTokens = defineEntity({
   name: 'user-address-token',
   version: 1,
-  schema: z.object({ tokenHash: z.string(), address: z.string(), userId: z.string(), expiresAt: z.number() }),
+  schema: z.lazy(() =>
+    z.object({ tokenHash: z.string(), address: z.string(), userId: z.string(), expiresAt: z.number() }),
+  ),
   key: (tokenHash: string) => ({ pk: `USERADDRTOKEN#${tokenHash}`, sk: 'USERADDRTOKEN' }),
   keyOf: (record) => [record.tokenHash],
   derived: (record) => ({ ttl: record.expiresAt }),

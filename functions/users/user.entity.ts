@@ -8,7 +8,9 @@ const usersPartition = 'USERS';
 export const users = defineEntity({
   name: 'user',
   version: 1,
-  schema: z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.enum(roles)) }),
+  schema: z.lazy(() =>
+    z.object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.enum(roles)) }),
+  ),
   key: (id: string) => ({ pk: `USER#${id}`, sk: 'USER' }),
   keyOf: (user) => [user.id],
   indexes: (user) => [{ index: 'gsi1', pk: usersPartition, sk: user.email }],

@@ -30,35 +30,39 @@ export const WebformFields = {
   minFillSeconds: z.number().check(z.int(), z.minimum(0), z.maximum(600)),
 };
 
-export const NewWebformBody = z.strictObject({
-  key: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use 2 to 63 lower-case letters, digits and dashes')),
-  name: WebformFields.name,
-  allowedOrigins: z._default(WebformFields.allowedOrigins, []),
-  fieldMapping: WebformFields.fieldMapping,
-  defaultPriority: z._default(WebformFields.defaultPriority, 'normal'),
-  responsibleUserId: z._default(WebformFields.responsibleUserId, null),
-  thankYouUrl: z._default(WebformFields.thankYouUrl, null),
-  consentText: z._default(WebformFields.consentText, null),
-  honeypotField: z._default(WebformFields.honeypotField, 'website'),
-  minFillSeconds: z._default(WebformFields.minFillSeconds, 3),
-});
+export const NewWebformBody = z.lazy(() =>
+  z.strictObject({
+    key: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'use 2 to 63 lower-case letters, digits and dashes')),
+    name: WebformFields.name,
+    allowedOrigins: z._default(WebformFields.allowedOrigins, []),
+    fieldMapping: WebformFields.fieldMapping,
+    defaultPriority: z._default(WebformFields.defaultPriority, 'normal'),
+    responsibleUserId: z._default(WebformFields.responsibleUserId, null),
+    thankYouUrl: z._default(WebformFields.thankYouUrl, null),
+    consentText: z._default(WebformFields.consentText, null),
+    honeypotField: z._default(WebformFields.honeypotField, 'website'),
+    minFillSeconds: z._default(WebformFields.minFillSeconds, 3),
+  }),
+);
 
-export const WebformPatchBody = z.strictObject({
-  version: z.number().check(z.int()),
-  name: z.optional(WebformFields.name),
-  allowedOrigins: z.optional(WebformFields.allowedOrigins),
-  fieldMapping: z.optional(WebformFields.fieldMapping),
-  defaultPriority: z.optional(WebformFields.defaultPriority),
-  responsibleUserId: z.optional(WebformFields.responsibleUserId),
-  thankYouUrl: z.optional(WebformFields.thankYouUrl),
-  consentText: z.optional(WebformFields.consentText),
-  honeypotField: z.optional(WebformFields.honeypotField),
-  minFillSeconds: z.optional(WebformFields.minFillSeconds),
-});
+export const WebformPatchBody = z.lazy(() =>
+  z.strictObject({
+    version: z.number().check(z.int()),
+    name: z.optional(WebformFields.name),
+    allowedOrigins: z.optional(WebformFields.allowedOrigins),
+    fieldMapping: z.optional(WebformFields.fieldMapping),
+    defaultPriority: z.optional(WebformFields.defaultPriority),
+    responsibleUserId: z.optional(WebformFields.responsibleUserId),
+    thankYouUrl: z.optional(WebformFields.thankYouUrl),
+    consentText: z.optional(WebformFields.consentText),
+    honeypotField: z.optional(WebformFields.honeypotField),
+    minFillSeconds: z.optional(WebformFields.minFillSeconds),
+  }),
+);
 
-export const FormKeyPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const FormKeyPath = z.lazy(() => z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
-export const SubmissionPath = z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const SubmissionPath = z.lazy(() => z.object({ formKey: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 /** A submission's body at most: the entry stores it as its raw payload, inside one 400 KB item. */
 export const submissionMaxBodyBytes = 100 * 1024;
