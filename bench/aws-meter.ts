@@ -9,11 +9,49 @@ import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
 
 /**
  * One item a DynamoDB write sent: the whole item of a put, the key of an update (whose stored item
- * the caller reads afterwards to size it), in a transaction or not. Deletes are not listed.
+ * the caller reads afterwards to size it) with the attributes its expression sets or removes, in a
+ * transaction or not. Deletes are not listed.
  */
 export type SentWrite =
   | { table: string; transactional: boolean; item: Record<string, unknown> }
-  | { table: string; transactional: boolean; updatedKey: Record<string, unknown> };
+  | { table: string; transactional: boolean; updatedKey: Record<string, unknown>; touched: string[] };
+
+/**
+ * The top-level attributes an update expression sets, removes, adds to or deletes from
+ * (`SET #a = :v, b.c = list_append(b.c, :x) REMOVE gsi3pk` → a, b, gsi3pk), names resolved.
+ */
+export const touchedAttributes = (expression: string, names: Record<string, string> = {}): string[] => {
+  const touched = new Set<string>();
+  const clauses = expression.split(/\b(SET|REMOVE|ADD|DELETE)\b/i).slice(1);
+  for (let i = 0; i + 1 < clauses.length; i += 2) {
+    const body = clauses[i + 1] ?? '';
+    // the clause's actions, split at the commas outside function calls
+    const actions: string[] = [];
+    let depth = 0;
+    let current = '';
+    for (const char of body) {
+      if (char === '(') depth += 1;
+      if (char === ')') depth -= 1;
+      if (char === ',' && depth === 0) {
+        actions.push(current);
+        current = '';
+      } else current += char;
+    }
+    actions.push(current);
+    for (const action of actions) {
+      const path = action.trim().split(/[\s=]/)[0] ?? '';
+      const first = path.split(/[.[]/)[0] ?? '';
+      if (first === '') continue;
+      touched.add(first.startsWith('#') ? (names[first] ?? first) : first);
+    }
+  }
+  return [...touched];
+};
+
+const namesAt = (value: unknown): Record<string, string> => {
+  const names = objectAt(value, 'ExpressionAttributeNames');
+  return typeof names === 'object' && names !== null ? (names as Record<string, string>) : {};
+};
 
 export type AwsUsage = {
   /** `Service.Operation` → number of calls (SDK-level calls; retries are not counted twice) */
@@ -93,7 +131,14 @@ const sentWrites = (operation: string, input: unknown): SentWrite[] => {
     return [{ table: stringAt(input, 'TableName'), transactional: false, item: plain(objectAt(input, 'Item')) }];
   }
   if (operation === 'UpdateItem') {
-    return [{ table: stringAt(input, 'TableName'), transactional: false, updatedKey: plain(objectAt(input, 'Key')) }];
+    return [
+      {
+        table: stringAt(input, 'TableName'),
+        transactional: false,
+        updatedKey: plain(objectAt(input, 'Key')),
+        touched: touchedAttributes(stringAt(input, 'UpdateExpression'), namesAt(input)),
+      },
+    ];
   }
   if (operation === 'TransactWriteItems') {
     const items = objectAt(input, 'TransactItems');
@@ -103,7 +148,12 @@ const sentWrites = (operation: string, input: unknown): SentWrite[] => {
       const update = objectAt(entry, 'Update');
       if (update) {
         return [
-          { table: stringAt(update, 'TableName'), transactional: true, updatedKey: plain(objectAt(update, 'Key')) },
+          {
+            table: stringAt(update, 'TableName'),
+            transactional: true,
+            updatedKey: plain(objectAt(update, 'Key')),
+            touched: touchedAttributes(stringAt(update, 'UpdateExpression'), namesAt(update)),
+          },
         ];
       }
       return [];

@@ -11,8 +11,13 @@
  * - a write costs one unit per started KB of the item (for an update: of the larger of the item
  *   before and after, here the item after, which an intake write only ever grows), two in a
  *   transaction;
- * - every global secondary index whose key attributes the item carries takes a copy, one unit per
- *   started KB of what it projects (all attributes here), outside the transaction's doubling.
+ * - a global secondary index takes a copy of an item that carries its key attributes, one unit per
+ *   started KB of what it projects (the table's and the index's keys and its projected attributes,
+ *   functions/shared/table.ts), outside the transaction's doubling: on every put, and on an update
+ *   only when the update sets or removes one of the index's keys or projected attributes (an update
+ *   that touches neither writes nothing to the index). An update that sets an index key is counted as
+ *   a delete from its old place (one unit) plus the new copy, an upper bound where the item only
+ *   enters the index; one that removes the key, as the delete alone.
  */
 import { tableDefinition } from '../functions/shared/table.ts';
 
@@ -55,6 +60,8 @@ export type WrittenItem = {
   item: Record<string, unknown>;
   /** written in a `TransactWriteItems` */
   transactional: boolean;
+  /** an update's attributes (bench/aws-meter.ts `touchedAttributes`); a put has none */
+  touched?: readonly string[];
 };
 
 export type BilledWrite = {
@@ -62,9 +69,20 @@ export type BilledWrite = {
   kind: string;
   bytes: number;
   tableUnits: number;
-  /** the indexes that took a copy, with their units */
+  /** the indexes that took a copy (in the item's current index partition), with their units */
   indexUnits: Partial<Record<keyof typeof tableDefinition.indexes, number>>;
+  /** the indexes the item left or moved within (a delete from its earlier index partition), with their units */
+  indexDeletes: Partial<Record<keyof typeof tableDefinition.indexes, number>>;
   units: number;
+};
+
+type IndexName = keyof typeof tableDefinition.indexes;
+
+/** What an index holds of an item: the table's keys, the index's keys and its projected attributes. */
+export const projectedItem = (item: Record<string, unknown>, index: IndexName): Record<string, unknown> => {
+  const { partitionKey, sortKey, projected } = tableDefinition.indexes[index];
+  const names: string[] = [tableDefinition.partitionKey, tableDefinition.sortKey, partitionKey, sortKey, ...projected];
+  return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]));
 };
 
 /** Which indexes hold a copy of the item: those whose partition and sort key attributes it carries. */
@@ -74,12 +92,33 @@ export const indexesOf = (item: Record<string, unknown>): (keyof typeof tableDef
     return item[partitionKey] !== undefined && item[sortKey] !== undefined;
   });
 
-export const billedWrite = ({ item, transactional }: WrittenItem): BilledWrite => {
+export const billedWrite = ({ item, transactional, touched }: WrittenItem): BilledWrite => {
   const bytes = itemBytes(item);
   const tableUnits = unitsOf(bytes) * (transactional ? 2 : 1);
-  const indexUnits = Object.fromEntries(indexesOf(item).map((name) => [name, unitsOf(bytes)]));
-  const units = tableUnits + Object.values(indexUnits).reduce((a, b) => a + b, 0);
-  return { kind: typeof item._et === 'string' ? item._et : 'other', bytes, tableUnits, indexUnits, units };
+  const carried = new Set(indexesOf(item));
+  const indexUnits: BilledWrite['indexUnits'] = {};
+  const indexDeletes: BilledWrite['indexDeletes'] = {};
+  for (const name of Object.keys(tableDefinition.indexes) as IndexName[]) {
+    const { partitionKey, sortKey, projected } = tableDefinition.indexes[name];
+    const keyTouched = touched === undefined || touched.includes(partitionKey) || touched.includes(sortKey);
+    const projectionTouched = touched !== undefined && projected.some((attribute) => touched.includes(attribute));
+    if (carried.has(name) && (keyTouched || projectionTouched)) {
+      indexUnits[name] = unitsOf(itemBytes(projectedItem(item, name)));
+    }
+    if (touched !== undefined && keyTouched) indexDeletes[name] = 1;
+  }
+  const units =
+    tableUnits +
+    Object.values(indexUnits).reduce((a, b) => a + b, 0) +
+    Object.values(indexDeletes).reduce((a, b) => a + b, 0);
+  return {
+    kind: typeof item._et === 'string' ? item._et : 'other',
+    bytes,
+    tableUnits,
+    indexUnits,
+    indexDeletes,
+    units,
+  };
 };
 
 /** The units of several writes, in total and by item kind. */

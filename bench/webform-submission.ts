@@ -172,7 +172,7 @@ export const measureWebformSubmission = async (): Promise<SubmissionFigures> => 
             const stored = await reader.send(
               new GetCommand({ TableName: w.table, Key: w.updatedKey, ConsistentRead: true }),
             );
-            return { item: stored.Item ?? w.updatedKey, transactional: w.transactional };
+            return { item: stored.Item ?? w.updatedKey, transactional: w.transactional, touched: w.touched };
           }),
         );
       const capacityOf = async (body: Record<string, string>, n: number): Promise<LeadCapacity> => {

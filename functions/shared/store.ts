@@ -26,7 +26,7 @@ import {
 } from './entity.ts';
 import { mapBounded } from './map-bounded.ts';
 import { backoffMs, sleep } from './retry.ts';
-import { tableDefinition } from './table.ts';
+import { type IndexName, readIndexName, tableDefinition } from './table.ts';
 
 /** DynamoDB's limits: 100 keys per BatchGetItem, 25 requests per BatchWriteItem. */
 const batchGetLimit = 100;
@@ -74,7 +74,7 @@ export const patternQuery = (
   const usesSort = condition.includes('#sk');
   return {
     TableName: tableName,
-    ...(pattern.index === null ? {} : { IndexName: pattern.index }),
+    ...(pattern.index === null ? {} : { IndexName: readIndexName(pattern.index) }),
     KeyConditionExpression: condition,
     ExpressionAttributeNames: { '#pk': names.pk, ...(usesSort ? { '#sk': names.sk } : {}) },
     ExpressionAttributeValues: values,
@@ -172,6 +172,24 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
     return found;
   };
 
+  /**
+   * The records of a page read from an index, in the page's order: the indexes project only keys and
+   * the attributes lists filter on (functions/shared/table.ts), so a list reads its records whole by
+   * key, one BatchGetItem per 100. A record deleted since the index was read is left out.
+   */
+  const hydrate = async (
+    index: IndexName | null,
+    items: Record<string, unknown>[],
+  ): Promise<Record<string, unknown>[]> => {
+    if (index === null || items.length === 0) return items;
+    const keyOf = (item: Record<string, unknown>): Key => ({ pk: String(item.pk), sk: String(item.sk) });
+    const found = await getItems(items.map(keyOf), false, 4);
+    return items.flatMap((item): Record<string, unknown>[] => {
+      const record = found.get(`${String(item.pk)}|${String(item.sk)}`);
+      return record ? [record] : [];
+    });
+  };
+
   return {
     tableName,
 
@@ -213,7 +231,7 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      return { items: res.Items ?? [], nextCursor: encodeCursor(res.LastEvaluatedKey) };
+      return { items: await hydrate(pattern.index, res.Items ?? []), nextCursor: encodeCursor(res.LastEvaluatedKey) };
     },
 
     /** A page of an entity's access pattern, parsed. */
@@ -301,7 +319,10 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
       // past the page's last item when certain items are left over, else as far as every shard was read
       const bound = certainUpTo();
       const nextAfter = sorted.length > page.limit ? String(items.at(-1)?.[sortName]) : bound;
-      return { items, nextCursor: nextAfter === undefined ? null : encodeMergedCursor(pattern.list, nextAfter) };
+      return {
+        items: await hydrate(pattern.index, items),
+        nextCursor: nextAfter === undefined ? null : encodeMergedCursor(pattern.list, nextAfter),
+      };
     },
 
     /** Every item of an access pattern (or of every shard of a list), page after page (short lists only: a board column, the pipelines). */

@@ -27,6 +27,14 @@ const optionalString = (app: App, key: string): string | undefined => {
   return value;
 };
 
+const optionalNumber = (app: App, key: string): number | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(number)) throw new Error(`context ${key} must be a number`);
+  return number;
+};
+
 export const buildApp = (context: Record<string, unknown> = {}, options: BuildAppOptions = {}) => {
   const app = new App({ context: { ...appDefaults, ...context } });
   const mailDomain = optionalString(app, 'kontakt:mailDomain');
@@ -40,6 +48,7 @@ export const buildApp = (context: Record<string, unknown> = {}, options: BuildAp
     alarmEmail: optionalString(app, 'kontakt:alarmEmail'),
     facebookConfigParameter: optionalString(app, 'kontakt:facebookConfigParameter'),
     recordAddressKeyParameter: optionalString(app, 'kontakt:recordAddressKeyParameter'),
+    indexMigrationStep: optionalNumber(app, 'kontakt:indexMigrationStep'),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -38,6 +38,8 @@ export type FunctionResources = {
   /** the SSM SecureString holding the Facebook app secret, verify token and page tokens (created by ops) */
   facebookConfigParameter: string;
   recordAddressKeyParameter: string;
+  /** which indexes the functions read while a stack moves to the lean ones (functions/shared/table.ts) */
+  tableIndexes?: 'lean' | 'legacy';
 };
 
 export type KontaktFunctionProps = {
@@ -153,6 +155,7 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
   if (spec.access.table) env.TABLE_NAME = resources.table.tableName;
+  if (spec.access.table && resources.tableIndexes === 'legacy') env.TABLE_INDEXES = 'legacy';
   // The SES receipt function names the object the receipt rule stored, so it needs the name but no grant.
   if (spec.access.mailBucket || spec.sesReceipt) env.MAIL_BUCKET = resources.mailBucket.bucketName;
   for (const queue of spec.access.send ?? []) env[queueUrlVariable(queue)] = resources.queue(queue).queueUrl;

@@ -23,7 +23,7 @@ import { KontaktAuth } from './kontakt-auth.ts';
 import { KontaktFunction } from './kontakt-function.ts';
 import { MailReceiving, MailStorage } from './kontakt-mail.ts';
 import { KontaktQueues } from './kontakt-queues.ts';
-import { createTable } from './kontakt-table.ts';
+import { createTable, indexLayout } from './kontakt-table.ts';
 
 export type KontaktStackProps = StackProps & {
   /** the domain Smart BCC receives for, e.g. `crm.example.com` */
@@ -35,6 +35,8 @@ export type KontaktStackProps = StackProps & {
   facebookConfigParameter?: string | undefined;
   /** name of the SSM SecureString with the key that signs per-record mail addresses (default /kontakt/record-address-key) */
   recordAddressKeyParameter?: string | undefined;
+  /** a deploy step of the move to the lean indexes (kontakt-table.ts `indexLayout`); none once moved */
+  indexMigrationStep?: number | undefined;
 };
 
 /** The SES receipt function retries a failed receipt twice before it lands in the failure queue. */
@@ -53,7 +55,8 @@ export class KontaktStack extends Stack {
   constructor(scope: Construct, id: string, props: KontaktStackProps) {
     super(scope, id, props);
 
-    const table = createTable(this, 'Table');
+    const tableIndexes = indexLayout(props.indexMigrationStep);
+    const table = createTable(this, 'Table', tableIndexes);
     const queues = new KontaktQueues(this, 'Queues');
     const mail = new MailStorage(this, 'Mail');
     const alarms = new KontaktAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
@@ -72,6 +75,7 @@ export class KontaktStack extends Stack {
           mailDomain: props.mailDomain,
           facebookConfigParameter: props.facebookConfigParameter ?? '/kontakt/facebook',
           recordAddressKeyParameter: props.recordAddressKeyParameter ?? '/kontakt/record-address-key',
+          tableIndexes: tableIndexes.reads,
         },
       });
       const { fn } = kontaktFunction;

@@ -2,9 +2,35 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { tableDefinition } from '../../functions/shared/table.ts';
+import { type IndexName, indexNames, legacyIndexName, tableDefinition } from '../../functions/shared/table.ts';
 
-export const createTable = (scope: Construct, id: string): Table => {
+/**
+ * The indexes a deploy declares and which of them the functions read. A GSI's projection cannot
+ * change in place and CloudFormation creates or deletes one GSI per stack update, so a stack that
+ * has the first indexes (every attribute projected) moves to the lean ones in nine deploys, CDK
+ * context `kontakt:indexMigrationStep` 1 to 9 (README "Lean indexes"): steps 1–4 add one lean index
+ * each (DynamoDB fills it from the items already stored) while the functions read the first ones;
+ * step 5 changes no index and switches the functions to the lean ones; steps 6–9 drop one first
+ * index each. Without the context (a new stack, or one past step 9) only the lean indexes exist.
+ */
+export type IndexLayout = {
+  lean: readonly IndexName[];
+  legacy: readonly IndexName[];
+  reads: 'lean' | 'legacy';
+};
+
+export const indexMigrationSteps = 9;
+
+export const indexLayout = (step?: number): IndexLayout => {
+  if (step === undefined) return { lean: indexNames, legacy: [], reads: 'lean' };
+  if (!Number.isInteger(step) || step < 1 || step > indexMigrationSteps) {
+    throw new Error(`context kontakt:indexMigrationStep must be a whole number from 1 to ${indexMigrationSteps}`);
+  }
+  if (step <= indexNames.length) return { lean: indexNames.slice(0, step), legacy: indexNames, reads: 'legacy' };
+  return { lean: indexNames, legacy: indexNames.slice(step - indexNames.length - 1), reads: 'lean' };
+};
+
+export const createTable = (scope: Construct, id: string, layout: IndexLayout = indexLayout()): Table => {
   const table = new Table(scope, id, {
     partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
     sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
@@ -17,13 +43,29 @@ export const createTable = (scope: Construct, id: string): Table => {
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  for (const [indexName, keys] of Object.entries(tableDefinition.indexes)) {
+  const keysOf = (index: IndexName) => ({
+    partitionKey: { name: tableDefinition.indexes[index].partitionKey, type: AttributeType.STRING },
+    sortKey: { name: tableDefinition.indexes[index].sortKey, type: AttributeType.STRING },
+  });
+  for (const index of layout.legacy) {
     table.addGlobalSecondaryIndex({
-      indexName,
-      partitionKey: { name: keys.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: keys.sortKey, type: AttributeType.STRING },
+      indexName: legacyIndexName(index),
+      ...keysOf(index),
       projectionType: ProjectionType.ALL,
     });
+  }
+  for (const index of layout.lean) {
+    const { name, projected } = tableDefinition.indexes[index];
+    table.addGlobalSecondaryIndex(
+      projected.length === 0
+        ? { indexName: name, ...keysOf(index), projectionType: ProjectionType.KEYS_ONLY }
+        : {
+            indexName: name,
+            ...keysOf(index),
+            projectionType: ProjectionType.INCLUDE,
+            nonKeyAttributes: [...projected],
+          },
+    );
   }
   return table;
 };

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { tableDefinition } from '../../functions/shared/table.ts';
+import { type IndexName, indexNames, legacyIndexName, tableDefinition } from '../../functions/shared/table.ts';
 import {
   consumerOf,
   dlqName,
@@ -26,22 +26,70 @@ const indexKeySchema = (index: { partitionKey: string; sortKey: string }) => [
   { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
 ];
 
-/** A table made by an older version of Kontakt gains the indexes added since, one at a time as DynamoDB requires. */
-const addMissingIndexes = async (dynamo: DynamoDBClient, tableName: string, existing: string[]): Promise<void> => {
-  for (const [name, index] of Object.entries(tableDefinition.indexes)) {
-    if (existing.includes(name)) continue;
+/** The index as DynamoDB takes it: its keys and its lean projection (functions/shared/table.ts). */
+const indexInput = (index: IndexName) => {
+  const { name, projected } = tableDefinition.indexes[index];
+  return {
+    IndexName: name,
+    KeySchema: indexKeySchema(tableDefinition.indexes[index]),
+    Projection:
+      projected.length === 0
+        ? { ProjectionType: 'KEYS_ONLY' as const }
+        : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...projected] },
+  };
+};
+
+/**
+ * Polls until the table and every index are ACTIVE again after an index change. DynamoDB Local fills
+ * a new index from the stored items before it is active: a moment for a small table, longer for a
+ * large one or a busy machine, so the bound is generous.
+ */
+const untilActive = async (dynamo: DynamoDBClient, tableName: string): Promise<string[]> => {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const table = (await dynamo.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+    const indexes = table?.GlobalSecondaryIndexes ?? [];
+    if (table?.TableStatus === 'ACTIVE' && indexes.every((i) => i.IndexStatus === 'ACTIVE')) {
+      return indexes.map((i) => i.IndexName ?? '');
+    }
+    if (Date.now() > deadline) {
+      const states = indexes.map((i) => `${i.IndexName}: ${i.IndexStatus}`).join(', ');
+      throw new Error(
+        `table ${tableName} did not become active after an index change (${table?.TableStatus}; ${states})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+/**
+ * A table made by an older version of Kontakt is brought to the current indexes, one change at a
+ * time as DynamoDB requires: the lean indexes it lacks are created first (DynamoDB fills them from
+ * the stored items), then the first ones, which projected every attribute, are deleted.
+ */
+const migrateIndexes = async (dynamo: DynamoDBClient, tableName: string, existing: string[]): Promise<void> => {
+  let present = existing;
+  for (const index of indexNames) {
+    if (present.includes(tableDefinition.indexes[index].name)) continue;
+    const { partitionKey, sortKey } = tableDefinition.indexes[index];
     await dynamo.send(
       new UpdateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [index.partitionKey, index.sortKey].map((n) => ({
-          AttributeName: n,
-          AttributeType: 'S',
-        })),
-        GlobalSecondaryIndexUpdates: [
-          { Create: { IndexName: name, KeySchema: indexKeySchema(index), Projection: { ProjectionType: 'ALL' } } },
-        ],
+        AttributeDefinitions: [partitionKey, sortKey].map((n) => ({ AttributeName: n, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: indexInput(index) }],
       }),
     );
+    present = await untilActive(dynamo, tableName);
+  }
+  for (const index of indexNames) {
+    if (!present.includes(legacyIndexName(index))) continue;
+    await dynamo.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: legacyIndexName(index) } }],
+      }),
+    );
+    present = await untilActive(dynamo, tableName);
   }
 };
 
@@ -52,7 +100,7 @@ export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Pr
   try {
     const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     const existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
-    await addMissingIndexes(dynamo, tableName, existing);
+    await migrateIndexes(dynamo, tableName, existing);
     if (!described.Table?.StreamSpecification?.StreamEnabled) {
       await dynamo.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: streamSpecification }));
     }
@@ -74,11 +122,7 @@ export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Pr
         tableDefinition.sortKey,
         ...indexes.flatMap(([, i]) => [i.partitionKey, i.sortKey]),
       ].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-      GlobalSecondaryIndexes: indexes.map(([name, i]) => ({
-        IndexName: name,
-        KeySchema: indexKeySchema(i),
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: indexNames.map(indexInput),
       StreamSpecification: streamSpecification,
     }),
   );

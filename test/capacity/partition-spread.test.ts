@@ -155,15 +155,22 @@ describe('partition spread of intake (DynamoDB Local)', () => {
       unitsByPartition.set(partition, (unitsByPartition.get(partition) ?? 0) + units);
     for (const w of writes) {
       const item = 'item' in w ? w.item : (finalItems.get(itemKey(w.updatedKey)) ?? w.updatedKey);
-      const billed = billedWrite({ item, transactional: w.transactional });
+      const billed = billedWrite({
+        item,
+        transactional: w.transactional,
+        ...('touched' in w ? { touched: w.touched } : {}),
+      });
       add(`table ${String(item.pk)}`, billed.tableUnits);
       const created = createdIn.get(itemKey(item)) ?? {};
       for (const [index, { partitionKey }] of Object.entries(tableDefinition.indexes)) {
-        const units = billed.indexUnits[index as keyof typeof tableDefinition.indexes];
-        if (units !== undefined) add(`${index} ${String(item[partitionKey])}`, units);
-        // leaving an index (the pending check's, when it is done) is a write to the partition it leaves
-        else if ('updatedKey' in w && created[partitionKey] !== undefined)
-          add(`${index} ${String(created[partitionKey])}`, 1);
+        const name = index as keyof typeof tableDefinition.indexes;
+        const copy = billed.indexUnits[name];
+        if (copy !== undefined) add(`${index} ${String(item[partitionKey])}`, copy);
+        // leaving an index partition (the pending check's, when it is done) is a write to the partition
+        // it leaves: the one the item was created in when known, else its current one
+        const left = billed.indexDeletes[name];
+        const from = created[partitionKey] ?? item[partitionKey];
+        if (left !== undefined && from !== undefined) add(`${index} ${String(from)}`, left);
       }
     }
     const seconds = leads / leadsPerSecond;

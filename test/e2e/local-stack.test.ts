@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
+import { readIndexName } from '../../functions/shared/table.ts';
 import { inboxEntries } from '../../functions/inbox/inbox-entry.entity.ts';
 import { localNames } from '../../infra/local/provision.ts';
 import { localAwsEnv } from '../../infra/local/services.ts';
@@ -44,7 +45,7 @@ const storedNewEntries = async (): Promise<number> => {
       const res = await doc.send(
         new QueryCommand({
           TableName: localNames.table,
-          IndexName: list.index ?? undefined,
+          IndexName: list.index === null ? undefined : readIndexName(list.index),
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': partition },
           Select: 'COUNT',

@@ -258,13 +258,17 @@ describe('table', () => {
           { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
           { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: Object.entries(tableDefinition.indexes).map(([indexName, keys]) => ({
-          IndexName: indexName,
+        // lean: keys and the attributes the inbox lists filter on; the sparse work index keys only
+        GlobalSecondaryIndexes: Object.values(tableDefinition.indexes).map((index) => ({
+          IndexName: index.name,
           KeySchema: [
-            { AttributeName: keys.partitionKey, KeyType: 'HASH' },
-            { AttributeName: keys.sortKey, KeyType: 'RANGE' },
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection:
+            index.projected.length === 0
+              ? { ProjectionType: 'KEYS_ONLY' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projected] },
         })),
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),

@@ -23,7 +23,7 @@ const store = createStore(doc, tableName);
 describe('a sharded list', () => {
   const list = `TESTLIST#${ulid()}`;
   const shards = 4;
-  // 61 items at random times in random shards, every third of kind "b"
+  // 61 items at random times in random shards, every third from source "b" (a filter needs an attribute the index projects)
   const items = Array.from({ length: 61 }, (_, i) => {
     const id = ulid();
     const at = new Date(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 1e9)).toISOString();
@@ -32,7 +32,7 @@ describe('a sharded list', () => {
       sk: 'T',
       gsi1pk: shardedPartition(list, id, shards),
       gsi1sk: `${at}#${id}`,
-      kind: i % 3 === 0 ? 'b' : 'a',
+      source: i % 3 === 0 ? 'b' : 'a',
     };
   });
   const newestFirst = items
@@ -74,15 +74,24 @@ describe('a sharded list', () => {
   });
 
   it('applies a filter in every shard and still keeps the order', async () => {
-    const { seen } = await readAll(5, { expression: '#k = :k', names: { '#k': 'kind' }, values: { ':k': 'b' } });
+    const { seen } = await readAll(5, { expression: '#k = :k', names: { '#k': 'source' }, values: { ':k': 'b' } });
 
     expect(seen).toEqual(
       items
-        .filter((i) => i.kind === 'b')
+        .filter((i) => i.source === 'b')
         .map((i) => i.gsi1sk)
         .sort()
         .reverse(),
     );
+  });
+
+  it('refuses a filter on an attribute the index does not project (DynamoDB does), rather than match nothing', async () => {
+    await expect(
+      store.queryMerged(onShards('gsi1', list, shards), {
+        limit: 5,
+        filter: { expression: '#k = :k', names: { '#k': 'kind' }, values: { ':k': 'b' } },
+      }),
+    ).rejects.toThrow(/does not project one or more filter attributes/);
   });
 
   it('reads a sort range, and refuses a cursor of another list with a 400 naming cursor', async () => {
