@@ -14,6 +14,7 @@ import { createQueuePublisher } from '../functions/shared/queue-publisher.ts';
 import { localNames } from '../infra/local/provision.ts';
 import { localAwsEnv } from '../infra/local/services.ts';
 import { allocatePorts, type RunningStack, startStackProcess } from '../test/support/local-stack-process.ts';
+import { germanPersons } from './german-persons.ts';
 
 export type PathFigures = {
   /** answers that succeeded (201 through the stack), per second of the path's own wall time */
@@ -113,13 +114,29 @@ const summarise = (runs: Run[]): PathFigures => {
   };
 };
 
-/** The posted fields of submission `n`: the email is unique so no submission is a repeat of another. */
-const submissionFields = (n: number) => ({
-  firstName: 'Erika',
-  lastName: `Mustermann ${n}`,
-  email: `erika.mustermann+bench${n}@example.com`,
-  company: 'Beispiel GmbH',
-});
+/**
+ * The posted fields of submission `n`: people drawn from German name and postcode frequencies (a
+ * campaign's leads, a third of them with a company), each with an email of their own. Namesakes
+ * occur as often as they do in life, so the duplicate-check worker does the work real leads give it;
+ * earlier the bench posted one name and one company with numbered last names, which made every lead
+ * a duplicate of every other and the worker's work grow with the square of the run.
+ */
+const people = (() => {
+  const next = germanPersons(7);
+  return Array.from({ length: 4_000 }, () => next());
+})();
+
+const submissionFields = (n: number) => {
+  const person = people[n % people.length] ?? people[0];
+  const lastName = person?.lastName ?? 'Mustermann';
+  const local = `${person?.firstName ?? 'erika'}.${lastName}.${n}`.toLowerCase().replace(/[^a-z0-9.]/g, '');
+  return {
+    firstName: person?.firstName ?? 'Erika',
+    lastName,
+    email: `${local}@example.com`,
+    ...(n % 3 === 0 ? { company: `${lastName} GmbH` } : {}),
+  };
+};
 
 /**
  * The item the handler stores for submission `n` on the demo form, under a key of its own. The
@@ -140,7 +157,7 @@ const benchItem = (n: number, id: string, now: Date): Record<string, unknown> =>
         firstName: fields.firstName,
         lastName: fields.lastName,
         email: fields.email,
-        companyName: fields.company,
+        ...(fields.company === undefined ? {} : { companyName: fields.company }),
       },
       raw: { formKey: 'demo', fields },
       createdBy: null,

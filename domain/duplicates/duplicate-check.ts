@@ -10,6 +10,25 @@ export const maxCandidates = 10;
 export type FoundRecord = { kind: CandidateKind; id: string; profiles: MatchProfiles };
 
 /**
+ * Whether anything found could become a candidate: a record of a kind searched for, not the one
+ * excluded, with a profile of its kind. When nothing can, the check needs no value counts (they only
+ * weigh candidates), and the finder reads none.
+ */
+export const anyRankable = (
+  probe: MatchProfiles,
+  found: readonly FoundRecord[],
+  options: { kinds: readonly CandidateKind[]; exclude?: { kind: CandidateKind; id: string } },
+): boolean =>
+  found.some(
+    (record) =>
+      options.kinds.includes(record.kind) &&
+      !(options.exclude && options.exclude.kind === record.kind && options.exclude.id === record.id) &&
+      (record.kind === 'company'
+        ? probe.company !== undefined && record.profiles.company !== undefined
+        : probe.person !== undefined && record.profiles.person !== undefined),
+  );
+
+/**
  * Scores every record found against the probe: persons and inbox entries as persons, companies as
  * companies. Records below `possible` are dropped; `kinds` limits what counts (creating a person is
  * not blocked by an inbox entry of the same person); `exclude` is the record being checked itself.

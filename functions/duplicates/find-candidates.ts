@@ -4,7 +4,7 @@
  */
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
+import { anyRankable, rankCandidates } from '../../domain/duplicates/duplicate-check.ts';
 import { probeCountedValues } from '../../domain/duplicates/frequencies.ts';
 import type { RecordLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { Candidate, CandidateKind } from '../../domain/inbox/inbox-entry.ts';
@@ -29,20 +29,23 @@ export const createCandidateFinder =
   (reader: Pick<LookupReader, 'find'>, counts: Pick<FrequencyReader, 'read'>): FindCandidates =>
   async (lookups, search, options = {}) => {
     if (lookups.keys.length === 0) return [];
-    const [result, frequencies] = await Promise.all([
-      reader.find(lookups.keys, options),
-      counts.read(probeCountedValues(lookups.profiles)),
-    ]);
+    const result = await reader.find(lookups.keys, options);
+    // The value counts only weigh candidates: read after the lookups, and only when one was found
+    // (most leads are new: a check then costs its lookups alone, and the worker's own entry, found
+    // through the lookup items it just wrote, is no candidate). One round trip more when there is one.
+    const frequencies = anyRankable(lookups.profiles, result.found, search)
+      ? await counts.read(probeCountedValues(lookups.profiles))
+      : null;
     // the largest lookup and the crowded partitions show whether the keys stay selective as data grows
     logger.debug('duplicate lookups', {
       keys: lookups.keys.length,
-      requests: result.requests + frequencies.requests,
+      requests: result.requests + (frequencies?.requests ?? 0),
       largestLookup: result.largestLookup,
       overCap: result.overCap,
       stillOverCap: result.stillOverCap,
-      consumedCapacity: result.consumedCapacity + frequencies.consumedCapacity,
+      consumedCapacity: result.consumedCapacity + (frequencies?.consumedCapacity ?? 0),
     });
-    return rankCandidates(lookups.profiles, result.found, search, frequencies.frequencies);
+    return frequencies ? rankCandidates(lookups.profiles, result.found, search, frequencies.frequencies) : [];
   };
 
 /** The finder over the table: its lookup items and its frequency counters. */

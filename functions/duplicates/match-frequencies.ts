@@ -8,6 +8,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type CountedValue, type Frequencies, frequenciesFrom } from '../../domain/duplicates/frequencies.ts';
 import type { TransactItem } from '../shared/entity.ts';
+import { keptReads } from '../shared/kept-reads.ts';
 import { retrying } from '../shared/retry.ts';
 import { createStore, patternQuery } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
@@ -40,40 +41,69 @@ export type FrequencyRead = {
   emptyReads: number;
 };
 
-export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: string) => ({
-  /**
-   * The counts of `values` (each the sum of its shards): one Query per value, in parallel, whatever
-   * the number of records; a value never counted reads as 0.
-   */
-  async read(values: readonly CountedValue[]): Promise<FrequencyRead> {
-    const distinct = [...new Set(values)];
-    const pages = await Promise.all(
-      distinct.map((value) =>
-        doc.send(
-          new QueryCommand({
-            ...patternQuery(tableName, frequencyCounters.patterns.ofValue(value)),
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
-      ),
+/**
+ * How long a container keeps a value's count: counts weigh candidates (a rare surname counts more
+ * than Müller), so a minute's lag changes nothing a user would notice, while a campaign's leads share
+ * their city, postcode and often their company, whose counts would otherwise be read for every lead.
+ */
+export const frequencyCache = { ttlMs: 60_000, maxValues: 20_000 } as const;
+
+type CounterRead = { count: number; capacity: number; empty: boolean };
+
+export const createFrequencyReader = (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: { ttlMs?: number; now?: () => number } = {},
+) => {
+  const kept = keptReads<CounterRead>({
+    ttlMs: options.ttlMs ?? frequencyCache.ttlMs,
+    max: frequencyCache.maxValues,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  /** One value's count: the sum of its shards, one Query. */
+  const readValue = async (value: CountedValue): Promise<CounterRead> => {
+    const page = await doc.send(
+      new QueryCommand({
+        ...patternQuery(tableName, frequencyCounters.patterns.ofValue(value)),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
     );
-    const counts = new Map<CountedValue, number>();
-    for (const page of pages) {
-      for (const item of page.Items ?? []) {
-        // counts are approximate by nature: a shard that does not read as a counter is left out
-        // rather than failing every duplicate check of its value
-        const parsed = frequencyCounters.schema.safeParse(item);
-        if (parsed.success) counts.set(parsed.data.value, (counts.get(parsed.data.value) ?? 0) + parsed.data.count);
-      }
+    let count = 0;
+    for (const item of page.Items ?? []) {
+      // counts are approximate by nature: a shard that does not read as a counter is left out
+      // rather than failing every duplicate check of its value
+      const parsed = frequencyCounters.schema.safeParse(item);
+      if (parsed.success && parsed.data.value === value) count += parsed.data.count;
     }
-    return {
-      frequencies: frequenciesFrom(counts),
-      requests: pages.length,
-      consumedCapacity: pages.reduce((sum, p) => sum + (p.ConsumedCapacity?.CapacityUnits ?? 0), 0),
-      emptyReads: pages.filter((p) => (p.Items?.length ?? 0) === 0).length,
-    };
-  },
-});
+    return { count, capacity: page.ConsumedCapacity?.CapacityUnits ?? 0, empty: (page.Items?.length ?? 0) === 0 };
+  };
+  return {
+    /**
+     * The counts of `values`: one Query per value not kept from a read of the last minute, in
+     * parallel, whatever the number of records; a value never counted reads as 0.
+     */
+    async read(values: readonly CountedValue[]): Promise<FrequencyRead> {
+      const distinct = [...new Set(values)];
+      const readNow: CounterRead[] = [];
+      const reads = await Promise.all(
+        distinct.map(async (value) => {
+          const counted = await kept.get(value, async () => {
+            const read = await readValue(value);
+            readNow.push(read);
+            return read;
+          });
+          return [value, counted.count] as const;
+        }),
+      );
+      return {
+        frequencies: frequenciesFrom(new Map(reads.filter(([, count]) => count > 0))),
+        requests: readNow.length,
+        consumedCapacity: readNow.reduce((sum, read) => sum + read.capacity, 0),
+        emptyReads: readNow.filter((read) => read.empty).length,
+      };
+    },
+  };
+};
 
 export type FrequencyReader = ReturnType<typeof createFrequencyReader>;
 

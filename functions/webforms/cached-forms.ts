@@ -5,6 +5,7 @@
  * responsible user) reaches the submission route within `ttlMs`; an unknown key is remembered as
  * unknown just as long, so a flood of made-up keys costs no reads either. A failed read is not kept.
  */
+import { keptReads } from '../shared/kept-reads.ts';
 import type { StoredWebform, WebformRepository } from './webform.repository.ts';
 
 export const formCache = { ttlMs: 30_000, maxForms: 1_000 } as const;
@@ -13,24 +14,10 @@ export const cachedForms = (
   forms: Pick<WebformRepository, 'get'>,
   options: { ttlMs?: number; maxForms?: number; now?: () => number } = {},
 ): Pick<WebformRepository, 'get'> => {
-  const ttlMs = options.ttlMs ?? formCache.ttlMs;
-  const maxForms = options.maxForms ?? formCache.maxForms;
-  const now = options.now ?? Date.now;
-  const kept = new Map<string, { at: number; found: Promise<StoredWebform | null> }>();
-  return {
-    get(key: string): Promise<StoredWebform | null> {
-      const at = now();
-      const hit = kept.get(key);
-      if (hit && at - hit.at < ttlMs) return hit.found;
-      const found = forms.get(key);
-      kept.delete(key);
-      kept.set(key, { at, found });
-      found.catch(() => {
-        if (kept.get(key)?.found === found) kept.delete(key);
-      });
-      // the oldest read goes first (a Map iterates in insertion order)
-      if (kept.size > maxForms) kept.delete(kept.keys().next().value as string);
-      return found;
-    },
-  };
+  const kept = keptReads<StoredWebform | null>({
+    ttlMs: options.ttlMs ?? formCache.ttlMs,
+    max: options.maxForms ?? formCache.maxForms,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { get: (key: string) => kept.get(key, () => forms.get(key)) };
 };
