@@ -22,13 +22,36 @@ export type Person = {
   department?: string;
   position?: string;
   origin?: string;
+  /**
+   * Where the person worked and works (seed 003: "Ansprechpartner können das Unternehmen
+   * wechseln"), oldest first; the current employment has no end. Kept by the system: a change of
+   * `companyId` ends the current one and starts the next. Records of what happened with the person
+   * (activities, opportunities, tickets, emails) keep the company they happened at.
+   */
+  employments?: Employment[];
   createdAt: string;
   updatedAt: string;
   version: number;
 };
 
-/** What a client sets; the system sets id, times and version. */
-export type PersonFields = Omit<Person, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+export type Employment = { companyId: string; from: string; to: string | null };
+
+/** What a client sets; the system sets id, times, version and the employment history. */
+export type PersonFields = Omit<Person, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'employments'>;
+
+/**
+ * The person's employment history: as stored, or, for a person stored before it was kept, the
+ * current company since the person was created.
+ */
+export const employmentsOf = (person: Person): Employment[] =>
+  person.employments ?? (person.companyId ? [{ companyId: person.companyId, from: person.createdAt, to: null }] : []);
+
+/** The history after the person's company became `companyId` (or none) at `at`. */
+const employmentsAfter = (person: Person, companyId: string | undefined, at: string): Employment[] => {
+  const history = employmentsOf(person).map((e) => (e.to === null && e.companyId !== companyId ? { ...e, to: at } : e));
+  const current = history.some((e) => e.to === null);
+  return companyId && !current ? [...history, { companyId, from: at, to: null }] : history;
+};
 
 /** Emails and phones are kept once each, in the order given (the first is the preferred one). */
 const distinctBy = (values: readonly string[], key: (v: string) => string): string[] => {
@@ -55,6 +78,7 @@ export const createPerson = (id: string, fields: PersonFields, now: Date): Perso
     id,
     emails: distinctEmails(fields.emails),
     phones: distinctPhones(fields.phones),
+    employments: fields.companyId ? [{ companyId: fields.companyId, from: at, to: null }] : [],
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -69,6 +93,10 @@ export const patchPerson = (person: Person, patch: PersonPatch, now: Date): Pers
   const next = applyMergePatch(person, patch);
   return {
     ...next,
+    employments:
+      next.companyId === person.companyId
+        ? employmentsOf(person)
+        : employmentsAfter(person, next.companyId, now.toISOString()),
     emails: distinctEmails(next.emails ?? []),
     phones: distinctPhones(next.phones ?? []),
     isMainContact: next.isMainContact ?? false,
@@ -82,6 +110,30 @@ export const checkSupervisorChain = (personId: string, chain: readonly string[])
   if (chain.includes(personId)) {
     throw unprocessable('supervisorId', 'would make the person their own supervisor (a cycle)');
   }
+};
+
+/**
+ * Both histories of two records of one person, by start; the duplicate's current employment is
+ * ended when the survivor works elsewhere (the survivor's company is the one kept).
+ */
+const mergedEmployments = (survivor: Person, duplicate: Person, at: string): Employment[] => {
+  const current = survivor.companyId ?? duplicate.companyId;
+  const seen = new Set<string>();
+  const all = [...employmentsOf(survivor), ...employmentsOf(duplicate)]
+    .map((e) => (e.to === null && e.companyId !== current ? { ...e, to: at } : e))
+    .sort((a, b) => a.from.localeCompare(b.from));
+  let open = false;
+  return all.filter((e) => {
+    // one current employment: the earliest start of the two records'
+    if (e.to === null) {
+      if (open) return false;
+      open = true;
+    }
+    const key = `${e.companyId}|${e.from}|${e.to}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 };
 
 /**
@@ -105,6 +157,7 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
     ...fill('position'),
     ...fill('origin'),
     isMainContact: survivor.isMainContact || duplicate.isMainContact,
+    employments: mergedEmployments(survivor, duplicate, now.toISOString()),
     emails: distinctEmails([...survivor.emails, ...duplicate.emails]),
     phones: distinctPhones([...survivor.phones, ...duplicate.phones]),
     updatedAt: now.toISOString(),

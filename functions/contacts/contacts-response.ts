@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { Company } from '../../domain/companies/company.ts';
 import { companyTypes, relationships } from '../../domain/companies/company.ts';
-import type { Person } from '../../domain/persons/person.ts';
+import { employmentsOf, type Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
 
 const optionalString = z.optional(z.string());
@@ -37,6 +37,8 @@ export const PersonResponse = z.lazy(() =>
     department: optionalString,
     position: optionalString,
     origin: optionalString,
+    /** where the person worked and works, oldest first; the current employment has `to: null` */
+    employments: z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) })),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),
@@ -92,6 +94,7 @@ export const toPersonResponse = (
     department: person.department,
     position: person.position,
     origin: person.origin,
+    employments: employmentsOf(person).map((e) => ({ companyId: e.companyId, from: e.from, to: e.to })),
     createdAt: person.createdAt,
     updatedAt: person.updatedAt,
     version: person.version,

@@ -30,6 +30,8 @@ export const PersonSchema = z.lazy(() =>
     department: optionalString,
     position: optionalString,
     origin: optionalString,
+    // persons stored before the history was kept have none: employmentsOf derives it
+    employments: z.optional(z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) }))),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),

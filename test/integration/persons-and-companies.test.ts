@@ -10,6 +10,7 @@ import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.re
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
+import { eventually } from '../support/eventually.ts';
 import { aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
@@ -357,6 +358,32 @@ describe('changing a person', () => {
         reasons: expect.arrayContaining(['email_equal']),
       }),
     ]);
+  });
+});
+
+describe('a person who changes companies (seed 003)', () => {
+  it('keeps where they worked: the old employment ends, the new one starts, and the lists follow', async () => {
+    const first = await createCompany({ name: `${word()} Alt GmbH` });
+    const second = await createCompany({ name: `${word()} Neu GmbH` });
+    const person = await createPerson({ firstName: 'Jana', lastName: word(), companyId: first.id });
+    expect(person.employments).toEqual([{ companyId: first.id, from: person.createdAt, to: null }]);
+
+    const moved = await call('PATCH /v1/persons/{id}', {
+      id: person.id,
+      body: { companyId: second.id, version: person.version },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json.employments).toEqual([
+      { companyId: first.id, from: person.createdAt, to: moved.json.updatedAt },
+      { companyId: second.id, from: moved.json.updatedAt, to: null },
+    ]);
+    const read = await call('GET /v1/persons/{id}', { id: person.id });
+    expect(read.json.employments).toEqual(moved.json.employments);
+    await eventually(async () => {
+      expect(ids(await call('GET /v1/persons', { query: { companyId: first.id } }))).not.toContain(person.id);
+      expect(ids(await call('GET /v1/persons', { query: { companyId: second.id } }))).toContain(person.id);
+      return true;
+    });
   });
 });
 
