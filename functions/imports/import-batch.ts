@@ -6,8 +6,10 @@
  * BatchWriteItem has no conditions, so exactly-once rests on ids and order instead:
  * - an entry's id is a ULID of the import's creation time whose random part is taken from the
  *   row's hash, so a retried chunk (a crash, a run overtaken) finds the entries it wrote;
- * - a row whose guard (`IMPORTROW#<hash>`, any import's) exists is not written again; an entry that
- *   exists already is not written again (its check may have run);
+ * - a row whose guard (`IMPORTROW#<hash>`, any import's) exists is not written again; in the first
+ *   chunk of a run, which a crashed run may have stored in part, an entry that exists already is not
+ *   written again either (its check may have run): only there are the entries read, so a chunk
+ *   reads one key per row, not two;
  * - entries are written before their guards: a crash in between leaves entries without guards,
  *   which the retry finds by id and completes; never a guard without its entry.
  * Two imports of the same rows running at the very same moment can both find no guard and store a
@@ -60,6 +62,7 @@ export const storeImportedRows = async (
   deps: ImportBatchDeps,
   importJob: { id: string; createdAt: string; createdBy: string | null },
   rows: readonly ImportedRow[],
+  options: { entriesMayExist: boolean } = { entriesMayExist: true },
 ): Promise<BatchOutcome> => {
   const store = createStore(deps.doc, deps.tableName);
   const importedAt = new Date(importJob.createdAt);
@@ -74,7 +77,10 @@ export const storeImportedRows = async (
   const unique = [...firstOf.values()];
   // the guards and the entries, a hundred keys per request, requests in parallel within the bound
   const found = await store.getItems(
-    [...unique.map(({ row }) => importedRows.key(row.hash)), ...unique.map(({ id }) => inboxEntries.key(id))],
+    [
+      ...unique.map(({ row }) => importedRows.key(row.hash)),
+      ...(options.entriesMayExist ? unique.map(({ id }) => inboxEntries.key(id)) : []),
+    ],
     true,
     deps.concurrency,
   );

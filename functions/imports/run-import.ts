@@ -71,6 +71,8 @@ const decideColumns = (
 
 class ImportRun {
   private seq: number;
+  /** chunks this run has stored */
+  private storedChunks = 0;
   private counters: ImportCounters;
   private position: ImportPosition;
   private layout: ImportLayout | null;
@@ -223,7 +225,11 @@ class ImportRun {
       { ...this.deps.intake, concurrency: this.deps.concurrency },
       this.state,
       valid,
+      // only the first chunk of a run can hold entries written before (by a run that crashed before
+      // its checkpoint, which stored one chunk at a time): later chunks read the row guards alone
+      { entriesMayExist: this.storedChunks === 0 },
     );
+    this.storedChunks += 1;
     let imported = stored.created.length;
     let skipped = 0;
     const taken = stored.taken;
