@@ -40,11 +40,22 @@ export type Employment = { companyId: string; from: string; to: string | null };
 export type PersonFields = Omit<Person, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'employments'>;
 
 /**
- * The person's employment history: as stored, or, for a person stored before it was kept, the
- * current company since the person was created.
+ * The person's employment history, in step with `companyId`: as stored; for a person stored before
+ * it was kept, the current company since the person was created. The one change of `companyId` that
+ * writes no history is a merge of companies, which makes two companies one: the current employment
+ * then names the surviving company, from when it began.
  */
-export const employmentsOf = (person: Person): Employment[] =>
-  person.employments ?? (person.companyId ? [{ companyId: person.companyId, from: person.createdAt, to: null }] : []);
+export const employmentsOf = (person: Person): Employment[] => {
+  const stored = person.employments ?? [];
+  const open = stored.find((e) => e.to === null);
+  if (!person.companyId) return open ? stored.map((e) => (e.to === null ? { ...e, to: person.updatedAt } : e)) : stored;
+  if (open?.companyId === person.companyId) return stored;
+  if (open) return stored.map((e) => (e === open ? { ...e, companyId: person.companyId ?? e.companyId } : e));
+  return [
+    ...stored,
+    { companyId: person.companyId, from: stored.length === 0 ? person.createdAt : person.updatedAt, to: null },
+  ];
+};
 
 /** The history after the person's company became `companyId` (or none) at `at`. */
 const employmentsAfter = (person: Person, companyId: string | undefined, at: string): Employment[] => {

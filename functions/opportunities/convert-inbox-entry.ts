@@ -15,7 +15,7 @@ import { companyFromContact, personFromContact } from '../../domain/inbox/conver
 import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { convertInboxEntry } from '../../domain/inbox/inbox-workflow.ts';
 import { createOpportunity, type Opportunity } from '../../domain/opportunities/opportunity.ts';
-import { createPerson, type Person } from '../../domain/persons/person.ts';
+import { createPerson, type Person, patchPerson } from '../../domain/persons/person.ts';
 import type { Pipeline } from '../../domain/pipelines/pipeline.ts';
 import { conflict, notFound, unprocessable } from '../../domain/shared/errors.ts';
 import { companies } from '../contacts/company.entity.ts';
@@ -121,7 +121,7 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
     // whichever is created first, the person ends up with the company (PRODUCT.md rule 3)
     const linked = await deps.persons.load(personId, { consistent: true });
     if (companyId && linked?.state === 'active' && !linked.record.companyId) {
-      const next = { ...linked.record, companyId, updatedAt: now.toISOString(), version: linked.record.version + 1 };
+      const next = patchPerson(linked.record, { companyId }, now);
       extra.push(...deps.persons.updateItems(linked.record, next));
     }
   } else if (body.person) {

@@ -67,8 +67,9 @@ const untilActive = async (dynamo: DynamoDBClient, tableName: string): Promise<s
  * time as DynamoDB requires: the lean indexes it lacks are created first (DynamoDB fills them from
  * the stored items), then the first ones, which projected every attribute, are deleted.
  */
-const migrateIndexes = async (dynamo: DynamoDBClient, tableName: string, existing: string[]): Promise<void> => {
-  let present = existing;
+const migrateIndexes = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
+  // an index a stopped run began may still be filling: DynamoDB takes one index change at a time
+  let present = await untilActive(dynamo, tableName);
   for (const index of indexNames) {
     if (present.includes(tableDefinition.indexes[index].name)) continue;
     const { partitionKey, sortKey } = tableDefinition.indexes[index];
@@ -99,8 +100,7 @@ const streamSpecification = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_
 export const ensureTable = async (dynamo: DynamoDBClient, tableName: string): Promise<void> => {
   try {
     const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
-    const existing = (described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '');
-    await migrateIndexes(dynamo, tableName, existing);
+    await migrateIndexes(dynamo, tableName);
     if (!described.Table?.StreamSpecification?.StreamEnabled) {
       await dynamo.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: streamSpecification }));
     }

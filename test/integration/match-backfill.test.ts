@@ -77,7 +77,9 @@ describe('npm run backfill-matching', () => {
     const first = await backfillMatching(doc, table);
 
     expect(first).toMatchObject({ persons: 1, companies: 1, recordsRelinked: 2, staleLookupItemsDeleted: 1 });
-    expect(await find(probe, { kinds: ['person'] })).toEqual([
+    // a new container's finder: the first one keeps the counts it read for a minute
+    const findAfter = tableCandidateFinder(doc, table);
+    expect(await findAfter(probe, { kinds: ['person'] })).toEqual([
       expect.objectContaining({ id: person.id, level: 'match' }),
     ]);
     const counts = (

@@ -91,3 +91,19 @@ describe('people who change companies (seed 003)', () => {
     ]);
   });
 });
+
+describe('an employment history out of step with the company', () => {
+  it('names the surviving company when the person’s company was merged into another', () => {
+    const atD = createPerson(
+      'p',
+      { firstName: 'Ute', lastName: 'Fusion', emails: [], phones: [], companyId: 'D', isMainContact: false },
+      now,
+    );
+    // a merge of companies re-points companyId and leaves the history as it was
+    const moved = { ...atD, companyId: 'S', updatedAt: '2026-08-01T00:00:00.000Z' };
+    expect(employmentsOf(moved)).toEqual([{ companyId: 'S', from: now.toISOString(), to: null }]);
+    // and a person without a company has no current employment
+    const left = { ...atD, companyId: undefined, updatedAt: '2026-08-01T00:00:00.000Z' };
+    expect(employmentsOf(left)).toEqual([{ companyId: 'D', from: now.toISOString(), to: '2026-08-01T00:00:00.000Z' }]);
+  });
+});
