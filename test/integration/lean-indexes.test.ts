@@ -4,6 +4,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { startScratchDynamo } from '../../bench/scratch-dynamo.ts';
 import { createPerson } from '../../domain/persons/person.ts';
 import { persons } from '../../functions/contacts/person.entity.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
@@ -21,8 +22,8 @@ beforeAll(() => {
 });
 
 /** A table as the first version of Kontakt made it. */
-const createFirstTable = async (name: string): Promise<void> => {
-  await dynamo.send(
+const createFirstTable = async (client: DynamoDBClient, name: string): Promise<void> => {
+  await client.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
@@ -60,44 +61,55 @@ const aPerson = (lastName: string, companyId: string) =>
     new Date('2026-03-01T09:00:00Z'),
   );
 
+/** What the migration test checks, against the DynamoDB Local given. */
+const migratesAnExistingTable = async (client: DynamoDBClient, docClient: DynamoDBDocumentClient): Promise<void> => {
+  const table = `kontakt-lean-${process.pid}-${Date.now()}`;
+  await createFirstTable(client, table);
+  const companyId = ulid();
+  const stored = aPerson('Altbestand', companyId);
+  await docClient.send(new PutCommand({ TableName: table, Item: persons.item(stored) }));
+
+  await ensureTable(client, table);
+
+  const described = (await client.send(new DescribeTableCommand({ TableName: table }))).Table;
+  const indexes = (described?.GlobalSecondaryIndexes ?? []).map((i) => ({
+    name: i.IndexName,
+    projection: i.Projection?.ProjectionType,
+    attributes: [...(i.Projection?.NonKeyAttributes ?? [])].sort(),
+  }));
+  expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
+    indexNames.map((index) => ({
+      name: tableDefinition.indexes[index].name,
+      projection: tableDefinition.indexes[index].projected.length === 0 ? 'KEYS_ONLY' : 'INCLUDE',
+      attributes: [...tableDefinition.indexes[index].projected].sort(),
+    })),
+  );
+  // the person stored before the change is in the company's list and in the list of everyone, whole
+  const repo = createPersonRepository(docClient, table);
+  const ofCompany = await repo.list(repo.patterns.byCompany(companyId), { limit: 10 });
+  expect(ofCompany.items).toEqual([stored]);
+  const everyone = await repo.list(repo.patterns.all(), { limit: 10, newestFirst: true });
+  expect(everyone.items.map((p) => p.id)).toEqual([stored.id]);
+  expect(everyone.items[0]?.emails).toEqual(['altbestand@example.de']);
+
+  // provisioning again changes nothing
+  await ensureTable(client, table);
+  const again = (await client.send(new DescribeTableCommand({ TableName: table }))).Table;
+  expect(again?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
+    indexNames.map((index) => tableDefinition.indexes[index].name).sort(),
+  );
+};
+
 describe('lean indexes', () => {
   it('replaces the first indexes of an existing table, keeping what was stored findable in every list', async () => {
-    const table = `kontakt-lean-${process.pid}-${Date.now()}`;
-    await createFirstTable(table);
-    const companyId = ulid();
-    const stored = aPerson('Altbestand', companyId);
-    await doc.send(new PutCommand({ TableName: table, Item: persons.item(stored) }));
-
-    await ensureTable(dynamo, table);
-
-    const described = (await dynamo.send(new DescribeTableCommand({ TableName: table }))).Table;
-    const indexes = (described?.GlobalSecondaryIndexes ?? []).map((i) => ({
-      name: i.IndexName,
-      projection: i.Projection?.ProjectionType,
-      attributes: [...(i.Projection?.NonKeyAttributes ?? [])].sort(),
-    }));
-    expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
-      indexNames.map((index) => ({
-        name: tableDefinition.indexes[index].name,
-        projection: tableDefinition.indexes[index].projected.length === 0 ? 'KEYS_ONLY' : 'INCLUDE',
-        attributes: [...tableDefinition.indexes[index].projected].sort(),
-      })),
-    );
-    // the person stored before the change is in the company's list and in the list of everyone, whole
-    const repo = createPersonRepository(doc, table);
-    const ofCompany = await repo.list(repo.patterns.byCompany(companyId), { limit: 10 });
-    expect(ofCompany.items).toEqual([stored]);
-    const everyone = await repo.list(repo.patterns.all(), { limit: 10, newestFirst: true });
-    expect(everyone.items.map((p) => p.id)).toEqual([stored.id]);
-    expect(everyone.items[0]?.emails).toEqual(['altbestand@example.de']);
-
-    // provisioning again changes nothing
-    await ensureTable(dynamo, table);
-    const again = (await dynamo.send(new DescribeTableCommand({ TableName: table }))).Table;
-    expect(again?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      indexNames.map((index) => tableDefinition.indexes[index].name).sort(),
-    );
-  }, 600_000); // eight index changes, each waiting for DynamoDB Local to fill or drop an index: slow on a busy machine
+    // a DynamoDB Local of its own: index changes on the one all test files share wait behind their load
+    const own = await startScratchDynamo('lean-indexes');
+    try {
+      await migratesAnExistingTable(own.client, own.doc);
+    } finally {
+      await own.stop();
+    }
+  }, 600_000);
 
   it('answers a list with whole records, though the index holds only keys and the filtered attributes', async () => {
     const table = `kontakt-lean-read-${process.pid}-${Date.now()}`;
