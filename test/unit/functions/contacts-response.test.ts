@@ -16,6 +16,7 @@ const person: Person = {
   phones: [],
   companyId: 'C1',
   isMainContact: false,
+  employments: [{ companyId: 'C1', from: '2026-03-01T10:00:00.000Z', to: null }],
   createdAt: '2026-03-01T10:00:00.000Z',
   updatedAt: '2026-03-01T10:00:00.000Z',
   version: 1,
@@ -48,8 +49,8 @@ describe('person and company answers', () => {
   it('shows a person’s own address before the company’s', () => {
     const own = { ...person, address: { city: 'Berlin' } };
     expect(json(toPersonResponse(own, company.address))).toEqual({ ...own, addressInherited: false });
-    const { companyId: _, ...alone } = person;
-    expect(json(toPersonResponse(alone, undefined))).toEqual({ ...alone, addressInherited: false });
+    const { companyId: _, employments: __, ...alone } = person;
+    expect(json(toPersonResponse(alone, undefined))).toEqual({ ...alone, employments: [], addressInherited: false });
   });
 
   it('shows a company as it is', () => {
