@@ -50,16 +50,8 @@ export const frequencyCache = { ttlMs: 60_000, maxValues: 20_000 } as const;
 
 type CounterRead = { count: number; capacity: number; empty: boolean };
 
-export const createFrequencyReader = (
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  options: { ttlMs?: number; now?: () => number } = {},
-) => {
-  const kept = keptReads<CounterRead>({
-    ttlMs: options.ttlMs ?? frequencyCache.ttlMs,
-    max: frequencyCache.maxValues,
-    ...(options.now ? { now: options.now } : {}),
-  });
+export const createFrequencyReader = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const kept = keptReads<CounterRead>({ ttlMs: frequencyCache.ttlMs, max: frequencyCache.maxValues });
   /** One value's count: the sum of its shards, one Query. */
   const readValue = async (value: CountedValue): Promise<CounterRead> => {
     const page = await doc.send(
