@@ -5,6 +5,15 @@ import { unprocessable } from '../shared/errors.ts';
 import { applyMergePatch } from '../shared/merge-patch.ts';
 import { normaliseEmail } from '../shared/normalise-email.ts';
 import type { Address, AddressPatch } from '../shared/postal-address.ts';
+import {
+  changedByHand,
+  initialStage,
+  type LifecycleStage,
+  mergedStage,
+  requireAgreement,
+  type StageChange,
+  type StageEvent,
+} from './lifecycle.ts';
 
 export const companyTypes = ['company', 'household'] as const;
 export type CompanyType = (typeof companyTypes)[number];
@@ -15,7 +24,12 @@ export type Company = {
   id: string;
   name: string;
   type: CompanyType;
+  /** the kind of relationship; `customer` exactly when `lifecycleStage` is (lifecycle.ts keeps them in step) */
   relationship: Relationship;
+  /** how far the company has come (general, lead, prospect, customer); absent on companies stored before stages */
+  lifecycleStage?: LifecycleStage;
+  /** every change of the stage, oldest first */
+  stageHistory?: StageChange[];
   address?: Address;
   emails: string[];
   phones: string[];
@@ -26,12 +40,25 @@ export type Company = {
   version: number;
 };
 
-export type CompanyFields = Omit<Company, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+/** What a client sets; the system sets id, times, version and the stage history. */
+export type CompanyFields = Omit<Company, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'stageHistory'>;
 
-export const createCompany = (id: string, fields: CompanyFields, now: Date): Company => {
+/**
+ * A new company at the stage it is given (or `customer` when its relationship is, else `general`),
+ * its relationship in step with it; `event` says who or what created it there.
+ */
+export const createCompany = (
+  id: string,
+  fields: CompanyFields,
+  now: Date,
+  event: StageEvent = { by: 'user' },
+): Company => {
   const at = now.toISOString();
+  requireAgreement(fields.lifecycleStage, fields.relationship);
+  const stage = fields.lifecycleStage ?? (fields.relationship === 'customer' ? 'customer' : 'general');
   return {
     ...fields,
+    ...initialStage(stage, at, event),
     id,
     emails: distinctEmails(fields.emails),
     phones: distinctPhones(fields.phones),
@@ -41,12 +68,24 @@ export const createCompany = (id: string, fields: CompanyFields, now: Date): Com
   };
 };
 
-export type CompanyPatch = { [K in Exclude<keyof CompanyFields, 'address'>]?: CompanyFields[K] | null } & {
+export type CompanyPatch = {
+  [K in Exclude<keyof CompanyFields, 'address' | 'relationship' | 'lifecycleStage'>]?: CompanyFields[K] | null;
+} & {
   address?: AddressPatch | null;
+  relationship?: Relationship;
+  lifecycleStage?: LifecycleStage;
 };
 
-export const patchCompany = (company: Company, patch: CompanyPatch, now: Date): Company => {
-  const next = applyMergePatch(company, patch);
+/** A change by hand (`userId` the user's): stage and relationship through lifecycle.ts, the rest a merge patch. */
+export const patchCompany = (
+  company: Company,
+  patch: CompanyPatch,
+  now: Date,
+  userId: string | null = null,
+): Company => {
+  const { relationship, lifecycleStage, ...rest } = patch;
+  const staged = changedByHand(company, { relationship, lifecycleStage }, now.toISOString(), userId);
+  const next = applyMergePatch(staged, rest);
   return {
     ...next,
     emails: distinctEmails(next.emails ?? []),
@@ -75,10 +114,12 @@ export const absorbCompany = (survivor: Company, duplicate: Company, now: Date):
     ...fill('address'),
     ...fill('website'),
     ...fill('parentCompanyId'),
+    // both records keep relationship and stage in step, so the closer relationship and the further stage agree
     relationship:
       relationshipRank[duplicate.relationship] > relationshipRank[survivor.relationship]
         ? duplicate.relationship
         : survivor.relationship,
+    ...mergedStage(survivor, duplicate, now.toISOString()),
     emails: distinctEmails([...survivor.emails, ...duplicate.emails]),
     phones: distinctPhones([...survivor.phones, ...duplicate.phones]),
     updatedAt: now.toISOString(),

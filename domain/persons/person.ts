@@ -1,4 +1,12 @@
 /** The contact person (Ansprechpartner): master data, the company they belong to, their supervisor, and merging. */
+import {
+  initialStage,
+  type LifecycleStage,
+  mergedStage,
+  type StageChange,
+  type StageEvent,
+  withStage,
+} from '../companies/lifecycle.ts';
 import { tokenize } from '../inbox/search-tokens.ts';
 import { unprocessable } from '../shared/errors.ts';
 import { applyMergePatch } from '../shared/merge-patch.ts';
@@ -29,6 +37,13 @@ export type Person = {
    * (activities, opportunities, tickets, emails) keep the company they happened at.
    */
   employments?: Employment[];
+  /**
+   * How far a person without a company (B2C) has come; a person with a company has the company's
+   * stage, so theirs is neither shown nor changed while they have one.
+   */
+  lifecycleStage?: LifecycleStage;
+  /** every change of the person's own stage, oldest first */
+  stageHistory?: StageChange[];
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -37,7 +52,14 @@ export type Person = {
 export type Employment = { companyId: string; from: string; to: string | null };
 
 /** What a client sets; the system sets id, times, version and the employment history. */
-export type PersonFields = Omit<Person, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'employments'>;
+export type PersonFields = Omit<Person, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'employments' | 'stageHistory'>;
+
+/** A person with a company has the company's stage: theirs is refused (422 naming `lifecycleStage`). */
+const requireOwnStage = (person: { companyId?: string | undefined }, stage: LifecycleStage | undefined): void => {
+  if (stage !== undefined && person.companyId) {
+    throw unprocessable('lifecycleStage', 'a person with a company has the company’s stage: change it there');
+  }
+};
 
 /**
  * The person's employment history, in step with `companyId`: as stored; for a person stored before
@@ -82,10 +104,17 @@ export const distinctEmails = (emails: readonly string[]): string[] =>
   );
 export const distinctPhones = (phones: readonly string[]): string[] => distinctBy(phones, (p) => p);
 
-export const createPerson = (id: string, fields: PersonFields, now: Date): Person => {
+export const createPerson = (
+  id: string,
+  fields: PersonFields,
+  now: Date,
+  event: StageEvent = { by: 'user' },
+): Person => {
   const at = now.toISOString();
+  requireOwnStage(fields, fields.lifecycleStage);
   return {
     ...fields,
+    ...(fields.companyId ? {} : initialStage(fields.lifecycleStage ?? 'general', at, event)),
     id,
     emails: distinctEmails(fields.emails),
     phones: distinctPhones(fields.phones),
@@ -100,8 +129,12 @@ export type PersonPatch = { [K in Exclude<keyof PersonFields, 'address'>]?: Pers
   address?: AddressPatch | null;
 };
 
-export const patchPerson = (person: Person, patch: PersonPatch, now: Date): Person => {
-  const next = applyMergePatch(person, patch);
+/** A change (by hand: `userId` the user's); a stage in the patch goes through lifecycle.ts. */
+export const patchPerson = (person: Person, patch: PersonPatch, now: Date, userId: string | null = null): Person => {
+  const { lifecycleStage, ...rest } = patch;
+  const merged = applyMergePatch(person, rest);
+  requireOwnStage(merged, lifecycleStage ?? undefined);
+  const next = lifecycleStage ? withStage(merged, lifecycleStage, now.toISOString(), { by: 'user', userId }) : merged;
   return {
     ...next,
     employments:
@@ -169,6 +202,7 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
     ...fill('origin'),
     isMainContact: survivor.isMainContact || duplicate.isMainContact,
     employments: mergedEmployments(survivor, duplicate, now.toISOString()),
+    ...(survivor.lifecycleStage || duplicate.lifecycleStage ? mergedStage(survivor, duplicate, now.toISOString()) : {}),
     emails: distinctEmails([...survivor.emails, ...duplicate.emails]),
     phones: distinctPhones([...survivor.phones, ...duplicate.phones]),
     updatedAt: now.toISOString(),

@@ -9,6 +9,7 @@ import {
   createCompany,
   patchCompany,
 } from '../../domain/companies/company.ts';
+import { stageOf } from '../../domain/companies/lifecycle.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
 import { validationError } from '../../domain/shared/errors.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
@@ -58,13 +59,13 @@ export const createCompanyFromRequest =
       ...defined(rest),
       name: rest.name,
       type: type ?? 'company',
-      relationship: relationship ?? 'prospect',
+      relationship: relationship ?? (rest.lifecycleStage === 'customer' ? 'customer' : 'prospect'),
       emails: emails ?? [],
       phones: e164Phones(phones),
       ...someAddress(address),
     };
     const now = deps.now();
-    const company = createCompany(ulid(now.getTime()), fields, now);
+    const company = createCompany(ulid(now.getTime()), fields, now, { by: 'user', userId: request.user?.id });
     await checkParent(deps, company, null);
     if (!force) {
       const candidates = await deps.findCandidates(companyLookups(company), { kinds: ['company'] });
@@ -98,6 +99,7 @@ export const patchCompanyFromRequest =
       company,
       { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
       deps.now(),
+      request.user?.id ?? null,
     );
     await checkParent(deps, next, company);
     await deps.companies.update(company, next);
@@ -107,10 +109,11 @@ export const patchCompanyFromRequest =
 export const listCompanies =
   (deps: CompaniesDeps) =>
   async (request: HttpRequest<undefined, undefined, z.infer<typeof CompanyListQuery>>): Promise<HttpResult> => {
-    const { q, relationship, type, parentCompanyId, cursor } = request.query;
+    const { q, relationship, lifecycleStage, type, parentCompanyId, cursor } = request.query;
     const limit = request.query.limit ?? defaultLimit;
     const filter = (c: Company): boolean =>
       (relationship === undefined || c.relationship === relationship) &&
+      (lifecycleStage === undefined || stageOf(c) === lifecycleStage) &&
       (type === undefined || c.type === type) &&
       (parentCompanyId === undefined || c.parentCompanyId === parentCompanyId);
     const page =

@@ -1,8 +1,8 @@
 /** Companies and households in the table: keyed by id, listed newest first, by relationship and by parent (by folded name). */
 import * as z from 'zod/mini';
 import { type Company, companySortName, companyTypes, relationships } from '../../domain/companies/company.ts';
-import { defineEntity, indexAttributes, onIndex, type TransactItem } from '../shared/entity.ts';
-import { AddressSchema } from './person.entity.ts';
+import { defineEntity, onIndex } from '../shared/entity.ts';
+import { AddressSchema, StageFields } from './person.entity.ts';
 
 export const CompanySchema = z.lazy(() =>
   z.object({
@@ -10,6 +10,7 @@ export const CompanySchema = z.lazy(() =>
     name: z.string(),
     type: z.enum(companyTypes),
     relationship: z.enum(relationships),
+    ...StageFields,
     address: z.optional(AddressSchema),
     emails: z.array(z.string()),
     phones: z.array(z.string()),
@@ -57,28 +58,3 @@ export const companies = defineEntity({
     byParent: (parentId: string) => onIndex('gsi1', byParentPartition(parentId)),
   },
 });
-
-/**
- * A company becomes a customer in another record's transaction (a won opportunity): its relationship
- * and the relationship list it is in, its version, on the condition that it exists and is not being
- * merged away.
- */
-export const becomesCustomer = (tableName: string, companyId: string, now: Date): TransactItem => {
-  const customers = companyRelationshipIndex('customer');
-  return {
-    Update: {
-      TableName: tableName,
-      Key: companies.key(companyId),
-      UpdateExpression: 'SET relationship = :customer, #list = :list, version = version + :one, updatedAt = :now',
-      ConditionExpression:
-        'attribute_exists(pk) AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
-      ExpressionAttributeNames: { '#list': indexAttributes(customers.index).pk },
-      ExpressionAttributeValues: {
-        ':customer': 'customer',
-        ':list': customers.pk,
-        ':one': 1,
-        ':now': now.toISOString(),
-      },
-    },
-  };
-};

@@ -1,6 +1,7 @@
 /** What person, company, merge and duplicate-check requests must look like. */
 import * as z from 'zod/mini';
 import { companyTypes, relationships } from '../../domain/companies/company.ts';
+import { lifecycleStages } from '../../domain/companies/lifecycle.ts';
 import { CalendarDate } from '../inbox/contact-input.ts';
 import { LimitParam } from '../shared/cursor.ts';
 import { SearchText } from '../shared/validation.ts';
@@ -39,6 +40,8 @@ const personFields = {
   department: optionalText(100),
   position: optionalText(100),
   origin: optionalText(100),
+  /** a person without a company only (B2C): one with a company has the company's stage */
+  lifecycleStage: z.optional(z.enum(lifecycleStages)),
 };
 
 export const NewPersonBody = z.lazy(() =>
@@ -76,6 +79,7 @@ export const PersonPatchBody = z.lazy(() =>
     department: nullable(text(100)),
     position: nullable(text(100)),
     origin: nullable(text(100)),
+    lifecycleStage: z.optional(z.enum(lifecycleStages)),
   }),
 );
 
@@ -99,6 +103,7 @@ const companyFields = {
   name: text(200),
   type: z.optional(z.enum(companyTypes)),
   relationship: z.optional(z.enum(relationships)),
+  lifecycleStage: z.optional(z.enum(lifecycleStages)),
   address: z.optional(AddressInput),
   emails: personFields.emails,
   phones: personFields.phones,
@@ -114,6 +119,7 @@ export const CompanyPatchBody = z.lazy(() =>
     name: z.optional(text(200)),
     type: z.optional(z.enum(companyTypes)),
     relationship: z.optional(z.enum(relationships)),
+    lifecycleStage: z.optional(z.enum(lifecycleStages)),
     address: nullable(AddressPatch),
     emails: z.optional(personFields.emails.def.innerType),
     phones: z.optional(personFields.phones.def.innerType),
@@ -127,6 +133,7 @@ export const CompanyListQuery = z.lazy(() =>
     limit: LimitParam,
     cursor: z.optional(z.string()),
     relationship: z.optional(z.enum(relationships)),
+    lifecycleStage: z.optional(z.enum(lifecycleStages)),
     type: z.optional(z.enum(companyTypes)),
     parentCompanyId: z.optional(recordId),
     q: z.optional(SearchText),

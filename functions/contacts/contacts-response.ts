@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import type { Company } from '../../domain/companies/company.ts';
 import { companyTypes, relationships } from '../../domain/companies/company.ts';
+import { lifecycleStages, type StageChange, stageCauses, stageOf } from '../../domain/companies/lifecycle.ts';
 import { employmentsOf, type Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
 
@@ -17,6 +18,20 @@ const AddressResponse = z.object({
   city: optionalString,
   country: optionalString,
 });
+
+const StageChangeResponse = z.object({
+  from: z.nullable(z.enum(lifecycleStages)),
+  to: z.enum(lifecycleStages),
+  at: z.string(),
+  /** `user` by hand; the pipeline's events `conversion`, `lead`, `deal`, `won`; `relationship` set by hand; `merge` */
+  by: z.enum(stageCauses),
+  userId: optionalString,
+  /** the opportunity whose event raised the stage */
+  recordId: optionalString,
+});
+
+const toStageHistory = (history: readonly StageChange[] | undefined) =>
+  (history ?? []).map((c) => ({ from: c.from, to: c.to, at: c.at, by: c.by, userId: c.userId, recordId: c.recordId }));
 
 export const PersonResponse = z.lazy(() =>
   z.object({
@@ -39,6 +54,9 @@ export const PersonResponse = z.lazy(() =>
     origin: optionalString,
     /** where the person worked and works, oldest first; the current employment has `to: null` */
     employments: z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) })),
+    /** a person without a company only (B2C): one with a company has the company's stage */
+    lifecycleStage: z.optional(z.enum(lifecycleStages)),
+    stageHistory: z.optional(z.array(StageChangeResponse)),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),
@@ -51,6 +69,10 @@ export const CompanyResponse = z.lazy(() =>
     name: z.string(),
     type: z.enum(companyTypes),
     relationship: z.enum(relationships),
+    /** general → lead → prospect → customer; `relationship` is customer exactly when this is */
+    lifecycleStage: z.enum(lifecycleStages),
+    /** every change of the stage, oldest first: from, to, when, and by whom or which event */
+    stageHistory: z.array(StageChangeResponse),
     address: z.optional(AddressResponse),
     emails: z.array(z.string()),
     phones: z.array(z.string()),
@@ -95,6 +117,7 @@ export const toPersonResponse = (
     position: person.position,
     origin: person.origin,
     employments: employmentsOf(person).map((e) => ({ companyId: e.companyId, from: e.from, to: e.to })),
+    ...(person.companyId ? {} : { lifecycleStage: stageOf(person), stageHistory: toStageHistory(person.stageHistory) }),
     createdAt: person.createdAt,
     updatedAt: person.updatedAt,
     version: person.version,
@@ -108,6 +131,8 @@ export const toCompanyResponse = (company: Company): z.infer<typeof CompanyRespo
   name: company.name,
   type: company.type,
   relationship: company.relationship,
+  lifecycleStage: stageOf(company),
+  stageHistory: toStageHistory(company.stageHistory),
   address: company.address ? toAddressResponse(company.address) : undefined,
   emails: company.emails,
   phones: company.phones,

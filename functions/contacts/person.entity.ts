@@ -1,5 +1,6 @@
 /** Persons in the table: keyed by id, listed newest first and by company (by folded last name). */
 import * as z from 'zod/mini';
+import { lifecycleStages, stageCauses } from '../../domain/companies/lifecycle.ts';
 import { type Person, personSortName } from '../../domain/persons/person.ts';
 import { defineEntity, onIndex } from '../shared/entity.ts';
 
@@ -12,6 +13,23 @@ export const AddressSchema = z.object({
   city: optionalString,
   country: optionalString,
 });
+
+/** A stage and its history as stored on companies and persons (records stored before stages have neither). */
+export const StageFields = {
+  lifecycleStage: z.optional(z.enum(lifecycleStages)),
+  stageHistory: z.optional(
+    z.array(
+      z.object({
+        from: z.nullable(z.enum(lifecycleStages)),
+        to: z.enum(lifecycleStages),
+        at: z.string(),
+        by: z.enum(stageCauses),
+        userId: optionalString,
+        recordId: optionalString,
+      }),
+    ),
+  ),
+};
 
 export const PersonSchema = z.lazy(() =>
   z.object({
@@ -32,6 +50,7 @@ export const PersonSchema = z.lazy(() =>
     origin: optionalString,
     // persons stored before the history was kept have none: employmentsOf derives it
     employments: z.optional(z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) }))),
+    ...StageFields,
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),

@@ -89,7 +89,7 @@ export const createPersonFromRequest =
       isMainContact: isMainContact ?? false,
     };
     const now = deps.now();
-    const person = createPerson(ulid(now.getTime()), fields, now);
+    const person = createPerson(ulid(now.getTime()), fields, now, { by: 'user', userId: request.user?.id });
     await checkOrigin(deps, person, null);
     await checkLinks(deps, person, null);
     if (!force) {
@@ -122,6 +122,7 @@ export const patchPersonFromRequest =
       person,
       { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
       deps.now(),
+      request.user?.id ?? null,
     );
     await checkOrigin(deps, next, person);
     await checkLinks(deps, next, person);

@@ -86,7 +86,11 @@ export const explainCancellation = (
       const target = options.links.find((l) => recordKey(l.target).pk === check.Key?.pk);
       if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
     }
-    if (reasons.some((r) => r.Code === 'TransactionConflict'))
+    // another record written with this one (a contact whose stage it raised) changed meanwhile
+    const companionChanged = reasons.some(
+      (r, index) => index > 0 && r.Code === 'ConditionalCheckFailed' && !options.items[index]?.ConditionCheck,
+    );
+    if (companionChanged || reasons.some((r) => r.Code === 'TransactionConflict'))
       throw conflict('concurrent-change', options.conflictDetail);
   }
   throw error;

@@ -10,6 +10,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { type Company, createCompany } from '../../domain/companies/company.ts';
+import type { LifecycleStage, StageEvent } from '../../domain/companies/lifecycle.ts';
 import { companyLookups, personLookups } from '../../domain/duplicates/record-profiles.ts';
 import { companyFromContact, personFromContact } from '../../domain/inbox/conversion.ts';
 import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
@@ -22,6 +23,7 @@ import { companies } from '../contacts/company.entity.ts';
 import type { CompanyRepository } from '../contacts/company.repository.ts';
 import { e164Phones } from '../contacts/contact-fields.ts';
 import { toCompanyResponse, toPersonResponse } from '../contacts/contacts-response.ts';
+import { stageRaiseItems } from '../contacts/lifecycle-writes.ts';
 import { persons } from '../contacts/person.entity.ts';
 import type { PersonRepository } from '../contacts/person.repository.ts';
 import { possibleDuplicates } from '../contacts/possible-duplicates.ts';
@@ -97,14 +99,27 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
   const stage = body.stage ?? 'lead';
   const pipeline = await pipelineFor(deps, stage, body.pipelineId);
   const now = deps.now();
+  const opportunityId = ulid(now.getTime());
+  // the contact becomes a lead, or a prospect for a deal (domain/companies/lifecycle.ts)
+  const contactStage: LifecycleStage = stage === 'deal' ? 'prospect' : 'lead';
+  const stageEvent: StageEvent = { by: 'conversion', userId, recordId: opportunityId };
+  const raise = (contact: { companyId: string | null; personId: string | null }) =>
+    stageRaiseItems(deps, deps.tableName, contact, contactStage, stageEvent, now);
 
   let company: Company | null = null;
   let companyId: string | null = null;
+  const extra: TransactItem[] = [];
   if (body.company && 'id' in body.company) {
     await requireLinkable(deps.companies, 'company.id', 'company', body.company.id);
     companyId = body.company.id;
+    extra.push(...(await raise({ companyId, personId: null })));
   } else if (body.company) {
-    company = createCompany(ulid(now.getTime()), companyFromContact(entry.contact), now);
+    company = createCompany(
+      ulid(now.getTime()),
+      { ...companyFromContact(entry.contact), lifecycleStage: contactStage },
+      now,
+      stageEvent,
+    );
     if (!body.company.force) {
       const candidates = await deps.findCandidates(companyLookups(company), { kinds: ['company'] });
       if (candidates.length > 0) throw possibleDuplicates('company', candidates);
@@ -114,7 +129,6 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
 
   let person: Person | null = null;
   let personId: string | null = null;
-  const extra: TransactItem[] = [];
   if (body.person && 'id' in body.person) {
     await requireLinkable(deps.persons, 'person.id', 'person', body.person.id);
     personId = body.person.id;
@@ -123,10 +137,18 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
     if (companyId && linked?.state === 'active' && !linked.record.companyId) {
       const next = patchPerson(linked.record, { companyId }, now);
       extra.push(...deps.persons.updateItems(linked.record, next));
+    } else if (!companyId) {
+      // a person without a company (B2C) carries the stage
+      extra.push(...(await raise({ companyId: null, personId })));
     }
   } else if (body.person) {
     const fields = personFromContact(entry.contact, entryPhone(entry), companyId, company !== null);
-    person = createPerson(ulid(now.getTime()), fields, now);
+    person = createPerson(
+      ulid(now.getTime()),
+      companyId ? fields : { ...fields, lifecycleStage: contactStage },
+      now,
+      stageEvent,
+    );
     if (!body.person.force) {
       const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
       if (candidates.length > 0) throw possibleDuplicates('person', candidates);
@@ -137,7 +159,7 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
   // taken before the transaction: a conversion that fails leaves a gap in the numbers, never a reuse
   const number = await deps.opportunities.nextNumber();
   const opportunity = createOpportunity(
-    ulid(now.getTime()),
+    opportunityId,
     number,
     {
       title: entry.title,

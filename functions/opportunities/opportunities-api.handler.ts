@@ -41,6 +41,7 @@ export const handler = httpRouter(
       settings: createSettingsRepository(doc, env.TABLE_NAME),
       publisher: createQueuePublisher(createSqsClient()),
       activityPlansQueueUrl: env.QUEUE_URL_ACTIVITY_PLANS,
+      tableName: env.TABLE_NAME,
       now,
     }),
     ...routeTable(conversionRoutes, {

@@ -4,6 +4,7 @@
  */
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
+import { type StageCause, stageImplied } from '../../domain/companies/lifecycle.ts';
 import {
   boardStep,
   createOpportunity,
@@ -26,6 +27,7 @@ import { requireListed } from '../../domain/settings/settings.ts';
 import { conflict, KontaktError, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
 import type { CompanyRepository } from '../contacts/company.repository.ts';
+import { stageRaiseItems } from '../contacts/lifecycle-writes.ts';
 import type { PersonRepository } from '../contacts/person.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
@@ -62,8 +64,9 @@ import {
 export type OpportunityDeps = {
   opportunities: OpportunityRepository;
   pipelines: Pick<PipelineRepository, 'get' | 'defaultFor'>;
-  companies: Pick<CompanyRepository, 'load'>;
-  persons: Pick<PersonRepository, 'load'>;
+  companies: Pick<CompanyRepository, 'load' | 'updateItems'>;
+  persons: Pick<PersonRepository, 'load' | 'updateItems'>;
+  tableName: string;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
   publisher: QueuePublisher<ActivityPlanRequestedV1>;
@@ -129,6 +132,33 @@ const requireLinks = async (deps: OpportunityDeps, next: Opportunity, before: Op
   }
 };
 
+/**
+ * The writes that raise the stage of the opportunity's contact to what the opportunity implies (a
+ * lead a lead, an open deal a prospect, a won one a customer), when `next` implies more than
+ * `before` did or names another contact; none otherwise (domain/companies/lifecycle.ts).
+ */
+const contactStageItems = async (
+  deps: OpportunityDeps,
+  before: Opportunity | null,
+  next: Opportunity,
+  userId: string | null,
+) => {
+  const to = stageImplied(next);
+  if (to === null) return [];
+  const sameContact = before !== null && before.companyId === next.companyId && before.personId === next.personId;
+  if (sameContact && stageImplied(before) === to) return [];
+  const by: StageCause = to === 'customer' ? 'won' : to === 'prospect' ? 'deal' : 'lead';
+  return stageRaiseItems(
+    deps,
+    deps.tableName,
+    { companyId: next.companyId, personId: next.personId },
+    to,
+    { by, userId, recordId: next.id },
+    deps.now(),
+    { requireLive: to === 'customer' },
+  );
+};
+
 const isStale = (error: unknown): boolean =>
   error instanceof KontaktError && (error.code === 'stale-version' || error.code === 'concurrent-change');
 
@@ -139,15 +169,14 @@ const act = (
   deps: OpportunityDeps,
   idOrNumber: string,
   apply: (opp: Opportunity) => Opportunity | Promise<Opportunity>,
-  write: (previous: Opportunity, next: Opportunity) => Promise<void> = (previous, next) =>
-    deps.opportunities.update(previous, next),
+  userId: string | null = null,
 ): Promise<Opportunity> =>
   retrying(
     async () => {
       const opp = await loadOpportunity(deps, idOrNumber, { consistent: true });
       const next = await apply(opp);
       if (next === opp) return opp;
-      await write(opp, next);
+      await deps.opportunities.update(opp, next, await contactStageItems(deps, opp, next, userId));
       return next;
     },
     { attempts: maxActionAttempts, retryable: isStale },
@@ -194,7 +223,7 @@ export const createOpportunityFromRequest =
       body.probability === undefined
         ? created
         : { ...created, probability: body.probability, probabilityOverridden: true };
-    await deps.opportunities.create(opp);
+    await deps.opportunities.create(opp, await contactStageItems(deps, null, opp, callerId(request)));
     return { status: 201, body: toOpportunityResponse(opp), headers: { location: `/v1/opportunities/${opp.id}` } };
   };
 
@@ -292,7 +321,7 @@ export const patchOpportunityFromRequest =
       if (!opp.subscriberIds.includes(userId)) await requireUser(deps, `subscriberIds.${i}`, userId);
     }
     await requireLinks(deps, next, opp);
-    await deps.opportunities.update(opp, next);
+    await deps.opportunities.update(opp, next, await contactStageItems(deps, opp, next, callerId(request)));
     return ok(next);
   };
 
@@ -301,7 +330,7 @@ export const convertToDeal =
   async (request: HttpRequest<z.infer<typeof DealBody>, Path, undefined>): Promise<HttpResult> => {
     const pipelineId = request.body?.pipelineId;
     const dealPipeline = pipelineId ? await requirePipeline(deps, pipelineId) : await deps.pipelines.defaultFor('deal');
-    return ok(await act(deps, request.path.id, (opp) => toDeal(opp, dealPipeline, deps.now())));
+    return ok(await act(deps, request.path.id, (opp) => toDeal(opp, dealPipeline, deps.now()), callerId(request)));
   };
 
 export const moveOpportunityToStep =
@@ -326,15 +355,7 @@ export const unsubscribeFromOpportunity =
 export const markOpportunityWon =
   (deps: OpportunityDeps) =>
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
-    const now = deps.now();
-    return ok(
-      await act(
-        deps,
-        request.path.id,
-        (opp) => markWon(opp, now),
-        (previous, next) => deps.opportunities.updateWon(previous, next, now),
-      ),
-    );
+    return ok(await act(deps, request.path.id, (opp) => markWon(opp, deps.now()), callerId(request)));
   };
 
 export const markOpportunityLost =

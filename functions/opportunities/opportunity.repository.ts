@@ -6,9 +6,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Opportunity, parseOpportunityNumber } from '../../domain/opportunities/opportunity.ts';
-import { conflict, unprocessable } from '../../domain/shared/errors.ts';
-import { becomesCustomer, companies } from '../contacts/company.entity.ts';
-import { mergingInto } from '../contacts/merge-state.entity.ts';
+import { conflict } from '../../domain/shared/errors.ts';
 import {
   contactReferences,
   explainCancellation,
@@ -22,6 +20,7 @@ import type { AccessPattern } from '../shared/entity.ts';
 import { retryingConflicts } from '../shared/retry.ts';
 import { takeNextNumber } from '../shared/sequence.entity.ts';
 import { createStore } from '../shared/store.ts';
+import { composeTransaction } from '../shared/transactions.ts';
 import {
   fromOpportunityRecord,
   opportunities,
@@ -120,18 +119,6 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     throw conflict('stale-version', `opportunity ${previous.number} has changed since version ${previous.version}`);
   };
 
-  /** Why a company could not become a customer: gone (422) or being merged (409). */
-  const explainCompany = async (companyId: string): Promise<never> => {
-    const item = await store.getItem(companies.key(companyId), { consistent: true });
-    const into = item ? (typeof item.mergedInto === 'string' ? item.mergedInto : mergingInto(item)) : null;
-    if (into) {
-      throw conflict('merge-in-progress', `company ${companyId} is being merged into ${into}; retry`, {
-        survivorId: into,
-      });
-    }
-    throw unprocessable('companyId', `no company ${companyId}`);
-  };
-
   const get = async (id: string, options: { consistent?: boolean } = {}): Promise<Opportunity | null> => {
     const record = await store.get(opportunities, opportunities.key(id), options);
     return record ? fromOpportunityRecord(record) : null;
@@ -173,8 +160,9 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
       ];
     },
 
-    async create(opp: Opportunity): Promise<void> {
-      const items = this.createItems(opp);
+    /** Writes a new opportunity, with `extra` writes of its transaction (its contact's stage raised). */
+    async create(opp: Opportunity, extra: readonly TransactItem[] = []): Promise<void> {
+      const items = composeTransaction([...this.createItems(opp), ...extra]);
       await transact(items, (error) => {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];
@@ -199,31 +187,13 @@ export const createOpportunityRepository = (doc: DynamoDBDocumentClient, tableNa
     /** The writes of a change, conditional on `previous.version`, for a larger transaction. */
     updateItems,
 
-    /** Writes a change if nobody changed the opportunity since `previous`; stale is 409. */
-    async update(previous: Opportunity, next: Opportunity): Promise<void> {
-      const items = updateItems(previous, next);
-      await transact(items, (error) => explain(error, items, next, () => stale(previous)));
-    },
-
     /**
-     * Won, in one transaction: the opportunity (conditional on its version) and its company, which
-     * becomes a customer (conditional on existing and not being merged away).
+     * Writes a change if nobody changed the opportunity since `previous` (stale is 409), with `extra`
+     * writes of its transaction (its contact's stage raised, conditional on the contact's version).
      */
-    async updateWon(previous: Opportunity, next: Opportunity, now: Date): Promise<void> {
-      const items = updateItems(previous, next);
-      if (next.companyId) items.push(becomesCustomer(tableName, next.companyId, now));
-      const companyIndex = items.length - 1;
-      await transact(items, async (error) => {
-        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-        if (
-          next.companyId &&
-          reasons[0]?.Code !== 'ConditionalCheckFailed' &&
-          reasons[companyIndex]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return explainCompany(next.companyId);
-        }
-        return explain(error, items, next, () => stale(previous));
-      });
+    async update(previous: Opportunity, next: Opportunity, extra: readonly TransactItem[] = []): Promise<void> {
+      const items = composeTransaction([...updateItems(previous, next), ...extra]);
+      await transact(items, (error) => explain(error, items, next, () => stale(previous)));
     },
 
     /**

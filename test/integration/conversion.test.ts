@@ -110,6 +110,61 @@ describe('converting an inbox entry', () => {
     expect(stored?.qualifiedAt).toEqual(expect.any(String));
   });
 
+  it('makes the contact a lead, or a prospect for a deal, with the conversion in its stage history', async () => {
+    const tag = unique();
+    const b2b = await anEntry({
+      lastName: `Stufe${tag}`,
+      email: `stufe.${tag}@example.de`,
+      companyName: `Stufenbau ${tag} GmbH`,
+    });
+    const b2c = await anEntry({ firstName: 'Privat', lastName: `Kundin${tag}`, email: `privat.${tag}@example.de` });
+    const existing = aCompany({ name: `Bestand ${tag} AG` });
+    await companies.create(existing);
+    const forDeal = await anEntry({ lastName: `Deal${tag}`, email: `deal.${tag}@example.de` });
+
+    const created = await convert(request(b2b.id, { company: { create: true }, person: { create: true } }));
+    const alone = await convert(request(b2c.id, { person: { create: true } }));
+    const deal = await convert(
+      request(forDeal.id, { stage: 'deal', company: { id: existing.id }, person: { create: true, force: true } }),
+    );
+    const body = (res: { body?: unknown }) =>
+      res.body as { opportunity: { id: string }; company?: Record<string, unknown>; person?: Record<string, unknown> };
+    const linked = await companies.load(existing.id, { consistent: true });
+
+    expect(body(created).company).toMatchObject({
+      lifecycleStage: 'lead',
+      stageHistory: [
+        { from: null, to: 'lead', by: 'conversion', userId: 'demo-sales', recordId: body(created).opportunity.id },
+      ],
+    });
+    // a person with a company has the company's stage; one without carries their own (B2C)
+    expect(body(created).person).not.toHaveProperty('lifecycleStage');
+    expect(body(alone).person).toMatchObject({
+      lifecycleStage: 'lead',
+      stageHistory: [{ from: null, to: 'lead', by: 'conversion', recordId: body(alone).opportunity.id }],
+    });
+    expect(deal.status).toBe(201);
+    expect(linked).toMatchObject({
+      state: 'active',
+      record: {
+        lifecycleStage: 'prospect',
+        relationship: 'prospect',
+        version: existing.version + 1,
+        stageHistory: [
+          expect.objectContaining({ to: 'general' }),
+          {
+            from: 'general',
+            to: 'prospect',
+            at: expect.any(String),
+            by: 'conversion',
+            userId: 'demo-sales',
+            recordId: body(deal).opportunity.id,
+          },
+        ],
+      },
+    });
+  });
+
   it('yields exactly one opportunity for ten concurrent conversions; the others answer 409 already-converted', async () => {
     const tag = unique();
     const entry = await anEntry({ firstName: 'Zehn', lastName: `Parallel${tag}`, email: `zehn.${tag}@example.de` });

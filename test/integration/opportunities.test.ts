@@ -35,6 +35,7 @@ const deps: OpportunityDeps = {
   settings,
   publisher: createQueuePublisher(sqsClient()),
   activityPlansQueueUrl: queueUrl('activity-plans'),
+  tableName,
   now: () => new Date(),
 };
 const opportunitiesApi = httpRouter(opportunityRouteHandlers(deps), users);
@@ -363,10 +364,16 @@ describe('won and lost', () => {
 
     expect(won).toMatchObject({ status: 200, json: { status: 'won', wonAt: expect.any(String), version: 2 } });
     expect(won.json.closeDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // the new lead made the company a lead, the win a customer: one source for "is a customer"
     expect(customer).toMatchObject({
       state: 'active',
-      record: { relationship: 'customer', version: company.version + 1 },
+      record: { relationship: 'customer', lifecycleStage: 'customer', version: company.version + 2 },
     });
+    if (customer?.state !== 'active') throw new Error('the company is gone');
+    expect(customer.record.stageHistory?.slice(-2)).toEqual([
+      { from: 'general', to: 'lead', at: expect.any(String), by: 'lead', userId: sales, recordId: opp.id },
+      { from: 'lead', to: 'customer', at: won.json.wonAt, by: 'won', userId: sales, recordId: opp.id },
+    ]);
     expect(stored.Item?.gsi2pk).toBe('COMPANIES#REL#customer');
     for (const res of frozen)
       expect(res).toMatchObject({ status: 409, json: { type: '/problems/opportunity-closed' } });
@@ -393,7 +400,11 @@ describe('won and lost', () => {
 
     expect(won).toMatchObject({ status: 409, json: { type: '/problems/merge-in-progress' } });
     expect(read.json).toMatchObject({ status: 'open', wonAt: null, version: 1 });
-    expect(stored.Item).toMatchObject({ relationship: 'prospect', version: company.version });
+    expect(stored.Item).toMatchObject({
+      relationship: 'prospect',
+      lifecycleStage: 'lead',
+      version: company.version + 1,
+    });
   });
 
   it('refuses lost without a reason (400 naming lossReason) and with an unknown one (422), then records a listed one', async () => {

@@ -442,6 +442,67 @@ describe('changing a company', () => {
   });
 });
 
+describe('the lifecycle stage by hand (Allgemeiner Kontakt → Lead → Interessent → Kunde)', () => {
+  it('sets a company’s stage with its history, keeps the relationship in step, and lists by stage', async () => {
+    const company = await createCompany({ name: `${word()} Stufen GmbH` });
+    const prospect = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 1, lifecycleStage: 'prospect' },
+    });
+    const customer = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 2, relationship: 'customer' },
+    });
+    const contradicting = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 3, relationship: 'partner', lifecycleStage: 'customer' },
+    });
+    const customers = await call('GET /v1/companies', {
+      query: { relationship: 'customer', lifecycleStage: 'customer' },
+    });
+    const wrongStage = await call('GET /v1/companies', { query: { lifecycleStage: 'kunde' } });
+
+    expect(company).toMatchObject({
+      lifecycleStage: 'general',
+      stageHistory: [{ from: null, to: 'general', by: 'user', userId: sub }],
+    });
+    expect(prospect.json).toMatchObject({ lifecycleStage: 'prospect', relationship: 'prospect' });
+    expect(customer.json).toMatchObject({ lifecycleStage: 'customer', relationship: 'customer', version: 3 });
+    expect(customer.json.stageHistory.slice(1)).toEqual([
+      { from: 'general', to: 'prospect', at: prospect.json.updatedAt, by: 'user', userId: sub },
+      { from: 'prospect', to: 'customer', at: customer.json.updatedAt, by: 'relationship', userId: sub },
+    ]);
+    expect(contradicting).toMatchObject({ status: 422, json: { errors: [{ field: 'relationship' }] } });
+    expect(ids(customers)).toContain(company.id);
+    expect(wrongStage).toMatchObject({ status: 400, json: { errors: [{ field: 'lifecycleStage' }] } });
+  });
+
+  it('gives a person without a company a stage of their own and refuses one for a person with a company', async () => {
+    const company = await createCompany({ name: `${word()} Arbeitgeber GmbH` });
+    const alone = await createPerson({ lastName: word(), lifecycleStage: 'lead' });
+    const employed = await createPerson({ lastName: word(), companyId: company.id });
+    const raised = await call('PATCH /v1/persons/{id}', {
+      id: alone.id,
+      body: { version: 1, lifecycleStage: 'customer' },
+    });
+    const refused = await call('PATCH /v1/persons/{id}', {
+      id: employed.id,
+      body: { version: 1, lifecycleStage: 'lead' },
+    });
+    const refusedNew = await call('POST /v1/persons', {
+      body: { lastName: word(), companyId: company.id, lifecycleStage: 'lead' },
+    });
+
+    expect(alone).toMatchObject({ lifecycleStage: 'lead', stageHistory: [{ from: null, to: 'lead', by: 'user' }] });
+    expect(employed).not.toHaveProperty('lifecycleStage');
+    expect(raised.json).toMatchObject({ lifecycleStage: 'customer' });
+    expect(raised.json.stageHistory.at(-1)).toMatchObject({ from: 'lead', to: 'customer', by: 'user', userId: sub });
+    for (const res of [refused, refusedNew]) {
+      expect(res).toMatchObject({ status: 422, json: { errors: [{ field: 'lifecycleStage' }] } });
+    }
+  });
+});
+
 describe('listing persons and companies', () => {
   it('lists a company’s persons', async () => {
     const name = word();

@@ -50,11 +50,26 @@ describe('person and company answers', () => {
     const own = { ...person, address: { city: 'Berlin' } };
     expect(json(toPersonResponse(own, company.address))).toEqual({ ...own, addressInherited: false });
     const { companyId: _, employments: __, ...alone } = person;
-    expect(json(toPersonResponse(alone, undefined))).toEqual({ ...alone, employments: [], addressInherited: false });
+    // a person without a company carries a stage of their own (B2C); one stored before stages is general
+    expect(json(toPersonResponse(alone, undefined))).toEqual({
+      ...alone,
+      employments: [],
+      addressInherited: false,
+      lifecycleStage: 'general',
+      stageHistory: [],
+    });
   });
 
-  it('shows a company as it is', () => {
-    expect(json(toCompanyResponse(company))).toEqual(company);
+  it('shows a company as it is, a company stored before stages at the stage its relationship implies', () => {
+    expect(json(toCompanyResponse(company))).toEqual({ ...company, lifecycleStage: 'general', stageHistory: [] });
+    const customer: Company = { ...company, relationship: 'customer' };
+    expect(toCompanyResponse(customer)).toMatchObject({ relationship: 'customer', lifecycleStage: 'customer' });
+    const staged: Company = {
+      ...company,
+      lifecycleStage: 'lead',
+      stageHistory: [{ from: 'general', to: 'lead', at: company.updatedAt, by: 'conversion', recordId: 'O1' }],
+    };
+    expect(json(toCompanyResponse(staged))).toEqual(staged);
   });
 
   it('never shows how a record is stored: keys, list keys, entity tags and merge marks stay in the table', () => {
