@@ -4,7 +4,7 @@ import { distinctEmails, distinctPhones } from '../persons/person.ts';
 import { unprocessable } from '../shared/errors.ts';
 import { applyMergePatch } from '../shared/merge-patch.ts';
 import { normaliseEmail } from '../shared/normalise-email.ts';
-import type { Address, AddressPatch } from '../shared/postal-address.ts';
+import { type Address, type AddressPatch, isEmptyAddress } from '../shared/postal-address.ts';
 import {
   changedByHand,
   initialStage,
@@ -35,6 +35,11 @@ export type Company = {
   phones: string[];
   website?: string;
   parentCompanyId?: string;
+  /**
+   * The main contact (Hauptkontakt, seed 003): at most one person of the company, who carries its
+   * address. The one source of truth: a person's `isMainContact` is read from here.
+   */
+  mainContactId?: string;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -114,6 +119,8 @@ export const absorbCompany = (survivor: Company, duplicate: Company, now: Date):
     ...fill('address'),
     ...fill('website'),
     ...fill('parentCompanyId'),
+    // one main contact: the survivor's, or the duplicate's when it had none (its persons come along)
+    ...fill('mainContactId'),
     // both records keep relationship and stage in step, so the closer relationship and the further stage agree
     relationship:
       relationshipRank[duplicate.relationship] > relationshipRank[survivor.relationship]
@@ -139,3 +146,39 @@ export const companySearchTokens = (company: Company): string[] => [
 ];
 
 export const companySortName = (company: Company): string => tokenize(company.name).join(' ') || company.id;
+
+/** The part of a person that decides whether they carry the company's address. */
+type MainContactCandidate = { id: string; companyId?: string | undefined; address?: Address | undefined };
+
+/**
+ * The company's address as views and vCards show it (seed 003: the main contact "beinhaltet die
+ * Firmenadresse"): its main contact's own address when the main contact works there and has one,
+ * else the company's own.
+ */
+export const companyAddress = (
+  company: Pick<Company, 'id' | 'address' | 'mainContactId'>,
+  mainContact: MainContactCandidate | undefined,
+): { address?: Address; fromMainContact: boolean } => {
+  if (
+    mainContact &&
+    mainContact.id === company.mainContactId &&
+    mainContact.companyId === company.id &&
+    !isEmptyAddress(mainContact.address) &&
+    mainContact.address
+  ) {
+    return { address: mainContact.address, fromMainContact: true };
+  }
+  return { ...(company.address ? { address: company.address } : {}), fromMainContact: false };
+};
+
+/** The company with `personId` as its main contact (none: `null`); unchanged when it is so already. */
+export const withMainContact = (company: Company, personId: string | null, now: Date): Company => {
+  if ((company.mainContactId ?? null) === personId) return company;
+  const { mainContactId: _, ...rest } = company;
+  return {
+    ...rest,
+    ...(personId ? { mainContactId: personId } : {}),
+    updatedAt: now.toISOString(),
+    version: company.version + 1,
+  };
+};

@@ -11,14 +11,15 @@ import {
 } from '../../domain/companies/company.ts';
 import { stageOf } from '../../domain/companies/lifecycle.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
-import { validationError } from '../../domain/shared/errors.ts';
+import { unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { CompanyRepository } from './company.repository.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
+import { companyView, companyViews } from './contact-views.ts';
 import type { CompanyListQuery, CompanyPatchBody, MergeBody, NewCompanyBody, RecordIdPath } from './contacts-input.ts';
-import { toCompanyResponse } from './contacts-response.ts';
+import type { PersonRepository } from './person.repository.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
 import {
   type Collection,
@@ -34,6 +35,8 @@ import type { createRecordMerger } from './record-merge.ts';
 
 export type CompaniesDeps = {
   companies: CompanyRepository;
+  /** the main contacts: checked when set, read for the company's address */
+  persons: Pick<PersonRepository, 'load' | 'getMany'>;
   companyMerger: ReturnType<typeof createRecordMerger<Company>>;
   findCandidates: FindCandidates;
   now: () => Date;
@@ -49,6 +52,17 @@ const checkParent = async (deps: CompaniesDeps, company: Company, previous: Comp
   if (!company.parentCompanyId || company.parentCompanyId === previous?.parentCompanyId) return;
   await requireLinkable(deps.companies, 'parentCompanyId', 'company', company.parentCompanyId);
   checkParentChain(company.id, await parentChain(deps, company.parentCompanyId));
+};
+
+/** A main contact is a person of the company, not merged away (422 naming `mainContactId`). */
+const checkMainContact = async (deps: CompaniesDeps, company: Company, previous: Company): Promise<void> => {
+  const id = company.mainContactId;
+  if (!id || id === previous.mainContactId) return;
+  const loaded = await deps.persons.load(id, { consistent: true });
+  if (loaded?.state !== 'active' || loaded.mergingInto) throw unprocessable('mainContactId', `no person ${id}`);
+  if (loaded.record.companyId !== company.id) {
+    throw unprocessable('mainContactId', `person ${id} does not work at company ${company.id}`);
+  }
 };
 
 export const createCompanyFromRequest =
@@ -72,7 +86,11 @@ export const createCompanyFromRequest =
       if (candidates.length > 0) throw possibleDuplicates('company', candidates);
     }
     await deps.companies.create(company);
-    return { status: 201, body: toCompanyResponse(company), headers: { location: `/v1/companies/${company.id}` } };
+    return {
+      status: 201,
+      body: await companyView(deps, company),
+      headers: { location: `/v1/companies/${company.id}` },
+    };
   };
 
 export const getCompany =
@@ -80,7 +98,7 @@ export const getCompany =
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const company = await loadActive(deps.companies, companies, request.path.id, request.event.rawPath);
     if (company instanceof MergedInto) return redirectAnswer(company, request.event.rawPath);
-    return { status: 200, body: toCompanyResponse(company) };
+    return { status: 200, body: await companyView(deps, company) };
   };
 
 export const patchCompanyFromRequest =
@@ -102,8 +120,9 @@ export const patchCompanyFromRequest =
       request.user?.id ?? null,
     );
     await checkParent(deps, next, company);
+    await checkMainContact(deps, next, company);
     await deps.companies.update(company, next);
-    return { status: 200, body: toCompanyResponse(next) };
+    return { status: 200, body: await companyView(deps, next) };
   };
 
 export const listCompanies =
@@ -124,7 +143,7 @@ export const listCompanies =
           : relationship !== undefined
             ? await deps.companies.list(deps.companies.patterns.byRelationship(relationship), { limit, cursor, filter })
             : await deps.companies.list(deps.companies.patterns.all(), { limit, cursor, newestFirst: true, filter });
-    return { status: 200, body: { items: page.items.map(toCompanyResponse), nextCursor: page.nextCursor } };
+    return { status: 200, body: { items: await companyViews(deps, page.items), nextCursor: page.nextCursor } };
   };
 
 /** Merges (or continues merging) `duplicateId` into `survivorId`: the request's and the merge resumer's way alike. */
@@ -156,5 +175,5 @@ export const mergeCompanies =
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
     const survivor = await mergeCompanyInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath);
     if (survivor instanceof MergedInto) return redirectAnswer(survivor, request.event.rawPath);
-    return { status: 200, body: toCompanyResponse(survivor) };
+    return { status: 200, body: await companyView(deps, survivor) };
   };

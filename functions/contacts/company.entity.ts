@@ -16,6 +16,7 @@ export const CompanySchema = z.lazy(() =>
     phones: z.array(z.string()),
     website: z.optional(z.string()),
     parentCompanyId: z.optional(z.string()),
+    mainContactId: z.optional(z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),

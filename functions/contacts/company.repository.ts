@@ -8,10 +8,15 @@ import { companySearchItems } from './contact-search.entity.ts';
 import { companyTombstones } from './merge-state.entity.ts';
 import type { Reference } from './references.ts';
 
-export const companyReferences = (company: Company): Reference[] =>
-  company.parentCompanyId
-    ? [{ target: { kind: 'COMPANY', id: company.parentCompanyId }, field: 'parentCompanyId' }]
-    : [];
+/** A company's links: its parent, and its main contact (a person merge moves it to the surviving person). */
+export const companyReferences = (company: Company): Reference[] => [
+  ...(company.parentCompanyId
+    ? [{ target: { kind: 'COMPANY' as const, id: company.parentCompanyId }, field: 'parentCompanyId' }]
+    : []),
+  ...(company.mainContactId
+    ? [{ target: { kind: 'PERSON' as const, id: company.mainContactId }, field: 'mainContactId' }]
+    : []),
+];
 
 export const createCompanyRepository = (doc: DynamoDBDocumentClient, tableName: string) =>
   createRecordStore(doc, tableName, {

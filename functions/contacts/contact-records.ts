@@ -10,6 +10,7 @@ import { conflict } from '../../domain/shared/errors.ts';
 import { lookupWrites } from '../duplicates/match-lookups.ts';
 import type { AccessPattern, Entity, TransactItem } from '../shared/entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
+import { composeTransaction } from '../shared/transactions.ts';
 import { type SearchItems, searchItem } from './contact-search.entity.ts';
 import { isTombstone, mergingInto } from './merge-state.entity.ts';
 import { explainCancellation, linkableChecks, type Reference, referenceWrites } from './references.ts';
@@ -138,8 +139,9 @@ export const createRecordStore = <T extends StoredRecord, P>(
       ];
     },
 
-    async create(record: T): Promise<void> {
-      const items: TransactItem[] = this.createItems(record);
+    /** Writes a new record, with `extra` writes of its transaction (another record it changes). */
+    async create(record: T, extra: readonly TransactItem[] = []): Promise<void> {
+      const items: TransactItem[] = composeTransaction([...this.createItems(record), ...extra]);
       try {
         await store.transact(items);
       } catch (error) {
@@ -156,9 +158,12 @@ export const createRecordStore = <T extends StoredRecord, P>(
       return activeRecords((await store.getItems(ids.map((id) => entity.key(id)))).values());
     },
 
-    /** Writes a changed record if nobody changed it since `previous` and it is not being merged away. */
-    async update(previous: T, next: T): Promise<void> {
-      const items: TransactItem[] = this.updateItems(previous, next);
+    /**
+     * Writes a changed record if nobody changed it since `previous` and it is not being merged away,
+     * with `extra` writes of its transaction (another record it changes, conditional on that one's version).
+     */
+    async update(previous: T, next: T, extra: readonly TransactItem[] = []): Promise<void> {
+      const items: TransactItem[] = composeTransaction([...this.updateItems(previous, next), ...extra]);
       try {
         await store.transact(items);
       } catch (error) {

@@ -40,6 +40,7 @@ const personDeps = {
 };
 const companyDeps = {
   companies,
+  persons,
   companyMerger: createRecordMerger(doc, env.TABLE_NAME, companies),
   findCandidates,
   now,

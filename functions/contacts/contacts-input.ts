@@ -125,6 +125,8 @@ export const CompanyPatchBody = z.lazy(() =>
     phones: z.optional(personFields.phones.def.innerType),
     website: nullable(Website),
     parentCompanyId: nullable(recordId),
+    /** a person of the company, who then carries its address; null: none */
+    mainContactId: nullable(recordId),
   }),
 );
 

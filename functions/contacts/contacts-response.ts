@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import type { Company } from '../../domain/companies/company.ts';
-import { companyTypes, relationships } from '../../domain/companies/company.ts';
+import { companyAddress, companyTypes, relationships } from '../../domain/companies/company.ts';
 import { lifecycleStages, type StageChange, stageCauses, stageOf } from '../../domain/companies/lifecycle.ts';
 import { employmentsOf, type Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
@@ -78,6 +78,10 @@ export const CompanyResponse = z.lazy(() =>
     phones: z.array(z.string()),
     website: optionalString,
     parentCompanyId: optionalString,
+    /** the one person who carries the company's address (Hauptkontakt); null when none is set */
+    mainContactId: z.nullable(z.string()),
+    /** true when `address` is the main contact's (seed 003: the main contact holds the company address) */
+    addressFromMainContact: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),
@@ -95,12 +99,21 @@ const toAddressResponse = (address: Address): AddressBody => ({
   country: address.country,
 });
 
-/** A person as the API shows them: with their company's address (`companyAddress`) when they have none. */
+/**
+ * What a person's view needs of their company: its address as the company shows it (its main
+ * contact's or its own) and who its main contact is.
+ */
+export type PersonCompanyView = { address?: Address | undefined; mainContactId?: string | undefined };
+
+/**
+ * A person as the API shows them: with their company's address when they have none, and as the
+ * main contact exactly when the company names them.
+ */
 export const toPersonResponse = (
   person: Person,
-  companyAddress: Address | undefined,
+  company: PersonCompanyView | undefined,
 ): z.infer<typeof PersonResponse> => {
-  const { address, addressInherited } = effectiveAddress(person.address, companyAddress);
+  const { address, addressInherited } = effectiveAddress(person.address, company?.address);
   return {
     id: person.id,
     salutation: person.salutation,
@@ -111,7 +124,7 @@ export const toPersonResponse = (
     phones: person.phones,
     birthday: person.birthday,
     companyId: person.companyId,
-    isMainContact: person.isMainContact,
+    isMainContact: person.companyId !== undefined && company?.mainContactId === person.id,
     supervisorId: person.supervisorId,
     department: person.department,
     position: person.position,
@@ -126,22 +139,31 @@ export const toPersonResponse = (
   };
 };
 
-export const toCompanyResponse = (company: Company): z.infer<typeof CompanyResponse> => ({
-  id: company.id,
-  name: company.name,
-  type: company.type,
-  relationship: company.relationship,
-  lifecycleStage: stageOf(company),
-  stageHistory: toStageHistory(company.stageHistory),
-  address: company.address ? toAddressResponse(company.address) : undefined,
-  emails: company.emails,
-  phones: company.phones,
-  website: company.website,
-  parentCompanyId: company.parentCompanyId,
-  createdAt: company.createdAt,
-  updatedAt: company.updatedAt,
-  version: company.version,
-});
+/** A company as the API shows it: with its main contact's address when the main contact (`mainContact`) has one. */
+export const toCompanyResponse = (
+  company: Company,
+  mainContact?: Pick<Person, 'id' | 'companyId' | 'address'>,
+): z.infer<typeof CompanyResponse> => {
+  const { address, fromMainContact } = companyAddress(company, mainContact);
+  return {
+    id: company.id,
+    name: company.name,
+    type: company.type,
+    relationship: company.relationship,
+    lifecycleStage: stageOf(company),
+    stageHistory: toStageHistory(company.stageHistory),
+    address: address ? toAddressResponse(address) : undefined,
+    addressFromMainContact: fromMainContact,
+    emails: company.emails,
+    phones: company.phones,
+    website: company.website,
+    parentCompanyId: company.parentCompanyId,
+    mainContactId: company.mainContactId ?? null,
+    createdAt: company.createdAt,
+    updatedAt: company.updatedAt,
+    version: company.version,
+  };
+};
 
 /** A duplicate candidate answers as in the inbox's duplicate check. */
 export { CandidateResponse, toCandidateResponse } from '../inbox/inbox-entry-response.ts';

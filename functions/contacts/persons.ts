@@ -1,6 +1,7 @@
 /** Contact persons: create behind duplicate protection, read (with the company's address when they have none), change, list, merge. */
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
+import { type Company, withMainContact } from '../../domain/companies/company.ts';
 import { personLookups } from '../../domain/duplicates/record-profiles.ts';
 import {
   absorbPerson,
@@ -11,15 +12,16 @@ import {
   patchPerson,
 } from '../../domain/persons/person.ts';
 import { requireListed } from '../../domain/settings/settings.ts';
-import { validationError } from '../../domain/shared/errors.ts';
+import { unprocessable, validationError } from '../../domain/shared/errors.ts';
 import type { FindCandidates } from '../duplicates/find-candidates.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
+import type { TransactItem } from '../shared/transactions.ts';
 import type { CompanyRepository } from './company.repository.ts';
 import { defined, e164Phones, someAddress } from './contact-fields.ts';
+import { personView, personViews } from './contact-views.ts';
 import type { MergeBody, NewPersonBody, PersonListQuery, PersonPatchBody, RecordIdPath } from './contacts-input.ts';
-import { toPersonResponse } from './contacts-response.ts';
 import type { PersonRepository } from './person.repository.ts';
 import { possibleDuplicates } from './possible-duplicates.ts';
 import {
@@ -36,7 +38,7 @@ import type { createRecordMerger } from './record-merge.ts';
 
 export type PersonsDeps = {
   persons: PersonRepository;
-  companies: Pick<CompanyRepository, 'load' | 'getMany'>;
+  companies: Pick<CompanyRepository, 'load' | 'getMany' | 'updateItems'>;
   personMerger: ReturnType<typeof createRecordMerger<Person>>;
   findCandidates: FindCandidates;
   /** the `origins` list a person's origin is checked against */
@@ -47,16 +49,41 @@ export type PersonsDeps = {
 type Path = z.infer<typeof RecordIdPath>;
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 
-/** Persons as the API shows them: with their company's address when they have none of their own. */
-const views = async (deps: PersonsDeps, list: readonly Person[]) => {
-  const companyIds = list.filter((p) => p.companyId && !p.address).map((p) => p.companyId ?? '');
-  const companies = companyIds.length > 0 ? await deps.companies.getMany(companyIds) : new Map();
-  return list.map((person) =>
-    toPersonResponse(person, person.companyId ? companies.get(person.companyId)?.address : undefined),
-  );
-};
-const view = async (deps: PersonsDeps, person: Person) => (await views(deps, [person]))[0];
+const view = (deps: PersonsDeps, person: Person, companies: readonly Company[] = []) =>
+  personView(deps, person, companies);
 
+/**
+ * The company writes of a person's change, in its transaction: the company the person leaves, or
+ * whose main contact they stop being, no longer names them; the company whose main contact they
+ * become names them instead of its previous one (one main contact per company). Each company is
+ * written conditional on its version. Also the companies as they are after, for the answer.
+ */
+const mainContactWrites = async (
+  deps: PersonsDeps,
+  person: Person,
+  previous: Person | null,
+  wantsMain: boolean | undefined,
+): Promise<{ items: TransactItem[]; companies: Company[] }> => {
+  if (wantsMain === true && !person.companyId) {
+    throw unprocessable('isMainContact', 'a main contact belongs to a company: give companyId as well');
+  }
+  const items: TransactItem[] = [];
+  const companies: Company[] = [];
+  const change = async (companyId: string, to: string | null, only: (company: Company) => boolean) => {
+    const loaded = await deps.companies.load(companyId, { consistent: true });
+    // a company gone or being merged is reported by the link check of the person's transaction
+    if (loaded?.state !== 'active' || !only(loaded.record)) return;
+    const next = withMainContact(loaded.record, to, deps.now());
+    companies.push(next);
+    if (next !== loaded.record) items.push(...deps.companies.updateItems(loaded.record, next));
+  };
+  const leaving = previous?.companyId && (previous.companyId !== person.companyId || wantsMain === false);
+  if (previous?.companyId && leaving) {
+    await change(previous.companyId, null, (c) => c.mainContactId === person.id);
+  }
+  if (person.companyId && wantsMain === true) await change(person.companyId, person.id, () => true);
+  return { items, companies };
+};
 /**
  * A person's origin is one of the `origins` list when it is set or changed (422 naming `origin`); a
  * value stored before the list existed stays readable, and a patch that leaves it alone keeps it.
@@ -96,8 +123,13 @@ export const createPersonFromRequest =
       const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
       if (candidates.length > 0) throw possibleDuplicates('person', candidates);
     }
-    await deps.persons.create(person);
-    return { status: 201, body: await view(deps, person), headers: { location: `/v1/persons/${person.id}` } };
+    const main = await mainContactWrites(deps, person, null, isMainContact);
+    await deps.persons.create(person, main.items);
+    return {
+      status: 201,
+      body: await view(deps, person, main.companies),
+      headers: { location: `/v1/persons/${person.id}` },
+    };
   };
 
 export const getPerson =
@@ -126,8 +158,9 @@ export const patchPersonFromRequest =
     );
     await checkOrigin(deps, next, person);
     await checkLinks(deps, next, person);
-    await deps.persons.update(person, next);
-    return { status: 200, body: await view(deps, next) };
+    const main = await mainContactWrites(deps, next, person, patch.isMainContact);
+    await deps.persons.update(person, next, main.items);
+    return { status: 200, body: await view(deps, next, main.companies) };
   };
 
 export const listPersons =
@@ -146,7 +179,7 @@ export const listPersons =
         : companyId !== undefined
           ? await deps.persons.list(deps.persons.patterns.byCompany(companyId), { limit, cursor })
           : await deps.persons.list(deps.persons.patterns.all(), { limit, cursor, newestFirst: true });
-    return { status: 200, body: { items: await views(deps, page.items), nextCursor: page.nextCursor } };
+    return { status: 200, body: { items: await personViews(deps, page.items), nextCursor: page.nextCursor } };
   };
 
 /** Merges (or continues merging) `duplicateId` into `survivorId`: the request's and the merge resumer's way alike. */

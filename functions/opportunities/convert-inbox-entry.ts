@@ -154,6 +154,8 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
       if (candidates.length > 0) throw possibleDuplicates('person', candidates);
     }
     personId = person.id;
+    // the person the conversion creates with the company is its main contact (seed 003)
+    if (company && person.isMainContact) company = { ...company, mainContactId: person.id };
   }
 
   // taken before the transaction: a conversion that fails leaves a gap in the numbers, never a reuse
@@ -194,8 +196,8 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
  * The person as the conversion created it: the conversion has always answered it without the
  * person routes' `addressInherited` (it shows the person's own address, never the company's).
  */
-const convertedPerson = (person: Person) => {
-  const { addressInherited: _, ...answer } = toPersonResponse(person, undefined);
+const convertedPerson = (person: Person, company: Company | null) => {
+  const { addressInherited: _, ...answer } = toPersonResponse(person, { mainContactId: company?.mainContactId });
   return answer;
 };
 
@@ -246,8 +248,8 @@ export const convertInboxEntryRequest =
       headers: { location: `/v1/opportunities/${converted.opportunity.id}` },
       body: {
         opportunity: toOpportunityResponse(converted.opportunity),
-        ...(converted.company ? { company: toCompanyResponse(converted.company) } : {}),
-        ...(converted.person ? { person: convertedPerson(converted.person) } : {}),
+        ...(converted.company ? { company: toCompanyResponse(converted.company, converted.person ?? undefined) } : {}),
+        ...(converted.person ? { person: convertedPerson(converted.person, converted.company) } : {}),
       },
     };
   };

@@ -29,6 +29,7 @@ import {
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
+import { contactsUpToDate, migrateContacts } from '../scripts/contacts-migration.ts';
 import { listShardsUpToDate, migrateListShards } from '../scripts/list-shards-migration.ts';
 import { backfillMatching, matchingUpToDate } from '../scripts/match-backfill.ts';
 import { loadDevKeys } from './dev-auth.ts';
@@ -269,6 +270,11 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       const moved = await migrateListShards(doc, localNames.table);
       if (moved.entries + moved.searchItems + moved.searchItemsDropped + moved.emails > 0)
         console.log('[storage] stored data moved to the sharded lists:', JSON.stringify(moved));
+    }
+    if (!(await contactsUpToDate(doc, localNames.table))) {
+      const contacts = await migrateContacts(doc, localNames.table);
+      if (contacts.stagesSet + contacts.mainContactsSet > 0)
+        console.log('[storage] persons and companies given stages and main contacts:', JSON.stringify(contacts));
     }
     if (!(await matchingUpToDate(doc, localNames.table))) {
       const backfill = await backfillMatching(doc, localNames.table);

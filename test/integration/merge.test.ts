@@ -13,7 +13,7 @@ import { createActivityRepository } from '../../functions/activities/activity.re
 import { getCompany, listCompanies, mergeCompanies } from '../../functions/contacts/companies.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
-import { getPerson, mergePersons, patchPersonFromRequest } from '../../functions/contacts/persons.ts';
+import { getPerson, listPersons, mergePersons, patchPersonFromRequest } from '../../functions/contacts/persons.ts';
 import { createRecordMerger, listPendingMerges, type MergeHooks } from '../../functions/contacts/record-merge.ts';
 import { references } from '../../functions/contacts/reference.entity.ts';
 import { resumeMerges } from '../../functions/contacts/resume-merges.ts';
@@ -45,7 +45,13 @@ const personDeps = (hooks: MergeHooks = {}) => ({
   settings: createSettingsRepository(doc, tableName),
   now,
 });
-const companyDeps = { companies, companyMerger: createRecordMerger(doc, tableName, companies), findCandidates, now };
+const companyDeps = {
+  companies,
+  persons,
+  companyMerger: createRecordMerger(doc, tableName, companies),
+  findCandidates,
+  now,
+};
 
 const request = <B>(
   routeKey: string,
@@ -67,6 +73,14 @@ const mergeRequest = (kind: 'persons' | 'companies', survivorId: string, duplica
   request(`POST /v1/${kind}/{id}/merge`, `/v1/${kind}/${survivorId}/merge`, survivorId, { duplicateId });
 const getRequest = (kind: 'persons' | 'companies', id: string) =>
   request(`GET /v1/${kind}/{id}`, `/v1/${kind}/${id}`, id, undefined);
+
+const listPersonsOf = async (companyId: string): Promise<{ id: string; isMainContact: boolean }[]> => {
+  const res = await listPersons(personDeps())({
+    ...request('GET /v1/persons', '/v1/persons', companyId, undefined),
+    query: { companyId },
+  } as never);
+  return (res.body as { items: { id: string; isMainContact: boolean }[] }).items;
+};
 
 const referencesOf = async (kind: 'PERSON' | 'COMPANY', id: string): Promise<number> =>
   (await createStore(doc, tableName).queryAll(references, references.patterns.to({ kind, id }), { consistent: true }))
@@ -305,6 +319,54 @@ describe('merging companies', () => {
       branches.map((b) => b.id).sort(),
     );
     expect(redirect).toMatchObject({ status: 308, headers: { location: `/v1/companies/${survivor.id}` } });
+  });
+});
+
+describe('merging keeps one main contact', () => {
+  it('keeps the survivor’s main contact when both companies had one, and follows a merged main contact to the survivor', async () => {
+    const survivorCompany = aCompany({ name: `Haupt Erhalten ${ulid()} GmbH` });
+    const duplicateCompany = aCompany({ name: `Haupt Doppelt ${ulid()} GmbH` });
+    await companies.create(survivorCompany);
+    await companies.create(duplicateCompany);
+    const kept = aPerson({ firstName: 'Greta', lastName: 'Behalten', companyId: survivorCompany.id });
+    const other = aPerson({ firstName: 'Otto', lastName: 'Andere', companyId: duplicateCompany.id });
+    await persons.create(kept);
+    await persons.create(other);
+    const name = async (company: Company, personId: string) => {
+      const loaded = await companies.load(company.id, { consistent: true });
+      if (loaded?.state !== 'active') throw new Error('company gone');
+      await companies.update(loaded.record, {
+        ...loaded.record,
+        mainContactId: personId,
+        version: loaded.record.version + 1,
+      });
+    };
+    await name(survivorCompany, kept.id);
+    await name(duplicateCompany, other.id);
+
+    await mergeCompanies(companyDeps)(mergeRequest('companies', survivorCompany.id, duplicateCompany.id));
+    const merged = await listPersonsOf(survivorCompany.id);
+    const company = await getCompany(companyDeps)(getRequest('companies', survivorCompany.id));
+
+    expect(company.body).toMatchObject({ mainContactId: kept.id });
+    expect(merged.map((p) => [p.id, p.isMainContact]).sort()).toEqual(
+      [
+        [kept.id, true],
+        [other.id, false],
+      ].sort(),
+    );
+
+    // the main contact's own duplicate is merged into another person of the company: the company follows
+    const twin = aPerson({
+      firstName: 'Greta',
+      lastName: 'Behalten',
+      companyId: survivorCompany.id,
+      emails: [`zwilling.${ulid()}@example.de`],
+    });
+    await persons.create(twin);
+    await mergePersons(personDeps())(mergeRequest('persons', twin.id, kept.id));
+    const followed = await getCompany(companyDeps)(getRequest('companies', survivorCompany.id));
+    expect(followed.body).toMatchObject({ mainContactId: twin.id });
   });
 });
 

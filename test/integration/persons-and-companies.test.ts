@@ -503,6 +503,81 @@ describe('the lifecycle stage by hand (Allgemeiner Kontakt → Lead → Interess
   });
 });
 
+describe('the main contact (Hauptkontakt, seed 003)', () => {
+  it('is one person per company: naming another unsets the first in the same change, and the company shows their address', async () => {
+    const company = await createCompany({
+      name: `${word()} Haupt GmbH`,
+      address: { street: 'Am Markt 1', postalCode: '28195', city: 'Bremen' },
+    });
+    const first = await createPerson({
+      lastName: word(),
+      companyId: company.id,
+      isMainContact: true,
+      address: { street: 'Lindenweg 4', postalCode: '28199', city: 'Bremen' },
+    });
+    const afterFirst = await call('GET /v1/companies/{id}', { id: company.id });
+    const second = await createPerson({ lastName: word(), companyId: company.id });
+    const named = await call('PATCH /v1/persons/{id}', { id: second.id, body: { version: 1, isMainContact: true } });
+    const [readFirst, readSecond, afterSecond, list] = await Promise.all([
+      call('GET /v1/persons/{id}', { id: first.id }),
+      call('GET /v1/persons/{id}', { id: second.id }),
+      call('GET /v1/companies/{id}', { id: company.id }),
+      call('GET /v1/persons', { query: { companyId: company.id } }),
+    ]);
+
+    expect(first.isMainContact).toBe(true);
+    expect(afterFirst.json).toMatchObject({
+      mainContactId: first.id,
+      address: first.address,
+      addressFromMainContact: true,
+    });
+    expect(named).toMatchObject({ status: 200, json: { isMainContact: true } });
+    expect(readFirst.json.isMainContact).toBe(false);
+    expect(readSecond.json).toMatchObject({ isMainContact: true, address: company.address, addressInherited: true });
+    // the second has no address of their own: the company shows its own
+    expect(afterSecond.json).toMatchObject({
+      mainContactId: second.id,
+      address: company.address,
+      addressFromMainContact: false,
+      version: company.version + 2,
+    });
+    expect(list.json.items.filter((p: { isMainContact: boolean }) => p.isMainContact)).toHaveLength(1);
+  });
+
+  it('is set on the company for one of its persons only, and leaves with a person who changes company', async () => {
+    const company = await createCompany({ name: `${word()} Eins GmbH` });
+    const other = await createCompany({ name: `${word()} Zwei GmbH` });
+    const inside = await createPerson({ lastName: word(), companyId: company.id });
+    const outside = await createPerson({ lastName: word(), companyId: other.id });
+
+    const wrong = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 1, mainContactId: outside.id },
+    });
+    const unknown = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 1, mainContactId: 'nobody' },
+    });
+    const named = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: 1, mainContactId: inside.id },
+    });
+    const readInside = await call('GET /v1/persons/{id}', { id: inside.id });
+    const moved = await call('PATCH /v1/persons/{id}', { id: inside.id, body: { version: 1, companyId: other.id } });
+    const left = await call('GET /v1/companies/{id}', { id: company.id });
+    const noCompany = await call('POST /v1/persons', { body: { lastName: word(), isMainContact: true } });
+
+    for (const res of [wrong, unknown]) {
+      expect(res).toMatchObject({ status: 422, json: { errors: [{ field: 'mainContactId' }] } });
+    }
+    expect(named.json).toMatchObject({ mainContactId: inside.id, version: 2 });
+    expect(readInside.json.isMainContact).toBe(true);
+    expect(moved.json).toMatchObject({ companyId: other.id, isMainContact: false });
+    expect(left.json).toMatchObject({ mainContactId: null, version: 3 });
+    expect(noCompany).toMatchObject({ status: 422, json: { errors: [{ field: 'isMainContact' }] } });
+  });
+});
+
 describe('listing persons and companies', () => {
   it('lists a company’s persons', async () => {
     const name = word();

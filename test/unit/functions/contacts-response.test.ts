@@ -39,7 +39,7 @@ const json = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 describe('person and company answers', () => {
   it('shows a person with the company’s address when they have none, and says so', () => {
-    expect(json(toPersonResponse(person, company.address))).toEqual({
+    expect(json(toPersonResponse(person, { address: company.address }))).toEqual({
       ...person,
       address: company.address,
       addressInherited: true,
@@ -48,7 +48,7 @@ describe('person and company answers', () => {
 
   it('shows a person’s own address before the company’s', () => {
     const own = { ...person, address: { city: 'Berlin' } };
-    expect(json(toPersonResponse(own, company.address))).toEqual({ ...own, addressInherited: false });
+    expect(json(toPersonResponse(own, { address: company.address }))).toEqual({ ...own, addressInherited: false });
     const { companyId: _, employments: __, ...alone } = person;
     // a person without a company carries a stage of their own (B2C); one stored before stages is general
     expect(json(toPersonResponse(alone, undefined))).toEqual({
@@ -61,7 +61,13 @@ describe('person and company answers', () => {
   });
 
   it('shows a company as it is, a company stored before stages at the stage its relationship implies', () => {
-    expect(json(toCompanyResponse(company))).toEqual({ ...company, lifecycleStage: 'general', stageHistory: [] });
+    const shown = { mainContactId: null, addressFromMainContact: false };
+    expect(json(toCompanyResponse(company))).toEqual({
+      ...company,
+      ...shown,
+      lifecycleStage: 'general',
+      stageHistory: [],
+    });
     const customer: Company = { ...company, relationship: 'customer' };
     expect(toCompanyResponse(customer)).toMatchObject({ relationship: 'customer', lifecycleStage: 'customer' });
     const staged: Company = {
@@ -69,7 +75,33 @@ describe('person and company answers', () => {
       lifecycleStage: 'lead',
       stageHistory: [{ from: 'general', to: 'lead', at: company.updatedAt, by: 'conversion', recordId: 'O1' }],
     };
-    expect(json(toCompanyResponse(staged))).toEqual(staged);
+    expect(json(toCompanyResponse(staged))).toEqual({ ...staged, ...shown });
+  });
+
+  it('shows the main contact’s address as the company’s, and the company’s own when the main contact has none or left', () => {
+    const contact = {
+      ...person,
+      id: 'P7',
+      address: { street: 'Kaiserstraße 5', postalCode: '60311', city: 'Frankfurt' },
+    };
+    const named: Company = { ...company, mainContactId: 'P7' };
+    expect(toCompanyResponse(named, contact)).toMatchObject({
+      mainContactId: 'P7',
+      address: contact.address,
+      addressFromMainContact: true,
+    });
+    const { address: _, ...homeless } = contact;
+    expect(toCompanyResponse(named, homeless)).toMatchObject({
+      address: company.address,
+      addressFromMainContact: false,
+    });
+    expect(toCompanyResponse(named, { ...contact, companyId: 'C9' })).toMatchObject({
+      address: company.address,
+      addressFromMainContact: false,
+    });
+    // a person is the main contact exactly when the company names them
+    expect(toPersonResponse({ ...person, isMainContact: true }, { mainContactId: 'P7' }).isMainContact).toBe(false);
+    expect(toPersonResponse({ ...person, id: 'P7' }, { mainContactId: 'P7' }).isMainContact).toBe(true);
   });
 
   it('never shows how a record is stored: keys, list keys, entity tags and merge marks stay in the table', () => {
@@ -80,8 +112,8 @@ describe('person and company answers', () => {
       json(toPersonResponse(person, undefined)),
     );
     expect(Object.keys(toPersonResponse({ ...person, ...storedPerson }, undefined))).not.toContain('gsi4pk');
-    expect(Object.keys(toCompanyResponse({ ...company, ...storedCompany }))).toEqual(
-      Object.keys(toCompanyResponse(company)),
+    expect(Object.keys(toCompanyResponse({ ...company, ...storedCompany })).sort()).toEqual(
+      Object.keys(toCompanyResponse(company)).sort(),
     );
   });
 

@@ -1,0 +1,132 @@
+/**
+ * Brings persons and companies stored before lifecycle stages and the company's main contact to the
+ * current layout, once:
+ * - a company without a stage gets the one its relationship implies (`customer` for a customer,
+ *   else `general`; domain/companies/lifecycle.ts `stageOf`, which reads them so until then), and
+ *   an empty history (nobody knows how it got there);
+ * - a company without a main contact gets the person its persons' old flag `isMainContact` named
+ *   (the earliest created, when several were flagged), with the reference item that lets a person
+ *   merge move it, in one transaction conditional on the company still naming none and the person
+ *   still working there.
+ * One Scan of the table; idempotent (a second run finds nothing to do). The local stack runs it by
+ * itself when its marker is older; on AWS, `npm run migrate -- --aws --table <TableName>`.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { stageOf } from '../../domain/companies/lifecycle.ts';
+import { companies } from '../../functions/contacts/company.entity.ts';
+import { persons } from '../../functions/contacts/person.entity.ts';
+import { referenceItem } from '../../functions/contacts/reference.entity.ts';
+import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
+import { createStore } from '../../functions/shared/store.ts';
+
+const migration = 'contacts';
+export const contactsLayout = 1;
+
+export type ContactsMigrationResult = { stagesSet: number; mainContactsSet: number; changedMeanwhile: number };
+
+export const contactsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
+  const marker = await createStore(doc, tableName).get(storageMigrations, storageMigrations.key(migration), {
+    consistent: true,
+  });
+  return marker !== null && marker.layout >= contactsLayout;
+};
+
+export const migrateContacts = async (
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<ContactsMigrationResult> => {
+  const store = createStore(doc, tableName);
+  const result: ContactsMigrationResult = { stagesSet: 0, mainContactsSet: 0, changedMeanwhile: 0 };
+  const unstaged: { id: string; stage: string }[] = [];
+  const withoutMainContact = new Set<string>();
+  /** per company, the earliest created person flagged as its main contact */
+  const flagged = new Map<string, { id: string; createdAt: string }>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await doc.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#et IN (:company, :person) AND attribute_not_exists(mergedInto)',
+        ExpressionAttributeNames: { '#et': '_et' },
+        ExpressionAttributeValues: { ':company': companies.name, ':person': persons.name },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      if (item._et === companies.name) {
+        const company = companies.parse(item);
+        if (company.lifecycleStage === undefined) unstaged.push({ id: company.id, stage: stageOf(company) });
+        if (company.mainContactId === undefined) withoutMainContact.add(company.id);
+      } else {
+        const person = persons.parse(item);
+        if (!person.isMainContact || !person.companyId) continue;
+        const known = flagged.get(person.companyId);
+        if (!known || person.createdAt < known.createdAt) {
+          flagged.set(person.companyId, { id: person.id, createdAt: person.createdAt });
+        }
+      }
+    }
+    start = res.LastEvaluatedKey;
+  } while (start);
+
+  for (const { id, stage } of unstaged) {
+    try {
+      await store.update(companies.key(id), {
+        expression: 'SET lifecycleStage = :stage, stageHistory = if_not_exists(stageHistory, :none)',
+        condition: 'attribute_exists(pk) AND attribute_not_exists(lifecycleStage) AND attribute_not_exists(mergedInto)',
+        values: { ':stage': stage, ':none': [] },
+      });
+      result.stagesSet += 1;
+    } catch (error) {
+      // set meanwhile by a change that went through lifecycle.ts: nothing to do
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      result.changedMeanwhile += 1;
+    }
+  }
+
+  for (const [companyId, person] of flagged) {
+    if (!withoutMainContact.has(companyId)) continue;
+    try {
+      await store.transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: companies.key(companyId),
+            UpdateExpression: 'SET mainContactId = :person',
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(mainContactId) AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
+            ExpressionAttributeValues: { ':person': person.id },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: referenceItem({ kind: 'PERSON', id: person.id }, { kind: 'COMPANY', id: companyId }, 'mainContactId'),
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: persons.key(person.id),
+            ConditionExpression: 'companyId = :company AND attribute_not_exists(mergingInto)',
+            ExpressionAttributeValues: { ':company': companyId },
+          },
+        },
+      ]);
+      result.mainContactsSet += 1;
+    } catch (error) {
+      // a main contact named meanwhile, or the person left or is being merged: the data as it is now stands
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      result.changedMeanwhile += 1;
+    }
+  }
+
+  await doc.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: storageMigrations.itemAt(storageMigrations.key(migration), { layout: contactsLayout }),
+    }),
+  );
+  return result;
+};
