@@ -40,10 +40,18 @@ export type Company = {
    * address. The one source of truth: a person's `isMainContact` is read from here.
    */
   mainContactId?: string;
+  /**
+   * The company's departments (Abteilungen), which its persons reference by id: renaming one renames
+   * it for all of them. `aliases` are the ids a merged company's same-named department had.
+   */
+  departments?: Department[];
   createdAt: string;
   updatedAt: string;
   version: number;
 };
+
+/** What a client sets; the system sets id, times, version and the stage history. */
+export type Department = { id: string; name: string; aliases?: string[] };
 
 /** What a client sets; the system sets id, times, version and the stage history. */
 export type CompanyFields = Omit<Company, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'stageHistory'>;
@@ -121,6 +129,7 @@ export const absorbCompany = (survivor: Company, duplicate: Company, now: Date):
     ...fill('parentCompanyId'),
     // one main contact: the survivor's, or the duplicate's when it had none (its persons come along)
     ...fill('mainContactId'),
+    ...mergedDepartments(survivor, duplicate),
     // both records keep relationship and stage in step, so the closer relationship and the further stage agree
     relationship:
       relationshipRank[duplicate.relationship] > relationshipRank[survivor.relationship]
@@ -171,14 +180,69 @@ export const companyAddress = (
   return { ...(company.address ? { address: company.address } : {}), fromMainContact: false };
 };
 
-/** The company with `personId` as its main contact (none: `null`); unchanged when it is so already. */
-export const withMainContact = (company: Company, personId: string | null, now: Date): Company => {
+/** The company with `personId` as its main contact (none: `null`); unchanged when it is so already. Version and times are the caller's. */
+export const withMainContact = (company: Company, personId: string | null): Company => {
   if ((company.mainContactId ?? null) === personId) return company;
   const { mainContactId: _, ...rest } = company;
-  return {
-    ...rest,
-    ...(personId ? { mainContactId: personId } : {}),
-    updatedAt: now.toISOString(),
-    version: company.version + 1,
-  };
+  return { ...rest, ...(personId ? { mainContactId: personId } : {}) };
+};
+
+/** A department's name as compared: case, umlauts and punctuation folded ("F&E" and "f & e" are one). */
+const foldedName = (name: string): string => tokenize(name).join(' ') || name.trim().toLowerCase();
+
+/** The department an id names in the company (its own id or an alias from a merge), if any. */
+export const departmentOf = (company: Pick<Company, 'departments'>, id: string | undefined): Department | undefined =>
+  id === undefined ? undefined : company.departments?.find((d) => d.id === id || d.aliases?.includes(id));
+
+/** The departments of both: the survivor's, then the duplicate's it lacks; a same-named one keeps the other's id as an alias. */
+const mergedDepartments = (survivor: Company, duplicate: Company): Pick<Company, 'departments'> => {
+  if (!duplicate.departments?.length) return {};
+  const kept = (survivor.departments ?? []).map((d) => ({ ...d }));
+  for (const theirs of duplicate.departments) {
+    const same = kept.find((d) => foldedName(d.name) === foldedName(theirs.name));
+    if (same) same.aliases = [...(same.aliases ?? []), theirs.id, ...(theirs.aliases ?? [])];
+    else kept.push(theirs);
+  }
+  return { departments: kept };
+};
+
+/**
+ * The company with its department list as given: an entry with an id renames that department (for
+ * every person in it), one without adds a department (`newId`); a department left out is removed.
+ * Two departments may not share a name (422 naming the entry), nor may an entry name an unknown id.
+ */
+export const withDepartments = (
+  company: Company,
+  list: readonly { id?: string | undefined; name: string }[],
+  newId: () => string,
+): Company => {
+  const seen = new Map<string, number>();
+  const departments = list.map((entry, index): Department => {
+    const folded = foldedName(entry.name);
+    if (seen.has(folded)) {
+      throw unprocessable(`departments.${index}.name`, `${entry.name} is named twice (entry ${seen.get(folded)})`);
+    }
+    seen.set(folded, index);
+    if (entry.id === undefined) return { id: newId(), name: entry.name };
+    const known = company.departments?.find((d) => d.id === entry.id);
+    if (!known) throw unprocessable(`departments.${index}.id`, `no department ${entry.id} at this company`);
+    return { ...known, name: entry.name };
+  });
+  return { ...company, departments };
+};
+
+/** The departments `next` no longer has that `previous` had. */
+export const removedDepartments = (previous: Company, next: Company): Department[] =>
+  (previous.departments ?? []).filter((d) => !next.departments?.some((n) => n.id === d.id));
+
+/** The company's department of that name (folded), added when it has none: its id, and the company. */
+export const ensureDepartment = (
+  company: Company,
+  name: string,
+  newId: () => string,
+): { company: Company; departmentId: string } => {
+  const found = company.departments?.find((d) => foldedName(d.name) === foldedName(name));
+  if (found) return { company, departmentId: found.id };
+  const added = { id: newId(), name: name.trim() };
+  return { company: { ...company, departments: [...(company.departments ?? []), added] }, departmentId: added.id };
 };

@@ -27,7 +27,10 @@ export type Person = {
   companyId?: string;
   isMainContact: boolean;
   supervisorId?: string;
+  /** a department as free text: a person without a company's, or one stored before departments were a company's list */
   department?: string;
+  /** the company's department the person belongs to (companies' `departments`): its name is shown */
+  departmentId?: string;
   position?: string;
   origin?: string;
   /**
@@ -198,6 +201,12 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
     ...fill('companyId'),
     ...fill('supervisorId'),
     ...fill('department'),
+    // a department is the company's: taken only with the company it belongs to
+    ...(survivor.departmentId === undefined &&
+    duplicate.departmentId !== undefined &&
+    duplicate.companyId === (survivor.companyId ?? duplicate.companyId)
+      ? { departmentId: duplicate.departmentId }
+      : {}),
     ...fill('position'),
     ...fill('origin'),
     isMainContact: survivor.isMainContact || duplicate.isMainContact,

@@ -8,6 +8,8 @@ import {
   checkParentChain,
   createCompany,
   patchCompany,
+  removedDepartments,
+  withDepartments,
 } from '../../domain/companies/company.ts';
 import { stageOf } from '../../domain/companies/lifecycle.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
@@ -36,7 +38,7 @@ import type { createRecordMerger } from './record-merge.ts';
 export type CompaniesDeps = {
   companies: CompanyRepository;
   /** the main contacts: checked when set, read for the company's address */
-  persons: Pick<PersonRepository, 'load' | 'getMany'>;
+  persons: Pick<PersonRepository, 'load' | 'getMany' | 'inCompany'>;
   companyMerger: ReturnType<typeof createRecordMerger<Company>>;
   findCandidates: FindCandidates;
   now: () => Date;
@@ -52,6 +54,25 @@ const checkParent = async (deps: CompaniesDeps, company: Company, previous: Comp
   if (!company.parentCompanyId || company.parentCompanyId === previous?.parentCompanyId) return;
   await requireLinkable(deps.companies, 'parentCompanyId', 'company', company.parentCompanyId);
   checkParentChain(company.id, await parentChain(deps, company.parentCompanyId));
+};
+
+/** A department may be removed only when none of the company's persons is in it (422 naming `departments`). */
+const checkDepartmentsUnused = async (deps: CompaniesDeps, previous: Company, next: Company): Promise<void> => {
+  const removed = removedDepartments(previous, next);
+  if (removed.length === 0) return;
+  const ids = new Set(removed.flatMap((d) => [d.id, ...(d.aliases ?? [])]));
+  const members = await deps.persons.inCompany(previous.id);
+  const inUse = removed.filter((d) =>
+    members.some(
+      (p) => p.departmentId !== undefined && (p.departmentId === d.id || d.aliases?.includes(p.departmentId)),
+    ),
+  );
+  if (ids.size > 0 && inUse.length > 0) {
+    throw unprocessable(
+      'departments',
+      `${inUse.map((d) => d.name).join(', ')} still has persons: move them to another department first`,
+    );
+  }
 };
 
 /** A main contact is a person of the company, not merged away (422 naming `mainContactId`). */
@@ -108,17 +129,19 @@ export const patchCompanyFromRequest =
       forChange: true,
     });
     if (company instanceof MergedInto) return redirectAnswer(company, request.event.rawPath);
-    const { version, phones, ...patch } = request.body;
+    const { version, phones, departments, ...patch } = request.body;
     if (version !== company.version) throw staleVersion('company', company.id, company.version, version);
     if (patch.parentCompanyId === company.id) {
       throw validationError([{ field: 'parentCompanyId', message: 'a company cannot be its own parent' }]);
     }
-    const next = patchCompany(
+    const patched = patchCompany(
       company,
       { ...patch, ...(phones === undefined ? {} : { phones: e164Phones(phones) }) },
       deps.now(),
       request.user?.id ?? null,
     );
+    const next = departments === undefined ? patched : withDepartments(patched, departments, () => ulid());
+    await checkDepartmentsUnused(deps, company, next);
     await checkParent(deps, next, company);
     await checkMainContact(deps, next, company);
     await deps.companies.update(company, next);

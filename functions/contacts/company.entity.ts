@@ -17,6 +17,9 @@ export const CompanySchema = z.lazy(() =>
     website: z.optional(z.string()),
     parentCompanyId: z.optional(z.string()),
     mainContactId: z.optional(z.string()),
+    departments: z.optional(
+      z.array(z.object({ id: z.string(), name: z.string(), aliases: z.optional(z.array(z.string())) })),
+    ),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number(),

@@ -63,6 +63,7 @@ export const personViews = async (
     return toPersonResponse(person, {
       address: companyAddress(company, mainContact).address,
       mainContactId: company.mainContactId,
+      departments: company.departments,
     });
   });
 };

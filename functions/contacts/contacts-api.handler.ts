@@ -17,6 +17,7 @@ import {
   patchCompanyFromRequest,
 } from './companies.ts';
 import { createCompanyRepository } from './company.repository.ts';
+import { listCompanyBranches, listCompanyPersons } from './company-structure.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
 import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
@@ -58,6 +59,8 @@ export const handler = httpRouter(
     'GET /v1/companies/{id}': getCompany(companyDeps),
     'PATCH /v1/companies/{id}': patchCompanyFromRequest(companyDeps),
     'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
+    'GET /v1/companies/{id}/persons': listCompanyPersons(companyDeps),
+    'GET /v1/companies/{id}/branches': listCompanyBranches(companyDeps),
     'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
     'POST /v1/emails/{id}/persons': createPersonFromEmail({
       ...personDeps,

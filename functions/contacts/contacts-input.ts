@@ -37,7 +37,10 @@ const personFields = {
   companyId: z.optional(recordId),
   isMainContact: z.optional(z.boolean()),
   supervisorId: z.optional(recordId),
+  /** by name: with a company, that company's department of this name (added to its list when new) */
   department: optionalText(100),
+  /** one of the company's departments by id */
+  departmentId: z.optional(recordId),
   position: optionalText(100),
   origin: optionalText(100),
   /** a person without a company only (B2C): one with a company has the company's stage */
@@ -77,6 +80,7 @@ export const PersonPatchBody = z.lazy(() =>
     isMainContact: z.optional(z.boolean()),
     supervisorId: nullable(recordId),
     department: nullable(text(100)),
+    departmentId: nullable(recordId),
     position: nullable(text(100)),
     origin: nullable(text(100)),
     lifecycleStage: z.optional(z.enum(lifecycleStages)),
@@ -127,6 +131,15 @@ export const CompanyPatchBody = z.lazy(() =>
     parentCompanyId: nullable(recordId),
     /** a person of the company, who then carries its address; null: none */
     mainContactId: nullable(recordId),
+    /**
+     * the whole list: an entry with an id renames that department (for every person in it), one
+     * without adds one; a department left out is removed, unless a person is still in it
+     */
+    departments: z.optional(
+      z
+        .array(z.strictObject({ id: z.optional(recordId), name: text(100) }))
+        .check(z.maxLength(200, 'give at most 200')),
+    ),
   }),
 );
 
@@ -139,6 +152,15 @@ export const CompanyListQuery = z.lazy(() =>
     type: z.optional(z.enum(companyTypes)),
     parentCompanyId: z.optional(recordId),
     q: z.optional(SearchText),
+  }),
+);
+
+/** A company's persons or branches: a page, or with `view=tree` the whole structure. */
+export const CompanyStructureQuery = z.lazy(() =>
+  z.strictObject({
+    view: z.optional(z.enum(['tree'])),
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
   }),
 );
 

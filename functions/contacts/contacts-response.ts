@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import type { Company } from '../../domain/companies/company.ts';
-import { companyAddress, companyTypes, relationships } from '../../domain/companies/company.ts';
+import { companyAddress, companyTypes, departmentOf, relationships } from '../../domain/companies/company.ts';
 import { lifecycleStages, type StageChange, stageCauses, stageOf } from '../../domain/companies/lifecycle.ts';
 import { employmentsOf, type Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
@@ -50,6 +50,8 @@ export const PersonResponse = z.lazy(() =>
     isMainContact: z.boolean(),
     supervisorId: optionalString,
     department: optionalString,
+    /** the company's department (one of its `departments`) the person is in */
+    departmentId: optionalString,
     position: optionalString,
     origin: optionalString,
     /** where the person worked and works, oldest first; the current employment has `to: null` */
@@ -80,6 +82,8 @@ export const CompanyResponse = z.lazy(() =>
     parentCompanyId: optionalString,
     /** the one person who carries the company's address (Hauptkontakt); null when none is set */
     mainContactId: z.nullable(z.string()),
+    /** the company's departments, which its persons reference (renaming one renames it for all) */
+    departments: z.array(z.object({ id: z.string(), name: z.string() })),
     /** true when `address` is the main contact's (seed 003: the main contact holds the company address) */
     addressFromMainContact: z.boolean(),
     createdAt: z.string(),
@@ -103,7 +107,11 @@ const toAddressResponse = (address: Address): AddressBody => ({
  * What a person's view needs of their company: its address as the company shows it (its main
  * contact's or its own) and who its main contact is.
  */
-export type PersonCompanyView = { address?: Address | undefined; mainContactId?: string | undefined };
+export type PersonCompanyView = {
+  address?: Address | undefined;
+  mainContactId?: string | undefined;
+  departments?: Company['departments'];
+};
 
 /**
  * A person as the API shows them: with their company's address when they have none, and as the
@@ -126,7 +134,9 @@ export const toPersonResponse = (
     companyId: person.companyId,
     isMainContact: person.companyId !== undefined && company?.mainContactId === person.id,
     supervisorId: person.supervisorId,
-    department: person.department,
+    // the company's department by its current name (a rename shows for all), else the free text
+    department: (company && departmentOf(company, person.departmentId)?.name) ?? person.department,
+    departmentId: company && departmentOf(company, person.departmentId)?.id,
     position: person.position,
     origin: person.origin,
     employments: employmentsOf(person).map((e) => ({ companyId: e.companyId, from: e.from, to: e.to })),
@@ -159,6 +169,7 @@ export const toCompanyResponse = (
     website: company.website,
     parentCompanyId: company.parentCompanyId,
     mainContactId: company.mainContactId ?? null,
+    departments: (company.departments ?? []).map((d) => ({ id: d.id, name: d.name })),
     createdAt: company.createdAt,
     updatedAt: company.updatedAt,
     version: company.version,

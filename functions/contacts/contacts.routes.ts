@@ -4,6 +4,7 @@ import type { AnyRouteSpec } from '../shared/http.ts';
 import {
   CompanyListQuery,
   CompanyPatchBody,
+  CompanyStructureQuery,
   DuplicateCheckBody,
   MergeBody,
   NewCompanyBody,
@@ -84,6 +85,29 @@ export const contactsRoutes = {
     path: RecordIdPath,
     body: CompanyPatchBody,
     responds: company(200, 'the company'),
+  },
+  'GET /v1/companies/{id}/persons': {
+    summary:
+      'The company’s persons: a page by name, or with view=tree its people by department, each department a supervisor hierarchy',
+    auth: 'user',
+    path: RecordIdPath,
+    query: CompanyStructureQuery,
+    responds: {
+      status: 200,
+      description:
+        'a page of persons; with view=tree { companyId, departments: [{ id, name, people: [{ person, reports: [...] }] }], truncated }',
+    },
+  },
+  'GET /v1/companies/{id}/branches': {
+    summary: 'The company’s branches and subsidiaries: a page, or with view=tree the holding structure below it',
+    auth: 'user',
+    path: RecordIdPath,
+    query: CompanyStructureQuery,
+    responds: {
+      status: 200,
+      description:
+        'a page of companies; with view=tree { company, branches: [{ company, branches: [...] }], truncated }',
+    },
   },
   'POST /v1/companies/{id}/merge': {
     summary: 'Merges duplicateId into this company: data, lookups and every link move; resumable and idempotent',

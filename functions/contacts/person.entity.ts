@@ -46,6 +46,7 @@ export const PersonSchema = z.lazy(() =>
     isMainContact: z.boolean(),
     supervisorId: optionalString,
     department: optionalString,
+    departmentId: optionalString,
     position: optionalString,
     origin: optionalString,
     // persons stored before the history was kept have none: employmentsOf derives it

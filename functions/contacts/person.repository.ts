@@ -15,8 +15,11 @@ export const personReferences = (person: Person): Reference[] => [
     : []),
 ];
 
-export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: string) =>
-  createRecordStore(doc, tableName, {
+/** At most this many persons of one company are read whole (a tree of its people, a check of its departments). */
+export const maxPersonsPerCompany = 2_000;
+
+export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
+  const records = createRecordStore(doc, tableName, {
     kind: 'PERSON',
     entity: persons,
     tombstones: personTombstones,
@@ -25,5 +28,24 @@ export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: s
     lookups: personLookups,
     references: personReferences,
   });
+  return {
+    ...records,
+    /**
+     * Every person of a company (its list index, page by page, the records read whole), at most
+     * `maxPersonsPerCompany`; the list index is eventually consistent, so each is checked to still
+     * work there.
+     */
+    async inCompany(companyId: string): Promise<Person[]> {
+      const found: Person[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await records.list(persons.patterns.byCompany(companyId), { limit: 100, cursor });
+        found.push(...page.items.filter((p) => p.companyId === companyId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && found.length < maxPersonsPerCompany);
+      return found.slice(0, maxPersonsPerCompany);
+    },
+  };
+};
 
 export type PersonRepository = ReturnType<typeof createPersonRepository>;

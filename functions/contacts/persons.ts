@@ -1,7 +1,7 @@
 /** Contact persons: create behind duplicate protection, read (with the company's address when they have none), change, list, merge. */
 import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
-import { type Company, withMainContact } from '../../domain/companies/company.ts';
+import { type Company, departmentOf, ensureDepartment, withMainContact } from '../../domain/companies/company.ts';
 import { personLookups } from '../../domain/duplicates/record-profiles.ts';
 import {
   absorbPerson,
@@ -52,38 +52,88 @@ const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 const view = (deps: PersonsDeps, person: Person, companies: readonly Company[] = []) =>
   personView(deps, person, companies);
 
+/** What a person's request asks of their company besides the link: to be its main contact, a department. */
+type CompanyAsks = {
+  isMainContact?: boolean | undefined;
+  /** a department by name (the company's, added when it has none of that name); null: none */
+  department?: string | null | undefined;
+  /** a department by id (one of the company's); null: none */
+  departmentId?: string | null | undefined;
+};
+
 /**
- * The company writes of a person's change, in its transaction: the company the person leaves, or
- * whose main contact they stop being, no longer names them; the company whose main contact they
- * become names them instead of its previous one (one main contact per company). Each company is
- * written conditional on its version. Also the companies as they are after, for the answer.
+ * The company writes of a person's change, in its transaction, and the person as written: the
+ * company the person leaves, or whose main contact they stop being, no longer names them; the
+ * company whose main contact they become names them instead of its previous one (one main contact
+ * per company); a department given by name is the company's of that name, added to its list when it
+ * has none. Each company is written conditional on its version. Also the companies as they are
+ * after, for the answer.
  */
-const mainContactWrites = async (
+const companyWrites = async (
   deps: PersonsDeps,
   person: Person,
   previous: Person | null,
-  wantsMain: boolean | undefined,
-): Promise<{ items: TransactItem[]; companies: Company[] }> => {
+  asks: CompanyAsks,
+): Promise<{ person: Person; items: TransactItem[]; companies: Company[] }> => {
+  const wantsMain = asks.isMainContact;
   if (wantsMain === true && !person.companyId) {
     throw unprocessable('isMainContact', 'a main contact belongs to a company: give companyId as well');
   }
+  if (asks.departmentId && !person.companyId) {
+    throw unprocessable('departmentId', 'a department is a company’s: give companyId as well');
+  }
+  const now = deps.now();
   const items: TransactItem[] = [];
   const companies: Company[] = [];
-  const change = async (companyId: string, to: string | null, only: (company: Company) => boolean) => {
+  const write = (loaded: Company, next: Company) => {
+    const bumped = next === loaded ? loaded : { ...next, updatedAt: now.toISOString(), version: loaded.version + 1 };
+    companies.push(bumped);
+    if (bumped !== loaded) items.push(...deps.companies.updateItems(loaded, bumped));
+  };
+  const load = async (companyId: string) => {
     const loaded = await deps.companies.load(companyId, { consistent: true });
     // a company gone or being merged is reported by the link check of the person's transaction
-    if (loaded?.state !== 'active' || !only(loaded.record)) return;
-    const next = withMainContact(loaded.record, to, deps.now());
-    companies.push(next);
-    if (next !== loaded.record) items.push(...deps.companies.updateItems(loaded.record, next));
+    return loaded?.state === 'active' ? loaded.record : null;
   };
-  const leaving = previous?.companyId && (previous.companyId !== person.companyId || wantsMain === false);
-  if (previous?.companyId && leaving) {
-    await change(previous.companyId, null, (c) => c.mainContactId === person.id);
+
+  const moved = previous?.companyId !== person.companyId;
+  if (previous?.companyId && (moved || wantsMain === false)) {
+    const left = await load(previous.companyId);
+    if (left?.mainContactId === person.id) write(left, withMainContact(left, null));
   }
-  if (person.companyId && wantsMain === true) await change(person.companyId, person.id, () => true);
-  return { items, companies };
+  let written: Person = person;
+  if (moved && previous?.departmentId !== undefined && asks.department === undefined && !asks.departmentId) {
+    // the department was the old company's
+    const { departmentId: _, ...rest } = written;
+    written = rest;
+  }
+  const byName = typeof asks.department === 'string' && person.companyId ? asks.department : null;
+  if (person.companyId && (wantsMain === true || byName !== null || asks.departmentId)) {
+    const current = await load(person.companyId);
+    if (current) {
+      let next = wantsMain === true ? withMainContact(current, person.id) : current;
+      if (byName !== null) {
+        const ensured = ensureDepartment(next, byName, () => ulid(now.getTime()));
+        next = ensured.company;
+        // the company's list holds the name now: the person references it
+        const { department: _, ...rest } = written;
+        written = { ...rest, departmentId: ensured.departmentId };
+      } else if (asks.departmentId) {
+        const department = departmentOf(current, asks.departmentId);
+        if (!department) throw unprocessable('departmentId', `no department ${asks.departmentId} at this company`);
+        const { department: _, ...rest } = written;
+        written = { ...rest, departmentId: department.id };
+      }
+      write(current, next);
+    }
+  }
+  if (asks.department === null || asks.departmentId === null) {
+    const { department: _, departmentId: __, ...rest } = written;
+    written = rest;
+  }
+  return { person: written, items, companies };
 };
+
 /**
  * A person's origin is one of the `origins` list when it is set or changed (422 naming `origin`); a
  * value stored before the list existed stays readable, and a patch that leaves it alone keeps it.
@@ -123,11 +173,15 @@ export const createPersonFromRequest =
       const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
       if (candidates.length > 0) throw possibleDuplicates('person', candidates);
     }
-    const main = await mainContactWrites(deps, person, null, isMainContact);
-    await deps.persons.create(person, main.items);
+    const company = await companyWrites(deps, person, null, {
+      isMainContact,
+      department: rest.department,
+      departmentId: rest.departmentId,
+    });
+    await deps.persons.create(company.person, company.items);
     return {
       status: 201,
-      body: await view(deps, person, main.companies),
+      body: await view(deps, company.person, company.companies),
       headers: { location: `/v1/persons/${person.id}` },
     };
   };
@@ -158,9 +212,13 @@ export const patchPersonFromRequest =
     );
     await checkOrigin(deps, next, person);
     await checkLinks(deps, next, person);
-    const main = await mainContactWrites(deps, next, person, patch.isMainContact);
-    await deps.persons.update(person, next, main.items);
-    return { status: 200, body: await view(deps, next, main.companies) };
+    const company = await companyWrites(deps, next, person, {
+      isMainContact: patch.isMainContact,
+      department: patch.department,
+      departmentId: patch.departmentId,
+    });
+    await deps.persons.update(person, company.person, company.items);
+    return { status: 200, body: await view(deps, company.person, company.companies) };
   };
 
 export const listPersons =

@@ -578,6 +578,95 @@ describe('the main contact (Hauptkontakt, seed 003)', () => {
   });
 });
 
+describe('departments and the company’s structure (seed 003)', () => {
+  it('keeps departments as the company’s list: persons join by name, a rename renames it for all, one in use stays', async () => {
+    const company = await createCompany({ name: `${word()} Abteilungen GmbH` });
+    const head = await createPerson({ lastName: word(), companyId: company.id, department: 'Einkauf' });
+    const buyer = await createPerson({
+      lastName: word(),
+      companyId: company.id,
+      department: 'EINKAUF',
+      supervisorId: head.id,
+    });
+    const withList = await call('GET /v1/companies/{id}', { id: company.id });
+    const departmentId = withList.json.departments[0]?.id;
+    const renamed = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: {
+        version: withList.json.version,
+        departments: [{ id: departmentId, name: 'Beschaffung' }, { name: 'Lager' }],
+      },
+    });
+    const [readHead, readBuyer] = await Promise.all([
+      call('GET /v1/persons/{id}', { id: head.id }),
+      call('GET /v1/persons/{id}', { id: buyer.id }),
+    ]);
+    const removeInUse = await call('PATCH /v1/companies/{id}', {
+      id: company.id,
+      body: { version: renamed.json.version, departments: [] },
+    });
+    const unknown = await call('PATCH /v1/persons/{id}', { id: buyer.id, body: { version: 1, departmentId: 'nope' } });
+
+    expect(withList.json.departments).toEqual([{ id: expect.any(String), name: 'Einkauf' }]);
+    expect(head).toMatchObject({ department: 'Einkauf', departmentId });
+    expect(buyer).toMatchObject({ department: 'Einkauf', departmentId });
+    expect(renamed.json.departments).toEqual([
+      { id: departmentId, name: 'Beschaffung' },
+      { id: expect.any(String), name: 'Lager' },
+    ]);
+    for (const person of [readHead, readBuyer])
+      expect(person.json).toMatchObject({ department: 'Beschaffung', departmentId });
+    expect(removeInUse).toMatchObject({ status: 422, json: { errors: [{ field: 'departments' }] } });
+    expect(unknown).toMatchObject({ status: 422, json: { errors: [{ field: 'departmentId' }] } });
+  });
+
+  it('answers the people by department as supervisor trees, and the holding structure below a company', async () => {
+    const name = word();
+    const holding = await createCompany({ name: `${name} Holding SE` });
+    const branch = await createCompany({ name: `${name} Nord GmbH`, parentCompanyId: holding.id });
+    const subBranch = await createCompany({ name: `${name} Kiel GmbH`, parentCompanyId: branch.id });
+    const boss = await createPerson({ lastName: `${name}a`, companyId: holding.id, department: 'Vertrieb' });
+    const seller = await createPerson({
+      lastName: `${name}b`,
+      companyId: holding.id,
+      department: 'Vertrieb',
+      supervisorId: boss.id,
+    });
+    const buyer = await createPerson({
+      lastName: `${name}c`,
+      companyId: holding.id,
+      department: 'Einkauf',
+      supervisorId: boss.id,
+    });
+    const loner = await createPerson({ lastName: `${name}d`, companyId: holding.id });
+
+    const tree = await call('GET /v1/companies/{id}/persons', { id: holding.id, query: { view: 'tree' } });
+    const page = await call('GET /v1/companies/{id}/persons', { id: holding.id, query: { limit: '2' } });
+    const branches = await call('GET /v1/companies/{id}/branches', { id: holding.id, query: { view: 'tree' } });
+    const flat = await call('GET /v1/companies/{id}/branches', { id: holding.id });
+    const badView = await call('GET /v1/companies/{id}/persons', { id: holding.id, query: { view: 'graph' } });
+
+    const shape = (nodes: { person: { id: string }; reports: unknown[] }[]): unknown[] =>
+      nodes.map((n) => (n.reports.length ? { [n.person.id]: shape(n.reports as typeof nodes) } : n.person.id));
+    expect(tree.status).toBe(200);
+    expect(tree.json.departments.map((d: { name: string | null; people: [] }) => [d.name, shape(d.people)])).toEqual([
+      ['Vertrieb', [{ [boss.id]: [seller.id] }]],
+      ['Einkauf', [buyer.id]],
+      [null, [loner.id]],
+    ]);
+    expect(tree.json.truncated).toBe(false);
+    expect(page.json.items).toHaveLength(2);
+    expect(page.json.nextCursor).toEqual(expect.any(String));
+    expect(branches.json).toMatchObject({
+      company: { id: holding.id },
+      branches: [{ company: { id: branch.id }, branches: [{ company: { id: subBranch.id }, branches: [] }] }],
+      truncated: false,
+    });
+    expect(ids(flat)).toEqual([branch.id]);
+    expect(badView).toMatchObject({ status: 400, json: { errors: [{ field: 'view' }] } });
+  });
+});
+
 describe('listing persons and companies', () => {
   it('lists a company’s persons', async () => {
     const name = word();

@@ -61,7 +61,7 @@ describe('person and company answers', () => {
   });
 
   it('shows a company as it is, a company stored before stages at the stage its relationship implies', () => {
-    const shown = { mainContactId: null, addressFromMainContact: false };
+    const shown = { mainContactId: null, addressFromMainContact: false, departments: [] };
     expect(json(toCompanyResponse(company))).toEqual({
       ...company,
       ...shown,
