@@ -7,6 +7,7 @@ import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
+import { createStore } from '../shared/store.ts';
 import { createUserRepository } from '../users/user.repository.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
@@ -18,6 +19,7 @@ import {
 } from './companies.ts';
 import { createCompanyRepository } from './company.repository.ts';
 import { listCompanyBranches, listCompanyPersons } from './company-structure.ts';
+import { getCompanyTimeline } from './company-timeline.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
 import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
@@ -61,6 +63,7 @@ export const handler = httpRouter(
     'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
     'GET /v1/companies/{id}/persons': listCompanyPersons(companyDeps),
     'GET /v1/companies/{id}/branches': listCompanyBranches(companyDeps),
+    'GET /v1/companies/{id}/timeline': getCompanyTimeline({ companies, store: createStore(doc, env.TABLE_NAME) }),
     'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
     'POST /v1/emails/{id}/persons': createPersonFromEmail({
       ...personDeps,

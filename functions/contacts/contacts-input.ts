@@ -164,6 +164,13 @@ export const CompanyStructureQuery = z.lazy(() =>
   }),
 );
 
+export const TimelineQuery = z.lazy(() =>
+  z.strictObject({
+    limit: LimitParam,
+    cursor: z.optional(z.string()),
+  }),
+);
+
 export const RecordIdPath = z.lazy(() => z.object({ id: recordId }));
 export const MergeBody = z.lazy(() => z.strictObject({ duplicateId: recordId }));
 

@@ -1,6 +1,7 @@
 /** The contracts of the person, company and duplicate-check routes. */
 import * as z from 'zod/mini';
 import type { AnyRouteSpec } from '../shared/http.ts';
+import { TimelineItem } from './company-timeline.ts';
 import {
   CompanyListQuery,
   CompanyPatchBody,
@@ -12,6 +13,7 @@ import {
   PersonListQuery,
   PersonPatchBody,
   RecordIdPath,
+  TimelineQuery,
 } from './contacts-input.ts';
 import { CandidateResponse, CompanyResponse, PersonResponse } from './contacts-response.ts';
 import { EmailIdPath, EmailPersonBody } from './email-persons.ts';
@@ -107,6 +109,18 @@ export const contactsRoutes = {
       status: 200,
       description:
         'a page of companies; with view=tree { company, branches: [{ company, branches: [...] }], truncated }',
+    },
+  },
+  'GET /v1/companies/{id}/timeline': {
+    summary:
+      'What happened with the company and its people: its activities, emails, opportunities and tickets, newest first',
+    auth: 'user',
+    path: RecordIdPath,
+    query: TimelineQuery,
+    responds: {
+      status: 200,
+      description: 'a page of the timeline',
+      schema: z.object({ items: z.array(TimelineItem), nextCursor: z.nullable(z.string()) }),
     },
   },
   'POST /v1/companies/{id}/merge': {

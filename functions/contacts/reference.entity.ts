@@ -8,7 +8,7 @@ import { activities } from '../activities/activity.entity.ts';
 import { emails } from '../emails/email.entity.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { opportunities } from '../opportunities/opportunity.entity.ts';
-import { defineEntity, type Key, onTable } from '../shared/entity.ts';
+import { defineEntity, indexAttributes, type Key, onIndex, onTable } from '../shared/entity.ts';
 import { ticketKey } from '../tickets/ticket-number.entity.ts';
 import { companies } from './company.entity.ts';
 import { persons } from './person.entity.ts';
@@ -70,5 +70,30 @@ export const references = defineEntity({
   },
 });
 
-export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> =>
-  references.itemAt(references.key(target, from, field), { fromKind: from.kind, fromId: from.id, field });
+/** The kinds of record a company's timeline shows: what happened with it and its people. */
+export const timelineKinds = ['ACT', 'EMAIL', 'OPP', 'TIC'] as const satisfies readonly RecordKind[];
+const onTimeline = (kind: RecordKind): boolean => (timelineKinds as readonly RecordKind[]).includes(kind);
+
+const timelineIndex = 'gsi2';
+const timelinePartition = (companyId: string): string => `TIMELINE#${companyId}`;
+
+/**
+ * A company's timeline: the reference items of the activities, emails, opportunities and tickets
+ * that link it, on an index by the linking record's id (ULIDs: newest first when read backwards).
+ * The references are written with each record in its transaction and moved by merges, so the
+ * timeline is too: no item of its own, no Scan, no read per person.
+ */
+export const companyTimeline = (companyId: string) => onIndex(timelineIndex, timelinePartition(companyId));
+
+export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> => {
+  const item = references.itemAt(references.key(target, from, field), { fromKind: from.kind, fromId: from.id, field });
+  if (target.kind !== 'COMPANY' || !onTimeline(from.kind)) return item;
+  const names = indexAttributes(timelineIndex);
+  return { ...item, [names.pk]: timelinePartition(target.id), [names.sk]: `${from.id}#${from.kind}#${field}` };
+};
+
+/** The linking record a reference item's key names (`<kind>#<id>#<field>`), from the key alone. */
+export const referenceFrom = (key: Record<string, unknown>): RecordRef | null => {
+  const [kind, id] = String(key.sk).split('#');
+  return kind && id && (recordKinds as readonly string[]).includes(kind) ? { kind: kind as RecordKind, id } : null;
+};

@@ -216,7 +216,14 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
     /** A page of an access pattern; the cursor continues exactly this pattern (a tampered one is a 400 naming it). */
     async queryItems(
       pattern: AccessPattern,
-      page: { limit?: number; cursor?: string | undefined; newestFirst?: boolean; consistent?: boolean },
+      page: {
+        limit?: number;
+        cursor?: string | undefined;
+        newestFirst?: boolean;
+        consistent?: boolean;
+        /** an index page as the index holds it (keys and projected attributes), not read whole */
+        keysOnly?: boolean;
+      },
     ): Promise<Page<Record<string, unknown>>> {
       const start = decodeCursor(page.cursor, {
         ...(pattern.index === null ? {} : { index: pattern.index }),
@@ -231,7 +238,8 @@ export const createStore = (doc: DynamoDBDocumentClient, tableName: string) => {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      return { items: await hydrate(pattern.index, res.Items ?? []), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+      const items = page.keysOnly ? (res.Items ?? []) : await hydrate(pattern.index, res.Items ?? []);
+      return { items, nextCursor: encodeCursor(res.LastEvaluatedKey) };
     },
 
     /** A page of an entity's access pattern, parsed. */

@@ -273,8 +273,8 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
     }
     if (!(await contactsUpToDate(doc, localNames.table))) {
       const contacts = await migrateContacts(doc, localNames.table);
-      if (contacts.stagesSet + contacts.mainContactsSet > 0)
-        console.log('[storage] persons and companies given stages and main contacts:', JSON.stringify(contacts));
+      if (contacts.stagesSet + contacts.mainContactsSet + contacts.timelineEntries > 0)
+        console.log('[storage] contacts given stages, main contacts and timelines:', JSON.stringify(contacts));
     }
     if (!(await matchingUpToDate(doc, localNames.table))) {
       const backfill = await backfillMatching(doc, localNames.table);

@@ -8,6 +8,9 @@
  *   (the earliest created, when several were flagged), with the reference item that lets a person
  *   merge move it, in one transaction conditional on the company still naming none and the person
  *   still working there.
+ * - the reference items of activities, emails, opportunities and tickets that link a company get the
+ *   keys of the company's timeline index (reference.entity.ts `companyTimeline`): the timeline of
+ *   what happened before it existed.
  * One Scan of the table; idempotent (a second run finds nothing to do). The local stack runs it by
  * itself when its marker is older; on AWS, `npm run migrate -- --aws --table <TableName>`.
  */
@@ -16,14 +19,20 @@ import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/l
 import { stageOf } from '../../domain/companies/lifecycle.ts';
 import { companies } from '../../functions/contacts/company.entity.ts';
 import { persons } from '../../functions/contacts/person.entity.ts';
-import { referenceItem } from '../../functions/contacts/reference.entity.ts';
+import { referenceItem, references } from '../../functions/contacts/reference.entity.ts';
 import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
+import { indexAttributes } from '../../functions/shared/entity.ts';
 import { createStore } from '../../functions/shared/store.ts';
 
 const migration = 'contacts';
-export const contactsLayout = 1;
+export const contactsLayout = 2;
 
-export type ContactsMigrationResult = { stagesSet: number; mainContactsSet: number; changedMeanwhile: number };
+export type ContactsMigrationResult = {
+  stagesSet: number;
+  mainContactsSet: number;
+  timelineEntries: number;
+  changedMeanwhile: number;
+};
 
 export const contactsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
   const marker = await createStore(doc, tableName).get(storageMigrations, storageMigrations.key(migration), {
@@ -37,7 +46,9 @@ export const migrateContacts = async (
   tableName: string,
 ): Promise<ContactsMigrationResult> => {
   const store = createStore(doc, tableName);
-  const result: ContactsMigrationResult = { stagesSet: 0, mainContactsSet: 0, changedMeanwhile: 0 };
+  const result: ContactsMigrationResult = { stagesSet: 0, mainContactsSet: 0, timelineEntries: 0, changedMeanwhile: 0 };
+  const timelineIndex = indexAttributes('gsi2');
+  const onTimeline: Record<string, unknown>[] = [];
   const unstaged: { id: string; stage: string }[] = [];
   const withoutMainContact = new Set<string>();
   /** per company, the earliest created person flagged as its main contact */
@@ -47,14 +58,25 @@ export const migrateContacts = async (
     const res = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#et IN (:company, :person) AND attribute_not_exists(mergedInto)',
-        ExpressionAttributeNames: { '#et': '_et' },
-        ExpressionAttributeValues: { ':company': companies.name, ':person': persons.name },
+        FilterExpression:
+          '(#et IN (:company, :person) AND attribute_not_exists(mergedInto)) OR (#et = :reference AND begins_with(pk, :toCompany) AND attribute_not_exists(#timeline))',
+        ExpressionAttributeNames: { '#et': '_et', '#timeline': timelineIndex.pk },
+        ExpressionAttributeValues: {
+          ':company': companies.name,
+          ':person': persons.name,
+          ':reference': references.name,
+          ':toCompany': 'REFS#COMPANY#',
+        },
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     for (const item of res.Items ?? []) {
-      if (item._et === companies.name) {
+      if (item._et === references.name) {
+        const reference = references.parse(item);
+        const target = { kind: 'COMPANY' as const, id: String(item.pk).slice('REFS#COMPANY#'.length) };
+        const written = referenceItem(target, { kind: reference.fromKind, id: reference.fromId }, reference.field);
+        if (written[timelineIndex.pk] !== undefined) onTimeline.push(written);
+      } else if (item._et === companies.name) {
         const company = companies.parse(item);
         if (company.lifecycleStage === undefined) unstaged.push({ id: company.id, stage: stageOf(company) });
         if (company.mainContactId === undefined) withoutMainContact.add(company.id);
@@ -69,6 +91,17 @@ export const migrateContacts = async (
     }
     start = res.LastEvaluatedKey;
   } while (start);
+
+  // a reference deleted meanwhile (its link moved) must not come back: each put is conditional on it
+  for (const item of onTimeline) {
+    try {
+      await doc.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_exists(pk)' }));
+      result.timelineEntries += 1;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      result.changedMeanwhile += 1;
+    }
+  }
 
   for (const { id, stage } of unstaged) {
     try {

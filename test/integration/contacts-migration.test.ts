@@ -12,6 +12,8 @@ import { persons } from '../../functions/contacts/person.entity.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { mergePersonInto } from '../../functions/contacts/persons.ts';
 import { createRecordMerger } from '../../functions/contacts/record-merge.ts';
+import { companyTimeline, referenceFrom, references } from '../../functions/contacts/reference.entity.ts';
+import { createStore } from '../../functions/shared/store.ts';
 import { ensureTable } from '../../infra/local/provision.ts';
 import { contactsUpToDate, migrateContacts } from '../../infra/scripts/contacts-migration.ts';
 import { useLocalAwsEnv } from '../support/aws.ts';
@@ -65,7 +67,23 @@ describe('the contacts migration', () => {
     const later = oldPerson('Später', supplier.id, true, 3);
     const first = oldPerson('Früher', supplier.id, true, 2);
     const plain = oldPerson('Ohne', supplier.id, false, 1);
-    await store([companies.item(customer), companies.item(supplier), ...[later, first, plain].map(persons.item)]);
+    // an opportunity's link to the customer as stored before timelines: no timeline index keys
+    const oppId = ulid();
+    const oldReference = references.itemAt(
+      references.key({ kind: 'COMPANY', id: customer.id }, { kind: 'OPP', id: oppId }, 'companyId'),
+      {
+        fromKind: 'OPP',
+        fromId: oppId,
+        field: 'companyId',
+      },
+    );
+    await store([
+      companies.item(customer),
+      companies.item(supplier),
+      ...[later, first, plain].map(persons.item),
+      oldReference,
+    ]);
+    const timelineBefore = await createStore(doc, table).queryItems(companyTimeline(customer.id), { keysOnly: true });
 
     expect(await contactsUpToDate(doc, table)).toBe(false);
     const result = await migrateContacts(doc, table);
@@ -76,8 +94,12 @@ describe('the contacts migration', () => {
       companyRepo.load(supplier.id, { consistent: true }),
     ]);
 
-    expect(result).toEqual({ stagesSet: 2, mainContactsSet: 1, changedMeanwhile: 0 });
-    expect(again).toEqual({ stagesSet: 0, mainContactsSet: 0, changedMeanwhile: 0 });
+    const timelineAfter = await createStore(doc, table).queryItems(companyTimeline(customer.id), { keysOnly: true });
+
+    expect(result).toEqual({ stagesSet: 2, mainContactsSet: 1, timelineEntries: 1, changedMeanwhile: 0 });
+    expect(again).toEqual({ stagesSet: 0, mainContactsSet: 0, timelineEntries: 0, changedMeanwhile: 0 });
+    expect(timelineBefore.items).toEqual([]);
+    expect(timelineAfter.items.map(referenceFrom)).toEqual([{ kind: 'OPP', id: oppId }]);
     expect(await contactsUpToDate(doc, table)).toBe(true);
     expect(readCustomer).toMatchObject({ record: { lifecycleStage: 'customer', stageHistory: [], version: 3 } });
     expect(readSupplier).toMatchObject({
