@@ -19,6 +19,7 @@ import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { Store } from '../shared/store.ts';
 import type { CompanyRepository } from './company.repository.ts';
 import type { RecordIdPath, TimelineQuery } from './contacts-input.ts';
+import type { TimelineItem } from './contacts-response.ts';
 import { type Collection, loadActive, MergedInto, redirectAnswer } from './record-access.ts';
 import { companyTimeline, type RecordRef, recordKey, referenceFrom } from './reference.entity.ts';
 
@@ -38,19 +39,6 @@ const TicketSummary = z.looseObject({
   personId: z.optional(z.nullable(z.string())),
 });
 
-export const TimelineItem = z.object({
-  kind: z.enum(['activity', 'email', 'opportunity', 'ticket']),
-  id: z.string(),
-  /** when the record was created (an email: received) */
-  at: z.string(),
-  /** the opportunity's or ticket's number */
-  number: z.nullable(z.string()),
-  /** subject or title */
-  title: z.nullable(z.string()),
-  status: z.string(),
-  /** the person it concerns, when it names one */
-  personId: z.nullable(z.string()),
-});
 type Item = z.infer<typeof TimelineItem>;
 
 const summary = (ref: RecordRef, item: Record<string, unknown>): Item | null => {

@@ -176,5 +176,20 @@ export const toCompanyResponse = (
   };
 };
 
+/** One entry of a company's timeline: a record that links the company, summarised. */
+export const TimelineItem = z.object({
+  kind: z.enum(['activity', 'email', 'opportunity', 'ticket']),
+  id: z.string(),
+  /** when the record was created (an email: received) */
+  at: z.string(),
+  /** the opportunity's or ticket's number */
+  number: z.nullable(z.string()),
+  /** subject or title */
+  title: z.nullable(z.string()),
+  status: z.string(),
+  /** the person it concerns, when it names one */
+  personId: z.nullable(z.string()),
+});
+
 /** A duplicate candidate answers as in the inbox's duplicate check. */
 export { CandidateResponse, toCandidateResponse } from '../inbox/inbox-entry-response.ts';

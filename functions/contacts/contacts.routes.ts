@@ -1,7 +1,6 @@
 /** The contracts of the person, company and duplicate-check routes. */
 import * as z from 'zod/mini';
 import type { AnyRouteSpec } from '../shared/http.ts';
-import { TimelineItem } from './company-timeline.ts';
 import {
   CompanyListQuery,
   CompanyPatchBody,
@@ -15,7 +14,7 @@ import {
   RecordIdPath,
   TimelineQuery,
 } from './contacts-input.ts';
-import { CandidateResponse, CompanyResponse, PersonResponse } from './contacts-response.ts';
+import { CandidateResponse, CompanyResponse, PersonResponse, TimelineItem } from './contacts-response.ts';
 import { EmailIdPath, EmailPersonBody } from './email-persons.ts';
 
 const person = (status: number, description: string) => ({ status, description, schema: PersonResponse });

@@ -92,6 +92,17 @@ export const referenceItem = (target: RecordRef, from: RecordRef, field: string)
   return { ...item, [names.pk]: timelinePartition(target.id), [names.sk]: `${from.id}#${from.kind}#${field}` };
 };
 
+/** The start of the partitions of the references to records of one kind (`begins_with` in a maintenance Scan). */
+export const referencesToKind = (kind: RecordKind): string => `REFS#${kind}#`;
+
+/** The record a reference item points at, from its partition key (`REFS#<kind>#<id>`). */
+export const referenceTarget = (key: Record<string, unknown>): RecordRef | null => {
+  const [prefix, kind, ...id] = String(key.pk).split('#');
+  return prefix === 'REFS' && kind && (recordKinds as readonly string[]).includes(kind) && id.length > 0
+    ? { kind: kind as RecordKind, id: id.join('#') }
+    : null;
+};
+
 /** The linking record a reference item's key names (`<kind>#<id>#<field>`), from the key alone. */
 export const referenceFrom = (key: Record<string, unknown>): RecordRef | null => {
   const [kind, id] = String(key.sk).split('#');

@@ -19,7 +19,12 @@ import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/l
 import { stageOf } from '../../domain/companies/lifecycle.ts';
 import { companies } from '../../functions/contacts/company.entity.ts';
 import { persons } from '../../functions/contacts/person.entity.ts';
-import { referenceItem, references } from '../../functions/contacts/reference.entity.ts';
+import {
+  referenceItem,
+  references,
+  referencesToKind,
+  referenceTarget,
+} from '../../functions/contacts/reference.entity.ts';
 import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
 import { indexAttributes } from '../../functions/shared/entity.ts';
 import { createStore } from '../../functions/shared/store.ts';
@@ -65,7 +70,7 @@ export const migrateContacts = async (
           ':company': companies.name,
           ':person': persons.name,
           ':reference': references.name,
-          ':toCompany': 'REFS#COMPANY#',
+          ':toCompany': referencesToKind('COMPANY'),
         },
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
@@ -73,7 +78,8 @@ export const migrateContacts = async (
     for (const item of res.Items ?? []) {
       if (item._et === references.name) {
         const reference = references.parse(item);
-        const target = { kind: 'COMPANY' as const, id: String(item.pk).slice('REFS#COMPANY#'.length) };
+        const target = referenceTarget(item);
+        if (target?.kind !== 'COMPANY') continue;
         const written = referenceItem(target, { kind: reference.fromKind, id: reference.fromId }, reference.field);
         if (written[timelineIndex.pk] !== undefined) onTimeline.push(written);
       } else if (item._et === companies.name) {
