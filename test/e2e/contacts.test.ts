@@ -213,3 +213,81 @@ describe('evidence weighed by what the stored persons carry (the local stack cou
     expect(after).toMatchObject({ id: stored.json.id, reasons: expect.arrayContaining(['last_name_equal']) });
   });
 });
+
+describe('contacts as the seeds describe them (issue 18’s proof)', () => {
+  it('walks a converted and won lead’s company through the stages, and keeps a moved person’s past with the old company', async () => {
+    const tag = `${Date.now()}`.slice(-7);
+    const posted = await call('POST', '/v1/webforms/demo/submissions', {
+      body: {
+        firstName: 'Paula',
+        lastName: `Stufenweg${tag}`,
+        email: `paula.${tag}@stufenweg.example`,
+        company: `Stufenweg ${tag} GmbH`,
+        street: 'Domplatz 3',
+        postalCode: '99084',
+        city: 'Erfurt',
+        message: 'Bitte um ein Angebot',
+      },
+    });
+    expect(posted.status).toBe(201);
+    await checkedEntry(posted.json.id);
+    const converted = await sales('POST', `/v1/inbox/${posted.json.id}/convert`, {
+      company: { create: true, force: true },
+      person: { create: true, force: true },
+    });
+    expect(converted.status).toBe(201);
+    const { opportunity, company, person } = converted.json;
+    const deal = await sales('POST', `/v1/opportunities/${opportunity.id}/deal`, {});
+    const won = await sales('POST', `/v1/opportunities/${opportunity.id}/won`);
+    const customer = await sales('GET', `/v1/companies/${company.id}`);
+
+    expect([deal.status, won.status]).toEqual([200, 200]);
+    expect(company).toMatchObject({ lifecycleStage: 'lead', mainContactId: person.id });
+    expect(customer.json).toMatchObject({ lifecycleStage: 'customer', relationship: 'customer' });
+    expect(
+      customer.json.stageHistory.map((c: { from: string | null; to: string; by: string; recordId: string }) => [
+        c.from,
+        c.to,
+        c.by,
+        c.recordId,
+      ]),
+    ).toEqual([
+      [null, 'lead', 'conversion', opportunity.id],
+      ['lead', 'prospect', 'deal', opportunity.id],
+      ['prospect', 'customer', 'won', opportunity.id],
+    ]);
+
+    // the person has a call at this company, then moves to another one
+    const visit = await sales('POST', '/v1/activities', {
+      type: 'call',
+      subject: `Nachfassen ${tag}`,
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      companyId: company.id,
+      personId: person.id,
+    });
+    expect(visit.status).toBe(201);
+    const next = await sales('POST', '/v1/companies', { name: `Neuer Arbeitgeber ${tag} AG`, force: true });
+    const current = await sales('GET', `/v1/persons/${person.id}`);
+    const moved = await sales('PATCH', `/v1/persons/${person.id}`, {
+      version: current.json.version,
+      companyId: next.json.id,
+    });
+    const [oldTimeline, newTimeline, oldCompany] = await Promise.all([
+      sales('GET', `/v1/companies/${company.id}/timeline`),
+      sales('GET', `/v1/companies/${next.json.id}/timeline`),
+      sales('GET', `/v1/companies/${company.id}`),
+    ]);
+
+    expect(moved.json).toMatchObject({ companyId: next.json.id, isMainContact: false });
+    expect(moved.json.employments).toEqual([
+      { companyId: company.id, from: expect.any(String), to: expect.any(String) },
+      { companyId: next.json.id, from: expect.any(String), to: null },
+    ]);
+    expect(oldCompany.json.mainContactId).toBeNull();
+    expect(oldTimeline.json.items.map((i: { kind: string; id: string }) => [i.kind, i.id])).toEqual([
+      ['activity', visit.json.id],
+      ['opportunity', opportunity.id],
+    ]);
+    expect(newTimeline.json.items).toEqual([]);
+  });
+});
