@@ -1,5 +1,6 @@
 /** Lambda: the activities routes of the CRM API. */
 import * as z from 'zod/mini';
+import { createLinkTargets } from '../contacts/link-targets.ts';
 import { httpRouter } from '../shared/aws-http.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
@@ -12,7 +13,12 @@ import { createActivityRepository } from './activity.repository.ts';
 const env = readEnv(z.object(tableEnv));
 const doc = createDocumentClient();
 const users = createUserRepository(doc, env.TABLE_NAME);
-const deps = { activities: createActivityRepository(doc, env.TABLE_NAME), users, now: () => new Date() };
+const deps = {
+  activities: createActivityRepository(doc, env.TABLE_NAME),
+  users,
+  links: createLinkTargets(doc, env.TABLE_NAME),
+  now: () => new Date(),
+};
 
 export const handler = httpRouter(
   routeTable(routes, {

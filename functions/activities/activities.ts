@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { createActivity, markActivityDone, patchActivity } from '../../domain/activities/activity.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../domain/shared/errors.ts';
+import type { LinkTargets } from '../contacts/link-targets.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { boundInstant } from '../shared/validation.ts';
@@ -17,6 +18,8 @@ export type ActivitiesDeps = {
     'create' | 'get' | 'update' | 'listByOpportunity' | 'listByTicket' | 'listByResponsible'
   >;
   users: Pick<UserRepository, 'findUser'>;
+  /** the person's company, for an activity that names a person but no company */
+  links: Pick<LinkTargets, 'companyAt'>;
   now: () => Date;
 };
 
@@ -63,7 +66,8 @@ export const createActivityByHand =
         responsibleUserId,
         opportunityId: body.opportunityId ?? null,
         ticketId: body.ticketId ?? null,
-        companyId: body.companyId ?? null,
+        // an activity with a person happened at the person's company (its timeline shows it)
+        companyId: await deps.links.companyAt(body),
         personId: body.personId ?? null,
       },
       now,

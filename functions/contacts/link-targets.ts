@@ -15,8 +15,11 @@ export type LinkTargetKind = 'PERSON' | 'COMPANY';
 export const createLinkTargets = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
   return {
-    /** 422 naming the field unless the record exists and is neither merged nor being merged away. */
-    async require(field: string, kind: LinkTargetKind, id: string): Promise<void> {
+    /**
+     * 422 naming the field unless the record exists and is neither merged nor being merged away; for
+     * a person, the company they work at (null: none), for a company, its id.
+     */
+    async require(field: string, kind: LinkTargetKind, id: string): Promise<{ companyId: string | null }> {
       const what = kind === 'COMPANY' ? 'company' : 'person';
       const item = await store.getItem(recordKey({ kind, id }));
       if (!item) throw unprocessable(field, `no ${what} ${id}`);
@@ -25,6 +28,19 @@ export const createLinkTargets = (doc: DynamoDBDocumentClient, tableName: string
       }
       const into = mergingInto(item);
       if (into) throw unprocessable(field, `${what} ${id} is being merged into ${into}`);
+      if (kind === 'COMPANY') return { companyId: id };
+      return { companyId: typeof item.companyId === 'string' ? item.companyId : null };
+    },
+
+    /**
+     * The company a record happened at that names a person but no company: the person's company
+     * (null: none, or no person). Activities, tickets and opportunities record it, so the company's
+     * timeline shows what its people did, and it stays there when they move on.
+     */
+    async companyAt(link: { companyId?: string | null | undefined; personId?: string | null | undefined }) {
+      if (link.companyId) return link.companyId;
+      if (!link.personId) return null;
+      return (await this.require('personId', 'PERSON', link.personId)).companyId;
     },
   };
 };

@@ -159,6 +159,13 @@ const contactStageItems = async (
   );
 };
 
+/** The company a person works at (null: none, or no person); a person who is not there is the link check's to report. */
+const companyOfPerson = async (deps: OpportunityDeps, personId: string | null | undefined): Promise<string | null> => {
+  if (!personId) return null;
+  const loaded = await deps.persons.load(personId);
+  return loaded?.state === 'active' ? (loaded.record.companyId ?? null) : null;
+};
+
 const isStale = (error: unknown): boolean =>
   error instanceof KontaktError && (error.code === 'stale-version' || error.code === 'concurrent-change');
 
@@ -207,7 +214,8 @@ export const createOpportunityFromRequest =
       source,
       priority,
       responsibleUserId,
-      companyId: body.companyId ?? null,
+      // an opportunity of a person is one of the person's company, when they work at one
+      companyId: body.companyId ?? (await companyOfPerson(deps, body.personId)),
       personId: body.personId ?? null,
       tags: body.tags ?? [],
       deliveryDate: body.deliveryDate ?? null,

@@ -120,7 +120,8 @@ export const openTicket =
       description: body.description ?? '',
       value: body.value ?? null,
       priority,
-      companyId: body.companyId ?? null,
+      // a ticket of a person is one of the person's company (its timeline shows it)
+      companyId: await deps.links.companyAt(body),
       personId: body.personId ?? null,
       responsibleUserId: body.responsibleUserId ?? null,
       reference: body.reference ?? null,

@@ -12,6 +12,7 @@ import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-request
 import { createActivityRepository } from '../../functions/activities/activity.repository.ts';
 import { sendReminders } from '../../functions/activities/send-reminders.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { createOpportunityRepository } from '../../functions/opportunities/opportunity.repository.ts';
 import { createPipelineRepository } from '../../functions/pipelines/pipeline.repository.ts';
 import { createEmailSender, type EmailSender } from '../../functions/shared/email-sender.ts';
@@ -19,7 +20,7 @@ import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { type RunningSes, startSesLocal } from '../../infra/local/services.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
-import { aCompany } from '../support/fixtures.ts';
+import { aCompany, aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
 const activities = createActivityRepository(doc, tableName);
@@ -27,6 +28,7 @@ const users = createUserRepository(doc, tableName);
 const opportunities = createOpportunityRepository(doc, tableName);
 const pipelines = createPipelineRepository(doc, tableName);
 const companies = createCompanyRepository(doc, tableName);
+const persons = createPersonRepository(doc, tableName);
 
 // the integration table is shared by every test file: each user of this file is its own
 const anna = `act-anna-${ulid()}`;
@@ -139,6 +141,24 @@ describe('the activities API', () => {
       reminderSentAt: null,
       version: 1,
     });
+  });
+
+  it('records the company of the person an activity names without one, so the company’s timeline shows it', async () => {
+    const company = aCompany({ name: `Personen Firma ${ulid()} GmbH` });
+    await companies.create(company);
+    const person = aPerson({ firstName: 'Ida', lastName: `Firmenlos${ulid()}`, companyId: company.id });
+    const alone = aPerson({ firstName: 'Ole', lastName: `Privat${ulid()}` });
+    await persons.create(person);
+    await persons.create(alone);
+    const base = { type: 'call', subject: 'Rückruf', dueAt: '2027-05-03T08:00:00Z' };
+
+    const atCompany = await call('POST /v1/activities', { body: { ...base, personId: person.id } });
+    const private_ = await call('POST /v1/activities', { body: { ...base, personId: alone.id } });
+    const unknown = await call('POST /v1/activities', { body: { ...base, personId: 'no-such-person' } });
+
+    expect(atCompany.json).toMatchObject({ personId: person.id, companyId: company.id });
+    expect(private_.json).toMatchObject({ personId: alone.id, companyId: null });
+    expect(unknown).toMatchObject({ status: 422, json: { errors: [{ field: 'personId' }] } });
   });
 
   it('takes custom types such as site_visit', async () => {
