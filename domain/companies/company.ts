@@ -187,6 +187,9 @@ export const withMainContact = (company: Company, personId: string | null): Comp
   return { ...rest, ...(personId ? { mainContactId: personId } : {}) };
 };
 
+/** Departments per company (the list is stored on the company's item). */
+export const maxDepartments = 200;
+
 /** A department's name as compared: case, umlauts and punctuation folded ("F&E" and "f & e" are one). */
 const foldedName = (name: string): string => tokenize(name).join(' ') || name.trim().toLowerCase();
 
@@ -243,6 +246,9 @@ export const ensureDepartment = (
 ): { company: Company; departmentId: string } => {
   const found = company.departments?.find((d) => foldedName(d.name) === foldedName(name));
   if (found) return { company, departmentId: found.id };
+  if ((company.departments?.length ?? 0) >= maxDepartments) {
+    throw unprocessable('department', `the company has ${maxDepartments} departments already: choose one of them`);
+  }
   const added = { id: newId(), name: name.trim() };
   return { company: { ...company, departments: [...(company.departments ?? []), added] }, departmentId: added.id };
 };

@@ -43,6 +43,9 @@ export type Staged = {
   relationship?: string;
 };
 
+/** The newest changes kept per record: a stage set back and forth by hand must not grow the item without bound. */
+export const maxStageHistory = 100;
+
 const rank: Record<LifecycleStage, number> = { general: 0, lead: 1, prospect: 2, customer: 3 };
 
 /** The higher of two stages (a merge keeps the further one). */
@@ -79,7 +82,7 @@ export const withStage = <T extends Staged>(record: T, to: LifecycleStage, at: s
   const next: T = {
     ...record,
     lifecycleStage: to,
-    stageHistory: from === to ? history : [...history, change(from, to, at, event)],
+    stageHistory: from === to ? history : [...history, change(from, to, at, event)].slice(-maxStageHistory),
   };
   if (record.relationship !== undefined) {
     if (to === 'customer') next.relationship = 'customer';
@@ -158,6 +161,8 @@ export const mergedStage = (
   );
   return {
     lifecycleStage: stage,
-    stageHistory: stage === kept ? history : [...history, change(kept, stage, at, { by: 'merge' })],
+    stageHistory: (stage === kept ? history : [...history, change(kept, stage, at, { by: 'merge' })]).slice(
+      -maxStageHistory,
+    ),
   };
 };

@@ -9,7 +9,13 @@ import {
   patchCompany,
   relationships,
 } from '../../../domain/companies/company.ts';
-import { lifecycleStages, raiseStage, stageImplied, stageOf } from '../../../domain/companies/lifecycle.ts';
+import {
+  lifecycleStages,
+  maxStageHistory,
+  raiseStage,
+  stageImplied,
+  stageOf,
+} from '../../../domain/companies/lifecycle.ts';
 import { createPerson, patchPerson } from '../../../domain/persons/person.ts';
 import { KontaktError } from '../../../domain/shared/errors.ts';
 
@@ -146,6 +152,15 @@ describe('lifecycle stage', () => {
         return true;
       }),
     );
+  });
+
+  it('keeps the newest changes only, so a stage set back and forth cannot grow the record without bound', () => {
+    let company = createCompany('C1', fields, now);
+    for (let i = 0; i < maxStageHistory + 20; i += 1) {
+      company = patchCompany(company, { lifecycleStage: i % 2 === 0 ? 'lead' : 'prospect' }, later);
+    }
+    expect(company.stageHistory).toHaveLength(maxStageHistory);
+    expect(company.stageHistory?.at(-1)).toMatchObject({ to: company.lifecycleStage });
   });
 
   it('keeps the further stage and both histories when two companies merge', () => {
