@@ -80,7 +80,7 @@ export const CompanyResponse = z.lazy(() =>
     phones: z.array(z.string()),
     website: optionalString,
     parentCompanyId: optionalString,
-    /** the one person who carries the company's address (Hauptkontakt); null when none is set */
+    /** the one person of the company who carries its address (Hauptkontakt); null when none is (or they left) */
     mainContactId: z.nullable(z.string()),
     /** the company's departments, which its persons reference (renaming one renames it for all) */
     departments: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -168,7 +168,13 @@ export const toCompanyResponse = (
     phones: company.phones,
     website: company.website,
     parentCompanyId: company.parentCompanyId,
-    mainContactId: company.mainContactId ?? null,
+    // only a main contact who works there (a person merge or a move can leave the id behind)
+    mainContactId:
+      company.mainContactId !== undefined &&
+      mainContact?.id === company.mainContactId &&
+      mainContact.companyId === company.id
+        ? company.mainContactId
+        : null,
     departments: (company.departments ?? []).map((d) => ({ id: d.id, name: d.name })),
     createdAt: company.createdAt,
     updatedAt: company.updatedAt,

@@ -81,8 +81,18 @@ export const stageRaiseItems = async (
       if (!options.requireLive) return [];
       return refuse('personId', 'person', contact.personId, survivorOf(loaded));
     }
-    // a person with a company has the company's stage; the opportunity names no company here
-    if (loaded.record.companyId) return [];
+    // a person with a company has the company's stage: an opportunity stored naming the person alone raises it
+    if (loaded.record.companyId) {
+      return stageRaiseItems(
+        deps,
+        tableName,
+        { companyId: loaded.record.companyId, personId: null },
+        to,
+        event,
+        now,
+        options,
+      );
+    }
     const next = raised(loaded.record, to, event, now);
     return next ? deps.persons.updateItems(loaded.record, next) : liveCheck(persons.key(contact.personId));
   }

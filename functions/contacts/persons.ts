@@ -83,23 +83,23 @@ const companyWrites = async (
     throw unprocessable('departmentId', 'a department is a company’s: give companyId as well');
   }
   const now = deps.now();
-  const items: TransactItem[] = [];
-  const companies: Company[] = [];
-  const write = (loaded: Company, next: Company) => {
-    const bumped = next === loaded ? loaded : { ...next, updatedAt: now.toISOString(), version: loaded.version + 1 };
-    companies.push(bumped);
-    if (bumped !== loaded) items.push(...deps.companies.updateItems(loaded, bumped));
-  };
-  const load = async (companyId: string) => {
+  // each company is read once and written once, whatever the request asks of it
+  const touched = new Map<string, { loaded: Company; next: Company; guard: boolean }>();
+  const company = async (companyId: string) => {
+    const known = touched.get(companyId);
+    if (known) return known;
     const loaded = await deps.companies.load(companyId, { consistent: true });
     // a company gone or being merged is reported by the link check of the person's transaction
-    return loaded?.state === 'active' ? loaded.record : null;
+    if (loaded?.state !== 'active') return null;
+    const entry = { loaded: loaded.record, next: loaded.record, guard: false };
+    touched.set(companyId, entry);
+    return entry;
   };
 
   const moved = previous?.companyId !== person.companyId;
   if (previous?.companyId && (moved || wantsMain === false)) {
-    const left = await load(previous.companyId);
-    if (left?.mainContactId === person.id) write(left, withMainContact(left, null));
+    const left = await company(previous.companyId);
+    if (left?.next.mainContactId === person.id) left.next = withMainContact(left.next, null);
   }
   let written: Person = person;
   if (moved && previous?.departmentId !== undefined && asks.department === undefined && !asks.departmentId) {
@@ -109,28 +109,47 @@ const companyWrites = async (
   }
   const byName = typeof asks.department === 'string' && person.companyId ? asks.department : null;
   if (person.companyId && (wantsMain === true || byName !== null || asks.departmentId)) {
-    const current = await load(person.companyId);
+    const current = await company(person.companyId);
     if (current) {
-      let next = wantsMain === true ? withMainContact(current, person.id) : current;
+      if (wantsMain === true) current.next = withMainContact(current.next, person.id);
       if (byName !== null) {
-        const ensured = ensureDepartment(next, byName, () => ulid(now.getTime()));
-        next = ensured.company;
+        const ensured = ensureDepartment(current.next, byName, () => ulid(now.getTime()));
+        current.next = ensured.company;
         // the company's list holds the name now: the person references it
         const { department: _, ...rest } = written;
         written = { ...rest, departmentId: ensured.departmentId };
+        current.guard = true;
       } else if (asks.departmentId) {
-        const department = departmentOf(current, asks.departmentId);
+        const department = departmentOf(current.next, asks.departmentId);
         if (!department) throw unprocessable('departmentId', `no department ${asks.departmentId} at this company`);
         const { department: _, ...rest } = written;
         written = { ...rest, departmentId: department.id };
+        current.guard = true;
       }
-      write(current, next);
     }
   }
   if (asks.department === null || asks.departmentId === null) {
     const { department: _, departmentId: __, ...rest } = written;
     written = rest;
   }
+
+  const items: TransactItem[] = [];
+  const companies: Company[] = [];
+  for (const { loaded, next, guard } of touched.values()) {
+    // joining a department writes the company too (a new version), so a concurrent removal of that
+    // department, which is conditional on the version it read, cannot pass unnoticed
+    if (next === loaded && !guard) {
+      companies.push(loaded);
+      continue;
+    }
+    const bumped = { ...next, updatedAt: now.toISOString(), version: loaded.version + 1 };
+    companies.push(bumped);
+    items.push(...deps.companies.updateItems(loaded, bumped));
+  }
+  // the stored flag follows the company (the one source of truth), so no old flag outlives a change
+  const main = written.companyId ? companies.find((c) => c.id === written.companyId) : undefined;
+  if (main) written = { ...written, isMainContact: main.mainContactId === written.id };
+  else if (!written.companyId || moved) written = { ...written, isMainContact: false };
   return { person: written, items, companies };
 };
 

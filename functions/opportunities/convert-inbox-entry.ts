@@ -137,6 +137,10 @@ const plan = async (deps: ConvertDeps, entry: InboxEntry, body: ConvertBody, use
     if (companyId && linked?.state === 'active' && !linked.record.companyId) {
       const next = patchPerson(linked.record, { companyId }, now);
       extra.push(...deps.persons.updateItems(linked.record, next));
+    } else if (!companyId && linked?.state === 'active' && linked.record.companyId) {
+      // the opportunity of a person who works at a company is that company's, as when created by hand
+      companyId = linked.record.companyId;
+      extra.push(...(await raise({ companyId, personId: null })));
     } else if (!companyId) {
       // a person without a company (B2C) carries the stage
       extra.push(...(await raise({ companyId: null, personId })));

@@ -154,7 +154,8 @@ const contactStageItems = async (
     { companyId: next.companyId, personId: next.personId },
     to,
     { by, userId, recordId: next.id },
-    deps.now(),
+    // the opportunity's own change time: a win's history entry says when it was won
+    new Date(next.updatedAt),
     { requireLive: to === 'customer' },
   );
 };

@@ -51,6 +51,10 @@ export const migrateContacts = async (
   tableName: string,
 ): Promise<ContactsMigrationResult> => {
   const store = createStore(doc, tableName);
+  const marker = await store.get(storageMigrations, storageMigrations.key(migration), { consistent: true });
+  // the persons' old flag names main contacts once, on the first run: afterwards the companies are
+  // the one source of truth, and a flag left on a person must not bring back a main contact a user removed
+  const namesMainContacts = marker === null;
   const result: ContactsMigrationResult = { stagesSet: 0, mainContactsSet: 0, timelineEntries: 0, changedMeanwhile: 0 };
   const timelineIndex = indexAttributes('gsi2');
   const onTimeline: Record<string, unknown>[] = [];
@@ -112,9 +116,11 @@ export const migrateContacts = async (
   for (const { id, stage } of unstaged) {
     try {
       await store.update(companies.key(id), {
-        expression: 'SET lifecycleStage = :stage, stageHistory = if_not_exists(stageHistory, :none)',
+        // a new version, so a change that read the company before cannot write over the stage
+        expression:
+          'SET lifecycleStage = :stage, stageHistory = if_not_exists(stageHistory, :none), version = version + :one',
         condition: 'attribute_exists(pk) AND attribute_not_exists(lifecycleStage) AND attribute_not_exists(mergedInto)',
-        values: { ':stage': stage, ':none': [] },
+        values: { ':stage': stage, ':none': [], ':one': 1 },
       });
       result.stagesSet += 1;
     } catch (error) {
@@ -124,7 +130,7 @@ export const migrateContacts = async (
     }
   }
 
-  for (const [companyId, person] of flagged) {
+  for (const [companyId, person] of namesMainContacts ? flagged : new Map()) {
     if (!withoutMainContact.has(companyId)) continue;
     try {
       await store.transact([
@@ -132,10 +138,10 @@ export const migrateContacts = async (
           Update: {
             TableName: tableName,
             Key: companies.key(companyId),
-            UpdateExpression: 'SET mainContactId = :person',
+            UpdateExpression: 'SET mainContactId = :person, version = version + :one',
             ConditionExpression:
               'attribute_exists(pk) AND attribute_not_exists(mainContactId) AND attribute_not_exists(mergingInto) AND attribute_not_exists(mergedInto)',
-            ExpressionAttributeValues: { ':person': person.id },
+            ExpressionAttributeValues: { ':person': person.id, ':one': 1 },
           },
         },
         {

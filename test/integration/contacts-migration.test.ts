@@ -101,10 +101,25 @@ describe('the contacts migration', () => {
     expect(timelineBefore.items).toEqual([]);
     expect(timelineAfter.items.map(referenceFrom)).toEqual([{ kind: 'OPP', id: oppId }]);
     expect(await contactsUpToDate(doc, table)).toBe(true);
-    expect(readCustomer).toMatchObject({ record: { lifecycleStage: 'customer', stageHistory: [], version: 3 } });
+    // a new version: a change that read the company before cannot write over what the migration set
+    expect(readCustomer).toMatchObject({ record: { lifecycleStage: 'customer', stageHistory: [], version: 4 } });
     expect(readSupplier).toMatchObject({
       record: { lifecycleStage: 'general', relationship: 'supplier', mainContactId: first.id },
     });
+
+    // a main contact a user removes stays removed when the migration runs again (the persons' old flags named it once)
+    if (readSupplier?.state !== 'active') throw new Error('supplier gone');
+    const { mainContactId: _, ...without } = readSupplier.record;
+    await companyRepo.update(readSupplier.record, { ...without, version: readSupplier.record.version + 1 });
+    expect(await migrateContacts(doc, table)).toMatchObject({ mainContactsSet: 0 });
+    expect(await companyRepo.load(supplier.id, { consistent: true })).not.toHaveProperty('record.mainContactId');
+    await companyRepo.update(
+      { ...without, version: readSupplier.record.version + 1 },
+      {
+        ...readSupplier.record,
+        version: readSupplier.record.version + 2,
+      },
+    );
 
     // the reference item it wrote lets a merge of the main contact move the company's link
     const personRepo = createPersonRepository(doc, table);

@@ -165,6 +165,25 @@ describe('converting an inbox entry', () => {
     });
   });
 
+  it('makes the opportunity of a person who works at a company that company’s, and raises the company', async () => {
+    const tag = unique();
+    const employer = aCompany({ name: `Arbeitgeber ${tag} GmbH` });
+    await companies.create(employer);
+    const employee = aPerson({ firstName: 'Nina', lastName: `Angestellt${tag}`, companyId: employer.id });
+    await persons.create(employee);
+    const entry = await anEntry({ lastName: `Angestellt${tag}`, email: `nina.${tag}@example.de` });
+
+    const res = await convert(request(entry.id, { person: { id: employee.id } }));
+    const raised = await companies.load(employer.id, { consistent: true });
+
+    expect(res.status).toBe(201);
+    expect((res.body as { opportunity: unknown }).opportunity).toMatchObject({
+      companyId: employer.id,
+      personId: employee.id,
+    });
+    expect(raised).toMatchObject({ record: { lifecycleStage: 'lead', version: employer.version + 1 } });
+  });
+
   it('yields exactly one opportunity for ten concurrent conversions; the others answer 409 already-converted', async () => {
     const tag = unique();
     const entry = await anEntry({ firstName: 'Zehn', lastName: `Parallel${tag}`, email: `zehn.${tag}@example.de` });

@@ -542,6 +542,19 @@ describe('the main contact (Hauptkontakt, seed 003)', () => {
       version: company.version + 2,
     });
     expect(list.json.items.filter((p: { isMainContact: boolean }) => p.isMainContact)).toHaveLength(1);
+
+    // stepping down and joining a new department in one change writes the company once
+    const stepDown = await call('PATCH /v1/persons/{id}', {
+      id: second.id,
+      body: { version: named.json.version, isMainContact: false, department: 'Neue Abteilung' },
+    });
+    const afterStepDown = await call('GET /v1/companies/{id}', { id: company.id });
+    expect(stepDown).toMatchObject({ status: 200, json: { isMainContact: false, department: 'Neue Abteilung' } });
+    expect(afterStepDown.json).toMatchObject({
+      mainContactId: null,
+      departments: [{ name: 'Neue Abteilung' }],
+      version: company.version + 3,
+    });
   });
 
   it('is set on the company for one of its persons only, and leaves with a person who changes company', async () => {

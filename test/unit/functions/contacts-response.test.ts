@@ -95,7 +95,9 @@ describe('person and company answers', () => {
       address: company.address,
       addressFromMainContact: false,
     });
+    // one who left (or whom a person merge left behind) is no main contact of this company
     expect(toCompanyResponse(named, { ...contact, companyId: 'C9' })).toMatchObject({
+      mainContactId: null,
       address: company.address,
       addressFromMainContact: false,
     });
