@@ -86,9 +86,14 @@ export const explainCancellation = (
       const target = options.links.find((l) => recordKey(l.target).pk === check.Key?.pk);
       if (target) throw unprocessable(target.field, `${target.target.id} does not exist or is being merged`);
     }
-    // another record written with this one (a contact whose stage it raised) changed meanwhile
+    // another record written with this one at the version it was read (a contact whose stage it
+    // raised, a company whose main contact it set) changed meanwhile; other conditions (a guard, a
+    // rate counter) stay for the caller to tell apart
     const companionChanged = reasons.some(
-      (r, index) => index > 0 && r.Code === 'ConditionalCheckFailed' && !options.items[index]?.ConditionCheck,
+      (r, index) =>
+        index > 0 &&
+        r.Code === 'ConditionalCheckFailed' &&
+        options.items[index]?.Put?.ConditionExpression?.startsWith('version = :expected') === true,
     );
     if (companionChanged || reasons.some((r) => r.Code === 'TransactionConflict'))
       throw conflict('concurrent-change', options.conflictDetail);
