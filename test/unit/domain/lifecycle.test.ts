@@ -17,7 +17,7 @@ import {
   stageOf,
 } from '../../../domain/companies/lifecycle.ts';
 import { createPerson, patchPerson } from '../../../domain/persons/person.ts';
-import { KontaktError } from '../../../domain/shared/errors.ts';
+import { refusedField } from '../../support/field-errors.ts';
 
 const now = new Date('2026-05-04T09:00:00.000Z');
 const later = new Date('2026-05-05T09:00:00.000Z');
@@ -27,16 +27,6 @@ const fields = {
   relationship: 'prospect' as const,
   emails: [],
   phones: [],
-};
-
-const fieldOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KontaktError) return error.errors?.[0]?.field;
-    throw error;
-  }
-  return undefined;
 };
 
 describe('lifecycle stage', () => {
@@ -107,11 +97,11 @@ describe('lifecycle stage', () => {
 
   it('refuses a stage and a relationship that disagree, naming the relationship', () => {
     const company = createCompany('C1', fields, now);
-    expect(fieldOf(() => patchCompany(company, { relationship: 'partner', lifecycleStage: 'customer' }, later))).toBe(
-      'relationship',
-    );
     expect(
-      fieldOf(() => createCompany('C2', { ...fields, relationship: 'customer', lifecycleStage: 'lead' }, now)),
+      refusedField(() => patchCompany(company, { relationship: 'partner', lifecycleStage: 'customer' }, later)),
+    ).toBe('relationship');
+    expect(
+      refusedField(() => createCompany('C2', { ...fields, relationship: 'customer', lifecycleStage: 'lead' }, now)),
     ).toBe('relationship');
   });
 
@@ -185,6 +175,6 @@ describe('lifecycle stage', () => {
       now,
     );
     expect(employed.lifecycleStage).toBeUndefined();
-    expect(fieldOf(() => patchPerson(employed, { lifecycleStage: 'lead' }, later))).toBe('lifecycleStage');
+    expect(refusedField(() => patchPerson(employed, { lifecycleStage: 'lead' }, later))).toBe('lifecycleStage');
   });
 });

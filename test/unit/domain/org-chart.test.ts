@@ -9,7 +9,7 @@ import {
   withDepartments,
 } from '../../../domain/companies/company.ts';
 import { peopleByDepartment, supervisorForest, type TreeNode } from '../../../domain/companies/org-chart.ts';
-import { KontaktError } from '../../../domain/shared/errors.ts';
+import { refusedField } from '../../support/field-errors.ts';
 
 const now = new Date('2026-06-01T08:00:00.000Z');
 const company = (id: string, departments: Company['departments']): Company => ({
@@ -64,15 +64,6 @@ describe('supervisor trees', () => {
 });
 
 describe('departments', () => {
-  const fieldOf = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (error) {
-      if (error instanceof KontaktError) return error.errors?.[0]?.field;
-      throw error;
-    }
-    return undefined;
-  };
   let next = 0;
   const newId = () => {
     next += 1;
@@ -86,10 +77,10 @@ describe('departments', () => {
       { id: 'd1', name: 'Beschaffung' },
       { id: expect.stringMatching(/^new-/), name: 'Technik' },
     ]);
-    expect(fieldOf(() => withDepartments(firm, [{ name: 'Vertrieb' }, { name: 'VERTRIEB' }], newId))).toBe(
+    expect(refusedField(() => withDepartments(firm, [{ name: 'Vertrieb' }, { name: 'VERTRIEB' }], newId))).toBe(
       'departments.1.name',
     );
-    expect(fieldOf(() => withDepartments(firm, [{ id: 'nope', name: 'X' }], newId))).toBe('departments.0.id');
+    expect(refusedField(() => withDepartments(firm, [{ id: 'nope', name: 'X' }], newId))).toBe('departments.0.id');
   });
 
   it('finds a department by its name with case and umlauts folded, and adds it when the company has none', () => {
