@@ -1,0 +1,301 @@
+/**
+ * The content-line layer of vCard files as clients write them: versions 2.1 (RFC-less, the vCard 2.1
+ * specification Outlook and older phones still write), 3.0 (RFC 2426) and 4.0 (RFC 6350).
+ *
+ * What it takes care of, before any property is understood:
+ * - the file's text encoding: a UTF-8 BOM, UTF-16 with its BOM (LE or BE), UTF-8 without a BOM, and
+ *   Windows-1252 for a file that is not UTF-8 (Outlook writes its code page);
+ * - every card of a multi-card file, in order, each with the line it begins on;
+ * - line folding (CRLF, LF or CR followed by a space or tab) and 2.1 quoted-printable soft line
+ *   breaks (a value line ending in `=` continues on the next line, unindented);
+ * - `ENCODING=QUOTED-PRINTABLE` (or 2.1's bare `QUOTED-PRINTABLE`) decoded to bytes, then to text
+ *   by the property's `CHARSET` (UTF-8 when none, Windows-1252 when the bytes are not UTF-8);
+ *   `ENCODING=BASE64` / `b` decoded to bytes;
+ * - groups (`item1.EMAIL`), parameters with quoted and comma-separated values, and 2.1's bare
+ *   parameters (`TEL;HOME;VOICE:`) taken as `TYPE`.
+ *
+ * It never throws on a card: a line it cannot read is a problem of that card, naming the line.
+ */
+
+export type VCardProblem = { property: string; line: number; message: string };
+
+export type VCardProperty = {
+  /** `item1` of `item1.EMAIL`; null when ungrouped */
+  group: string | null;
+  /** upper case: `EMAIL`, `X-ABLABEL` */
+  name: string;
+  /** upper-case names; values as written (`TYPE` values lower case), each list split at commas */
+  params: Record<string, string[]>;
+  /** the value as text, transfer encoding and charset undone, vCard escapes still in place */
+  value: string;
+  /** the decoded bytes of a base64 value (a PHOTO), else null */
+  bytes: Uint8Array | null;
+  /** the line the property begins on, counted from 1 in the file */
+  line: number;
+};
+
+export type RawVCard = {
+  /** 0-based position in the file */
+  index: number;
+  /** the line of its BEGIN:VCARD */
+  line: number;
+  /** `2.1`, `3.0`, `4.0`, or null when the card names none */
+  version: string | null;
+  properties: VCardProperty[];
+  problems: VCardProblem[];
+};
+
+const bomUtf8 = [0xef, 0xbb, 0xbf];
+
+/** The file as text: by its BOM, else UTF-8 when it is valid UTF-8, else Windows-1252. */
+export const decodeVCardFile = (bytes: Uint8Array): string => {
+  if (bytes.length >= 3 && bomUtf8.every((b, i) => bytes[i] === b)) {
+    return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  }
+  return decodeText(bytes, null);
+};
+
+/** Bytes as text in `charset` (a label TextDecoder knows); without one, UTF-8 when valid, else Windows-1252. */
+const decodeText = (bytes: Uint8Array, charset: string | null): string => {
+  if (charset) {
+    try {
+      return new TextDecoder(charset.toLowerCase()).decode(bytes);
+    } catch {
+      // an unknown label: read as if none was given
+    }
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+};
+
+/** Quoted-printable (RFC 2045) to bytes: `=XX` escapes; soft line breaks are already joined. */
+const decodeQuotedPrintable = (text: string): Uint8Array => {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d /* = */) {
+      const hex = text.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        out.push(Number.parseInt(hex, 16));
+        i += 2;
+        continue;
+      }
+    }
+    // a character outside ASCII in a QP value (a writer that did not encode it) keeps its UTF-8 bytes
+    if (c > 0x7f) out.push(...new TextEncoder().encode(text[i]));
+    else out.push(c);
+  }
+  return Uint8Array.from(out);
+};
+
+const decodeBase64 = (text: string): Uint8Array | null => {
+  const clean = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
+  const binary = atob(clean);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+};
+
+/** The position of the first `target` outside double quotes, or -1. */
+const indexOutsideQuotes = (text: string, target: string, from = 0): number => {
+  let quoted = false;
+  for (let i = from; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === target && !quoted) return i;
+  }
+  return -1;
+};
+
+/** Splits at `separator` outside double quotes. */
+const splitOutsideQuotes = (text: string, separator: string): string[] => {
+  const parts: string[] = [];
+  let start = 0;
+  for (let at = indexOutsideQuotes(text, separator); at !== -1; at = indexOutsideQuotes(text, separator, start)) {
+    parts.push(text.slice(start, at));
+    start = at + 1;
+  }
+  parts.push(text.slice(start));
+  return parts;
+};
+
+const unquote = (value: string): string =>
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+
+/** 2.1's parameters without a name (`HOME`, `QUOTED-PRINTABLE`, `CHARSET` aside) and what they mean. */
+const bareParameter = (word: string): [string, string] => {
+  const upper = word.toUpperCase();
+  if (upper === 'QUOTED-PRINTABLE' || upper === 'BASE64' || upper === '8BIT' || upper === '7BIT') {
+    return ['ENCODING', upper];
+  }
+  return ['TYPE', word.toLowerCase()];
+};
+
+type ContentLine = { text: string; line: number };
+type Header = { group: string | null; name: string; params: Record<string, string[]>; rawValue: string };
+
+/** `[group.]name *(;param) : value`, or null when there is no colon. */
+const parseHeader = (text: string): Header | null => {
+  const colon = indexOutsideQuotes(text, ':');
+  if (colon === -1) return null;
+  const [nameWithGroup = '', ...paramTexts] = splitOutsideQuotes(text.slice(0, colon), ';');
+  const dot = nameWithGroup.lastIndexOf('.');
+  const group = dot === -1 ? null : nameWithGroup.slice(0, dot);
+  const name = (dot === -1 ? nameWithGroup : nameWithGroup.slice(dot + 1)).trim().toUpperCase();
+  const params: Record<string, string[]> = {};
+  for (const paramText of paramTexts) {
+    if (paramText.trim() === '') continue;
+    const equals = paramText.indexOf('=');
+    const [key, values] =
+      equals === -1
+        ? ((): [string, string[]] => {
+            const [k, v] = bareParameter(paramText.trim());
+            return [k, [v]];
+          })()
+        : [
+            paramText.slice(0, equals).trim().toUpperCase(),
+            splitOutsideQuotes(paramText.slice(equals + 1), ',').map((v) => unquote(v.trim())),
+          ];
+    // RFC 6350 writes TYPE="voice,home": a quoted list of types
+    const kept = key === 'TYPE' ? values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()) : values;
+    params[key] = [...(params[key] ?? []), ...kept.filter((v) => v !== '')];
+  }
+  return { group, name, params, rawValue: text.slice(colon + 1) };
+};
+
+const isQuotedPrintable = (params: Record<string, string[]>): boolean =>
+  (params.ENCODING ?? []).some((e) => e.toUpperCase() === 'QUOTED-PRINTABLE');
+const isBase64 = (params: Record<string, string[]>): boolean =>
+  (params.ENCODING ?? []).some((e) => ['BASE64', 'B'].includes(e.toUpperCase()));
+
+/**
+ * The file's logical lines: folded lines joined, and a quoted-printable value's soft line breaks
+ * (a line ending in `=`) joined with the next line, each with the line number it starts on.
+ */
+const contentLines = (text: string): ContentLine[] => {
+  const physical = text.split(/\r\n|\n|\r/);
+  const lines: ContentLine[] = [];
+  let current: ContentLine | null = null;
+  let softBreak = false;
+  physical.forEach((raw, i) => {
+    const lineNumber = i + 1;
+    if (current && softBreak) {
+      // quoted-printable: the value goes on, whether the writer indented the next line or not
+      current.text = `${current.text.slice(0, -1)}${raw.replace(/^[ \t]/, '')}`;
+    } else if (current && (raw.startsWith(' ') || raw.startsWith('\t'))) {
+      current.text += raw.slice(1);
+    } else {
+      if (current) lines.push(current);
+      current = raw.trim() === '' ? null : { text: raw, line: lineNumber };
+    }
+    const sofar: string = current?.text ?? '';
+    softBreak = sofar.endsWith('=') && qpLine(sofar);
+  });
+  if (current) lines.push(current);
+  return lines;
+};
+
+/** Whether a (so far) logical line is a quoted-printable property, whose trailing `=` is a soft break. */
+const qpLine = (text: string): boolean => {
+  const colon = indexOutsideQuotes(text, ':');
+  return colon !== -1 && /(^|;)\s*(ENCODING=)?QUOTED-PRINTABLE\s*(;|$)/i.test(text.slice(0, colon));
+};
+
+/** Every card of a vCard file, in file order, with what could not be read named by property and line. */
+export const readVCards = (file: Uint8Array | string): RawVCard[] => {
+  const text = typeof file === 'string' ? file : decodeVCardFile(file);
+  const cards: RawVCard[] = [];
+  let card: RawVCard | null = null;
+  for (const { text: lineText, line } of contentLines(text)) {
+    const header = parseHeader(lineText);
+    const upperName = header?.name ?? '';
+    if (upperName === 'BEGIN' && header?.rawValue.trim().toUpperCase() === 'VCARD') {
+      if (card) {
+        card.problems.push({ property: 'END', line, message: 'the card before this one has no END:VCARD' });
+        cards.push(card);
+      }
+      card = { index: cards.length, line, version: null, properties: [], problems: [] };
+      continue;
+    }
+    if (upperName === 'END' && header?.rawValue.trim().toUpperCase() === 'VCARD') {
+      if (card) cards.push(card);
+      card = null;
+      continue;
+    }
+    if (!card) continue; // text outside a card (a mail's signature, a blank line) is no card
+    if (!header || header.name === '') {
+      card.problems.push({
+        property: lineText.split(/[;:]/)[0]?.trim().toUpperCase() || '?',
+        line,
+        message: 'not a property line (NAME:value)',
+      });
+      continue;
+    }
+    if (header.name === 'VERSION') {
+      card.version = header.rawValue.trim();
+      continue;
+    }
+    const charset = header.params.CHARSET?.[0] ?? null;
+    let value = header.rawValue;
+    let bytes: Uint8Array | null = null;
+    if (isQuotedPrintable(header.params)) {
+      value = decodeText(decodeQuotedPrintable(header.rawValue), charset);
+    } else if (isBase64(header.params)) {
+      bytes = decodeBase64(header.rawValue);
+      if (bytes === null) {
+        card.problems.push({ property: header.name, line, message: 'the base64 value cannot be decoded' });
+        continue;
+      }
+    }
+    card.properties.push({ group: header.group, name: header.name, params: header.params, value, bytes, line });
+  }
+  if (card) {
+    card.problems.push({ property: 'END', line: card.line, message: 'the card has no END:VCARD' });
+    cards.push(card);
+  }
+  return cards;
+};
+
+/**
+ * A text value with its escapes undone: 3.0 and 4.0 escape `\n`, `\,`, `\;` and `\\`; 2.1 knows
+ * only `\;` (a backslash is otherwise itself, as in a Windows path).
+ */
+export const unescapeText = (value: string, version: string | null): string =>
+  version === '2.1'
+    ? value.replace(/\\;/g, ';')
+    : value.replace(/\\([nN,;\\:])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+
+/** A structured value (N, ADR, ORG) split at its unescaped semicolons, each component unescaped. */
+export const structuredValue = (value: string, version: string | null): string[] =>
+  splitUnescaped(value, ';').map((part) => unescapeText(part, version));
+
+/** A list value (CATEGORIES, NICKNAME) split at its unescaped commas, each item unescaped and trimmed. */
+export const listValue = (value: string, version: string | null): string[] =>
+  splitUnescaped(value, ',')
+    .map((part) => unescapeText(part, version).trim())
+    .filter((part) => part !== '');
+
+const splitUnescaped = (value: string, separator: string): string[] => {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i += 1) {
+    const c = value[i];
+    if (c === '\\' && i + 1 < value.length) {
+      current += c + value[i + 1];
+      i += 1;
+    } else if (c === separator) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+};
