@@ -1,0 +1,214 @@
+/**
+ * What one card says about a contact, read from its properties (vcard-lines.ts): names, the
+ * organisation, emails and phones with their types and labels (Apple's `item1.X-ABLabel`),
+ * addresses, the birthday in its several formats, URLs, the note, categories and the photo.
+ * Neutral towards Kontakt's records: the use case maps it onto a person and a company.
+ *
+ * A card without N and FN names no one: it is invalid, naming both (seed 000: "N, FN").
+ */
+import {
+  listValue,
+  type RawVCard,
+  structuredValue,
+  unescapeText,
+  type VCardProblem,
+  type VCardProperty,
+} from './vcard-lines.ts';
+
+export type VCardName = { last: string; first: string; middle: string; prefix: string; suffix: string };
+export type Typed<T> = T & { types: string[]; label: string | null; preferred: boolean };
+export type VCardAddress = Typed<{
+  poBox: string;
+  extended: string;
+  street: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  country: string;
+}>;
+
+export type VCardContact = {
+  name: VCardName;
+  formattedName: string | null;
+  organization: { name: string; units: string[] } | null;
+  title: string | null;
+  role: string | null;
+  emails: Typed<{ address: string }>[];
+  phones: Typed<{ number: string }>[];
+  addresses: VCardAddress[];
+  /** `YYYY-MM-DD`; a birthday without a year is left out (noted in `skipped`) */
+  birthday: string | null;
+  urls: string[];
+  note: string | null;
+  categories: string[];
+  /** an inline photo's bytes and media type, or a link (never fetched) */
+  photo: { bytes: Uint8Array; mediaType: string } | { uri: string } | null;
+  uid: string | null;
+  /** properties read but not kept, with why (a birthday without a year, an unreadable date) */
+  skipped: VCardProblem[];
+};
+
+export type CardReading = { ok: true; contact: VCardContact } | { ok: false; errors: VCardProblem[] };
+
+/** Apple's labels `_$!<Mobile>!$_` as the word they stand for; any other label as written. */
+const labelText = (label: string): string => {
+  const apple = /^_\$!<(.+)>!\$_$/.exec(label);
+  return (apple?.[1] ?? label).trim().toLowerCase();
+};
+
+const typesOf = (property: VCardProperty): string[] =>
+  [...(property.params.TYPE ?? [])].filter((t) => t !== 'pref' && t !== 'internet' && t !== 'x400');
+
+const preferred = (property: VCardProperty): boolean =>
+  (property.params.TYPE ?? []).includes('pref') || (property.params.PREF ?? []).includes('1');
+
+/** `19850412`, `1985-04-12`, `1985-04-12T00:00:00Z`, `1985-04-12 00:00:00` → `1985-04-12`; no year → null. */
+export const birthdayOf = (value: string): { date: string | null; reason: string | null } => {
+  const text = value.trim();
+  const full = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ].*)?$/.exec(text);
+  if (full) {
+    const [, y, m, d] = full;
+    const date = `${y}-${m}-${d}`;
+    const parsed = new Date(`${date}T00:00:00Z`);
+    if (!Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date)) return { date, reason: null };
+    return { date: null, reason: `${text} is not a date` };
+  }
+  if (/^--\d{2}-?\d{2}$/.test(text)) return { date: null, reason: 'a birthday without a year is not kept' };
+  return { date: null, reason: `${text} is not a date (YYYY-MM-DD)` };
+};
+
+const mediaTypeOf = (property: VCardProperty): string => {
+  const type = (property.params.TYPE ?? [])[0] ?? property.params.MEDIATYPE?.[0] ?? 'jpeg';
+  const lower = type.toLowerCase();
+  return lower.includes('/') ? lower : `image/${lower === 'jpg' ? 'jpeg' : lower}`;
+};
+
+/** A 4.0 `data:` URI photo: its bytes and media type. */
+const dataUri = (value: string): { bytes: Uint8Array; mediaType: string } | null => {
+  const match = /^data:([^;,]+)?(;base64)?,(.*)$/s.exec(value.trim());
+  if (!match?.[2] || !match[3]) return null;
+  try {
+    const binary = atob(match[3].replace(/\s+/g, ''));
+    return { bytes: Uint8Array.from(binary, (c) => c.charCodeAt(0)), mediaType: match[1] ?? 'image/jpeg' };
+  } catch {
+    return null;
+  }
+};
+
+/** Splits "Dr. Anna Maria Schmidt" into a name when the card has FN but no N: the last word is the last name. */
+const nameFromFormatted = (formatted: string): VCardName => {
+  const words = formatted.trim().split(/\s+/);
+  const last = words.pop() ?? '';
+  return { last, first: words.join(' '), middle: '', prefix: '', suffix: '' };
+};
+
+export const readContact = (card: RawVCard): CardReading => {
+  const version = card.version;
+  const all = card.properties;
+  const first = (name: string) => all.find((p) => p.name === name);
+  const text = (property: VCardProperty | undefined) => {
+    const value = property ? unescapeText(property.value, version).trim() : '';
+    return value === '' ? null : value;
+  };
+  const labelFor = (property: VCardProperty): string | null => {
+    if (!property.group) return null;
+    const label = all.find((p) => p.group === property.group && (p.name === 'X-ABLABEL' || p.name === 'X-LABEL'));
+    return label ? labelText(unescapeText(label.value, version)) : null;
+  };
+  const typed = (property: VCardProperty) => ({
+    types: typesOf(property),
+    label: labelFor(property),
+    preferred: preferred(property),
+  });
+
+  const nProperty = first('N');
+  const n = nProperty ? structuredValue(nProperty.value, version).map((part) => part.trim()) : [];
+  const formattedName = text(first('FN'));
+  const nameGiven = n.some((part) => part !== '');
+  if (!nameGiven && !formattedName) {
+    const line = nProperty?.line ?? card.line;
+    return {
+      ok: false,
+      errors: [
+        { property: 'N', line, message: 'the card names no one: N is missing or empty' },
+        {
+          property: 'FN',
+          line: first('FN')?.line ?? card.line,
+          message: 'the card names no one: FN is missing or empty',
+        },
+        ...card.problems,
+      ],
+    };
+  }
+  const name: VCardName = nameGiven
+    ? { last: n[0] ?? '', first: n[1] ?? '', middle: n[2] ?? '', prefix: n[3] ?? '', suffix: n[4] ?? '' }
+    : nameFromFormatted(formattedName ?? '');
+
+  const skipped: VCardProblem[] = [...card.problems];
+  const bdayProperty = first('BDAY');
+  let birthday: string | null = null;
+  if (bdayProperty) {
+    const { date, reason } = birthdayOf(unescapeText(bdayProperty.value, version));
+    birthday = date;
+    if (reason) skipped.push({ property: 'BDAY', line: bdayProperty.line, message: reason });
+  }
+
+  const orgProperty = first('ORG');
+  const org = orgProperty ? structuredValue(orgProperty.value, version).map((part) => part.trim()) : [];
+  const photoProperty = first('PHOTO');
+  let photo: VCardContact['photo'] = null;
+  if (photoProperty?.bytes) photo = { bytes: photoProperty.bytes, mediaType: mediaTypeOf(photoProperty) };
+  else if (photoProperty) {
+    const value = photoProperty.value.trim();
+    photo = dataUri(value) ?? (/^https?:\/\//i.test(value) ? { uri: value } : null);
+    if (!photo)
+      skipped.push({
+        property: 'PHOTO',
+        line: photoProperty.line,
+        message: 'neither an inline image nor a web address',
+      });
+  }
+
+  return {
+    ok: true,
+    contact: {
+      name,
+      formattedName,
+      organization: org[0] ? { name: org[0], units: org.slice(1).filter((u) => u !== '') } : null,
+      title: text(first('TITLE')),
+      role: text(first('ROLE')),
+      emails: all
+        .filter((p) => p.name === 'EMAIL')
+        .flatMap((p) => {
+          const address = unescapeText(p.value, version)
+            .trim()
+            .replace(/^mailto:/i, '');
+          return address ? [{ address, ...typed(p) }] : [];
+        }),
+      phones: all
+        .filter((p) => p.name === 'TEL')
+        .flatMap((p) => {
+          const number = unescapeText(p.value, version).trim().replace(/^tel:/i, '');
+          return number ? [{ number, ...typed(p) }] : [];
+        }),
+      addresses: all
+        .filter((p) => p.name === 'ADR')
+        .map((p) => {
+          const [poBox = '', extended = '', street = '', city = '', region = '', postalCode = '', country = ''] =
+            structuredValue(p.value, version).map((part) => part.trim());
+          return { poBox, extended, street, city, region, postalCode, country, ...typed(p) };
+        })
+        .filter((a) => [a.street, a.city, a.postalCode, a.country, a.poBox].some((part) => part !== '')),
+      birthday,
+      urls: all
+        .filter((p) => p.name === 'URL')
+        .map((p) => unescapeText(p.value, version).trim())
+        .filter((url) => url !== ''),
+      note: text(first('NOTE')),
+      categories: all.filter((p) => p.name === 'CATEGORIES').flatMap((p) => listValue(p.value, version)),
+      photo,
+      uid: text(first('UID')),
+      skipped,
+    },
+  };
+};
