@@ -44,6 +44,8 @@ export type VCardContact = {
   /** an inline photo's bytes and media type, or a link (never fetched) */
   photo: { bytes: Uint8Array; mediaType: string } | { uri: string } | null;
   uid: string | null;
+  /** Kontakt's own `X-KONTAKT-ORIGIN` (Herkunft), which its export writes */
+  origin: string | null;
   /** properties read but not kept, with why (a birthday without a year, an unreadable date) */
   skipped: VCardProblem[];
 };
@@ -208,6 +210,7 @@ export const readContact = (card: RawVCard): CardReading => {
       categories: all.filter((p) => p.name === 'CATEGORIES').flatMap((p) => listValue(p.value, version)),
       photo,
       uid: text(first('UID')),
+      origin: text(first('X-KONTAKT-ORIGIN')),
       skipped,
     },
   };

@@ -1,0 +1,149 @@
+/**
+ * A person as a vCard and back, so that a person exported and imported again is the same person
+ * with no field lost:
+ * - N carries last name, first name and, as its prefix, salutation and academic title ("Herr Dr.",
+ *   as Outlook's title field holds them); FN the name as it is spoken;
+ * - ORG the company and the person's department; TITLE the position;
+ * - every email and phone, the first one preferred; ADR the person's own address, or for the
+ *   company's main contact without one the company's (seed 003: the main contact carries it);
+ * - BDAY, and the origin (Herkunft) as `X-KONTAKT-ORIGIN`, which other clients keep and ignore.
+ */
+import type { Address } from '../shared/postal-address.ts';
+import type { VCardContact } from './vcard-contact.ts';
+import { escapeText, type OutProperty, structured, type VCardVersion } from './vcard-writer.ts';
+
+/** Salutations written before the title in N's prefix, and read back from it. */
+const salutations = ['herr', 'frau', 'hr.', 'fr.', 'mr.', 'mrs.', 'ms.', 'mr', 'mrs', 'ms', 'divers'];
+
+export type PersonCard = {
+  salutation?: string | undefined;
+  title?: string | undefined;
+  firstName?: string | undefined;
+  lastName: string;
+  emails: readonly string[];
+  phones: readonly string[];
+  address?: Address | undefined;
+  birthday?: string | undefined;
+  position?: string | undefined;
+  department?: string | undefined;
+  origin?: string | undefined;
+  companyName?: string | undefined;
+  updatedAt?: string | undefined;
+  uid?: string | undefined;
+};
+
+const words = (...parts: (string | undefined)[]): string =>
+  parts
+    .filter((p): p is string => p !== undefined && p.trim() !== '')
+    .join(' ')
+    .trim();
+
+export const personVCard = (person: PersonCard, version: VCardVersion): OutProperty[] => {
+  const pref = (i: number): string[] => (i === 0 ? ['pref'] : []);
+  const address = person.address;
+  return [
+    {
+      name: 'N',
+      value: structured([person.lastName, person.firstName, '', words(person.salutation, person.title), '']),
+    },
+    { name: 'FN', value: escapeText(words(person.title, person.firstName, person.lastName)) },
+    ...(person.companyName ? [{ name: 'ORG', value: structured([person.companyName, person.department]) }] : []),
+    ...(person.position ? [{ name: 'TITLE', value: escapeText(person.position) }] : []),
+    ...person.emails.map((email, i) => ({
+      name: 'EMAIL',
+      params: [['TYPE', version === '3.0' ? ['internet', ...pref(i)] : pref(i)]] as const,
+      value: escapeText(email),
+    })),
+    ...person.phones.map((phone, i) =>
+      version === '4.0'
+        ? {
+            name: 'TEL',
+            params: [
+              ['VALUE', ['uri']],
+              ['TYPE', ['voice', ...pref(i)]],
+            ] as const,
+            value: `tel:${phone}`,
+          }
+        : { name: 'TEL', params: [['TYPE', ['voice', ...pref(i)]]] as const, value: escapeText(phone) },
+    ),
+    ...(address
+      ? [
+          {
+            name: 'ADR',
+            params: [['TYPE', ['work']]] as const,
+            value: structured([
+              '',
+              address.addressLine2,
+              address.street,
+              address.city,
+              '',
+              address.postalCode,
+              address.country,
+            ]),
+          },
+        ]
+      : []),
+    ...(person.birthday
+      ? [{ name: 'BDAY', value: version === '4.0' ? person.birthday.replace(/-/g, '') : person.birthday }]
+      : []),
+    ...(person.origin ? [{ name: 'X-KONTAKT-ORIGIN', value: escapeText(person.origin) }] : []),
+    ...(person.uid ? [{ name: 'UID', value: escapeText(person.uid) }] : []),
+    ...(person.updatedAt ? [{ name: 'REV', value: person.updatedAt }] : []),
+  ];
+};
+
+/** N's prefix split back into salutation and title: a leading salutation word, the rest the title. */
+const splitPrefix = (prefix: string): { salutation?: string; title?: string } => {
+  const [head = '', ...rest] = prefix.trim().split(/\s+/);
+  if (head !== '' && salutations.includes(head.toLowerCase())) {
+    const title = rest.join(' ');
+    return { salutation: head, ...(title ? { title } : {}) };
+  }
+  return prefix.trim() ? { title: prefix.trim() } : {};
+};
+
+/** The address a card gives first: its preferred one, else its work one, else its first. */
+const chosenAddress = (contact: VCardContact): Address | undefined => {
+  const adr =
+    contact.addresses.find((a) => a.preferred) ??
+    contact.addresses.find((a) => a.types.includes('work')) ??
+    contact.addresses[0];
+  if (!adr) return undefined;
+  const street = adr.street || adr.poBox;
+  const address: Address = {
+    ...(street ? { street } : {}),
+    ...(adr.extended ? { addressLine2: adr.extended } : {}),
+    ...(adr.postalCode ? { postalCode: adr.postalCode } : {}),
+    ...(adr.city ? { city: adr.city } : {}),
+    ...(adr.country ? { country: adr.country } : {}),
+  };
+  return Object.keys(address).length > 0 ? address : undefined;
+};
+
+/** Preferred entries first, each value once, in the card's order otherwise. */
+const preferredFirst = <T extends { preferred: boolean }>(
+  items: readonly T[],
+  value: (item: T) => string,
+): string[] => [...new Set([...items.filter((i) => i.preferred), ...items.filter((i) => !i.preferred)].map(value))];
+
+/** What a card gives a person (and the name of the company it names). */
+export const personFromContact = (contact: VCardContact): PersonCard => {
+  const { salutation, title } = splitPrefix(contact.name.prefix);
+  const firstName = words(contact.name.first, contact.name.middle);
+  const lastName = contact.name.last || firstName;
+  const address = chosenAddress(contact);
+  return {
+    ...(salutation ? { salutation } : {}),
+    ...(title ? { title } : {}),
+    ...(firstName && contact.name.last ? { firstName } : {}),
+    lastName,
+    emails: preferredFirst(contact.emails, (e) => e.address),
+    phones: preferredFirst(contact.phones, (p) => p.number),
+    ...(address ? { address } : {}),
+    ...(contact.birthday ? { birthday: contact.birthday } : {}),
+    ...(contact.title ? { position: contact.title } : {}),
+    ...(contact.organization?.units[0] ? { department: contact.organization.units[0] } : {}),
+    ...(contact.organization ? { companyName: contact.organization.name } : {}),
+    ...(contact.origin ? { origin: contact.origin } : {}),
+  };
+};

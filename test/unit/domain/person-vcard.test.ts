@@ -1,0 +1,56 @@
+// A person exported as a vCard and imported again is the same person, with no field lost.
+import { describe, expect, it } from 'vitest';
+import { type PersonCard, personFromContact, personVCard } from '../../../domain/vcards/person-vcard.ts';
+import { readContact } from '../../../domain/vcards/vcard-contact.ts';
+import { readVCards } from '../../../domain/vcards/vcard-lines.ts';
+import { formatVCard, type VCardVersion } from '../../../domain/vcards/vcard-writer.ts';
+
+const roundTrip = (person: PersonCard, version: VCardVersion): PersonCard => {
+  const [card] = readVCards(formatVCard(version, personVCard(person, version)));
+  if (!card) throw new Error('no card');
+  const reading = readContact(card);
+  if (!reading.ok) throw new Error(JSON.stringify(reading.errors));
+  return personFromContact(reading.contact);
+};
+
+const full: PersonCard = {
+  salutation: 'Frau',
+  title: 'Prof. Dr.',
+  firstName: 'Änne',
+  lastName: 'Groß-Öztürk',
+  emails: ['aenne@grosz.example', 'aenne.privat@example.de'],
+  phones: ['+4930123456', '+491711234567'],
+  address: {
+    street: 'Straße des 17. Juni 135',
+    addressLine2: 'Raum 4, 2. OG',
+    postalCode: '10623',
+    city: 'Berlin',
+    country: 'DE',
+  },
+  birthday: '1971-02-28',
+  position: 'Leiterin Forschung; Entwicklung',
+  department: 'F&E',
+  origin: 'Messe',
+  companyName: 'Groß, Öztürk & Partner GmbH',
+};
+
+describe('a person as a vCard and back', () => {
+  for (const version of ['3.0', '4.0'] as const) {
+    it(`keeps every field through ${version}`, () => {
+      expect(roundTrip(full, version)).toEqual(full);
+    });
+  }
+
+  it('keeps a person known by last name only, and a salutation without a title', () => {
+    const kempton: PersonCard = { salutation: 'Herr', lastName: 'Kempton', emails: [], phones: [] };
+    expect(roundTrip(kempton, '3.0')).toEqual(kempton);
+  });
+
+  it('writes Outlook’s 3.0: N with salutation and title as prefix, EMAIL with INTERNET, the first one preferred', () => {
+    const text = formatVCard('3.0', personVCard(full, '3.0'));
+    expect(text).toContain('N:Groß-Öztürk;Änne;;Frau Prof. Dr.;\r\n');
+    expect(text).toContain('FN:Prof. Dr. Änne Groß-Öztürk\r\n');
+    expect(text).toContain('EMAIL;TYPE=internet,pref:aenne@grosz.example\r\n');
+    expect(text).toContain('ORG:Groß\\, Öztürk & Partner GmbH;F&E\r\n');
+  });
+});
