@@ -23,6 +23,7 @@ import { getCompanyTimeline } from './company-timeline.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
 import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
+import { getPersonVCard } from './person-vcard-export.ts';
 import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
 import { createRecordMerger } from './record-merge.ts';
 
@@ -55,6 +56,7 @@ export const handler = httpRouter(
     'GET /v1/persons': listPersons(personDeps),
     'GET /v1/persons/{id}': getPerson(personDeps),
     'PATCH /v1/persons/{id}': patchPersonFromRequest(personDeps),
+    'GET /v1/persons/{id}/vcard': getPersonVCard(personDeps),
     'POST /v1/persons/{id}/merge': mergePersons(personDeps),
     'POST /v1/companies': createCompanyFromRequest(companyDeps),
     'GET /v1/companies': listCompanies(companyDeps),

@@ -11,6 +11,7 @@ import {
   NewPersonBody,
   PersonListQuery,
   PersonPatchBody,
+  PersonVCardQuery,
   RecordIdPath,
   TimelineQuery,
 } from './contacts-input.ts';
@@ -46,6 +47,14 @@ export const contactsRoutes = {
     auth: 'user',
     path: RecordIdPath,
     responds: person(200, 'the person'),
+  },
+  'GET /v1/persons/{id}/vcard': {
+    summary:
+      'The person as a vCard file: 3.0 (what Outlook reads) or ?version=4.0, with company and department, and the company’s address for its main contact',
+    auth: 'user',
+    path: RecordIdPath,
+    query: PersonVCardQuery,
+    responds: { status: 200, description: 'the vCard', contentType: 'text/vcard' },
   },
   'PATCH /v1/persons/{id}': {
     summary: 'Changes a person: a merge patch carrying the current version',

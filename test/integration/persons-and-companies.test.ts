@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
+import { personFromContact } from '../../domain/vcards/person-vcard.ts';
+import { readContact } from '../../domain/vcards/vcard-contact.ts';
+import { readVCards } from '../../domain/vcards/vcard-lines.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
@@ -677,6 +680,67 @@ describe('departments and the company’s structure (seed 003)', () => {
     });
     expect(ids(flat)).toEqual([branch.id]);
     expect(badView).toMatchObject({ status: 400, json: { errors: [{ field: 'view' }] } });
+  });
+});
+
+describe('a person’s vCard', () => {
+  it('exports the person as Outlook reads it, the main contact with the company’s address, and as 4.0 when asked', async () => {
+    const company = await createCompany({
+      name: `${word()} Visitenkarten GmbH`,
+      address: { street: 'Lange Straße 8', postalCode: '26122', city: 'Oldenburg', country: 'DE' },
+    });
+    const person = await createPerson({
+      salutation: 'Frau',
+      title: 'Dr.',
+      firstName: 'Jördis',
+      lastName: word(),
+      emails: [`joerdis.${word().toLowerCase()}@example.de`],
+      phones: [berlinPhone().local],
+      companyId: company.id,
+      isMainContact: true,
+      department: 'Geschäftsführung',
+      position: 'Geschäftsführerin',
+      birthday: '1975-06-30',
+    });
+    const raw = async (query?: Record<string, string>) => {
+      const res = await handler(
+        apiEvent({
+          routeKey: 'GET /v1/persons/{id}/vcard',
+          path: `/v1/persons/${person.id}/vcard`,
+          sub,
+          pathParameters: { id: person.id },
+          ...(query ? { query } : {}),
+        }),
+        lambdaContext(),
+      );
+      return { status: res.statusCode, headers: res.headers ?? {}, body: String(res.body ?? '') };
+    };
+
+    const v3 = await raw();
+    const v4 = await raw({ version: '4.0' });
+    const wrong = await raw({ version: '2.1' });
+    const [card] = readVCards(v3.body);
+    const reading = card ? readContact(card) : null;
+
+    expect(v3.status).toBe(200);
+    expect(v3.headers['content-type']).toBe('text/vcard; charset=utf-8');
+    expect(v3.headers['content-disposition']).toContain('.vcf');
+    expect(v3.body).toContain('VERSION:3.0\r\n');
+    expect(v4.body).toContain('VERSION:4.0\r\n');
+    expect(wrong.status).toBe(400);
+    expect(reading?.ok && personFromContact(reading.contact)).toEqual({
+      salutation: 'Frau',
+      title: 'Dr.',
+      firstName: 'Jördis',
+      lastName: person.lastName,
+      emails: person.emails,
+      phones: person.phones,
+      address: company.address,
+      birthday: '1975-06-30',
+      position: 'Geschäftsführerin',
+      department: 'Geschäftsführung',
+      companyName: company.name,
+    });
   });
 });
 
