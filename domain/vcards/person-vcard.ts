@@ -47,7 +47,14 @@ export const personVCard = (person: PersonCard, version: VCardVersion): OutPrope
       value: structured([person.lastName, person.firstName, '', words(person.salutation, person.title), '']),
     },
     { name: 'FN', value: escapeText(words(person.title, person.firstName, person.lastName)) },
-    ...(person.companyName ? [{ name: 'ORG', value: structured([person.companyName, person.department]) }] : []),
+    ...(person.companyName
+      ? [
+          {
+            name: 'ORG',
+            value: structured(person.department ? [person.companyName, person.department] : [person.companyName]),
+          },
+        ]
+      : []),
     ...(person.position ? [{ name: 'TITLE', value: escapeText(person.position) }] : []),
     ...person.emails.map((email, i) => ({
       name: 'EMAIL',

@@ -23,7 +23,7 @@ import { getCompanyTimeline } from './company-timeline.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
 import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
-import { getPersonVCard } from './person-vcard-export.ts';
+import { getCompanyVCards, getPersonVCard } from './person-vcard-export.ts';
 import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
 import { createRecordMerger } from './record-merge.ts';
 
@@ -65,6 +65,7 @@ export const handler = httpRouter(
     'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
     'GET /v1/companies/{id}/persons': listCompanyPersons(companyDeps),
     'GET /v1/companies/{id}/branches': listCompanyBranches(companyDeps),
+    'GET /v1/companies/{id}/vcards': getCompanyVCards(personDeps),
     'GET /v1/companies/{id}/timeline': getCompanyTimeline({ companies, store: createStore(doc, env.TABLE_NAME) }),
     'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
     'POST /v1/emails/{id}/persons': createPersonFromEmail({

@@ -174,6 +174,11 @@ export const TimelineQuery = z.lazy(() =>
 /** A person's vCard: 3.0 (what Outlook reads) unless 4.0 is asked for. */
 export const PersonVCardQuery = z.lazy(() => z.strictObject({ version: z.optional(z.enum(['3.0', '4.0'])) }));
 
+/** A company's people's vCards: one file, or `split=true` for a zip of one file per person. */
+export const CompanyVCardsQuery = z.lazy(() =>
+  z.strictObject({ version: z.optional(z.enum(['3.0', '4.0'])), split: z.optional(z.enum(['true', 'false'])) }),
+);
+
 export const RecordIdPath = z.lazy(() => z.object({ id: recordId }));
 export const MergeBody = z.lazy(() => z.strictObject({ duplicateId: recordId }));
 

@@ -5,6 +5,7 @@ import {
   CompanyListQuery,
   CompanyPatchBody,
   CompanyStructureQuery,
+  CompanyVCardsQuery,
   DuplicateCheckBody,
   MergeBody,
   NewCompanyBody,
@@ -130,6 +131,14 @@ export const contactsRoutes = {
       description: 'a page of the timeline',
       schema: z.object({ items: z.array(TimelineItem), nextCursor: z.nullable(z.string()) }),
     },
+  },
+  'GET /v1/companies/{id}/vcards': {
+    summary:
+      'The company’s people as vCards: one file, or ?split=true a zip of one file per person (Outlook imports a file’s first card only)',
+    auth: 'user',
+    path: RecordIdPath,
+    query: CompanyVCardsQuery,
+    responds: { status: 200, description: 'text/vcard, or application/zip with split=true', contentType: 'text/vcard' },
   },
   'POST /v1/companies/{id}/merge': {
     summary: 'Merges duplicateId into this company: data, lookups and every link move; resumable and idempotent',

@@ -3,22 +3,54 @@
  * `?version=4.0`, with their company and department in ORG, and for the company's main contact
  * without an address of their own the company's address (seed 003: the main contact carries it).
  */
+import { strToU8, zipSync } from 'fflate';
 import type * as z from 'zod/mini';
-import { departmentOf } from '../../domain/companies/company.ts';
+import { type Company, departmentOf } from '../../domain/companies/company.ts';
+import type { Person } from '../../domain/persons/person.ts';
 import { personVCard } from '../../domain/vcards/person-vcard.ts';
 import { formatVCard } from '../../domain/vcards/vcard-writer.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { CompanyRepository } from './company.repository.ts';
-import type { PersonVCardQuery, RecordIdPath } from './contacts-input.ts';
+import type { CompanyVCardsQuery, PersonVCardQuery, RecordIdPath } from './contacts-input.ts';
 import type { PersonRepository } from './person.repository.ts';
 import { type Collection, loadActive, MergedInto, redirectAnswer } from './record-access.ts';
 
 export type VCardExportDeps = {
-  persons: Pick<PersonRepository, 'load'>;
+  persons: Pick<PersonRepository, 'load' | 'inCompany'>;
   companies: Pick<CompanyRepository, 'load'>;
 };
 
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
+const companies: Collection = { what: 'company', basePath: '/v1/companies' };
+
+/** The person's card, with what their company adds: its name, their department, and its address for its main contact. */
+const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0'): string => {
+  const isMainContact = company?.mainContactId === person.id;
+  return formatVCard(
+    version,
+    personVCard(
+      {
+        salutation: person.salutation,
+        title: person.title,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        emails: person.emails,
+        phones: person.phones,
+        address: person.address ?? (isMainContact ? company?.address : undefined),
+        birthday: person.birthday,
+        position: person.position,
+        department: (company && departmentOf(company, person.departmentId)?.name) ?? person.department,
+        origin: person.origin,
+        companyName: company?.name,
+        updatedAt: person.updatedAt,
+        uid: `urn:kontakt:person:${person.id}`,
+      },
+      version,
+    ),
+  );
+};
+
+const fullName = (person: Person): string => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
 /** A file name any client takes: the name's letters folded to ASCII, the UTF-8 name beside it. */
 const disposition = (name: string): string => {
@@ -39,37 +71,58 @@ export const getPersonVCard =
     if (person instanceof MergedInto) return redirectAnswer(person, request.event.rawPath);
     const loaded = person.companyId ? await deps.companies.load(person.companyId) : null;
     const company = loaded?.state === 'active' ? loaded.record : null;
-    const isMainContact = company?.mainContactId === person.id;
-    const address = person.address ?? (isMainContact ? company?.address : undefined);
-    const version = request.query.version ?? '3.0';
-    const card = formatVCard(
-      version,
-      personVCard(
-        {
-          salutation: person.salutation,
-          title: person.title,
-          firstName: person.firstName,
-          lastName: person.lastName,
-          emails: person.emails,
-          phones: person.phones,
-          address,
-          birthday: person.birthday,
-          position: person.position,
-          department: (company && departmentOf(company, person.departmentId)?.name) ?? person.department,
-          origin: person.origin,
-          companyName: company?.name,
-          updatedAt: person.updatedAt,
-          uid: `urn:kontakt:person:${person.id}`,
-        },
-        version,
-      ),
-    );
+    const card = cardOf(person, company, request.query.version ?? '3.0');
     return {
       status: 200,
       rawBody: card,
       headers: {
         'content-type': `text/vcard; charset=utf-8`,
-        'content-disposition': disposition([person.firstName, person.lastName].filter(Boolean).join(' ')),
+        'content-disposition': disposition(fullName(person)),
       },
+    };
+  };
+
+/**
+ * `GET /v1/companies/{id}/vcards`: the company's people as one file of cards (by name), or with
+ * `?split=true` a zip of one file per person, since Outlook imports only a file's first card.
+ */
+export const getCompanyVCards =
+  (deps: VCardExportDeps) =>
+  async (
+    request: HttpRequest<undefined, z.infer<typeof RecordIdPath>, z.infer<typeof CompanyVCardsQuery>>,
+  ): Promise<HttpResult> => {
+    const loaded = await loadActive(deps.companies, companies, request.path.id, request.event.rawPath);
+    if (loaded instanceof MergedInto) return redirectAnswer(loaded, request.event.rawPath);
+    const company = loaded;
+    const version = request.query.version ?? '3.0';
+    const people = (await deps.persons.inCompany(company.id)).sort((a, b) =>
+      `${a.lastName} ${a.firstName ?? ''}`.localeCompare(`${b.lastName} ${b.firstName ?? ''}`, 'de'),
+    );
+    if (request.query.split !== 'true') {
+      return {
+        status: 200,
+        rawBody: people.map((p) => cardOf(p, company, version)).join(''),
+        headers: { 'content-type': 'text/vcard; charset=utf-8', 'content-disposition': disposition(company.name) },
+      };
+    }
+    // one file per person, named after them; a name twice gets a number
+    const used = new Map<string, number>();
+    const files: Record<string, Uint8Array> = {};
+    for (const person of people) {
+      const base =
+        fullName(person)
+          .replace(/["\\/:*?<>|]/g, '')
+          .trim() || person.id;
+      const n = (used.get(base) ?? 0) + 1;
+      used.set(base, n);
+      files[n === 1 ? `${base}.vcf` : `${base} (${n}).vcf`] = strToU8(cardOf(person, company, version));
+    }
+    const zip = zipSync(files, { level: 6 });
+    const ascii = disposition(company.name).replace(/\.vcf/g, '.zip');
+    return {
+      status: 200,
+      rawBody: Buffer.from(zip).toString('base64'),
+      base64: true,
+      headers: { 'content-type': 'application/zip', 'content-disposition': ascii },
     };
   };

@@ -68,8 +68,17 @@ export type HttpRequest<B, P, Q> = {
   requestId: string;
 };
 
-/** `body` is sent as JSON; `rawBody` as it is (scripts, documents), with the route's own content type. */
-export type HttpResult = { status: number; body?: unknown; rawBody?: string; headers?: Record<string, string> };
+/**
+ * `body` is sent as JSON; `rawBody` as it is (scripts, documents), with the route's own content
+ * type; `rawBody` with `base64: true` is binary (a zip), base64-encoded as API Gateway carries it.
+ */
+export type HttpResult = {
+  status: number;
+  body?: unknown;
+  rawBody?: string;
+  base64?: boolean;
+  headers?: Record<string, string>;
+};
 
 export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
 
@@ -200,6 +209,7 @@ export const route =
       statusCode: result.status,
       headers: { ...contentHeaders, ...result.headers },
       ...(body === undefined ? {} : { body }),
+      ...(result.base64 && result.rawBody !== undefined ? { isBase64Encoded: true } : {}),
     };
   };
 

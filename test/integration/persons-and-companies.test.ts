@@ -2,6 +2,7 @@
 // Local: what a CRM user sees when creating, reading, changing and listing contacts, and the
 // warning that comes before a duplicate exists (409, nothing stored) rather than after.
 import { randomBytes } from 'node:crypto';
+import { unzipSync } from 'fflate';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
@@ -741,6 +742,45 @@ describe('a person’s vCard', () => {
       department: 'Geschäftsführung',
       companyName: company.name,
     });
+  });
+});
+
+describe('a company’s vCards', () => {
+  it('exports the company’s people as one file by name, and as a zip of one file each', async () => {
+    const company = await createCompany({ name: `${word()} Kartei KG` });
+    const last = word();
+    const berta = await createPerson({ firstName: 'Berta', lastName: `${last}b`, companyId: company.id });
+    const anton = await createPerson({ firstName: 'Anton', lastName: `${last}a`, companyId: company.id });
+    const raw = async (query?: Record<string, string>) =>
+      handler(
+        apiEvent({
+          routeKey: 'GET /v1/companies/{id}/vcards',
+          path: `/v1/companies/${company.id}/vcards`,
+          sub,
+          pathParameters: { id: company.id },
+          ...(query ? { query } : {}),
+        }),
+        lambdaContext(),
+      );
+
+    const file = await raw();
+    const zip = await raw({ split: 'true' });
+    const cards = readVCards(String(file.body));
+    const files = unzipSync(Buffer.from(String(zip.body), 'base64'));
+
+    expect(file.headers?.['content-type']).toBe('text/vcard; charset=utf-8');
+    expect(cards.map((c) => c.properties.find((p) => p.name === 'FN')?.value)).toEqual([
+      `Anton ${anton.lastName}`,
+      `Berta ${berta.lastName}`,
+    ]);
+    expect(zip).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: true,
+      headers: { 'content-type': 'application/zip' },
+    });
+    expect(Object.keys(files).sort()).toEqual([`Anton ${anton.lastName}.vcf`, `Berta ${berta.lastName}.vcf`]);
+    const [only] = readVCards(files[`Berta ${berta.lastName}.vcf`] ?? new Uint8Array());
+    expect(only?.properties.find((p) => p.name === 'ORG')?.value).toBe(company.name);
   });
 });
 
