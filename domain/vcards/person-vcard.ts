@@ -39,7 +39,14 @@ const words = (...parts: (string | undefined)[]): string =>
     .trim();
 
 export const personVCard = (person: PersonCard, version: VCardVersion): OutProperty[] => {
-  const pref = (i: number): string[] => (i === 0 ? ['pref'] : []);
+  // 3.0 marks the preferred entry with TYPE=pref, 4.0 with PREF=1
+  const preferred = (i: number, types: string[]): (readonly [string, readonly string[]])[] =>
+    version === '3.0'
+      ? [['TYPE', [...types, ...(i === 0 ? ['pref'] : [])]]]
+      : [
+          ['TYPE', types],
+          ['PREF', i === 0 ? ['1'] : []],
+        ];
   const address = person.address;
   return [
     {
@@ -47,31 +54,27 @@ export const personVCard = (person: PersonCard, version: VCardVersion): OutPrope
       value: structured([person.lastName, person.firstName, '', words(person.salutation, person.title), '']),
     },
     { name: 'FN', value: escapeText(words(person.title, person.firstName, person.lastName)) },
-    ...(person.companyName
+    // a department without a company keeps its place: ORG:;Einkauf
+    ...(person.companyName || person.department
       ? [
           {
             name: 'ORG',
-            value: structured(person.department ? [person.companyName, person.department] : [person.companyName]),
+            value: structured(
+              person.department ? [person.companyName ?? '', person.department] : [person.companyName ?? ''],
+            ),
           },
         ]
       : []),
     ...(person.position ? [{ name: 'TITLE', value: escapeText(person.position) }] : []),
     ...person.emails.map((email, i) => ({
       name: 'EMAIL',
-      params: [['TYPE', version === '3.0' ? ['internet', ...pref(i)] : pref(i)]] as const,
+      params: preferred(i, version === '3.0' ? ['internet'] : []),
       value: escapeText(email),
     })),
     ...person.phones.map((phone, i) =>
       version === '4.0'
-        ? {
-            name: 'TEL',
-            params: [
-              ['VALUE', ['uri']],
-              ['TYPE', ['voice', ...pref(i)]],
-            ] as const,
-            value: `tel:${phone}`,
-          }
-        : { name: 'TEL', params: [['TYPE', ['voice', ...pref(i)]]] as const, value: escapeText(phone) },
+        ? { name: 'TEL', params: [['VALUE', ['uri']] as const, ...preferred(i, ['voice'])], value: `tel:${phone}` }
+        : { name: 'TEL', params: preferred(i, ['voice']), value: escapeText(phone) },
     ),
     ...(address
       ? [
@@ -94,8 +97,13 @@ export const personVCard = (person: PersonCard, version: VCardVersion): OutPrope
       ? [{ name: 'BDAY', value: version === '4.0' ? person.birthday.replace(/-/g, '') : person.birthday }]
       : []),
     ...(person.origin ? [{ name: 'X-KONTAKT-ORIGIN', value: escapeText(person.origin) }] : []),
+    // N's prefix holds both for Outlook, but only a known salutation can be told from a title there
+    ...(person.salutation ? [{ name: 'X-KONTAKT-SALUTATION', value: escapeText(person.salutation) }] : []),
+    ...(person.title ? [{ name: 'X-KONTAKT-TITLE', value: escapeText(person.title) }] : []),
     ...(person.uid ? [{ name: 'UID', value: escapeText(person.uid) }] : []),
-    ...(person.updatedAt ? [{ name: 'REV', value: person.updatedAt }] : []),
+    ...(person.updatedAt
+      ? [{ name: 'REV', value: version === '4.0' ? person.updatedAt.replace(/[-:]|\.\d+/g, '') : person.updatedAt }]
+      : []),
   ];
 };
 
@@ -135,7 +143,11 @@ const preferredFirst = <T extends { preferred: boolean }>(
 
 /** What a card gives a person (and the name of the company it names). */
 export const personFromContact = (contact: VCardContact): PersonCard => {
-  const { salutation, title } = splitPrefix(contact.name.prefix);
+  const fromPrefix = splitPrefix(contact.name.prefix);
+  // Kontakt's own export names them apart; another client's card only in N's prefix
+  const own = contact.salutation !== null || contact.academicTitle !== null;
+  const salutation = own ? (contact.salutation ?? undefined) : fromPrefix.salutation;
+  const title = own ? (contact.academicTitle ?? undefined) : fromPrefix.title;
   const firstName = words(contact.name.first, contact.name.middle);
   const lastName = contact.name.last || firstName;
   const address = chosenAddress(contact);
@@ -150,7 +162,7 @@ export const personFromContact = (contact: VCardContact): PersonCard => {
     ...(contact.birthday ? { birthday: contact.birthday } : {}),
     ...(contact.title ? { position: contact.title } : {}),
     ...(contact.organization?.units[0] ? { department: contact.organization.units[0] } : {}),
-    ...(contact.organization ? { companyName: contact.organization.name } : {}),
+    ...(contact.organization?.name ? { companyName: contact.organization.name } : {}),
     ...(contact.origin ? { origin: contact.origin } : {}),
   };
 };

@@ -44,8 +44,10 @@ export type VCardContact = {
   /** an inline photo's bytes and media type, or a link (never fetched) */
   photo: { bytes: Uint8Array; mediaType: string } | { uri: string } | null;
   uid: string | null;
-  /** Kontakt's own `X-KONTAKT-ORIGIN` (Herkunft), which its export writes */
+  /** Kontakt's own `X-KONTAKT-ORIGIN` (Herkunft), `X-KONTAKT-SALUTATION` and `X-KONTAKT-TITLE`, which its export writes */
   origin: string | null;
+  salutation: string | null;
+  academicTitle: string | null;
   /** properties read but not kept, with why (a birthday without a year, an unreadable date) */
   skipped: VCardProblem[];
 };
@@ -126,7 +128,8 @@ export const readContact = (card: RawVCard): CardReading => {
   const nProperty = first('N');
   const n = nProperty ? structuredValue(nProperty.value, version).map((part) => part.trim()) : [];
   const formattedName = text(first('FN'));
-  const nameGiven = n.some((part) => part !== '');
+  // a name is a last or a first name: an N of a prefix alone ("Herr") names no one
+  const nameGiven = (n[0] ?? '') !== '' || (n[1] ?? '') !== '';
   if (!nameGiven && !formattedName) {
     const line = nProperty?.line ?? card.line;
     return {
@@ -144,23 +147,30 @@ export const readContact = (card: RawVCard): CardReading => {
   }
   const name: VCardName = nameGiven
     ? { last: n[0] ?? '', first: n[1] ?? '', middle: n[2] ?? '', prefix: n[3] ?? '', suffix: n[4] ?? '' }
-    : nameFromFormatted(formattedName ?? '');
+    : { ...nameFromFormatted(formattedName ?? ''), prefix: n[3] ?? '', suffix: n[4] ?? '' };
 
   const skipped: VCardProblem[] = [...card.problems];
   const bdayProperty = first('BDAY');
   let birthday: string | null = null;
   if (bdayProperty) {
     const { date, reason } = birthdayOf(unescapeText(bdayProperty.value, version));
-    birthday = date;
-    if (reason) skipped.push({ property: 'BDAY', line: bdayProperty.line, message: reason });
+    // Apple writes a birthday without a year with a stand-in year it names in X-APPLE-OMIT-YEAR
+    const omitted = bdayProperty.params['X-APPLE-OMIT-YEAR']?.[0];
+    if (date && omitted && date.startsWith(`${omitted}-`)) {
+      skipped.push({ property: 'BDAY', line: bdayProperty.line, message: 'a birthday without a year is not kept' });
+    } else {
+      birthday = date;
+      if (reason) skipped.push({ property: 'BDAY', line: bdayProperty.line, message: reason });
+    }
   }
 
   const orgProperty = first('ORG');
   const org = orgProperty ? structuredValue(orgProperty.value, version).map((part) => part.trim()) : [];
   const photoProperty = first('PHOTO');
   let photo: VCardContact['photo'] = null;
-  if (photoProperty?.bytes) photo = { bytes: photoProperty.bytes, mediaType: mediaTypeOf(photoProperty) };
-  else if (photoProperty) {
+  if (photoProperty?.bytes && photoProperty.bytes.length > 0) {
+    photo = { bytes: photoProperty.bytes, mediaType: mediaTypeOf(photoProperty) };
+  } else if (photoProperty && !photoProperty.bytes) {
     const value = photoProperty.value.trim();
     photo = dataUri(value) ?? (/^https?:\/\//i.test(value) ? { uri: value } : null);
     if (!photo)
@@ -176,7 +186,9 @@ export const readContact = (card: RawVCard): CardReading => {
     contact: {
       name,
       formattedName,
-      organization: org[0] ? { name: org[0], units: org.slice(1).filter((u) => u !== '') } : null,
+      organization: org.some((part) => part !== '')
+        ? { name: org[0] ?? '', units: org.slice(1).filter((u) => u !== '') }
+        : null,
       title: text(first('TITLE')),
       role: text(first('ROLE')),
       emails: all
@@ -200,7 +212,7 @@ export const readContact = (card: RawVCard): CardReading => {
             structuredValue(p.value, version).map((part) => part.trim());
           return { poBox, extended, street, city, region, postalCode, country, ...typed(p) };
         })
-        .filter((a) => [a.street, a.city, a.postalCode, a.country, a.poBox].some((part) => part !== '')),
+        .filter((a) => [a.street, a.extended, a.city, a.postalCode, a.country, a.poBox].some((part) => part !== '')),
       birthday,
       urls: all
         .filter((p) => p.name === 'URL')
@@ -211,6 +223,8 @@ export const readContact = (card: RawVCard): CardReading => {
       photo,
       uid: text(first('UID')),
       origin: text(first('X-KONTAKT-ORIGIN')),
+      salutation: text(first('X-KONTAKT-SALUTATION')),
+      academicTitle: text(first('X-KONTAKT-TITLE')),
       skipped,
     },
   };

@@ -65,9 +65,10 @@ export const decodeVCardFile = (bytes: Uint8Array): string => {
 const decodeText = (bytes: Uint8Array, charset: string | null): string => {
   if (charset) {
     try {
-      return new TextDecoder(charset.toLowerCase()).decode(bytes);
+      // strict: bytes that are not what the card declares (Windows-1252 labelled UTF-8) are read as if undeclared
+      return new TextDecoder(charset.toLowerCase(), { fatal: true }).decode(bytes);
     } catch {
-      // an unknown label: read as if none was given
+      // an unknown label, or bytes not in it: read as if none was given
     }
   }
   try {
@@ -99,9 +100,13 @@ const decodeQuotedPrintable = (text: string): Uint8Array => {
 
 const decodeBase64 = (text: string): Uint8Array | null => {
   const clean = text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
-  const binary = atob(clean);
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  if (clean === '' || clean.length % 4 === 1 || !/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return null;
+  try {
+    const binary = atob(clean);
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 };
 
 /** The position of the first `target` outside double quotes, or -1. */
@@ -176,37 +181,59 @@ const isQuotedPrintable = (params: Record<string, string[]>): boolean =>
 const isBase64 = (params: Record<string, string[]>): boolean =>
   (params.ENCODING ?? []).some((e) => ['BASE64', 'B'].includes(e.toUpperCase()));
 
+/** The kind of value a logical line carries, from its header: it decides how the next lines join it. */
+const valueKind = (text: string): 'qp' | 'base64' | 'plain' | null => {
+  const colon = indexOutsideQuotes(text, ':');
+  if (colon === -1) return null; // the header goes on (folded): decided once the colon is read
+  const header = text.slice(0, colon);
+  if (/(^|;)\s*(ENCODING=)?QUOTED-PRINTABLE\s*(;|$)/i.test(header)) return 'qp';
+  if (/(^|;)\s*(ENCODING=)?(BASE64|B)\s*(;|$)/i.test(header)) return 'base64';
+  return 'plain';
+};
+
+const base64Line = /^[A-Za-z0-9+/=]+$/;
+
 /**
- * The file's logical lines: folded lines joined, and a quoted-printable value's soft line breaks
- * (a line ending in `=`) joined with the next line, each with the line number it starts on.
+ * The file's logical lines, each with the line number it starts on: folded lines joined; a
+ * quoted-printable value's soft line breaks (a line ending in `=`) joined with the next line; and a
+ * 2.1 base64 value's lines joined even unindented, up to the next property (a blank line within is
+ * passed over). Pieces are joined once per logical line, so a megabyte value costs linear time.
  */
 const contentLines = (text: string): ContentLine[] => {
   const physical = text.split(/\r\n|\n|\r/);
   const lines: ContentLine[] = [];
-  let current: ContentLine | null = null;
+  let pieces: string[] = [];
+  let start = 0;
+  let kind: ReturnType<typeof valueKind> = null;
   let softBreak = false;
+  const flush = () => {
+    if (pieces.length > 0) lines.push({ text: pieces.join(''), line: start });
+    pieces = [];
+    kind = null;
+    softBreak = false;
+  };
   physical.forEach((raw, i) => {
-    const lineNumber = i + 1;
-    if (current && softBreak) {
+    const open = pieces.length > 0;
+    if (open && softBreak) {
       // quoted-printable: the value goes on, whether the writer indented the next line or not
-      current.text = `${current.text.slice(0, -1)}${raw.replace(/^[ \t]/, '')}`;
-    } else if (current && (raw.startsWith(' ') || raw.startsWith('\t'))) {
-      current.text += raw.slice(1);
+      const last = pieces.length - 1;
+      pieces[last] = (pieces[last] ?? '').trimEnd().slice(0, -1);
+      pieces.push(raw);
+    } else if (open && (raw.startsWith(' ') || raw.startsWith('\t'))) {
+      pieces.push(raw.slice(1));
+    } else if (open && kind === 'base64' && (raw.trim() === '' || base64Line.test(raw.trim()))) {
+      pieces.push(raw.trim());
     } else {
-      if (current) lines.push(current);
-      current = raw.trim() === '' ? null : { text: raw, line: lineNumber };
+      flush();
+      if (raw.trim() === '') return;
+      pieces = [raw];
+      start = i + 1;
     }
-    const sofar: string = current?.text ?? '';
-    softBreak = sofar.endsWith('=') && qpLine(sofar);
+    if (kind === null) kind = valueKind(pieces.join(''));
+    softBreak = kind === 'qp' && raw.trimEnd().endsWith('=');
   });
-  if (current) lines.push(current);
+  flush();
   return lines;
-};
-
-/** Whether a (so far) logical line is a quoted-printable property, whose trailing `=` is a soft break. */
-const qpLine = (text: string): boolean => {
-  const colon = indexOutsideQuotes(text, ':');
-  return colon !== -1 && /(^|;)\s*(ENCODING=)?QUOTED-PRINTABLE\s*(;|$)/i.test(text.slice(0, colon));
 };
 
 /** Every card of a vCard file, in file order, with what could not be read named by property and line. */

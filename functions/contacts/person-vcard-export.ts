@@ -52,14 +52,18 @@ const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0')
 
 const fullName = (person: Person): string => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
+/** RFC 5987: percent-encode what `encodeURIComponent` leaves but an ext-value may not hold. */
+const extValue = (text: string): string =>
+  encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** A file name any client takes: the name's letters folded to ASCII, the UTF-8 name beside it. */
-const disposition = (name: string): string => {
+const disposition = (name: string, extension: 'vcf' | 'zip'): string => {
   const ascii = name
     .normalize('NFKD')
     .replace(/[^\x20-\x7e]/g, '')
     .replace(/["\\/:*?<>|]/g, '')
     .trim();
-  return `attachment; filename="${ascii || 'kontakt'}.vcf"; filename*=UTF-8''${encodeURIComponent(`${name}.vcf`)}`;
+  return `attachment; filename="${ascii || 'kontakt'}.${extension}"; filename*=UTF-8''${extValue(`${name}.${extension}`)}`;
 };
 
 export const getPersonVCard =
@@ -77,7 +81,7 @@ export const getPersonVCard =
       rawBody: card,
       headers: {
         'content-type': `text/vcard; charset=utf-8`,
-        'content-disposition': disposition(fullName(person)),
+        'content-disposition': disposition(fullName(person), 'vcf'),
       },
     };
   };
@@ -102,27 +106,31 @@ export const getCompanyVCards =
       return {
         status: 200,
         rawBody: people.map((p) => cardOf(p, company, version)).join(''),
-        headers: { 'content-type': 'text/vcard; charset=utf-8', 'content-disposition': disposition(company.name) },
+        headers: {
+          'content-type': 'text/vcard; charset=utf-8',
+          'content-disposition': disposition(company.name, 'vcf'),
+        },
       };
     }
-    // one file per person, named after them; a name twice gets a number
-    const used = new Map<string, number>();
+    // one file per person, named after them; a name taken (as an unpacking file system compares
+    // names: case and Unicode form folded) gets the next free number
+    const taken = new Set<string>();
     const files: Record<string, Uint8Array> = {};
     for (const person of people) {
       const base =
         fullName(person)
           .replace(/["\\/:*?<>|]/g, '')
           .trim() || person.id;
-      const n = (used.get(base) ?? 0) + 1;
-      used.set(base, n);
-      files[n === 1 ? `${base}.vcf` : `${base} (${n}).vcf`] = strToU8(cardOf(person, company, version));
+      let name = `${base}.vcf`;
+      for (let n = 2; taken.has(name.normalize('NFC').toLowerCase()); n += 1) name = `${base} (${n}).vcf`;
+      taken.add(name.normalize('NFC').toLowerCase());
+      files[name] = strToU8(cardOf(person, company, version));
     }
     const zip = zipSync(files, { level: 6 });
-    const ascii = disposition(company.name).replace(/\.vcf/g, '.zip');
     return {
       status: 200,
       rawBody: Buffer.from(zip).toString('base64'),
       base64: true,
-      headers: { 'content-type': 'application/zip', 'content-disposition': ascii },
+      headers: { 'content-type': 'application/zip', 'content-disposition': disposition(company.name, 'zip') },
     };
   };

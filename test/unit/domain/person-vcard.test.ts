@@ -41,6 +41,19 @@ describe('a person as a vCard and back', () => {
     });
   }
 
+  it('keeps a salutation no list knows, a department without a company, and an address of a second line only', () => {
+    const odd: PersonCard = {
+      salutation: 'Herrn',
+      title: 'Dipl.-Ing.',
+      lastName: 'Ohnefirma',
+      emails: [],
+      phones: [],
+      department: 'Einkauf',
+      address: { addressLine2: 'c/o Meier' },
+    };
+    for (const version of ['3.0', '4.0'] as const) expect(roundTrip(odd, version)).toEqual(odd);
+  });
+
   it('keeps a person known by last name only, and a salutation without a title', () => {
     const kempton: PersonCard = { salutation: 'Herr', lastName: 'Kempton', emails: [], phones: [] };
     expect(roundTrip(kempton, '3.0')).toEqual(kempton);

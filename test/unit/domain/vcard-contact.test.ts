@@ -122,4 +122,29 @@ describe('a card as a contact', () => {
       emails: [{ address: 'j.groesser@example.de', preferred: true }],
     });
   });
+
+  it('leaves out Apple’s birthday without a year (its stand-in year named in X-APPLE-OMIT-YEAR)', () => {
+    const reading = contactOf(
+      crlf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Apfel', 'BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-12', 'END:VCARD'),
+    );
+    expect(reading.ok && [reading.contact.birthday, reading.contact.skipped.map((s) => s.property)]).toEqual([
+      null,
+      ['BDAY'],
+    ]);
+  });
+
+  it('takes the name from FN when N holds only a salutation, keeping the salutation', () => {
+    const reading = contactOf(crlf('BEGIN:VCARD', 'VERSION:3.0', 'N:;;;Herr;', 'FN:Hans Meier', 'END:VCARD'));
+    expect(reading.ok && reading.contact.name).toEqual({
+      last: 'Meier',
+      first: 'Hans',
+      middle: '',
+      prefix: 'Herr',
+      suffix: '',
+    });
+  });
+
+  it('is invalid when N holds only a salutation and there is no FN', () => {
+    expect(contactOf(crlf('BEGIN:VCARD', 'VERSION:3.0', 'N:;;;Herr;', 'END:VCARD')).ok).toBe(false);
+  });
 });

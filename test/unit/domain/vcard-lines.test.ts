@@ -162,4 +162,51 @@ describe('reading vCard files', () => {
     expect(unescapeText('C:\\Daten\\Kunden\\; Liste', '2.1')).toBe('C:\\Daten\\Kunden; Liste');
     expect(unescapeText('a\\,b\\;c\\\\d', '3.0')).toBe('a,b;c\\d');
   });
+
+  it('never throws on hostile values: base64 that is no base64 is a problem of its line', () => {
+    for (const value of ['abcde', '=', '****', '']) {
+      const [card] = readVCards(crlf('BEGIN:VCARD', 'VERSION:3.0', 'FN:X', `PHOTO;ENCODING=b:${value}`, 'END:VCARD'));
+      expect(card?.problems).toEqual([{ property: 'PHOTO', line: 4, message: expect.stringContaining('base64') }]);
+    }
+  });
+
+  it('reads 2.1’s base64 photo whose lines are not indented, up to the blank line that ends it', () => {
+    const jpeg = Buffer.from(Array.from({ length: 120 }, (_, i) => (i * 7) % 256)).toString('base64');
+    const lines = jpeg.match(/.{1,60}/g) ?? [];
+    const file = crlf(
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      'N:Foto;Fritz',
+      `PHOTO;ENCODING=BASE64;TYPE=JPEG:${lines[0]}`,
+      ...lines.slice(1),
+      '',
+      'TEL:0421 123',
+      'END:VCARD',
+    );
+    const [card] = readVCards(file);
+    expect(card?.problems).toEqual([]);
+    expect(card?.properties.find((p) => p.name === 'PHOTO')?.bytes?.length).toBe(120);
+    expect(card?.properties.find((p) => p.name === 'TEL')?.value).toBe('0421 123');
+  });
+
+  it('takes a soft line break with white space after its = and keeps a space that begins the next line', () => {
+    const [card] = readVCards(
+      crlf(
+        'BEGIN:VCARD',
+        'VERSION:2.1',
+        'NOTE;ENCODING=QUOTED-PRINTABLE:Gr=C3=BC=  ',
+        '=C3=9Fe aus=',
+        ' Bremen',
+        'END:VCARD',
+      ),
+    );
+    expect(card?.properties.find((p) => p.name === 'NOTE')?.value).toBe('Grüße aus Bremen');
+  });
+
+  it('reads a value of a megabyte folded in thousands of lines', () => {
+    const long = 'x'.repeat(1_000_000);
+    const folded = (long.match(/.{1,74}/g) ?? []).join('\r\n ');
+    const [card] = readVCards(crlf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Lang', `NOTE:${folded}`, 'END:VCARD'));
+    expect(card?.properties.find((p) => p.name === 'NOTE')?.value.length).toBe(1_000_000);
+  });
 });
