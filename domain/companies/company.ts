@@ -50,7 +50,7 @@ export type Company = {
   version: number;
 };
 
-/** What a client sets; the system sets id, times, version and the stage history. */
+/** A department of a company; `aliases` are the ids a merged company's same-named department had. */
 export type Department = { id: string; name: string; aliases?: string[] };
 
 /** What a client sets; the system sets id, times, version and the stage history. */
@@ -244,7 +244,8 @@ export const ensureDepartment = (
   name: string,
   newId: () => string,
 ): { company: Company; departmentId: string } => {
-  const found = company.departments?.find((d) => foldedName(d.name) === foldedName(name));
+  const wanted = foldedName(name);
+  const found = company.departments?.find((d) => foldedName(d.name) === wanted);
   if (found) return { company, departmentId: found.id };
   if ((company.departments?.length ?? 0) >= maxDepartments) {
     throw unprocessable('department', `the company has ${maxDepartments} departments already: choose one of them`);

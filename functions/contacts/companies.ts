@@ -7,6 +7,7 @@ import {
   type CompanyFields,
   checkParentChain,
   createCompany,
+  departmentOf,
   patchCompany,
   removedDepartments,
   withDepartments,
@@ -60,14 +61,9 @@ const checkParent = async (deps: CompaniesDeps, company: Company, previous: Comp
 const checkDepartmentsUnused = async (deps: CompaniesDeps, previous: Company, next: Company): Promise<void> => {
   const removed = removedDepartments(previous, next);
   if (removed.length === 0) return;
-  const ids = new Set(removed.flatMap((d) => [d.id, ...(d.aliases ?? [])]));
   const members = await deps.persons.inCompany(previous.id);
-  const inUse = removed.filter((d) =>
-    members.some(
-      (p) => p.departmentId !== undefined && (p.departmentId === d.id || d.aliases?.includes(p.departmentId)),
-    ),
-  );
-  if (ids.size > 0 && inUse.length > 0) {
+  const inUse = removed.filter((d) => members.some((p) => departmentOf({ departments: [d] }, p.departmentId)));
+  if (inUse.length > 0) {
     throw unprocessable(
       'departments',
       `${inUse.map((d) => d.name).join(', ')} still has persons: move them to another department first`,

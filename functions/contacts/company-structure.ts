@@ -17,7 +17,7 @@ import { type Collection, loadActive, MergedInto, redirectAnswer } from './recor
 import { maxChainDepth } from './record-chain.ts';
 
 export type StructureDeps = {
-  companies: Pick<CompanyRepository, 'load' | 'getMany' | 'list' | 'patterns'>;
+  companies: Pick<CompanyRepository, 'load' | 'getMany' | 'list' | 'listAll' | 'patterns'>;
   persons: Pick<PersonRepository, 'getMany' | 'list' | 'patterns' | 'inCompany'>;
 };
 
@@ -33,9 +33,6 @@ type CompanyAnswer = ReturnType<typeof toCompanyResponse>;
 type PersonNode = { person: PersonAnswer; reports: PersonNode[] };
 type BranchNode = { company: CompanyAnswer; branches: BranchNode[] };
 
-const bySortName = (a: Person, b: Person): number =>
-  `${a.lastName} ${a.firstName ?? ''}`.localeCompare(`${b.lastName} ${b.firstName ?? ''}`, 'de');
-
 export const listCompanyPersons =
   (deps: StructureDeps) =>
   async (request: HttpRequest<undefined, Path, Query>): Promise<HttpResult> => {
@@ -50,7 +47,8 @@ export const listCompanyPersons =
       const items = await personViews(deps, page.items, [company]);
       return { status: 200, body: { items, nextCursor: page.nextCursor } };
     }
-    const members = (await deps.persons.inCompany(company.id)).sort(bySortName);
+    // by name already: the company's person list is ordered by folded last and first name
+    const members = await deps.persons.inCompany(company.id);
     const answers = new Map((await personViews(deps, members, [company])).map((p) => [p.id, p]));
     const toNode = (node: TreeNode<Person>): PersonNode => ({
       person: answers.get(node.record.id) as PersonAnswer,
@@ -70,17 +68,12 @@ export const listCompanyPersons =
     };
   };
 
-/** Every company directly below `parentId`, all pages of its branch list (checked to still be there). */
-const branchesOf = async (deps: StructureDeps, parentId: string): Promise<Company[]> => {
-  const found: Company[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.companies.list(deps.companies.patterns.byParent(parentId), { limit: 100, cursor });
-    found.push(...page.items.filter((c) => c.parentCompanyId === parentId));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && found.length < maxBranchesInTree);
-  return found;
-};
+/** Every company directly below `parentId` (checked to still be there: the list index is eventually consistent). */
+const branchesOf = (deps: StructureDeps, parentId: string): Promise<Company[]> =>
+  deps.companies.listAll(deps.companies.patterns.byParent(parentId), {
+    keep: (c) => c.parentCompanyId === parentId,
+    max: maxBranchesInTree,
+  });
 
 export const listCompanyBranches =
   (deps: StructureDeps) =>

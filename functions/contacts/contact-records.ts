@@ -189,6 +189,18 @@ export const createRecordStore = <T extends StoredRecord, P>(
       return { items: items.map((item) => entity.parse(item)).filter(page.filter ?? (() => true)), nextCursor };
     },
 
+    /** Every record of an access pattern that `keep` accepts, page after page, at most `max` (short lists only). */
+    async listAll(pattern: AccessPattern, options: { keep: (record: T) => boolean; max: number }): Promise<T[]> {
+      const found: T[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.list(pattern, { limit: 100, cursor });
+        found.push(...page.items.filter(options.keep));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && found.length < options.max);
+      return found.slice(0, options.max);
+    },
+
     /** `q`: one Query on the search items of the longest word, then the records; every word must prefix a token. */
     async search(query: {
       q: string;

@@ -122,6 +122,7 @@ export const toPersonResponse = (
   company: PersonCompanyView | undefined,
 ): z.infer<typeof PersonResponse> => {
   const { address, addressInherited } = effectiveAddress(person.address, company?.address);
+  const department = company && departmentOf(company, person.departmentId);
   return {
     id: person.id,
     salutation: person.salutation,
@@ -135,8 +136,8 @@ export const toPersonResponse = (
     isMainContact: person.companyId !== undefined && company?.mainContactId === person.id,
     supervisorId: person.supervisorId,
     // the company's department by its current name (a rename shows for all), else the free text
-    department: (company && departmentOf(company, person.departmentId)?.name) ?? person.department,
-    departmentId: company && departmentOf(company, person.departmentId)?.id,
+    department: department?.name ?? person.department,
+    departmentId: department?.id,
     position: person.position,
     origin: person.origin,
     employments: employmentsOf(person).map((e) => ({ companyId: e.companyId, from: e.from, to: e.to })),

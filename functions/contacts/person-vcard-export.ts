@@ -52,6 +52,9 @@ const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0')
 
 const fullName = (person: Person): string => [person.firstName, person.lastName].filter(Boolean).join(' ');
 
+/** Characters no file name may hold on Windows or macOS. */
+const unsafeFileChars = /["\\/:*?<>|]/g;
+
 /** RFC 5987: percent-encode what `encodeURIComponent` leaves but an ext-value may not hold. */
 const extValue = (text: string): string =>
   encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -61,7 +64,7 @@ const disposition = (name: string, extension: 'vcf' | 'zip'): string => {
   const ascii = name
     .normalize('NFKD')
     .replace(/[^\x20-\x7e]/g, '')
-    .replace(/["\\/:*?<>|]/g, '')
+    .replace(unsafeFileChars, '')
     .trim();
   return `attachment; filename="${ascii || 'kontakt'}.${extension}"; filename*=UTF-8''${extValue(`${name}.${extension}`)}`;
 };
@@ -99,9 +102,8 @@ export const getCompanyVCards =
     if (loaded instanceof MergedInto) return redirectAnswer(loaded, request.event.rawPath);
     const company = loaded;
     const version = request.query.version ?? '3.0';
-    const people = (await deps.persons.inCompany(company.id)).sort((a, b) =>
-      `${a.lastName} ${a.firstName ?? ''}`.localeCompare(`${b.lastName} ${b.firstName ?? ''}`, 'de'),
-    );
+    // by name already: the company's person list is ordered by folded last and first name
+    const people = await deps.persons.inCompany(company.id);
     if (request.query.split !== 'true') {
       return {
         status: 200,
@@ -117,10 +119,7 @@ export const getCompanyVCards =
     const taken = new Set<string>();
     const files: Record<string, Uint8Array> = {};
     for (const person of people) {
-      const base =
-        fullName(person)
-          .replace(/["\\/:*?<>|]/g, '')
-          .trim() || person.id;
+      const base = fullName(person).replace(unsafeFileChars, '').trim() || person.id;
       let name = `${base}.vcf`;
       for (let n = 2; taken.has(name.normalize('NFC').toLowerCase()); n += 1) name = `${base} (${n}).vcf`;
       taken.add(name.normalize('NFC').toLowerCase());

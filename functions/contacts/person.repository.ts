@@ -31,19 +31,15 @@ export const createPersonRepository = (doc: DynamoDBDocumentClient, tableName: s
   return {
     ...records,
     /**
-     * Every person of a company (its list index, page by page, the records read whole), at most
+     * Every person of a company by name (its list index, page by page, the records read whole), at most
      * `maxPersonsPerCompany`; the list index is eventually consistent, so each is checked to still
      * work there.
      */
-    async inCompany(companyId: string): Promise<Person[]> {
-      const found: Person[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await records.list(persons.patterns.byCompany(companyId), { limit: 100, cursor });
-        found.push(...page.items.filter((p) => p.companyId === companyId));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor && found.length < maxPersonsPerCompany);
-      return found.slice(0, maxPersonsPerCompany);
+    inCompany(companyId: string): Promise<Person[]> {
+      return records.listAll(persons.patterns.byCompany(companyId), {
+        keep: (p) => p.companyId === companyId,
+        max: maxPersonsPerCompany,
+      });
     },
   };
 };

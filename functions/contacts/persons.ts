@@ -49,9 +49,6 @@ export type PersonsDeps = {
 type Path = z.infer<typeof RecordIdPath>;
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 
-const view = (deps: PersonsDeps, person: Person, companies: readonly Company[] = []) =>
-  personView(deps, person, companies);
-
 /** What a person's request asks of their company besides the link: to be its main contact, a department. */
 type CompanyAsks = {
   isMainContact?: boolean | undefined;
@@ -112,18 +109,20 @@ const companyWrites = async (
     const current = await company(person.companyId);
     if (current) {
       if (wantsMain === true) current.next = withMainContact(current.next, person.id);
+      let departmentId: string | undefined;
       if (byName !== null) {
         const ensured = ensureDepartment(current.next, byName, () => ulid(now.getTime()));
         current.next = ensured.company;
-        // the company's list holds the name now: the person references it
-        const { department: _, ...rest } = written;
-        written = { ...rest, departmentId: ensured.departmentId };
-        current.guard = true;
+        departmentId = ensured.departmentId;
       } else if (asks.departmentId) {
         const department = departmentOf(current.next, asks.departmentId);
         if (!department) throw unprocessable('departmentId', `no department ${asks.departmentId} at this company`);
+        departmentId = department.id;
+      }
+      if (departmentId !== undefined) {
+        // the company's list holds the department: the person references it, not its name
         const { department: _, ...rest } = written;
-        written = { ...rest, departmentId: department.id };
+        written = { ...rest, departmentId };
         current.guard = true;
       }
     }
@@ -200,7 +199,7 @@ export const createPersonFromRequest =
     await deps.persons.create(company.person, company.items);
     return {
       status: 201,
-      body: await view(deps, company.person, company.companies),
+      body: await personView(deps, company.person, company.companies),
       headers: { location: `/v1/persons/${person.id}` },
     };
   };
@@ -210,7 +209,7 @@ export const getPerson =
   async (request: HttpRequest<undefined, Path, undefined>): Promise<HttpResult> => {
     const person = await loadActive(deps.persons, persons, request.path.id, request.event.rawPath);
     if (person instanceof MergedInto) return redirectAnswer(person, request.event.rawPath);
-    return { status: 200, body: await view(deps, person) };
+    return { status: 200, body: await personView(deps, person) };
   };
 
 export const patchPersonFromRequest =
@@ -237,7 +236,7 @@ export const patchPersonFromRequest =
       departmentId: patch.departmentId,
     });
     await deps.persons.update(person, company.person, company.items);
-    return { status: 200, body: await view(deps, company.person, company.companies) };
+    return { status: 200, body: await personView(deps, company.person, company.companies) };
   };
 
 export const listPersons =
@@ -288,5 +287,5 @@ export const mergePersons =
   async (request: HttpRequest<z.infer<typeof MergeBody>, Path, undefined>): Promise<HttpResult> => {
     const survivor = await mergePersonInto(deps, request.path.id, request.body.duplicateId, request.event.rawPath);
     if (survivor instanceof MergedInto) return redirectAnswer(survivor, request.event.rawPath);
-    return { status: 200, body: await view(deps, survivor) };
+    return { status: 200, body: await personView(deps, survivor) };
   };

@@ -85,11 +85,17 @@ const timelinePartition = (companyId: string): string => `TIMELINE#${companyId}`
  */
 export const companyTimeline = (companyId: string) => onIndex(timelineIndex, timelinePartition(companyId));
 
+/** The attributes that put a reference item on a company's timeline (absent on those stored before timelines). */
+export const timelineAttributes = indexAttributes(timelineIndex);
+
 export const referenceItem = (target: RecordRef, from: RecordRef, field: string): Record<string, unknown> => {
   const item = references.itemAt(references.key(target, from, field), { fromKind: from.kind, fromId: from.id, field });
   if (target.kind !== 'COMPANY' || !onTimeline(from.kind)) return item;
-  const names = indexAttributes(timelineIndex);
-  return { ...item, [names.pk]: timelinePartition(target.id), [names.sk]: `${from.id}#${from.kind}#${field}` };
+  return {
+    ...item,
+    [timelineAttributes.pk]: timelinePartition(target.id),
+    [timelineAttributes.sk]: `${from.id}#${from.kind}#${field}`,
+  };
 };
 
 /** The start of the partitions of the references to records of one kind (`begins_with` in a maintenance Scan). */

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { createActivityRepository } from '../activities/activity.repository.ts';
 import { createCompanyRepository } from '../contacts/company.repository.ts';
+import { createLinkTargets } from '../contacts/link-targets.ts';
 import { createPersonRepository } from '../contacts/person.repository.ts';
 import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
@@ -42,6 +43,7 @@ export const handler = httpRouter(
       publisher: createQueuePublisher(createSqsClient()),
       activityPlansQueueUrl: env.QUEUE_URL_ACTIVITY_PLANS,
       tableName: env.TABLE_NAME,
+      links: createLinkTargets(doc, env.TABLE_NAME),
       now,
     }),
     ...routeTable(conversionRoutes, {

@@ -28,6 +28,7 @@ import { conflict, KontaktError, notFound, unprocessable, validationError } from
 import type { ActivityPlanRequestedV1 } from '../../events/activity-plan-requested.v1.ts';
 import type { CompanyRepository } from '../contacts/company.repository.ts';
 import { stageRaiseItems } from '../contacts/lifecycle-writes.ts';
+import type { LinkTargets } from '../contacts/link-targets.ts';
 import type { PersonRepository } from '../contacts/person.repository.ts';
 import { requireLinkable } from '../contacts/record-access.ts';
 import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
@@ -67,6 +68,8 @@ export type OpportunityDeps = {
   companies: Pick<CompanyRepository, 'load' | 'updateItems'>;
   persons: Pick<PersonRepository, 'load' | 'updateItems'>;
   tableName: string;
+  /** the person's company, for an opportunity that names a person but no company */
+  links: Pick<LinkTargets, 'companyAt'>;
   users: Pick<UserRepository, 'findUser'>;
   settings: Pick<SettingsRepository, 'get'>;
   publisher: QueuePublisher<ActivityPlanRequestedV1>;
@@ -160,13 +163,6 @@ const contactStageItems = async (
   );
 };
 
-/** The company a person works at (null: none, or no person); a person who is not there is the link check's to report. */
-const companyOfPerson = async (deps: OpportunityDeps, personId: string | null | undefined): Promise<string | null> => {
-  if (!personId) return null;
-  const loaded = await deps.persons.load(personId);
-  return loaded?.state === 'active' ? (loaded.record.companyId ?? null) : null;
-};
-
 const isStale = (error: unknown): boolean =>
   error instanceof KontaktError && (error.code === 'stale-version' || error.code === 'concurrent-change');
 
@@ -216,7 +212,7 @@ export const createOpportunityFromRequest =
       priority,
       responsibleUserId,
       // an opportunity of a person is one of the person's company, when they work at one
-      companyId: body.companyId ?? (await companyOfPerson(deps, body.personId)),
+      companyId: await deps.links.companyAt(body),
       personId: body.personId ?? null,
       tags: body.tags ?? [],
       deliveryDate: body.deliveryDate ?? null,

@@ -24,10 +24,10 @@ import {
   references,
   referencesToKind,
   referenceTarget,
+  timelineAttributes,
 } from '../../functions/contacts/reference.entity.ts';
-import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
-import { indexAttributes } from '../../functions/shared/entity.ts';
 import { createStore } from '../../functions/shared/store.ts';
+import { markMigrated, migratedLayout } from './migration-markers.ts';
 
 const migration = 'contacts';
 export const contactsLayout = 2;
@@ -39,24 +39,19 @@ export type ContactsMigrationResult = {
   changedMeanwhile: number;
 };
 
-export const contactsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
-  const marker = await createStore(doc, tableName).get(storageMigrations, storageMigrations.key(migration), {
-    consistent: true,
-  });
-  return marker !== null && marker.layout >= contactsLayout;
-};
+export const contactsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> =>
+  ((await migratedLayout(doc, tableName, migration)) ?? 0) >= contactsLayout;
 
 export const migrateContacts = async (
   doc: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<ContactsMigrationResult> => {
   const store = createStore(doc, tableName);
-  const marker = await store.get(storageMigrations, storageMigrations.key(migration), { consistent: true });
+  const marker = await migratedLayout(doc, tableName, migration);
   // the persons' old flag names main contacts once, on the first run: afterwards the companies are
   // the one source of truth, and a flag left on a person must not bring back a main contact a user removed
   const namesMainContacts = marker === null;
   const result: ContactsMigrationResult = { stagesSet: 0, mainContactsSet: 0, timelineEntries: 0, changedMeanwhile: 0 };
-  const timelineIndex = indexAttributes('gsi2');
   const onTimeline: Record<string, unknown>[] = [];
   const unstaged: { id: string; stage: string }[] = [];
   const withoutMainContact = new Set<string>();
@@ -69,7 +64,7 @@ export const migrateContacts = async (
         TableName: tableName,
         FilterExpression:
           '(#et IN (:company, :person) AND attribute_not_exists(mergedInto)) OR (#et = :reference AND begins_with(pk, :toCompany) AND attribute_not_exists(#timeline))',
-        ExpressionAttributeNames: { '#et': '_et', '#timeline': timelineIndex.pk },
+        ExpressionAttributeNames: { '#et': '_et', '#timeline': timelineAttributes.pk },
         ExpressionAttributeValues: {
           ':company': companies.name,
           ':person': persons.name,
@@ -85,7 +80,7 @@ export const migrateContacts = async (
         const target = referenceTarget(item);
         if (target?.kind !== 'COMPANY') continue;
         const written = referenceItem(target, { kind: reference.fromKind, id: reference.fromId }, reference.field);
-        if (written[timelineIndex.pk] !== undefined) onTimeline.push(written);
+        if (written[timelineAttributes.pk] !== undefined) onTimeline.push(written);
       } else if (item._et === companies.name) {
         const company = companies.parse(item);
         if (company.lifecycleStage === undefined) unstaged.push({ id: company.id, stage: stageOf(company) });
@@ -167,11 +162,6 @@ export const migrateContacts = async (
     }
   }
 
-  await doc.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: storageMigrations.itemAt(storageMigrations.key(migration), { layout: contactsLayout }),
-    }),
-  );
+  await markMigrated(doc, tableName, migration, contactsLayout);
   return result;
 };

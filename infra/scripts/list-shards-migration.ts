@@ -11,14 +11,14 @@
  * the deploy that brings the sharded code (README "Deploy to AWS").
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { commonTokens } from '../../domain/inbox/common-tokens.ts';
-import { storageMigrations } from '../../functions/duplicates/matching-migration.entity.ts';
 import { emails } from '../../functions/emails/email.entity.ts';
 import { inboxEntries, listIndexAttributes, pendingCheckAttributes } from '../../functions/inbox/inbox-entry.entity.ts';
 import { inboxSearchItem, inboxSearchItems, searchItemParts } from '../../functions/inbox/inbox-search-item.entity.ts';
 import { indexAttributes } from '../../functions/shared/entity.ts';
 import { createStore, type WriteRequest } from '../../functions/shared/store.ts';
+import { markMigrated, migratedLayout } from './migration-markers.ts';
 
 const migration = 'list-shards';
 export const listShardsLayout = 1;
@@ -31,11 +31,8 @@ export type ListShardsResult = {
   emails: number;
 };
 
-export const listShardsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> => {
-  const store = createStore(doc, tableName);
-  const marker = await store.get(storageMigrations, storageMigrations.key(migration), { consistent: true });
-  return marker !== null && marker.layout >= listShardsLayout;
-};
+export const listShardsUpToDate = async (doc: DynamoDBDocumentClient, tableName: string): Promise<boolean> =>
+  ((await migratedLayout(doc, tableName, migration)) ?? 0) >= listShardsLayout;
 
 export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: string): Promise<ListShardsResult> => {
   const store = createStore(doc, tableName);
@@ -135,11 +132,6 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
     await store.writeAll(moves.delete);
     start = res.LastEvaluatedKey;
   } while (start);
-  await doc.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: storageMigrations.itemAt(storageMigrations.key(migration), { layout: listShardsLayout }),
-    }),
-  );
+  await markMigrated(doc, tableName, migration, listShardsLayout);
   return result;
 };

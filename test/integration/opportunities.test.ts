@@ -8,6 +8,7 @@ import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { companies as companyEntity } from '../../functions/contacts/company.entity.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
+import { createLinkTargets } from '../../functions/contacts/link-targets.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
 import { type OpportunityDeps, opportunityRouteHandlers } from '../../functions/opportunities/opportunities.ts';
 import { opportunityNumberSequence } from '../../functions/opportunities/opportunity.entity.ts';
@@ -36,6 +37,7 @@ const deps: OpportunityDeps = {
   publisher: createQueuePublisher(sqsClient()),
   activityPlansQueueUrl: queueUrl('activity-plans'),
   tableName,
+  links: createLinkTargets(doc, tableName),
   now: () => new Date(),
 };
 const opportunitiesApi = httpRouter(opportunityRouteHandlers(deps), users);
