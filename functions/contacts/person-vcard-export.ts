@@ -3,7 +3,6 @@
  * `?version=4.0`, with their company and department in ORG, and for the company's main contact
  * without an address of their own the company's address (seed 003: the main contact carries it).
  */
-import { strToU8, zipSync } from 'fflate';
 import type * as z from 'zod/mini';
 import { type Company, departmentOf } from '../../domain/companies/company.ts';
 import type { Person } from '../../domain/persons/person.ts';
@@ -117,15 +116,17 @@ export const getCompanyVCards =
     // one file per person, named after them; a name taken (as an unpacking file system compares
     // names: case and Unicode form folded) gets the next free number
     const taken = new Set<string>();
-    const files: Record<string, Uint8Array> = {};
+    const files: Record<string, string> = {};
     for (const person of people) {
       const base = fullName(person).replace(unsafeFileChars, '').trim() || person.id;
       let name = `${base}.vcf`;
       for (let n = 2; taken.has(name.normalize('NFC').toLowerCase()); n += 1) name = `${base} (${n}).vcf`;
       taken.add(name.normalize('NFC').toLowerCase());
-      files[name] = strToU8(cardOf(person, company, version));
+      files[name] = cardOf(person, company, version);
     }
-    const zip = zipSync(files, { level: 6 });
+    // loaded on first use: fflate's tables cost every cold start of this function, and only a split export needs them
+    const { zipCards } = await import('./vcard-zip.ts');
+    const zip = zipCards(files);
     return {
       status: 200,
       rawBody: Buffer.from(zip).toString('base64'),
