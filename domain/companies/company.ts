@@ -191,7 +191,7 @@ export const withMainContact = (company: Company, personId: string | null): Comp
 export const maxDepartments = 200;
 
 /** A department's name as compared: case, umlauts and punctuation folded ("F&E" and "f & e" are one). */
-const foldedName = (name: string): string => tokenize(name).join(' ') || name.trim().toLowerCase();
+export const foldedName = (name: string): string => tokenize(name).join(' ') || name.trim().toLowerCase();
 
 /** The department an id names in the company (its own id or an alias from a merge), if any. */
 export const departmentOf = (company: Pick<Company, 'departments'>, id: string | undefined): Department | undefined =>

@@ -32,6 +32,16 @@ export type Person = {
   /** the company's department the person belongs to (companies' `departments`): its name is shown */
   departmentId?: string;
   position?: string;
+  /** the part the person plays (vCard ROLE: "Einkäufer", "Entscheider"), beside the position they hold */
+  role?: string;
+  /** web addresses (their page, a profile) */
+  urls?: string[];
+  /** free text about the person */
+  note?: string;
+  /** tags (Schlagworte; vCard CATEGORIES), each once */
+  tags?: string[];
+  /** a portrait: stored in the bucket under `photos/` by its content hash, or a link that is never fetched */
+  photo?: PersonPhoto;
   origin?: string;
   /**
    * Where the person worked and works (seed 003: "Ansprechpartner können das Unternehmen
@@ -51,6 +61,9 @@ export type Person = {
   updatedAt: string;
   version: number;
 };
+
+/** A stored image (its SHA-256, hex, names the object) or a link kept as given. */
+export type PersonPhoto = { sha256: string; mediaType: string; size: number } | { url: string };
 
 export type Employment = { companyId: string; from: string; to: string | null };
 
@@ -121,6 +134,8 @@ export const createPerson = (
     id,
     emails: distinctEmails(fields.emails),
     phones: distinctPhones(fields.phones),
+    ...(fields.urls ? { urls: distinctText(fields.urls) } : {}),
+    ...(fields.tags ? { tags: distinctText(fields.tags) } : {}),
     employments: fields.companyId ? [{ companyId: fields.companyId, from: at, to: null }] : [],
     createdAt: at,
     updatedAt: at,
@@ -146,6 +161,8 @@ export const patchPerson = (person: Person, patch: PersonPatch, now: Date, userI
         : employmentsAfter(person, next.companyId, now.toISOString()),
     emails: distinctEmails(next.emails ?? []),
     phones: distinctPhones(next.phones ?? []),
+    ...(next.urls ? { urls: distinctText(next.urls) } : {}),
+    ...(next.tags ? { tags: distinctText(next.tags) } : {}),
     isMainContact: next.isMainContact ?? false,
     updatedAt: now.toISOString(),
     version: person.version + 1,
@@ -188,6 +205,25 @@ const mergedEmployments = (survivor: Person, duplicate: Person, at: string): Emp
  * every email and phone, and each empty field. A link to the duplicate or to the survivor itself is
  * never kept.
  */
+/** Both lists, each value once, the survivor's first; nothing when both have none. */
+const listUnion = <K extends 'urls' | 'tags'>(
+  field: K,
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): Partial<Pick<Person, K>> =>
+  a || b ? ({ [field]: distinctText([...(a ?? []), ...(b ?? [])]) } as Partial<Pick<Person, K>>) : {};
+
+/** Values each once, compared without case: a tag or address typed twice is kept as first written. */
+export const distinctText = (values: readonly string[]): string[] => {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const key = v.trim().toLowerCase();
+    if (key === '' || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
 export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Person => {
   const fill = <K extends keyof Person>(field: K): Partial<Person> =>
     survivor[field] === undefined && duplicate[field] !== undefined ? { [field]: duplicate[field] } : {};
@@ -208,7 +244,12 @@ export const absorbPerson = (survivor: Person, duplicate: Person, now: Date): Pe
       ? { departmentId: duplicate.departmentId }
       : {}),
     ...fill('position'),
+    ...fill('role'),
+    ...fill('note'),
+    ...fill('photo'),
     ...fill('origin'),
+    ...listUnion('urls', survivor.urls, duplicate.urls),
+    ...listUnion('tags', survivor.tags, duplicate.tags),
     isMainContact: survivor.isMainContact || duplicate.isMainContact,
     employments: mergedEmployments(survivor, duplicate, now.toISOString()),
     ...(survivor.lifecycleStage || duplicate.lifecycleStage ? mergedStage(survivor, duplicate, now.toISOString()) : {}),

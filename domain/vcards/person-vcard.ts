@@ -10,7 +10,7 @@
  */
 import type { Address } from '../shared/postal-address.ts';
 import type { VCardContact } from './vcard-contact.ts';
-import { escapeText, type OutProperty, structured, type VCardVersion } from './vcard-writer.ts';
+import { escapeText, list, type OutProperty, structured, type VCardVersion } from './vcard-writer.ts';
 
 /** Salutations written before the title in N's prefix, and read back from it. */
 const salutations = ['herr', 'frau', 'hr.', 'fr.', 'mr.', 'mrs.', 'ms.', 'mr', 'mrs', 'ms', 'divers'];
@@ -25,6 +25,12 @@ export type PersonCard = {
   address?: Address | undefined;
   birthday?: string | undefined;
   position?: string | undefined;
+  role?: string | undefined;
+  urls?: readonly string[] | undefined;
+  note?: string | undefined;
+  tags?: readonly string[] | undefined;
+  /** the image itself, or a link */
+  photo?: { bytes: Uint8Array; mediaType: string } | { url: string } | undefined;
   department?: string | undefined;
   origin?: string | undefined;
   companyName?: string | undefined;
@@ -37,6 +43,33 @@ const words = (...parts: (string | undefined)[]): string =>
     .filter((p): p is string => p !== undefined && p.trim() !== '')
     .join(' ')
     .trim();
+
+/** base64 of bytes, in chunks (a spread of a large array would overflow the call stack). */
+const base64Of = (bytes: Uint8Array): string => {
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(binary);
+};
+
+/**
+ * The photo: 3.0 inline as `ENCODING=b` with the image type (what Outlook and Apple read), 4.0 as a
+ * `data:` URI; a link as a URI value in both.
+ */
+const photoProperty = (photo: NonNullable<PersonCard['photo']>, version: VCardVersion): OutProperty => {
+  if ('url' in photo) {
+    return { name: 'PHOTO', params: version === '3.0' ? [['VALUE', ['uri']]] : [], value: photo.url };
+  }
+  if (version === '4.0') return { name: 'PHOTO', value: `data:${photo.mediaType};base64,${base64Of(photo.bytes)}` };
+  const type = photo.mediaType.replace(/^image\//, '').toUpperCase();
+  return {
+    name: 'PHOTO',
+    params: [
+      ['ENCODING', ['b']],
+      ['TYPE', [type]],
+    ],
+    value: base64Of(photo.bytes),
+  };
+};
 
 export const personVCard = (person: PersonCard, version: VCardVersion): OutProperty[] => {
   // 3.0 marks the preferred entry with TYPE=pref, 4.0 with PREF=1
@@ -66,6 +99,7 @@ export const personVCard = (person: PersonCard, version: VCardVersion): OutPrope
         ]
       : []),
     ...(person.position ? [{ name: 'TITLE', value: escapeText(person.position) }] : []),
+    ...(person.role ? [{ name: 'ROLE', value: escapeText(person.role) }] : []),
     ...person.emails.map((email, i) => ({
       name: 'EMAIL',
       params: preferred(i, version === '3.0' ? ['internet'] : []),
@@ -96,6 +130,10 @@ export const personVCard = (person: PersonCard, version: VCardVersion): OutPrope
     ...(person.birthday
       ? [{ name: 'BDAY', value: version === '4.0' ? person.birthday.replace(/-/g, '') : person.birthday }]
       : []),
+    ...(person.urls ?? []).map((url) => ({ name: 'URL', value: escapeText(url) })),
+    ...(person.note ? [{ name: 'NOTE', value: escapeText(person.note) }] : []),
+    ...(person.tags && person.tags.length > 0 ? [{ name: 'CATEGORIES', value: list(person.tags) }] : []),
+    ...(person.photo ? [photoProperty(person.photo, version)] : []),
     ...(person.origin ? [{ name: 'X-KONTAKT-ORIGIN', value: escapeText(person.origin) }] : []),
     // N's prefix holds both for Outlook, but only a known salutation can be told from a title there
     ...(person.salutation ? [{ name: 'X-KONTAKT-SALUTATION', value: escapeText(person.salutation) }] : []),
@@ -161,6 +199,11 @@ export const personFromContact = (contact: VCardContact): PersonCard => {
     ...(address ? { address } : {}),
     ...(contact.birthday ? { birthday: contact.birthday } : {}),
     ...(contact.title ? { position: contact.title } : {}),
+    ...(contact.role ? { role: contact.role } : {}),
+    ...(contact.urls.length > 0 ? { urls: contact.urls } : {}),
+    ...(contact.note ? { note: contact.note } : {}),
+    ...(contact.categories.length > 0 ? { tags: contact.categories } : {}),
+    ...(contact.photo ? { photo: 'uri' in contact.photo ? { url: contact.photo.uri } : contact.photo } : {}),
     ...(contact.organization?.units[0] ? { department: contact.organization.units[0] } : {}),
     ...(contact.organization?.name ? { companyName: contact.organization.name } : {}),
     ...(contact.origin ? { origin: contact.origin } : {}),

@@ -16,7 +16,8 @@ import {
 } from './vcard-lines.ts';
 
 export type VCardName = { last: string; first: string; middle: string; prefix: string; suffix: string };
-export type Typed<T> = T & { types: string[]; label: string | null; preferred: boolean };
+/** A value with its types, its label (a grouped `X-ABLabel`), whether it is preferred, and its line. */
+export type Typed<T> = T & { types: string[]; label: string | null; preferred: boolean; line: number };
 export type VCardAddress = Typed<{
   poBox: string;
   extended: string;
@@ -41,6 +42,8 @@ export type VCardContact = {
   urls: string[];
   note: string | null;
   categories: string[];
+  /** the line of each property by name (its first occurrence), for what a use case reports */
+  lines: Record<string, number>;
   /** an inline photo's bytes and media type, or a link (never fetched) */
   photo: { bytes: Uint8Array; mediaType: string } | { uri: string } | null;
   uid: string | null;
@@ -123,6 +126,7 @@ export const readContact = (card: RawVCard): CardReading => {
     types: typesOf(property),
     label: labelFor(property),
     preferred: preferred(property),
+    line: property.line,
   });
 
   const nProperty = first('N');
@@ -221,6 +225,7 @@ export const readContact = (card: RawVCard): CardReading => {
       note: text(first('NOTE')),
       categories: all.filter((p) => p.name === 'CATEGORIES').flatMap((p) => listValue(p.value, version)),
       photo,
+      lines: Object.fromEntries(all.toReversed().map((p) => [p.name, p.line])),
       uid: text(first('UID')),
       origin: text(first('X-KONTAKT-ORIGIN')),
       salutation: text(first('X-KONTAKT-SALUTATION')),

@@ -44,6 +44,14 @@ const encoder = new TextEncoder();
  * space (which counts), and never a break inside a character's UTF-8 bytes.
  */
 export const foldLine = (line: string): string => {
+  // ASCII (a photo's base64 above all): one octet per character
+  if (!/[^\p{ASCII}]/u.test(line)) {
+    if (line.length <= maxOctets) return line;
+    const parts = [line.slice(0, maxOctets)];
+    for (let at = maxOctets; at < line.length; at += maxOctets - 1)
+      parts.push(` ${line.slice(at, at + maxOctets - 1)}`);
+    return parts.join('\r\n');
+  }
   const out: string[] = [];
   let current = '';
   let octets = 0;

@@ -23,7 +23,6 @@ import { getCompanyTimeline } from './company-timeline.ts';
 import { contactsRoutes as routes } from './contacts.routes.ts';
 import { createPersonFromEmail } from './email-persons.ts';
 import { createPersonRepository } from './person.repository.ts';
-import { getCompanyVCards, getPersonVCard } from './person-vcard-export.ts';
 import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
 import { createRecordMerger } from './record-merge.ts';
 
@@ -50,13 +49,14 @@ const companyDeps = {
   now,
 };
 
+const emails = createEmailRepository(doc, env.TABLE_NAME);
+
 export const handler = httpRouter(
   routeTable(routes, {
     'POST /v1/persons': createPersonFromRequest(personDeps),
     'GET /v1/persons': listPersons(personDeps),
     'GET /v1/persons/{id}': getPerson(personDeps),
     'PATCH /v1/persons/{id}': patchPersonFromRequest(personDeps),
-    'GET /v1/persons/{id}/vcard': getPersonVCard(personDeps),
     'POST /v1/persons/{id}/merge': mergePersons(personDeps),
     'POST /v1/companies': createCompanyFromRequest(companyDeps),
     'GET /v1/companies': listCompanies(companyDeps),
@@ -65,12 +65,11 @@ export const handler = httpRouter(
     'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
     'GET /v1/companies/{id}/persons': listCompanyPersons(companyDeps),
     'GET /v1/companies/{id}/branches': listCompanyBranches(companyDeps),
-    'GET /v1/companies/{id}/vcards': getCompanyVCards(personDeps),
     'GET /v1/companies/{id}/timeline': getCompanyTimeline({ companies, store: createStore(doc, env.TABLE_NAME) }),
     'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
     'POST /v1/emails/{id}/persons': createPersonFromEmail({
       ...personDeps,
-      emails: createEmailRepository(doc, env.TABLE_NAME),
+      emails,
     }),
   }),
   users,

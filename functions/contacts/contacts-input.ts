@@ -12,6 +12,13 @@ const recordId = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** Phones are checked and brought to E.164 by the use case, which names the bad entry (`phones.1`). */
 const Phone = z.string().check(z.maxLength(50), z.regex(/^[0-9+()/.\-\s]+$/, 'not a phone number'));
+/** A web address as people write it: with or without its scheme, never a script. */
+const WebAddress = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(2000),
+  z.refine((url) => !/^[a-z][a-z0-9+.-]*:/i.test(url) || /^https?:\/\//i.test(url), 'use an http or https address'),
+);
 const Email = z.email('not a valid email address').check(z.maxLength(254));
 
 export const AddressInput = z.lazy(() =>
@@ -42,6 +49,10 @@ const personFields = {
   /** one of the company's departments by id */
   departmentId: z.optional(recordId),
   position: optionalText(100),
+  role: optionalText(100),
+  urls: z.optional(z.array(WebAddress).check(z.maxLength(10, 'give at most 10'))),
+  note: optionalText(10_000),
+  tags: z.optional(z.array(text(100)).check(z.maxLength(50, 'give at most 50'))),
   origin: optionalText(100),
   /** a person without a company only (B2C): one with a company has the company's stage */
   lifecycleStage: z.optional(z.enum(lifecycleStages)),
@@ -82,6 +93,12 @@ export const PersonPatchBody = z.lazy(() =>
     department: nullable(text(100)),
     departmentId: nullable(recordId),
     position: nullable(text(100)),
+    role: nullable(text(100)),
+    urls: nullable(personFields.urls.def.innerType),
+    note: nullable(text(10_000)),
+    tags: nullable(personFields.tags.def.innerType),
+    /** null removes the photo (a photo comes from a vCard) */
+    photo: z.optional(z.null()),
     origin: nullable(text(100)),
     lifecycleStage: z.optional(z.enum(lifecycleStages)),
   }),
@@ -207,3 +224,28 @@ export const DuplicateCheckBody = z.lazy(() =>
     ),
   }),
 );
+
+const flag = z.optional(z.enum(['true', 'false']));
+
+/** How a vCard file is imported: checked only (`dryRun`), past duplicate warnings (`force`), from which card, or from an upload. */
+export const VCardImportQuery = z.lazy(() =>
+  z.strictObject({
+    dryRun: flag,
+    force: flag,
+    /** the card to start at (0-based): a file of more cards than one request takes is imported in parts */
+    from: z.optional(z.string().check(z.regex(/^\d{1,6}$/, 'a card number (0, 250, …)'))),
+    /** a file PUT to the upload URL of `POST /v1/contacts/vcards/uploads`, instead of a body */
+    uploadId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'the uploadId of an upload'))),
+  }),
+);
+
+/** An email's attachment by its place in the email's `attachments` (0-based). */
+export const EmailAttachmentPath = z.lazy(() =>
+  z.object({
+    id: recordId,
+    index: z.string().check(z.regex(/^\d{1,3}$/, 'the attachment’s place in the list (0, 1, …)')),
+  }),
+);
+
+/** Whether a vCard import from an email only checks, or creates past duplicate warnings. */
+export const EmailVCardImportQuery = z.lazy(() => z.strictObject({ dryRun: flag, force: flag }));

@@ -8,6 +8,7 @@ import { companyAddress, companyTypes, departmentOf, relationships } from '../..
 import { lifecycleStages, type StageChange, stageCauses, stageOf } from '../../domain/companies/lifecycle.ts';
 import { employmentsOf, type Person } from '../../domain/persons/person.ts';
 import { type Address, effectiveAddress } from '../../domain/shared/postal-address.ts';
+import { CandidateResponse } from '../inbox/inbox-entry-response.ts';
 
 const optionalString = z.optional(z.string());
 
@@ -53,6 +54,14 @@ export const PersonResponse = z.lazy(() =>
     /** the company's department (one of its `departments`) the person is in */
     departmentId: optionalString,
     position: optionalString,
+    role: optionalString,
+    urls: z.array(z.string()),
+    note: optionalString,
+    tags: z.array(z.string()),
+    /** a stored portrait (read it at `/v1/persons/{id}/photo`) or a link kept as given */
+    photo: z.optional(
+      z.union([z.object({ mediaType: z.string(), size: z.number(), href: z.string() }), z.object({ url: z.string() })]),
+    ),
     origin: optionalString,
     /** where the person worked and works, oldest first; the current employment has `to: null` */
     employments: z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) })),
@@ -113,6 +122,14 @@ export type PersonCompanyView = {
   departments?: Company['departments'];
 };
 
+const photoView = (person: Person) => {
+  const photo = person.photo;
+  if (!photo) return undefined;
+  return 'url' in photo
+    ? { url: photo.url }
+    : { mediaType: photo.mediaType, size: photo.size, href: `/v1/persons/${person.id}/photo` };
+};
+
 /**
  * A person as the API shows them: with their company's address when they have none, and as the
  * main contact exactly when the company names them.
@@ -139,6 +156,11 @@ export const toPersonResponse = (
     department: department?.name ?? person.department,
     departmentId: department?.id,
     position: person.position,
+    role: person.role,
+    urls: person.urls ?? [],
+    note: person.note,
+    tags: person.tags ?? [],
+    photo: photoView(person),
     origin: person.origin,
     employments: employmentsOf(person).map((e) => ({ companyId: e.companyId, from: e.from, to: e.to })),
     ...(person.companyId ? {} : { lifecycleStage: stageOf(person), stageHistory: toStageHistory(person.stageHistory) }),
@@ -199,4 +221,50 @@ export const TimelineItem = z.object({
 });
 
 /** A duplicate candidate answers as in the inbox's duplicate check. */
+
 export { CandidateResponse, toCandidateResponse } from '../inbox/inbox-entry-response.ts';
+
+const VCardProblemResponse = z.object({
+  /** the vCard property (N, FN, EMAIL, …) */
+  property: z.string(),
+  /** the line in the file (1-based; 0 when the card names no line) */
+  line: z.number(),
+  message: z.string(),
+});
+
+/** What `POST /v1/contacts/vcards` answers: one result per card, in file order. */
+export const VCardImportResponse = z.lazy(() =>
+  z.object({
+    results: z.array(
+      z.object({
+        /** the card's place in the file, 0-based */
+        index: z.number(),
+        status: z.enum(['created', 'duplicate', 'invalid']),
+        /** the card's name (FN, else N) */
+        name: optionalString,
+        /** the person created (not on a dry run) */
+        id: optionalString,
+        /** a duplicate's candidates, best first; the same card imported before is one candidate of score 1 */
+        candidates: z.optional(z.array(CandidateResponse)),
+        /** why the card is invalid, by property and line */
+        errors: z.optional(z.array(VCardProblemResponse)),
+        /** what the card held that was not kept, by property and line */
+        warnings: z.optional(z.array(VCardProblemResponse)),
+        /** what ORG named: an existing company linked, a new one created, or possible candidates left to a user */
+        company: z.optional(
+          z.object({
+            status: z.enum(['linked', 'created', 'possible']),
+            name: z.string(),
+            id: optionalString,
+            candidates: z.optional(z.array(CandidateResponse)),
+          }),
+        ),
+      }),
+    ),
+    /** cards in the file */
+    cardsTotal: z.number(),
+    /** the `from` of the file's next part, or null when this part was its last */
+    nextFrom: z.nullable(z.number()),
+    dryRun: z.boolean(),
+  }),
+);

@@ -2,6 +2,7 @@
 
 import { defineModule, routesOf } from '../shared/module.ts';
 import { contactsRoutes } from './contacts.routes.ts';
+import { vcardRoutes } from './vcards.routes.ts';
 
 export default defineModule({
   functions: {
@@ -13,6 +14,17 @@ export default defineModule({
       memoryMb: 512,
       access: { table: 'readWrite' },
       routes: routesOf(contactsRoutes),
+    },
+    'contact-files': {
+      entry: 'contact-files-api.handler.ts',
+      description: 'Contacts as files: vCard import (body, upload, mail attachment) and export, and persons’ photos',
+      // a request imports up to 250 cards, each a duplicate check and a transaction
+      timeoutSeconds: 29,
+      // a 4 MB file of photos, decoded and checked, with room to spare
+      memoryMb: 1024,
+      // the bucket: persons' photos (photos/), vCard uploads (vcard-uploads/), mail attachments (attachments/) read
+      access: { table: 'readWrite', mailBucket: 'readWrite' },
+      routes: routesOf(vcardRoutes),
     },
     'merge-resumer': {
       entry: 'merge-resumer.handler.ts',

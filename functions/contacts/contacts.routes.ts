@@ -7,6 +7,8 @@ import {
   CompanyStructureQuery,
   CompanyVCardsQuery,
   DuplicateCheckBody,
+  EmailAttachmentPath,
+  EmailVCardImportQuery,
   MergeBody,
   NewCompanyBody,
   NewPersonBody,
@@ -15,8 +17,15 @@ import {
   PersonVCardQuery,
   RecordIdPath,
   TimelineQuery,
+  VCardImportQuery,
 } from './contacts-input.ts';
-import { CandidateResponse, CompanyResponse, PersonResponse, TimelineItem } from './contacts-response.ts';
+import {
+  CandidateResponse,
+  CompanyResponse,
+  PersonResponse,
+  TimelineItem,
+  VCardImportResponse,
+} from './contacts-response.ts';
 import { EmailIdPath, EmailPersonBody } from './email-persons.ts';
 
 const person = (status: number, description: string) => ({ status, description, schema: PersonResponse });
@@ -48,14 +57,6 @@ export const contactsRoutes = {
     auth: 'user',
     path: RecordIdPath,
     responds: person(200, 'the person'),
-  },
-  'GET /v1/persons/{id}/vcard': {
-    summary:
-      'The person as a vCard file: 3.0 (what Outlook reads) or ?version=4.0, with company and department, and the company’s address for its main contact',
-    auth: 'user',
-    path: RecordIdPath,
-    query: PersonVCardQuery,
-    responds: { status: 200, description: 'the vCard', contentType: 'text/vcard' },
   },
   'PATCH /v1/persons/{id}': {
     summary: 'Changes a person: a merge patch carrying the current version',
@@ -131,14 +132,6 @@ export const contactsRoutes = {
       description: 'a page of the timeline',
       schema: z.object({ items: z.array(TimelineItem), nextCursor: z.nullable(z.string()) }),
     },
-  },
-  'GET /v1/companies/{id}/vcards': {
-    summary:
-      'The company’s people as vCards: one file, or ?split=true a zip of one file per person (Outlook imports a file’s first card only)',
-    auth: 'user',
-    path: RecordIdPath,
-    query: CompanyVCardsQuery,
-    responds: { status: 200, description: 'text/vcard, or application/zip with split=true', contentType: 'text/vcard' },
   },
   'POST /v1/companies/{id}/merge': {
     summary: 'Merges duplicateId into this company: data, lookups and every link move; resumable and idempotent',

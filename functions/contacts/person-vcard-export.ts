@@ -6,10 +6,11 @@
 import type * as z from 'zod/mini';
 import { type Company, departmentOf } from '../../domain/companies/company.ts';
 import type { Person } from '../../domain/persons/person.ts';
-import { personVCard } from '../../domain/vcards/person-vcard.ts';
+import { type PersonCard, personVCard } from '../../domain/vcards/person-vcard.ts';
 import { formatVCard } from '../../domain/vcards/vcard-writer.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import type { CompanyRepository } from './company.repository.ts';
+import type { ContactFiles } from './contact-files.ts';
 import type { CompanyVCardsQuery, PersonVCardQuery, RecordIdPath } from './contacts-input.ts';
 import type { PersonRepository } from './person.repository.ts';
 import { type Collection, loadActive, MergedInto, redirectAnswer } from './record-access.ts';
@@ -17,13 +18,26 @@ import { type Collection, loadActive, MergedInto, redirectAnswer } from './recor
 export type VCardExportDeps = {
   persons: Pick<PersonRepository, 'load' | 'inCompany'>;
   companies: Pick<CompanyRepository, 'load'>;
+  /** where stored photos are read (loaded on first use) */
+  files: () => Promise<Pick<ContactFiles, 'photo'>>;
+};
+
+type Photo = NonNullable<PersonCard['photo']>;
+
+/** The person's photo for their card: a link as it is, a stored image read (left out when it is gone). */
+const photoOf = async (deps: VCardExportDeps, person: Person): Promise<Photo | undefined> => {
+  const photo = person.photo;
+  if (!photo) return undefined;
+  if ('url' in photo) return { url: photo.url };
+  const bytes = await (await deps.files()).photo(photo.sha256);
+  return bytes ? { bytes, mediaType: photo.mediaType } : undefined;
 };
 
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 const companies: Collection = { what: 'company', basePath: '/v1/companies' };
 
 /** The person's card, with what their company adds: its name, their department, and its address for its main contact. */
-const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0'): string => {
+const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0', photo: Photo | undefined): string => {
   const isMainContact = company?.mainContactId === person.id;
   return formatVCard(
     version,
@@ -38,6 +52,11 @@ const cardOf = (person: Person, company: Company | null, version: '3.0' | '4.0')
         address: person.address ?? (isMainContact ? company?.address : undefined),
         birthday: person.birthday,
         position: person.position,
+        role: person.role,
+        urls: person.urls,
+        note: person.note,
+        tags: person.tags,
+        photo,
         department: (company && departmentOf(company, person.departmentId)?.name) ?? person.department,
         origin: person.origin,
         companyName: company?.name,
@@ -77,7 +96,7 @@ export const getPersonVCard =
     if (person instanceof MergedInto) return redirectAnswer(person, request.event.rawPath);
     const loaded = person.companyId ? await deps.companies.load(person.companyId) : null;
     const company = loaded?.state === 'active' ? loaded.record : null;
-    const card = cardOf(person, company, request.query.version ?? '3.0');
+    const card = cardOf(person, company, request.query.version ?? '3.0', await photoOf(deps, person));
     return {
       status: 200,
       rawBody: card,
@@ -103,10 +122,17 @@ export const getCompanyVCards =
     const version = request.query.version ?? '3.0';
     // by name already: the company's person list is ordered by folded last and first name
     const people = await deps.persons.inCompany(company.id);
+    // photos read a few at a time: a company of hundreds must not open hundreds of connections
+    const photos = new Map<string, Photo | undefined>();
+    for (let at = 0; at < people.length; at += 8) {
+      const batch = people.slice(at, at + 8);
+      const read = await Promise.all(batch.map((p) => photoOf(deps, p)));
+      for (const [i, p] of batch.entries()) photos.set(p.id, read[i]);
+    }
     if (request.query.split !== 'true') {
       return {
         status: 200,
-        rawBody: people.map((p) => cardOf(p, company, version)).join(''),
+        rawBody: people.map((p) => cardOf(p, company, version, photos.get(p.id))).join(''),
         headers: {
           'content-type': 'text/vcard; charset=utf-8',
           'content-disposition': disposition(company.name, 'vcf'),
@@ -122,7 +148,7 @@ export const getCompanyVCards =
       let name = `${base}.vcf`;
       for (let n = 2; taken.has(name.normalize('NFC').toLowerCase()); n += 1) name = `${base} (${n}).vcf`;
       taken.add(name.normalize('NFC').toLowerCase());
-      files[name] = cardOf(person, company, version);
+      files[name] = cardOf(person, company, version, photos.get(person.id));
     }
     // loaded on first use: fflate's tables cost every cold start of this function, and only a split export needs them
     const { zipCards } = await import('./vcard-zip.ts');

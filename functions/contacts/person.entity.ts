@@ -48,6 +48,16 @@ export const PersonSchema = z.lazy(() =>
     department: optionalString,
     departmentId: optionalString,
     position: optionalString,
+    role: optionalString,
+    urls: z.optional(z.array(z.string())),
+    note: optionalString,
+    tags: z.optional(z.array(z.string())),
+    photo: z.optional(
+      z.union([
+        z.object({ sha256: z.string(), mediaType: z.string(), size: z.number() }),
+        z.object({ url: z.string() }),
+      ]),
+    ),
     origin: optionalString,
     // persons stored before the history was kept have none: employmentsOf derives it
     employments: z.optional(z.array(z.object({ companyId: z.string(), from: z.string(), to: z.nullable(z.string()) }))),

@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import type * as z from 'zod/mini';
 import { type Company, departmentOf, ensureDepartment, withMainContact } from '../../domain/companies/company.ts';
 import { personLookups } from '../../domain/duplicates/record-profiles.ts';
+import type { Candidate } from '../../domain/inbox/inbox-entry.ts';
 import {
   absorbPerson,
   checkSupervisorChain,
@@ -38,7 +39,7 @@ import type { createRecordMerger } from './record-merge.ts';
 
 export type PersonsDeps = {
   persons: PersonRepository;
-  companies: Pick<CompanyRepository, 'load' | 'getMany' | 'updateItems'>;
+  companies: Pick<CompanyRepository, 'load' | 'getMany' | 'updateItems' | 'createItems'>;
   personMerger: ReturnType<typeof createRecordMerger<Person>>;
   findCandidates: FindCandidates;
   /** the `origins` list a person's origin is checked against */
@@ -46,11 +47,14 @@ export type PersonsDeps = {
   now: () => Date;
 };
 
+/** What creating a person needs (a vCard import creates, it never merges). */
+export type NewPersonDeps = Omit<PersonsDeps, 'personMerger'>;
+
 type Path = z.infer<typeof RecordIdPath>;
 const persons: Collection = { what: 'person', basePath: '/v1/persons' };
 
 /** What a person's request asks of their company besides the link: to be its main contact, a department. */
-type CompanyAsks = {
+export type CompanyAsks = {
   isMainContact?: boolean | undefined;
   /** a department by name (the company's, added when it has none of that name); null: none */
   department?: string | null | undefined;
@@ -67,7 +71,7 @@ type CompanyAsks = {
  * after, for the answer.
  */
 const companyWrites = async (
-  deps: PersonsDeps,
+  deps: NewPersonDeps,
   person: Person,
   previous: Person | null,
   asks: CompanyAsks,
@@ -156,12 +160,12 @@ const companyWrites = async (
  * A person's origin is one of the `origins` list when it is set or changed (422 naming `origin`); a
  * value stored before the list existed stays readable, and a patch that leaves it alone keeps it.
  */
-const checkOrigin = async (deps: PersonsDeps, person: Person, previous: Person | null): Promise<void> => {
+const checkOrigin = async (deps: NewPersonDeps, person: Person, previous: Person | null): Promise<void> => {
   if (person.origin === undefined || person.origin === previous?.origin) return;
   requireListed('origin', person.origin, await deps.settings.get('origins'));
 };
 
-const checkLinks = async (deps: PersonsDeps, person: Person, previous: Person | null): Promise<void> => {
+const checkLinks = async (deps: NewPersonDeps, person: Person, previous: Person | null): Promise<void> => {
   if (person.companyId !== previous?.companyId) {
     await requireLinkable(deps.companies, 'companyId', 'company', person.companyId);
   }
@@ -169,6 +173,55 @@ const checkLinks = async (deps: PersonsDeps, person: Person, previous: Person | 
     await requireLinkable(deps.persons, 'supervisorId', 'person', person.supervisorId);
     checkSupervisorChain(person.id, await chainAbove(deps.persons, person.supervisorId, (p) => p.supervisorId));
   }
+};
+
+/** How a new person is stored: behind duplicate protection unless forced, with what they ask of their company. */
+export type NewPersonOptions = {
+  force: boolean;
+  asks: CompanyAsks;
+  userId: string | undefined;
+  /** a company created in the same transaction, which the person's `companyId` names */
+  newCompany?: Company;
+  /** more writes of the transaction (an import's guard), given the person */
+  extra?: (person: Person) => readonly TransactItem[];
+  /** work before the transaction, once the person will be written (an import stores the photo) */
+  beforeWrite?: (person: Person) => Promise<void>;
+  /** check only: nothing is written */
+  dryRun?: boolean;
+};
+
+/**
+ * A new person through the rules every way of creating one keeps: origin listed, links that exist,
+ * no supervisor cycle, duplicate protection (the candidates come back and nothing is written,
+ * unless forced), and the company's side (main contact, department) in the same transaction.
+ */
+export const storeNewPerson = async (
+  deps: NewPersonDeps,
+  fields: PersonFields,
+  options: NewPersonOptions,
+): Promise<{ person: Person; companies: Company[] } | { candidates: Candidate[] }> => {
+  const now = deps.now();
+  const person = createPerson(ulid(now.getTime()), fields, now, { by: 'user', userId: options.userId });
+  await checkOrigin(deps, person, null);
+  const newCompany = options.newCompany;
+  await checkLinks(
+    deps,
+    newCompany && newCompany.id === person.companyId ? { ...person, companyId: undefined } : person,
+    null,
+  );
+  if (!options.force) {
+    const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
+    if (candidates.length > 0) return { candidates };
+  }
+  if (options.dryRun) return { person, companies: newCompany ? [newCompany] : [] };
+  const company = await companyWrites(deps, person, null, options.asks);
+  await options.beforeWrite?.(company.person);
+  await deps.persons.create(company.person, [
+    ...(newCompany ? deps.companies.createItems(newCompany) : []),
+    ...company.items,
+    ...(options.extra?.(company.person) ?? []),
+  ]);
+  return { person: company.person, companies: newCompany ? [newCompany, ...company.companies] : company.companies };
 };
 
 export const createPersonFromRequest =
@@ -183,24 +236,16 @@ export const createPersonFromRequest =
       ...someAddress(address),
       isMainContact: isMainContact ?? false,
     };
-    const now = deps.now();
-    const person = createPerson(ulid(now.getTime()), fields, now, { by: 'user', userId: request.user?.id });
-    await checkOrigin(deps, person, null);
-    await checkLinks(deps, person, null);
-    if (!force) {
-      const candidates = await deps.findCandidates(personLookups(person), { kinds: ['person'] });
-      if (candidates.length > 0) throw possibleDuplicates('person', candidates);
-    }
-    const company = await companyWrites(deps, person, null, {
-      isMainContact,
-      department: rest.department,
-      departmentId: rest.departmentId,
+    const stored = await storeNewPerson(deps, fields, {
+      force: force === true,
+      asks: { isMainContact, department: rest.department, departmentId: rest.departmentId },
+      userId: request.user?.id,
     });
-    await deps.persons.create(company.person, company.items);
+    if ('candidates' in stored) throw possibleDuplicates('person', stored.candidates);
     return {
       status: 201,
-      body: await personView(deps, company.person, company.companies),
-      headers: { location: `/v1/persons/${person.id}` },
+      body: await personView(deps, stored.person, stored.companies),
+      headers: { location: `/v1/persons/${stored.person.id}` },
     };
   };
 

@@ -1,6 +1,6 @@
 /** Builds the OpenAPI 3.1 document from every route's contract and the zod schemas that validate each request. */
 import * as z from 'zod/mini';
-import type { AnyRouteSpec } from '../shared/http.ts';
+import { type AnyRouteSpec, bodyMediaTypes } from '../shared/http.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -50,19 +50,24 @@ const parameters = (schema: z.ZodMiniType | undefined, where: 'path' | 'query') 
 
 const operation = (key: string, spec: AnyRouteSpec) => {
   const [method = 'get', ...pathParts] = key.split(' ');
-  const body = spec.body
-    ? {
-        requestBody: {
-          required: true,
-          content: Object.fromEntries(
-            (spec.accepts ?? ['json']).map((kind) => [
-              kind === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
-              { schema: jsonSchema(spec.body as z.ZodMiniType) },
-            ]),
-          ),
-        },
-      }
-    : {};
+  const accepts = spec.accepts ?? ['json'];
+  const body =
+    spec.body || accepts.includes('vcard')
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              accepts.map((kind) => [
+                bodyMediaTypes[kind][0],
+                {
+                  schema:
+                    kind === 'vcard' ? { type: 'string', format: 'binary' } : jsonSchema(spec.body as z.ZodMiniType),
+                },
+              ]),
+            ),
+          },
+        }
+      : {};
   const ok = spec.responds ?? { status: 200, description: 'OK' };
   const okContent =
     ok.status === 204 || ok.status === 303

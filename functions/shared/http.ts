@@ -24,7 +24,17 @@ import { inputProblems, parseInput, refuseHostileInput } from './validation.ts';
 /** 1 MB unless a route says otherwise (API.md). */
 export const defaultMaxBodyBytes = 1024 * 1024;
 
-export type BodyKind = 'json' | 'form';
+/** `json`; `form` (HTML form posts); `vcard`, a vCard file passed on as its bytes (`HttpRequest.bytes`) */
+export type BodyKind = 'json' | 'form' | 'vcard';
+
+/** The media type a client names for each kind of body (the first one is the one documented). */
+export const bodyMediaTypes: Record<BodyKind, readonly string[]> = {
+  json: ['application/json'],
+  form: ['application/x-www-form-urlencoded'],
+  // text/x-vcard and text/directory from older clients; octet-stream for a file of unknown charset,
+  // which API Gateway then passes on untouched (base64) instead of as text
+  vcard: ['text/vcard', 'text/x-vcard', 'text/directory', 'application/octet-stream'],
+};
 
 export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extends z.ZodMiniType> = {
   /** one line for the OpenAPI description */
@@ -60,6 +70,8 @@ export type AnyRouteSpec = RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType
 export type HttpRequest<B, P, Q> = {
   body: B;
   bodyKind: BodyKind | null;
+  /** the body's bytes as sent, for a route that takes files (`accepts: ['vcard']`) */
+  bytes?: Uint8Array | null;
   path: P;
   query: Q;
   user: User | null;
@@ -95,7 +107,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
 const bodyKindOf = (contentType: string | undefined): BodyKind | 'other' => {
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'application/json' || type.endsWith('+json')) return 'json';
-  if (type === 'application/x-www-form-urlencoded') return 'form';
+  for (const kind of ['form', 'vcard'] as const) if (bodyMediaTypes[kind].includes(type)) return kind;
   return 'other';
 };
 
@@ -119,9 +131,10 @@ const decodeBody = (
   if (kind === 'other' || !accepts.includes(kind)) {
     throw new KontaktError(
       'unsupported-media-type',
-      `Content-Type must be ${accepts.map((k) => (k === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ')}`,
+      `Content-Type must be ${accepts.flatMap((k) => bodyMediaTypes[k]).join(' or ')}`,
     );
   }
+  if (kind === 'vcard') return { kind, value: new Uint8Array(bytes) };
   const text = bytes.toString('utf8');
   if (kind === 'form') return { kind, value: decodeForm(text) };
   try {
@@ -192,6 +205,7 @@ export const route =
     const request = {
       body: parsePart(spec.body, decoded.value, 'body'),
       bodyKind: decoded.kind,
+      bytes: decoded.value instanceof Uint8Array ? decoded.value : null,
       path: parsePart(spec.path, event.pathParameters ?? {}, 'path'),
       query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
       user,

@@ -3,6 +3,8 @@
  * authorizer does, throttles per route, turns requests into payload-2.0 events for the same
  * handlers, and answers its own rejections with API Gateway's fixed `{"message": ...}` bodies.
  */
+
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -157,7 +159,8 @@ export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: S
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams)
       query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-    const textual = isTextual(req.headers['content-type']);
+    // a text body that is not UTF-8 (a Windows-1252 vCard) travels base64-encoded, so no byte is lost
+    const textual = isTextual(req.headers['content-type']) && isUtf8(body);
     const now = new Date();
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',

@@ -438,3 +438,99 @@ describe('email to ticket through SMTP', () => {
     expect(automated.links.some((l: { kind: string }) => l.kind === 'ticket')).toBe(false);
   });
 });
+
+describe('vCards through the running stack (issue 19)', () => {
+  /** A file as a client posts it: its own bytes and content type. */
+  const postFile = async (path: string, bytes: Uint8Array, contentType: string): Promise<Answer> => {
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.salesToken}`, 'content-type': contentType },
+      body: bytes,
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+
+  it('imports Outlook’s Windows-1252 card posted as text/vcard with its umlauts, and exports it back', async () => {
+    // Outlook's 2.1 card, 8-bit Windows-1252, as a file: no byte of it may change on the way
+    const card = [
+      'BEGIN:VCARD',
+      'VERSION:2.1',
+      `N;CHARSET=Windows-1252:Bräuer${tag};Jürgen;;Herr`,
+      `FN;CHARSET=Windows-1252:Jürgen Bräuer${tag}`,
+      'ORG;CHARSET=Windows-1252:Großhandel Süd GmbH;Einkauf',
+      `EMAIL;PREF;INTERNET:juergen.braeuer.${tag}@grosshandel-sued.example`,
+      'TEL;WORK;VOICE:+49 89 1234 5678',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    const bytes = Buffer.from(card, 'latin1');
+    const res = await postFile('/v1/contacts/vcards', bytes, 'text/vcard');
+    expect(res.status).toBe(200);
+    const [result] = res.json.results;
+    expect(result).toMatchObject({ status: 'created', name: `Jürgen Bräuer${tag}` });
+    const person = (await sales('GET', `/v1/persons/${result.id}`)).json;
+    expect(person).toMatchObject({ firstName: 'Jürgen', lastName: `Bräuer${tag}`, department: 'Einkauf' });
+    // the same file again creates nothing
+    const again = await postFile('/v1/contacts/vcards', bytes, 'text/x-vcard');
+    expect(again.json.results[0]).toMatchObject({ status: 'duplicate', candidates: [{ id: result.id }] });
+    const exported = await fetch(`${stack.baseUrl}/v1/persons/${result.id}/vcard`, {
+      headers: { authorization: `Bearer ${stack.salesToken}` },
+    });
+    expect(exported.headers.get('content-type')).toBe('text/vcard; charset=utf-8');
+    const text = await exported.text();
+    expect(text).toContain(`N:Bräuer${tag};Jürgen;;Herr;`);
+    expect(text).toContain('ORG:Großhandel Süd GmbH;Einkauf');
+  });
+
+  it('imports a file uploaded to its upload URL, and a vCard mailed as an attachment', async () => {
+    const upload = await sales('POST', '/v1/contacts/vcards/uploads');
+    expect(upload.status).toBe(201);
+    const cards = [
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nN:Upload${tag};Ute;;;\r\nFN:Ute Upload${tag}\r\nEMAIL:ute.${tag}@upload.example\r\nEND:VCARD\r\n`,
+      'BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:niemand@upload.example\r\nEND:VCARD\r\n',
+    ].join('');
+    const put = await fetch(upload.json.uploadUrl, { method: 'PUT', body: cards });
+    expect(put.ok).toBe(true);
+    const imported = await sales('POST', upload.json.importUrl);
+    expect(imported.status).toBe(200);
+    expect(imported.json.results.map((r: { status: string }) => r.status)).toEqual(['created', 'invalid']);
+    expect(imported.json.results[1].errors.map((e: { property: string }) => e.property)).toEqual(['N', 'FN']);
+
+    // a card forwarded by mail: the user BCCs it in, then imports it from the stored email
+    const subject = `Visitenkarte ${tag}`;
+    const vcf = Buffer.from(
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nN:Anhang${tag};Anke;;;\r\nFN:Anke Anhang${tag}\r\nEMAIL:anke.${tag}@anhang.example\r\nEND:VCARD\r\n`,
+    ).toString('base64');
+    await send({ from: user, to: [bcc] }, [
+      `From: Demo Sales <${user}>`,
+      `To: Max Kunde <${customer}>`,
+      `Subject: ${subject}`,
+      `Message-ID: <${ulid()}@kontakt.test>`,
+      'Date: Wed, 02 Dec 2026 09:00:00 +0100',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Anbei die Visitenkarte von Frau Anhang.',
+      '--b1',
+      'Content-Type: text/vcard; charset=utf-8; name="Anke.vcf"',
+      'Content-Disposition: attachment; filename="Anke.vcf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      vcf,
+      '--b1--',
+    ]);
+    const email = await stored(subject);
+    expect(email.attachments).toEqual([expect.objectContaining({ filename: 'Anke.vcf' })]);
+    const fromMail = await sales('POST', `/v1/emails/${email.id}/attachments/0/vcard-import`);
+    expect(fromMail.status).toBe(200);
+    expect(fromMail.json.results[0].status).toBe('created');
+    const person = (await sales('GET', `/v1/persons/${fromMail.json.results[0].id}`)).json;
+    expect(person).toMatchObject({ firstName: 'Anke', lastName: `Anhang${tag}` });
+    const missing = await sales('POST', `/v1/emails/${email.id}/attachments/3/vcard-import`);
+    expect(missing.status).toBe(404);
+  });
+});

@@ -22,6 +22,8 @@ const sub = 'contacts-tester';
 
 // imported in beforeAll, once the environment it reads at import is set
 let handler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
+/** the vCard routes: a function of their own */
+let filesHandler: typeof import('../../functions/contacts/contact-files-api.handler.ts')['handler'];
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
 type Answer = { status: number; headers: Record<string, string>; json: any };
@@ -80,6 +82,7 @@ beforeAll(async () => {
     { upsert: true },
   );
   ({ handler } = await import('../../functions/contacts/contacts-api.handler.ts'));
+  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files-api.handler.ts'));
 });
 
 describe('creating persons and companies', () => {
@@ -704,7 +707,7 @@ describe('a person’s vCard', () => {
       birthday: '1975-06-30',
     });
     const raw = async (query?: Record<string, string>) => {
-      const res = await handler(
+      const res = await filesHandler(
         apiEvent({
           routeKey: 'GET /v1/persons/{id}/vcard',
           path: `/v1/persons/${person.id}/vcard`,
@@ -752,7 +755,7 @@ describe('a company’s vCards', () => {
     const berta = await createPerson({ firstName: 'Berta', lastName: `${last}b`, companyId: company.id });
     const anton = await createPerson({ firstName: 'Anton', lastName: `${last}a`, companyId: company.id });
     const raw = async (query?: Record<string, string>) =>
-      handler(
+      filesHandler(
         apiEvent({
           routeKey: 'GET /v1/companies/{id}/vcards',
           path: `/v1/companies/${company.id}/vcards`,

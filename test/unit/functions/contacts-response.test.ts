@@ -43,18 +43,28 @@ describe('person and company answers', () => {
       ...person,
       address: company.address,
       addressInherited: true,
+      // lists a person stored before they existed shows empty
+      urls: [],
+      tags: [],
     });
   });
 
   it('shows a person’s own address before the company’s', () => {
     const own = { ...person, address: { city: 'Berlin' } };
-    expect(json(toPersonResponse(own, { address: company.address }))).toEqual({ ...own, addressInherited: false });
+    expect(json(toPersonResponse(own, { address: company.address }))).toEqual({
+      ...own,
+      addressInherited: false,
+      urls: [],
+      tags: [],
+    });
     const { companyId: _, employments: __, ...alone } = person;
     // a person without a company carries a stage of their own (B2C); one stored before stages is general
     expect(json(toPersonResponse(alone, undefined))).toEqual({
       ...alone,
       employments: [],
       addressInherited: false,
+      urls: [],
+      tags: [],
       lifecycleStage: 'general',
       stageHistory: [],
     });

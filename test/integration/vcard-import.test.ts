@@ -1,0 +1,367 @@
+// vCard import through the contacts API's handler against DynamoDB Local and the S3 emulator: the
+// files Outlook, Apple, Google and Android write, one result per card, duplicate protection (and a
+// file imported twice creating nothing twice), ORG linking or creating the company, photos stored
+// and exported again, and a person exported and imported again being a duplicate of itself.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { personFromContact } from '../../domain/vcards/person-vcard.ts';
+import { readContact } from '../../domain/vcards/vcard-contact.ts';
+import { readVCards } from '../../domain/vcards/vcard-lines.ts';
+import { createUserRepository } from '../../functions/users/user.repository.ts';
+import { documentClient, tableName } from '../support/aws.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+
+const doc = documentClient();
+const sub = 'vcard-tester';
+const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/vcards/${name}`, import.meta.url));
+
+let contactsHandler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
+let filesHandler: typeof import('../../functions/contacts/contact-files-api.handler.ts')['handler'];
+/** the routes of contacts as files have a function of their own (contacts.module.ts) */
+const fileRoutes = new Set(Object.keys((await import('../../functions/contacts/vcards.routes.ts')).vcardRoutes));
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
+type Answer = { status: number; headers: Record<string, string>; json: any; raw: string };
+
+const send = async (
+  routeKey: string,
+  options: {
+    path?: string;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+    json?: unknown;
+    file?: Uint8Array;
+    contentType?: string;
+  } = {},
+): Promise<Answer> => {
+  const event = apiEvent({
+    routeKey,
+    path: options.path ?? routeKey.split(' ')[1] ?? '/',
+    sub,
+    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+    ...(options.contentType ? { headers: { 'content-type': options.contentType } } : {}),
+  });
+  // the file's bytes as API Gateway passes a body it does not take for text: base64, untouched
+  if (options.file) Object.assign(event, { body: Buffer.from(options.file).toString('base64'), isBase64Encoded: true });
+  const res = await (fileRoutes.has(routeKey) ? filesHandler : contactsHandler)(event, lambdaContext());
+  const raw = res.body ? Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
+  const json = res.headers?.['content-type']?.includes('json') && raw ? JSON.parse(raw) : undefined;
+  return { status: res.statusCode, headers: res.headers ?? {}, json, raw };
+};
+
+const importFile = (file: Uint8Array, query: Record<string, string> = {}, contentType = 'text/vcard') =>
+  send('POST /v1/contacts/vcards', { file, query, contentType });
+
+const getPerson = async (id: string) => {
+  const res = await send('GET /v1/persons/{id}', { path: `/v1/persons/${id}`, pathParameters: { id } });
+  expect(res.status).toBe(200);
+  return res.json;
+};
+
+/** A card of a person nobody else in the table has. */
+const uniqueCard = (extra = ''): { text: string; last: string; email: string } => {
+  const last = `Q${randomBytes(6).toString('hex')}`;
+  const email = `${last.toLowerCase()}@example.org`;
+  return {
+    last,
+    email,
+    text: `BEGIN:VCARD\r\nVERSION:3.0\r\nN:${last};Karla;;;\r\nFN:Karla ${last}\r\nEMAIL;TYPE=INTERNET:${email}\r\n${extra}END:VCARD\r\n`,
+  };
+};
+
+beforeAll(async () => {
+  await createUserRepository(doc, tableName).save(
+    { id: sub, email: 'vcards@example.com', name: 'vCard Tester', roles: ['sales'] },
+    { upsert: true },
+  );
+  ({ handler: contactsHandler } = await import('../../functions/contacts/contacts-api.handler.ts'));
+  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files-api.handler.ts'));
+});
+
+describe('importing the vCards clients write', () => {
+  it('reads Outlook’s 2.1 in Windows-1252: umlauts, quoted-printable note, company and department, photo', async () => {
+    const res = await importFile(fixture('outlook-2.1-windows-1252.vcf'));
+    expect(res.status).toBe(200);
+    expect(res.json.cardsTotal).toBe(1);
+    const [result] = res.json.results;
+    expect(result).toMatchObject({ index: 0, status: 'created', name: 'Dr. Jürgen Müller' });
+    expect(result.company).toMatchObject({ status: 'created', name: 'Bäckerei Schön GmbH' });
+    const person = await getPerson(result.id);
+    expect(person).toMatchObject({
+      salutation: 'Herr',
+      title: 'Dr.',
+      firstName: 'Jürgen',
+      lastName: 'Müller',
+      position: 'Leiter Einkäufe',
+      department: 'Einkauf',
+      companyId: result.company.id,
+      emails: ['j.mueller@baeckerei-schoen.de'],
+      phones: ['+4922147110', '+491712345678'],
+      address: { street: 'Hauptstraße 5', postalCode: '50667', city: 'Köln', country: 'Deutschland' },
+      urls: ['http://www.baeckerei-schoen.de'],
+      note: 'Kennt uns von der Messe in Köln.\nRückruf erwünscht bitte vormittags.',
+      photo: { mediaType: 'image/jpeg', href: `/v1/persons/${result.id}/photo` },
+    });
+    const company = await send('GET /v1/companies/{id}', {
+      path: `/v1/companies/${result.company.id}`,
+      pathParameters: { id: result.company.id },
+    });
+    expect(company.json.name).toBe('Bäckerei Schön GmbH');
+    expect(company.json.departments.map((d: { name: string }) => d.name)).toEqual(['Einkauf']);
+
+    const photo = await send('GET /v1/persons/{id}/photo', {
+      path: `/v1/persons/${result.id}/photo`,
+      pathParameters: { id: result.id },
+    });
+    expect(photo.status).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('reads Apple’s 3.0: grouped emails with labels, a two-line street, tags, no year-less birthday', async () => {
+    const res = await importFile(fixture('apple-3.0.vcf'));
+    const [result] = res.json.results;
+    expect(result.status).toBe('created');
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ property: 'BDAY', message: 'a birthday without a year is not kept' }),
+    ]);
+    const person = await getPerson(result.id);
+    expect(person).toMatchObject({
+      firstName: 'Sören',
+      lastName: 'Weiß',
+      emails: ['soeren.weiss@mueller-soehne.de', 'soeren@weiss-privat.de'],
+      phones: ['+4915123456789'],
+      address: { street: 'Lindenallee 12', addressLine2: 'Hinterhaus', city: 'Hamburg', postalCode: '20259' },
+      tags: ['Messe 2026', 'Großkunde'],
+      urls: ['https://mueller-soehne.de'],
+      department: 'Vertrieb',
+    });
+    expect(person.birthday).toBeUndefined();
+  });
+
+  it('reads Google’s multi-card file in order: a nameless card is invalid naming N and FN, the others are created', async () => {
+    const res = await importFile(fixture('google-3.0.vcf'));
+    expect(res.json.results.map((r: { status: string }) => r.status)).toEqual(['created', 'invalid', 'created']);
+    expect(res.json.results[1]).toMatchObject({
+      index: 1,
+      errors: [
+        expect.objectContaining({ property: 'N', line: 19 }),
+        expect.objectContaining({ property: 'FN', line: 18 }),
+      ],
+    });
+    // both name Example GmbH: the first card creates it, the third is linked to it
+    const [anna, , joerg] = res.json.results;
+    expect(anna.company.status).toBe('created');
+    expect(joerg.company).toEqual({ status: 'linked', name: 'Example GmbH', id: anna.company.id });
+    const person = await getPerson(anna.id);
+    expect(person).toMatchObject({
+      birthday: '1985-04-12',
+      note: 'Rückruf, wenn das Angebot da ist; danach Termin.',
+      position: 'Einkäuferin',
+      urls: ['https://example-gmbh.de'],
+      tags: ['myContacts', 'Kunden'],
+    });
+  });
+
+  it('reads Android’s 2.1 quoted-printable UTF-8 with soft line breaks', async () => {
+    const res = await importFile(fixture('android-2.1.vcf'));
+    const person = await getPerson(res.json.results[0].id);
+    expect(person).toMatchObject({
+      firstName: 'Ayşe',
+      lastName: 'Özdemir',
+      birthday: '1990-01-02',
+      address: { street: 'Straße des 17. Juni 106', city: 'Berlin' },
+      note: 'Grüße aus dem Kiez!',
+      phones: ['+4917611122233', '+49301234567'],
+    });
+  });
+
+  it('reads RFC 6350’s 4.0: tel: URIs, a data: URI photo; UTF-16 with BOM', async () => {
+    const v4 = await importFile(fixture('rfc6350-4.0.vcf'));
+    const person = await getPerson(v4.json.results[0].id);
+    expect(person).toMatchObject({
+      firstName: 'Simone',
+      lastName: 'Perreault-Groß',
+      emails: ['simone.gross@ingenieurbuero-gross.de'],
+      photo: { mediaType: 'image/jpeg' },
+    });
+    expect(person.phones).toContain('+491705554321');
+    const utf16 = await importFile(fixture('utf16-bom-3.0.vcf'));
+    expect(await getPerson(utf16.json.results[0].id)).toMatchObject({ firstName: 'Björn', lastName: 'Fröhlich' });
+  });
+});
+
+describe('what an import creates, and what it does not', () => {
+  it('creates nothing twice: the same file again answers duplicate, naming the person it created', async () => {
+    const card = uniqueCard();
+    const first = await importFile(Buffer.from(card.text));
+    expect(first.json.results[0].status).toBe('created');
+    const again = await importFile(Buffer.from(card.text), { force: 'true' });
+    expect(again.json.results[0]).toMatchObject({
+      status: 'duplicate',
+      candidates: [{ kind: 'person', id: first.json.results[0].id, level: 'match' }],
+    });
+    const listed = await send('GET /v1/persons', { query: { q: card.last } });
+    expect(listed.json.items).toHaveLength(1);
+  });
+
+  it('warns of a duplicate another way created (by email) and creates only with force=true', async () => {
+    const card = uniqueCard();
+    const made = await send('POST /v1/persons', {
+      json: { firstName: 'Karla', lastName: card.last, emails: [card.email] },
+    });
+    expect(made.status).toBe(201);
+    // the same person from a phone: another card, same email
+    const other = card.text.replace('FN:', 'TITLE:Leiterin\r\nFN:');
+    const warned = await importFile(Buffer.from(other));
+    expect(warned.json.results[0]).toMatchObject({
+      status: 'duplicate',
+      candidates: [expect.objectContaining({ kind: 'person', id: made.json.id })],
+    });
+    expect(warned.json.results[0].id).toBeUndefined();
+    const forced = await importFile(Buffer.from(other), { force: 'true' });
+    expect(forced.json.results[0].status).toBe('created');
+  });
+
+  it('stores nothing on a dry run, and says what a real run would do', async () => {
+    const card = uniqueCard('ORG:Trockenlauf AG\r\n');
+    const dry = await importFile(Buffer.from(card.text), { dryRun: 'true' });
+    expect(dry.json).toMatchObject({ dryRun: true, cardsTotal: 1 });
+    expect(dry.json.results[0]).toMatchObject({ status: 'created', company: { status: 'created' } });
+    expect(dry.json.results[0].id).toBeUndefined();
+    expect(dry.json.results[0].company.id).toBeUndefined();
+    const listed = await send('GET /v1/persons', { query: { q: card.last } });
+    expect(listed.json.items).toHaveLength(0);
+    const real = await importFile(Buffer.from(card.text));
+    expect(real.json.results[0].status).toBe('created');
+  });
+
+  it('links ORG to a matching company, and only names a possible one', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const name = `Zentrale ${tag} Logistik GmbH`;
+    const company = await send('POST /v1/companies', { json: { name, website: `https://zentrale-${tag}.de` } });
+    expect(company.status).toBe(201);
+    // the name and the domain of the card's email: a match (a name alone never is)
+    const linked = await importFile(
+      Buffer.from(uniqueCard(`ORG:${name};Lager\r\nEMAIL;TYPE=WORK:karla@zentrale-${tag}.de\r\n`).text),
+    );
+    expect(linked.json.results[0].company).toEqual({ status: 'linked', name, id: company.json.id });
+    const person = await getPerson(linked.json.results[0].id);
+    expect(person).toMatchObject({ companyId: company.json.id, department: 'Lager' });
+    // the name alone: "Müller GmbH" exists in many towns, so it is reported, not linked
+    const possible = await importFile(Buffer.from(uniqueCard(`ORG:${name}\r\n`).text));
+    const result = possible.json.results[0];
+    expect(result.status).toBe('created');
+    expect(result.company).toMatchObject({ status: 'possible', name });
+    expect(result.company.candidates[0]).toMatchObject({ kind: 'company', id: company.json.id, level: 'possible' });
+    expect(result.company.id).toBeUndefined();
+    const unlinked = await getPerson(result.id);
+    expect(unlinked.companyId).toBeUndefined();
+  });
+
+  it('keeps what it can of a card and names what it dropped; a card it cannot keep is invalid naming the property', async () => {
+    const card = uniqueCard(
+      'EMAIL:not-an-address\r\nTEL:12\r\nURL:javascript:alert(1)\r\nBDAY:1985-13-45\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\n',
+    );
+    const res = await importFile(Buffer.from(card.text));
+    const [result] = res.json.results;
+    expect(result.status).toBe('created');
+    expect(result.warnings.map((w: { property: string }) => w.property).sort()).toEqual([
+      'BDAY',
+      'EMAIL',
+      'PHOTO',
+      'TEL',
+      'URL',
+    ]);
+    expect(result.warnings.every((w: { line: number }) => w.line > 0)).toBe(true);
+    const person = await getPerson(result.id);
+    expect(person.emails).toEqual([card.email]);
+    expect(person.photo).toBeUndefined();
+
+    const long = `BEGIN:VCARD\r\nVERSION:3.0\r\nN:${'X'.repeat(150)};Y;;;\r\nEND:VCARD\r\n`;
+    const invalid = await importFile(Buffer.from(long));
+    expect(invalid.json.results[0]).toMatchObject({
+      status: 'invalid',
+      errors: [expect.objectContaining({ property: 'N', line: 3 })],
+    });
+  });
+
+  it('refuses what is no vCard file, naming the body', async () => {
+    const res = await importFile(Buffer.from('Name;Email\nMax;max@example.org\n'));
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([expect.objectContaining({ field: 'body' })]);
+    const json = await send('POST /v1/contacts/vcards', { json: { cards: [] } });
+    expect(json.status).toBe(415);
+  });
+});
+
+describe('a person exported and imported again', () => {
+  it('is a duplicate of itself, and reads back to the same fields, the photo included', async () => {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(300), Buffer.from([0xff, 0xd9])]);
+    const card = uniqueCard(
+      [
+        'ORG:Rundreise AG;Außendienst',
+        'TITLE:Gebietsleiterin',
+        'ROLE:Entscheiderin',
+        'TEL;TYPE=CELL:0171 9988776',
+        'ADR;TYPE=WORK:;Gebäude B;Am Ring 1;Würzburg;;97070;Deutschland',
+        'BDAY:1979-11-30',
+        'URL:https://rundreise.example',
+        'NOTE:Zwei Zeilen\\, mit Komma\\; und Semikolon\\nzweite Zeile',
+        'CATEGORIES:Messe,Rückruf',
+        `PHOTO;ENCODING=b;TYPE=JPEG:${jpeg.toString('base64')}`,
+        '',
+      ].join('\r\n'),
+    );
+    const imported = await importFile(Buffer.from(card.text));
+    const id = imported.json.results[0].id;
+    const person = await getPerson(id);
+    expect(person).toMatchObject({
+      role: 'Entscheiderin',
+      note: 'Zwei Zeilen, mit Komma; und Semikolon\nzweite Zeile',
+    });
+    for (const version of ['3.0', '4.0']) {
+      const exported = await send('GET /v1/persons/{id}/vcard', {
+        path: `/v1/persons/${id}/vcard`,
+        pathParameters: { id },
+        query: { version },
+      });
+      expect(exported.status).toBe(200);
+      // what the export says reads back to the person's own fields
+      const [raw] = readVCards(exported.raw);
+      const reading = raw ? readContact(raw) : null;
+      if (!reading?.ok) throw new Error(`the export of ${id} does not read back`);
+      const back = personFromContact(reading.contact);
+      expect(back).toMatchObject({
+        firstName: person.firstName,
+        lastName: person.lastName,
+        emails: person.emails,
+        phones: person.phones,
+        address: person.address,
+        birthday: person.birthday,
+        position: person.position,
+        role: person.role,
+        urls: person.urls,
+        note: person.note,
+        tags: person.tags,
+        department: person.department,
+        companyName: 'Rundreise AG',
+      });
+      expect(back.photo && 'bytes' in back.photo ? Buffer.from(back.photo.bytes).equals(jpeg) : false).toBe(true);
+      // imported again it is the person itself: warned of by duplicate protection, and even when
+      // forced not created twice, since it is the very card the person was created from
+      const dry = await importFile(Buffer.from(exported.raw), { dryRun: 'true' });
+      expect(dry.json.results[0]).toMatchObject({
+        status: 'duplicate',
+        candidates: [expect.objectContaining({ kind: 'person', id })],
+      });
+      const forced = await importFile(Buffer.from(exported.raw), { force: 'true' });
+      expect(forced.json.results[0]).toMatchObject({
+        status: 'duplicate',
+        candidates: [{ kind: 'person', id, level: 'match', reasons: ['the same card was imported before'] }],
+      });
+    }
+  });
+});
