@@ -29,12 +29,36 @@ const full: PersonCard = {
   },
   birthday: '1971-02-28',
   position: 'Leiterin Forschung; Entwicklung',
+  role: 'Entscheiderin, Budget',
+  urls: ['https://grosz.example/team?a=1;b=2', 'http://aenne.example'],
+  note: 'Erste Zeile\\ mit Backslash;\nzweite Zeile, mit Komma',
+  tags: ['Messe 2026', 'VIP, A-Kunde', 'Rückruf'],
+  photo: { bytes: Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256), mediaType: 'image/png' },
   department: 'F&E',
   origin: 'Messe',
   companyName: 'Groß, Öztürk & Partner GmbH',
 };
 
 describe('a person as a vCard and back', () => {
+  it('writes the photo as 3.0 ENCODING=b with its type and 4.0 as a data: URI, a link as a URI, folded at 75 octets', () => {
+    const photo = { bytes: Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, ...Array(200).fill(65)]), mediaType: 'image/jpeg' };
+    const v3 = formatVCard('3.0', personVCard({ lastName: 'Bild', emails: [], phones: [], photo }, '3.0'));
+    expect(v3).toMatch(/^PHOTO;ENCODING=b;TYPE=JPEG:\/9j\/4E/m);
+    const v4 = formatVCard('4.0', personVCard({ lastName: 'Bild', emails: [], phones: [], photo }, '4.0'));
+    expect(v4).toMatch(/^PHOTO:data:image\/jpeg;base64,\/9j\/4E/m);
+    for (const text of [v3, v4]) for (const line of text.split('\r\n')) expect(line.length).toBeLessThanOrEqual(75);
+    const link = formatVCard(
+      '3.0',
+      personVCard({ lastName: 'Bild', emails: [], phones: [], photo: { url: 'https://cdn.example/p.jpg' } }, '3.0'),
+    );
+    expect(link).toContain('PHOTO;VALUE=uri:https://cdn.example/p.jpg\r\n');
+    expect(
+      roundTrip({ lastName: 'Bild', emails: [], phones: [], photo: { url: 'https://cdn.example/p.jpg' } }, '4.0').photo,
+    ).toEqual({
+      url: 'https://cdn.example/p.jpg',
+    });
+  });
+
   for (const version of ['3.0', '4.0'] as const) {
     it(`keeps every field through ${version}`, () => {
       expect(roundTrip(full, version)).toEqual(full);

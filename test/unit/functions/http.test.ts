@@ -22,6 +22,10 @@ const handler = httpRouter(
     'POST /v1/things': route({ summary: 'test', auth: 'public', body: Body, accepts: ['json', 'form'] }, echo),
     'POST /v1/admin-things': route({ summary: 'test', auth: 'admin', body: Body }, echo),
     'POST /v1/desk-things': route({ summary: 'test', auth: ['service', 'admin'], body: Body }, echo),
+    'POST /v1/files': route(
+      { summary: 'test', auth: 'public', accepts: ['vcard'], maxBodyBytes: 4 * 1024 * 1024 },
+      async (r) => ({ status: 200, body: { bytes: Array.from((r.bytes ?? []).slice(0, 8)), kind: r.bodyKind } }),
+    ),
     'GET /v1/mine': route({ summary: 'test', auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
     'GET /v1/boom': route({ summary: 'test', auth: 'public' }, async () => {
       throw new Error('secret database detail');
@@ -82,6 +86,36 @@ describe('HTTP edge', () => {
       body: 'name=Max',
     });
     expect(formOnAdmin.statusCode).toBe(415);
+  });
+
+  it('passes a vCard file on as its bytes, whichever way API Gateway carried it, within the route’s own limit', async () => {
+    const windows1252 = Buffer.from([0x4e, 0x3a, 0x4d, 0xfc]); // "N:Mü" in Windows-1252
+    for (const type of [
+      'text/vcard',
+      'text/x-vcard; charset=windows-1252',
+      'text/directory',
+      'application/octet-stream',
+    ]) {
+      const event = apiEvent({ routeKey: 'POST /v1/files', headers: { 'content-type': type } });
+      Object.assign(event, { body: windows1252.toString('base64'), isBase64Encoded: true });
+      const res = await handler(event, lambdaContext());
+      expect(JSON.parse(res.body ?? '')).toEqual({ bytes: [0x4e, 0x3a, 0x4d, 0xfc], kind: 'vcard' });
+    }
+    const json = await call({ routeKey: 'POST /v1/files', body: '{}' });
+    expect(json.statusCode).toBe(415);
+    expect(json.json.detail).toContain('text/vcard');
+    const big = await call({
+      routeKey: 'POST /v1/files',
+      headers: { 'content-type': 'text/vcard' },
+      body: 'x'.repeat(3 * 1024 * 1024),
+    });
+    expect(big.statusCode).toBe(200);
+    const tooBig = await call({
+      routeKey: 'POST /v1/files',
+      headers: { 'content-type': 'text/vcard' },
+      body: 'x'.repeat(4 * 1024 * 1024 + 1),
+    });
+    expect(tooBig.statusCode).toBe(413);
   });
 
   it('answers 413 for a body over 1 MB', async () => {
