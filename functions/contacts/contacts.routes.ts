@@ -5,27 +5,16 @@ import {
   CompanyListQuery,
   CompanyPatchBody,
   CompanyStructureQuery,
-  CompanyVCardsQuery,
   DuplicateCheckBody,
-  EmailAttachmentPath,
-  EmailVCardImportQuery,
   MergeBody,
   NewCompanyBody,
   NewPersonBody,
   PersonListQuery,
   PersonPatchBody,
-  PersonVCardQuery,
   RecordIdPath,
   TimelineQuery,
-  VCardImportQuery,
 } from './contacts-input.ts';
-import {
-  CandidateResponse,
-  CompanyResponse,
-  PersonResponse,
-  TimelineItem,
-  VCardImportResponse,
-} from './contacts-response.ts';
+import { CandidateResponse, CompanyResponse, PersonResponse, TimelineItem } from './contacts-response.ts';
 import { EmailIdPath, EmailPersonBody } from './email-persons.ts';
 
 const person = (status: number, description: string) => ({ status, description, schema: PersonResponse });
