@@ -3,7 +3,7 @@
  * so a photo imported twice is stored once), vCard files uploaded for import under
  * `vcard-uploads/` (a presigned PUT, for files over the 4 MB a request may carry), and mail
  * attachments (`attachments/`, written by the mail receiver) read for a vCard import.
- * Used by the contact-files function only (contact-files-api.handler.ts), so the contacts API's
+ * Used by the contact-files function only (contact-files.handler.ts), so the contacts API's
  * cold start carries neither the S3 client nor the vCard reader.
  */
 import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';

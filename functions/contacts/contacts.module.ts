@@ -16,7 +16,7 @@ export default defineModule({
       routes: routesOf(contactsRoutes),
     },
     'contact-files': {
-      entry: 'contact-files-api.handler.ts',
+      entry: 'contact-files.handler.ts',
       description: 'Contacts as files: vCard import (body, upload, mail attachment) and export, and persons’ photos',
       // a request imports up to 250 cards, each a duplicate check and a transaction
       timeoutSeconds: 29,

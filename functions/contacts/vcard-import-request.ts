@@ -62,6 +62,7 @@ export const importVCardFile =
       force: force === 'true',
       userId: request.user?.id,
       from: from === undefined ? 0 : Number(from),
+      ...(request.remainingMs ? { remainingMs: request.remainingMs } : {}),
     });
     if (result.cardsTotal > 0 && result.results.length === 0) {
       throw validationError([{ field: 'from', message: `the file has ${result.cardsTotal} cards` }]);
@@ -112,6 +113,7 @@ export const importEmailVCard =
       force: request.query.force === 'true',
       userId: request.user?.id,
       from: 0,
+      ...(request.remainingMs ? { remainingMs: request.remainingMs } : {}),
     });
     return answer(result, 'index');
   };

@@ -70,7 +70,17 @@ export type CardResult = {
 
 export type ImportAnswer = { results: CardResult[]; cardsTotal: number; nextFrom: number | null; dryRun: boolean };
 
-export type ImportOptions = { dryRun: boolean; force: boolean; userId: string | undefined; from: number };
+export type ImportOptions = {
+  dryRun: boolean;
+  force: boolean;
+  userId: string | undefined;
+  from: number;
+  /** the request's time left: the import stops before it runs out, and `nextFrom` says where to go on */
+  remainingMs?: () => number;
+};
+
+/** Time kept back for the answer, beside twice the slowest card so far. */
+const reserveMs = 2_000;
 
 /** Which card property a person field comes from, to name it in a problem. */
 const propertyOf: Record<string, string> = {
@@ -285,6 +295,12 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
   return { ok: true, card, fields, photo, hash, warnings };
 };
 
+/**
+ * The key under which a file's cards share a company: the name as written, case and spacing
+ * aside ("Firma 1 GmbH" and "Firma 2 GmbH" are two companies, which a search token would fold together).
+ */
+const sameName = (name: string): string => name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
 /** What a card's ORG names, resolved: an existing company, a new one, or candidates only. */
 type CompanyPlan =
   | { kind: 'linked'; company: CompanyOutcome; id: string }
@@ -311,7 +327,7 @@ export const importVCards = async (
    */
   const planCompany = async (card: PersonCard, fields: PersonFields): Promise<CompanyPlan> => {
     const name = card.companyName ?? '';
-    const key = foldedName(name);
+    const key = sameName(name);
     const known = companiesOfFile.get(key);
     if (known) return known;
     const now = deps.now();
@@ -338,18 +354,38 @@ export const importVCards = async (
     return { kind: 'create', record, company: { status: 'created', name, id: record.id } };
   };
 
+  let slowestMs = 0;
+  let stoppedAt: number | null = null;
   for (const raw of part) {
+    const remaining = options.remainingMs?.() ?? Number.POSITIVE_INFINITY;
+    if (results.length > 0 && remaining < reserveMs + 2 * slowestMs) {
+      stoppedAt = raw.index;
+      break;
+    }
+    const started = performance.now();
+    results.push(...(await importCard(raw)));
+    slowestMs = Math.max(slowestMs, performance.now() - started);
+  }
+  return {
+    results,
+    cardsTotal: cards.length,
+    nextFrom: stoppedAt ?? (options.from + part.length < cards.length ? options.from + part.length : null),
+    dryRun: options.dryRun,
+  };
+
+  async function importCard(raw: (typeof part)[number]): Promise<CardResult[]> {
+    const results: CardResult[] = [];
     const reading = readContact(raw);
     if (!reading.ok) {
       results.push({ index: raw.index, status: 'invalid', errors: reading.errors });
-      continue;
+      return results;
     }
     const contact = reading.contact;
     const name = contact.formattedName ?? [contact.name.first, contact.name.last].filter(Boolean).join(' ');
     const prepared = prepare(contact, origins);
     if (!prepared.ok) {
       results.push({ index: raw.index, status: 'invalid', name, errors: prepared.errors });
-      continue;
+      return results;
     }
     const { card, warnings } = prepared;
     const base = { index: raw.index, name, ...(warnings.length > 0 ? { warnings } : {}) };
@@ -358,7 +394,7 @@ export const importVCards = async (
     if (guard) {
       const earlier = vcardCards.parse(guard);
       results.push({ ...base, status: 'duplicate', candidates: [sameCard(earlier.personId)] });
-      continue;
+      return results;
     }
 
     const plan = card.companyName ? await planCompany(card, prepared.fields) : null;
@@ -400,7 +436,7 @@ export const importVCards = async (
     });
     if ('sameCard' in stored) {
       results.push({ ...base, status: 'duplicate', candidates: [sameCard(stored.sameCard)] });
-      continue;
+      return results;
     }
     if ('candidates' in stored) {
       // nothing was created, so neither was a company; a company found is still worth naming
@@ -410,11 +446,11 @@ export const importVCards = async (
         candidates: stored.candidates,
         ...(plan && plan.kind !== 'create' ? { company: plan.company } : {}),
       });
-      continue;
+      return results;
     }
     if (plan) {
       // the file's later cards naming this company take it, created or not
-      const key = foldedName(plan.company.name);
+      const key = sameName(plan.company.name);
       if (plan.kind === 'create' && !options.dryRun) {
         companiesOfFile.set(key, {
           kind: 'linked',
@@ -436,13 +472,8 @@ export const importVCards = async (
       ...(options.dryRun ? {} : { id: stored.person.id }),
       ...(company ? { company: JSON.parse(JSON.stringify(company)) as CompanyOutcome } : {}),
     });
+    return results;
   }
-  return {
-    results,
-    cardsTotal: cards.length,
-    nextFrom: options.from + part.length < cards.length ? options.from + part.length : null,
-    dryRun: options.dryRun,
-  };
 };
 
 /** The candidate that says this card was imported before, as the person it created then. */

@@ -78,6 +78,8 @@ export type HttpRequest<B, P, Q> = {
   headers: Record<string, string>;
   event: APIGatewayProxyEventV2;
   requestId: string;
+  /** the invocation's time left, for a use case that works in steps (a file of cards) and stops in time */
+  remainingMs?: () => number;
 };
 
 /**
@@ -94,7 +96,11 @@ export type HttpResult = {
 
 export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
 
-export type RouteHandler = (event: APIGatewayProxyEventV2, users: UserDirectory) => Promise<HttpResponse>;
+export type RouteHandler = (
+  event: APIGatewayProxyEventV2,
+  users: UserDirectory,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<HttpResponse>;
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -195,7 +201,7 @@ export const route =
     spec: RouteSpec<B, P, Q>,
     useCase: (request: HttpRequest<Infer<B>, Infer<P>, Infer<Q>>) => Promise<HttpResult>,
   ): RouteHandler =>
-  async (event, users) => {
+  async (event, users, context) => {
     const headers = lowerCaseHeaders(event.headers);
     const user = await resolveUser(spec.auth, event, users);
     const decoded = decodeBody(event, headers, spec.accepts ?? ['json'], spec.maxBodyBytes ?? defaultMaxBodyBytes);
@@ -212,6 +218,7 @@ export const route =
       headers,
       event,
       requestId: event.requestContext.requestId,
+      remainingMs: () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
     };
     // Each part was parsed by its schema just above (or is undefined where the route has none),
     // which is exactly what Infer<> states; TypeScript cannot follow that through the generics.
@@ -285,10 +292,10 @@ export const createHttpRouter =
           request.response = internalErrorResponse(request.event.requestContext?.requestId);
         },
       })
-      .handler(async (event) => {
+      .handler(async (event, context) => {
         const handle = routes[event.routeKey];
         if (!handle) return jsonResponse(404, { message: 'Not Found' });
         // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
         await initDeferred();
-        return handle(event, users);
+        return handle(event, users, context);
       });

@@ -23,7 +23,7 @@ const sub = 'contacts-tester';
 // imported in beforeAll, once the environment it reads at import is set
 let handler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
 /** the vCard routes: a function of their own */
-let filesHandler: typeof import('../../functions/contacts/contact-files-api.handler.ts')['handler'];
+let filesHandler: typeof import('../../functions/contacts/contact-files.handler.ts')['handler'];
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
 type Answer = { status: number; headers: Record<string, string>; json: any };
@@ -82,7 +82,7 @@ beforeAll(async () => {
     { upsert: true },
   );
   ({ handler } = await import('../../functions/contacts/contacts-api.handler.ts'));
-  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files-api.handler.ts'));
+  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files.handler.ts'));
 });
 
 describe('creating persons and companies', () => {

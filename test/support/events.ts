@@ -66,9 +66,15 @@ export const sqsEvent = (bodies: { id: string; body: string; receiveCount?: numb
 
 /**
  * A Lambda context with the function's 10 s left, or `remainingMs`: a test that sends a burst of
- * requests into one process (in AWS each has a container and 10 s of its own) gives each more.
+ * requests into one process (in AWS each has a container and 10 s of its own) gives each more. The
+ * time left counts down from the context's creation, as Lambda's does.
  */
-export const lambdaContext = (remainingMs = 10_000): Context => ({
+export const lambdaContext = (remainingMs = 10_000): Context => {
+  const deadline = Date.now() + remainingMs;
+  return context(() => deadline - Date.now());
+};
+
+const context = (remaining: () => number): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'test',
   functionVersion: '$LATEST',
@@ -77,7 +83,7 @@ export const lambdaContext = (remainingMs = 10_000): Context => ({
   awsRequestId: randomUUID(),
   logGroupName: '/aws/lambda/test',
   logStreamName: 'test',
-  getRemainingTimeInMillis: () => remainingMs,
+  getRemainingTimeInMillis: remaining,
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
