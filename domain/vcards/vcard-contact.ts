@@ -42,6 +42,14 @@ export type VCardContact = {
   urls: string[];
   note: string | null;
   categories: string[];
+  /**
+   * What the card describes, when it says: `org` (4.0 KIND:org, Apple's X-ABShowAs:COMPANY, or a
+   * card whose only name is its organisation's), `group` (a contact list: KIND:group, Apple's and
+   * Nextcloud's X-ADDRESSBOOKSERVER-KIND:group), `location`; null for an individual. `kindBy` names
+   * the property that said it, and its line.
+   */
+  kind: 'org' | 'group' | 'location' | null;
+  kindBy: { property: string; line: number } | null;
   /** the line of each property by name (its first occurrence), for what a use case reports */
   lines: Record<string, number>;
   /** an inline photo's bytes and media type, or a link (never fetched) */
@@ -185,9 +193,29 @@ export const readContact = (card: RawVCard): CardReading => {
       });
   }
 
+  const kindProperty = first('KIND') ?? first('X-ADDRESSBOOKSERVER-KIND');
+  const kindValue = kindProperty ? unescapeText(kindProperty.value, version).trim().toLowerCase() : '';
+  const showAs = first('X-ABSHOWAS');
+  const orgName = org[0] ?? '';
+  let kind: VCardContact['kind'] = null;
+  let kindBy: VCardContact['kindBy'] = null;
+  if (kindProperty && ['group', 'org', 'organization', 'location'].includes(kindValue)) {
+    kind = kindValue === 'organization' ? 'org' : (kindValue as 'group' | 'org' | 'location');
+    kindBy = { property: kindProperty.name, line: kindProperty.line };
+  } else if (showAs && showAs.value.trim().toUpperCase() === 'COMPANY') {
+    kind = 'org';
+    kindBy = { property: showAs.name, line: showAs.line };
+  } else if (!nameGiven && orgName !== '' && formattedName?.toLowerCase() === orgName.toLowerCase()) {
+    // Outlook's and Google's company entries: no N, and FN is the organisation's name
+    kind = 'org';
+    kindBy = { property: 'N', line: nProperty?.line ?? card.line };
+  }
+
   return {
     ok: true,
     contact: {
+      kind,
+      kindBy,
       name,
       formattedName,
       organization: org.some((part) => part !== '')

@@ -58,7 +58,68 @@ export const decodeVCardFile = (bytes: Uint8Array): string => {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   }
-  return decodeText(bytes, null);
+  return decodeCardByCard(bytes);
+};
+
+/**
+ * A file without a BOM, each card decoded on its own (UTF-8 when its bytes are, else Windows-1252):
+ * a file put together from several clients' exports holds cards of both, and one Outlook card must
+ * not make the UTF-8 cards around it unreadable. Cards start at `BEGIN:VCARD`, which both encodings
+ * write as the same ASCII bytes.
+ */
+const decodeCardByCard = (bytes: Uint8Array): string => {
+  // a single-byte decoding maps each byte to one character, so positions in it are byte offsets
+  const latin1 = new TextDecoder('windows-1252').decode(bytes);
+  const starts = [...latin1.matchAll(/^[ \t]*begin[ \t]*:[ \t]*vcard/gim)].map((m) => m.index);
+  const bounds = [0, ...starts.filter((at) => at > 0), bytes.length];
+  const parts: string[] = [];
+  for (let i = 0; i < bounds.length - 1; i += 1) parts.push(decodeCard(bytes.subarray(bounds[i], bounds[i + 1])));
+  return parts.join('');
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * One card's bytes as text: UTF-8 when they are; UTF-8 when they are once unfolded (some writers
+ * fold at 75 octets through the middle of a character: the line break and the space after it are
+ * taken out before decoding, so that card's later lines are numbered as its logical lines); else
+ * Windows-1252 (Outlook).
+ */
+const decodeCard = (bytes: Uint8Array): string => {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    // not UTF-8 as it stands
+  }
+  const unfolded = unfoldBytes(bytes);
+  if (unfolded.length !== bytes.length) {
+    try {
+      return utf8.decode(unfolded);
+    } catch {
+      // not UTF-8 unfolded either
+    }
+  }
+  return new TextDecoder('windows-1252').decode(bytes);
+};
+
+/** The bytes with every fold (CRLF or LF, then one space or tab) taken out. */
+const unfoldBytes = (bytes: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const b = bytes[i] ?? 0;
+    if (b === 0x0d && bytes[i + 1] === 0x0a && (bytes[i + 2] === 0x20 || bytes[i + 2] === 0x09)) {
+      i += 2;
+      continue;
+    }
+    if (b === 0x0a && (bytes[i + 1] === 0x20 || bytes[i + 1] === 0x09)) {
+      i += 1;
+      continue;
+    }
+    out[n] = b;
+    n += 1;
+  }
+  return out.subarray(0, n);
 };
 
 /** Bytes as text in `charset` (a label TextDecoder knows); without one, UTF-8 when valid, else Windows-1252. */
@@ -193,6 +254,27 @@ const valueKind = (text: string): 'qp' | 'base64' | 'plain' | null => {
 
 const base64Line = /^[A-Za-z0-9+/=]+$/;
 
+/** A property's name and parameters are a few dozen characters; past this a "header" is junk. */
+const maxHeaderLength = 16 * 1024;
+
+/** Problems kept per card: past this, one more names how many were left out. */
+export const maxProblemsPerCard = 50;
+
+/** A problem as kept: its property named in at most 40 characters (a junk line's "name" can be megabytes). */
+const addProblem = (card: RawVCard, problem: VCardProblem): void => {
+  if (card.problems.length < maxProblemsPerCard) {
+    card.problems.push({ ...problem, property: problem.property.slice(0, 40) });
+    return;
+  }
+  const last = card.problems[maxProblemsPerCard];
+  const more = last ? Number(/^(\d+)/.exec(last.message)?.[1] ?? '0') + 1 : 1;
+  card.problems[maxProblemsPerCard] = {
+    property: '*',
+    line: problem.line,
+    message: `${more} more problem${more === 1 ? '' : 's'} of this card not listed`,
+  };
+};
+
 /**
  * The file's logical lines, each with the line number it starts on: folded lines joined; a
  * quoted-printable value's soft line breaks (a line ending in `=`) joined with the next line; and a
@@ -206,11 +288,13 @@ const contentLines = (text: string): ContentLine[] => {
   let start = 0;
   let kind: ReturnType<typeof valueKind> = null;
   let softBreak = false;
+  let pieceLength = 0;
   const flush = () => {
     if (pieces.length > 0) lines.push({ text: pieces.join(''), line: start });
     pieces = [];
     kind = null;
     softBreak = false;
+    pieceLength = 0;
   };
   physical.forEach((raw, i) => {
     const open = pieces.length > 0;
@@ -229,7 +313,12 @@ const contentLines = (text: string): ContentLine[] => {
       pieces = [raw];
       start = i + 1;
     }
-    if (kind === null) kind = valueKind(pieces.join(''));
+    // the header is read once its colon has come: only a piece with a colon can decide it (a header
+    // folded over many lines without one is not rescanned per line), and a header that runs past
+    // 16 KB without deciding is no header a client writes: its line is read as plain text
+    if (kind === null && raw.includes(':')) kind = valueKind(pieces.join(''));
+    pieceLength += raw.length;
+    if (kind === null && pieceLength > maxHeaderLength) kind = 'plain';
     softBreak = kind === 'qp' && raw.trimEnd().endsWith('=');
   });
   flush();
@@ -241,26 +330,42 @@ export const readVCards = (file: Uint8Array | string): RawVCard[] => {
   const text = typeof file === 'string' ? file : decodeVCardFile(file);
   const cards: RawVCard[] = [];
   let card: RawVCard | null = null;
+  let nested = 0;
   for (const { text: lineText, line } of contentLines(text)) {
     const header = parseHeader(lineText);
     const upperName = header?.name ?? '';
-    if (upperName === 'BEGIN' && header?.rawValue.trim().toUpperCase() === 'VCARD') {
+    const isBegin = upperName === 'BEGIN' && header?.rawValue.trim().toUpperCase() === 'VCARD';
+    const isEnd = upperName === 'END' && header?.rawValue.trim().toUpperCase() === 'VCARD';
+    // 2.1's AGENT may hold a card of its own (an assistant's) right after it: it is part of the
+    // card around it, not a card of the file, and not imported
+    if (
+      nested > 0 ||
+      (isBegin && card?.properties.at(-1)?.name === 'AGENT' && card.properties.at(-1)?.value.trim() === '')
+    ) {
+      if (isBegin) nested += 1;
+      if (isEnd) nested -= 1;
+      if (card && isBegin && nested === 1) {
+        addProblem(card, { property: 'AGENT', line, message: 'the card of an agent (AGENT) is not imported' });
+      }
+      continue;
+    }
+    if (isBegin) {
       if (card) {
-        card.problems.push({ property: 'END', line, message: 'the card before this one has no END:VCARD' });
+        addProblem(card, { property: 'END', line, message: 'the card before this one has no END:VCARD' });
         cards.push(card);
       }
       card = { index: cards.length, line, version: null, properties: [], problems: [] };
       continue;
     }
-    if (upperName === 'END' && header?.rawValue.trim().toUpperCase() === 'VCARD') {
+    if (isEnd) {
       if (card) cards.push(card);
       card = null;
       continue;
     }
     if (!card) continue; // text outside a card (a mail's signature, a blank line) is no card
     if (!header || header.name === '') {
-      card.problems.push({
-        property: lineText.split(/[;:]/)[0]?.trim().toUpperCase() || '?',
+      addProblem(card, {
+        property: lineText.slice(0, 100).split(/[;:]/)[0]?.trim().toUpperCase() || '?',
         line,
         message: 'not a property line (NAME:value)',
       });
@@ -278,14 +383,14 @@ export const readVCards = (file: Uint8Array | string): RawVCard[] => {
     } else if (isBase64(header.params)) {
       bytes = decodeBase64(header.rawValue);
       if (bytes === null) {
-        card.problems.push({ property: header.name, line, message: 'the base64 value cannot be decoded' });
+        addProblem(card, { property: header.name, line, message: 'the base64 value cannot be decoded' });
         continue;
       }
     }
     card.properties.push({ group: header.group, name: header.name, params: header.params, value, bytes, line });
   }
   if (card) {
-    card.problems.push({ property: 'END', line: card.line, message: 'the card has no END:VCARD' });
+    addProblem(card, { property: 'END', line: card.line, message: 'the card has no END:VCARD' });
     cards.push(card);
   }
   return cards;

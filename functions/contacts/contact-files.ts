@@ -35,7 +35,8 @@ export const createContactFiles = (bucket: string, s3?: S3Client) => {
     try {
       const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       if ((res.ContentLength ?? 0) > maxBytes) {
-        await res.Body?.transformToByteArray().catch(() => undefined);
+        // not read: an upload URL takes files of gigabytes
+        (res.Body as { destroy?: () => void } | undefined)?.destroy?.();
         return 'too-large';
       }
       return (await res.Body?.transformToByteArray()) ?? new Uint8Array();

@@ -247,5 +247,11 @@ export const EmailAttachmentPath = z.lazy(() =>
   }),
 );
 
-/** Whether a vCard import from an email only checks, or creates past duplicate warnings. */
-export const EmailVCardImportQuery = z.lazy(() => z.strictObject({ dryRun: flag, force: flag }));
+/** Whether a vCard import from an email only checks, or creates past duplicate warnings; from which card. */
+export const EmailVCardImportQuery = z.lazy(() =>
+  z.strictObject({
+    dryRun: flag,
+    force: flag,
+    from: z.optional(z.string().check(z.regex(/^\d{1,6}$/, 'a card number (0, 250, …)'))),
+  }),
+);

@@ -24,6 +24,9 @@ export type VCardExportDeps = {
 
 type Photo = NonNullable<PersonCard['photo']>;
 
+/** Photo bytes a company's file inlines at most: as base64 (and a zip's base64) well inside Lambda's 6 MB answer. */
+export const maxInlinePhotoBytes = 2 * 1024 * 1024;
+
 /** The person's photo for their card: a link as it is, a stored image read (left out when it is gone). */
 const photoOf = async (deps: VCardExportDeps, person: Person): Promise<Photo | undefined> => {
   const photo = person.photo;
@@ -122,13 +125,26 @@ export const getCompanyVCards =
     const version = request.query.version ?? '3.0';
     // by name already: the company's person list is ordered by folded last and first name
     const people = await deps.persons.inCompany(company.id);
-    // photos read a few at a time: a company of hundreds must not open hundreds of connections
+    // photos read a few at a time (a company of hundreds must not open hundreds of connections),
+    // and inlined up to a budget: a Lambda answer holds 6 MB, base64 included; past it a card goes
+    // without its photo (the person's own vCard still carries it), and the answer says how many
     const photos = new Map<string, Photo | undefined>();
+    let photoBytes = 0;
+    let omitted = 0;
     for (let at = 0; at < people.length; at += 8) {
-      const batch = people.slice(at, at + 8);
+      const batch = people.slice(at, at + 8).filter((p) => {
+        const size = p.photo && 'size' in p.photo ? p.photo.size : 0;
+        if (photoBytes + size > maxInlinePhotoBytes) {
+          omitted += 1;
+          return false;
+        }
+        photoBytes += size;
+        return true;
+      });
       const read = await Promise.all(batch.map((p) => photoOf(deps, p)));
       for (const [i, p] of batch.entries()) photos.set(p.id, read[i]);
     }
+    const omittedHeader: Record<string, string> = omitted > 0 ? { 'x-kontakt-photos-omitted': String(omitted) } : {};
     if (request.query.split !== 'true') {
       return {
         status: 200,
@@ -136,6 +152,7 @@ export const getCompanyVCards =
         headers: {
           'content-type': 'text/vcard; charset=utf-8',
           'content-disposition': disposition(company.name, 'vcf'),
+          ...omittedHeader,
         },
       };
     }
@@ -157,6 +174,10 @@ export const getCompanyVCards =
       status: 200,
       rawBody: Buffer.from(zip).toString('base64'),
       base64: true,
-      headers: { 'content-type': 'application/zip', 'content-disposition': disposition(company.name, 'zip') },
+      headers: {
+        'content-type': 'application/zip',
+        'content-disposition': disposition(company.name, 'zip'),
+        ...omittedHeader,
+      },
     };
   };

@@ -48,6 +48,17 @@ export const importVCardFile =
       }
       file = found;
     } else if (body) {
+      // a text body API Gateway passed on as UTF-8 text had its bytes that were not UTF-8 replaced:
+      // what they were is lost, and an import would store the replacement characters as names
+      if (!request.event.isBase64Encoded && Buffer.from(body).toString('utf8').includes('\uFFFD')) {
+        throw validationError([
+          {
+            field: 'body',
+            message:
+              'arrived as text with bytes that were not UTF-8 (replaced on the way): send the file as application/octet-stream, or upload it',
+          },
+        ]);
+      }
       file = body;
     } else {
       throw validationError([
@@ -112,7 +123,7 @@ export const importEmailVCard =
       dryRun: request.query.dryRun === 'true',
       force: request.query.force === 'true',
       userId: request.user?.id,
-      from: 0,
+      from: request.query.from === undefined ? 0 : Number(request.query.from),
       ...(request.remainingMs ? { remainingMs: request.remainingMs } : {}),
     });
     return answer(result, 'index');

@@ -16,20 +16,25 @@
  * photo link is kept as a link and never fetched.
  */
 import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
+import * as z from 'zod/mini';
 import { type Company, createCompany, ensureDepartment, foldedName } from '../../domain/companies/company.ts';
-import { normalisePhone } from '../../domain/duplicates/normalise-phone.ts';
+import { normaliseCountry } from '../../domain/duplicates/address.ts';
+import { normalisePhone, phoneCountry } from '../../domain/duplicates/normalise-phone.ts';
 import { companyLookups } from '../../domain/duplicates/record-profiles.ts';
 import type { Candidate } from '../../domain/inbox/inbox-entry.ts';
 import type { PersonFields, PersonPhoto } from '../../domain/persons/person.ts';
+import { KontaktError } from '../../domain/shared/errors.ts';
 import { type PersonCard, personFromContact } from '../../domain/vcards/person-vcard.ts';
 import { readContact, type VCardContact } from '../../domain/vcards/vcard-contact.ts';
 import { readVCards, type VCardProblem } from '../../domain/vcards/vcard-lines.ts';
 import type { Store } from '../shared/store.ts';
+import type { CompanyRepository } from './company.repository.ts';
 import type { ContactFiles } from './contact-files.ts';
-import { NewPersonBody } from './contacts-input.ts';
+import { NewCompanyBody, NewPersonBody } from './contacts-input.ts';
 import { type CompanyAsks, type NewPersonDeps, storeNewPerson } from './persons.ts';
-import { vcardCardPut, vcardCards } from './vcard-card.entity.ts';
+import { vcardCardPut, vcardCards, vcardCompanies, vcardCompanyPut } from './vcard-card.entity.ts';
 
 /** A photo is kept up to this size; Outlook and phones write far smaller ones. */
 export const maxPhotoBytes = 1024 * 1024;
@@ -40,7 +45,9 @@ export const maxPhotoBytes = 1024 * 1024;
  */
 export const maxCardsPerRequest = 250;
 
-export type VCardImportDeps = NewPersonDeps & {
+export type VCardImportDeps = Omit<NewPersonDeps, 'companies'> & {
+  /** a company's own card creates the company */
+  companies: NewPersonDeps['companies'] & Pick<CompanyRepository, 'create'>;
   store: Pick<Store, 'getItem'>;
   tableName: string;
   /** the bucket's contact files, loaded on first use */
@@ -58,6 +65,8 @@ export type CompanyOutcome = {
 export type CardResult = {
   index: number;
   status: 'created' | 'duplicate' | 'invalid';
+  /** what the card is of: a person, or a company (a company's own card: KIND:org, X-ABShowAs:COMPANY) */
+  kind?: 'person' | 'company';
   /** the card's name as it gives it, to tell the results apart */
   name?: string;
   id?: string;
@@ -103,6 +112,15 @@ const propertyOf: Record<string, string> = {
 
 const limits = { emails: 5, phones: 5, urls: 10, tags: 50 } as const;
 
+/** A company's values as `POST /v1/companies` checks them. */
+const CompanyValues = z.object({
+  name: NewCompanyBody.def.getter().shape.name,
+  emails: NewCompanyBody.def.getter().shape.emails,
+  phones: NewCompanyBody.def.getter().shape.phones,
+  website: NewCompanyBody.def.getter().shape.website,
+  address: NewCompanyBody.def.getter().shape.address,
+});
+const WebsiteValue = NewCompanyBody.def.getter().shape.website.def.innerType;
 const EmailValue = NewPersonBody.def.getter().shape.emails.def.innerType.def.element;
 const UrlValue = NewPersonBody.def.getter().shape.urls.def.innerType.def.element;
 
@@ -120,10 +138,47 @@ const sha256 = (data: Uint8Array | string): string => createHash('sha256').updat
 
 /** A one-line field as one line: line breaks become ", ", other control characters spaces. */
 const oneLine = (text: string | undefined): string | undefined =>
-  text
-    ?.replace(/\s*(?:\r\n|[\r\n\u2028\u2029])+\s*/g, ', ')
-    .replace(/\p{Cc}+/gu, ' ')
-    .trim();
+  text === undefined
+    ? undefined
+    : text
+        // split and trimmed line by line: one pass, where a pattern around the breaks would backtrack
+        .split(/\r\n|[\r\n\u2028\u2029]/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join(', ')
+        .replace(/\p{Cc}+/gu, ' ')
+        .trim();
+
+/** The country of the card's address (its preferred, else work, else first one that names one), as a code. */
+const cardCountry = (contact: VCardContact): string | null => {
+  const withCountry = contact.addresses.filter((a) => a.country.trim() !== '');
+  const address =
+    withCountry.find((a) => a.preferred) ?? withCountry.find((a) => a.types.includes('work')) ?? withCountry[0];
+  return address ? normaliseCountry(address.country) : null;
+};
+
+/** A value named in a message: at most 100 characters of it. */
+const shown = (value: string): string => (value.length > 100 ? `${value.slice(0, 100)}…` : value);
+
+/** Warnings kept per card: past this, one more names how many were left out. */
+const maxWarningsPerCard = 20;
+
+const cappedProblems = (problems: VCardProblem[]): VCardProblem[] =>
+  problems.length <= maxWarningsPerCard
+    ? problems
+    : [
+        ...problems.slice(0, maxWarningsPerCard),
+        {
+          property: '*',
+          line: problems[maxWarningsPerCard]?.line ?? 0,
+          message: `${problems.length - maxWarningsPerCard} more not listed`,
+        },
+      ];
+
+/** Company names as `POST /v1/companies` takes them. */
+const maxCompanyName = 200;
+const maxNote = 10_000;
+const maxTag = 100;
 
 /** Free text keeps its line breaks (as \n) and tabs, nothing else of the control characters. */
 const multiLine = (text: string | undefined): string | undefined =>
@@ -192,20 +247,55 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
 
   const emails = contact.emails.filter((e) => {
     const ok = EmailValue.safeParse(e.address).success;
-    if (!ok) warn('EMAIL', e.line, `${e.address} is not an email address: not kept`);
+    if (!ok) warn('EMAIL', e.line, `${shown(e.address)} is not an email address: not kept`);
     return ok;
   });
+  // a number written nationally is of the card's own country (a Swiss card's 044 …), Germany's when it names none
+  const country = phoneCountry(cardCountry(contact));
   const phones = contact.phones.flatMap((p) => {
-    const number = normalisePhone(p.number);
-    if (!number) warn('TEL', p.line, `${p.number} is not a phone number that can be dialled: not kept`);
+    const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
+    if (!number) warn('TEL', p.line, `${shown(p.number)} is not a phone number that can be dialled: not kept`);
     return number ? [{ ...p, number }] : [];
   });
   const urls = contact.urls.filter((url) => {
     const ok = UrlValue.safeParse(url).success;
-    if (!ok) warn('URL', lineOf('URL'), `${url.slice(0, 100)} is not an http or https address: not kept`);
+    if (!ok) warn('URL', lineOf('URL'), `${shown(url)} is not an http or https address: not kept`);
     return ok;
   });
-  const card = clean(personFromContact({ ...contact, emails, phones, urls }));
+  const read = clean(personFromContact({ ...contact, emails, phones, urls }));
+  // what is too long to keep whole: a note is cut, a tag or an organisation's name left out
+  let note = read.note;
+  if (note !== undefined && note.length > maxNote) {
+    warn('NOTE', lineOf('NOTE'), `longer than ${maxNote.toLocaleString('en')} characters: cut there`);
+    note = note.slice(0, maxNote);
+  }
+  const tags = read.tags?.filter((tag) => {
+    if (tag.length <= maxTag) return true;
+    warn('CATEGORIES', lineOf('CATEGORIES'), `${shown(tag)} is longer than ${maxTag} characters: not kept`);
+    return false;
+  });
+  // a position, role, department, salutation or academic title too long for its field is left out:
+  // the card is kept (LinkedIn writes a whole headline as TITLE)
+  const fitted: Partial<PersonCard> = {};
+  for (const [field, property, max] of [
+    ['position', 'TITLE', 100],
+    ['role', 'ROLE', 100],
+    ['department', 'ORG', 100],
+    ['salutation', 'N', 50],
+    ['title', 'N', 100],
+  ] as const) {
+    const value = read[field];
+    if (value !== undefined && value.length > max) {
+      warn(property, lineOf(property), `${field} longer than ${max} characters: not kept (${shown(value)})`);
+      fitted[field] = undefined;
+    }
+  }
+  let companyName = read.companyName;
+  if (companyName !== undefined && companyName.length > maxCompanyName) {
+    warn('ORG', lineOf('ORG'), `a company name longer than ${maxCompanyName} characters: no company linked or created`);
+    companyName = undefined;
+  }
+  const card: PersonCard = { ...read, ...fitted, note, tags, companyName };
 
   const capped = <K extends keyof typeof limits>(key: K, values: readonly string[] | undefined, property: string) => {
     if (!values || values.length <= limits[key]) return values;
@@ -234,7 +324,7 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
     warn(
       'X-KONTAKT-ORIGIN',
       lineOf('X-KONTAKT-ORIGIN'),
-      `${origin} is not one of the origins in the settings: not kept`,
+      `${shown(origin)} is not one of the origins in the settings: not kept`,
     );
     origin = undefined;
   }
@@ -319,6 +409,20 @@ export const importVCards = async (
   const companiesOfFile = new Map<string, CompanyPlan>();
   const results: CardResult[] = [];
 
+  /** The company an import created before under this name, while it (or what it was merged into) exists. */
+  const companyMadeBefore = async (key: string): Promise<string | null> => {
+    const item = await deps.store.getItem(vcardCompanies.key(key), { consistent: true });
+    if (!item) return null;
+    let id = vcardCompanies.parse(item).companyId;
+    for (let hops = 0; hops < 5; hops += 1) {
+      const loaded = await deps.companies.load(id);
+      if (loaded?.state === 'active') return id;
+      if (loaded?.state !== 'merged') return null;
+      id = loaded.mergedInto;
+    }
+    return null;
+  };
+
   /**
    * ORG's company: found as duplicate protection finds one, by its name with what the card says
    * beside it (the email domain, phone, web address and address: as an inbox lead naming a company
@@ -330,6 +434,8 @@ export const importVCards = async (
     const key = sameName(name);
     const known = companiesOfFile.get(key);
     if (known) return known;
+    const made = await companyMadeBefore(key);
+    if (made) return { kind: 'linked', id: made, company: { status: 'linked', name, id: made } };
     const now = deps.now();
     const draft = createCompany(
       ulid(now.getTime()),
@@ -347,11 +453,150 @@ export const importVCards = async (
     const candidates = await deps.findCandidates(companyLookups(evidence), { kinds: ['company'] });
     const match = candidates.find((c) => c.level === 'match');
     if (match) return { kind: 'linked', id: match.id, company: { status: 'linked', name, id: match.id } };
+    // a request beside this one may have created it since the first look (its name then shows as
+    // a `possible` candidate): its guard says so
+    const since = await companyMadeBefore(key);
+    if (since) return { kind: 'linked', id: since, company: { status: 'linked', name, id: since } };
     if (candidates.length > 0) return { kind: 'possible', company: { status: 'possible', name, candidates } };
     const record = card.department
       ? ensureDepartment(draft, card.department, () => ulid(now.getTime())).company
       : draft;
     return { kind: 'create', record, company: { status: 'created', name, id: record.id } };
+  };
+
+  /**
+   * A company's own card (Apple's company entries, KIND:org, a card named only by its ORG): the
+   * company, through duplicate protection like `POST /v1/companies`, with the card's emails, phones,
+   * web address and address; never a person named after it.
+   */
+  const importCompanyCard = async (index: number, contact: VCardContact): Promise<CardResult> => {
+    const name = oneLine(contact.organization?.name || contact.formattedName || '') ?? '';
+    const orgLine = contact.lines.ORG ?? contact.lines.FN ?? 0;
+    const base = { index, kind: 'company' as const, name: shown(name) };
+    if (name === '' || name.length > maxCompanyName) {
+      return {
+        ...base,
+        status: 'invalid',
+        errors: [
+          {
+            property: 'ORG',
+            line: orgLine,
+            message: name === '' ? 'the company’s card names no company' : `longer than ${maxCompanyName} characters`,
+          },
+        ],
+      };
+    }
+    const warnings: VCardProblem[] = [...contact.skipped];
+    const country = phoneCountry(cardCountry(contact));
+    const emails = contact.emails
+      .map((e) => e.address)
+      .filter((address) => {
+        const ok = EmailValue.safeParse(address).success;
+        if (!ok)
+          warnings.push({
+            property: 'EMAIL',
+            line: contact.lines.EMAIL ?? 0,
+            message: `${shown(address)} is not an email address: not kept`,
+          });
+        return ok;
+      })
+      .slice(0, limits.emails);
+    const phones = contact.phones
+      .flatMap((p) => {
+        const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
+        if (!number)
+          warnings.push({
+            property: 'TEL',
+            line: p.line,
+            message: `${shown(p.number)} is not a phone number that can be dialled: not kept`,
+          });
+        return number ? [number] : [];
+      })
+      .slice(0, limits.phones);
+    const website = contact.urls.find((url) => WebsiteValue.safeParse(url).success);
+    const address = clean(personFromContact(contact)).address;
+    const parsed = CompanyValues.safeParse(JSON.parse(JSON.stringify({ name, emails, phones, website, address })));
+    if (!parsed.success) {
+      return {
+        ...base,
+        status: 'invalid',
+        errors: parsed.error.issues.slice(0, maxWarningsPerCard).map((issue) => {
+          const field = String(issue.path[0] ?? 'name');
+          const property = field === 'address' ? 'ADR' : field === 'website' ? 'URL' : 'ORG';
+          return { property, line: contact.lines[property] ?? orgLine, message: `${field} ${issue.message}` };
+        }),
+      };
+    }
+    const values = parsed.data;
+    const done = (result: Omit<CardResult, 'index' | 'kind' | 'name'>): CardResult => ({
+      ...base,
+      ...(warnings.length > 0 ? { warnings: cappedProblems(warnings) } : {}),
+      ...result,
+    });
+    const hash = sha256(JSON.stringify({ kind: 'company', ...values }));
+    const key = sameName(values.name);
+    const earlierCard = await deps.store.getItem(vcardCards.key(hash), { consistent: true });
+    if (earlierCard) {
+      return done({
+        status: 'duplicate',
+        candidates: [sameCard('company', vcardCards.parse(earlierCard).companyId ?? '')],
+      });
+    }
+    const made = await companyMadeBefore(key);
+    const now = deps.now();
+    const record = createCompany(
+      ulid(now.getTime()),
+      {
+        name: values.name,
+        type: 'company',
+        relationship: 'prospect',
+        emails: values.emails ?? [],
+        phones: values.phones ?? [],
+        ...(values.website ? { website: values.website } : {}),
+        ...(values.address ? { address: values.address } : {}),
+      },
+      now,
+      { by: 'user', userId: options.userId },
+    );
+    const candidates = made
+      ? [
+          {
+            kind: 'company' as const,
+            id: made,
+            score: 1,
+            level: 'match' as const,
+            reasons: ['created by a vCard import before'],
+          },
+        ]
+      : await deps.findCandidates(companyLookups(record), { kinds: ['company'] });
+    if (candidates.length > 0 && (!options.force || made)) return done({ status: 'duplicate', candidates });
+    const company: CompanyOutcome = { status: 'created', name: values.name };
+    if (options.dryRun) return done({ status: 'created', company });
+    const at = now.toISOString();
+    try {
+      await deps.companies.create(record, [
+        vcardCardPut(deps.tableName, { hash, companyId: record.id, importedAt: at }),
+        vcardCompanyPut(deps.tableName, { name: key, companyId: record.id, createdAt: at }),
+      ]);
+    } catch (error) {
+      // a request beside this one created it first
+      const first = await companyMadeBefore(key);
+      if (first) {
+        return done({
+          status: 'duplicate',
+          candidates: [
+            { kind: 'company', id: first, score: 1, level: 'match', reasons: ['created by a vCard import before'] },
+          ],
+        });
+      }
+      throw error;
+    }
+    companiesOfFile.set(key, {
+      kind: 'linked',
+      id: record.id,
+      company: { status: 'linked', name: values.name, id: record.id },
+    });
+    return done({ status: 'created', id: record.id, company: { ...company, id: record.id } });
   };
 
   let slowestMs = 0;
@@ -377,65 +622,118 @@ export const importVCards = async (
     const results: CardResult[] = [];
     const reading = readContact(raw);
     if (!reading.ok) {
-      results.push({ index: raw.index, status: 'invalid', errors: reading.errors });
+      results.push({ index: raw.index, status: 'invalid', errors: cappedProblems(reading.errors) });
       return results;
     }
     const contact = reading.contact;
-    const name = contact.formattedName ?? [contact.name.first, contact.name.last].filter(Boolean).join(' ');
+    if (contact.kind === 'group' || contact.kind === 'location') {
+      const by = contact.kindBy ?? { property: 'KIND', line: raw.line };
+      results.push({
+        index: raw.index,
+        status: 'invalid',
+        ...(contact.formattedName ? { name: shown(contact.formattedName) } : {}),
+        errors: [
+          {
+            ...by,
+            message:
+              contact.kind === 'group'
+                ? 'a contact group (a list of other cards), not a person: not imported'
+                : 'a place, not a person: not imported',
+          },
+        ],
+      });
+      return results;
+    }
+    if (contact.kind === 'org') {
+      results.push(await importCompanyCard(raw.index, contact));
+      return results;
+    }
+    const name = shown(contact.formattedName ?? [contact.name.first, contact.name.last].filter(Boolean).join(' '));
     const prepared = prepare(contact, origins);
     if (!prepared.ok) {
-      results.push({ index: raw.index, status: 'invalid', name, errors: prepared.errors });
+      results.push({ index: raw.index, status: 'invalid', name, errors: cappedProblems(prepared.errors) });
       return results;
     }
     const { card, warnings } = prepared;
-    const base = { index: raw.index, name, ...(warnings.length > 0 ? { warnings } : {}) };
+    const base = {
+      index: raw.index,
+      kind: 'person' as const,
+      name,
+      ...(warnings.length > 0 ? { warnings: cappedProblems(warnings) } : {}),
+    };
 
     const guard = await deps.store.getItem(vcardCards.key(prepared.hash), { consistent: true });
     if (guard) {
       const earlier = vcardCards.parse(guard);
-      results.push({ ...base, status: 'duplicate', candidates: [sameCard(earlier.personId)] });
+      results.push({ ...base, status: 'duplicate', candidates: [sameCard('person', earlier.personId ?? '')] });
       return results;
     }
 
-    const plan = card.companyName ? await planCompany(card, prepared.fields) : null;
-    let fields = prepared.fields;
-    const asks: CompanyAsks = {};
-    if (plan?.kind === 'linked') {
-      const { department: _, ...rest } = fields;
-      fields = { ...rest, companyId: plan.id };
-      asks.department = card.department;
-    } else if (plan?.kind === 'create') {
-      const wanted = card.department === undefined ? null : foldedName(card.department);
-      const departmentId = plan.record.departments?.find((d) => foldedName(d.name) === wanted)?.id;
-      const { department: _, ...rest } = fields;
-      fields = { ...rest, companyId: plan.record.id, ...(departmentId ? { departmentId } : {}) };
-    }
+    const ready = prepared;
+    const attempt = async () => {
+      const plan = card.companyName ? await planCompany(card, ready.fields) : null;
+      let fields = ready.fields;
+      const asks: CompanyAsks = {};
+      if (plan?.kind === 'linked') {
+        const { department: _, ...rest } = fields;
+        fields = { ...rest, companyId: plan.id };
+        asks.department = card.department;
+      } else if (plan?.kind === 'create') {
+        const wanted = card.department === undefined ? null : foldedName(card.department);
+        const departmentId = plan.record.departments?.find((d) => foldedName(d.name) === wanted)?.id;
+        const { department: _, ...rest } = fields;
+        fields = { ...rest, companyId: plan.record.id, ...(departmentId ? { departmentId } : {}) };
+      }
+      const photo = ready.photo;
+      const at = deps.now().toISOString();
+      const result = await storeNewPerson(deps, fields, {
+        force: options.force,
+        asks,
+        userId: options.userId,
+        dryRun: options.dryRun,
+        ...(plan?.kind === 'create' ? { newCompany: plan.record } : {}),
+        beforeWrite: async () => {
+          if (photo) await (await deps.files()).putPhoto(photo.sha256, photo.bytes, photo.mediaType);
+        },
+        extra: (person) => [
+          vcardCardPut(deps.tableName, { hash: ready.hash, personId: person.id, importedAt: at }),
+          // the company this import creates, by its name: a later part, a retry or another request
+          // naming it finds it, where duplicate protection would find a bare name only `possible`
+          ...(plan?.kind === 'create'
+            ? [
+                vcardCompanyPut(deps.tableName, {
+                  name: sameName(plan.company.name),
+                  companyId: plan.record.id,
+                  createdAt: at,
+                }),
+              ]
+            : []),
+        ],
+      });
+      return { ...result, plan };
+    };
 
-    const photo = prepared.photo;
-    const stored = await storeNewPerson(deps, fields, {
-      force: options.force,
-      asks,
-      userId: options.userId,
-      dryRun: options.dryRun,
-      ...(plan?.kind === 'create' ? { newCompany: plan.record } : {}),
-      beforeWrite: async () => {
-        if (photo) await (await deps.files()).putPhoto(photo.sha256, photo.bytes, photo.mediaType);
-      },
-      extra: (person) => [
-        vcardCardPut(deps.tableName, {
-          hash: prepared.hash,
-          personId: person.id,
-          importedAt: deps.now().toISOString(),
-        }),
-      ],
-    }).catch(async (error: unknown) => {
-      // the same card imported by a request running beside this one: its guard came first
-      const earlier = await deps.store.getItem(vcardCards.key(prepared.hash), { consistent: true });
-      if (earlier) return { sameCard: vcardCards.parse(earlier).personId };
-      throw error;
-    });
+    // a conflict with a request running beside this one (the same company's version, the same new
+    // company's name) is tried again, planning afresh: the company it made is then found
+    let stored: Awaited<ReturnType<typeof attempt>> | { sameCard: string; plan: null };
+    for (let tries = 1; ; tries += 1) {
+      try {
+        stored = await attempt();
+        break;
+      } catch (error) {
+        const earlier = await deps.store.getItem(vcardCards.key(prepared.hash), { consistent: true });
+        if (earlier) {
+          stored = { sameCard: vcardCards.parse(earlier).personId ?? '', plan: null };
+          break;
+        }
+        if (tries >= 3 || !isConflict(error)) throw error;
+        if (card.companyName) companiesOfFile.delete(sameName(card.companyName));
+      }
+    }
+    const plan = stored.plan;
+
     if ('sameCard' in stored) {
-      results.push({ ...base, status: 'duplicate', candidates: [sameCard(stored.sameCard)] });
+      results.push({ ...base, status: 'duplicate', candidates: [sameCard('person', stored.sameCard)] });
       return results;
     }
     if ('candidates' in stored) {
@@ -476,10 +774,15 @@ export const importVCards = async (
   }
 };
 
+/** A write that lost to a request beside it: a version or a guard written meanwhile. */
+const isConflict = (error: unknown): boolean =>
+  error instanceof TransactionCanceledException ||
+  (error instanceof KontaktError && (error.code === 'concurrent-change' || error.code === 'stale-version'));
+
 /** The candidate that says this card was imported before, as the person it created then. */
-const sameCard = (personId: string): Candidate => ({
-  kind: 'person',
-  id: personId,
+const sameCard = (kind: 'person' | 'company', id: string): Candidate => ({
+  kind,
+  id,
   score: 1,
   level: 'match',
   reasons: ['the same card was imported before'],

@@ -37,6 +37,9 @@ export class MailStorage extends Construct {
         { id: 'ExpireRawMail', prefix: inboundMailPrefix, expiration: rawMailRetention },
         // uploaded CSV files are needed until their import is done; a month is ample
         { id: 'ExpireImportFiles', prefix: 'imports/', expiration: Duration.days(30) },
+        // an uploaded vCard file is imported within minutes (in parts, by its upload id); its
+        // personal data are not kept past a day. Photos (photos/) belong to persons and stay.
+        { id: 'ExpireVCardUploads', prefix: 'vcard-uploads/', expiration: Duration.days(1) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -324,6 +324,69 @@ describe('what an import creates, and what it does not', () => {
     expect(beyond.json.errors).toEqual([expect.objectContaining({ field: 'from' })]);
   });
 
+  it('links a company it created to the cards of later parts, later files and requests running beside it', async () => {
+    const org = `Neugründung ${uniqueCard().last} GmbH`;
+    const first = uniqueCard(`ORG:${org}\r\n`);
+    const made = await importFile(Buffer.from(first.text));
+    expect(made.json.results[0].company).toMatchObject({ status: 'created', name: org });
+    const companyId = made.json.results[0].company.id;
+    // a retry of the whole file with one more card: the first is the same card, the second takes its company
+    const second = uniqueCard(`ORG:${org}\r\n`);
+    const again = await importFile(Buffer.from(first.text + second.text));
+    expect(again.json.results[0].status).toBe('duplicate');
+    expect(again.json.results[1]).toMatchObject({ status: 'created', company: { status: 'linked', id: companyId } });
+    // two requests at once, each with a card of a company new to both: one company
+    const other = `Doppelstart ${uniqueCard().last} AG`;
+    const [a, b] = await Promise.all(
+      [uniqueCard(`ORG:${other};Lager\r\n`), uniqueCard(`ORG:${other};Lager\r\n`)].map((c) =>
+        importFile(Buffer.from(c.text)),
+      ),
+    );
+    const ids = [a?.json.results[0], b?.json.results[0]].map((r) => {
+      expect(r.status).toBe('created');
+      return r.company.id;
+    });
+    expect(ids[0]).toBe(ids[1]);
+    const persons = await send('GET /v1/persons', { query: { companyId: ids[0] } });
+    expect(persons.json.items.map((p: { department: string }) => p.department)).toEqual(['Lager', 'Lager']);
+  });
+
+  it('inlines photos in a company’s file up to a budget, and says how many it left out', async () => {
+    const org = `Fotostudio ${uniqueCard().last} KG`;
+    // three people with photos of 900 KB each: 2.7 MB of photos, over the 2 MB a file inlines
+    const photo = () =>
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(900 * 1024), Buffer.from([0xff, 0xd9])]);
+    const file = [1, 2, 3]
+      .map(() => uniqueCard(`ORG:${org}\r\nPHOTO;ENCODING=b;TYPE=JPEG:${photo().toString('base64')}\r\n`).text)
+      .join('');
+    const imported = await importFile(Buffer.from(file));
+    expect(imported.json.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created']);
+    const companyId = imported.json.results[0].company.id;
+    const exported = await send('GET /v1/companies/{id}/vcards', {
+      path: `/v1/companies/${companyId}/vcards`,
+      pathParameters: { id: companyId },
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.headers['x-kontakt-photos-omitted']).toBe('1');
+    expect(exported.raw.match(/^PHOTO/gm)).toHaveLength(2);
+    expect(exported.raw.length).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('refuses a text body whose bytes were not UTF-8 on the way (replaced), pointing to octet-stream', async () => {
+    const event = apiEvent({
+      routeKey: 'POST /v1/contacts/vcards',
+      path: '/v1/contacts/vcards',
+      sub,
+      headers: { 'content-type': 'text/vcard' },
+      body: 'BEGIN:VCARD\r\nVERSION:2.1\r\nN:M\uFFFDller;J\uFFFDrgen\r\nEND:VCARD\r\n',
+    });
+    const res = await filesHandler(event, lambdaContext());
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body ?? '{}').errors).toEqual([
+      expect.objectContaining({ field: 'body', message: expect.stringContaining('application/octet-stream') }),
+    ]);
+  });
+
   it('refuses what is no vCard file, naming the body', async () => {
     const res = await importFile(Buffer.from('Name;Email\nMax;max@example.org\n'));
     expect(res.status).toBe(400);

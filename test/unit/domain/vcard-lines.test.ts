@@ -210,3 +210,54 @@ describe('reading vCard files', () => {
     expect(card?.properties.find((p) => p.name === 'NOTE')?.value.length).toBe(1_000_000);
   });
 });
+
+describe('files put together and files that fight back', () => {
+  it('decodes each card on its own: a Windows-1252 card among UTF-8 ones leaves their umlauts intact', () => {
+    const utf8 = Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen;;;\r\nEND:VCARD\r\n', 'utf8');
+    const cp1252 = Buffer.from('BEGIN:VCARD\r\nVERSION:2.1\r\nN:Bräuer;Sören;;;\r\nEND:VCARD\r\n', 'latin1');
+    const cards = readVCards(Buffer.concat([utf8, cp1252, utf8]));
+    expect(cards.map((c) => c.properties.find((p) => p.name === 'N')?.value)).toEqual([
+      'Müller;Jürgen;;;',
+      'Bräuer;Sören;;;',
+      'Müller;Jürgen;;;',
+    ]);
+  });
+
+  it('keeps a 2.1 AGENT’s embedded card inside its card, with a problem naming AGENT', () => {
+    const cards = readVCards(
+      [
+        'BEGIN:VCARD',
+        'VERSION:2.1',
+        'N:Chefin;Clara',
+        'AGENT:',
+        'BEGIN:VCARD',
+        'VERSION:2.1',
+        'N:Assistent;Arno',
+        'END:VCARD',
+        'EMAIL:clara@chefin.example',
+        'END:VCARD',
+        '',
+      ].join('\r\n'),
+    );
+    expect(cards).toHaveLength(1);
+    expect(cards[0]?.properties.map((p) => p.name)).toEqual(['N', 'AGENT', 'EMAIL']);
+    expect(cards[0]?.problems).toEqual([
+      { property: 'AGENT', line: 5, message: 'the card of an agent (AGENT) is not imported' },
+    ]);
+  });
+
+  it('lists at most 50 problems of a card and counts the rest; a junk line names at most 40 characters', () => {
+    const junk = `${'x'.repeat(100_000)}\r\n`;
+    const [card] = readVCards(`BEGIN:VCARD\r\nVERSION:3.0\r\nN:A;B;;;\r\n${junk.repeat(80)}END:VCARD\r\n`);
+    expect(card?.problems).toHaveLength(51);
+    expect(card?.problems[0]?.property).toHaveLength(40);
+    expect(card?.problems[50]).toMatchObject({ property: '*', message: '30 more problems of this card not listed' });
+  });
+
+  it('reads a header folded over thousands of lines without a colon as one junk line, not line by line again', () => {
+    const folded = `X-JUNK;P=${'\r\n a;P=b'.repeat(20_000)}`;
+    const [card] = readVCards(`BEGIN:VCARD\r\nVERSION:3.0\r\nN:A;B;;;\r\n${folded}\r\nEND:VCARD\r\n`);
+    expect(card?.properties.map((p) => p.name)).toEqual(['N']);
+    expect(card?.problems).toEqual([expect.objectContaining({ property: 'X-JUNK', line: 4 })]);
+  });
+});
