@@ -452,12 +452,13 @@ describe('mail', () => {
     }
   });
 
-  it('expires raw mail after a year, aborts stale uploads and logs access', () => {
+  it('expires raw mail after a year and uploaded vCard files after a day, aborts stale uploads and logs access', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LoggingConfiguration: { DestinationBucketName: ref(stack.mail.accessLogs) },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
           Match.objectLike({ Prefix: inboundMailPrefix, ExpirationInDays: 365, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'vcard-uploads/', ExpirationInDays: 1, Status: 'Enabled' }),
           Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
         ]),
       },
