@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
-import { apiEvent, lambdaContext } from '../support/events.ts';
+import { contactRequests } from '../support/contact-requests.ts';
 
 const doc = documentClient();
 const sub = 'vcard-corpus-tester';
@@ -19,48 +19,9 @@ const corpusFiles = readdirSync(corpusDir)
   .sort();
 const corpusFile = (name: string): Buffer => readFileSync(new URL(name, corpusDir));
 
-let contactsHandler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
-let filesHandler: typeof import('../../functions/contacts/contact-files.handler.ts')['handler'];
-/** the routes of contacts as files have a function of their own (contacts.module.ts) */
-const fileRoutes = new Set(Object.keys((await import('../../functions/contacts/vcards.routes.ts')).vcardRoutes));
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
-type Answer = { status: number; json: any; raw: string };
-
-const send = async (
-  routeKey: string,
-  options: {
-    path?: string;
-    pathParameters?: Record<string, string>;
-    query?: Record<string, string>;
-    file?: Uint8Array;
-    contentType?: string;
-  } = {},
-): Promise<Answer> => {
-  const event = apiEvent({
-    routeKey,
-    path: options.path ?? routeKey.split(' ')[1] ?? '/',
-    sub,
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.query ? { query: options.query } : {}),
-    ...(options.contentType ? { headers: { 'content-type': options.contentType } } : {}),
-  });
-  // the file's bytes as API Gateway passes a body it does not take for text: base64, untouched
-  if (options.file) Object.assign(event, { body: Buffer.from(options.file).toString('base64'), isBase64Encoded: true });
-  const res = await (fileRoutes.has(routeKey) ? filesHandler : contactsHandler)(event, lambdaContext());
-  const raw = res.body ? Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
-  const json = res.headers?.['content-type']?.includes('json') && raw ? JSON.parse(raw) : undefined;
-  return { status: res.statusCode, json, raw };
-};
-
-const importFile = (file: Uint8Array, query: Record<string, string> = {}) =>
-  send('POST /v1/contacts/vcards', { file, query, contentType: 'text/vcard' });
-
-const getPerson = async (id: string) => {
-  const res = await send('GET /v1/persons/{id}', { path: `/v1/persons/${id}`, pathParameters: { id } });
-  expect(res.status).toBe(200);
-  return res.json;
-};
+const requests = contactRequests(sub);
+const { send, importFile: postFile, getPerson } = requests;
+const importFile = (file: Uint8Array, query: Record<string, string> = {}) => postFile(file, query);
 
 /** What one card of a file must come to. */
 type CardExpectation =
@@ -484,8 +445,7 @@ beforeAll(async () => {
     { id: sub, email: 'vcard-corpus@example.com', name: 'vCard Corpus Tester', roles: ['sales'] },
     { upsert: true },
   );
-  ({ handler: contactsHandler } = await import('../../functions/contacts/contacts-api.handler.ts'));
-  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files.handler.ts'));
+  await requests.load();
 });
 
 describe('the vCard corpus', () => {

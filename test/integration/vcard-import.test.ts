@@ -10,61 +10,15 @@ import { readContact } from '../../domain/vcards/vcard-contact.ts';
 import { readVCards } from '../../domain/vcards/vcard-lines.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { documentClient, tableName } from '../support/aws.ts';
+import { contactRequests } from '../support/contact-requests.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 
 const doc = documentClient();
 const sub = 'vcard-tester';
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/vcards/${name}`, import.meta.url));
 
-let contactsHandler: typeof import('../../functions/contacts/contacts-api.handler.ts')['handler'];
-let filesHandler: typeof import('../../functions/contacts/contact-files.handler.ts')['handler'];
-/** the routes of contacts as files have a function of their own (contacts.module.ts) */
-const fileRoutes = new Set(Object.keys((await import('../../functions/contacts/vcards.routes.ts')).vcardRoutes));
-
-// biome-ignore lint/suspicious/noExplicitAny: the tests read answers of many shapes; the assertions check them
-type Answer = { status: number; headers: Record<string, string>; json: any; raw: string };
-
-const send = async (
-  routeKey: string,
-  options: {
-    path?: string;
-    pathParameters?: Record<string, string>;
-    query?: Record<string, string>;
-    json?: unknown;
-    file?: Uint8Array;
-    contentType?: string;
-    /** the function's time left (Lambda's context) */
-    remainingMs?: number;
-  } = {},
-): Promise<Answer> => {
-  const event = apiEvent({
-    routeKey,
-    path: options.path ?? routeKey.split(' ')[1] ?? '/',
-    sub,
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    ...(options.query ? { query: options.query } : {}),
-    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    ...(options.contentType ? { headers: { 'content-type': options.contentType } } : {}),
-  });
-  // the file's bytes as API Gateway passes a body it does not take for text: base64, untouched
-  if (options.file) Object.assign(event, { body: Buffer.from(options.file).toString('base64'), isBase64Encoded: true });
-  const res = await (fileRoutes.has(routeKey) ? filesHandler : contactsHandler)(
-    event,
-    lambdaContext(options.remainingMs),
-  );
-  const raw = res.body ? Buffer.from(res.body, res.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
-  const json = res.headers?.['content-type']?.includes('json') && raw ? JSON.parse(raw) : undefined;
-  return { status: res.statusCode, headers: res.headers ?? {}, json, raw };
-};
-
-const importFile = (file: Uint8Array, query: Record<string, string> = {}, contentType = 'text/vcard') =>
-  send('POST /v1/contacts/vcards', { file, query, contentType });
-
-const getPerson = async (id: string) => {
-  const res = await send('GET /v1/persons/{id}', { path: `/v1/persons/${id}`, pathParameters: { id } });
-  expect(res.status).toBe(200);
-  return res.json;
-};
+const requests = contactRequests(sub);
+const { send, importFile, getPerson } = requests;
 
 /** A card of a person nobody else in the table has. */
 const uniqueCard = (extra = ''): { text: string; last: string; email: string } => {
@@ -83,8 +37,7 @@ beforeAll(async () => {
     { id: sub, email: 'vcards@example.com', name: 'vCard Tester', roles: ['sales'] },
     { upsert: true },
   );
-  ({ handler: contactsHandler } = await import('../../functions/contacts/contacts-api.handler.ts'));
-  ({ handler: filesHandler } = await import('../../functions/contacts/contact-files.handler.ts'));
+  await requests.load();
 });
 
 describe('importing the vCards clients write', () => {
@@ -380,7 +333,7 @@ describe('what an import creates, and what it does not', () => {
       headers: { 'content-type': 'text/vcard' },
       body: 'BEGIN:VCARD\r\nVERSION:2.1\r\nN:M\uFFFDller;J\uFFFDrgen\r\nEND:VCARD\r\n',
     });
-    const res = await filesHandler(event, lambdaContext());
+    const res = await requests.filesHandler()(event, lambdaContext());
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body ?? '{}').errors).toEqual([
       expect.objectContaining({ field: 'body', message: expect.stringContaining('application/octet-stream') }),
