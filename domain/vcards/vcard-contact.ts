@@ -40,8 +40,12 @@ export type VCardContact = {
   /** `YYYY-MM-DD`; a birthday without a year is left out (noted in `skipped`) */
   birthday: string | null;
   urls: string[];
+  /** the line of each of `urls` */
+  urlLines: number[];
   note: string | null;
   categories: string[];
+  /** the line of each of `categories` */
+  categoryLines: number[];
   /**
    * What the card describes, when it says: `org` (4.0 KIND:org, Apple's X-ABShowAs:COMPANY, or a
    * card whose only name is its organisation's), `group` (a contact list: KIND:group, Apple's and
@@ -142,7 +146,28 @@ export const readContact = (card: RawVCard): CardReading => {
   const formattedName = text(first('FN'));
   // a name is a last or a first name: an N of a prefix alone ("Herr") names no one
   const nameGiven = (n[0] ?? '') !== '' || (n[1] ?? '') !== '';
-  if (!nameGiven && !formattedName) {
+  const orgProperty = first('ORG');
+  const org = orgProperty ? structuredValue(orgProperty.value, version).map((part) => part.trim()) : [];
+  const orgName = org[0] ?? '';
+  const kindProperty = first('KIND') ?? first('X-ADDRESSBOOKSERVER-KIND');
+  const kindValue = kindProperty ? unescapeText(kindProperty.value, version).trim().toLowerCase() : '';
+  const showAs = first('X-ABSHOWAS');
+  let kind: VCardContact['kind'] = null;
+  let kindBy: VCardContact['kindBy'] = null;
+  if (kindProperty && ['group', 'org', 'organization', 'location'].includes(kindValue)) {
+    kind = kindValue === 'organization' ? 'org' : (kindValue as 'group' | 'org' | 'location');
+    kindBy = { property: kindProperty.name, line: kindProperty.line };
+  } else if (showAs && showAs.value.trim().toUpperCase() === 'COMPANY') {
+    kind = 'org';
+    kindBy = { property: showAs.name, line: showAs.line };
+  } else if (!nameGiven && orgName !== '' && (!formattedName || formattedName.toLowerCase() === orgName.toLowerCase())) {
+    // Outlook's and Google's company entries: no N, and FN (if any) is the organisation's name
+    kind = 'org';
+    kindBy = { property: 'N', line: nProperty?.line ?? card.line };
+  }
+
+  // a company's card names its company, not a person
+  if (!nameGiven && !formattedName && kind !== 'org') {
     const line = nProperty?.line ?? card.line;
     return {
       ok: false,
@@ -176,8 +201,6 @@ export const readContact = (card: RawVCard): CardReading => {
     }
   }
 
-  const orgProperty = first('ORG');
-  const org = orgProperty ? structuredValue(orgProperty.value, version).map((part) => part.trim()) : [];
   const photoProperty = first('PHOTO');
   let photo: VCardContact['photo'] = null;
   if (photoProperty?.bytes && photoProperty.bytes.length > 0) {
@@ -191,24 +214,6 @@ export const readContact = (card: RawVCard): CardReading => {
         line: photoProperty.line,
         message: 'neither an inline image nor a web address',
       });
-  }
-
-  const kindProperty = first('KIND') ?? first('X-ADDRESSBOOKSERVER-KIND');
-  const kindValue = kindProperty ? unescapeText(kindProperty.value, version).trim().toLowerCase() : '';
-  const showAs = first('X-ABSHOWAS');
-  const orgName = org[0] ?? '';
-  let kind: VCardContact['kind'] = null;
-  let kindBy: VCardContact['kindBy'] = null;
-  if (kindProperty && ['group', 'org', 'organization', 'location'].includes(kindValue)) {
-    kind = kindValue === 'organization' ? 'org' : (kindValue as 'group' | 'org' | 'location');
-    kindBy = { property: kindProperty.name, line: kindProperty.line };
-  } else if (showAs && showAs.value.trim().toUpperCase() === 'COMPANY') {
-    kind = 'org';
-    kindBy = { property: showAs.name, line: showAs.line };
-  } else if (!nameGiven && orgName !== '' && formattedName?.toLowerCase() === orgName.toLowerCase()) {
-    // Outlook's and Google's company entries: no N, and FN is the organisation's name
-    kind = 'org';
-    kindBy = { property: 'N', line: nProperty?.line ?? card.line };
   }
 
   return {
@@ -246,12 +251,23 @@ export const readContact = (card: RawVCard): CardReading => {
         })
         .filter((a) => [a.street, a.extended, a.city, a.postalCode, a.country, a.poBox].some((part) => part !== '')),
       birthday,
-      urls: all
-        .filter((p) => p.name === 'URL')
-        .map((p) => unescapeText(p.value, version).trim())
-        .filter((url) => url !== ''),
+      ...(() => {
+        const urls = all
+          .filter((p) => p.name === 'URL')
+          .map((p) => ({ url: unescapeText(p.value, version).trim(), line: p.line }))
+          .filter((u) => u.url !== '');
+        return { urls: urls.map((u) => u.url), urlLines: urls.map((u) => u.line) };
+      })(),
       note: text(first('NOTE')),
-      categories: all.filter((p) => p.name === 'CATEGORIES').flatMap((p) => listValue(p.value, version)),
+      ...(() => {
+        const categories = all
+          .filter((p) => p.name === 'CATEGORIES')
+          .flatMap((p) => listValue(p.value, version).map((category) => ({ category, line: p.line })));
+        return {
+          categories: categories.map((c) => c.category),
+          categoryLines: categories.map((c) => c.line),
+        };
+      })(),
       photo,
       lines: Object.fromEntries(all.toReversed().map((p) => [p.name, p.line])),
       uid: text(first('UID')),

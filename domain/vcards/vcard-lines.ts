@@ -47,11 +47,11 @@ export type RawVCard = {
 
 const bomUtf8 = [0xef, 0xbb, 0xbf];
 
-/** The file as text: by its BOM, else UTF-8 when it is valid UTF-8, else Windows-1252. */
+/**
+ * The file as text: UTF-16 by its BOM; otherwise card by card, each UTF-8 when it is valid UTF-8,
+ * else Windows-1252 (a UTF-8 BOM, at the start or where files were put together, is passed over).
+ */
 export const decodeVCardFile = (bytes: Uint8Array): string => {
-  if (bytes.length >= 3 && bomUtf8.every((b, i) => bytes[i] === b)) {
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  }
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   }
@@ -70,19 +70,23 @@ export const decodeVCardFile = (bytes: Uint8Array): string => {
 const decodeCardByCard = (bytes: Uint8Array): string => {
   // a single-byte decoding maps each byte to one character, so positions in it are byte offsets
   const latin1 = new TextDecoder('windows-1252').decode(bytes);
-  const starts = [...latin1.matchAll(/^[ \t]*begin[ \t]*:[ \t]*vcard/gim)].map((m) => m.index);
+  // a UTF-8 BOM (ï»¿ here) may stand before a card where files were put together
+  const starts = [...latin1.matchAll(/^(?:\u00ef\u00bb\u00bf)?[ \t]*begin[ \t]*:[ \t]*vcard/gim)].map((m) => m.index);
   const bounds = [0, ...starts.filter((at) => at > 0), bytes.length];
   const parts: string[] = [];
-  for (let i = 0; i < bounds.length - 1; i += 1) parts.push(decodeCard(bytes.subarray(bounds[i], bounds[i + 1])));
+  for (let i = 0; i < bounds.length - 1; i += 1) {
+    let piece = bytes.subarray(bounds[i], bounds[i + 1]);
+    if (piece.length >= 3 && bomUtf8.every((b, j) => piece[j] === b)) piece = piece.subarray(3);
+    parts.push(decodeCard(piece));
+  }
   return parts.join('');
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * One card's bytes as text: UTF-8 when they are; UTF-8 when they are once unfolded (some writers
- * fold at 75 octets through the middle of a character: the line break and the space after it are
- * taken out before decoding, so that card's later lines are numbered as its logical lines); else
+ * One card's bytes as text: UTF-8 when they are; UTF-8 when they are once the folds that split a
+ * character (some writers fold at 75 octets through the middle of one) are moved past it; else
  * Windows-1252 (Outlook).
  */
 const decodeCard = (bytes: Uint8Array): string => {
@@ -91,29 +95,43 @@ const decodeCard = (bytes: Uint8Array): string => {
   } catch {
     // not UTF-8 as it stands
   }
-  const unfolded = unfoldBytes(bytes);
-  if (unfolded.length !== bytes.length) {
-    try {
-      return utf8.decode(unfolded);
-    } catch {
-      // not UTF-8 unfolded either
-    }
+  try {
+    return utf8.decode(unfoldBytes(bytes));
+  } catch {
+    // not UTF-8 with its folds moved either
   }
   return new TextDecoder('windows-1252').decode(bytes);
 };
 
-/** The bytes with every fold (CRLF or LF, then one space or tab) taken out. */
+/**
+ * The bytes with every fold that splits a UTF-8 character moved past it: the character's
+ * continuation bytes come before the line break, so the lines (and their numbers) stay as they are.
+ */
 const unfoldBytes = (bytes: Uint8Array): Uint8Array => {
   const out = new Uint8Array(bytes.length);
   let n = 0;
+  const continuation = (b: number | undefined) => b !== undefined && (b & 0xc0) === 0x80;
   for (let i = 0; i < bytes.length; i += 1) {
     const b = bytes[i] ?? 0;
-    if (b === 0x0d && bytes[i + 1] === 0x0a && (bytes[i + 2] === 0x20 || bytes[i + 2] === 0x09)) {
-      i += 2;
-      continue;
-    }
-    if (b === 0x0a && (bytes[i + 1] === 0x20 || bytes[i + 1] === 0x09)) {
-      i += 1;
+    const foldLength =
+      b === 0x0d && bytes[i + 1] === 0x0a && (bytes[i + 2] === 0x20 || bytes[i + 2] === 0x09)
+        ? 3
+        : b === 0x0a && (bytes[i + 1] === 0x20 || bytes[i + 1] === 0x09)
+          ? 2
+          : 0;
+    if (foldLength > 0 && continuation(bytes[i + foldLength])) {
+      // the rest of the character first, then the fold
+      let j = i + foldLength;
+      while (continuation(bytes[j])) {
+        out[n] = bytes[j] ?? 0;
+        n += 1;
+        j += 1;
+      }
+      for (let k = i; k < i + foldLength; k += 1) {
+        out[n] = bytes[k] ?? 0;
+        n += 1;
+      }
+      i = j - 1;
       continue;
     }
     out[n] = b;

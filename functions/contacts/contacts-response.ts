@@ -240,9 +240,11 @@ export const VCardImportResponse = z.lazy(() =>
         /** the card's place in the file, 0-based */
         index: z.number(),
         status: z.enum(['created', 'duplicate', 'invalid']),
-        /** the card's name (FN, else N) */
+        /** what the card is of: a person, or a company (its own card: KIND:org, Apple's company entries, a card named only by its ORG) */
+        kind: z.optional(z.enum(['person', 'company'])),
+        /** the card's name (FN, else N; a company's card its ORG) */
         name: optionalString,
-        /** the person created (not on a dry run) */
+        /** the person (or, for kind company, the company) created; not on a dry run */
         id: optionalString,
         /** a duplicate's candidates, best first; the same card imported before is one candidate of score 1 */
         candidates: z.optional(z.array(CandidateResponse)),

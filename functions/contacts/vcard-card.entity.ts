@@ -46,10 +46,23 @@ export const vcardCompanies = defineEntity({
   keyOf: (company) => [company.name],
 });
 
-/** The company's name guard: only one request creates the company of a name. */
+/**
+ * The company's name guard: only one request creates the company of a name; a guard whose company
+ * is gone (`replacing` its id) is taken over, still by one request only.
+ */
 export const vcardCompanyPut = (
   tableName: string,
   company: { name: string; companyId: string; createdAt: string },
+  replacing?: string,
 ): TransactItem => ({
-  Put: { TableName: tableName, Item: vcardCompanies.item(company), ConditionExpression: 'attribute_not_exists(pk)' },
+  Put: {
+    TableName: tableName,
+    Item: vcardCompanies.item(company),
+    ...(replacing === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: 'attribute_not_exists(pk) OR companyId = :gone',
+          ExpressionAttributeValues: { ':gone': replacing },
+        }),
+  },
 });

@@ -47,7 +47,7 @@ export const maxCardsPerRequest = 250;
 
 export type VCardImportDeps = Omit<NewPersonDeps, 'companies'> & {
   /** a company's own card creates the company */
-  companies: NewPersonDeps['companies'] & Pick<CompanyRepository, 'create'>;
+  companies: NewPersonDeps['companies'] & Pick<CompanyRepository, 'create' | 'update'>;
   store: Pick<Store, 'getItem'>;
   tableName: string;
   /** the bucket's contact files, loaded on first use */
@@ -257,9 +257,9 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
     if (!number) warn('TEL', p.line, `${shown(p.number)} is not a phone number that can be dialled: not kept`);
     return number ? [{ ...p, number }] : [];
   });
-  const urls = contact.urls.filter((url) => {
+  const urls = contact.urls.filter((url, i) => {
     const ok = UrlValue.safeParse(url).success;
-    if (!ok) warn('URL', lineOf('URL'), `${shown(url)} is not an http or https address: not kept`);
+    if (!ok) warn('URL', contact.urlLines[i], `${shown(url)} is not an http or https address: not kept`);
     return ok;
   });
   const read = clean(personFromContact({ ...contact, emails, phones, urls }));
@@ -269,9 +269,10 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
     warn('NOTE', lineOf('NOTE'), `longer than ${maxNote.toLocaleString('en')} characters: cut there`);
     note = note.slice(0, maxNote);
   }
-  const tags = read.tags?.filter((tag) => {
+  // tags are the card's categories one for one (personFromContact), so each has its line
+  const tags = read.tags?.filter((tag, i) => {
     if (tag.length <= maxTag) return true;
-    warn('CATEGORIES', lineOf('CATEGORIES'), `${shown(tag)} is longer than ${maxTag} characters: not kept`);
+    warn('CATEGORIES', contact.categoryLines[i], `${shown(tag)} is longer than ${maxTag} characters: not kept`);
     return false;
   });
   // a position, role, department, salutation or academic title too long for its field is left out:
@@ -410,17 +411,60 @@ export const importVCards = async (
   const results: CardResult[] = [];
 
   /** The company an import created before under this name, while it (or what it was merged into) exists. */
-  const companyMadeBefore = async (key: string): Promise<string | null> => {
+  /** Name guards that point at a company gone (deleted): a new company of the name takes them over. */
+  const staleGuards = new Map<string, string>();
+
+  const companyMadeBefore = async (key: string): Promise<{ id: string; record: Company } | null> => {
     const item = await deps.store.getItem(vcardCompanies.key(key), { consistent: true });
     if (!item) return null;
-    let id = vcardCompanies.parse(item).companyId;
-    for (let hops = 0; hops < 5; hops += 1) {
-      const loaded = await deps.companies.load(id);
-      if (loaded?.state === 'active') return id;
-      if (loaded?.state !== 'merged') return null;
+    const guarded = vcardCompanies.parse(item).companyId;
+    // through every merge it went into, to the company that holds it now
+    const seen = new Set<string>();
+    for (let id = guarded; !seen.has(id) && seen.size < 100; ) {
+      seen.add(id);
+      const loaded = await deps.companies.load(id, { consistent: true });
+      if (loaded?.state === 'active') return { id, record: loaded.record };
+      if (loaded?.state !== 'merged') break;
       id = loaded.mergedInto;
     }
+    staleGuards.set(key, guarded);
     return null;
+  };
+
+  /**
+   * What a company made from its people's ORG (a name and nothing else) lacks, from its own card:
+   * emails, phones, web address, address; only fields it has none of, conditional on its version.
+   */
+  const fillIn = async (
+    made: { id: string; record: Company },
+    values: {
+      emails?: string[] | undefined;
+      phones?: string[] | undefined;
+      website?: string | undefined;
+      address?: Company['address'];
+    },
+  ): Promise<boolean> => {
+    const current = made.record;
+    const next: Company = {
+      ...current,
+      ...(current.emails.length === 0 && values.emails?.length ? { emails: values.emails } : {}),
+      ...(current.phones.length === 0 && values.phones?.length ? { phones: values.phones } : {}),
+      ...(current.website === undefined && values.website ? { website: values.website } : {}),
+      ...(current.address === undefined && values.address ? { address: values.address } : {}),
+    };
+    if (JSON.stringify(next) === JSON.stringify(current) || options.dryRun) return false;
+    try {
+      await deps.companies.update(current, {
+        ...next,
+        updatedAt: deps.now().toISOString(),
+        version: current.version + 1,
+      });
+      return true;
+    } catch (error) {
+      // changed meanwhile by someone else: theirs stands
+      if (isConflict(error)) return false;
+      throw error;
+    }
   };
 
   /**
@@ -435,7 +479,7 @@ export const importVCards = async (
     const known = companiesOfFile.get(key);
     if (known) return known;
     const made = await companyMadeBefore(key);
-    if (made) return { kind: 'linked', id: made, company: { status: 'linked', name, id: made } };
+    if (made) return { kind: 'linked', id: made.id, company: { status: 'linked', name, id: made.id } };
     const now = deps.now();
     const draft = createCompany(
       ulid(now.getTime()),
@@ -456,7 +500,7 @@ export const importVCards = async (
     // a request beside this one may have created it since the first look (its name then shows as
     // a `possible` candidate): its guard says so
     const since = await companyMadeBefore(key);
-    if (since) return { kind: 'linked', id: since, company: { status: 'linked', name, id: since } };
+    if (since) return { kind: 'linked', id: since.id, company: { status: 'linked', name, id: since.id } };
     if (candidates.length > 0) return { kind: 'possible', company: { status: 'possible', name, candidates } };
     const record = card.department
       ? ensureDepartment(draft, card.department, () => ulid(now.getTime())).company
@@ -487,33 +531,47 @@ export const importVCards = async (
       };
     }
     const warnings: VCardProblem[] = [...contact.skipped];
+    const warn = (property: string, line: number | undefined, message: string) =>
+      warnings.push({ property, line: line ?? orgLine, message });
     const country = phoneCountry(cardCountry(contact));
-    const emails = contact.emails
-      .map((e) => e.address)
-      .filter((address) => {
-        const ok = EmailValue.safeParse(address).success;
-        if (!ok)
-          warnings.push({
-            property: 'EMAIL',
-            line: contact.lines.EMAIL ?? 0,
-            message: `${shown(address)} is not an email address: not kept`,
-          });
-        return ok;
-      })
-      .slice(0, limits.emails);
-    const phones = contact.phones
-      .flatMap((p) => {
-        const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
-        if (!number)
-          warnings.push({
-            property: 'TEL',
-            line: p.line,
-            message: `${shown(p.number)} is not a phone number that can be dialled: not kept`,
-          });
-        return number ? [number] : [];
-      })
-      .slice(0, limits.phones);
-    const website = contact.urls.find((url) => WebsiteValue.safeParse(url).success);
+    const emails: string[] = [];
+    for (const e of contact.emails) {
+      if (!EmailValue.safeParse(e.address).success)
+        warn('EMAIL', e.line, `${shown(e.address)} is not an email address: not kept`);
+      else if (emails.length >= limits.emails) warn('EMAIL', e.line, `only the first ${limits.emails} are kept`);
+      else emails.push(e.address);
+    }
+    const phones: string[] = [];
+    for (const p of contact.phones) {
+      const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
+      if (!number) warn('TEL', p.line, `${shown(p.number)} is not a phone number that can be dialled: not kept`);
+      else if (phones.length >= limits.phones) warn('TEL', p.line, `only the first ${limits.phones} are kept`);
+      else phones.push(number);
+    }
+    // a company keeps one web address: its first that is one
+    let website: string | undefined;
+    for (const [i, url] of contact.urls.entries()) {
+      const line = contact.urlLines[i];
+      if (website === undefined && WebsiteValue.safeParse(url).success) website = url;
+      else
+        warn(
+          'URL',
+          line,
+          website === undefined
+            ? `${shown(url)} is not a web address: not kept`
+            : `a company keeps one web address: ${shown(url)} not kept`,
+        );
+    }
+    // what a company record has no place for
+    const notKept = (property: string, what: string) => {
+      if (contact.lines[property] !== undefined)
+        warn(property, contact.lines[property], `a company keeps no ${what}: not kept`);
+    };
+    notKept('NOTE', 'note');
+    notKept('CATEGORIES', 'tags');
+    notKept('PHOTO', 'photo');
+    if ((contact.organization?.units.length ?? 0) > 0)
+      warn('ORG', orgLine, 'a company’s card names no department: its units are not kept');
     const address = clean(personFromContact(contact)).address;
     const parsed = CompanyValues.safeParse(JSON.parse(JSON.stringify({ name, emails, phones, website, address })));
     if (!parsed.success) {
@@ -533,6 +591,13 @@ export const importVCards = async (
       ...(warnings.length > 0 ? { warnings: cappedProblems(warnings) } : {}),
       ...result,
     });
+    const madeBefore = (id: string, reason: string): Candidate => ({
+      kind: 'company',
+      id,
+      score: 1,
+      level: 'match',
+      reasons: [reason],
+    });
     const hash = sha256(JSON.stringify({ kind: 'company', ...values }));
     const key = sameName(values.name);
     const earlierCard = await deps.store.getItem(vcardCards.key(hash), { consistent: true });
@@ -543,6 +608,23 @@ export const importVCards = async (
       });
     }
     const made = await companyMadeBefore(key);
+    if (made) {
+      // the company an import made from its people's ORG, with its name only: this card fills in
+      // what it lacks (a person's card naming the company often comes first in a file by name)
+      const filled = await fillIn(made, values);
+      return done({
+        status: 'duplicate',
+        candidates: [
+          madeBefore(
+            made.id,
+            filled
+              ? 'created by a vCard import before; this card filled in what it lacked'
+              : 'created by a vCard import before',
+          ),
+        ],
+        company: { status: 'linked', name: values.name, id: made.id },
+      });
+    }
     const now = deps.now();
     const record = createCompany(
       ulid(now.getTime()),
@@ -558,37 +640,21 @@ export const importVCards = async (
       now,
       { by: 'user', userId: options.userId },
     );
-    const candidates = made
-      ? [
-          {
-            kind: 'company' as const,
-            id: made,
-            score: 1,
-            level: 'match' as const,
-            reasons: ['created by a vCard import before'],
-          },
-        ]
-      : await deps.findCandidates(companyLookups(record), { kinds: ['company'] });
-    if (candidates.length > 0 && (!options.force || made)) return done({ status: 'duplicate', candidates });
+    const candidates = await deps.findCandidates(companyLookups(record), { kinds: ['company'] });
+    if (candidates.length > 0 && !options.force) return done({ status: 'duplicate', candidates });
     const company: CompanyOutcome = { status: 'created', name: values.name };
     if (options.dryRun) return done({ status: 'created', company });
     const at = now.toISOString();
     try {
       await deps.companies.create(record, [
         vcardCardPut(deps.tableName, { hash, companyId: record.id, importedAt: at }),
-        vcardCompanyPut(deps.tableName, { name: key, companyId: record.id, createdAt: at }),
+        vcardCompanyPut(deps.tableName, { name: key, companyId: record.id, createdAt: at }, staleGuards.get(key)),
       ]);
     } catch (error) {
       // a request beside this one created it first
       const first = await companyMadeBefore(key);
-      if (first) {
-        return done({
-          status: 'duplicate',
-          candidates: [
-            { kind: 'company', id: first, score: 1, level: 'match', reasons: ['created by a vCard import before'] },
-          ],
-        });
-      }
+      if (first)
+        return done({ status: 'duplicate', candidates: [madeBefore(first.id, 'created by a vCard import before')] });
       throw error;
     }
     companiesOfFile.set(key, {
@@ -701,11 +767,11 @@ export const importVCards = async (
           // naming it finds it, where duplicate protection would find a bare name only `possible`
           ...(plan?.kind === 'create'
             ? [
-                vcardCompanyPut(deps.tableName, {
-                  name: sameName(plan.company.name),
-                  companyId: plan.record.id,
-                  createdAt: at,
-                }),
+                vcardCompanyPut(
+                  deps.tableName,
+                  { name: sameName(plan.company.name), companyId: plan.record.id, createdAt: at },
+                  staleGuards.get(sameName(plan.company.name)),
+                ),
               ]
             : []),
         ],
@@ -715,7 +781,10 @@ export const importVCards = async (
 
     // a conflict with a request running beside this one (the same company's version, the same new
     // company's name) is tried again, planning afresh: the company it made is then found
-    let stored: Awaited<ReturnType<typeof attempt>> | { sameCard: string; plan: null };
+    let stored:
+      | Awaited<ReturnType<typeof attempt>>
+      | { sameCard: string; plan: null }
+      | { refused: VCardProblem; plan: null };
     for (let tries = 1; ; tries += 1) {
       try {
         stored = await attempt();
@@ -726,12 +795,25 @@ export const importVCards = async (
           stored = { sameCard: vcardCards.parse(earlier).personId ?? '', plan: null };
           break;
         }
-        if (tries >= 3 || !isConflict(error)) throw error;
+        const refused = error instanceof KontaktError ? clientProblem(error) : null;
+        if (refused) {
+          // what this card asks breaks a rule (its company is being merged, its department would be
+          // one too many): the card is answered, the file goes on
+          stored = { refused: { ...refused, line: contact.lines[refused.property] ?? raw.line }, plan: null };
+          break;
+        }
+        if (tries >= 4 || !isConflict(error)) throw error;
         if (card.companyName) companiesOfFile.delete(sameName(card.companyName));
+        // requests beside this one write the same company: wait a little, differently each time
+        await new Promise((resolve) => setTimeout(resolve, 20 * tries + Math.random() * 80 * tries));
       }
     }
     const plan = stored.plan;
 
+    if ('refused' in stored) {
+      results.push({ ...base, status: 'invalid', errors: [stored.refused] });
+      return results;
+    }
     if ('sameCard' in stored) {
       results.push({ ...base, status: 'duplicate', candidates: [sameCard('person', stored.sameCard)] });
       return results;
@@ -772,6 +854,23 @@ export const importVCards = async (
     });
     return results;
   }
+};
+
+/** The refusals that are about one card's input, not about the request or the service. */
+const cardRefusals = new Set([
+  'validation-failed',
+  'unprocessable',
+  'not-found',
+  'merge-in-progress',
+  'already-merged',
+]);
+
+/** Which property of a card a refusal (400, 404, 422) was about, as a problem of the card. */
+const clientProblem = (error: KontaktError): VCardProblem | null => {
+  if (!cardRefusals.has(error.code)) return null;
+  const field = error.errors?.[0]?.field ?? '';
+  const property = field.startsWith('department') || field === 'companyId' ? 'ORG' : (propertyOf[field] ?? 'N');
+  return { property, line: 0, message: error.errors?.[0]?.message ?? error.message };
 };
 
 /** A write that lost to a request beside it: a version or a guard written meanwhile. */

@@ -304,6 +304,56 @@ describe('what an import creates, and what it does not', () => {
     expect(persons.json.items.map((p: { department: string }) => p.department)).toEqual(['Lager', 'Lager']);
   });
 
+  it('takes a company’s own card as the company, filling in the one its people’s cards made, and names what it cannot keep', async () => {
+    const org = `Weinhaus ${uniqueCard().last} GmbH`;
+    const person = uniqueCard(`ORG:${org};Verkauf\r\n`);
+    // sorted by name, a person of the company comes before the company's own card
+    const companyCard = [
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'N:;;;;',
+      `FN:${org}`,
+      `ORG:${org};Keller`,
+      'X-ABShowAs:COMPANY',
+      'TEL;TYPE=WORK:+49 6131 123456',
+      'ADR;TYPE=WORK:;;Rheinallee 5;Mainz;;55116;Deutschland',
+      'URL:https://weinhaus.example',
+      'URL:https://shop.weinhaus.example',
+      'NOTE:Lieferant seit 2019',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    const res = await importFile(Buffer.from(person.text + companyCard));
+    const [made, company] = res.json.results;
+    expect(made).toMatchObject({ kind: 'person', status: 'created', company: { status: 'created' } });
+    expect(company).toMatchObject({
+      kind: 'company',
+      status: 'duplicate',
+      name: org,
+      company: { status: 'linked', id: made.company.id },
+      candidates: [{ kind: 'company', id: made.company.id, level: 'match' }],
+    });
+    expect(company.warnings.map((w: { property: string; line: number }) => `${w.property}:${w.line}`).sort()).toEqual([
+      'NOTE:18',
+      'ORG:12',
+      'URL:17',
+    ]);
+    const stored = await send('GET /v1/companies/{id}', {
+      path: `/v1/companies/${made.company.id}`,
+      pathParameters: { id: made.company.id },
+    });
+    expect(stored.json).toMatchObject({
+      name: org,
+      phones: ['+496131123456'],
+      website: 'https://weinhaus.example',
+      address: { street: 'Rheinallee 5', city: 'Mainz', postalCode: '55116' },
+    });
+    // a card of a company alone, with no N and no FN, is the company too
+    const alone = `Nur Firma ${uniqueCard().last} AG`;
+    const only = await importFile(Buffer.from(`BEGIN:VCARD\r\nVERSION:3.0\r\nORG:${alone}\r\nEND:VCARD\r\n`));
+    expect(only.json.results[0]).toMatchObject({ kind: 'company', status: 'created', name: alone });
+  });
+
   it('inlines photos in a company’s file up to a budget, and says how many it left out', async () => {
     const org = `Fotostudio ${uniqueCard().last} KG`;
     // three people with photos of 900 KB each: 2.7 MB of photos, over the 2 MB a file inlines

@@ -261,3 +261,27 @@ describe('files put together and files that fight back', () => {
     expect(card?.problems).toEqual([expect.objectContaining({ property: 'X-JUNK', line: 4 })]);
   });
 });
+
+describe('files of several pieces, and folds through a character', () => {
+  it('reads a UTF-8 file with its BOM put after a Windows-1252 card, and a BOM file with a Windows-1252 card in it', () => {
+    const cp1252 = Buffer.from('BEGIN:VCARD\r\nVERSION:2.1\r\nN:Bräuer;Sören\r\nEND:VCARD\r\n', 'latin1');
+    const utf8 = Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen;;;\r\nEND:VCARD\r\n', 'utf8');
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const file of [Buffer.concat([cp1252, bom, utf8]), Buffer.concat([bom, utf8, cp1252])]) {
+      const names = readVCards(file).map((c) => c.properties.find((p) => p.name === 'N')?.value);
+      expect(names.sort()).toEqual(['Bräuer;Sören', 'Müller;Jürgen;;;']);
+    }
+  });
+
+  it('reads a fold through a UTF-8 character and keeps every later line’s number', () => {
+    const file = Buffer.concat([
+      Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nN:A;B;;;\r\nNOTE:Gr\xc3', 'latin1'),
+      Buffer.from('\r\n \xbc\xc3\x9fe aus K\xc3\r\n \xb6ln\r\nEND:VCARD\r\n', 'latin1'),
+      Buffer.from('BEGIN:VCARD\r\nVERSION:3.0\r\nN:C;D;;;\r\nEMAIL:kaputt\r\nEND:VCARD\r\n', 'latin1'),
+    ]);
+    const [first, second] = readVCards(file);
+    expect(first?.properties.find((p) => p.name === 'NOTE')?.value).toBe('Grüße aus Köln');
+    expect(second?.line).toBe(8);
+    expect(second?.properties.find((p) => p.name === 'EMAIL')?.line).toBe(11);
+  });
+});
