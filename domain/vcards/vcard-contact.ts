@@ -160,7 +160,11 @@ export const readContact = (card: RawVCard): CardReading => {
   } else if (showAs && showAs.value.trim().toUpperCase() === 'COMPANY') {
     kind = 'org';
     kindBy = { property: showAs.name, line: showAs.line };
-  } else if (!nameGiven && orgName !== '' && (!formattedName || formattedName.toLowerCase() === orgName.toLowerCase())) {
+  } else if (
+    !nameGiven &&
+    orgName !== '' &&
+    (!formattedName || formattedName.toLowerCase() === orgName.toLowerCase())
+  ) {
     // Outlook's and Google's company entries: no N, and FN (if any) is the organisation's name
     kind = 'org';
     kindBy = { property: 'N', line: nProperty?.line ?? card.line };
