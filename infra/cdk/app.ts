@@ -27,28 +27,89 @@ const optionalString = (app: App, key: string): string | undefined => {
   return value;
 };
 
-const optionalNumber = (app: App, key: string): number | undefined => {
-  const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  const number = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(number)) throw new Error(`context ${key} must be a number`);
-  return number;
+/**
+ * A stage's settings: `kontakt:stages.<stage>` in cdk.json (or `-c`), each overridable by a flat
+ * `-c kontakt:<key>=…` for one deploy. Nothing has a default that could reach real mail: a stage
+ * names its own mail domain.
+ */
+export type StageSettings = {
+  mailDomain: string;
+  alarmEmail?: string | undefined;
+  existingRuleSetName?: string | undefined;
+  /** keep the table (deletion protection) and the user pool when the stack goes; default true */
+  retainData: boolean;
+  /** the table's warm throughput (a new on-demand table starts at 4,000 write units/s) */
+  warmWriteUnitsPerSecond?: number | undefined;
+  warmReadUnitsPerSecond?: number | undefined;
+  facebookConfigParameter: string;
+  recordAddressKeyParameter: string;
+  indexMigrationStep?: number | undefined;
+};
+
+/** A stage's name: part of the stack's and every queue's name, so short, lower case, a letter first. */
+const stagePattern = /^[a-z][a-z0-9-]{0,19}$/;
+
+const stageSettingsOf = (app: App, stage: string): StageSettings => {
+  const stages: unknown = app.node.tryGetContext('kontakt:stages') ?? {};
+  if (typeof stages !== 'object' || stages === null) throw new Error('context kontakt:stages must be an object');
+  const own: unknown = (stages as Record<string, unknown>)[stage] ?? {};
+  if (typeof own !== 'object' || own === null) throw new Error(`context kontakt:stages.${stage} must be an object`);
+  const fromStage = own as Record<string, unknown>;
+  const setting = (key: string): unknown => {
+    const flat: unknown = app.node.tryGetContext(`kontakt:${key}`);
+    return flat === undefined || flat === null || flat === '' ? fromStage[key] : flat;
+  };
+  const text = (key: string): string | undefined => {
+    const value = setting(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') throw new Error(`the stage setting ${key} must be a string`);
+    return value;
+  };
+  const number = (key: string): number | undefined => {
+    const value = setting(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n)) throw new Error(`the stage setting ${key} must be a number`);
+    return n;
+  };
+  const mailDomain = text('mailDomain');
+  if (!mailDomain) {
+    throw new Error(
+      `stage ${stage} names no mail domain: set kontakt:stages.${stage}.mailDomain in cdk.json (or -c kontakt:mailDomain=…), a domain (or subdomain) of yours whose mail SES receives for this stage`,
+    );
+  }
+  const retain = setting('retainData');
+  return {
+    mailDomain,
+    alarmEmail: text('alarmEmail'),
+    existingRuleSetName: text('existingRuleSetName'),
+    retainData: retain === undefined || retain === null || retain === '' ? true : retain === true || retain === 'true',
+    warmWriteUnitsPerSecond: number('warmWriteUnitsPerSecond'),
+    warmReadUnitsPerSecond: number('warmReadUnitsPerSecond'),
+    facebookConfigParameter: text('facebookConfigParameter') ?? `/kontakt/${stage}/facebook`,
+    recordAddressKeyParameter: text('recordAddressKeyParameter') ?? `/kontakt/${stage}/record-address-key`,
+    indexMigrationStep: number('indexMigrationStep'),
+  };
 };
 
 export const buildApp = (context: Record<string, unknown> = {}, options: BuildAppOptions = {}) => {
   const app = new App({ context: { ...appDefaults, ...context } });
-  const mailDomain = optionalString(app, 'kontakt:mailDomain');
-  if (!mailDomain) throw new Error('context kontakt:mailDomain is required (the domain Smart BCC receives for)');
+  const stage = optionalString(app, 'kontakt:stage');
+  if (!stage) {
+    throw new Error(
+      'context kontakt:stage is required: cdk deploy -c kontakt:stage=<name> (stages deploy side by side)',
+    );
+  }
+  if (!stagePattern.test(stage)) {
+    throw new Error(`stage ${stage}: lower-case letters, digits and dashes, a letter first, at most 20`);
+  }
+  const settings = stageSettingsOf(app, stage);
 
-  const stack = new KontaktStack(app, 'Kontakt', {
+  const stack = new KontaktStack(app, `Kontakt-${stage}`, {
     env: { region: optionalString(app, 'kontakt:region') ?? defaultRegion },
-    description: 'Kontakt CRM backend: HTTP API, workers, single table, Smart BCC mail receiving',
-    mailDomain,
-    existingRuleSetName: optionalString(app, 'kontakt:existingRuleSetName'),
-    alarmEmail: optionalString(app, 'kontakt:alarmEmail'),
-    facebookConfigParameter: optionalString(app, 'kontakt:facebookConfigParameter'),
-    recordAddressKeyParameter: optionalString(app, 'kontakt:recordAddressKeyParameter'),
-    indexMigrationStep: optionalNumber(app, 'kontakt:indexMigrationStep'),
+    description: `Kontakt CRM backend, stage ${stage}: HTTP API, workers, single table, Smart BCC mail receiving`,
+    stage,
+    ...settings,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

@@ -9,7 +9,7 @@ export class KontaktAuth extends Construct {
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { retain: boolean } = { retain: true }) {
     super(scope, id);
     this.userPool = new UserPool(this, 'Users', {
       // Accounts are created by an administrator: a CRM is not open to the public.
@@ -30,8 +30,9 @@ export class KontaktAuth extends Construct {
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.ESSENTIALS,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // the users of a stage to keep stay when its stack goes; a throw-away stage's go with it
+      deletionProtection: props.retain,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',

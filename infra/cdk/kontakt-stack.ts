@@ -26,8 +26,15 @@ import { KontaktQueues } from './kontakt-queues.ts';
 import { createTable, indexLayout } from './kontakt-table.ts';
 
 export type KontaktStackProps = StackProps & {
+  /** the stage (dev, prod, …): stages deploy side by side, each with its own names and settings */
+  stage: string;
   /** the domain Smart BCC receives for, e.g. `crm.example.com` */
   mailDomain: string;
+  /** keep the table and the user pool when the stack is deleted (deletion protection on the table) */
+  retainData: boolean;
+  /** the table's warm throughput, so a campaign's first minutes do not wait for on-demand to scale */
+  warmWriteUnitsPerSecond?: number | undefined;
+  warmReadUnitsPerSecond?: number | undefined;
   /** the region's active receipt rule set, when the account already has one */
   existingRuleSetName?: string | undefined;
   alarmEmail?: string | undefined;
@@ -56,7 +63,11 @@ export class KontaktStack extends Stack {
     super(scope, id, props);
 
     const tableIndexes = indexLayout(props.indexMigrationStep);
-    const table = createTable(this, 'Table', tableIndexes);
+    const table = createTable(this, 'Table', tableIndexes, {
+      retain: props.retainData,
+      warmWriteUnitsPerSecond: props.warmWriteUnitsPerSecond,
+      warmReadUnitsPerSecond: props.warmReadUnitsPerSecond,
+    });
     const queues = new KontaktQueues(this, 'Queues');
     const mail = new MailStorage(this, 'Mail');
     const alarms = new KontaktAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
@@ -73,8 +84,8 @@ export class KontaktStack extends Stack {
           mailBucket: mail.bucket,
           queue: (q) => queues.queue(q),
           mailDomain: props.mailDomain,
-          facebookConfigParameter: props.facebookConfigParameter ?? '/kontakt/facebook',
-          recordAddressKeyParameter: props.recordAddressKeyParameter ?? '/kontakt/record-address-key',
+          facebookConfigParameter: props.facebookConfigParameter ?? `/kontakt/${props.stage}/facebook`,
+          recordAddressKeyParameter: props.recordAddressKeyParameter ?? `/kontakt/${props.stage}/record-address-key`,
           tableIndexes: tableIndexes.reads,
         },
       });
@@ -154,7 +165,7 @@ export class KontaktStack extends Stack {
       `Received mail whose SES receipt function failed waits in ${sesReceiptFailureQueue}; the raw mail is in the mail bucket.`,
     );
 
-    const auth = new KontaktAuth(this, 'Auth');
+    const auth = new KontaktAuth(this, 'Auth', { retain: props.retainData });
     const api = new KontaktApi(this, 'Api', { handlers, userAuthorizer: auth.authorizer });
     const receiving = new MailReceiving(this, 'Receiving', {
       bucket: mail.bucket,
@@ -172,6 +183,7 @@ export class KontaktStack extends Stack {
     this.api = api;
     this.receiving = receiving;
 
+    new CfnOutput(this, 'Stage', { value: props.stage });
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId });

@@ -30,7 +30,33 @@ export const indexLayout = (step?: number): IndexLayout => {
   return { lean: indexNames, legacy: indexNames.slice(step - indexNames.length - 1), reads: 'lean' };
 };
 
-export const createTable = (scope: Construct, id: string, layout: IndexLayout = indexLayout()): Table => {
+/** What a stage decides about its table. */
+export type TableSettings = {
+  /** keep it (deletion protection, retained on stack deletion); a throw-away stage's goes with it */
+  retain: boolean;
+  warmWriteUnitsPerSecond?: number | undefined;
+  warmReadUnitsPerSecond?: number | undefined;
+};
+
+export const createTable = (
+  scope: Construct,
+  id: string,
+  layout: IndexLayout = indexLayout(),
+  settings: TableSettings = { retain: true },
+): Table => {
+  const warm =
+    settings.warmWriteUnitsPerSecond !== undefined || settings.warmReadUnitsPerSecond !== undefined
+      ? {
+          warmThroughput: {
+            ...(settings.warmWriteUnitsPerSecond === undefined
+              ? {}
+              : { writeUnitsPerSecond: settings.warmWriteUnitsPerSecond }),
+            ...(settings.warmReadUnitsPerSecond === undefined
+              ? {}
+              : { readUnitsPerSecond: settings.warmReadUnitsPerSecond }),
+          },
+        }
+      : {};
   const table = new Table(scope, id, {
     partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
     sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
@@ -39,9 +65,11 @@ export const createTable = (scope: Construct, id: string, layout: IndexLayout = 
     timeToLiveAttribute: tableDefinition.ttlAttribute,
     // old and new images of every change: the frequency counter moves counts by their difference
     stream: StreamViewType.NEW_AND_OLD_IMAGES,
-    // The table holds every customer record: neither a stack deletion nor a console click may drop it.
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    // The table holds every customer record: neither a stack deletion nor a console click may drop
+    // it, unless its stage is one to throw away (retainData false: a test or review stage)
+    deletionProtection: settings.retain,
+    removalPolicy: settings.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    ...warm,
   });
   const keysOf = (index: IndexName) => ({
     partitionKey: { name: tableDefinition.indexes[index].partitionKey, type: AttributeType.STRING },

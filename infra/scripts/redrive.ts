@@ -1,7 +1,8 @@
 /**
- * `npm run redrive -- <queue> [--aws] [--stack Kontakt]`: moves a DLQ's messages back to its queue.
+ * `npm run redrive -- <queue> [--aws --stage <stage>]`: moves a DLQ's messages back to its queue.
  * Without --aws it targets the local stack's emulator (KONTAKT_EMULATOR_PORT, default 4566); with
- * --aws, the deployed queues (`<stack>-<queue>`) with the usual AWS credential chain and region.
+ * --aws, the stage's deployed queues (`Kontakt-<stage>-<queue>`) with the usual AWS credential
+ * chain and region.
  */
 import { parseArgs } from 'node:util';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -11,11 +12,13 @@ import { redriveQueue } from './redrive-queue.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { aws: { type: 'boolean', default: false }, stack: { type: 'string', default: 'Kontakt' } },
+  options: { aws: { type: 'boolean', default: false }, stage: { type: 'string' } },
 });
 const queue = queueNames.find((q): q is QueueName => q === positionals[0]);
-if (!queue) {
-  console.error(`usage: npm run redrive -- <queue> [--aws] [--stack Kontakt]\nqueues: ${queueNames.join(', ')}`);
+if (!queue || (values.aws && !values.stage)) {
+  console.error(
+    `usage: npm run redrive -- <queue> [--aws --stage <stage>]\nqueues: ${queueNames.join(', ')}${values.aws && !values.stage ? '\n--aws needs the stage whose queues to redrive' : ''}`,
+  );
   process.exit(2);
 }
 
@@ -27,7 +30,7 @@ const sqs = values.aws
       region: localAwsEnv.AWS_REGION,
       credentials: { accessKeyId: localAwsEnv.AWS_ACCESS_KEY_ID, secretAccessKey: localAwsEnv.AWS_SECRET_ACCESS_KEY },
     });
-const physical = (name: string): string => (values.aws ? `${values.stack}-${name}` : name);
+const physical = (name: string): string => (values.aws ? `Kontakt-${values.stage}-${name}` : name);
 const urlOf = async (name: string): Promise<string> => {
   const res = await sqs.send(new GetQueueUrlCommand({ QueueName: physical(name) }));
   if (!res.QueueUrl) throw new Error(`queue ${physical(name)} not found`);

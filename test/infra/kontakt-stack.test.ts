@@ -100,8 +100,10 @@ describe('functions', () => {
             TABLE_NAME: expectEnv(spec.access.table !== undefined),
             MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
             MAIL_DOMAIN: spec.sesReceipt || spec.access.recordAddressKey ? testMailDomain : Match.absent(),
-            FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/facebook' : Match.absent(),
-            RECORD_ADDRESS_KEY_PARAMETER: spec.access.recordAddressKey ? '/kontakt/record-address-key' : Match.absent(),
+            FACEBOOK_CONFIG_PARAMETER: spec.access.facebookSecret ? '/kontakt/test/facebook' : Match.absent(),
+            RECORD_ADDRESS_KEY_PARAMETER: spec.access.recordAddressKey
+              ? '/kontakt/test/record-address-key'
+              : Match.absent(),
             // the AWS Parameters and Secrets extension's settings, where it reads the record address key
             ...(spec.access.recordAddressKey
               ? {
@@ -165,11 +167,11 @@ describe('functions', () => {
     for (const [name, spec] of functionEntries()) {
       const arns = parameterArns(name);
       expect(
-        arns.some((arn) => arn.includes('parameter/kontakt/facebook')),
+        arns.some((arn) => arn.includes('parameter/kontakt/test/facebook')),
         name,
       ).toBe(spec.access.facebookSecret === 'read');
       expect(
-        arns.some((arn) => arn.includes('parameter/kontakt/record-address-key')),
+        arns.some((arn) => arn.includes('parameter/kontakt/test/record-address-key')),
         name,
       ).toBe(spec.access.recordAddressKey === 'read');
       expect(arns.length > 0, name).toBe(

@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { type BuildAppOptions, buildApp } from '../../infra/cdk/app.ts';
 
 export const testMailDomain = 'crm.example.com';
+export const testStage = 'test';
 export const testRegion = 'eu-west-1';
 
 export const buildTestApp = (context: Record<string, unknown> = {}, options: BuildAppOptions = {}) =>
@@ -11,6 +12,7 @@ export const buildTestApp = (context: Record<string, unknown> = {}, options: Bui
     {
       'aws:cdk:bundling-stacks': [],
       'kontakt:region': testRegion,
+      'kontakt:stage': testStage,
       'kontakt:mailDomain': testMailDomain,
       ...context,
     },

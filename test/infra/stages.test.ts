@@ -1,0 +1,114 @@
+// Stages side by side (issue 20): each stage its own stack, names and settings, so dev and prod
+// deploy into one account and region without touching each other; no stage without its own mail
+// domain; every stage's template clean under cfn-lint (the image's 1.51).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { queueNames } from '../../infra/manifest.ts';
+import { buildTestApp } from './synth-kontakt.ts';
+
+const stages = {
+  dev: { 'kontakt:stage': 'dev', 'kontakt:mailDomain': 'dev.crm.example.com', 'kontakt:retainData': false },
+  prod: {
+    'kontakt:stage': 'prod',
+    'kontakt:mailDomain': 'crm.example.com',
+    'kontakt:alarmEmail': 'ops@example.com',
+    'kontakt:warmWriteUnitsPerSecond': 12000,
+    'kontakt:warmReadUnitsPerSecond': 12000,
+  },
+} as const;
+
+const synth = (stage: keyof typeof stages) => {
+  const { app, stack } = buildTestApp({ ...stages[stage] }, { nag: false });
+  const template = Template.fromStack(stack);
+  return { app, stack, template };
+};
+
+const dev = synth('dev');
+const prod = synth('prod');
+
+describe('stages', () => {
+  it('deploy as stacks of their own, every queue named after its stage', () => {
+    expect(dev.stack.stackName).toBe('Kontakt-dev');
+    expect(prod.stack.stackName).toBe('Kontakt-prod');
+    for (const [stage, { template }] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
+      for (const name of queueNames) {
+        template.hasResourceProperties('AWS::SQS::Queue', { QueueName: `Kontakt-${stage}-${name}` });
+      }
+      template.hasOutput('Stage', { Value: stage });
+    }
+  });
+
+  it('keep prod’s data and let a throw-away stage’s go with its stack', () => {
+    prod.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    dev.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    prod.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+    dev.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+  });
+
+  it('warm a stage’s table as its settings say (a new on-demand table starts at 4,000 write units/s)', () => {
+    prod.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      WarmThroughput: { WriteUnitsPerSecond: 12000, ReadUnitsPerSecond: 12000 },
+    });
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', { WarmThroughput: Match.absent() });
+  });
+
+  it('send a stage’s alarms to its own recipients, and read its own secrets', () => {
+    prod.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const parameters = (template: Template) =>
+      JSON.stringify(template.findResources('AWS::IAM::Policy')).match(/parameter\/kontakt\/[a-z]+\//g) ?? [];
+    expect(new Set(parameters(dev.template))).toEqual(new Set(['parameter/kontakt/dev/']));
+    expect(new Set(parameters(prod.template))).toEqual(new Set(['parameter/kontakt/prod/']));
+  });
+
+  it('take their settings from cdk.json, which names no mail domain, and refuse a stage without one', () => {
+    const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8'));
+    expect(JSON.stringify(cdkJson)).not.toMatch(/mailDomain/);
+    const { stack } = buildTestApp(
+      {
+        'kontakt:stage': 'review',
+        'kontakt:mailDomain': '',
+        'kontakt:stages': { review: { mailDomain: 'review.crm.example.com', retainData: false } },
+      },
+      { nag: false },
+    );
+    Template.fromStack(stack).hasOutput('MailMxRecord', {
+      Description: Match.stringLikeRegexp('review.crm.example.com'),
+    });
+    expect(() => buildTestApp({ 'kontakt:stage': 'qa', 'kontakt:mailDomain': '' }, { nag: false })).toThrow(
+      /stage qa names no mail domain/,
+    );
+    expect(() => buildTestApp({ 'kontakt:stage': '' }, { nag: false })).toThrow(/kontakt:stage is required/);
+    expect(() => buildTestApp({ 'kontakt:stage': 'Prod_1' }, { nag: false })).toThrow(/lower-case letters/);
+  });
+});
+
+describe('cfn-lint', () => {
+  it('finds no error in any stage’s template (it must be installed: the image has 1.51)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kontakt-cfn-lint-'));
+    const files = [dev, prod].map(({ app, stack }) => {
+      const file = join(dir, `${stack.stackName}.template.json`);
+      writeFileSync(file, JSON.stringify(app.synth().getStackByName(stack.stackName).template));
+      return file;
+    });
+    const run = spawnSync('cfn-lint', ['--format', 'parseable', ...files], { encoding: 'utf8' });
+    if (run.error) throw new Error(`cfn-lint could not run (${run.error.message}): install it (pip install cfn-lint)`);
+    const errors = run.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
+    expect(errors).toEqual([]);
+    // its exit code is a bit set: 2 errors, 4 warnings, 8 notes; 1 means it failed to run
+    expect(run.status === null ? 1 : run.status & 3).toBe(0);
+  });
+});
