@@ -81,6 +81,9 @@ export const queueNames: readonly QueueName[] = Object.values(functions).flatMap
 /** The queue the SES receipt function's failed asynchronous invocations land in (its on-failure destination). */
 export const sesReceiptFailureQueue = 'ses-receipt-failures';
 
+/** The queue a scheduled function's failed runs land in (its on-failure destination), with the schedule's event. */
+export const scheduleFailureQueue = 'schedule-failures';
+
 /** The queue the table stream's records land in when their consumer keeps failing on them (its on-failure destination). */
 export const streamFailureQueue = 'stream-failures';
 

@@ -32,6 +32,12 @@ export type Consumer = {
   visibilityTimeoutSeconds: number;
   /** receives before a message moves to the queue's dead-letter queue */
   maxReceiveCount: number;
+  /**
+   * at most this many instances poll the queue at once (Lambda's SQS maximum concurrency, 2–1000;
+   * default 10): a backlog cannot take the account's concurrency from the API, and a poller held
+   * back by it leaves messages in the queue instead of having them throttled into the DLQ
+   */
+  maxConcurrency?: number;
 };
 
 /**

@@ -8,6 +8,7 @@ import {
   functionSpec,
   type QueueName,
   queueNames,
+  scheduleFailureQueue,
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
@@ -31,6 +32,8 @@ export class KontaktQueues extends Construct {
   readonly sesReceiptFailures: Queue;
   /** the on-failure destination of the table stream's consumer: a change it keeps failing on waits here */
   readonly streamFailures: Queue;
+  /** the on-failure destination of the scheduled functions: a run that failed (after two retries) waits here */
+  readonly scheduleFailures: Queue;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -63,6 +66,12 @@ export class KontaktQueues extends Construct {
       id: 'AwsSolutions-SQS3',
       reason:
         'The on-failure destination of the table stream consumer acts as its dead-letter queue; an alarm watches it.',
+    });
+    this.scheduleFailures = this.safeQueue(scheduleFailureQueue, deadLetterRetention);
+    Validations.of(this.scheduleFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'The on-failure destination of the scheduled functions acts as their dead-letter queue; an alarm watches it.',
     });
   }
 

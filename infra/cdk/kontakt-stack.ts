@@ -14,6 +14,7 @@ import {
   type FunctionName,
   functionEntries,
   queueNames,
+  scheduleFailureQueue,
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
@@ -48,6 +49,10 @@ export type KontaktStackProps = StackProps & {
 
 /** The SES receipt function retries a failed receipt twice before it lands in the failure queue. */
 const sesReceiptRetries = 2;
+/** A scheduled run is retried twice as well before it lands in schedule-failures. */
+const scheduledRetries = 2;
+/** Instances of a queue's poller at most, unless its consumer says otherwise. */
+const defaultPollerConcurrency = 10;
 
 export class KontaktStack extends Stack {
   readonly table: Table;
@@ -98,6 +103,7 @@ export class KontaktStack extends Stack {
           new SqsEventSource(queues.queue(spec.consumes.queue), {
             batchSize: spec.consumes.batchSize,
             reportBatchItemFailures: true,
+            maxConcurrency: spec.consumes.maxConcurrency ?? defaultPollerConcurrency,
           }),
         );
       }
@@ -127,6 +133,17 @@ export class KontaktStack extends Stack {
           schedule,
           targets: [new LambdaFunction(fn)],
         });
+        // EventBridge invokes asynchronously: a run that keeps failing lands in schedule-failures
+        // (with the schedule's event), and its errors raise an alarm; the next run comes anyway
+        fn.configureAsyncInvoke({
+          retryAttempts: scheduledRetries,
+          onFailure: new SqsDestination(queues.scheduleFailures),
+        });
+        alarms.whenAnyError(
+          `${name}-errors`,
+          fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          `The scheduled function ${name} failed; after ${scheduledRetries} retries its run lands in ${scheduleFailureQueue}, and the next run comes on schedule.`,
+        );
       }
       if (spec.sesReceipt) {
         if (sesReceiptFunction) throw new Error('the manifest names more than one sesReceipt function');
@@ -158,6 +175,11 @@ export class KontaktStack extends Stack {
       streamFailureQueue,
       queues.streamFailures,
       `Table changes that the stream consumer kept failing on wait in ${streamFailureQueue} (their keys, not their data); the value counts miss them until npm run backfill-matching.`,
+    );
+    alarms.whenQueueNotEmpty(
+      scheduleFailureQueue,
+      queues.scheduleFailures,
+      `A scheduled function's run failed repeatedly and waits in ${scheduleFailureQueue}; the function's logs say why.`,
     );
     alarms.whenQueueNotEmpty(
       sesReceiptFailureQueue,

@@ -15,6 +15,7 @@ import {
   dlqName,
   type QueueName,
   queueNames,
+  scheduleFailureQueue,
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
@@ -172,7 +173,7 @@ export const ensureQueues = async (sqs: SQSClient, options: { prefix?: string } 
       }),
     });
   }
-  for (const failures of [sesReceiptFailureQueue, streamFailureQueue]) {
+  for (const failures of [sesReceiptFailureQueue, streamFailureQueue, scheduleFailureQueue]) {
     urls[failures] = await createQueue(sqs, `${prefix}${failures}`, { MessageRetentionPeriod: String(14 * 24 * 3600) });
   }
   const missing = queueNames.filter((q) => !urls[q]);

@@ -152,9 +152,13 @@ describe('functions', () => {
     expect(actions.some((a) => a.startsWith('s3:'))).toBe(spec.access.mailBucket !== undefined);
     expect(has('s3:PutObject')).toBe(spec.access.mailBucket === 'readWrite');
     expect(actions.filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    // The SES receipt function and the stream consumer may also send to their on-failure destinations.
+    // The SES receipt function, the stream consumer and the scheduled functions may also send to
+    // their on-failure destinations.
     const sendsToQueues =
-      (spec.access.send?.length ?? 0) > 0 || spec.sesReceipt === true || spec.consumesStream !== undefined;
+      (spec.access.send?.length ?? 0) > 0 ||
+      spec.sesReceipt === true ||
+      spec.consumesStream !== undefined ||
+      spec.scheduleMinutes !== undefined;
     expect(has('sqs:SendMessage')).toBe(sendsToQueues);
   });
 
@@ -226,6 +230,8 @@ describe('queues', () => {
       FunctionName: ref(functionOf(consumerName).fn),
       BatchSize: consumer.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // a backlog takes at most this many instances: the API keeps its share of the account's concurrency
+      ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency ?? 10 },
     });
   });
 
@@ -234,6 +240,7 @@ describe('queues', () => {
       ...queueNames.flatMap((name) => [workQueue(name).queue, workQueue(name).dlq]),
       stack.queues.sesReceiptFailures,
       stack.queues.streamFailures,
+      stack.queues.scheduleFailures,
     ];
     template.resourceCountIs('AWS::SQS::Queue', everyQueue.length);
     template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
@@ -376,6 +383,28 @@ describe('schedules', () => {
       ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: arn(functionOf(name).fn) })],
+    });
+  });
+
+  it.each(scheduled)('sends a failed run of %s to schedule-failures after two retries, and raises an alarm', (name) => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(functionOf(name).fn),
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: arn(stack.queues.scheduleFailures) } },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(functionOf(name).fn) }],
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
+  it('raises an alarm when a scheduled run waits in schedule-failures', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack.queues.scheduleFailures), 'QueueName'] } },
+      ],
     });
   });
 });
