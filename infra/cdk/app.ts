@@ -44,6 +44,10 @@ export type StageSettings = {
   facebookConfigParameter: string;
   recordAddressKeyParameter: string;
   indexMigrationStep?: number | undefined;
+  /** where Cognito's hosted sign-in may return to (https addresses); none: OAuth off */
+  oauthCallbackUrls?: readonly string[] | undefined;
+  /** set once SES has verified the mail domain (its DKIM records are in DNS): Cognito then mails through SES */
+  mailDomainVerified: boolean;
 };
 
 /** A stage's name: part of the stack's and every queue's name, so short, lower case, a letter first. */
@@ -72,23 +76,42 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     if (!Number.isFinite(n)) throw new Error(`the stage setting ${key} must be a number`);
     return n;
   };
+  /** a list from cdk.json, or comma-separated from -c */
+  const urls = (key: string): string[] | undefined => {
+    const value = setting(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    const list = Array.isArray(value) ? value : String(value).split(',');
+    const out = list.map((v) => String(v).trim()).filter((v) => v !== '');
+    for (const url of out) {
+      if (!/^https:\/\/[^\s/]+/.test(url) && !/^http:\/\/localhost(:\d+)?(\/|$)/.test(url)) {
+        throw new Error(`the stage setting ${key}: ${url} is not an https address (http only for localhost)`);
+      }
+    }
+    return out;
+  };
   const mailDomain = text('mailDomain');
   if (!mailDomain) {
     throw new Error(
       `stage ${stage} names no mail domain: set kontakt:stages.${stage}.mailDomain in cdk.json (or -c kontakt:mailDomain=…), a domain (or subdomain) of yours whose mail SES receives for this stage`,
     );
   }
-  const retain = setting('retainData');
+  const flag = (key: string, fallback: boolean): boolean => {
+    const value = setting(key);
+    if (value === undefined || value === null || value === '') return fallback;
+    return value === true || value === 'true';
+  };
   return {
     mailDomain,
     alarmEmail: text('alarmEmail'),
     existingRuleSetName: text('existingRuleSetName'),
-    retainData: retain === undefined || retain === null || retain === '' ? true : retain === true || retain === 'true',
+    retainData: flag('retainData', true),
     warmWriteUnitsPerSecond: number('warmWriteUnitsPerSecond'),
     warmReadUnitsPerSecond: number('warmReadUnitsPerSecond'),
     facebookConfigParameter: text('facebookConfigParameter') ?? `/kontakt/${stage}/facebook`,
     recordAddressKeyParameter: text('recordAddressKeyParameter') ?? `/kontakt/${stage}/record-address-key`,
     indexMigrationStep: number('indexMigrationStep'),
+    oauthCallbackUrls: urls('oauthCallbackUrls'),
+    mailDomainVerified: flag('mailDomainVerified', false),
   };
 };
 

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { EmailIdentity, Identity, type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Construct } from 'constructs';
 import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
@@ -79,5 +79,19 @@ export class MailReceiving extends Construct {
         new Lambda({ function: props.receiptFunction, invocationType: LambdaInvocationType.EVENT }),
       ],
     });
+  }
+}
+
+/**
+ * The stage's mail domain as an SES identity with Easy DKIM: what reminders and Cognito's mail are
+ * sent as. SES verifies it once the three DKIM CNAME records (outputs `DkimRecord1`…`3`) are in the
+ * domain's DNS; until then sending from it fails (receiving needs only the MX record).
+ */
+export class MailIdentity extends Construct {
+  readonly identity: EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: { mailDomain: string }) {
+    super(scope, id);
+    this.identity = new EmailIdentity(this, 'Domain', { identity: Identity.domain(props.mailDomain) });
   }
 }

@@ -22,7 +22,7 @@ import { KontaktAlarms } from './kontakt-alarms.ts';
 import { KontaktApi } from './kontakt-api.ts';
 import { KontaktAuth } from './kontakt-auth.ts';
 import { KontaktFunction } from './kontakt-function.ts';
-import { MailReceiving, MailStorage } from './kontakt-mail.ts';
+import { MailIdentity, MailReceiving, MailStorage } from './kontakt-mail.ts';
 import { KontaktQueues } from './kontakt-queues.ts';
 import { createTable, indexLayout } from './kontakt-table.ts';
 
@@ -33,6 +33,10 @@ export type KontaktStackProps = StackProps & {
   mailDomain: string;
   /** keep the table and the user pool when the stack is deleted (deletion protection on the table) */
   retainData: boolean;
+  /** SES has verified the mail domain (DKIM records in DNS): Cognito then sends through it */
+  mailDomainVerified?: boolean | undefined;
+  /** where Cognito's hosted sign-in may return to; none: its OAuth flows are off */
+  oauthCallbackUrls?: readonly string[] | undefined;
   /** the table's warm throughput, so a campaign's first minutes do not wait for on-demand to scale */
   warmWriteUnitsPerSecond?: number | undefined;
   warmReadUnitsPerSecond?: number | undefined;
@@ -187,7 +191,15 @@ export class KontaktStack extends Stack {
       `Received mail whose SES receipt function failed waits in ${sesReceiptFailureQueue}; the raw mail is in the mail bucket.`,
     );
 
-    const auth = new KontaktAuth(this, 'Auth', { retain: props.retainData });
+    const mailIdentity = new MailIdentity(this, 'MailIdentity', { mailDomain: props.mailDomain });
+    const auth = new KontaktAuth(this, 'Auth', {
+      retain: props.retainData,
+      mailDomain: props.mailDomain,
+      mailDomainVerified: props.mailDomainVerified ?? false,
+      oauthCallbackUrls: props.oauthCallbackUrls,
+    });
+    // Cognito checks the identity when the pool is created
+    auth.userPool.node.addDependency(mailIdentity.identity);
     const api = new KontaktApi(this, 'Api', { handlers, userAuthorizer: auth.authorizer });
     const receiving = new MailReceiving(this, 'Receiving', {
       bucket: mail.bucket,
@@ -219,6 +231,12 @@ export class KontaktStack extends Stack {
         value: `aws ses set-active-receipt-rule-set --rule-set-name ${receiving.ruleSet.receiptRuleSetName} --region ${this.region}`,
       });
     }
+    mailIdentity.identity.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `DkimRecord${i + 1}`, {
+        description: `DKIM record ${i + 1} of 3 that ${props.mailDomain} needs in its DNS before SES sends from it (name CNAME value)`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
     new CfnOutput(this, 'MailMxRecord', {
       description: `The MX record ${props.mailDomain} needs so that SES receives its mail`,
       value: `10 inbound-smtp.${this.region}.amazonaws.com`,

@@ -14,6 +14,8 @@ const stages = {
   dev: { 'kontakt:stage': 'dev', 'kontakt:mailDomain': 'dev.crm.example.com', 'kontakt:retainData': false },
   prod: {
     'kontakt:stage': 'prod',
+    'kontakt:oauthCallbackUrls': 'https://crm.example.com/signed-in',
+    'kontakt:mailDomainVerified': true,
     'kontakt:mailDomain': 'crm.example.com',
     'kontakt:alarmEmail': 'ops@example.com',
     'kontakt:warmWriteUnitsPerSecond': 12000,
@@ -93,6 +95,50 @@ describe('stages', () => {
     );
     expect(() => buildTestApp({ 'kontakt:stage': '' }, { nag: false })).toThrow(/kontakt:stage is required/);
     expect(() => buildTestApp({ 'kontakt:stage': 'Prod_1' }, { nag: false })).toThrow(/lower-case letters/);
+  });
+});
+
+describe('mail a stage sends', () => {
+  it('comes from its domain’s SES identity with DKIM, whose records the stack prints', () => {
+    for (const [{ template }, domain] of [
+      [dev, 'dev.crm.example.com'],
+      [prod, 'crm.example.com'],
+    ] as const) {
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: domain,
+        DkimSigningAttributes: Match.absent(),
+      });
+      for (const n of [1, 2, 3]) {
+        template.hasOutput(`DkimRecord${n}`, { Description: Match.stringLikeRegexp(domain) });
+      }
+    }
+  });
+
+  it('sends Cognito’s invitations and codes through SES from the stage’s domain once SES verified it', () => {
+    // a first deploy: the domain's DKIM records are not in DNS yet, and Cognito refuses an unverified identity
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: Match.absent() });
+    prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: Match.objectLike({
+        EmailSendingAccount: 'DEVELOPER',
+        From: 'Kontakt <no-reply@crm.example.com>',
+        SourceArn: Match.anyValue(),
+      }),
+    });
+  });
+
+  it('leaves the hosted sign-in’s OAuth flows off unless a stage names where they return to', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlowsUserPoolClient: false,
+      CallbackURLs: Match.absent(),
+    });
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: ['https://crm.example.com/signed-in'],
+    });
+    expect(() =>
+      buildTestApp({ 'kontakt:stage': 'x', 'kontakt:oauthCallbackUrls': 'http://evil.example' }, { nag: false }),
+    ).toThrow(/not an https address/);
   });
 });
 
