@@ -23,7 +23,7 @@ export default defineModule({
       // a 4 MB file of photos, decoded and checked, with room to spare
       memoryMb: 1024,
       // the bucket: persons' photos (photos/), vCard uploads (vcard-uploads/), mail attachments (attachments/) read
-      access: { table: 'readWrite', mailBucket: 'readWrite' },
+      access: { table: 'readWrite', mailBucket: { read: ['attachments/'], readWrite: ['photos/', 'vcard-uploads/'] } },
       routes: routesOf(vcardRoutes),
     },
     'merge-resumer': {

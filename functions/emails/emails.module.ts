@@ -28,7 +28,12 @@ export default defineModule({
       description: 'Parses received mail (streaming, attachments kept in S3) and stores the email',
       timeoutSeconds: 60,
       memoryMb: 1024,
-      access: { table: 'readWrite', mailBucket: 'readWrite', recordAddressKey: 'read', send: ['ticket-mail'] },
+      access: {
+        table: 'readWrite',
+        mailBucket: { read: ['inbound/'], readWrite: ['attachments/', 'html/'] },
+        recordAddressKey: 'read',
+        send: ['ticket-mail'],
+      },
       environment: { SERVICE_LOCAL_PART: 'service' },
       // one mail per invocation: a 40 MB mail may take a good part of the timeout (README, limits of
       // a stored mail), and a timeout fails the whole batch, so a batch of several would let one

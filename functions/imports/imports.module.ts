@@ -10,7 +10,7 @@ export default defineModule({
       description: 'CSV imports: create (with an upload URL), start, read the report',
       timeoutSeconds: 10,
       memoryMb: 512,
-      access: { table: 'readWrite', send: ['csv-imports'], mailBucket: 'readWrite' },
+      access: { table: 'readWrite', send: ['csv-imports'], mailBucket: { readWrite: ['imports/'] } },
       routes: routesOf(importsRoutes),
     },
     'import-worker': {
@@ -22,7 +22,7 @@ export default defineModule({
       // file's size (BENCH_ONLY=csv npm run bench); without a limit V8 lets garbage grow towards a
       // quarter of the memory before collecting it. 1,024 MB stays for the CPU share it buys.
       heapMb: 128,
-      access: { table: 'readWrite', send: ['csv-imports', 'duplicate-check'], mailBucket: 'read' },
+      access: { table: 'readWrite', send: ['csv-imports', 'duplicate-check'], mailBucket: { read: ['imports/'] } },
       consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
     },
   },

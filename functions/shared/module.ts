@@ -52,13 +52,20 @@ export type StreamConsumer = {
   maxRetries: number;
 };
 
+/** The kinds of object in the mail bucket, by the prefix of their keys. */
+export type MailPrefix = 'inbound/' | 'attachments/' | 'html/' | 'imports/' | 'photos/' | 'vcard-uploads/';
+
 /** What a function may touch; the CDK app turns this into least-privilege grants. */
 export type Access = {
   table?: 'read' | 'readWrite';
   /** the work queues it sends to (each consumed by some module's function) */
   send?: QueueName[];
-  /** the bucket for raw mail (`inbound/`, `attachments/`) and uploaded import files (`imports/`) */
-  mailBucket?: 'read' | 'readWrite';
+  /**
+   * the mail bucket, by key prefix (least privilege: a function reaches only its own kinds of
+   * object): raw mail `inbound/`, mail parts `attachments/` and `html/`, import files `imports/`,
+   * persons' photos `photos/`, vCard uploads `vcard-uploads/`
+   */
+  mailBucket?: { read?: readonly MailPrefix[]; readWrite?: readonly MailPrefix[] };
   /** the Facebook app secret, verify token and page tokens (an SSM SecureString in AWS, .kontakt/facebook.json locally) */
   facebookSecret?: 'read';
   /** the key that signs per-record mail addresses (an SSM SecureString in AWS, .kontakt/record-address-key locally); gives MAIL_DOMAIN too */

@@ -108,8 +108,9 @@ export class KontaktFunction extends Construct {
 
     if (access.table === 'read') resources.table.grantReadData(role);
     if (access.table === 'readWrite') resources.table.grantReadWriteData(role);
-    if (access.mailBucket === 'read') resources.mailBucket.grantRead(role);
-    if (access.mailBucket === 'readWrite') resources.mailBucket.grantReadWrite(role);
+    // each prefix its own grant: a function reaches only the kinds of object it works with
+    for (const prefix of access.mailBucket?.read ?? []) resources.mailBucket.grantRead(role, `${prefix}*`);
+    for (const prefix of access.mailBucket?.readWrite ?? []) resources.mailBucket.grantReadWrite(role, `${prefix}*`);
     for (const queue of access.send ?? []) resources.queue(queue).grantSendMessages(role);
     // SecureStrings under the account's aws/ssm key, whose key policy lets SSM decrypt for this role.
     const parameters = [

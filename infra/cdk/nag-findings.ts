@@ -41,19 +41,23 @@ export const iam5Findings = (
       ),
     );
   }
-  if (access.mailBucket) {
-    const bucketReason = 'CDK’s bucket grant, scoped to the objects of this one mail bucket.';
+  const prefixes = [...(access.mailBucket?.read ?? []), ...(access.mailBucket?.readWrite ?? [])];
+  if (prefixes.length > 0) {
+    const bucketReason =
+      'CDK’s bucket grant, scoped to the objects of this one mail bucket under the function’s prefixes.';
     findings.push(
       iam5('Action::s3:GetObject*', bucketReason),
       iam5('Action::s3:GetBucket*', bucketReason),
       iam5('Action::s3:List*', bucketReason),
-      iam5(
-        `Resource::${arnOf(mailBucket)}/*`,
-        'Mail objects have keys chosen at run time (SES message ids, attachments).',
+      ...prefixes.map((prefix) =>
+        iam5(
+          `Resource::${arnOf(mailBucket)}/${prefix}*`,
+          `Objects under ${prefix} have keys chosen at run time (message ids, hashes, upload ids).`,
+        ),
       ),
     );
   }
-  if (access.mailBucket === 'readWrite') {
+  if ((access.mailBucket?.readWrite?.length ?? 0) > 0) {
     const writeReason =
       'CDK’s read-write bucket grant, scoped to this one mail bucket: the worker replaces and aborts its own uploads.';
     findings.push(iam5('Action::s3:DeleteObject*', writeReason), iam5('Action::s3:Abort*', writeReason));

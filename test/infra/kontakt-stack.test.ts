@@ -150,7 +150,7 @@ describe('functions', () => {
     expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(spec.access.table !== undefined);
     expect(has('dynamodb:PutItem')).toBe(spec.access.table === 'readWrite');
     expect(actions.some((a) => a.startsWith('s3:'))).toBe(spec.access.mailBucket !== undefined);
-    expect(has('s3:PutObject')).toBe(spec.access.mailBucket === 'readWrite');
+    expect(has('s3:PutObject')).toBe((spec.access.mailBucket?.readWrite?.length ?? 0) > 0);
     expect(actions.filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     // The SES receipt function, the stream consumer and the scheduled functions may also send to
     // their on-failure destinations.
@@ -161,6 +161,33 @@ describe('functions', () => {
       spec.scheduleMinutes !== undefined;
     expect(has('sqs:SendMessage')).toBe(sendsToQueues);
   });
+
+  it.each(functionEntries().filter(([, spec]) => spec.access.mailBucket))(
+    'lets %s reach only its own prefixes of the mail bucket, writing only where it may',
+    (name, spec) => {
+      const s3Statements = policyStatementsOf(name).filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
+      const objectResources = s3Statements.flatMap((st) =>
+        [st.Resource]
+          .flat()
+          .map((r) => JSON.stringify(r))
+          .filter((r) => r.includes('/')),
+      );
+      const prefixOf = (resource: string) => /"\/([a-z-]+\/)\*"/.exec(resource)?.[1] ?? 'the whole bucket';
+      const read = spec.access.mailBucket?.read ?? [];
+      const readWrite = spec.access.mailBucket?.readWrite ?? [];
+      expect(new Set(objectResources.map(prefixOf))).toEqual(new Set([...read, ...readWrite]));
+      const written = s3Statements
+        .filter((st) => [st.Action].flat().includes('s3:PutObject'))
+        .flatMap((st) =>
+          [st.Resource]
+            .flat()
+            .map((r) => JSON.stringify(r))
+            .filter((r) => r.includes('/'))
+            .map(prefixOf),
+        );
+      expect(new Set(written)).toEqual(new Set(readWrite));
+    },
+  );
 
   it('lets only the Facebook functions read the Facebook configuration parameter, and only the mail functions the record address key', () => {
     const parameterArns = (name: string): string[] =>
