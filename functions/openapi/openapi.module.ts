@@ -7,7 +7,7 @@ export default defineModule({
   functions: {
     openapi: {
       entry: 'openapi.handler.ts',
-      description: 'The OpenAPI description of this API',
+      description: 'The OpenAPI description of this API, and the CORS preflight of its user routes',
       timeoutSeconds: 10,
       memoryMb: 256,
       access: {},

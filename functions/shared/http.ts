@@ -96,11 +96,39 @@ export type HttpResult = {
 
 export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
 
-export type RouteHandler = (
+export type RouteHandler = ((
   event: APIGatewayProxyEventV2,
   users: UserDirectory,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
-) => Promise<HttpResponse>;
+) => Promise<HttpResponse>) & {
+  /** who may call it: the CORS of user routes is the stage's allowed origins' (public routes have their own) */
+  auth?: RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType>['auth'];
+};
+
+/**
+ * The browser origins the stage lets call its user routes (`ALLOWED_ORIGINS`, comma-separated,
+ * from the stage's `allowedOrigins`): exact origins such as `https://crm.example.com`.
+ */
+export const allowedOrigins = (): ReadonlySet<string> =>
+  new Set(
+    (process.env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  );
+
+/** The request's Origin when the stage allows it, else null. */
+export const allowedOriginOf = (headers: APIGatewayProxyEventV2['headers']): string | null => {
+  const origin = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+  return origin && allowedOrigins().has(origin) ? origin : null;
+};
+
+/** What a browser of an allowed origin needs on an answer of a user route. */
+export const corsHeaders = (origin: string): Record<string, string> => ({
+  'access-control-allow-origin': origin,
+  'access-control-expose-headers': 'location, retry-after, content-disposition',
+  vary: 'Origin',
+});
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -196,7 +224,16 @@ const checkBody = (spec: AnyRouteSpec, value: unknown): void => {
 };
 
 /** One route: decode, authorise, validate, run the use case, shape the answer. */
-export const route =
+export const route = <
+  B extends z.ZodMiniType = never,
+  P extends z.ZodMiniType = never,
+  Q extends z.ZodMiniType = never,
+>(
+  spec: RouteSpec<B, P, Q>,
+  useCase: (request: HttpRequest<Infer<B>, Infer<P>, Infer<Q>>) => Promise<HttpResult>,
+): RouteHandler => Object.assign(routeHandler(spec, useCase), { auth: spec.auth });
+
+const routeHandler =
   <B extends z.ZodMiniType = never, P extends z.ZodMiniType = never, Q extends z.ZodMiniType = never>(
     spec: RouteSpec<B, P, Q>,
     useCase: (request: HttpRequest<Infer<B>, Infer<P>, Infer<Q>>) => Promise<HttpResult>,
@@ -267,6 +304,18 @@ export const routeTable = <R extends Record<string, AnyRouteSpec>>(
  * dependency, several slow calls in a row) is a 503 with Retry-After, never a 500 — what it wrote
  * is complete or not written (transactions), and a retry with the same Idempotency-Key is answered once.
  */
+/** An answer of a user route to an allowed browser origin carries the CORS headers the browser needs. */
+const addUserRouteCors = (
+  routes: Record<string, RouteHandler>,
+  request: { event: APIGatewayProxyEventV2; response: HttpResponse | undefined | null },
+): void => {
+  const handle = routes[request.event.routeKey];
+  if (!handle || handle.auth === 'public' || !request.response) return;
+  const origin = allowedOriginOf(request.event.headers);
+  if (!origin) return;
+  request.response = { ...request.response, headers: { ...request.response.headers, ...corsHeaders(origin) } };
+};
+
 const timeoutEarlyResponse = (): never => {
   throw serviceUnavailable(new Error('the function ran out of time'));
 };
@@ -274,6 +323,11 @@ const timeoutEarlyResponse = (): never => {
 export const createHttpRouter =
   (isDependencyOutage: (error: unknown) => boolean) => (routes: Record<string, RouteHandler>, users: UserDirectory) =>
     middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
+      // first in, so last out: it sees the answer the error handling below made of an error too
+      .use({
+        after: async (request) => addUserRouteCors(routes, request),
+        onError: async (request) => addUserRouteCors(routes, request),
+      })
       .use({
         onError: async (request) => {
           const error = badCursor(request.error) ?? request.error;

@@ -46,6 +46,8 @@ export type StageSettings = {
   indexMigrationStep?: number | undefined;
   /** where Cognito's hosted sign-in may return to (https addresses); none: OAuth off */
   oauthCallbackUrls?: readonly string[] | undefined;
+  /** browser origins whose clients may call the user routes (CORS), e.g. https://crm.example.com */
+  allowedOrigins?: readonly string[] | undefined;
   /** set once SES has verified the mail domain (its DKIM records are in DNS): Cognito then mails through SES */
   mailDomainVerified: boolean;
 };
@@ -89,6 +91,15 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     }
     return out;
   };
+  /** origins: a scheme and a host (and port), nothing after */
+  const origins = (key: string): string[] | undefined => {
+    const list = urls(key);
+    for (const origin of list ?? []) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin))
+        throw new Error(`the stage setting ${key}: ${origin} is not an origin (https://host, no path)`);
+    }
+    return list;
+  };
   const mailDomain = text('mailDomain');
   if (!mailDomain) {
     throw new Error(
@@ -111,6 +122,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     recordAddressKeyParameter: text('recordAddressKeyParameter') ?? `/kontakt/${stage}/record-address-key`,
     indexMigrationStep: number('indexMigrationStep'),
     oauthCallbackUrls: urls('oauthCallbackUrls'),
+    allowedOrigins: origins('allowedOrigins'),
     mailDomainVerified: flag('mailDomainVerified', false),
   };
 };

@@ -40,6 +40,8 @@ export type FunctionResources = {
   recordAddressKeyParameter: string;
   /** which indexes the functions read while a stack moves to the lean ones (functions/shared/table.ts) */
   tableIndexes?: 'lean' | 'legacy';
+  /** browser origins the stage lets call its user routes (CORS) */
+  allowedOrigins?: readonly string[] | undefined;
 };
 
 export type KontaktFunctionProps = {
@@ -166,6 +168,10 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);
   if (spec.heapMb !== undefined) env.NODE_OPTIONS = `--max-old-space-size=${spec.heapMb}`;
+  // every function that answers HTTP adds CORS headers for these origins (functions/shared/http.ts)
+  if ((spec.routes?.length ?? 0) > 0 && (resources.allowedOrigins?.length ?? 0) > 0) {
+    env.ALLOWED_ORIGINS = (resources.allowedOrigins ?? []).join(',');
+  }
   return { ...env, ...spec.environment };
 };
 

@@ -35,6 +35,8 @@ export type KontaktStackProps = StackProps & {
   retainData: boolean;
   /** SES has verified the mail domain (DKIM records in DNS): Cognito then sends through it */
   mailDomainVerified?: boolean | undefined;
+  /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
+  allowedOrigins?: readonly string[] | undefined;
   /** where Cognito's hosted sign-in may return to; none: its OAuth flows are off */
   oauthCallbackUrls?: readonly string[] | undefined;
   /** the table's warm throughput, so a campaign's first minutes do not wait for on-demand to scale */
@@ -96,6 +98,7 @@ export class KontaktStack extends Stack {
           facebookConfigParameter: props.facebookConfigParameter ?? `/kontakt/${props.stage}/facebook`,
           recordAddressKeyParameter: props.recordAddressKeyParameter ?? `/kontakt/${props.stage}/record-address-key`,
           tableIndexes: tableIndexes.reads,
+          allowedOrigins: props.allowedOrigins,
         },
       });
       const { fn } = kontaktFunction;

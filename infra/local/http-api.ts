@@ -97,7 +97,10 @@ export type HttpApiOptions = {
 };
 
 export const startHttpApi = async (options: HttpApiOptions): Promise<{ server: Server; url: string }> => {
-  const routes = functionEntries().flatMap(([name, spec]) => (spec.routes ?? []).map((r) => compile(r, name)));
+  // as API Gateway chooses: a route with a greedy path variable ({proxy+}) only when none more specific matches
+  const routes = functionEntries()
+    .flatMap(([name, spec]) => (spec.routes ?? []).map((r) => compile(r, name)))
+    .sort((a, b) => Number(a.route.path.includes('+}')) - Number(b.route.path.includes('+}')));
   // a token bucket per route, like the stage's route throttling settings
   const throttles = new Map(
     routes.map((r) => [

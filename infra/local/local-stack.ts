@@ -222,6 +222,8 @@ export const startLocalStack = async (config: LocalStackConfig): Promise<LocalSt
       MAIL_DOMAIN: config.mailDomain,
       POWERTOOLS_SERVICE_NAME: 'kontakt',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // browser clients of the user routes, as a stage's allowedOrigins (none unless given)
+      ALLOWED_ORIGINS: process.env.KONTAKT_ALLOWED_ORIGINS ?? '',
     });
     for (const [, spec] of functionEntries()) Object.assign(process.env, spec.environment);
     if (!config.clientLimits) process.env.SUBMISSION_LIMITS = 'off';

@@ -16,6 +16,7 @@ const stages = {
     'kontakt:stage': 'prod',
     'kontakt:oauthCallbackUrls': 'https://crm.example.com/signed-in',
     'kontakt:mailDomainVerified': true,
+    'kontakt:allowedOrigins': 'https://crm.example.com,https://app.example.com',
     'kontakt:mailDomain': 'crm.example.com',
     'kontakt:alarmEmail': 'ops@example.com',
     'kontakt:warmWriteUnitsPerSecond': 12000,
@@ -139,6 +140,26 @@ describe('mail a stage sends', () => {
     expect(() =>
       buildTestApp({ 'kontakt:stage': 'x', 'kontakt:oauthCallbackUrls': 'http://evil.example' }, { nag: false }),
     ).toThrow(/not an https address/);
+  });
+});
+
+describe('browser clients', () => {
+  it('get CORS on the user routes from the origins a stage allows, and a preflight route without authorizer', () => {
+    prod.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ ALLOWED_ORIGINS: 'https://crm.example.com,https://app.example.com' }),
+      },
+    });
+    dev.template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: Match.absent() }) },
+    });
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'OPTIONS /v1/{proxy+}',
+      AuthorizationType: 'NONE',
+    });
+    expect(() =>
+      buildTestApp({ 'kontakt:stage': 'x', 'kontakt:allowedOrigins': 'https://crm.example.com/app' }, { nag: false }),
+    ).toThrow(/not an origin/);
   });
 });
 

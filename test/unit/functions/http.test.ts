@@ -153,3 +153,37 @@ describe('HTTP edge', () => {
     expect(res.json).toMatchObject({ type: '/problems/already-converted', opportunityId: 'o1' });
   });
 });
+
+describe('browser clients of the user routes (CORS)', () => {
+  const corsHandler = httpRouter(
+    {
+      'GET /v1/mine': route({ summary: 'test', auth: 'user' }, async (r) => ({ status: 200, body: r.user })),
+      'GET /v1/public': route({ summary: 'test', auth: 'public' }, async () => ({ status: 200, body: {} })),
+    },
+    users,
+  );
+  const get = async (routeKey: string, origin: string, sub?: string) => {
+    process.env.ALLOWED_ORIGINS = 'https://crm.example.com, https://app.example.com';
+    try {
+      return await corsHandler(apiEvent({ routeKey, headers: { origin }, ...(sub ? { sub } : {}) }), lambdaContext());
+    } finally {
+      delete process.env.ALLOWED_ORIGINS;
+    }
+  };
+
+  it('answers an allowed origin with its CORS headers, on success and on a problem alike', async () => {
+    const ok = await get('GET /v1/mine', 'https://app.example.com', 's');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'https://app.example.com', vary: 'Origin' });
+    const unauthorized = await get('GET /v1/mine', 'https://crm.example.com');
+    expect(unauthorized.statusCode).toBe(401);
+    expect(unauthorized.headers?.['access-control-allow-origin']).toBe('https://crm.example.com');
+  });
+
+  it('gives another origin, and public routes (which answer for themselves), none', async () => {
+    const other = await get('GET /v1/mine', 'https://evil.example', 's');
+    expect(other.headers?.['access-control-allow-origin']).toBeUndefined();
+    const open = await get('GET /v1/public', 'https://crm.example.com');
+    expect(open.headers?.['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -47,3 +47,41 @@ describe('the OpenAPI description', () => {
     expect(doc.paths['/v1/webforms/{formKey}/submissions']?.post).toMatchObject({ security: [] });
   });
 });
+
+describe('the CORS preflight of the user routes', () => {
+  const preflight = async (origin: string) => {
+    process.env.ALLOWED_ORIGINS = 'https://crm.example.com';
+    try {
+      const { handler } = await import('../../../functions/openapi/openapi.handler.ts');
+      const { apiEvent, lambdaContext } = await import('../../support/events.ts');
+      return await handler(
+        apiEvent({
+          routeKey: 'OPTIONS /v1/{proxy+}',
+          path: '/v1/persons',
+          headers: { origin, 'access-control-request-method': 'POST' },
+          pathParameters: { proxy: 'persons' },
+        }),
+        lambdaContext(),
+      );
+    } finally {
+      delete process.env.ALLOWED_ORIGINS;
+    }
+  };
+
+  it('lets an origin the stage allows call with the API’s methods and headers', async () => {
+    const res = await preflight('https://crm.example.com');
+    expect(res.statusCode).toBe(204);
+    expect(res.headers).toMatchObject({
+      'access-control-allow-origin': 'https://crm.example.com',
+      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+      'access-control-allow-headers': 'authorization, content-type, idempotency-key',
+      vary: 'Origin',
+    });
+  });
+
+  it('refuses any other origin (403, no CORS headers)', async () => {
+    const res = await preflight('https://evil.example');
+    expect(res.statusCode).toBe(403);
+    expect(res.headers?.['access-control-allow-origin']).toBeUndefined();
+  });
+});
