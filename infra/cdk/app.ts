@@ -48,6 +48,8 @@ export type StageSettings = {
   oauthCallbackUrls?: readonly string[] | undefined;
   /** browser origins whose clients may call the user routes (CORS), e.g. https://crm.example.com */
   allowedOrigins?: readonly string[] | undefined;
+  /** the mail domain is an SES identity of the account already: the stack does not create it */
+  existingMailIdentity: boolean;
   /** set once SES has verified the mail domain (its DKIM records are in DNS): Cognito then mails through SES */
   mailDomainVerified: boolean;
 };
@@ -124,6 +126,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     oauthCallbackUrls: urls('oauthCallbackUrls'),
     allowedOrigins: origins('allowedOrigins'),
     mailDomainVerified: flag('mailDomainVerified', false),
+    existingMailIdentity: flag('existingMailIdentity', false),
   };
 };
 

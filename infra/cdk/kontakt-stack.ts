@@ -33,6 +33,8 @@ export type KontaktStackProps = StackProps & {
   mailDomain: string;
   /** keep the table and the user pool when the stack is deleted (deletion protection on the table) */
   retainData: boolean;
+  /** the mail domain is an SES identity of the account already (not the stack's to create) */
+  existingMailIdentity?: boolean | undefined;
   /** SES has verified the mail domain (DKIM records in DNS): Cognito then sends through it */
   mailDomainVerified?: boolean | undefined;
   /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
@@ -194,7 +196,11 @@ export class KontaktStack extends Stack {
       `Received mail whose SES receipt function failed waits in ${sesReceiptFailureQueue}; the raw mail is in the mail bucket.`,
     );
 
-    const mailIdentity = new MailIdentity(this, 'MailIdentity', { mailDomain: props.mailDomain });
+    // an account that verified the domain in SES before keeps its identity (CloudFormation cannot
+    // create one that exists): the stage says so with existingMailIdentity
+    const mailIdentity = props.existingMailIdentity
+      ? null
+      : new MailIdentity(this, 'MailIdentity', { mailDomain: props.mailDomain });
     const auth = new KontaktAuth(this, 'Auth', {
       retain: props.retainData,
       mailDomain: props.mailDomain,
@@ -202,7 +208,7 @@ export class KontaktStack extends Stack {
       oauthCallbackUrls: props.oauthCallbackUrls,
     });
     // Cognito checks the identity when the pool is created
-    auth.userPool.node.addDependency(mailIdentity.identity);
+    if (mailIdentity) auth.userPool.node.addDependency(mailIdentity.identity);
     const api = new KontaktApi(this, 'Api', { handlers, userAuthorizer: auth.authorizer });
     const receiving = new MailReceiving(this, 'Receiving', {
       bucket: mail.bucket,
@@ -234,7 +240,7 @@ export class KontaktStack extends Stack {
         value: `aws ses set-active-receipt-rule-set --rule-set-name ${receiving.ruleSet.receiptRuleSetName} --region ${this.region}`,
       });
     }
-    mailIdentity.identity.dkimRecords.forEach((record, i) => {
+    mailIdentity?.identity.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, {
         description: `DKIM record ${i + 1} of 3 that ${props.mailDomain} needs in its DNS before SES sends from it (name CNAME value)`,
         value: `${record.name} CNAME ${record.value}`,

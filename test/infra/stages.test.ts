@@ -115,6 +115,15 @@ describe('mail a stage sends', () => {
     }
   });
 
+  it('leaves an SES identity the account has already to it', () => {
+    const { stack } = buildTestApp({ ...stages.prod, 'kontakt:existingMailIdentity': true }, { nag: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: Match.objectLike({ EmailSendingAccount: 'DEVELOPER' }),
+    });
+  });
+
   it('sends Cognito’s invitations and codes through SES from the stage’s domain once SES verified it', () => {
     // a first deploy: the domain's DKIM records are not in DNS yet, and Cognito refuses an unverified identity
     dev.template.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: Match.absent() });
