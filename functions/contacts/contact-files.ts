@@ -6,9 +6,9 @@
  * Used by the contact-files function only (contact-files.handler.ts), so the contacts API's
  * cold start carries neither the S3 client nor the vCard reader.
  */
-import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { bodyRequestTimeouts, maxAttempts } from '../shared/client-timeouts.ts';
+import { createS3Client } from '../shared/s3-client.ts';
 
 /** How long an upload URL works. */
 export const vcardUploadSeconds = 15 * 60;
@@ -19,17 +19,8 @@ const uploadKey = (uploadId: string): string => `vcard-uploads/${uploadId}`;
 const missing = (error: unknown): boolean => error instanceof NotFound || error instanceof NoSuchKey;
 
 export const createContactFiles = (bucket: string, s3?: S3Client) => {
-  const endpoint = process.env.AWS_ENDPOINT_URL_S3 || undefined;
-  // checksums only when required: a presigned PUT signed with the CRC32 of an empty body is refused
-  // by S3 for every real upload (see imports/import-file-store.ts)
-  const client =
-    s3 ??
-    new S3Client({
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-      requestHandler: bodyRequestTimeouts,
-      maxAttempts,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
+  // it presigns the vCard uploads
+  const client = s3 ?? createS3Client({ presignsUploads: true });
 
   const read = async (key: string, maxBytes: number): Promise<Uint8Array | 'missing' | 'too-large'> => {
     try {

@@ -157,6 +157,15 @@ const cardCountry = (contact: VCardContact): string | null => {
   return address ? normaliseCountry(address.country) : null;
 };
 
+/**
+ * A card's numbers in E.164: one written nationally is of the card's own country (a Swiss card's
+ * 044 …), Germany's when it names none; null for what cannot be dialled.
+ */
+const dialler = (contact: VCardContact): ((text: string) => string | null) => {
+  const country = phoneCountry(cardCountry(contact));
+  return (text) => (country ? normalisePhone(text, country) : normalisePhone(text));
+};
+
 /** A value named in a message: at most 100 characters of it. */
 const shown = (value: string): string => (value.length > 100 ? `${value.slice(0, 100)}…` : value);
 
@@ -250,10 +259,9 @@ const prepare = (contact: VCardContact, origins: readonly string[] | null): Prep
     if (!ok) warn('EMAIL', e.line, `${shown(e.address)} is not an email address: not kept`);
     return ok;
   });
-  // a number written nationally is of the card's own country (a Swiss card's 044 …), Germany's when it names none
-  const country = phoneCountry(cardCountry(contact));
+  const dial = dialler(contact);
   const phones = contact.phones.flatMap((p) => {
-    const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
+    const number = dial(p.number);
     if (!number) warn('TEL', p.line, `${shown(p.number)} is not a phone number that can be dialled: not kept`);
     return number ? [{ ...p, number }] : [];
   });
@@ -533,7 +541,7 @@ export const importVCards = async (
     const warnings: VCardProblem[] = [...contact.skipped];
     const warn = (property: string, line: number | undefined, message: string) =>
       warnings.push({ property, line: line ?? orgLine, message });
-    const country = phoneCountry(cardCountry(contact));
+    const dial = dialler(contact);
     const emails: string[] = [];
     for (const e of contact.emails) {
       if (!EmailValue.safeParse(e.address).success)
@@ -543,7 +551,7 @@ export const importVCards = async (
     }
     const phones: string[] = [];
     for (const p of contact.phones) {
-      const number = country ? normalisePhone(p.number, country) : normalisePhone(p.number);
+      const number = dial(p.number);
       if (!number) warn('TEL', p.line, `${shown(p.number)} is not a phone number that can be dialled: not kept`);
       else if (phones.length >= limits.phones) warn('TEL', p.line, `only the first ${limits.phones} are kept`);
       else phones.push(number);
@@ -591,13 +599,7 @@ export const importVCards = async (
       ...(warnings.length > 0 ? { warnings: cappedProblems(warnings) } : {}),
       ...result,
     });
-    const madeBefore = (id: string, reason: string): Candidate => ({
-      kind: 'company',
-      id,
-      score: 1,
-      level: 'match',
-      reasons: [reason],
-    });
+    const madeBefore = (id: string, reason: string): Candidate => certainMatch('company', id, reason);
     const hash = sha256(JSON.stringify({ kind: 'company', ...values }));
     const key = sameName(values.name);
     const earlierCard = await deps.store.getItem(vcardCards.key(hash), { consistent: true });
@@ -878,11 +880,15 @@ const isConflict = (error: unknown): boolean =>
   error instanceof TransactionCanceledException ||
   (error instanceof KontaktError && (error.code === 'concurrent-change' || error.code === 'stale-version'));
 
-/** The candidate that says this card was imported before, as the person it created then. */
-const sameCard = (kind: 'person' | 'company', id: string): Candidate => ({
+/** A candidate that is certainly the record: an import made it, for the reason given. */
+const certainMatch = (kind: 'person' | 'company', id: string, reason: string): Candidate => ({
   kind,
   id,
   score: 1,
   level: 'match',
-  reasons: ['the same card was imported before'],
+  reasons: [reason],
 });
+
+/** The candidate that says this card was imported before, as the record it created then. */
+const sameCard = (kind: 'person' | 'company', id: string): Candidate =>
+  certainMatch(kind, id, 'the same card was imported before');

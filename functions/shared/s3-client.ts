@@ -2,11 +2,17 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { bodyRequestTimeouts, maxAttempts } from './client-timeouts.ts';
 
-export const createS3Client = (): S3Client => {
+/**
+ * `presignsUploads`: checksums only when required. By default the SDK signs a presigned PutObject
+ * URL with the CRC32 of an *empty* body, which S3 then holds every real upload against and rejects
+ * (see imports/import-file-store.ts); the local emulator ignores it, so only AWS would notice.
+ */
+export const createS3Client = (options: { presignsUploads?: boolean } = {}): S3Client => {
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 || undefined;
   return new S3Client({
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
     requestHandler: bodyRequestTimeouts,
     maxAttempts,
+    ...(options.presignsUploads ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
   });
 };
