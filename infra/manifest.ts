@@ -24,9 +24,11 @@ export type {
   Consumer,
   FunctionSpec,
   HttpMethod,
+  ItemsOf,
   QueueName,
   Route,
   StreamConsumer,
+  TableGrant,
 } from '../functions/shared/module.ts';
 
 /** The folders under `root` with a `<noun>.module.ts`, in name order. */

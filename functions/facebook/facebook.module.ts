@@ -1,7 +1,9 @@
 /** Facebook lead ads: the webhook and the worker that fetches each lead. */
 
+import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { type Consumer, defineModule, routesOf } from '../shared/module.ts';
 import { facebookRoutes } from './facebook.routes.ts';
+import { facebookLeads } from './facebook-lead.entity.ts';
 
 /**
  * How the facebook-leads queue retries: the worker backs off from 30 s, doubling up to an hour (its
@@ -31,7 +33,12 @@ export default defineModule({
       description: 'Fetches each Facebook lead from the Graph API and stores it in the inbox, once per leadgen id',
       timeoutSeconds: 30,
       memoryMb: 512,
-      access: { table: 'readWrite', send: ['duplicate-check'], facebookSecret: 'read' },
+      // a lead from Meta: its guard by leadgen id and the entry, nothing else of the table
+      access: {
+        table: { get: [facebookLeads], put: [inboxEntries, facebookLeads] },
+        send: ['duplicate-check'],
+        facebookSecret: 'read',
+      },
       // Meta retries for 36 hours; Graph errors back off over the receives before the DLQ
       consumes: facebookLeadsConsumer,
     },

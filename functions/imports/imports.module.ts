@@ -1,6 +1,8 @@
 /** CSV imports. */
 
+import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { defineModule, routesOf } from '../shared/module.ts';
+import { csvImports, importErrors, importedRows } from './import.entity.ts';
 import { importsRoutes } from './imports.routes.ts';
 
 export default defineModule({
@@ -22,7 +24,17 @@ export default defineModule({
       // file's size (BENCH_ONLY=csv npm run bench); without a limit V8 lets garbage grow towards a
       // quarter of the memory before collecting it. 1,024 MB stays for the CPU share it buys.
       heapMb: 128,
-      access: { table: 'readWrite', send: ['csv-imports', 'duplicate-check'], mailBucket: { read: ['imports/'] } },
+      // the import it runs, its rows' guards, errors and entries; batch writes put only (ids derive
+      // from the rows, so a retried chunk finds what it wrote)
+      access: {
+        table: {
+          get: [csvImports, importedRows, inboxEntries],
+          update: [csvImports],
+          batchWrite: [csvImports, importErrors, importedRows, inboxEntries],
+        },
+        send: ['csv-imports', 'duplicate-check'],
+        mailBucket: { read: ['imports/'] },
+      },
       consumes: { queue: 'csv-imports', batchSize: 1, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
     },
   },

@@ -135,6 +135,12 @@ export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
   /** the declaration it was made from (a test declares a variant of it) */
   readonly definition: EntityDefinition<T, Args, P>;
   readonly name: string;
+  /**
+   * The partitions of its items as an IAM `dynamodb:LeadingKeys` pattern: the fixed part of its
+   * partition key and `*` for what varies (`INBOX#*`), or the whole key of a single partition. A
+   * function granted only some nouns' items is held to these (functions/shared/module.ts TableGrant).
+   */
+  readonly leadingKeys: string;
   readonly version: number;
   readonly schema: z.ZodMiniType<T>;
   readonly patterns: P;
@@ -158,6 +164,19 @@ export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
   ) => TransactItem;
   /** a Delete of the item with this key for a transaction */
   delete: (tableName: string, ...args: Args) => TransactItem;
+};
+
+/**
+ * The IAM pattern of a key function's partitions: the key built from markers where its parts go,
+ * cut at the first marker. IAM's wildcards (`*`, `?`) never occur in a key's fixed part.
+ */
+const leadingKeysOf = (key: unknown): string => {
+  const marker = '\u0000';
+  const pk = (key as (...args: string[]) => Key)(marker, marker, marker, marker).pk;
+  const cut = pk.indexOf(marker);
+  const fixed = cut === -1 ? pk : pk.slice(0, cut);
+  if (/[*?]/.test(fixed)) throw new Error(`the partition key ${fixed} holds an IAM wildcard`);
+  return cut === -1 ? pk : `${fixed}*`;
 };
 
 export const defineEntity = <T, const Args extends readonly unknown[], const P extends Patterns = Record<never, never>>(
@@ -195,6 +214,7 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
   return {
     definition,
     name: definition.name,
+    leadingKeys: leadingKeysOf(definition.key),
     version: definition.version,
     schema: definition.schema,
     patterns: definition.patterns ?? ({} as P),

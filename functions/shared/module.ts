@@ -56,8 +56,28 @@ export type StreamConsumer = {
 export type MailPrefix = 'inbound/' | 'attachments/' | 'html/' | 'imports/' | 'photos/' | 'vcard-uploads/';
 
 /** What a function may touch; the CDK app turns this into least-privilege grants. */
+/**
+ * A table grant held to some nouns' items (least privilege for the intake functions, which face the
+ * internet): each action only on the partitions of the entities it names, as IAM's
+ * `dynamodb:LeadingKeys` condition (infra/table-grants.ts). No Scan, no Query, no Delete unless named.
+ */
+export type TableGrant = {
+  /** GetItem and BatchGetItem */
+  get?: readonly ItemsOf[];
+  put?: readonly ItemsOf[];
+  update?: readonly ItemsOf[];
+  /** BatchWriteItem (IAM does not tell its puts from its deletes) */
+  batchWrite?: readonly ItemsOf[];
+  /** ConditionCheckItem: a transaction's condition on an item it does not write */
+  conditionCheck?: readonly ItemsOf[];
+};
+
+/** What a table grant needs of an entity: its partitions' pattern (functions/shared/entity.ts). */
+export type ItemsOf = { readonly name: string; readonly leadingKeys: string };
+
 export type Access = {
-  table?: 'read' | 'readWrite';
+  /** the whole table (and its indexes) to read or to read and write, or only some nouns' items */
+  table?: 'read' | 'readWrite' | TableGrant;
   /** the work queues it sends to (each consumed by some module's function) */
   send?: QueueName[];
   /**

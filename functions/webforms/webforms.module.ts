@@ -1,6 +1,9 @@
 /** Web forms: the public submissions and the admins’ configuration. */
 
+import { idempotencyRecords } from '../inbox/idempotency-record.entity.ts';
+import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { defineModule, routesOf } from '../shared/module.ts';
+import { webforms } from './webform.entity.ts';
 import { webformAdminRoutes, webformPublicRoutes } from './webforms.routes.ts';
 
 export default defineModule({
@@ -10,7 +13,11 @@ export default defineModule({
       description: 'Stores web-form submissions in the inbox, answers CORS preflights, serves the embed script',
       timeoutSeconds: 10,
       memoryMb: 512,
-      access: { table: 'readWrite', send: ['duplicate-check'] },
+      // faces the internet: reads forms and Idempotency-Key records, writes entries and records, nothing else
+      access: {
+        table: { get: [webforms, idempotencyRecords], put: [inboxEntries, idempotencyRecords] },
+        send: ['duplicate-check'],
+      },
       routes: routesOf(webformPublicRoutes),
     },
     'webforms-api': {

@@ -25,6 +25,7 @@ import {
   queueMaxReceivesVariable,
   queueUrlVariable,
 } from '../manifest.ts';
+import { isTableGrant, tableStatements } from '../table-grants.ts';
 import { iam5Findings } from './nag-findings.ts';
 
 /** The repository root: manifest entries and the lock file are relative to it. */
@@ -110,6 +111,18 @@ export class KontaktFunction extends Construct {
 
     if (access.table === 'read') resources.table.grantReadData(role);
     if (access.table === 'readWrite') resources.table.grantReadWriteData(role);
+    // only the named nouns' items, action by action: the table itself, never an index
+    if (isTableGrant(access.table)) {
+      for (const { action, leadingKeys } of tableStatements(access.table)) {
+        role.addToPolicy(
+          new PolicyStatement({
+            actions: [`dynamodb:${action}`],
+            resources: [resources.table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+          }),
+        );
+      }
+    }
     // each prefix its own grant: a function reaches only the kinds of object it works with
     for (const prefix of access.mailBucket?.read ?? []) resources.mailBucket.grantRead(role, `${prefix}*`);
     for (const prefix of access.mailBucket?.readWrite ?? []) resources.mailBucket.grantReadWrite(role, `${prefix}*`);

@@ -33,7 +33,8 @@ export const iam5Findings = (
       ),
     );
   }
-  if (access.table) {
+  // a TableGrant names the table alone, no index
+  if (access.table === 'read' || access.table === 'readWrite') {
     findings.push(
       iam5(
         `Resource::${arnOf(table)}/index/*`,

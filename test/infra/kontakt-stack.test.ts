@@ -21,6 +21,7 @@ import {
   streamConsumer,
   streamFailureQueue,
 } from '../../infra/manifest.ts';
+import { isTableGrant, tableStatements } from '../../infra/table-grants.ts';
 import { arn, buildTestApp, logicalIdOf, ref, testMailDomain, testRegion } from './synth-kontakt.ts';
 
 const denyInsecureTransport = Match.objectLike({
@@ -38,7 +39,13 @@ const QueueResource = z.object({
 const PolicyResource = z.object({
   Properties: z.object({
     PolicyDocument: z.object({
-      Statement: z.array(z.object({ Action: z.union([z.string(), z.array(z.string())]), Resource: z.unknown() })),
+      Statement: z.array(
+        z.object({
+          Action: z.union([z.string(), z.array(z.string())]),
+          Resource: z.unknown(),
+          Condition: z.optional(z.record(z.string(), z.record(z.string(), z.unknown()))),
+        }),
+      ),
     }),
   }),
 });
@@ -148,7 +155,10 @@ describe('functions', () => {
     const has = (action: string) => actions.includes(action);
 
     expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(spec.access.table !== undefined);
-    expect(has('dynamodb:PutItem')).toBe(spec.access.table === 'readWrite');
+    const table = spec.access.table;
+    expect(has('dynamodb:PutItem')).toBe(
+      table === 'readWrite' || (isTableGrant(table) && (table.put?.length ?? 0) > 0),
+    );
     expect(actions.some((a) => a.startsWith('s3:'))).toBe(spec.access.mailBucket !== undefined);
     expect(has('s3:PutObject')).toBe((spec.access.mailBucket?.readWrite?.length ?? 0) > 0);
     expect(actions.filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
@@ -188,6 +198,48 @@ describe('functions', () => {
       expect(new Set(written)).toEqual(new Set(readWrite));
     },
   );
+
+  it.each(functionEntries().filter(([, spec]) => isTableGrant(spec.access.table)))(
+    'holds %s to the partitions of the nouns it names, action by action, on the table and no index',
+    (name, spec) => {
+      const grant = spec.access.table;
+      if (!isTableGrant(grant)) throw new Error('not a table grant');
+      const statements = policyStatementsOf(name).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('dynamodb:')),
+      );
+      const granted = statements.map((st) => ({
+        action: [st.Action].flat().map((a) => a.replace('dynamodb:', '')),
+        resource: st.Resource,
+        leadingKeys: st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+      }));
+
+      expect(granted).toEqual(
+        tableStatements(grant).map(({ action, leadingKeys }) => ({
+          action: [action],
+          resource: arn(stack.table),
+          leadingKeys,
+        })),
+      );
+      // what the internet-facing functions must never do: list or delete anything, or read an index
+      expect(granted.flatMap((g) => g.action)).not.toContain('Scan');
+      expect(granted.flatMap((g) => g.action)).not.toContain('Query');
+      expect(granted.flatMap((g) => g.action)).not.toContain('DeleteItem');
+      expect(granted.every((g) => (g.leadingKeys as string[]).every((k) => /^[A-Z]+#\*$/.test(k)))).toBe(true);
+    },
+  );
+
+  it('keeps the intake functions away from users, API-key hashes and the rest of the table', () => {
+    for (const name of ['webform-submissions', 'agency-leads', 'facebook-worker', 'import-worker']) {
+      const grant = functionSpec(name).access.table;
+      expect(isTableGrant(grant), name).toBe(true);
+    }
+    const keysOf = (name: string) =>
+      policyStatementsOf(name)
+        .flatMap((st) => [st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? []])
+        .flat();
+    expect(new Set(keysOf('webform-submissions'))).toEqual(new Set(['WEBFORM#*', 'IDEMPOTENCY#*', 'INBOX#*']));
+    expect(keysOf('facebook-worker')).not.toContain('USER#*');
+  });
 
   it('lets only the Facebook functions read the Facebook configuration parameter, and only the mail functions the record address key', () => {
     const parameterArns = (name: string): string[] =>
