@@ -19,7 +19,7 @@ import { conflict, notFound } from '../../domain/shared/errors.ts';
 import { type RecordRef, referenceItem, references } from '../contacts/reference.entity.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import type { TransactItem } from '../shared/transactions.ts';
-import { ticketMessageItem } from '../tickets/ticket-mail.entity.ts';
+import { ticketMailGuards, ticketMessageItem } from '../tickets/ticket-mail.entity.ts';
 import {
   emailIdentityGuardItem,
   emailIdentityGuards,
@@ -258,6 +258,71 @@ export const createEmailRepository = (doc: DynamoDBDocumentClient, tableName: st
     /** Links a person made from one of the email's unmatched addresses (`via` where the address stood). */
     linkPerson(id: string, personId: string, address: string, via: EmailLink['via']): Promise<Email> {
       return this.addLinks(id, [{ kind: 'person', id: personId, via }], { matched: address });
+    },
+
+    /**
+     * Emails of one status received before `before`, oldest first: those whose retention is over
+     * (domain/emails/mail-retention.ts).
+     */
+    async listReceivedBefore(status: EmailStatus, before: Date, limit: number): Promise<Email[]> {
+      const pattern = { ...emails.patterns.byStatus(status), sort: { below: before.toISOString() } };
+      const page = await store.queryMerged(pattern, { limit, newestFirst: false });
+      return page.items.map((item) => emails.parse(item));
+    },
+
+    /**
+     * Erases a stored email whose retention is over, with what only it needs: its guards, the
+     * reference items of its links and its ticket-mail guard, all or nothing, and only while it still
+     * has the status and links it was read with (a user linking it meanwhile keeps it). `false`: it
+     * changed or is gone, and stays.
+     */
+    async erase(email: Email): Promise<boolean> {
+      // its guards that name it: a guard naming another email (a copy that joined that one) is that one's
+      const guardKeys = [
+        emailSesGuards.key(email.sesMessageId),
+        ...email.identities.map((identity) => emailIdentityGuards.key(identity)),
+      ];
+      const ownGuards = (
+        await Promise.all(
+          guardKeys.map(async (key) =>
+            (await store.getItem(key, { consistent: true }))?.emailId === email.id ? [key] : [],
+          ),
+        )
+      ).flat();
+      const items: TransactItem[] = [
+        {
+          Delete: {
+            TableName: tableName,
+            Key: emails.key(email.id),
+            ConditionExpression: '#status = :status AND #links = :links',
+            ExpressionAttributeNames: { '#status': 'status', '#links': 'links' },
+            ExpressionAttributeValues: { ':status': email.status, ':links': email.links },
+          },
+        },
+        ...ownGuards.map((key) => ({
+          Delete: {
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: 'emailId = :id',
+            ExpressionAttributeValues: { ':id': email.id },
+          },
+        })),
+        ...referenceTargets(email).map((target) => ({
+          Delete: { TableName: tableName, Key: references.key(target, { kind: 'EMAIL', id: email.id }, 'links') },
+        })),
+        { Delete: { TableName: tableName, Key: ticketMailGuards.key(email.id) } },
+      ];
+      if (items.length > 100) throw new Error(`email ${email.id} has too many guards and links to erase at once`);
+      try {
+        await store.transact(items);
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          // the email changed (or went): it stays
+          if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        }
+        throw error;
+      }
     },
 
     /** Newest first; one status only when given. */

@@ -40,5 +40,16 @@ export default defineModule({
       // slow mail send its neighbours to the DLQ
       consumes: { queue: 'inbound-email', batchSize: 1, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
     },
+    'mail-retention': {
+      entry: 'mail-retention.handler.ts',
+      description:
+        'Erases received mail whose retention is over: linked 6 years (§ 257 HGB), unlinked and quarantined sooner',
+      timeoutSeconds: 300,
+      memoryMb: 256,
+      access: { table: 'readWrite', mailBucket: { readWrite: ['inbound/', 'attachments/', 'html/'] } },
+      mailRetention: true,
+      // once a day: retention is counted in days and years
+      scheduleMinutes: 1440,
+    },
   },
 });

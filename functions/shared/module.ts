@@ -108,6 +108,8 @@ export type FunctionSpec = {
   scheduleMinutes?: number;
   /** invoked asynchronously by the SES receipt rule after its S3 action */
   sesReceipt?: true;
+  /** enforces the stage's mail retention (MAIL_RETENTION_* from the stage's `mailRetention`) */
+  mailRetention?: true;
   /** settings of the function itself, the same in AWS and locally */
   environment?: Record<string, string>;
   /**

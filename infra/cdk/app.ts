@@ -1,6 +1,7 @@
 // The CDK app: the Kontakt stack in the SES receiving region, checked by cdk-nag's AwsSolutions pack on every synth.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { checkedMailRetention, type MailRetention } from '../../domain/emails/mail-retention.ts';
 import { KontaktStack } from './kontakt-stack.ts';
 
 /** SES receives mail only in some regions; eu-west-1 is one of them. */
@@ -52,6 +53,23 @@ export type StageSettings = {
   existingMailIdentity: boolean;
   /** set once SES has verified the mail domain (its DKIM records are in DNS): Cognito then mails through SES */
   mailDomainVerified: boolean;
+  /** how long received mail is kept by its status; unset parts take domain/emails/mail-retention.ts's defaults */
+  mailRetention: MailRetention;
+};
+
+/** `mailRetention`: an object in cdk.json, or its JSON with -c; checked against the law's minimum. */
+const mailRetentionOf = (value: unknown): MailRetention => {
+  if (value === undefined || value === null || value === '') return checkedMailRetention({});
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(
+      'the stage setting mailRetention must be an object: { linkedYears, unlinkedDays, quarantinedDays }',
+    );
+  }
+  const known = ['linkedYears', 'unlinkedDays', 'quarantinedDays'];
+  const unknown = Object.keys(parsed).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new Error(`the stage setting mailRetention has no ${unknown.join(', ')}`);
+  return checkedMailRetention(parsed as Partial<MailRetention>);
 };
 
 /** A stage's name: part of the stack's and every queue's name, so short, lower case, a letter first. */
@@ -127,6 +145,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     allowedOrigins: origins('allowedOrigins'),
     mailDomainVerified: flag('mailDomainVerified', false),
     existingMailIdentity: flag('existingMailIdentity', false),
+    mailRetention: mailRetentionOf(setting('mailRetention')),
   };
 };
 

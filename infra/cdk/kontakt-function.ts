@@ -17,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { MailRetention } from '../../domain/emails/mail-retention.ts';
 import { esbuildOptions } from '../bundling.ts';
 import {
   type FunctionName,
@@ -43,6 +44,8 @@ export type FunctionResources = {
   tableIndexes?: 'lean' | 'legacy';
   /** browser origins the stage lets call its user routes (CORS) */
   allowedOrigins?: readonly string[] | undefined;
+  /** the stage's mail retention, for the function that enforces it */
+  mailRetention?: MailRetention | undefined;
 };
 
 export type KontaktFunctionProps = {
@@ -184,6 +187,11 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   // every function that answers HTTP adds CORS headers for these origins (functions/shared/http.ts)
   if ((spec.routes?.length ?? 0) > 0 && (resources.allowedOrigins?.length ?? 0) > 0) {
     env.ALLOWED_ORIGINS = (resources.allowedOrigins ?? []).join(',');
+  }
+  if (spec.mailRetention && resources.mailRetention) {
+    env.MAIL_RETENTION_LINKED_YEARS = String(resources.mailRetention.linkedYears);
+    env.MAIL_RETENTION_UNLINKED_DAYS = String(resources.mailRetention.unlinkedDays);
+    env.MAIL_RETENTION_QUARANTINED_DAYS = String(resources.mailRetention.quarantinedDays);
   }
   return { ...env, ...spec.environment };
 };

@@ -5,19 +5,24 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { EmailIdentity, Identity, type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Construct } from 'constructs';
+import { type MailRetention, outermostRetentionDays } from '../../domain/emails/mail-retention.ts';
 import { inboundMailPrefix } from '../../functions/emails/mail-bucket.ts';
 
-/** How long raw mail is kept; the parsed email and its attachments live on under their own keys. */
-const rawMailRetention = Duration.days(365);
-/** Access logs answer "who read this mail?" for as long as the raw mail itself exists. */
-const accessLogRetention = rawMailRetention;
+/** Access logs answer "who read this mail?" for a year (they hold addresses and request lines, no mail). */
+const accessLogRetention = Duration.days(365);
 
 export class MailStorage extends Construct {
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
 
-  constructor(scope: Construct, id: string) {
+  /**
+   * `retention`: how long mail is kept by what it became (domain/emails/mail-retention.ts). The
+   * mail-retention function erases each email when its time is over; the lifecycle rules here are
+   * the outer bound for raw mail and its parts, whatever became of their email.
+   */
+  constructor(scope: Construct, id: string, props: { retention: MailRetention }) {
     super(scope, id);
+    const outermost = Duration.days(outermostRetentionDays(props.retention));
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -34,7 +39,11 @@ export class MailStorage extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'raw-mail/',
       lifecycleRules: [
-        { id: 'ExpireRawMail', prefix: inboundMailPrefix, expiration: rawMailRetention },
+        // raw mail and its parts outlive no retention class: each email goes with its own class
+        // (mail-retention function); these catch what no email names (a copy joined to another)
+        { id: 'ExpireRawMail', prefix: inboundMailPrefix, expiration: outermost },
+        { id: 'ExpireAttachments', prefix: 'attachments/', expiration: outermost },
+        { id: 'ExpireHtmlParts', prefix: 'html/', expiration: outermost },
         // uploaded CSV files are needed until their import is done; a month is ample
         { id: 'ExpireImportFiles', prefix: 'imports/', expiration: Duration.days(30) },
         // an uploaded vCard file is imported within minutes (in parts, by its upload id); its

@@ -8,6 +8,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { defaultMailRetention, type MailRetention } from '../../domain/emails/mail-retention.ts';
 import { tableDefinition } from '../../functions/shared/table.ts';
 import {
   dlqName,
@@ -39,6 +40,8 @@ export type KontaktStackProps = StackProps & {
   mailDomainVerified?: boolean | undefined;
   /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
   allowedOrigins?: readonly string[] | undefined;
+  /** how long received mail is kept by its status (default: linked 6 years, unlinked 180 days, quarantined 30) */
+  mailRetention?: MailRetention | undefined;
   /** where Cognito's hosted sign-in may return to; none: its OAuth flows are off */
   oauthCallbackUrls?: readonly string[] | undefined;
   /** the table's warm throughput, so a campaign's first minutes do not wait for on-demand to scale */
@@ -82,7 +85,8 @@ export class KontaktStack extends Stack {
       warmReadUnitsPerSecond: props.warmReadUnitsPerSecond,
     });
     const queues = new KontaktQueues(this, 'Queues');
-    const mail = new MailStorage(this, 'Mail');
+    const mailRetention = props.mailRetention ?? defaultMailRetention;
+    const mail = new MailStorage(this, 'Mail', { retention: mailRetention });
     const alarms = new KontaktAlarms(this, 'Alarms', { alarmEmail: props.alarmEmail });
 
     const functions = new Map<FunctionName, KontaktFunction>();
@@ -101,6 +105,7 @@ export class KontaktStack extends Stack {
           recordAddressKeyParameter: props.recordAddressKeyParameter ?? `/kontakt/${props.stage}/record-address-key`,
           tableIndexes: tableIndexes.reads,
           allowedOrigins: props.allowedOrigins,
+          mailRetention,
         },
       });
       const { fn } = kontaktFunction;

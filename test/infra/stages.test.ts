@@ -172,6 +172,36 @@ describe('browser clients', () => {
   });
 });
 
+describe('mail retention', () => {
+  it('is the law’s by default and a stage’s own when it sets one, never below 6 years for linked mail', () => {
+    const retentionEnv = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))
+        .map((fn) => (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties)
+        .map((p) => p.Environment.Variables)
+        .filter((v) => v.MAIL_RETENTION_LINKED_YEARS !== undefined);
+    const qa = Template.fromStack(
+      buildTestApp(
+        { 'kontakt:stage': 'qa', 'kontakt:mailRetention': '{"unlinkedDays":60}', 'kontakt:stages': {} },
+        { nag: false },
+      ).stack,
+    );
+
+    expect(retentionEnv(qa)).toEqual([
+      expect.objectContaining({
+        MAIL_RETENTION_LINKED_YEARS: '6',
+        MAIL_RETENTION_UNLINKED_DAYS: '60',
+        MAIL_RETENTION_QUARANTINED_DAYS: '30',
+      }),
+    ]);
+    expect(() =>
+      buildTestApp({ 'kontakt:stage': 'x', 'kontakt:mailRetention': '{"linkedYears":5}' }, { nag: false }),
+    ).toThrow(/at least 6.*§ 257 HGB/);
+    expect(() =>
+      buildTestApp({ 'kontakt:stage': 'x', 'kontakt:mailRetention': '{"unlinkedDay":60}' }, { nag: false }),
+    ).toThrow(/mailRetention has no unlinkedDay/);
+  });
+});
+
 describe('cfn-lint', () => {
   it('finds no error in any stage’s template (it must be installed: the image has 1.51)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kontakt-cfn-lint-'));

@@ -6,6 +6,7 @@ import { type BuildAppOptions, buildApp } from '../../infra/cdk/app.ts';
 export const testMailDomain = 'crm.example.com';
 export const testStage = 'test';
 export const testRegion = 'eu-west-1';
+export const testMailRetention = { linkedYears: 8, unlinkedDays: 90, quarantinedDays: 14 };
 
 export const buildTestApp = (context: Record<string, unknown> = {}, options: BuildAppOptions = {}) =>
   buildApp(
@@ -14,6 +15,8 @@ export const buildTestApp = (context: Record<string, unknown> = {}, options: Bui
       'kontakt:region': testRegion,
       'kontakt:stage': testStage,
       'kontakt:mailDomain': testMailDomain,
+      // periods of its own, so the tests see the stage's setting reach the stack
+      'kontakt:stages': { [testStage]: { mailRetention: testMailRetention } },
       ...context,
     },
     options,

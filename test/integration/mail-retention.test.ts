@@ -1,0 +1,196 @@
+// Mail retention against DynamoDB Local and the S3 emulator, through the mail-retention handler wired
+// as deployed: mail linked to a business record stays 6 years from the end of the year it came in
+// (§ 257 HGB), unlinked and quarantined mail goes sooner; an erased email takes its raw mail, parts,
+// guards and reference items with it, and a stage's settings change the periods.
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Email } from '../../domain/emails/email.ts';
+import { defaultMailRetention } from '../../domain/emails/mail-retention.ts';
+import { emailIdentityGuards, emailSesGuards } from '../../functions/emails/email.entity.ts';
+import { createEmailRepository } from '../../functions/emails/email.repository.ts';
+import { expireMail } from '../../functions/emails/expire-mail.ts';
+import { createMailStore } from '../../functions/emails/mail-store.ts';
+import { documentClient, mailBucket, s3Client, tableName, useLocalAwsEnv } from '../support/aws.ts';
+import { lambdaContext } from '../support/events.ts';
+import { anEmail } from '../support/fixtures.ts';
+
+const doc = documentClient();
+const s3 = s3Client();
+const repository = createEmailRepository(doc, tableName);
+const dayMs = 86_400_000;
+
+let handler: typeof import('../../functions/emails/mail-retention.handler.ts')['handler'];
+
+beforeAll(async () => {
+  useLocalAwsEnv();
+  ({ handler } = await import('../../functions/emails/mail-retention.handler.ts'));
+});
+
+/** An email received at `receivedAt` with its raw mail, one attachment and its HTML part in the bucket. */
+const storedEmail = async (receivedAt: Date, fields: Partial<Email>): Promise<Email> => {
+  const sesMessageId = `ses-${ulid().toLowerCase()}`;
+  const email: Email = {
+    ...anEmail(),
+    id: ulid(receivedAt.getTime()),
+    sesMessageId,
+    messageId: `<${sesMessageId}@example.com>`,
+    receivedAt: receivedAt.toISOString(),
+    raw: { bucket: mailBucket, key: `inbound/${sesMessageId}` },
+    html: { bucket: mailBucket, key: `html/${sesMessageId}` },
+    attachments: [{ filename: 'a.pdf', size: 3, contentType: 'application/pdf', key: `attachments/${sesMessageId}/0` }],
+    identities: [`identity-${sesMessageId}`],
+    links: {},
+    status: 'unlinked',
+    ...fields,
+  };
+  for (const key of objectKeys(email)) {
+    await s3.send(new PutObjectCommand({ Bucket: mailBucket, Key: key, Body: 'mail' }));
+  }
+  expect((await repository.storeOnce(email)).stored).toBe('new');
+  return email;
+};
+
+const objectKeys = (email: Email): string[] => [
+  email.raw.key,
+  ...(email.html ? [email.html.key] : []),
+  ...email.attachments.map((a) => a.key),
+];
+
+const objectExists = async (key: string): Promise<boolean> =>
+  s3.send(new HeadObjectCommand({ Bucket: mailBucket, Key: key })).then(
+    () => true,
+    (error: unknown) => {
+      if ((error as { name?: string }).name === 'NotFound') return false;
+      throw error;
+    },
+  );
+
+const itemExists = async (key: { pk: string; sk: string }): Promise<boolean> =>
+  (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item !== undefined;
+
+/** Whether the email, its guards and every object of it still exist. */
+const whatRemains = async (email: Email) => ({
+  email: (await repository.get(email.id)) !== null,
+  sesGuard: await itemExists(emailSesGuards.key(email.sesMessageId)),
+  identityGuards: await Promise.all(email.identities.map((i) => itemExists(emailIdentityGuards.key(i)))),
+  objects: await Promise.all(objectKeys(email).map(objectExists)),
+});
+const all = (present: boolean) => ({
+  email: present,
+  sesGuard: present,
+  identityGuards: [present],
+  objects: [present, present, present],
+});
+
+describe('mail retention', () => {
+  it('erases quarantined mail after 30 days and unlinked mail after 180, with everything of it; younger mail stays', async () => {
+    const now = Date.now();
+    const oldQuarantined = await storedEmail(new Date(now - 31 * dayMs), {
+      status: 'quarantined',
+      quarantine: { reason: 'virus', detail: 'EICAR' },
+      identities: [],
+    });
+    const youngQuarantined = await storedEmail(new Date(now - 20 * dayMs), {
+      status: 'quarantined',
+      quarantine: { reason: 'virus', detail: 'EICAR' },
+      identities: [],
+    });
+    const oldUnlinked = await storedEmail(new Date(now - 181 * dayMs), {});
+    const youngUnlinked = await storedEmail(new Date(now - 170 * dayMs), {});
+
+    await handler({}, lambdaContext(60_000));
+
+    expect(await whatRemains(oldQuarantined)).toEqual({ ...all(false), identityGuards: [] });
+    expect(await whatRemains(youngQuarantined)).toEqual({ ...all(true), identityGuards: [] });
+    expect(await whatRemains(oldUnlinked)).toEqual(all(false));
+    expect(await whatRemains(youngUnlinked)).toEqual(all(true));
+  });
+
+  it('keeps mail linked to a customer through the end of the sixth year after the year it came in (§ 257 HGB), then erases it with its reference items', async () => {
+    const year = new Date().getUTCFullYear();
+    const personId = ulid();
+    const linked = (receivedAt: Date) =>
+      storedEmail(receivedAt, { status: 'linked', links: { [`person:${personId}`]: 'to' } });
+    // the last day of the seventh year back: its six years ended with last year
+    const due = await linked(new Date(Date.UTC(year - 7, 11, 31, 12)));
+    // the first day of the sixth year back: kept until the end of this year
+    const kept = await linked(new Date(Date.UTC(year - 6, 0, 1, 12)));
+    const timelineBefore = await repository.listLinkedTo({ kind: 'PERSON', id: personId }, 10);
+
+    await handler({}, lambdaContext(60_000));
+
+    const timelineAfter = await repository.listLinkedTo({ kind: 'PERSON', id: personId }, 10);
+    expect(timelineBefore.items.map((e) => e.id).sort()).toEqual([due.id, kept.id].sort());
+    expect(await whatRemains(due)).toEqual(all(false));
+    expect(await whatRemains(kept)).toEqual(all(true));
+    expect(timelineAfter.items.map((e) => e.id)).toEqual([kept.id]);
+  });
+
+  it('keeps an email that was linked after it was read for erasing, and goes on with the rest', async () => {
+    const now = Date.now();
+    const linkedMeanwhile = await storedEmail(new Date(now - 200 * dayMs), {});
+    const other = await storedEmail(new Date(now - 199 * dayMs), {});
+    const emails = {
+      listReceivedBefore: repository.listReceivedBefore,
+      erase: async (email: Email) => {
+        // a user links it in the moment between the sweep's read and its erase
+        if (email.id === linkedMeanwhile.id)
+          await repository.addLinks(email.id, [{ kind: 'ticket', id: ulid(), via: 'to' }]);
+        return repository.erase(email);
+      },
+    };
+
+    const report = await expireMail({
+      emails,
+      objects: createMailStore(s3),
+      bucket: mailBucket,
+      retention: defaultMailRetention,
+      now: () => new Date(),
+      remainingMs: () => 60_000,
+    })();
+
+    expect(report.kept).toBeGreaterThanOrEqual(1);
+    expect(await repository.get(linkedMeanwhile.id)).toMatchObject({ status: 'linked' });
+    expect(await whatRemains(linkedMeanwhile)).toEqual(all(true));
+    expect(await whatRemains(other)).toEqual(all(false));
+  });
+
+  it('takes the periods a stage sets', async () => {
+    const now = Date.now();
+    const unlinked = await storedEmail(new Date(now - 40 * dayMs), {});
+
+    const report = await expireMail({
+      emails: repository,
+      objects: createMailStore(s3),
+      bucket: mailBucket,
+      retention: { ...defaultMailRetention, unlinkedDays: 30 },
+      now: () => new Date(),
+      remainingMs: () => 60_000,
+    })();
+
+    expect(report.unlinked).toBeGreaterThanOrEqual(1);
+    expect(await whatRemains(unlinked)).toEqual(all(false));
+  });
+
+  it('stops between emails when its time runs short, and the next run goes on', async () => {
+    const now = Date.now();
+    const first = await storedEmail(new Date(now - 300 * dayMs), {});
+    let left = 3;
+    const deps = {
+      emails: repository,
+      objects: createMailStore(s3),
+      bucket: mailBucket,
+      retention: defaultMailRetention,
+      now: () => new Date(),
+    };
+
+    const short = await expireMail({ ...deps, remainingMs: () => (left-- > 0 ? 60_000 : 1_000) })();
+    const next = await expireMail({ ...deps, remainingMs: () => 60_000 })();
+
+    expect(short.finished).toBe(false);
+    expect(next.finished).toBe(true);
+    expect(await whatRemains(first)).toEqual(all(false));
+  });
+});
