@@ -37,6 +37,8 @@ export type StageSettings = {
   mailDomain: string;
   alarmEmail?: string | undefined;
   existingRuleSetName?: string | undefined;
+  /** activate the stack's own rule set when the region has none active; default true */
+  activateRuleSet: boolean;
   /** keep the table (deletion protection) and the user pool when the stack goes; default true */
   retainData: boolean;
   /** the table's warm throughput (a new on-demand table starts at 4,000 write units/s) */
@@ -136,6 +138,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     alarmEmail: text('alarmEmail'),
     existingRuleSetName: text('existingRuleSetName'),
     retainData: flag('retainData', true),
+    activateRuleSet: flag('activateRuleSet', true),
     warmWriteUnitsPerSecond: number('warmWriteUnitsPerSecond'),
     warmReadUnitsPerSecond: number('warmReadUnitsPerSecond'),
     facebookConfigParameter: text('facebookConfigParameter') ?? `/kontakt/${stage}/facebook`,

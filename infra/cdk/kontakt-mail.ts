@@ -1,6 +1,11 @@
 // Smart BCC mail: the raw-mail bucket and the SES receipt rule that fills it and then calls the receipt function.
-import { Duration } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity, Identity, type IReceiptRuleSet, ReceiptRule, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda, LambdaInvocationType, S3 } from 'aws-cdk-lib/aws-ses-actions';
@@ -60,14 +65,22 @@ export type MailReceivingProps = {
   receiptFunction: IFunction;
   /** the domain whose every address SES receives for */
   mailDomain: string;
-  /** the account's active rule set in this region; without it the stack brings its own, to be activated by hand */
+  /** the account's active rule set in this region; without it the stack brings its own */
   existingRuleSetName?: string | undefined;
+  /**
+   * activate the stack's own rule set when no other set is active in the region (default true); an
+   * active set of someone else's is never replaced: the output `ActivateReceiptRuleSet` names the
+   * command for that
+   */
+  activateRuleSet?: boolean | undefined;
 };
 
 export class MailReceiving extends Construct {
   readonly ruleSet: IReceiptRuleSet;
-  /** true when the stack created the rule set, which CloudFormation cannot activate */
+  /** true when the stack created the rule set */
   readonly ownsRuleSet: boolean;
+  /** the stack's own rule set's switch: `getAttString('Active')` says whether it is the region's active set */
+  readonly activation: CustomResource | undefined;
 
   constructor(scope: Construct, id: string, props: MailReceivingProps) {
     super(scope, id);
@@ -88,6 +101,51 @@ export class MailReceiving extends Construct {
         new Lambda({ function: props.receiptFunction, invocationType: LambdaInvocationType.EVENT }),
       ],
     });
+
+    this.activation = this.ownsRuleSet ? this.ruleSetSwitch(props.activateRuleSet ?? true) : undefined;
+  }
+
+  /**
+   * CloudFormation can neither activate a receipt rule set nor delete an active one. A custom
+   * resource (inline code: inline/receipt-rule-set-switch.cjs) activates the stack's own set on
+   * create when the region has none active, and deactivates it on delete when it is the active
+   * one, so `cdk destroy` works. It depends on the rule set: created after it, deleted before it.
+   */
+  private ruleSetSwitch(activate: boolean): CustomResource {
+    const logGroup = new LogGroup(this, 'SwitchLogs', { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(this, 'SwitchRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Activates and deactivates the stack receipt rule set of its own',
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'SES’s receipt rule set actions support no resource-level permissions; these two only read and set the active set.',
+    });
+    const fn = new LambdaFunction(this, 'Switch', {
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      handler: 'index.handler',
+      code: Code.fromInline(readFileSync(join(import.meta.dirname, 'inline', 'receipt-rule-set-switch.cjs'), 'utf8')),
+      timeout: Duration.seconds(30),
+      role,
+      logGroup,
+      description: 'Activates the SES receipt rule set of the stack on create, deactivates it before delete',
+    });
+    const resource = new CustomResource(this, 'Activation', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::ReceiptRuleSetActivation',
+      properties: { RuleSetName: this.ruleSet.receiptRuleSetName, Activate: String(activate) },
+    });
+    resource.node.addDependency(this.ruleSet);
+    return resource;
   }
 }
 

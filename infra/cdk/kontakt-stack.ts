@@ -38,6 +38,8 @@ export type KontaktStackProps = StackProps & {
   existingMailIdentity?: boolean | undefined;
   /** SES has verified the mail domain (DKIM records in DNS): Cognito then sends through it */
   mailDomainVerified?: boolean | undefined;
+  /** activate the stack's own receipt rule set when the region has none active (default true) */
+  activateRuleSet?: boolean | undefined;
   /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
   allowedOrigins?: readonly string[] | undefined;
   /** how long received mail is kept by its status (default: linked 6 years, unlinked 180 days, quarantined 30) */
@@ -220,6 +222,7 @@ export class KontaktStack extends Stack {
       receiptFunction: sesReceiptFunction,
       mailDomain: props.mailDomain,
       existingRuleSetName: props.existingRuleSetName,
+      activateRuleSet: props.activateRuleSet,
     });
 
     this.table = table;
@@ -238,10 +241,15 @@ export class KontaktStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'MailBucketName', { value: mail.bucket.bucketName });
     new CfnOutput(this, 'ReceiptRuleSetName', { value: receiving.ruleSet.receiptRuleSetName });
-    if (receiving.ownsRuleSet) {
+    if (receiving.activation) {
+      new CfnOutput(this, 'ReceiptRuleSetActive', {
+        description:
+          'true: the stack’s rule set is the region’s active one (activated on create, deactivated before delete); false: another set was active and stays',
+        value: receiving.activation.getAttString('Active'),
+      });
       new CfnOutput(this, 'ActivateReceiptRuleSet', {
         description:
-          'CloudFormation cannot activate a receipt rule set; run this once (it replaces the region’s active rule set)',
+          'Only while ReceiptRuleSetActive is false: this replaces the region’s active rule set with the stack’s (deactivate it again before cdk destroy)',
         value: `aws ses set-active-receipt-rule-set --rule-set-name ${receiving.ruleSet.receiptRuleSetName} --region ${this.region}`,
       });
     }

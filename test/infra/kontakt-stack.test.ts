@@ -84,8 +84,8 @@ const policyStatementsOf = (name: FunctionName) => {
 };
 
 describe('functions', () => {
-  it('creates one function per manifest entry, each on Node.js 24 and arm64', () => {
-    template.resourceCountIs('AWS::Lambda::Function', functionEntries().length);
+  it('creates one function per manifest entry and the receipt rule set switch, each on Node.js 24 and arm64', () => {
+    template.resourceCountIs('AWS::Lambda::Function', functionEntries().length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] });
   });
 
@@ -556,6 +556,40 @@ describe('mail', () => {
     });
   });
 
+  it('activates its own rule set on create when none is active and deactivates it before deleting it, so destroy works', () => {
+    const activation = stack.receiving.activation;
+    if (!activation) throw new Error('the stack owns its rule set: it needs its switch');
+    const [id, resource] = Object.entries(template.findResources('Custom::ReceiptRuleSetActivation'))[0] ?? [];
+    expect(id).toBeDefined();
+    expect(resource).toMatchObject({
+      Properties: { RuleSetName: ref(stack.receiving.ruleSet), Activate: 'true' },
+      // created after the rule set, deleted before it
+      DependsOn: expect.arrayContaining([logicalIdOf(stack.receiving.ruleSet)]),
+    });
+    template.hasOutput('ReceiptRuleSetActive', { Value: { 'Fn::GetAtt': [id, 'Active'] } });
+    const serviceToken = (resource as { Properties: { ServiceToken: { 'Fn::GetAtt': [string, string] } } }).Properties
+      .ServiceToken['Fn::GetAtt'][0];
+    const switchFunction = template.findResources('AWS::Lambda::Function')[serviceToken] as {
+      Properties: { Role: { 'Fn::GetAtt': [string, string] }; Code: { ZipFile: string } };
+    };
+    expect(switchFunction.Properties.Code.ZipFile).toContain('SetActiveReceiptRuleSetCommand');
+    const switchPolicies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: switchFunction.Properties.Role['Fn::GetAtt'][0] }] },
+    });
+    const actions = Object.values(switchPolicies).flatMap((p) =>
+      PolicyResource.parse(p).Properties.PolicyDocument.Statement.flatMap((s) => [s.Action].flat()),
+    );
+    expect(actions.filter((a) => !a.startsWith('logs:')).sort()).toEqual([
+      'ses:DescribeActiveReceiptRuleSet',
+      'ses:SetActiveReceiptRuleSet',
+    ]);
+  });
+
+  it('leaves the activation to ops when the stage says so', () => {
+    const manual = Template.fromStack(buildTestApp({ 'kontakt:activateRuleSet': 'false' }, { nag: false }).stack);
+    manual.hasResourceProperties('Custom::ReceiptRuleSetActivation', { Activate: 'false' });
+  });
+
   it('keeps every bucket private, encrypted and TLS-only', () => {
     template.resourceCountIs('AWS::S3::Bucket', 2);
     template.allResourcesProperties('AWS::S3::Bucket', {
@@ -662,6 +696,8 @@ describe('with an existing rule set and an alarm address', () => {
     other.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
     other.hasResourceProperties('AWS::SES::ReceiptRule', { RuleSetName: 'team-rules' });
     expect(Object.keys(other.findOutputs('ActivateReceiptRuleSet'))).toEqual([]);
+    // the account's rule set is not the stack's to switch
+    other.resourceCountIs('Custom::ReceiptRuleSetActivation', 0);
     other.hasOutput('ReceiptRuleSetName', { Value: 'team-rules' });
   });
 

@@ -30,6 +30,14 @@ const synth = (stage: keyof typeof stages) => {
   return { app, stack, template };
 };
 
+/** The environments of the Kontakt functions (the rule set switch has none). */
+const kontaktEnvironments = (template: Template): Record<string, string>[] =>
+  Object.values(template.findResources('AWS::Lambda::Function')).flatMap((fn) => {
+    const variables = (fn as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties
+      .Environment?.Variables;
+    return variables ? [variables] : [];
+  });
+
 const dev = synth('dev');
 const prod = synth('prod');
 
@@ -159,9 +167,8 @@ describe('browser clients', () => {
         Variables: Match.objectLike({ ALLOWED_ORIGINS: 'https://crm.example.com,https://app.example.com' }),
       },
     });
-    dev.template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ ALLOWED_ORIGINS: Match.absent() }) },
-    });
+    expect(kontaktEnvironments(dev.template).filter((v) => v.ALLOWED_ORIGINS !== undefined)).toEqual([]);
+    expect(kontaktEnvironments(dev.template).length).toBeGreaterThan(20);
     prod.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'OPTIONS /v1/{proxy+}',
       AuthorizationType: 'NONE',
@@ -175,10 +182,7 @@ describe('browser clients', () => {
 describe('mail retention', () => {
   it('is the law’s by default and a stage’s own when it sets one, never below 6 years for linked mail', () => {
     const retentionEnv = (template: Template) =>
-      Object.values(template.findResources('AWS::Lambda::Function'))
-        .map((fn) => (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties)
-        .map((p) => p.Environment.Variables)
-        .filter((v) => v.MAIL_RETENTION_LINKED_YEARS !== undefined);
+      kontaktEnvironments(template).filter((v) => v.MAIL_RETENTION_LINKED_YEARS !== undefined);
     const qa = Template.fromStack(
       buildTestApp(
         { 'kontakt:stage': 'qa', 'kontakt:mailRetention': '{"unlinkedDays":60}', 'kontakt:stages': {} },
