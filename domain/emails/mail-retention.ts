@@ -20,15 +20,22 @@ export const defaultMailRetention: MailRetention = { linkedYears: 6, unlinkedDay
 
 const dayMs = 86_400_000;
 
+/** The calendar year of an instant in Germany (Europe/Berlin). */
+const berlinYear = (at: Date): number =>
+  Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(at));
+
 /**
  * The instant before which a mail of this status received may go, at `now`: a mail received before
  * it has been kept as long as its status asks.
  */
 export const retentionCutoff = (status: EmailStatus, now: Date, retention: MailRetention): Date => {
   switch (status) {
-    case 'linked':
-      // kept through the end of the year `linkedYears` after the year it arrived in
-      return new Date(Date.UTC(now.getUTCFullYear() - retention.linkedYears, 0, 1));
+    case 'linked': {
+      // kept through the end of the year `linkedYears` after the year it arrived in, the year as
+      // counted in Germany: 1 January begins at 23:00 UTC the day before (CET, never summer time)
+      const year = berlinYear(now);
+      return new Date(Date.UTC(year - retention.linkedYears, 0, 1) - 3_600_000);
+    }
     case 'unlinked':
       return new Date(now.getTime() - retention.unlinkedDays * dayMs);
     case 'quarantined':

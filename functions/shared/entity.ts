@@ -129,6 +129,8 @@ export type EntityDefinition<T, Args extends readonly unknown[], P extends Patte
   storedAs?: Partial<Record<keyof T & string, string>>;
   /** the named access patterns: where a list of these items is read */
   patterns?: P;
+  /** its partitions as an IAM `dynamodb:LeadingKeys` pattern, where its key function cannot tell (`leadingKeysOf`) */
+  leadingKeys?: string;
 };
 
 export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
@@ -167,16 +169,26 @@ export type Entity<T, Args extends readonly unknown[], P extends Patterns> = {
 };
 
 /**
- * The IAM pattern of a key function's partitions: the key built from markers where its parts go,
- * cut at the first marker. IAM's wildcards (`*`, `?`) never occur in a key's fixed part.
+ * The IAM pattern of a key function's partitions, found by building the key twice from different
+ * markers where its parts go: the same partition both times is a single partition (its whole key);
+ * otherwise the part both share, cut back to its last `#`, and `*` (a part taken in as it is, or
+ * hashed first, varies after it). A key that takes records rather than strings (`REFS#undefined`)
+ * cannot be read this way: its entity names `leadingKeys` itself.
  */
-const leadingKeysOf = (key: unknown): string => {
-  const marker = '\u0000';
-  const pk = (key as (...args: string[]) => Key)(marker, marker, marker, marker).pk;
-  const cut = pk.indexOf(marker);
-  const fixed = cut === -1 ? pk : pk.slice(0, cut);
+export const leadingKeysOf = (key: unknown, name: string): string => {
+  const build = (marker: string) => (key as (...args: string[]) => Key)(marker, marker, marker, marker).pk;
+  const [a, b] = [build('x0'), build('y1')];
+  if (/undefined|\[object/.test(a)) {
+    throw new Error(`the partitions of ${name} cannot be read from its key; declare its leadingKeys`);
+  }
+  if (a === b) return a;
+  let shared = 0;
+  while (shared < a.length && a[shared] === b[shared]) shared += 1;
+  const fixed = a.slice(0, a.lastIndexOf('#', shared - 1) + 1);
+  if (fixed === '')
+    throw new Error(`the partition key of ${name} has no fixed part: its grant would be the whole table`);
   if (/[*?]/.test(fixed)) throw new Error(`the partition key ${fixed} holds an IAM wildcard`);
-  return cut === -1 ? pk : `${fixed}*`;
+  return `${fixed}*`;
 };
 
 export const defineEntity = <T, const Args extends readonly unknown[], const P extends Patterns = Record<never, never>>(
@@ -214,7 +226,10 @@ export const defineEntity = <T, const Args extends readonly unknown[], const P e
   return {
     definition,
     name: definition.name,
-    leadingKeys: leadingKeysOf(definition.key),
+    // read when a grant names the entity (infra/table-grants.ts), so an entity no grant names never needs it
+    get leadingKeys() {
+      return definition.leadingKeys ?? leadingKeysOf(definition.key, definition.name);
+    },
     version: definition.version,
     schema: definition.schema,
     patterns: definition.patterns ?? ({} as P),

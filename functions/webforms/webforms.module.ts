@@ -15,7 +15,8 @@ export default defineModule({
       memoryMb: 512,
       // faces the internet: reads forms and Idempotency-Key records, writes entries and records, nothing else
       access: {
-        table: { get: [webforms, idempotencyRecords], put: [inboxEntries, idempotencyRecords] },
+        // update: a form stored before signing gets its secret on first read (webform.repository.ts)
+        table: { get: [webforms, idempotencyRecords], put: [inboxEntries, idempotencyRecords], update: [webforms] },
         send: ['duplicate-check'],
       },
       routes: routesOf(webformPublicRoutes),

@@ -25,6 +25,8 @@ let handler: typeof import('../../functions/emails/mail-retention.handler.ts')['
 
 beforeAll(async () => {
   useLocalAwsEnv();
+  // the stage's setting, as the stack hands it to the function: unlinked mail 100 days
+  process.env.MAIL_RETENTION_UNLINKED_DAYS = '100';
   ({ handler } = await import('../../functions/emails/mail-retention.handler.ts'));
 });
 
@@ -85,7 +87,7 @@ const all = (present: boolean) => ({
 });
 
 describe('mail retention', () => {
-  it('erases quarantined mail after 30 days and unlinked mail after 180, with everything of it; younger mail stays', async () => {
+  it('erases quarantined mail after 30 days and unlinked mail after the stage’s 100, with everything of it; younger mail stays', async () => {
     const now = Date.now();
     const oldQuarantined = await storedEmail(new Date(now - 31 * dayMs), {
       status: 'quarantined',
@@ -97,8 +99,8 @@ describe('mail retention', () => {
       quarantine: { reason: 'virus', detail: 'EICAR' },
       identities: [],
     });
-    const oldUnlinked = await storedEmail(new Date(now - 181 * dayMs), {});
-    const youngUnlinked = await storedEmail(new Date(now - 170 * dayMs), {});
+    const oldUnlinked = await storedEmail(new Date(now - 101 * dayMs), {});
+    const youngUnlinked = await storedEmail(new Date(now - 95 * dayMs), {});
 
     await handler({}, lambdaContext(60_000));
 
@@ -128,22 +130,22 @@ describe('mail retention', () => {
     expect(timelineAfter.items.map((e) => e.id)).toEqual([kept.id]);
   });
 
-  it('keeps an email that was linked after it was read for erasing, and goes on with the rest', async () => {
+  it('judges each email as it is now, not as the lagging list shows it: one linked meanwhile keeps its files', async () => {
     const now = Date.now();
     const linkedMeanwhile = await storedEmail(new Date(now - 200 * dayMs), {});
     const other = await storedEmail(new Date(now - 199 * dayMs), {});
-    const emails = {
-      listReceivedBefore: repository.listReceivedBefore,
-      erase: async (email: Email) => {
-        // a user links it in the moment between the sweep's read and its erase
-        if (email.id === linkedMeanwhile.id)
-          await repository.addLinks(email.id, [{ kind: 'ticket', id: ulid(), via: 'to' }]);
-        return repository.erase(email);
-      },
+    // a user links it; the status list still shows it unlinked (an index lags behind its record)
+    await repository.addLinks(linkedMeanwhile.id, [{ kind: 'ticket', id: ulid(), via: 'to' }]);
+    const lagging = {
+      ...repository,
+      listReceivedBefore: async (status: Email['status'], before: Date, limit: number) =>
+        status === 'unlinked'
+          ? [linkedMeanwhile, ...(await repository.listReceivedBefore(status, before, limit))]
+          : repository.listReceivedBefore(status, before, limit),
     };
 
     const report = await expireMail({
-      emails,
+      emails: lagging,
       objects: createMailStore(s3),
       bucket: mailBucket,
       retention: defaultMailRetention,
@@ -157,27 +159,37 @@ describe('mail retention', () => {
     expect(await whatRemains(other)).toEqual(all(false));
   });
 
-  it('takes the periods a stage sets', async () => {
+  it('goes on past an email that fails, and tries it again the next run', async () => {
     const now = Date.now();
-    const unlinked = await storedEmail(new Date(now - 40 * dayMs), {});
+    const failing = await storedEmail(new Date(now - 400 * dayMs), {});
+    const next = await storedEmail(new Date(now - 399 * dayMs), {});
+    const store = createMailStore(s3);
+    const deps = { emails: repository, bucket: mailBucket, retention: defaultMailRetention, now: () => new Date() };
 
-    const report = await expireMail({
-      emails: repository,
-      objects: createMailStore(s3),
-      bucket: mailBucket,
-      retention: { ...defaultMailRetention, unlinkedDays: 30 },
-      now: () => new Date(),
+    const first = await expireMail({
+      ...deps,
+      objects: {
+        deleteAll: async (bucket: string, keys: readonly string[]) => {
+          if (keys.includes(failing.raw.key)) throw new Error('S3 is having a bad day');
+          await store.deleteAll(bucket, keys);
+        },
+      },
       remainingMs: () => 60_000,
     })();
+    const failingAfterFirst = await whatRemains(failing);
+    const second = await expireMail({ ...deps, objects: store, remainingMs: () => 60_000 })();
 
-    expect(report.unlinked).toBeGreaterThanOrEqual(1);
-    expect(await whatRemains(unlinked)).toEqual(all(false));
+    expect(first.failed).toBe(1);
+    expect(failingAfterFirst).toEqual(all(true));
+    expect(await whatRemains(next)).toEqual(all(false));
+    expect(second.failed).toBe(0);
+    expect(await whatRemains(failing)).toEqual(all(false));
   });
 
   it('stops between emails when its time runs short, and the next run goes on', async () => {
     const now = Date.now();
     const first = await storedEmail(new Date(now - 300 * dayMs), {});
-    let left = 3;
+    const second = await storedEmail(new Date(now - 299 * dayMs), {});
     const deps = {
       emails: repository,
       objects: createMailStore(s3),
@@ -185,12 +197,28 @@ describe('mail retention', () => {
       retention: defaultMailRetention,
       now: () => new Date(),
     };
-
-    const short = await expireMail({ ...deps, remainingMs: () => (left-- > 0 ? 60_000 : 1_000) })();
+    const ours = [first.id, second.id];
+    // time for the first email only: the check before the second finds too little left
+    let checks = 0;
+    const short = await expireMail({
+      ...deps,
+      emails: {
+        ...repository,
+        listReceivedBefore: async (status: Email['status'], before: Date, limit: number) =>
+          (await repository.listReceivedBefore(status, before, limit)).filter((e) => ours.includes(e.id)),
+      },
+      remainingMs: () => {
+        checks += 1;
+        return checks <= 3 ? 60_000 : 1_000;
+      },
+    })();
+    const secondAfterShort = await whatRemains(second);
     const next = await expireMail({ ...deps, remainingMs: () => 60_000 })();
 
     expect(short.finished).toBe(false);
-    expect(next.finished).toBe(true);
     expect(await whatRemains(first)).toEqual(all(false));
+    expect(secondAfterShort).toEqual(all(true));
+    expect(next.finished).toBe(true);
+    expect(await whatRemains(second)).toEqual(all(false));
   });
 });

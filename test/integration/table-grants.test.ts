@@ -9,15 +9,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newImport } from '../../domain/imports/csv-import.ts';
+import { demoWebform } from '../../domain/webforms/webform.ts';
 import { createAgencyRepository } from '../../functions/agencies/agency.repository.ts';
 import { createAgency, createAgencyKey } from '../../functions/agencies/manage-agencies.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import { importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { createSettingsRepository } from '../../functions/settings/settings.repository.ts';
 import { createUserRepository } from '../../functions/users/user.repository.ts';
+import { webforms } from '../../functions/webforms/webform.entity.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
 import { consumerOf, functionSpec } from '../../infra/manifest.ts';
 import { tableGrantAllows } from '../../infra/table-grants.ts';
@@ -113,6 +116,31 @@ describe('the intake functions ask only what their table grant allows', () => {
     expect(refused('webform-submissions', accesses)).toEqual([]);
   });
 
+  it('webform-submissions: a form stored before signing gets its secret on its first embed', async () => {
+    const key = `legacy-${unique().toLowerCase()}`;
+    const forms = createWebformRepository(doc, tableName);
+    await forms.create({ ...demoWebform(new Date()), key });
+    // as stored before forms had a signing secret
+    await doc.send(
+      new UpdateCommand({ TableName: tableName, Key: webforms.key(key), UpdateExpression: 'REMOVE signingSecret' }),
+    );
+    let answer: { statusCode?: number } = {};
+    const accesses = await accessesDuring(async () => {
+      answer = (await handlers['webform-submissions']?.(
+        apiEvent({
+          routeKey: 'GET /v1/webforms/{formKey}/embed.js',
+          path: `/v1/webforms/${key}/embed.js`,
+          pathParameters: { formKey: key },
+        }) as never,
+        lambdaContext() as never,
+      )) as never;
+    });
+
+    expect(answer.statusCode).toBe(200);
+    expect(accesses.map((a) => a.action)).toContain('UpdateItem');
+    expect(refused('webform-submissions', accesses)).toEqual([]);
+  });
+
   it('agency-leads: a batch of two leads, one with an externalId', async () => {
     const manage = {
       agencies: createAgencyRepository(doc, tableName),
@@ -159,7 +187,7 @@ describe('the intake functions ask only what their table grant allows', () => {
     });
 
     // the same batch again (its Idempotency-Key answers from the record), then the externalId again
-    // under a new key (its guard answers), then a batch past the agency's limit
+    // without a key (its guard answers)
     const again = apiEvent({
       routeKey: 'POST /v1/agency/leads',
       body: JSON.stringify({ leads: [{ externalId: `x-${name}`, contact: { lastName: name } }] }),
@@ -172,6 +200,7 @@ describe('the intake functions ask only what their table grant allows', () => {
       }
     });
 
+    expect(accesses.length).toBeGreaterThan(0);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     expect(answers[1]?.body).toBe(answers[0]?.body);
     expect(JSON.parse(answers[2]?.body ?? '{}')).toMatchObject({ results: [{ status: 'duplicate_delivery' }] });
@@ -207,6 +236,7 @@ describe('the intake functions ask only what their table grant allows', () => {
       await handlers['facebook-worker']?.(sqsEvent([{ id: 'b', body }]) as never, lambdaContext() as never);
     });
 
+    expect(accesses.length).toBeGreaterThan(0);
     expect(answer.batchItemFailures).toEqual([]);
     expect(refused('facebook-worker', accesses)).toEqual([]);
   });
@@ -234,6 +264,7 @@ describe('the intake functions ask only what their table grant allows', () => {
       await handlers['import-worker']?.(sqsEvent([{ id: 'i', body }]) as never, lambdaContext(60_000) as never);
     });
 
+    expect(accesses.length).toBeGreaterThan(0);
     expect(await imports.get(id)).toMatchObject({ status: 'done', rowsImported: 2 });
     expect(refused('import-worker', accesses)).toEqual([]);
   });

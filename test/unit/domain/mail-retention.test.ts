@@ -10,11 +10,11 @@ import {
 
 describe('retention cutoff', () => {
   it('lets linked mail go only once the sixth year after the year it arrived in has ended', () => {
-    // on 1 January 2033 mail of 2026 may go, mail of 2027 not
-    const cutoff = retentionCutoff('linked', new Date('2033-01-01T00:00:01Z'), defaultMailRetention);
-    expect(cutoff.toISOString()).toBe('2027-01-01T00:00:00.000Z');
-    // on 31 December 2032 mail of 31 December 2026 is still kept
-    const dayBefore = retentionCutoff('linked', new Date('2032-12-31T23:00:00Z'), defaultMailRetention);
+    // on 1 January 2033 (Berlin) mail of 2026 may go, mail of 2027 not: the year begins at 23:00 UTC
+    const cutoff = retentionCutoff('linked', new Date('2033-01-01T12:00:00Z'), defaultMailRetention);
+    expect(cutoff.toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    // at 23:59 on 31 December 2032 in Berlin, mail of 31 December 2026 is still kept
+    const dayBefore = retentionCutoff('linked', new Date('2032-12-31T22:59:00Z'), defaultMailRetention);
     expect(new Date('2026-12-31T12:00:00Z') < dayBefore).toBe(false);
   });
 
@@ -38,5 +38,16 @@ describe('a stage’s setting', () => {
     expect(() => checkedMailRetention({ linkedYears: 5 })).toThrow(/at least 6/);
     expect(() => checkedMailRetention({ unlinkedDays: 0 })).toThrow(/unlinkedDays/);
     expect(() => checkedMailRetention({ unlinkedDays: 1.5 })).toThrow(/whole number/);
+  });
+});
+
+describe('the year as Germany counts it', () => {
+  it('keeps a mail of New Year’s Eve 23:30 UTC (already 1 January in Berlin) with the new year', () => {
+    const received = new Date('2026-12-31T23:30:00Z');
+    // 1 January 2033, 00:30 in Berlin: mail of 2026 (Berlin) may go, this one (2027 in Berlin) not
+    const cutoff = retentionCutoff('linked', new Date('2032-12-31T23:30:00Z'), defaultMailRetention);
+    expect(cutoff.toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    expect(received < cutoff).toBe(false);
+    expect(new Date('2026-12-31T22:59:00Z') < cutoff).toBe(true);
   });
 });

@@ -2,9 +2,12 @@
 // requests it lets through (the same reading the intake handlers are held to in the integration test).
 import { describe, expect, it } from 'vitest';
 import { agencyApiKeys, agencyRates } from '../../../functions/agencies/agency.entity.ts';
+import { references } from '../../../functions/contacts/reference.entity.ts';
 import { facebookLeads } from '../../../functions/facebook/facebook-lead.entity.ts';
 import { idempotencyRecords } from '../../../functions/inbox/idempotency-record.entity.ts';
 import { inboxEntries } from '../../../functions/inbox/inbox-entry.entity.ts';
+import { leadingKeysOf } from '../../../functions/shared/entity.ts';
+import { ticketMessages } from '../../../functions/tickets/ticket-mail.entity.ts';
 import { users } from '../../../functions/users/user.entity.ts';
 import { tableGrantAllows, tableStatements } from '../../../infra/table-grants.ts';
 
@@ -15,6 +18,16 @@ describe('an entity’s partitions as IAM sees them', () => {
     expect(agencyRates.leadingKeys).toBe('AGENCYRATE#*');
     expect(facebookLeads.leadingKeys).toBe('FBLEAD#*');
     expect(agencyApiKeys.leadingKeys).toBe('AGENCYKEY#*');
+  });
+
+  it('reads a hashed part as varying, and refuses a key it cannot read rather than guess', () => {
+    // TICMSG#<hash of the Message-ID>: the hash varies after the fixed part
+    expect(ticketMessages.leadingKeys).toBe('TICMSG#*');
+    expect(leadingKeysOf((id: string) => ({ pk: `A#${id.length}#${id}`, sk: 'A' }), 'a')).toBe('A#2#*');
+    expect(leadingKeysOf(() => ({ pk: 'SETTINGS', sk: 'S' }), 'settings')).toBe('SETTINGS');
+    // a key made of records (REFS#<kind>#<id>): built from strings it names `undefined`
+    expect(() => references.leadingKeys).toThrow(/cannot be read from its key/);
+    expect(() => leadingKeysOf((id: string) => ({ pk: id, sk: 'X' }), 'bare')).toThrow(/no fixed part/);
   });
 });
 
