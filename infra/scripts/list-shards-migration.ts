@@ -21,7 +21,8 @@ import { createStore, type WriteRequest } from '../../functions/shared/store.ts'
 import { markMigrated, migratedLayout } from './migration-markers.ts';
 
 const migration = 'list-shards';
-export const listShardsLayout = 1;
+/** 2: emails stored before the status lists get their status list key too (the retention sweep reads it) */
+export const listShardsLayout = 2;
 
 export type ListShardsResult = {
   entries: number;
@@ -44,6 +45,7 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
     emails: 0,
   };
   const gsi1 = indexAttributes('gsi1');
+  const gsi2 = indexAttributes('gsi2');
   /** An entry's list keys in the shards, on the condition that it is still the version read. */
   const moveEntry = async (item: Record<string, unknown>): Promise<'moved' | 'in-place' | 'changed'> => {
     const entry = inboxEntries.parse(item);
@@ -116,12 +118,14 @@ export const migrateListShards = async (doc: DynamoDBDocumentClient, tableName: 
         }
       } else if (item._et === emails.name) {
         const email = emails.parse(item);
-        const wanted = emails.item(email)[gsi1.pk];
-        if (item[gsi1.pk] === wanted) continue;
+        const wanted = emails.item(email);
+        // the list of every email and its status list (an email stored before that list had none)
+        const keys = [gsi1.pk, gsi2.pk, gsi2.sk];
+        if (keys.every((key) => item[key] === wanted[key])) continue;
         await store.update(emails.key(email.id), {
-          expression: 'SET #pk = :pk',
-          names: { '#pk': gsi1.pk },
-          values: { ':pk': wanted },
+          expression: 'SET #a = :a, #b = :b, #c = :c',
+          names: { '#a': gsi1.pk, '#b': gsi2.pk, '#c': gsi2.sk },
+          values: { ':a': wanted[gsi1.pk], ':b': wanted[gsi2.pk], ':c': wanted[gsi2.sk] },
         });
         result.emails += 1;
       }

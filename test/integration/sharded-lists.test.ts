@@ -11,7 +11,7 @@ import { createEmailRepository } from '../../functions/emails/email.repository.t
 import { inboxEntries } from '../../functions/inbox/inbox-entry.entity.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { inboxSearchItems } from '../../functions/inbox/inbox-search-item.entity.ts';
-import { onShards, shardedPartition } from '../../functions/shared/entity.ts';
+import { indexAttributes, onShards, shardedPartition } from '../../functions/shared/entity.ts';
 import { createStore } from '../../functions/shared/store.ts';
 import { listShardsUpToDate, migrateListShards } from '../../infra/scripts/list-shards-migration.ts';
 import { documentClient, tableName } from '../support/aws.ts';
@@ -159,7 +159,9 @@ describe('moving data stored before the lists were sharded (npm run migrate)', (
     };
     await store.writeAll([{ put: oldSearchItem('zwiebelmann') }, { put: oldSearchItem('de') }]);
     const email = { ...anEmail(), id: ulid(), sesMessageId: ulid() };
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...emails.item(email), gsi1pk: 'EMAILS' } }));
+    // as stored before the lists were sharded and before the status lists: no status list key
+    const { [indexAttributes('gsi2').pk]: _pk, [indexAttributes('gsi2').sk]: _sk, ...unsharded } = emails.item(email);
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...unsharded, gsi1pk: 'EMAILS' } }));
 
     const first = await migrateListShards(doc, tableName);
     const second = await migrateListShards(doc, tableName);
@@ -168,6 +170,7 @@ describe('moving data stored before the lists were sharded (npm run migrate)', (
     const found = await inbox.list({ limit: 100, q: 'zwiebel' });
     const pending = await inbox.listPendingChecks('\uffff', 100);
     const mails = await createEmailRepository(doc, tableName).list(100);
+    const linkedMails = await createEmailRepository(doc, tableName).list(100, undefined, 'linked');
     const tld = await store.getItem({ pk: 'INBOXQ#de', sk: oldSearchItem('de').sk });
 
     expect(first).toMatchObject({ entries: 1, searchItems: 1, searchItemsDropped: 1, emails: 1 });
@@ -185,6 +188,7 @@ describe('moving data stored before the lists were sharded (npm run migrate)', (
     expect(found.items.map((e) => e.id)).toEqual([entry.id]);
     expect(pending.map((p) => p.id)).toContain(entry.id);
     expect(mails.items.map((m) => m.id)).toContain(email.id);
+    expect(linkedMails.items.map((m) => m.id)).toContain(email.id);
     expect(tld).toBeUndefined();
   });
 });
