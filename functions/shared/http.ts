@@ -6,9 +6,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
-import { KontaktError, validationError } from '../../domain/shared/errors.ts';
+import { forbidden, KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasAnyRole, type Role, type User } from '../../domain/users/user.ts';
 import { badCursor } from './cursor.ts';
+import { cameThroughEdge } from './edge.ts';
 import { logger } from './logger.ts';
 import {
   type HttpResponse,
@@ -349,6 +350,11 @@ export const createHttpRouter =
       .handler(async (event, context) => {
         const handle = routes[event.routeKey];
         if (!handle) return jsonResponse(404, { message: 'Not Found' });
+        // served through the stage's edge: the API's own endpoint is closed to direct calls (shared/edge.ts)
+        const originSecret = process.env.ORIGIN_SECRET;
+        if (originSecret && !cameThroughEdge(event.headers ?? {}, originSecret)) {
+          throw forbidden('this route is served through the stage’s edge address only, not the API’s own endpoint');
+        }
         // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
         await initDeferred();
         return handle(event, users, context);

@@ -110,6 +110,11 @@ export type FunctionSpec = {
   sesReceipt?: true;
   /** enforces the stage's mail retention (MAIL_RETENTION_* from the stage's `mailRetention`) */
   mailRetention?: true;
+  /**
+   * its routes are served through the stage's edge when the stage has one (infra/cdk/kontakt-edge.ts):
+   * it then gets ORIGIN_SECRET (requests without it are refused) and PUBLIC_API_BASE
+   */
+  servedThroughEdge?: true;
   /** settings of the function itself, the same in AWS and locally */
   environment?: Record<string, string>;
   /**

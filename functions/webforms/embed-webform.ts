@@ -8,13 +8,18 @@ import type { WebformRepository } from './webform.repository.ts';
 import type { FormKeyPath } from './webform-input.ts';
 
 export const embedWebform =
-  (deps: { forms: Pick<WebformRepository, 'get'>; now: () => Date }) =>
+  (deps: {
+    forms: Pick<WebformRepository, 'get'>;
+    now: () => Date;
+    /** where the script posts to: the stage's edge address when it has one (else the address it was fetched from) */
+    apiBase?: string | undefined;
+  }) =>
   async (request: HttpRequest<undefined, z.infer<typeof FormKeyPath>, undefined>): Promise<HttpResult> => {
     const stored = await deps.forms.get(request.path.formKey);
     if (!stored) throw notFound('web form', request.path.formKey);
     // API Gateway and the local server both say how the client reached us.
     const proto = request.headers['x-forwarded-proto'] ?? 'https';
-    const apiBase = `${proto}://${request.event.requestContext.domainName}`;
+    const apiBase = deps.apiBase ?? `${proto}://${request.event.requestContext.domainName}`;
     const script = renderEmbedScript(stored.form, {
       apiBase,
       fillToken: issueFillToken(stored.signingSecret, stored.form.key, deps.now()),

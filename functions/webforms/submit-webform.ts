@@ -21,6 +21,7 @@ import { ContactInput } from '../inbox/contact-input.ts';
 import { type IdempotencyStore, readIdempotencyKey, requestHash, type StoredAnswer } from '../inbox/idempotency.ts';
 import { IdempotencyKeyTakenError, type InboxEntryWriter } from '../inbox/inbox-entry-writer.ts';
 import { isDependencyOutage } from '../shared/aws-http.ts';
+import { clientAddress } from '../shared/edge.ts';
 import type { HttpRequest, HttpResult } from '../shared/http.ts';
 import { logger } from '../shared/logger.ts';
 import { serviceUnavailable } from '../shared/problem.ts';
@@ -108,7 +109,7 @@ export const submitWebform =
     const { form, signingSecret } = await loadForm(deps, request.path.formKey);
     const cors = corsHeaders(form, request.headers.origin);
     try {
-      deps.gate.admit(request.event.requestContext.http.sourceIp, form.key);
+      deps.gate.admit(clientAddress(request.event), form.key);
       const now = deps.now();
       const scope = `webform:${form.key}`;
       const key = readIdempotencyKey(request.headers);

@@ -22,6 +22,8 @@ const env = readEnv(
     ...queueUrlEnv('duplicate-check'),
     // `off` only where every client is one address: the local stack under the end-to-end tests and benches
     SUBMISSION_LIMITS: z.optional(z.literal('off')),
+    // behind the stage's edge: the address the embed script posts to (functions/shared/edge.ts)
+    PUBLIC_API_BASE: z.optional(z.url()),
   }),
 );
 const doc = createDocumentClient();
@@ -41,7 +43,7 @@ export const handler = httpRouter(
       now,
     }),
     'OPTIONS /v1/webforms/{formKey}/submissions': preflightWebform({ forms }),
-    'GET /v1/webforms/{formKey}/embed.js': embedWebform({ forms, now }),
+    'GET /v1/webforms/{formKey}/embed.js': embedWebform({ forms, now, apiBase: env.PUBLIC_API_BASE }),
   }),
   createUserRepository(doc, env.TABLE_NAME),
 );

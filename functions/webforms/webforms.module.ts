@@ -20,6 +20,7 @@ export default defineModule({
         send: ['duplicate-check'],
       },
       routes: routesOf(webformPublicRoutes),
+      servedThroughEdge: true,
     },
     'webforms-api': {
       entry: 'webforms-api.handler.ts',

@@ -2,6 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { checkedMailRetention, type MailRetention } from '../../domain/emails/mail-retention.ts';
+import { defaultEdgeSettings, type EdgeSettings, KontaktEdgeStack } from './kontakt-edge.ts';
 import { KontaktStack } from './kontakt-stack.ts';
 
 /** SES receives mail only in some regions; eu-west-1 is one of them. */
@@ -57,6 +58,8 @@ export type StageSettings = {
   mailDomainVerified: boolean;
   /** how long received mail is kept by its status; unset parts take domain/emails/mail-retention.ts's defaults */
   mailRetention: MailRetention;
+  /** CloudFront and WAF before the web-form routes (infra/cdk/kontakt-edge.ts); none: the API's own address */
+  edge?: EdgeSettings | undefined;
 };
 
 /** `mailRetention`: an object in cdk.json, or its JSON with -c; checked against the law's minimum. */
@@ -72,6 +75,52 @@ const mailRetentionOf = (value: unknown): MailRetention => {
   const unknown = Object.keys(parsed).filter((key) => !known.includes(key));
   if (unknown.length > 0) throw new Error(`the stage setting mailRetention has no ${unknown.join(', ')}`);
   return checkedMailRetention(parsed as Partial<MailRetention>);
+};
+
+/**
+ * `edge`: `true` for CloudFront's own address, or `{ domainName, certificateArn, rateLimitPer5Minutes,
+ * embedCacheSeconds }` (JSON with -c); absent or false: no edge.
+ */
+const edgeOf = (value: unknown): EdgeSettings | undefined => {
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return undefined;
+  const parsed: unknown =
+    value === true || value === 'true' ? {} : typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(
+      'the stage setting edge must be true or an object: { domainName, certificateArn, rateLimitPer5Minutes, embedCacheSeconds }',
+    );
+  }
+  const given = parsed as Record<string, unknown>;
+  const known = ['domainName', 'certificateArn', 'rateLimitPer5Minutes', 'embedCacheSeconds'];
+  const unknown = Object.keys(given).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new Error(`the stage setting edge has no ${unknown.join(', ')}`);
+  const settings: EdgeSettings = {
+    ...defaultEdgeSettings,
+    ...(given as Partial<EdgeSettings>),
+  };
+  if (
+    settings.certificateArn !== undefined &&
+    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\//.test(settings.certificateArn)
+  ) {
+    throw new Error(
+      'the stage setting edge.certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other)',
+    );
+  }
+  if (settings.certificateArn !== undefined && settings.domainName === undefined) {
+    throw new Error('the stage setting edge.certificateArn needs edge.domainName, the domain it is for');
+  }
+  // WAF's rate rules count from 10 requests per window
+  if (!Number.isInteger(settings.rateLimitPer5Minutes) || settings.rateLimitPer5Minutes < 10) {
+    throw new Error('the stage setting edge.rateLimitPer5Minutes must be a whole number ≥ 10');
+  }
+  if (
+    !Number.isInteger(settings.embedCacheSeconds) ||
+    settings.embedCacheSeconds < 0 ||
+    settings.embedCacheSeconds > 300
+  ) {
+    throw new Error('the stage setting edge.embedCacheSeconds must be 0–300 (each script carries a fill-time token)');
+  }
+  return settings;
 };
 
 /** A stage's name: part of the stack's and every queue's name, so short, lower case, a letter first. */
@@ -149,6 +198,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     mailDomainVerified: flag('mailDomainVerified', false),
     existingMailIdentity: flag('existingMailIdentity', false),
     mailRetention: mailRetentionOf(setting('mailRetention')),
+    edge: edgeOf(setting('edge')),
   };
 };
 
@@ -163,16 +213,32 @@ export const buildApp = (context: Record<string, unknown> = {}, options: BuildAp
   if (!stagePattern.test(stage)) {
     throw new Error(`stage ${stage}: lower-case letters, digits and dashes, a letter first, at most 20`);
   }
-  const settings = stageSettingsOf(app, stage);
-
+  const { edge: edgeSettings, ...settings } = stageSettingsOf(app, stage);
+  const region = optionalString(app, 'kontakt:region') ?? defaultRegion;
+  // CloudFront takes its web ACL and certificate from us-east-1 only: a stack of their own there
+  const edgeStack = edgeSettings
+    ? new KontaktEdgeStack(app, `Kontakt-${stage}-edge`, {
+        env: { region: 'us-east-1' },
+        crossRegionReferences: true,
+        description: `Kontakt CRM backend, stage ${stage}: the edge's WAF web ACL (and certificate), in us-east-1 for CloudFront`,
+        stage,
+        settings: edgeSettings,
+      })
+    : undefined;
   const stack = new KontaktStack(app, `Kontakt-${stage}`, {
-    env: { region: optionalString(app, 'kontakt:region') ?? defaultRegion },
+    env: { region },
+    ...(edgeStack && edgeSettings
+      ? {
+          crossRegionReferences: true,
+          edge: { settings: edgeSettings, webAclArn: edgeStack.webAcl.attrArn, certificate: edgeStack.certificate },
+        }
+      : {}),
     description: `Kontakt CRM backend, stage ${stage}: HTTP API, workers, single table, Smart BCC mail receiving`,
     stage,
     ...settings,
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  return { app, stack, edgeStack };
 };
 
 if (import.meta.main) buildApp().app.synth();

@@ -1,5 +1,6 @@
 // The whole of Kontakt in one stack, in the SES receiving region, driven entirely by infra/manifest.ts.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +15,7 @@ import {
   dlqName,
   type FunctionName,
   functionEntries,
+  functionSpec,
   queueNames,
   scheduleFailureQueue,
   sesReceiptFailureQueue,
@@ -22,6 +24,7 @@ import {
 import { KontaktAlarms } from './kontakt-alarms.ts';
 import { KontaktApi } from './kontakt-api.ts';
 import { KontaktAuth } from './kontakt-auth.ts';
+import { type EdgeSettings, KontaktEdge } from './kontakt-edge.ts';
 import { KontaktFunction } from './kontakt-function.ts';
 import { MailIdentity, MailReceiving, MailStorage } from './kontakt-mail.ts';
 import { KontaktQueues } from './kontakt-queues.ts';
@@ -38,6 +41,8 @@ export type KontaktStackProps = StackProps & {
   existingMailIdentity?: boolean | undefined;
   /** SES has verified the mail domain (DKIM records in DNS): Cognito then sends through it */
   mailDomainVerified?: boolean | undefined;
+  /** the stage's edge (CloudFront and WAF before the web-form routes), its web ACL from the us-east-1 edge stack */
+  edge?: { settings: EdgeSettings; webAclArn: string; certificate: ICertificate | undefined } | undefined;
   /** activate the stack's own receipt rule set when the region has none active (default true) */
   activateRuleSet?: boolean | undefined;
   /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
@@ -76,6 +81,7 @@ export class KontaktStack extends Stack {
   readonly auth: KontaktAuth;
   readonly api: KontaktApi;
   readonly receiving: MailReceiving;
+  readonly edge: KontaktEdge | undefined;
 
   constructor(scope: Construct, id: string, props: KontaktStackProps) {
     super(scope, id, props);
@@ -224,7 +230,36 @@ export class KontaktStack extends Stack {
       existingRuleSetName: props.existingRuleSetName,
       activateRuleSet: props.activateRuleSet,
     });
+    const edge = props.edge
+      ? new KontaktEdge(this, 'Edge', {
+          stage: props.stage,
+          settings: props.edge.settings,
+          apiId: api.api.apiId,
+          webAclArn: props.edge.webAclArn,
+          certificate: props.edge.certificate,
+          accessLogs: mail.accessLogs,
+        })
+      : undefined;
+    if (edge) {
+      // the functions whose routes the edge serves: closed to direct calls, their scripts post to the edge
+      for (const [name, fn] of functions) {
+        if (!functionSpec(name).servedThroughEdge) continue;
+        fn.fn.addEnvironment('ORIGIN_SECRET', edge.originSecret.secretValue.unsafeUnwrap());
+        fn.fn.addEnvironment('PUBLIC_API_BASE', edge.baseUrl);
+      }
+      new CfnOutput(this, 'EdgeUrl', {
+        description: 'Where websites embed their forms (the web-form routes are served here only)',
+        value: edge.baseUrl,
+      });
+      if (props.edge?.settings.domainName) {
+        new CfnOutput(this, 'EdgeDnsRecord', {
+          description: 'The record the custom domain needs in its DNS (name CNAME value)',
+          value: `${props.edge.settings.domainName} CNAME ${edge.distribution.distributionDomainName}`,
+        });
+      }
+    }
 
+    this.edge = edge;
     this.table = table;
     this.queues = queues;
     this.mail = mail;

@@ -21,13 +21,15 @@ const stages = {
     'kontakt:alarmEmail': 'ops@example.com',
     'kontakt:warmWriteUnitsPerSecond': 12000,
     'kontakt:warmReadUnitsPerSecond': 12000,
+    // CloudFront and WAF before the web forms, at a domain of its own (test/infra/edge.test.ts)
+    'kontakt:edge': '{"domainName":"forms.example.com"}',
   },
 } as const;
 
 const synth = (stage: keyof typeof stages) => {
-  const { app, stack } = buildTestApp({ ...stages[stage] }, { nag: false });
+  const { app, stack, edgeStack } = buildTestApp({ ...stages[stage] }, { nag: false });
   const template = Template.fromStack(stack);
-  return { app, stack, template };
+  return { app, stack, edgeStack, template };
 };
 
 /** The environments of the Kontakt functions (the rule set switch has none). */
@@ -209,11 +211,15 @@ describe('mail retention', () => {
 describe('cfn-lint', () => {
   it('finds no error in any stage’s template (it must be installed: the image has 1.51)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kontakt-cfn-lint-'));
-    const files = [dev, prod].map(({ app, stack }) => {
-      const file = join(dir, `${stack.stackName}.template.json`);
-      writeFileSync(file, JSON.stringify(app.synth().getStackByName(stack.stackName).template));
-      return file;
-    });
+    // every stack of both stages: prod's edge stack in us-east-1 too
+    const files = [dev, prod].flatMap(({ app, stack, edgeStack }) =>
+      [stack, ...(edgeStack ? [edgeStack] : [])].map((s) => {
+        const file = join(dir, `${s.stackName}.template.json`);
+        writeFileSync(file, JSON.stringify(app.synth().getStackByName(s.stackName).template));
+        return file;
+      }),
+    );
+    expect(files).toHaveLength(3);
     const run = spawnSync('cfn-lint', ['--format', 'parseable', ...files], { encoding: 'utf8' });
     if (run.error) throw new Error(`cfn-lint could not run (${run.error.message}): install it (pip install cfn-lint)`);
     const errors = run.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
