@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { forbidden, KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasAnyRole, type Role, type User } from '../../domain/users/user.ts';
+import { correlationHeader, correlationIdOf, lambdaKeys, withCorrelation } from './correlation.ts';
 import { badCursor } from './cursor.ts';
 import { cameThroughEdge } from './edge.ts';
 import { logger } from './logger.ts';
@@ -317,45 +318,73 @@ const addUserRouteCors = (
   request.response = { ...request.response, headers: { ...request.response.headers, ...corsHeaders(origin) } };
 };
 
+/**
+ * Every request under one correlation id — the client's `X-Correlation-Id` when it sends an
+ * acceptable one, else API Gateway's request id — answered in the same header, on every log line
+ * (with the Lambda context and the request id) and on every message the request sends.
+ */
+const correlated =
+  (handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) =>
+  (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const correlationId = correlationIdOf(event.headers?.[correlationHeader], requestId);
+    logger.addContext(context);
+    return withCorrelation(
+      correlationId,
+      async () => {
+        const response = await handler(event, context);
+        // the route and status only: paths and bodies may hold personal data
+        logger.debug('request answered', { route: event.routeKey, status: response.statusCode });
+        return { ...response, headers: { ...response.headers, [correlationHeader]: correlationId } };
+      },
+      { api_request_id: requestId, ...lambdaKeys(context) },
+    );
+  };
+
 const timeoutEarlyResponse = (): never => {
   throw serviceUnavailable(new Error('the function ran out of time'));
 };
 
 export const createHttpRouter =
   (isDependencyOutage: (error: unknown) => boolean) => (routes: Record<string, RouteHandler>, users: UserDirectory) =>
-    middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
-      // first in, so last out: it sees the answer the error handling below made of an error too
-      .use({
-        after: async (request) => addUserRouteCors(routes, request),
-        onError: async (request) => addUserRouteCors(routes, request),
-      })
-      .use({
-        onError: async (request) => {
-          const error = badCursor(request.error) ?? request.error;
-          if (isClientError(error)) {
-            request.response = problemResponse(error, request.event.rawPath);
-            return;
+    correlated(
+      middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
+        // first in, so last out: it sees the answer the error handling below made of an error too
+        .use({
+          after: async (request) => addUserRouteCors(routes, request),
+          onError: async (request) => addUserRouteCors(routes, request),
+        })
+        .use({
+          onError: async (request) => {
+            const error = badCursor(request.error) ?? request.error;
+            if (isClientError(error)) {
+              request.response = problemResponse(error, request.event.rawPath);
+              return;
+            }
+            // A dependency that is down or throttling is not a bug: the client may retry (the embed script
+            // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
+            if (isServiceUnavailable(error) || isDependencyOutage(error)) {
+              logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
+              request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
+              return;
+            }
+            logger.error('request failed', { error, routeKey: request.event.routeKey });
+            request.response = internalErrorResponse(request.event.requestContext?.requestId);
+          },
+        })
+        .handler(async (event, context) => {
+          const handle = routes[event.routeKey];
+          if (!handle) return jsonResponse(404, { message: 'Not Found' });
+          // served through the stage's edge: the API's own endpoint is closed to direct calls
+          // (shared/edge.ts) — but for reads: websites embedded the script from the API's address
+          // before the edge came, and the script it hands out posts to the edge
+          const originSecret = process.env.ORIGIN_SECRET;
+          const write = event.requestContext.http.method !== 'GET';
+          if (originSecret && write && !cameThroughEdge(event.headers ?? {}, originSecret)) {
+            throw forbidden('this route is served through the stage’s edge address only, not the API’s own endpoint');
           }
-          // A dependency that is down or throttling is not a bug: the client may retry (the embed script
-          // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
-          if (isServiceUnavailable(error) || isDependencyOutage(error)) {
-            logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
-            request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
-            return;
-          }
-          logger.error('request failed', { error, routeKey: request.event.routeKey });
-          request.response = internalErrorResponse(request.event.requestContext?.requestId);
-        },
-      })
-      .handler(async (event, context) => {
-        const handle = routes[event.routeKey];
-        if (!handle) return jsonResponse(404, { message: 'Not Found' });
-        // served through the stage's edge: the API's own endpoint is closed to direct calls (shared/edge.ts)
-        const originSecret = process.env.ORIGIN_SECRET;
-        if (originSecret && !cameThroughEdge(event.headers ?? {}, originSecret)) {
-          throw forbidden('this route is served through the stage’s edge address only, not the API’s own endpoint');
-        }
-        // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
-        await initDeferred();
-        return handle(event, users, context);
-      });
+          // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
+          await initDeferred();
+          return handle(event, users, context);
+        }),
+    );

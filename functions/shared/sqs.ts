@@ -10,6 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { parseEvent } from '../../events/index.ts';
+import { correlationAttribute, correlationIdOf, lambdaKeys, withCorrelation } from './correlation.ts';
 import { logger } from './logger.ts';
 
 export type RecordContext = { messageId: string; receiveCount: number };
@@ -84,13 +85,26 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       // without the delay the record still comes back after the queue's visibility timeout
       .catch((error: unknown) => logger.warn('could not delay the retry', { error, messageId: record.messageId }));
   };
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (record: SQSRecord, lambda: Record<string, string>): Promise<void> => {
     const context = {
       messageId: record.messageId,
       receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
     };
+    // the id of the work that sent it (its message attribute), else the message's own
+    const correlationId = correlationIdOf(
+      record.messageAttributes?.[correlationAttribute]?.stringValue,
+      record.messageId,
+    );
     try {
-      await handleMessage(parseEvent(schema, record.body), context);
+      await withCorrelation(
+        correlationId,
+        async () => {
+          await handleMessage(parseEvent(schema, record.body), context);
+          // ids only: a message's body holds personal data
+          logger.debug('message handled', { ...context });
+        },
+        lambda,
+      );
     } catch (error) {
       logFailure(error, context, options.maxReceiveCount);
       await delayRetry(record, context.receiveCount);
@@ -102,9 +116,16 @@ export const sqsHandler = <S extends z.ZodMiniType>(
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
     // what the function's modules deferred from its cold start, loaded once (a failure fails the batch: redelivered)
     await initDeferred();
-    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    logger.addContext(context);
+    const lambda = lambdaKeys(context);
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => handleRecord(record, lambda),
+      new BatchProcessor(EventType.SQS),
+      {
+        context,
+        throwOnFullBatchFailure: false,
+      },
+    );
   });
 };
