@@ -30,6 +30,23 @@ export const viewerIp = (value: string | undefined): string | null => {
 };
 
 /**
+ * One client as limits count it: an IPv4 address, or the /64 network of an IPv6 address (a
+ * household or a server gets a whole /64; counting each of its addresses would give one client
+ * 2^64 budgets).
+ */
+export const clientOf = (ip: string): string => {
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+};
+
+/**
  * The client's address: the viewer's, as CloudFront saw it, when this function is served through
  * the edge (its router let only requests with the secret through); else API Gateway's source IP.
  */
@@ -39,7 +56,7 @@ export const clientAddress = (event: {
 }): string => {
   if (process.env.ORIGIN_SECRET) {
     const viewer = viewerIp(event.headers?.[viewerAddressHeader]);
-    if (viewer) return viewer;
+    if (viewer) return clientOf(viewer);
   }
-  return event.requestContext.http.sourceIp;
+  return clientOf(event.requestContext.http.sourceIp);
 };

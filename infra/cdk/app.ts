@@ -115,10 +115,12 @@ const edgeOf = (value: unknown): EdgeSettings | undefined => {
   }
   if (
     !Number.isInteger(settings.embedCacheSeconds) ||
-    settings.embedCacheSeconds < 0 ||
-    settings.embedCacheSeconds > 300
+    settings.embedCacheSeconds < 1 ||
+    settings.embedCacheSeconds > 3
   ) {
-    throw new Error('the stage setting edge.embedCacheSeconds must be 0–300 (each script carries a fill-time token)');
+    throw new Error(
+      'the stage setting edge.embedCacheSeconds must be 1–3: each script carries a fill-time token, and a cached one takes that much off the minimum fill time',
+    );
   }
   return settings;
 };

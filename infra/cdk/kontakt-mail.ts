@@ -142,6 +142,8 @@ export class MailReceiving extends Construct {
     const resource = new CustomResource(this, 'Activation', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::ReceiptRuleSetActivation',
+      // a function that cannot answer fails the deploy in minutes, not CloudFormation's hour
+      serviceTimeout: Duration.minutes(5),
       properties: { RuleSetName: this.ruleSet.receiptRuleSetName, Activate: String(activate) },
     });
     resource.node.addDependency(this.ruleSet);

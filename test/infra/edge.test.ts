@@ -4,7 +4,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { originSecretHeader } from '../../functions/shared/edge.ts';
-import { edgeForwardedHeaders } from '../../infra/cdk/kontakt-edge.ts';
 import type { KontaktStack } from '../../infra/cdk/kontakt-stack.ts';
 import { functionEntries } from '../../infra/manifest.ts';
 import { buildTestApp, logicalIdOf, ref } from './synth-kontakt.ts';
@@ -42,14 +41,25 @@ describe('the edge stack in us-east-1', () => {
         Match.objectLike({
           Name: 'RatePerClient',
           Statement: { RateBasedStatement: { Limit: 200, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
-          Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+          Action: {
+            Block: {
+              CustomResponse: Match.objectLike({
+                ResponseCode: 429,
+                ResponseHeaders: Match.arrayWith([{ Name: 'access-control-allow-origin', Value: '*' }]),
+              }),
+            },
+          },
         }),
         ...[
           'AWSManagedRulesAmazonIpReputationList',
           'AWSManagedRulesCommonRuleSet',
           'AWSManagedRulesKnownBadInputsRuleSet',
         ].map((name) =>
-          Match.objectLike({ Name: name, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } } }),
+          Match.objectLike({
+            Name: name,
+            OverrideAction: { None: {} },
+            Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: name }) },
+          }),
         ),
       ]),
     });
@@ -106,30 +116,75 @@ describe('the distribution', () => {
     }[];
     const headers = policy?.Properties.OriginRequestPolicyConfig.HeadersConfig;
     expect(headers?.HeaderBehavior).toBe('whitelist');
-    expect(headers?.Headers).toEqual([...edgeForwardedHeaders]);
-    expect(headers?.Headers).toContain('CloudFront-Viewer-Address');
+    expect(headers?.Headers).toEqual([
+      'content-type',
+      'origin',
+      'referer',
+      'idempotency-key',
+      'access-control-request-method',
+      'access-control-request-headers',
+      'CloudFront-Viewer-Address',
+    ]);
     expect(headers?.Headers.map((h) => h.toLowerCase())).not.toContain('host');
     expect(headers?.Headers.map((h) => h.toLowerCase())).not.toContain('authorization');
   });
 
-  it('caches the embed script a few seconds and nothing else', () => {
+  it('caches the embed script a second, one copy per form whatever the query or headers, and nothing else', () => {
+    const [policyId] = Object.keys(main.findResources('AWS::CloudFront::CachePolicy'));
     main.hasResourceProperties('AWS::CloudFront::CachePolicy', {
-      CachePolicyConfig: Match.objectLike({ MinTTL: 10, DefaultTTL: 10, MaxTTL: 10 }),
+      CachePolicyConfig: Match.objectLike({
+        MinTTL: 1,
+        DefaultTTL: 1,
+        MaxTTL: 1,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
     });
     main.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        CacheBehaviors: [Match.objectLike({ PathPattern: '/v1/webforms/*/embed.js', AllowedMethods: ['GET', 'HEAD'] })],
-        // AWS's managed CachingDisabled policy
-        DefaultCacheBehavior: Match.objectLike({ CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' }),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/v1/webforms/*/embed.js',
+            AllowedMethods: ['GET', 'HEAD'],
+            CachePolicyId: { Ref: policyId },
+          }),
+        ],
+        // AWS's managed CachingDisabled policy; preflights (OPTIONS) and posts pass
+        DefaultCacheBehavior: Match.objectLike({
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+          AllowedMethods: Match.arrayWith(['OPTIONS', 'POST']),
+        }),
+        IPV6Enabled: false,
       }),
     });
+  });
+
+  it('takes its web ACL from the edge stack in us-east-1', () => {
+    const distribution = Object.values(main.findResources('AWS::CloudFront::Distribution'))[0] as {
+      Properties: { DistributionConfig: { WebACLId: { 'Fn::GetAtt': [string, string] } } };
+    };
+    const [reader, exported] = distribution.Properties.DistributionConfig.WebACLId['Fn::GetAtt'];
+    expect(reader).toMatch(/^ExportsReader/);
+    expect(exported).toMatch(/edgeuseast1.*WebAclArn/);
   });
 });
 
 describe('the web-form function behind the edge', () => {
-  it('gets the secret and the edge’s address; no other function does', () => {
+  it('gets the secret CloudFront sends, and the edge’s address; no other function does', () => {
     const variables = functionNamed('webform-submissions').Properties.Environment.Variables;
-    expect(JSON.stringify(variables.ORIGIN_SECRET)).toContain('{{resolve:secretsmanager:');
+    const secretRef = { Ref: logicalIdOf(stack.edge?.originSecret ?? stack) };
+    const resolved = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', secretRef, ':SecretString:::}}']] };
+    expect(variables.ORIGIN_SECRET).toEqual(resolved);
+    main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: [
+          Match.objectLike({ OriginCustomHeaders: [{ HeaderName: originSecretHeader, HeaderValue: resolved }] }),
+        ],
+      }),
+    });
     expect(variables.PUBLIC_API_BASE).toBe('https://forms.example.com');
     for (const [name] of functionEntries().filter(([n]) => n !== 'webform-submissions')) {
       expect(functionNamed(name).Properties.Environment.Variables.ORIGIN_SECRET, name).toBeUndefined();
@@ -156,6 +211,7 @@ describe('a stage without an edge', () => {
     ).toThrow(/us-east-1/);
     expect(build('{"rateLimitPer5Minutes":5}')).toThrow(/rateLimitPer5Minutes/);
     expect(build('{"domain":"f.example.com"}')).toThrow(/edge has no domain/);
-    expect(build('{"embedCacheSeconds":3600}')).toThrow(/embedCacheSeconds/);
+    expect(build('{"embedCacheSeconds":10}')).toThrow(/embedCacheSeconds must be 1–3/);
+    expect(build('{"embedCacheSeconds":0}')).toThrow(/embedCacheSeconds must be 1–3/);
   });
 });

@@ -50,31 +50,40 @@ describe('behind the edge', () => {
     expect(viaEdge.statusCode).toBe(201);
   });
 
-  it('hands out an embed script that posts to the edge’s address', async () => {
-    const answer = await handler(
-      apiEvent({
-        routeKey: 'GET /v1/webforms/{formKey}/embed.js',
-        path: '/v1/webforms/demo/embed.js',
-        pathParameters: { formKey: 'demo' },
-        headers: { [originSecretHeader]: secret },
-      }),
-      lambdaContext(),
-    );
+  it('hands out an embed script that posts to the edge’s address, on the API’s own address too (sites embedded it before)', async () => {
+    const embed = (headers: Record<string, string>) =>
+      handler(
+        apiEvent({
+          routeKey: 'GET /v1/webforms/{formKey}/embed.js',
+          path: '/v1/webforms/demo/embed.js',
+          pathParameters: { formKey: 'demo' },
+          headers,
+        }),
+        lambdaContext(),
+      );
+    const viaEdge = await embed({ [originSecretHeader]: secret });
+    const direct = await embed({});
 
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toContain('https://forms.example.com');
-    expect(answer.body).not.toContain('execute-api');
+    for (const answer of [viaEdge, direct]) {
+      expect(answer.statusCode).toBe(200);
+      expect(answer.body).toContain('https://forms.example.com');
+      expect(answer.body).not.toContain('test.local');
+    }
   });
 
   it('limits each viewer on its own address: one that floods is stopped, another behind the same CloudFront server is not', async () => {
     const from = (ip: string) => ({ [originSecretHeader]: secret, 'cloudfront-viewer-address': `${ip}:50000` });
-    const flooding: number[] = [];
-    for (let i = 0; i < 25; i += 1)
-      flooding.push((await handler(submission(from('198.51.100.66')), lambdaContext())).statusCode);
+    // 40 at once against a burst of 20 (a token comes back every 3 s: a slow machine lets a few more through)
+    const flooding = await Promise.all(
+      Array.from(
+        { length: 40 },
+        async () => (await handler(submission(from('198.51.100.66')), lambdaContext())).statusCode,
+      ),
+    );
     const other = await handler(submission(from('198.51.100.77')), lambdaContext());
 
-    expect(flooding.slice(0, 20).every((status) => status === 201)).toBe(true);
-    expect(flooding.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    expect(flooding.filter((status) => status === 201).length).toBeGreaterThanOrEqual(20);
+    expect(flooding.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10);
     expect(other.statusCode).toBe(201);
   });
 });
