@@ -69,7 +69,8 @@ const clientPackages: Record<SdkClient, string> = {
 };
 
 const summarise = (metafile: Metafile, path: string): Bundle => {
-  const [output] = Object.values(metafile.outputs);
+  // the bundle itself, not its source map (a .map beside it: not counted in the bundle's bytes)
+  const output = Object.entries(metafile.outputs).find(([file]) => !file.endsWith('.map'))?.[1];
   if (!output?.entryPoint) throw new Error(`esbuild wrote no entry output for ${path}`);
   const inputs = Object.entries(output.inputs);
   const sdk = sdkOnlyInputs(

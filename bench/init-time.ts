@@ -43,7 +43,8 @@ const importScript = [
 /** One import of the bundle in a new process; returns the milliseconds `import()` took. */
 export const importMs = (bundlePath: string, env: Record<string, string> = {}): Promise<number> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', importScript], {
+    // with source maps on, as the functions run (NODE_OPTIONS=--enable-source-maps)
+    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', importScript], {
       env: { ...coldStartEnv(), ...env, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -36,4 +36,9 @@ export const esbuildOptions = {
   banner: { js: esmRequireBanner },
   legalComments: 'none',
   alias: bundleAliases,
+  // a .map file beside the bundle (with its sourceMappingURL), read by --enable-source-maps when a
+  // stack trace is printed: traces name files and lines, the bundle's bytes stay as they were, and
+  // the map carries no source text
+  sourcemap: 'linked',
+  sourcesContent: false,
 } satisfies BuildOptions;

@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { checkedMailRetention, type MailRetention } from '../../domain/emails/mail-retention.ts';
 import { defaultEdgeSettings, type EdgeSettings, KontaktEdgeStack } from './kontakt-edge.ts';
+import { type LogLevelName, logLevels } from './kontakt-function.ts';
 import { KontaktStack } from './kontakt-stack.ts';
 
 /** SES receives mail only in some regions; eu-west-1 is one of them. */
@@ -58,8 +59,18 @@ export type StageSettings = {
   mailDomainVerified: boolean;
   /** how long received mail is kept by its status; unset parts take domain/emails/mail-retention.ts's defaults */
   mailRetention: MailRetention;
+  /** the functions' log level: DEBUG, INFO (default), WARN or ERROR */
+  logLevel: LogLevelName;
   /** CloudFront and WAF before the web-form routes (infra/cdk/kontakt-edge.ts); none: the API's own address */
   edge?: EdgeSettings | undefined;
+};
+
+const logLevelOf = (value: string | undefined): LogLevelName => {
+  const level = (value ?? 'INFO').toUpperCase();
+  if (!(logLevels as readonly string[]).includes(level)) {
+    throw new Error(`the stage setting logLevel must be one of ${logLevels.join(', ')}`);
+  }
+  return level as LogLevelName;
 };
 
 /** `mailRetention`: an object in cdk.json, or its JSON with -c; checked against the law's minimum. */
@@ -201,6 +212,7 @@ const stageSettingsOf = (app: App, stage: string): StageSettings => {
     existingMailIdentity: flag('existingMailIdentity', false),
     mailRetention: mailRetentionOf(setting('mailRetention')),
     edge: edgeOf(setting('edge')),
+    logLevel: logLevelOf(text('logLevel')),
   };
 };
 

@@ -11,14 +11,19 @@ import {
   ParamsAndSecretsLogLevel,
   ParamsAndSecretsVersions,
   Runtime,
+  Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MailRetention } from '../../domain/emails/mail-retention.ts';
 import { esbuildOptions } from '../bundling.ts';
+
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevelName = (typeof logLevels)[number];
+
 import {
   type FunctionName,
   type FunctionSpec,
@@ -44,6 +49,8 @@ export type FunctionResources = {
   tableIndexes?: 'lean' | 'legacy';
   /** browser origins the stage lets call its user routes (CORS) */
   allowedOrigins?: readonly string[] | undefined;
+  /** the stage's log level (POWERTOOLS_LOG_LEVEL): DEBUG, INFO, WARN or ERROR */
+  logLevel?: LogLevelName | undefined;
   /** the stage's mail retention, for the function that enforces it */
   mailRetention?: MailRetention | undefined;
 };
@@ -82,6 +89,10 @@ export class KontaktFunction extends Construct {
       projectRoot: repoRoot,
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      // X-Ray: Lambda traces every invocation and the SDK calls it makes show as its subsegments'
+      // time; no Powertools Tracer (its init cost would break the cold-start budget, and it would
+      // capture responses, which carry personal data)
+      tracing: Tracing.ACTIVE,
       memorySize: spec.memoryMb,
       role,
       logGroup: this.logGroup,
@@ -104,7 +115,10 @@ export class KontaktFunction extends Construct {
         banner: esbuildOptions.banner.js,
         // Bundle the pinned AWS SDK instead of taking the runtime's, so deploy == benchmark.
         externalModules: [],
-        sourceMap: false,
+        // linked .map files (not counted in the bundle's bytes), read with NODE_OPTIONS=--enable-source-maps
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: esbuildOptions.sourcesContent,
         esbuildArgs: {
           '--legal-comments': esbuildOptions.legalComments,
           ...Object.fromEntries(Object.entries(esbuildOptions.alias).map(([name, path]) => [`--alias:${name}`, path])),
@@ -171,7 +185,12 @@ export const reminderSender = (mailDomain: string): string => `kontakt@${mailDom
 const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record<string, string> => {
   const env: Record<string, string> = {
     POWERTOOLS_SERVICE_NAME: 'kontakt',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_LOG_LEVEL: resources.logLevel ?? 'INFO',
+    // stack traces through the bundles' .map files
+    NODE_OPTIONS: [
+      '--enable-source-maps',
+      ...(spec.heapMb === undefined ? [] : [`--max-old-space-size=${spec.heapMb}`]),
+    ].join(' '),
   };
   if (spec.access.table) env.TABLE_NAME = resources.table.tableName;
   if (spec.access.table && resources.tableIndexes === 'legacy') env.TABLE_INDEXES = 'legacy';
@@ -183,7 +202,6 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   if (spec.access.recordAddressKey) env.RECORD_ADDRESS_KEY_PARAMETER = resources.recordAddressKeyParameter;
   if (spec.access.facebookSecret) env.FACEBOOK_CONFIG_PARAMETER = resources.facebookConfigParameter;
   if (spec.access.sendEmail) env.REMINDER_SENDER = reminderSender(resources.mailDomain);
-  if (spec.heapMb !== undefined) env.NODE_OPTIONS = `--max-old-space-size=${spec.heapMb}`;
   // every function that answers HTTP adds CORS headers for these origins (functions/shared/http.ts)
   if ((spec.routes?.length ?? 0) > 0 && (resources.allowedOrigins?.length ?? 0) > 0) {
     env.ALLOWED_ORIGINS = (resources.allowedOrigins ?? []).join(',');

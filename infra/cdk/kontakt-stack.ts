@@ -25,6 +25,7 @@ import { KontaktAlarms } from './kontakt-alarms.ts';
 import { KontaktApi } from './kontakt-api.ts';
 import { KontaktAuth } from './kontakt-auth.ts';
 import { type EdgeSettings, KontaktEdge } from './kontakt-edge.ts';
+import type { LogLevelName } from './kontakt-function.ts';
 import { KontaktFunction } from './kontakt-function.ts';
 import { MailIdentity, MailReceiving, MailStorage } from './kontakt-mail.ts';
 import { KontaktQueues } from './kontakt-queues.ts';
@@ -43,6 +44,8 @@ export type KontaktStackProps = StackProps & {
   mailDomainVerified?: boolean | undefined;
   /** the stage's edge (CloudFront and WAF before the web-form routes), its web ACL from the us-east-1 edge stack */
   edge?: { settings: EdgeSettings; webAclArn: string; certificate: ICertificate | undefined } | undefined;
+  /** the functions' log level (default INFO; DEBUG logs ids and routes, never personal data) */
+  logLevel?: LogLevelName | undefined;
   /** activate the stack's own receipt rule set when the region has none active (default true) */
   activateRuleSet?: boolean | undefined;
   /** browser origins (https://…) whose clients may call the user routes; none: no browser client */
@@ -114,6 +117,7 @@ export class KontaktStack extends Stack {
           tableIndexes: tableIndexes.reads,
           allowedOrigins: props.allowedOrigins,
           mailRetention,
+          logLevel: props.logLevel,
         },
       });
       const { fn } = kontaktFunction;

@@ -24,15 +24,14 @@ export const iam5Findings = (
   mailBucket: IConstruct,
   consumesStream?: StreamConsumer,
 ): Acknowledgment[] => {
-  const findings: Acknowledgment[] = [];
-  if (consumesStream) {
-    findings.push(
-      iam5(
-        'Resource::*',
-        'dynamodb:ListStreams has no resource to scope it to; reading the stream itself is granted on this table’s stream only.',
-      ),
-    );
-  }
+  const findings: Acknowledgment[] = [
+    iam5(
+      'Resource::*',
+      consumesStream
+        ? 'X-Ray’s PutTraceSegments and PutTelemetryRecords, and dynamodb:ListStreams, have no resource to scope them to; reading the stream itself is granted on this table’s stream only.'
+        : 'X-Ray’s PutTraceSegments and PutTelemetryRecords (active tracing) have no resource to scope them to.',
+    ),
+  ];
   // a TableGrant names the table alone, no index
   if (access.table === 'read' || access.table === 'readWrite') {
     findings.push(

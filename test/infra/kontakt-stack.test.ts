@@ -84,6 +84,16 @@ const policyStatementsOf = (name: FunctionName) => {
 };
 
 describe('functions', () => {
+  it('traces every function with X-Ray (active tracing)', () => {
+    for (const [name] of functionEntries()) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Role: arn(functionOf(name).role),
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(actionsOf(name)).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+    }
+  });
+
   it('creates one function per manifest entry and the receipt rule set switch, each on Node.js 24 and arm64', () => {
     template.resourceCountIs('AWS::Lambda::Function', functionEntries().length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'] });
@@ -130,7 +140,10 @@ describe('functions', () => {
                 }
               : {}),
             REMINDER_SENDER: spec.access.sendEmail ? `kontakt@${testMailDomain}` : Match.absent(),
-            NODE_OPTIONS: spec.heapMb === undefined ? Match.absent() : `--max-old-space-size=${spec.heapMb}`,
+            NODE_OPTIONS:
+              spec.heapMb === undefined
+                ? '--enable-source-maps'
+                : `--enable-source-maps --max-old-space-size=${spec.heapMb}`,
             ...Object.fromEntries(
               (spec.access.send ?? []).map((queue) => [queueUrlVariable(queue), ref(workQueue(queue).queue)]),
             ),
@@ -150,7 +163,9 @@ describe('functions', () => {
     expect(spec.heapMb).toBeLessThanOrEqual(spec.memoryMb / 4);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Role: arn(worker.role),
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: `--max-old-space-size=${spec.heapMb}` }) },
+      Environment: {
+        Variables: Match.objectLike({ NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${spec.heapMb}` }),
+      },
     });
   });
 

@@ -23,6 +23,7 @@ const stages = {
     'kontakt:warmReadUnitsPerSecond': 12000,
     // CloudFront and WAF before the web forms, at a domain of its own (test/infra/edge.test.ts)
     'kontakt:edge': '{"domainName":"forms.example.com"}',
+    'kontakt:logLevel': 'warn',
   },
 } as const;
 
@@ -178,6 +179,16 @@ describe('browser clients', () => {
     expect(() =>
       buildTestApp({ 'kontakt:stage': 'x', 'kontakt:allowedOrigins': 'https://crm.example.com/app' }, { nag: false }),
     ).toThrow(/not an origin/);
+  });
+});
+
+describe('log levels', () => {
+  it('are a stage’s own: INFO unless it says otherwise', () => {
+    expect(new Set(kontaktEnvironments(dev.template).map((v) => v.POWERTOOLS_LOG_LEVEL))).toEqual(new Set(['INFO']));
+    expect(new Set(kontaktEnvironments(prod.template).map((v) => v.POWERTOOLS_LOG_LEVEL))).toEqual(new Set(['WARN']));
+    expect(() => buildTestApp({ 'kontakt:stage': 'x', 'kontakt:logLevel': 'chatty' }, { nag: false })).toThrow(
+      /logLevel must be one of DEBUG, INFO, WARN, ERROR/,
+    );
   });
 });
 

@@ -13,7 +13,13 @@ import { esbuildOptions } from '../../../infra/bundling.ts';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 const bundledInputs = async (entry: string): Promise<string[]> => {
-  const result = await build({ ...esbuildOptions, entryPoints: [join(root, entry)], write: false, metafile: true });
+  const result = await build({
+    ...esbuildOptions,
+    sourcemap: false,
+    entryPoints: [join(root, entry)],
+    write: false,
+    metafile: true,
+  });
   return Object.keys(result.metafile.inputs);
 };
 
