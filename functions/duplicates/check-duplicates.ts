@@ -8,6 +8,7 @@
 import { completedCheck } from '../../domain/duplicates/duplicate-check.ts';
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { entryLookups, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
 import { allKinds, type FindCandidates } from './find-candidates.ts';
 
@@ -46,6 +47,12 @@ export const checkDuplicates =
         await deps.inbox.addFoundBy(candidate.id, { ...candidate, kind: 'inboxEntry', id: entry.id });
       }
       await deps.inbox.completeDuplicateCheck(entry.id, completedCheck(candidates, deps.now()), checkRevision);
+      const outcome = candidates.some((c) => c.level === 'match')
+        ? 'match'
+        : candidates.some((c) => c.level === 'possible')
+          ? 'possible'
+          : 'none';
+      countMetric(metricNames.duplicateChecks, 1, { outcome });
     } catch (error) {
       // counted so the sweeper can tell a check that keeps failing from one waiting in a slow queue
       await deps.inbox.recordCheckFailure(message.inboxEntryId).catch(() => undefined);

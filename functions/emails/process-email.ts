@@ -11,6 +11,7 @@ import { forwardedSender, snippetOf } from '../../domain/emails/mail-content.ts'
 import type { EmailReceivedV1 } from '../../events/email-received.v1.ts';
 import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import { logger } from '../shared/logger.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import { type EmailRepository, linkMap } from './email.repository.ts';
 import { type JudgeEmail, mailFactsOf } from './judge-email.ts';
 import type { MailStore } from './mail-store.ts';
@@ -133,6 +134,8 @@ export const processEmail =
     }
     const verdict = await deps.judge(mailFactsOf(email, message.verdicts));
     const outcome = await deps.emails.storeOnce({ ...email, ...verdict, links: linkMap(verdict.links) });
+    if (outcome.stored === 'new' && verdict.status === 'linked') countMetric(metricNames.mailsLinked);
+    if (outcome.stored === 'new' && verdict.status === 'quarantined') countMetric(metricNames.mailsQuarantined);
     // every copy for the service address is handed over (the consumer takes an email once)
     if (verdict.ticketMail)
       await deps.ticketMail.publish({ type: 'ticket-mail-received', version: 1, emailId: outcome.emailId });

@@ -10,6 +10,7 @@ import { detectDelimiter, detectEncoding, notTextReason, sniffBytes } from '../.
 import { type ExplicitMapping, headerProblem, mapColumns, rawRow } from '../../domain/imports/header-mapping.ts';
 import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
 import type { IntakeDeps } from '../inbox/intake.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
 import { type CsvLayoutInput, type CsvRecord, CsvSyntaxError, decodeText, readRecords } from './csv-records.ts';
@@ -244,6 +245,7 @@ class ImportRun {
       }
     }
     if (errors.length > 0) await this.deps.imports.putErrors(this.state.id, errors);
+    countMetric(metricNames.leadsAccepted, imported, { channel: 'csv' });
 
     this.counters = {
       rowsTotal: this.counters.rowsTotal + records.length - blank,

@@ -9,6 +9,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { conflict } from '../../domain/shared/errors.ts';
 import type { Key, TransactItem } from '../shared/entity.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
@@ -53,6 +54,7 @@ export const createInboxEntryWriter = (doc: DynamoDBDocumentClient, tableName: s
         // nothing to write with it: a plain conditional put, half a transaction's price and faster
         try {
           await store.put(inboxEntries, entry, { expression: 'attribute_not_exists(pk)' });
+          countMetric(metricNames.leadsAccepted, 1, { channel: entry.source });
           return;
         } catch (error) {
           if (error instanceof ConditionalCheckFailedException) {
@@ -65,6 +67,7 @@ export const createInboxEntryWriter = (doc: DynamoDBDocumentClient, tableName: s
         // two deliveries of one lead at the same moment (a double click, a retry while the first still
         // runs) conflict on its guard: once the other has committed, this one finds the guard taken
         await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
+        countMetric(metricNames.leadsAccepted, 1, { channel: entry.source });
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];

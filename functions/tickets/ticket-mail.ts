@@ -31,6 +31,7 @@ import type { MailDirectory } from '../emails/mail-directory.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import type { TransactItem } from '../shared/entity.ts';
 import { logger } from '../shared/logger.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import { createStore } from '../shared/store.ts';
 import type { ServiceDeskRepository } from './service-desk.repository.ts';
 import type { TicketRepository } from './ticket.repository.ts';
@@ -255,6 +256,7 @@ export const takeTicketMail = (deps: TicketMailDeps) => {
       if (reasons.at(-2)?.Code === 'ConditionalCheckFailed') return; // taken meanwhile by a redelivery
       throw error;
     }
+    countMetric(metricNames.ticketsOpened, 1, { via: 'email' });
     await linkEmail(email, ticket.id, 'opened-ticket');
   };
 

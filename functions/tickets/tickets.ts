@@ -29,6 +29,7 @@ import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
 import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
+import { countMetric, metricNames } from '../shared/metrics.ts';
 import { retrying } from '../shared/retry.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import type { ServiceDeskRepository } from './service-desk.repository.ts';
@@ -153,6 +154,7 @@ export const openTicket =
         ]
       : [];
     await deps.tickets.create(ticket, updates);
+    countMetric(metricNames.ticketsOpened, 1, { via: 'api' });
     return {
       status: 201,
       body: toTicketWithUpdatesResponse(ticket, updates),

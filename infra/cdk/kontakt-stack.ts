@@ -21,13 +21,14 @@ import {
   sesReceiptFailureQueue,
   streamFailureQueue,
 } from '../manifest.ts';
-import { KontaktAlarms } from './kontakt-alarms.ts';
+import { KontaktAlarms, runbooks } from './kontakt-alarms.ts';
 import { KontaktApi } from './kontakt-api.ts';
 import { KontaktAuth } from './kontakt-auth.ts';
 import { type EdgeSettings, KontaktEdge } from './kontakt-edge.ts';
 import type { LogLevelName } from './kontakt-function.ts';
 import { KontaktFunction } from './kontakt-function.ts';
 import { MailIdentity, MailReceiving, MailStorage } from './kontakt-mail.ts';
+import { KontaktObservability } from './kontakt-observability.ts';
 import { KontaktQueues } from './kontakt-queues.ts';
 import { createTable, indexLayout } from './kontakt-table.ts';
 
@@ -85,6 +86,7 @@ export class KontaktStack extends Stack {
   readonly api: KontaktApi;
   readonly receiving: MailReceiving;
   readonly edge: KontaktEdge | undefined;
+  readonly observability: KontaktObservability;
 
   constructor(scope: Construct, id: string, props: KontaktStackProps) {
     super(scope, id, props);
@@ -165,11 +167,6 @@ export class KontaktStack extends Stack {
           retryAttempts: scheduledRetries,
           onFailure: new SqsDestination(queues.scheduleFailures),
         });
-        alarms.whenAnyError(
-          `${name}-errors`,
-          fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-          `The scheduled function ${name} failed; after ${scheduledRetries} retries its run lands in ${scheduleFailureQueue}, and the next run comes on schedule.`,
-        );
       }
       if (spec.sesReceipt) {
         if (sesReceiptFunction) throw new Error('the manifest names more than one sesReceipt function');
@@ -179,12 +176,24 @@ export class KontaktStack extends Stack {
           retryAttempts: sesReceiptRetries,
           onFailure: new SqsDestination(queues.sesReceiptFailures),
         });
-        alarms.whenAnyError(
-          `${name}-errors`,
-          fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-          `The SES receipt function ${name} failed; after ${sesReceiptRetries} retries the receipt lands in ${sesReceiptFailureQueue}.`,
-        );
       }
+      // every function's errors and throttles (docs/runbooks.md)
+      alarms.whenAnyError(
+        `${name}-errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        spec.sesReceipt
+          ? `The SES receipt function ${name} failed; after ${sesReceiptRetries} retries the receipt lands in ${sesReceiptFailureQueue}.`
+          : spec.scheduleMinutes !== undefined
+            ? `The scheduled function ${name} failed; after ${scheduledRetries} retries its run lands in ${scheduleFailureQueue}, and the next run comes on schedule.`
+            : `The function ${name} failed (an invocation ended in an error: a 500, a failed batch, a crash).`,
+        runbooks.functionErrors,
+      );
+      alarms.alarm(
+        `${name}-throttles`,
+        fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `Lambda throttled ${name}: the account's or the function's concurrency is used up.`,
+        runbooks.functionThrottles,
+      );
     }
     if (!sesReceiptFunction) throw new Error('the manifest names no sesReceipt function');
 
@@ -195,22 +204,26 @@ export class KontaktStack extends Stack {
         dlqName(name),
         dlq,
         `Messages from ${name} failed repeatedly and wait in ${dlqName(name)}; fix the cause, then run npm run redrive.`,
+        runbooks.deadLetters,
       );
     }
     alarms.whenQueueNotEmpty(
       streamFailureQueue,
       queues.streamFailures,
       `Table changes that the stream consumer kept failing on wait in ${streamFailureQueue} (their keys, not their data); the value counts miss them until npm run backfill-matching.`,
+      runbooks.streamFailures,
     );
     alarms.whenQueueNotEmpty(
       scheduleFailureQueue,
       queues.scheduleFailures,
       `A scheduled function's run failed repeatedly and waits in ${scheduleFailureQueue}; the function's logs say why.`,
+      runbooks.scheduleFailures,
     );
     alarms.whenQueueNotEmpty(
       sesReceiptFailureQueue,
       queues.sesReceiptFailures,
       `Received mail whose SES receipt function failed waits in ${sesReceiptFailureQueue}; the raw mail is in the mail bucket.`,
+      runbooks.receiptFailures,
     );
 
     // an account that verified the domain in SES before keeps its identity (CloudFormation cannot
@@ -234,6 +247,15 @@ export class KontaktStack extends Stack {
       existingRuleSetName: props.existingRuleSetName,
       activateRuleSet: props.activateRuleSet,
     });
+    const observability = new KontaktObservability(this, 'Observability', {
+      stage: props.stage,
+      alarms,
+      api,
+      table,
+      functions,
+      queues,
+    });
+
     const edge = props.edge
       ? new KontaktEdge(this, 'Edge', {
           stage: props.stage,
@@ -264,6 +286,7 @@ export class KontaktStack extends Stack {
     }
 
     this.edge = edge;
+    this.observability = observability;
     this.table = table;
     this.queues = queues;
     this.mail = mail;

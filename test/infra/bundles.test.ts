@@ -25,11 +25,12 @@ describe('deployed bundles', () => {
     await expect(importMs(bundle.path, spec.environment)).resolves.toBeGreaterThan(0);
     // what is not AWS SDK stays small: every function that writes or matches contacts carries
     // libphonenumber's full metadata (~190 KB), the HTTP edge (validation, problems, CORS) and its
-    // use cases, up to about 400 KB for the largest (opportunities-api, contact-files): the bar sits
-    // 10 KB above, so a new dependency or a second copy of one shows at once; the email worker, MIME
+    // use cases and Powertools Metrics (business metrics, ~15 KB), up to about 416 KB for the largest
+    // (opportunities-api): the bar sits a few KB above, so a new dependency or a second copy of one
+    // shows at once (the init ratio is the figure that counts: BENCH_ONLY=bundle); the email worker, MIME
     // parser and all, stays under 1 MB (its charset and entity tables give way to Node's TextDecoder:
     // infra/bundling.ts)
     if (name === 'email-worker') expect(bundle.bundleBytes).toBeLessThan(1_000_000);
-    else expect(bundle.otherBytes).toBeLessThan(410_000);
+    else expect(bundle.otherBytes).toBeLessThan(420_000);
   });
 });
