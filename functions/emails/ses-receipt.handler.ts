@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { Context, SESEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
+import { lambdaKeys, withCorrelation } from '../shared/correlation.ts';
 import { mailBucketEnv, mailDomainEnv, queueUrlEnv, readEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { createSqsClient } from '../shared/sqs-client.ts';
@@ -19,7 +20,10 @@ const receive = handleSesReceipt({
   mailDomain: env.MAIL_DOMAIN,
 });
 
-export const handler = middy<SESEvent, void, Error, Context>().handler(async (event) => {
+// a received mail's correlation id is its SES message id: it travels on to the email worker and,
+// for the service address, to the ticket-mail worker (shared/correlation.ts)
+export const handler = middy<SESEvent, void, Error, Context>().handler(async (event, context) => {
   await initDeferred();
-  return receive(event);
+  const sesMessageId = event.Records[0]?.ses.mail.messageId ?? context.awsRequestId;
+  return withCorrelation(sesMessageId, () => receive(event), lambdaKeys(context));
 });

@@ -116,16 +116,22 @@ describe('redriving failed SES receipts', () => {
     expect(result.errors).toEqual([expect.stringContaining('not an on-failure record')]);
     expect(invoked).toEqual([expect.stringContaining('function:Kontakt-prod-sesreceipt'), expect.anything()]);
     const enqueued: string[] = [];
+    const correlated: string[] = [];
     for (let i = 0; i < 5 && enqueued.length < 2; i += 1) {
       const res = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: inbound, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        new ReceiveMessageCommand({
+          QueueUrl: inbound,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+        }),
       );
-      enqueued.push(
-        ...(res.Messages ?? [])
-          .map((m) => JSON.parse(m.Body ?? '{}').sesMessageId as string)
-          .filter((id) => ids.includes(id)),
-      );
+      const ours = (res.Messages ?? []).filter((m) => ids.includes(JSON.parse(m.Body ?? '{}').sesMessageId as string));
+      enqueued.push(...ours.map((m) => JSON.parse(m.Body ?? '{}').sesMessageId as string));
+      // a received mail's correlation id is its SES message id, carried on to the email worker
+      correlated.push(...ours.map((m) => m.MessageAttributes?.correlationId?.StringValue ?? 'none'));
     }
     expect(enqueued.sort()).toEqual(ids);
+    expect(correlated.sort()).toEqual(ids);
   });
 });
