@@ -1,7 +1,9 @@
 /** Lambda: scheduled every five minutes; finishes merges of persons and companies that stopped halfway. */
 
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
+import { scheduledRun } from '../shared/correlation.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { createCompanyRepository } from './company.repository.ts';
@@ -22,7 +24,8 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = async () => {
-  await initDeferred();
-  return resumeMerges(deps);
-};
+export const handler = async (_event?: unknown, context?: Context) =>
+  scheduledRun(context, async () => {
+    await initDeferred();
+    return resumeMerges(deps);
+  });

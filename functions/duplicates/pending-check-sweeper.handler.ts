@@ -1,8 +1,10 @@
 /** Lambda: scheduled every minute; re-requests duplicate checks still pending after the grace period. */
 
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
 import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
+import { scheduledRun } from '../shared/correlation.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
@@ -28,7 +30,8 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = async () => {
-  await initDeferred();
-  return sweepPendingChecks(deps);
-};
+export const handler = async (_event?: unknown, context?: Context) =>
+  scheduledRun(context, async () => {
+    await initDeferred();
+    return sweepPendingChecks(deps);
+  });

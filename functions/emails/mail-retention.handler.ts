@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { checkedMailRetention } from '../../domain/emails/mail-retention.ts';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
+import { scheduledRun } from '../shared/correlation.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { mailBucketEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { logger } from '../shared/logger.ts';
@@ -32,15 +33,16 @@ const retention = checkedMailRetention({
 const emails = createEmailRepository(createDocumentClient(), env.TABLE_NAME);
 const objects = createMailStore(createS3Client());
 
-export const handler = async (_event: unknown, context: Context): Promise<void> => {
-  await initDeferred();
-  const report = await expireMail({
-    emails,
-    objects,
-    bucket: env.MAIL_BUCKET,
-    retention,
-    now: () => new Date(),
-    remainingMs: () => context.getRemainingTimeInMillis(),
-  })();
-  logger.info('mail retention swept', { ...report });
-};
+export const handler = async (_event: unknown, context: Context): Promise<void> =>
+  scheduledRun(context, async () => {
+    await initDeferred();
+    const report = await expireMail({
+      emails,
+      objects,
+      bucket: env.MAIL_BUCKET,
+      retention,
+      now: () => new Date(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    })();
+    logger.info('mail retention swept', { ...report });
+  });

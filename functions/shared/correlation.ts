@@ -4,6 +4,7 @@
  * AsyncLocalStorage, so records of one batch processed side by side each log their own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 
 type Scope = { correlationId: string; keys: Readonly<Record<string, string>> };
 const scope = new AsyncLocalStorage<Scope>();
@@ -41,3 +42,13 @@ export const lambdaKeys = (context: { functionName: string; awsRequestId: string
   function_name: context.functionName,
   function_request_id: context.awsRequestId,
 });
+
+/**
+ * A scheduled run (or another invocation without a request) under its own correlation id, the
+ * invocation's request id: the messages it sends (a sweeper's re-requests) and their workers' log
+ * lines carry it.
+ */
+export const scheduledRun = <T>(
+  context: { functionName: string; awsRequestId: string } | undefined,
+  work: () => Promise<T>,
+): Promise<T> => withCorrelation(context?.awsRequestId ?? randomUUID(), work, context ? lambdaKeys(context) : {});

@@ -1,7 +1,9 @@
 /** Lambda (every minute): reminders for tickets that became overdue. */
 
+import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
+import { scheduledRun } from '../shared/correlation.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { createEmailSender } from '../shared/email-sender.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
@@ -21,7 +23,8 @@ const run = sendTicketReminders({
   now: () => new Date(),
 });
 
-export const handler = async (): Promise<void> => {
-  await initDeferred();
-  await run();
-};
+export const handler = async (_event?: unknown, context?: Context): Promise<void> =>
+  scheduledRun(context, async () => {
+    await initDeferred();
+    await run();
+  });

@@ -6,6 +6,7 @@ import {
   correlationIdOf,
   correlationKeys,
   currentCorrelationId,
+  scheduledRun,
   withCorrelation,
 } from '../../../functions/shared/correlation.ts';
 import { createQueuePublisher } from '../../../functions/shared/queue-publisher.ts';
@@ -38,6 +39,22 @@ describe('a correlation id', () => {
       ['c', { correlation_id: 'c', api_request_id: 'r-c' }],
     ]);
     expect(currentCorrelationId()).toBeUndefined();
+  });
+});
+
+describe('a scheduled run', () => {
+  it('works under its invocation’s request id, which its messages and log lines carry', async () => {
+    const seen = await scheduledRun(
+      { functionName: 'kontakt-pending-check-sweeper', awsRequestId: 'inv-7' },
+      async () => [currentCorrelationId(), correlationKeys()],
+    );
+    const withoutContext = await scheduledRun(undefined, async () => currentCorrelationId());
+
+    expect(seen).toEqual([
+      'inv-7',
+      { correlation_id: 'inv-7', function_name: 'kontakt-pending-check-sweeper', function_request_id: 'inv-7' },
+    ]);
+    expect(withoutContext).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
