@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Activity, reminderMessage } from '../../domain/activities/activity.ts';
 import type { EmailSender } from '../shared/email-sender.ts';
-import { logger } from '../shared/logger.ts';
+import { errorKind, logger } from '../shared/logger.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import type { ActivityRepository } from './activity.repository.ts';
 
@@ -45,7 +45,10 @@ const remindOne = async (deps: ReminderDeps, due: Activity, token: string): Prom
     const message = reminderMessage(activity, user.name);
     await deps.email.send({ from: deps.sender, to: user.email, ...message });
   } catch (error) {
-    logger.error('reminder could not be sent; the next run retries', { error, activityId: activity.id });
+    logger.error('reminder could not be sent; the next run retries', {
+      error: errorKind(error),
+      activityId: activity.id,
+    });
     await deps.activities.releaseReminder(activity.id, token);
     return 'failed';
   }
@@ -65,7 +68,7 @@ export const sendReminders = (deps: ReminderDeps) => async (): Promise<ReminderR
         run[await remindOne(deps, activity, token)] += 1;
       } catch (error) {
         // one activity's trouble must not keep the others from their reminders
-        logger.error('reminder failed', { error, activityId: activity.id });
+        logger.error('reminder failed', { error: errorKind(error), activityId: activity.id });
         run.failed += 1;
       }
     }

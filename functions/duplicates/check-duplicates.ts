@@ -46,13 +46,18 @@ export const checkDuplicates =
       for (const candidate of candidates.filter((c) => c.kind === 'inboxEntry')) {
         await deps.inbox.addFoundBy(candidate.id, { ...candidate, kind: 'inboxEntry', id: entry.id });
       }
-      await deps.inbox.completeDuplicateCheck(entry.id, completedCheck(candidates, deps.now()), checkRevision);
+      const completed = await deps.inbox.completeDuplicateCheck(
+        entry.id,
+        completedCheck(candidates, deps.now()),
+        checkRevision,
+      );
       const outcome = candidates.some((c) => c.level === 'match')
         ? 'match'
         : candidates.some((c) => c.level === 'possible')
           ? 'possible'
           : 'none';
-      countMetric(metricNames.duplicateChecks, 1, { outcome });
+      // counted once: a redelivery racing this one finds the check done and completes nothing
+      if (completed) countMetric(metricNames.duplicateChecks, 1, { outcome });
     } catch (error) {
       // counted so the sweeper can tell a check that keeps failing from one waiting in a slow queue
       await deps.inbox.recordCheckFailure(message.inboxEntryId).catch(() => undefined);

@@ -9,6 +9,8 @@ const duplicateCheckConsumer = {
   batchSize: 10,
   visibilityTimeoutSeconds: 120,
   maxReceiveCount: 5,
+  // a 100,000-row CSV import queues its checks at once; the worker takes an hour or so for them
+  oldestMessageAlarmSeconds: 2 * 3600,
 } as const satisfies Consumer;
 
 export default defineModule({

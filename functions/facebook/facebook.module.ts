@@ -16,6 +16,8 @@ const facebookLeadsConsumer = {
   batchSize: 5,
   visibilityTimeoutSeconds: 180,
   maxReceiveCount: 8,
+  // its backoff keeps a failing lead about two hours before the DLQ: a Graph outage that long is the DLQ's alarm
+  oldestMessageAlarmSeconds: 3 * 3600,
 } as const satisfies Consumer;
 
 export default defineModule({

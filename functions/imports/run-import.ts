@@ -245,7 +245,8 @@ class ImportRun {
       }
     }
     if (errors.length > 0) await this.deps.imports.putErrors(this.state.id, errors);
-    countMetric(metricNames.leadsAccepted, imported, { channel: 'csv' });
+    // the rows stored now: a row rescued from a crashed run was counted when it was stored
+    countMetric(metricNames.leadsAccepted, stored.created.length, { channel: 'csv' });
 
     this.counters = {
       rowsTotal: this.counters.rowsTotal + records.length - blank,

@@ -13,7 +13,7 @@ import { countMetric, metricNames } from '../shared/metrics.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
-import { inboxEntries } from './inbox-entry.entity.ts';
+import { inboxEntries, isSpam } from './inbox-entry.entity.ts';
 
 /** A once-only guard written with a new entry: the item (built by its entity) under its key. */
 export type IdempotencyWrite = { key: Key; record: Record<string, unknown>; nowEpoch: number };
@@ -27,6 +27,11 @@ export class IdempotencyKeyTakenError extends Error {
     this.guardIndex = options.guardIndex ?? 0;
   }
 }
+
+/** A lead stored, by its channel; spam is kept apart, not counted as a lead. */
+const countLead = (entry: InboxEntry): void => {
+  if (!isSpam(entry)) countMetric(metricNames.leadsAccepted, 1, { channel: entry.source });
+};
 
 export const createInboxEntryWriter = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
@@ -54,7 +59,7 @@ export const createInboxEntryWriter = (doc: DynamoDBDocumentClient, tableName: s
         // nothing to write with it: a plain conditional put, half a transaction's price and faster
         try {
           await store.put(inboxEntries, entry, { expression: 'attribute_not_exists(pk)' });
-          countMetric(metricNames.leadsAccepted, 1, { channel: entry.source });
+          countLead(entry);
           return;
         } catch (error) {
           if (error instanceof ConditionalCheckFailedException) {
@@ -67,7 +72,7 @@ export const createInboxEntryWriter = (doc: DynamoDBDocumentClient, tableName: s
         // two deliveries of one lead at the same moment (a double click, a retry while the first still
         // runs) conflict on its guard: once the other has committed, this one finds the guard taken
         await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
-        countMetric(metricNames.leadsAccepted, 1, { channel: entry.source });
+        countLead(entry);
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
           const reasons = error.CancellationReasons ?? [];

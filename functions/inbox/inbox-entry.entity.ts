@@ -94,7 +94,7 @@ export const InboxEntryRecord = z.lazy(() =>
 /** Spam is kept this long (to look into false positives), then deleted by DynamoDB's TTL. */
 export const spamRetentionDays = 30;
 
-const isSpam = (entry: InboxEntry): boolean => entry.archiveReason === 'spam';
+export const isSpam = (entry: InboxEntry): boolean => entry.archiveReason === 'spam';
 const epochSeconds = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 /** Sort keys that list newest last and stay unique. */
 const timeOrdered = (at: string, id: string): string => `${at}#${id}`;

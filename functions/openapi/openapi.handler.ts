@@ -29,7 +29,7 @@ export const handler = createHttpRouter(() => false)(
         headers: {
           ...corsHeaders(origin),
           'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
-          'access-control-allow-headers': 'authorization, content-type, idempotency-key',
+          'access-control-allow-headers': 'authorization, content-type, idempotency-key, x-correlation-id',
           'access-control-max-age': '600',
         },
       };

@@ -128,7 +128,7 @@ export const allowedOriginOf = (headers: APIGatewayProxyEventV2['headers']): str
 /** What a browser of an allowed origin needs on an answer of a user route. */
 export const corsHeaders = (origin: string): Record<string, string> => ({
   'access-control-allow-origin': origin,
-  'access-control-expose-headers': 'location, retry-after, content-disposition',
+  'access-control-expose-headers': 'location, retry-after, content-disposition, x-correlation-id',
   vary: 'Origin',
 });
 

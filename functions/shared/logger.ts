@@ -32,3 +32,13 @@ export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'kontakt',
   logFormatter: new KontaktLogFormatter(),
 });
+
+/**
+ * What may be logged of an error whose message can name a person (SES's MessageRejected names the
+ * recipient): its name and AWS's error code, never its message.
+ */
+export const errorKind = (error: unknown): { name: string; code?: string } => {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const code = (error as { Code?: unknown; code?: unknown }).Code ?? (error as { code?: unknown }).code;
+  return { name: error.name, ...(typeof code === 'string' ? { code } : {}) };
+};

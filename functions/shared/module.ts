@@ -38,6 +38,12 @@ export type Consumer = {
    * back by it leaves messages in the queue instead of having them throttled into the DLQ
    */
   maxConcurrency?: number;
+  /**
+   * the age of the queue's oldest message that raises an alarm (default: the consumer's whole retry
+   * window, visibility timeout × receives, at least 15 minutes): a queue whose worker backs off, or
+   * that takes bursts (a CSV import's checks), sets its own
+   */
+  oldestMessageAlarmSeconds?: number;
 };
 
 /**

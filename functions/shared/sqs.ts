@@ -95,21 +95,22 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       record.messageAttributes?.[correlationAttribute]?.stringValue,
       record.messageId,
     );
-    try {
-      await withCorrelation(
-        correlationId,
-        async () => {
+    // the failure's log lines too carry the id (the runbooks search by it)
+    await withCorrelation(
+      correlationId,
+      async () => {
+        try {
           await handleMessage(parseEvent(schema, record.body), context);
           // ids only: a message's body holds personal data
           logger.debug('message handled', { ...context });
-        },
-        lambda,
-      );
-    } catch (error) {
-      logFailure(error, context, options.maxReceiveCount);
-      await delayRetry(record, context.receiveCount);
-      throw error;
-    }
+        } catch (error) {
+          logFailure(error, context, options.maxReceiveCount);
+          await delayRetry(record, context.receiveCount);
+          throw error;
+        }
+      },
+      lambda,
+    );
   };
   // One processor per batch: it keeps the batch's records and failures, and two batches may be
   // in flight at once (the local runtime polls each queue twice), which a shared one would mix up.

@@ -10,7 +10,7 @@
  */
 import { isTicketOverdue, nextDueAt, type Ticket, ticketReminderMessage } from '../../domain/tickets/ticket.ts';
 import type { EmailSender } from '../shared/email-sender.ts';
-import { logger } from '../shared/logger.ts';
+import { errorKind, logger } from '../shared/logger.ts';
 import type { UserRepository } from '../users/user.repository.ts';
 import type { TicketRepository } from './ticket.repository.ts';
 
@@ -50,7 +50,10 @@ const remindOne = async (deps: TicketReminderDeps, read: Ticket): Promise<keyof 
   try {
     await deps.email.send({ from: deps.sender, to: user.email, ...ticketReminderMessage(ticket, user.name) });
   } catch (error) {
-    logger.error('ticket reminder could not be sent; the next run retries', { error, ticketId: ticket.id });
+    logger.error('ticket reminder could not be sent; the next run retries', {
+      error: errorKind(error),
+      ticketId: ticket.id,
+    });
     await deps.tickets.releaseReminder(ticket.id, due, userId);
     return 'failed';
   }
@@ -66,7 +69,7 @@ export const sendTicketReminders = (deps: TicketReminderDeps) => async (): Promi
       run[await remindOne(deps, ticket)] += 1;
     } catch (error) {
       // one ticket's trouble must not keep the others from their reminders
-      logger.error('ticket reminder failed', { error, ticketId: ticket.id });
+      logger.error('ticket reminder failed', { error: errorKind(error), ticketId: ticket.id });
       run.failed += 1;
     }
   }

@@ -71,7 +71,7 @@ export const corsHeaders = (form: Webform, origin: string | undefined): Record<s
   return {
     'access-control-allow-origin': origin,
     vary: 'Origin',
-    'access-control-expose-headers': 'Location, Retry-After',
+    'access-control-expose-headers': 'Location, Retry-After, X-Correlation-Id',
   };
 };
 
@@ -95,7 +95,7 @@ export const preflightWebform =
       headers: {
         ...corsHeaders(form, origin),
         'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': 'content-type, idempotency-key',
+        'access-control-allow-headers': 'content-type, idempotency-key, x-correlation-id',
         'access-control-max-age': '600',
       },
     };

@@ -21,6 +21,7 @@ export const runbooks = {
   streamFailures: 'failed-table-stream-records',
   scheduleFailures: 'failed-scheduled-runs',
   functionErrors: 'function-errors',
+  errorLines: 'error-log-lines',
   functionThrottles: 'function-throttles',
   api5xx: 'api-5xx-answers',
   apiLatency: 'api-p99-latency',

@@ -65,6 +65,9 @@ export class KontaktApi extends Construct {
       if (!handler) throw new Error(`function ${name} has routes but no handler was built`);
       const integration = new HttpLambdaIntegration(`${name}-integration`, handler, {
         payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+        // one invoke permission per function for this API (not one per route: 96 routes would
+        // take a fifth of CloudFormation's 500 resources a stack may hold)
+        scopePermissionToRoute: false,
       });
       for (const route of spec.routes) {
         const key = routeKey(route);

@@ -62,6 +62,7 @@ export const edgeForwardedHeaders = [
   'origin',
   'referer',
   'idempotency-key',
+  'x-correlation-id',
   'access-control-request-method',
   'access-control-request-headers',
   'CloudFront-Viewer-Address',

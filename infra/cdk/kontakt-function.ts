@@ -19,6 +19,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { MailRetention } from '../../domain/emails/mail-retention.ts';
+import { metricsNamespaceOf } from '../../functions/shared/metrics.ts';
 import { esbuildOptions } from '../bundling.ts';
 
 export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -38,6 +39,7 @@ import { iam5Findings } from './nag-findings.ts';
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
 export type FunctionResources = {
+  stage: string;
   table: ITable;
   mailBucket: IBucket;
   queue: (name: QueueName) => IQueue;
@@ -186,6 +188,8 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
   const env: Record<string, string> = {
     POWERTOOLS_SERVICE_NAME: 'kontakt',
     POWERTOOLS_LOG_LEVEL: resources.logLevel ?? 'INFO',
+    // business metrics in the stage's own namespace (functions/shared/metrics.ts)
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceOf(resources.stage),
     // stack traces through the bundles' .map files
     NODE_OPTIONS: [
       '--enable-source-maps',

@@ -18,7 +18,7 @@ import {
 import { Operation, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { defaultSources } from '../../domain/inbox/inbox-entry.ts';
-import { metricNames, metricsNamespace } from '../../functions/shared/metrics.ts';
+import { metricNames, metricsNamespaceOf } from '../../functions/shared/metrics.ts';
 import { tableDefinition } from '../../functions/shared/table.ts';
 import { consumerOf, type FunctionName, type QueueName } from '../manifest.ts';
 import { type KontaktAlarms, runbooks } from './kontakt-alarms.ts';
@@ -44,7 +44,10 @@ export const sesComplaintRateAlarm = 0.0008;
  */
 export const oldestMessageAlarmSeconds = (queue: QueueName): number => {
   const [, consumer] = consumerOf(queue);
-  return Math.min(Math.max(consumer.visibilityTimeoutSeconds * consumer.maxReceiveCount, 900), 4 * 3600);
+  return (
+    consumer.oldestMessageAlarmSeconds ??
+    Math.min(Math.max(consumer.visibilityTimeoutSeconds * consumer.maxReceiveCount, 900), 4 * 3600)
+  );
 };
 
 /** The operations whose throttling fails a request (a CloudWatch alarm's math takes ten metrics at most). */
@@ -109,30 +112,42 @@ export class KontaktObservability extends Construct {
       );
     }
 
-    const throttledRequests = table.metricThrottledRequestsForOperations({
-      operations: throttledOperations,
-      period: fiveMinutes,
-    });
-    const indexThrottles = new MathExpression({
-      label: 'throttle events (table and indexes)',
-      expression: ['r', 'w', ...Object.keys(tableDefinition.indexes).map((_, i) => `g${i}`)].join(' + '),
-      period: fiveMinutes,
-      usingMetrics: {
-        r: table.metric('ReadThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
-        w: table.metric('WriteThrottleEvents', { period: fiveMinutes, statistic: 'Sum' }),
-        ...Object.fromEntries(
-          Object.values(tableDefinition.indexes).map((index, i) => [
-            `g${i}`,
-            new Metric({
-              namespace: 'AWS/DynamoDB',
-              metricName: 'WriteThrottleEvents',
-              dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: index.name },
-              period: fiveMinutes,
-              statistic: 'Sum',
-            }),
-          ]),
-        ),
-      },
+    // DynamoDB publishes throttling only when it throttles: each series filled with 0, then summed
+    // (a plain `a + b` has a point only where every series has one, and would almost never fire)
+    const summed = (label: string, metrics: Record<string, IMetric>) =>
+      new MathExpression({
+        label,
+        expression: `SUM([${Object.keys(metrics)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(', ')}])`,
+        period: fiveMinutes,
+        usingMetrics: metrics,
+      });
+    const dynamo = (metricName: string, dimensions: Record<string, string>) =>
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: table.tableName, ...dimensions },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      });
+    const throttledRequests = summed(
+      'throttled requests',
+      Object.fromEntries(
+        throttledOperations.map((operation, i) => [`o${i}`, dynamo('ThrottledRequests', { Operation: operation })]),
+      ),
+    );
+    const indexNames = Object.values(tableDefinition.indexes).map((index) => index.name);
+    const indexThrottles = summed('throttle events (table and indexes)', {
+      r: dynamo('ReadThrottleEvents', {}),
+      w: dynamo('WriteThrottleEvents', {}),
+      // the indexes' writes (every intake write feeds them) and reads (the lists)
+      ...Object.fromEntries(
+        indexNames.flatMap((name, i) => [
+          [`gw${i}`, dynamo('WriteThrottleEvents', { GlobalSecondaryIndexName: name })],
+          [`gr${i}`, dynamo('ReadThrottleEvents', { GlobalSecondaryIndexName: name })],
+        ]),
+      ),
     });
     alarms.alarm(
       'table-throttled-requests',
@@ -167,6 +182,7 @@ export class KontaktObservability extends Construct {
       { threshold: sesComplaintRateAlarm },
     );
 
+    const metricsNamespace = metricsNamespaceOf(props.stage);
     const business = (name: string, label: string, dimensions: Record<string, string> = {}) =>
       new Metric({
         namespace: metricsNamespace,

@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { defaultMailRetention, type MailRetention } from '../../domain/emails/mail-retention.ts';
 import { tableDefinition } from '../../functions/shared/table.ts';
@@ -120,6 +121,7 @@ export class KontaktStack extends Stack {
           allowedOrigins: props.allowedOrigins,
           mailRetention,
           logLevel: props.logLevel,
+          stage: props.stage,
         },
       });
       const { fn } = kontaktFunction;
@@ -185,8 +187,23 @@ export class KontaktStack extends Stack {
           ? `The SES receipt function ${name} failed; after ${sesReceiptRetries} retries the receipt lands in ${sesReceiptFailureQueue}.`
           : spec.scheduleMinutes !== undefined
             ? `The scheduled function ${name} failed; after ${scheduledRetries} retries its run lands in ${scheduleFailureQueue}, and the next run comes on schedule.`
-            : `The function ${name} failed (an invocation ended in an error: a 500, a failed batch, a crash).`,
+            : `The function ${name} failed as Lambda counts it (a crash, a timeout, a batch that failed whole).`,
         runbooks.functionErrors,
+      );
+      // a 500 the error middleware answered, a message on its last receive, a failed job: the
+      // function logs an ERROR line, which Lambda does not count as an error
+      const errorLines = new MetricFilter(this, `${name}ErrorLines`, {
+        logGroup: kontaktFunction.logGroup,
+        filterPattern: FilterPattern.stringValue('$.level', '=', 'ERROR'),
+        metricNamespace: `Kontakt-${props.stage}/Logs`,
+        metricName: `${name}-error-lines`,
+        metricValue: '1',
+      });
+      alarms.alarm(
+        `${name}-error-lines`,
+        errorLines.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `${name} logged an ERROR line (a request answered 500, a message on its last receive, a job that failed).`,
+        runbooks.errorLines,
       );
       alarms.alarm(
         `${name}-throttles`,

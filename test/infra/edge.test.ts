@@ -121,6 +121,7 @@ describe('the distribution', () => {
       'origin',
       'referer',
       'idempotency-key',
+      'x-correlation-id',
       'access-control-request-method',
       'access-control-request-headers',
       'CloudFront-Viewer-Address',

@@ -114,6 +114,7 @@ describe('functions', () => {
           Variables: Match.objectEquals({
             POWERTOOLS_SERVICE_NAME: 'kontakt',
             POWERTOOLS_LOG_LEVEL: 'INFO',
+            POWERTOOLS_METRICS_NAMESPACE: 'Kontakt-test',
             TABLE_NAME: expectEnv(spec.access.table !== undefined),
             MAIL_BUCKET: expectEnv(spec.access.mailBucket !== undefined || spec.sesReceipt === true),
             MAIL_DOMAIN: spec.sesReceipt || spec.access.recordAddressKey ? testMailDomain : Match.absent(),

@@ -74,7 +74,7 @@ describe('the CORS preflight of the user routes', () => {
     expect(res.headers).toMatchObject({
       'access-control-allow-origin': 'https://crm.example.com',
       'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
-      'access-control-allow-headers': 'authorization, content-type, idempotency-key',
+      'access-control-allow-headers': 'authorization, content-type, idempotency-key, x-correlation-id',
       vary: 'Origin',
     });
   });
