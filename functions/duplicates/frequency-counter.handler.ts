@@ -1,8 +1,9 @@
 /** Lambda: consumes the table's stream (person and company records only) and keeps the value counts of duplicate protection. */
 
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { initDeferred } from '../../domain/shared/deferred-init.ts';
+import { scheduledRun } from '../shared/correlation.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { decodeStreamImage } from '../shared/stream-image.ts';
@@ -15,7 +16,9 @@ const count = countFrequencies({
   now: () => new Date(),
 });
 
-export const handler = async (event: DynamoDBStreamEvent) => {
-  await initDeferred();
-  return count(changesOf(event, decodeStreamImage));
-};
+// a batch of table changes under the invocation's id: its log lines carry it with the function's
+export const handler = async (event: DynamoDBStreamEvent, context?: Context) =>
+  scheduledRun(context, async () => {
+    await initDeferred();
+    return count(changesOf(event, decodeStreamImage));
+  });
