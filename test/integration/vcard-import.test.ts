@@ -21,14 +21,14 @@ const requests = contactRequests(sub);
 const { send, importFile, getPerson } = requests;
 
 /** A card of a person nobody else in the table has. */
-const uniqueCard = (extra = ''): { text: string; last: string; email: string } => {
+const uniqueCard = (extra = '', first = 'Karla'): { text: string; last: string; email: string } => {
   // letters only: digits say nothing to a phonetic code, and names alike would warn of each other
   const last = `Q${Array.from(randomBytes(10), (b) => String.fromCharCode(97 + (b % 26))).join('')}`;
   const email = `${last.toLowerCase()}@example.org`;
   return {
     last,
     email,
-    text: `BEGIN:VCARD\r\nVERSION:3.0\r\nN:${last};Karla;;;\r\nFN:Karla ${last}\r\nEMAIL;TYPE=INTERNET:${email}\r\n${extra}END:VCARD\r\n`,
+    text: `BEGIN:VCARD\r\nVERSION:3.0\r\nN:${last};${first};;;\r\nFN:${first} ${last}\r\nEMAIL;TYPE=INTERNET:${email}\r\n${extra}END:VCARD\r\n`,
   };
 };
 
@@ -284,14 +284,15 @@ describe('what an import creates, and what it does not', () => {
     expect(made.json.results[0].company).toMatchObject({ status: 'created', name: org });
     const companyId = made.json.results[0].company.id;
     // a retry of the whole file with one more card: the first is the same card, the second takes its company
-    const second = uniqueCard(`ORG:${org}\r\n`);
+    // another person of the company (a first name of her own: the same name in the same company would be a duplicate warning)
+    const second = uniqueCard(`ORG:${org}\r\n`, 'Bernd');
     const again = await importFile(Buffer.from(first.text + second.text));
     expect(again.json.results[0].status).toBe('duplicate');
     expect(again.json.results[1]).toMatchObject({ status: 'created', company: { status: 'linked', id: companyId } });
     // two requests at once, each with a card of a company new to both: one company
     const other = `Doppelstart ${uniqueCard().last} AG`;
     const [a, b] = await Promise.all(
-      [uniqueCard(`ORG:${other};Lager\r\n`), uniqueCard(`ORG:${other};Lager\r\n`)].map((c) =>
+      [uniqueCard(`ORG:${other};Lager\r\n`), uniqueCard(`ORG:${other};Lager\r\n`, 'Bernd')].map((c) =>
         importFile(Buffer.from(c.text)),
       ),
     );
@@ -359,8 +360,12 @@ describe('what an import creates, and what it does not', () => {
     // three people with photos of 900 KB each: 2.7 MB of photos, over the 2 MB a file inlines
     const photo = () =>
       Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(900 * 1024), Buffer.from([0xff, 0xd9])]);
-    const file = [1, 2, 3]
-      .map(() => uniqueCard(`ORG:${org}\r\nPHOTO;ENCODING=b;TYPE=JPEG:${photo().toString('base64')}\r\n`).text)
+    // three different people of one company: first names of their own, so duplicate protection
+    // never takes two of them (same first name, same company, random last names) for one person
+    const file = ['Karla', 'Bernd', 'Ute']
+      .map(
+        (first) => uniqueCard(`ORG:${org}\r\nPHOTO;ENCODING=b;TYPE=JPEG:${photo().toString('base64')}\r\n`, first).text,
+      )
       .join('');
     const imported = await importFile(Buffer.from(file));
     expect(imported.json.results.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'created']);
