@@ -34,9 +34,24 @@ export const allocatePorts = async (): Promise<StackPorts> => ({
   ses: await freePort(),
 });
 
-export const startStackProcess = async (
-  options: { home?: string; ports?: StackPorts; env?: Record<string, string> } = {},
-): Promise<RunningStack> => {
+type StartOptions = { home?: string; ports?: StackPorts; env?: Record<string, string> };
+
+/**
+ * Starts the stack; on ports of its own choosing it tries again with others when one was taken
+ * between choosing and listening (an ephemeral port the system handed to another connection meanwhile).
+ */
+export const startStackProcess = async (options: StartOptions = {}): Promise<RunningStack> => {
+  if (options.ports) return startOnce(options);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce({ ...options, ports: await allocatePorts() });
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+};
+
+const startOnce = async (options: StartOptions): Promise<RunningStack> => {
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'kontakt-e2e-')));
   const ports = options.ports ?? (await allocatePorts());
   const child: ChildProcess = spawn(process.execPath, [resolve('infra/local/main.ts')], {
