@@ -5,7 +5,7 @@
  */
 import { type BatchResultErrorEntry, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received.v1.ts';
-import { correlationAttribute, currentCorrelationId } from '../shared/correlation.ts';
+import { correlationMessageAttributes } from '../shared/correlation.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
 import { serviceUnavailable } from '../shared/problem.ts';
 import { retrying, sleep } from '../shared/retry.ts';
@@ -54,15 +54,9 @@ export const createFacebookLeadQueue = (
 
   /** One batch, its refused entries sent again (with a growing pause) until none is left. */
   const sendBatch = async (events: readonly FacebookLeadReceivedV1[]): Promise<void> => {
-    const correlationId = currentCorrelationId();
-    let pending = events.map((event, i) => ({
-      Id: String(i),
-      MessageBody: JSON.stringify(event),
-      // the webhook request's correlation id, on to the worker (shared/correlation.ts)
-      ...(correlationId === undefined
-        ? {}
-        : { MessageAttributes: { [correlationAttribute]: { DataType: 'String', StringValue: correlationId } } }),
-    }));
+    // the webhook request's correlation id, on to the worker (shared/correlation.ts)
+    const correlation = correlationMessageAttributes();
+    let pending = events.map((event, i) => ({ Id: String(i), MessageBody: JSON.stringify(event), ...correlation }));
     try {
       await retrying(
         async () => {

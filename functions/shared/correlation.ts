@@ -28,6 +28,16 @@ export const withCorrelation = <T>(correlationId: string, work: () => T, keys: R
 /** The correlation id of the work in hand, if any. */
 export const currentCorrelationId = (): string | undefined => scope.getStore()?.correlationId;
 
+/** The SQS message attributes that carry the work's correlation id on a message it sends (none outside work). */
+export const correlationMessageAttributes = (): {
+  MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
+} => {
+  const id = currentCorrelationId();
+  return id === undefined
+    ? {}
+    : { MessageAttributes: { [correlationAttribute]: { DataType: 'String', StringValue: id } } };
+};
+
 /** What the log lines of the work in hand carry: its correlation id and keys. */
 export const correlationKeys = (): Record<string, string> => {
   const store = scope.getStore();

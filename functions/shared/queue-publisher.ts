@@ -1,12 +1,7 @@
 /** Sends versioned events to SQS queues. */
-import {
-  type MessageAttributeValue,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KontaktEvent } from '../../events/index.ts';
-import { correlationAttribute, currentCorrelationId } from './correlation.ts';
+import { correlationMessageAttributes } from './correlation.ts';
 import { mapBounded } from './map-bounded.ts';
 
 /** What a use case sends, typed by the events it may send: `QueuePublisher<LeadReceivedV1>`. */
@@ -19,27 +14,24 @@ export type QueuePublisher<E extends KontaktEvent = KontaktEvent> = {
 /** SendMessageBatch's limit. */
 const batchLimit = 10;
 
-/** The correlation id of the work in hand, carried as a message attribute (shared/correlation.ts). */
-const correlation = (): { MessageAttributes?: Record<string, MessageAttributeValue> } => {
-  const id = currentCorrelationId();
-  return id === undefined
-    ? {}
-    : { MessageAttributes: { [correlationAttribute]: { DataType: 'String', StringValue: id } } };
-};
-
 export const createQueuePublisher = (sqs: SQSClient): QueuePublisher => ({
   async publish(queueUrl, event) {
     await sqs.send(
-      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event), ...correlation() }),
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(event),
+        ...correlationMessageAttributes(),
+      }),
     );
   },
   async publishBatch(queueUrl, events) {
+    const correlation = correlationMessageAttributes();
     for (let start = 0; start < events.length; start += batchLimit) {
       const part = events.slice(start, start + batchLimit);
       const res = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: part.map((event, i) => ({ Id: String(i), MessageBody: JSON.stringify(event), ...correlation() })),
+          Entries: part.map((event, i) => ({ Id: String(i), MessageBody: JSON.stringify(event), ...correlation })),
         }),
       );
       for (const failed of res.Failed ?? []) {

@@ -21,10 +21,6 @@ import { Construct } from 'constructs';
 import type { MailRetention } from '../../domain/emails/mail-retention.ts';
 import { metricsNamespaceOf } from '../../functions/shared/metrics.ts';
 import { esbuildOptions } from '../bundling.ts';
-
-export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
-export type LogLevelName = (typeof logLevels)[number];
-
 import {
   type FunctionName,
   type FunctionSpec,
@@ -34,6 +30,9 @@ import {
 } from '../manifest.ts';
 import { isTableGrant, tableStatements } from '../table-grants.ts';
 import { iam5Findings } from './nag-findings.ts';
+
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevelName = (typeof logLevels)[number];
 
 /** The repository root: manifest entries and the lock file are relative to it. */
 export const repoRoot = join(import.meta.dirname, '..', '..');
@@ -91,9 +90,9 @@ export class KontaktFunction extends Construct {
       projectRoot: repoRoot,
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
-      // X-Ray: Lambda traces every invocation and the SDK calls it makes show as its subsegments'
-      // time; no Powertools Tracer (its init cost would break the cold-start budget, and it would
-      // capture responses, which carry personal data)
+      // X-Ray: Lambda traces every invocation (init and handler time); the SDK calls within are not
+      // instrumented: no Powertools Tracer (its init cost would break the cold-start budget, and it
+      // would capture responses, which carry personal data)
       tracing: Tracing.ACTIVE,
       memorySize: spec.memoryMb,
       role,

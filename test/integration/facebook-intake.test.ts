@@ -14,6 +14,7 @@ import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts'
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
+import { useConsumerEnv } from '../support/consumer-env.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 import { indexPendingEntries } from '../support/indexing.ts';
@@ -64,12 +65,8 @@ beforeAll(async () => {
   const file = join(await mkdtemp(join(tmpdir(), 'kontakt-fb-it-')), 'facebook.json');
   await writeFile(file, JSON.stringify(config));
   useLocalAwsEnv();
-  Object.assign(process.env, {
-    FACEBOOK_CONFIG_FILE: file,
-    GRAPH_API_BASE_URL: graph.baseUrl,
-    QUEUE_URL_FACEBOOK_LEADS: queueUrl('facebook-leads'),
-    QUEUE_MAX_RECEIVES_FACEBOOK_LEADS: String(consumerOf('facebook-leads')[1].maxReceiveCount),
-  });
+  Object.assign(process.env, { FACEBOOK_CONFIG_FILE: file, GRAPH_API_BASE_URL: graph.baseUrl });
+  useConsumerEnv('facebook-leads');
   webhook = (await import('../../functions/facebook/facebook-webhook.handler.ts')).handler;
   worker = (await import('../../functions/facebook/facebook-worker.handler.ts')).handler;
 });

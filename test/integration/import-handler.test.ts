@@ -9,6 +9,7 @@ import { createImportRepository } from '../../functions/imports/import.repositor
 import { importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, queueUrl, s3Client, tableName } from '../support/aws.ts';
+import { useConsumerEnv } from '../support/consumer-env.ts';
 import { lambdaContext, sqsEvent } from '../support/events.ts';
 
 const doc = documentClient();
@@ -19,8 +20,7 @@ const imports = createImportRepository(doc, tableName);
 let handler: typeof import('../../functions/imports/import-worker.handler.ts')['handler'];
 
 beforeAll(async () => {
-  process.env.QUEUE_URL_CSV_IMPORTS = queueUrl('csv-imports');
-  process.env.QUEUE_MAX_RECEIVES_CSV_IMPORTS = String(consumerOf('csv-imports')[1].maxReceiveCount);
+  useConsumerEnv('csv-imports');
   ({ handler } = await import('../../functions/imports/import-worker.handler.ts'));
 });
 

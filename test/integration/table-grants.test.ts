@@ -25,6 +25,7 @@ import { createWebformRepository } from '../../functions/webforms/webform.reposi
 import { consumerOf, functionSpec } from '../../infra/manifest.ts';
 import { tableGrantAllows } from '../../infra/table-grants.ts';
 import { documentClient, mailBucket, queueUrl, s3Client, tableName, useLocalAwsEnv } from '../support/aws.ts';
+import { useConsumerEnv } from '../support/consumer-env.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';
 import { ensureDemoForm } from '../support/fixtures.ts';
@@ -42,15 +43,8 @@ beforeAll(async () => {
   const file = join(await mkdtemp(join(tmpdir(), 'kontakt-grants-')), 'facebook.json');
   await writeFile(file, JSON.stringify(facebookConfig));
   useLocalAwsEnv();
-  Object.assign(process.env, {
-    FACEBOOK_CONFIG_FILE: file,
-    GRAPH_API_BASE_URL: graph.baseUrl,
-    QUEUE_URL_FACEBOOK_LEADS: queueUrl('facebook-leads'),
-    QUEUE_MAX_RECEIVES_FACEBOOK_LEADS: String(consumerOf('facebook-leads')[1].maxReceiveCount),
-    QUEUE_URL_CSV_IMPORTS: queueUrl('csv-imports'),
-    QUEUE_MAX_RECEIVES_CSV_IMPORTS: String(consumerOf('csv-imports')[1].maxReceiveCount),
-    SUBMISSION_LIMITS: undefined,
-  });
+  Object.assign(process.env, { FACEBOOK_CONFIG_FILE: file, GRAPH_API_BASE_URL: graph.baseUrl });
+  useConsumerEnv('facebook-leads', 'csv-imports');
   delete process.env.SUBMISSION_LIMITS;
   handlers['webform-submissions'] = (await import('../../functions/webforms/webform-submissions.handler.ts'))
     .handler as Handler;
