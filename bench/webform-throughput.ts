@@ -40,6 +40,8 @@ export type ThroughputFigures = {
   backlogBeforeDirect: number;
   /** most duplicate checks queued when a stack round ended: how far the worker fell behind */
   backlogAfterStack: number;
+  /** checks per second the worker then worked off its backlog at, alone (the rounds' checks over the drains' time) */
+  drainChecksPerSecond: number;
 };
 
 export type ThroughputOptions = {
@@ -171,7 +173,8 @@ const benchItem = (n: number, id: string, now: Date): Record<string, unknown> =>
   return item;
 };
 
-const drainTimeoutMs = 30_000;
+/** a round's checks, one record at a time per poller, take up to a minute on 2 cores */
+const drainTimeoutMs = 180_000;
 
 /** Duplicate checks on the queue, waiting or being worked on. */
 const queued = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
@@ -273,15 +276,28 @@ export const measureWebformThroughput = async (options: ThroughputOptions): Prom
     const directRuns: Run[] = [];
     let backlogBeforeDirect = 0;
     let backlogAfterStack = 0;
+    let drained = 0;
+    let drainMs = 0;
     for (let round = 0; round < rounds; round++) {
       const share = Math.floor(count / rounds) + (round < count % rounds ? 1 : 0);
       // The worker runs in the stack's process: its checks belong to the stack's figure, so they
       // must not load the direct round.
+      const drainStarted = performance.now();
+      const before = await queued(sqs, checkQueueUrl);
       backlogBeforeDirect = Math.max(backlogBeforeDirect, await drain(sqs, checkQueueUrl));
+      if (round > 0) {
+        drained += before;
+        drainMs += performance.now() - drainStarted;
+      }
       directRuns.push(await runPool(share, concurrency, direct));
       stackRuns.push(await runPool(share, concurrency, throughStack));
       backlogAfterStack = Math.max(backlogAfterStack, await queued(sqs, checkQueueUrl));
     }
+    const lastStarted = performance.now();
+    const lastBefore = await queued(sqs, checkQueueUrl);
+    backlogBeforeDirect = Math.max(backlogBeforeDirect, await drain(sqs, checkQueueUrl));
+    drained += lastBefore;
+    drainMs += performance.now() - lastStarted;
     return {
       count,
       concurrency,
@@ -291,6 +307,7 @@ export const measureWebformThroughput = async (options: ThroughputOptions): Prom
       direct: summarise(directRuns),
       backlogBeforeDirect,
       backlogAfterStack,
+      drainChecksPerSecond: drainMs > 0 ? drained / (drainMs / 1000) : Number.NaN,
     };
   } catch (error) {
     // a refused connection usually means the stack died; its own output says why

@@ -18,4 +18,10 @@ export const handler = sqsHandler(
     findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
     now: () => new Date(),
   }),
+  // Store first, index next: the check is background work and must not compete with intake for the
+  // table's throughput (on-demand capacity and the hot lookup partitions are shared). One record at
+  // a time bounds an instance to one check's requests in flight; the poller's maximum concurrency
+  // (duplicates.module.ts) sets how many checks run at once. Two leads of one batch are also
+  // checked in order, the second after the first is indexed.
+  { oneAtATime: true },
 );

@@ -67,6 +67,11 @@ export const sqsHandler = <S extends z.ZodMiniType>(
     backoff?: Backoff;
     /** the queue's max receive count: failures before the last receive log one WARN line, no stack */
     maxReceiveCount?: number;
+    /**
+     * a batch's records one after another instead of side by side (each still fails alone): for
+     * background work that must not take the table's throughput from the requests users wait on
+     */
+    oneAtATime?: boolean;
   } = {},
 ) => {
   const delayRetry = async (record: SQSRecord, receiveCount: number): Promise<void> => {
@@ -126,6 +131,7 @@ export const sqsHandler = <S extends z.ZodMiniType>(
       {
         context,
         throwOnFullBatchFailure: false,
+        processInParallel: options.oneAtATime !== true,
       },
     );
   });

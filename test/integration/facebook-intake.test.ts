@@ -12,8 +12,7 @@ import type { FacebookLeadReceivedV1 } from '../../events/facebook-lead-received
 import { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { facebookLeads } from '../../functions/facebook/facebook-lead.entity.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
-import { consumerOf } from '../../infra/manifest.ts';
-import { documentClient, mentioning, queueUrl, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
+import { documentClient, mentioning, tableName, takeMessage, useLocalAwsEnv } from '../support/aws.ts';
 import { useConsumerEnv } from '../support/consumer-env.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';

@@ -7,8 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newImport } from '../../domain/imports/csv-import.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import { importObjectKey } from '../../functions/imports/import-file-store.ts';
-import { consumerOf } from '../../infra/manifest.ts';
-import { documentClient, mailBucket, queueUrl, s3Client, tableName } from '../support/aws.ts';
+import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 import { useConsumerEnv } from '../support/consumer-env.ts';
 import { lambdaContext, sqsEvent } from '../support/events.ts';
 

@@ -22,9 +22,9 @@ import { createSettingsRepository } from '../../functions/settings/settings.repo
 import { createUserRepository } from '../../functions/users/user.repository.ts';
 import { webforms } from '../../functions/webforms/webform.entity.ts';
 import { createWebformRepository } from '../../functions/webforms/webform.repository.ts';
-import { consumerOf, functionSpec } from '../../infra/manifest.ts';
+import { functionSpec } from '../../infra/manifest.ts';
 import { tableGrantAllows } from '../../infra/table-grants.ts';
-import { documentClient, mailBucket, queueUrl, s3Client, tableName, useLocalAwsEnv } from '../support/aws.ts';
+import { documentClient, mailBucket, s3Client, tableName, useLocalAwsEnv } from '../support/aws.ts';
 import { useConsumerEnv } from '../support/consumer-env.ts';
 import { apiEvent, lambdaContext, sqsEvent } from '../support/events.ts';
 import { type FakeGraphServer, startFakeGraphServer } from '../support/fake-graph-server.ts';

@@ -56,6 +56,33 @@ describe('SQS edge', () => {
 
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
   });
+
+  it('takes a batch one record at a time when asked to, each still failing alone', async () => {
+    const events: string[] = [];
+    const work = async (id: string): Promise<void> => {
+      events.push(`start ${id}`);
+      // a record that waits on the network: side by side, the next would start meanwhile
+      await new Promise((done) => setTimeout(done, 5));
+      events.push(`end ${id}`);
+      if (id === 'bad') throw new Error('cannot check');
+    };
+    const inOrder = sqsHandler(LeadReceivedV1, (message) => work(message.inboxEntryId), { oneAtATime: true });
+    const batch = sqsEvent([
+      { id: 'm1', body: lead('a') },
+      { id: 'm2', body: lead('bad') },
+      { id: 'm3', body: lead('b') },
+    ]);
+
+    const res = await inOrder(batch, lambdaContext());
+
+    expect(events).toEqual(['start a', 'end a', 'start bad', 'end bad', 'start b', 'end b']);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m2']);
+
+    // and side by side without it (the default): every record starts before the first ends
+    events.length = 0;
+    await sqsHandler(LeadReceivedV1, (message) => work(message.inboxEntryId))(batch, lambdaContext());
+    expect(events.slice(0, 3)).toEqual(['start a', 'start bad', 'start b']);
+  });
 });
 
 describe('failure logs', () => {
