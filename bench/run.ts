@@ -234,7 +234,7 @@ try {
     const csv = await measureCsvImport({ rows: csvRows });
     report({
       figure: 'csv-import',
-      note: 'the import worker in a process of its own, bundled as deployed and run with its heap limit (chunks of 500 rows, checkpoints; entries and row guards in parallel BatchWriteItem, ten duplicate-check messages per SendMessageBatch; indexing and checks left to the worker, not running here) against BatchWriteItem of the same rows as plain items, 25 per request; same DynamoDB Local (streams off on both tables), same concurrency; peak RSS of the worker process (maxRSS; the services run in child processes)',
+      note: 'the import worker in a process of its own, bundled as deployed and run with its heap limit (chunks of 500 rows, checkpoints; the rows’ guards and entries read, new entries in parallel BatchWriteItem, ten duplicate-check messages per SendMessageBatch; indexing, checks and the rows’ guards left to the duplicate-check worker, not running here) against BatchWriteItem of the same rows as plain items, 25 per request; same DynamoDB Local (streams off on both tables), same concurrency; peak RSS of the worker process (maxRSS; the services run in child processes)',
       rows: csv.rows,
       fileMb: round(csv.fileBytes / 1024 / 1024, 1),
       rowsPerSecond: round(csv.rowsPerSecond, 1),

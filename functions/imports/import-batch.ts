@@ -1,26 +1,28 @@
 /**
  * A chunk of imported rows stored at batch speed: entries written with BatchWriteItem in parallel,
- * indexing and duplicate checks left to the workers (one `lead-received` message per new entry, ten
- * per SendMessageBatch), as every intake channel's "store first, index next".
+ * indexing, duplicate checks and the rows' guards left to the duplicate-check worker (one
+ * `lead-received` message per new entry, ten per SendMessageBatch), as every intake channel's
+ * "store first, index next".
  *
- * BatchWriteItem has no conditions, so exactly-once rests on ids and order instead:
+ * BatchWriteItem has no conditions, so exactly-once rests on ids and reads instead:
  * - an entry's id is a ULID of the import's creation time whose random part is taken from the
- *   row's hash, so a retried chunk (a crash, a run overtaken) finds the entries it wrote;
- * - a row whose guard (`IMPORTROW#<hash>`, any import's) exists is not written again; in the first
- *   chunk of a run, which a crashed run may have stored in part, an entry that exists already is not
- *   written again either (its check may have run): only there are the entries read, so a chunk
- *   reads one key per row, not two;
- * - entries are written before their guards: a crash in between leaves entries without guards,
- *   which the retry finds by id and completes; never a guard without its entry.
- * Two imports of the same rows running at the very same moment can both find no guard and store a
- * row twice; the duplicate check then shows the two entries as each other's match.
+ *   row's hash, so a retried chunk (a crash, a run overtaken) and a row repeated later in the same
+ *   file find the entry by its id: it is not written again (its check may have run);
+ * - a row whose guard (`IMPORTROW#<hash>`, any import's) exists was imported before and is not
+ *   written again. The guard is written by the duplicate-check worker, in the transaction that
+ *   indexes the entry (import-row-guard.ts): one item less per row here, where the import's speed
+ *   is decided (a guard written here was a third of the import's time), and never a guard without
+ *   its entry.
+ * A row imported again before its first entry was indexed (seconds after the first import in AWS,
+ * where checks keep pace with imports) finds no guard and is stored twice; its duplicate check then
+ * shows the two entries as each other's match, and the later one writes no guard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import { type CheckRequester, leadReceived } from '../duplicates/request-duplicate-check.ts';
 import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
-import { LeadGuardRecord, leadGuardItem } from '../inbox/lead-guard.entity.ts';
+import { LeadGuardRecord } from '../inbox/lead-guard.entity.ts';
 import { logger } from '../shared/logger.ts';
 import { publishAll } from '../shared/queue-publisher.ts';
 import { createStore, type WriteRequest } from '../shared/store.ts';
@@ -58,11 +60,18 @@ export const importRowId = (at: Date, hash: string): string => {
   return encodeTime(at.getTime(), 10) + random;
 };
 
+/** Which import and row stored an entry (its `raw`), to tell a row rescued from a crashed run from a repeated one. */
+const originOf = (item: Record<string, unknown> | undefined): { importId: unknown; row: unknown } | null => {
+  const raw = item?.raw;
+  return typeof raw === 'object' && raw !== null
+    ? { importId: Reflect.get(raw, 'importId'), row: Reflect.get(raw, 'row') }
+    : null;
+};
+
 export const storeImportedRows = async (
   deps: ImportBatchDeps,
   importJob: { id: string; createdAt: string; createdBy: string | null },
   rows: readonly ImportedRow[],
-  options: { entriesMayExist: boolean } = { entriesMayExist: true },
 ): Promise<BatchOutcome> => {
   const store = createStore(deps.doc, deps.tableName);
   const importedAt = new Date(importJob.createdAt);
@@ -77,16 +86,12 @@ export const storeImportedRows = async (
   const unique = [...firstOf.values()];
   // the guards and the entries, a hundred keys per request, requests in parallel within the bound
   const found = await store.getItems(
-    [
-      ...unique.map(({ row }) => importedRows.key(row.hash)),
-      ...(options.entriesMayExist ? unique.map(({ id }) => inboxEntries.key(id)) : []),
-    ],
+    [...unique.map(({ row }) => importedRows.key(row.hash)), ...unique.map(({ id }) => inboxEntries.key(id))],
     true,
     deps.concurrency,
   );
   const now = deps.now();
   const entryWrites: WriteRequest[] = [];
-  const guardWrites: WriteRequest[] = [];
   for (const { id, row } of unique) {
     const guardKey = importedRows.key(row.hash);
     const guard = LeadGuardRecord.safeParse(found.get(`${guardKey.pk}|${guardKey.sk}`));
@@ -95,39 +100,40 @@ export const storeImportedRows = async (
       continue;
     }
     const entryKey = inboxEntries.key(id);
-    if (!found.has(`${entryKey.pk}|${entryKey.sk}`)) {
-      const entry = createInboxEntry(
-        {
-          id,
-          source: 'csv',
-          priority: 'normal',
-          responsibleUserId: null,
-          contact: row.contact,
-          ...(row.message === undefined ? {} : { message: row.message }),
-          raw: row.raw,
-          createdBy: importJob.createdBy,
-        },
-        now,
-      );
-      entryWrites.push({ put: inboxEntries.item(entry) });
+    const stored = found.get(`${entryKey.pk}|${entryKey.sk}`);
+    if (stored) {
+      // this very row, stored by a run of this chunk that crashed before its checkpoint: imported
+      // (its check requested again, in case the crash came first); else the same row earlier in the file
+      const origin = originOf(stored);
+      if (origin?.importId === importJob.id && origin.row === row.row) outcome.created.push({ id, row: row.row });
+      else outcome.taken.push({ id, row: row.row });
+      continue;
     }
-    guardWrites.push({
-      put: leadGuardItem(guardKey, importedRows.name, { inboxEntryId: id, createdAt: now.toISOString() }),
-    });
+    const entry = createInboxEntry(
+      {
+        id,
+        source: 'csv',
+        priority: 'normal',
+        responsibleUserId: null,
+        contact: row.contact,
+        ...(row.message === undefined ? {} : { message: row.message }),
+        raw: row.raw,
+        createdBy: importJob.createdBy,
+      },
+      now,
+    );
+    entryWrites.push({ put: inboxEntries.item(entry) });
     outcome.created.push({ id, row: row.row });
   }
   await store.writeAll(entryWrites, { concurrency: deps.concurrency });
+  // once the entries are stored, their checks are requested; a message that cannot be sent is no
+  // lost lead: the sweeper re-requests every check still pending
   const messages = outcome.created.map(({ id }) => leadReceived({ id, source: 'csv' }, now));
-  // once the entries are stored, their guards and their check requests go out side by side; a
-  // message that cannot be sent is no lost lead: the sweeper re-requests every check still pending
-  await Promise.all([
-    store.writeAll(guardWrites, { concurrency: deps.concurrency }),
-    publishAll(deps.publisher, deps.duplicateCheckQueueUrl, messages, deps.concurrency).catch((error: unknown) => {
-      logger.warn('could not request the duplicate checks of imported rows; the sweeper will', {
-        error,
-        importId: importJob.id,
-      });
-    }),
-  ]);
+  await publishAll(deps.publisher, deps.duplicateCheckQueueUrl, messages, deps.concurrency).catch((error: unknown) => {
+    logger.warn('could not request the duplicate checks of imported rows; the sweeper will', {
+      error,
+      importId: importJob.id,
+    });
+  });
   return outcome;
 };

@@ -24,13 +24,14 @@ export default defineModule({
       // file's size (BENCH_ONLY=csv npm run bench); without a limit V8 lets garbage grow towards a
       // quarter of the memory before collecting it. 1,024 MB stays for the CPU share it buys.
       heapMb: 128,
-      // the import it runs, its rows' guards, errors and entries; batch writes put only (ids derive
-      // from the rows, so a retried chunk finds what it wrote)
+      // the import it runs, its errors and entries, and reads of its rows' guards (the duplicate-check
+      // worker writes them); batch writes put only (ids derive from the rows, so a retried chunk finds
+      // what it wrote)
       access: {
         table: {
           get: [csvImports, importedRows, inboxEntries],
           update: [csvImports],
-          batchWrite: [csvImports, importErrors, importedRows, inboxEntries],
+          batchWrite: [csvImports, importErrors, inboxEntries],
         },
         send: ['csv-imports', 'duplicate-check'],
         mailBucket: { read: ['imports/'] },

@@ -72,8 +72,6 @@ const decideColumns = (
 
 class ImportRun {
   private seq: number;
-  /** chunks this run has stored */
-  private storedChunks = 0;
   private counters: ImportCounters;
   private position: ImportPosition;
   private layout: ImportLayout | null;
@@ -218,7 +216,13 @@ class ImportRun {
           hash: outcome.hash,
           contact: outcome.contact,
           ...(outcome.message === undefined ? {} : { message: outcome.message }),
-          raw: { importId: this.state.id, row: record.row, fields: rawRow(layout.headers, record.values) },
+          // the row's hash too: the duplicate-check worker writes the row's guard under it when it indexes the entry
+          raw: {
+            importId: this.state.id,
+            row: record.row,
+            rowHash: outcome.hash,
+            fields: rawRow(layout.headers, record.values),
+          },
         });
     }
 
@@ -226,11 +230,7 @@ class ImportRun {
       { ...this.deps.intake, concurrency: this.deps.concurrency },
       this.state,
       valid,
-      // only the first chunk of a run can hold entries written before (by a run that crashed before
-      // its checkpoint, which stored one chunk at a time): later chunks read the row guards alone
-      { entriesMayExist: this.storedChunks === 0 },
     );
-    this.storedChunks += 1;
     let imported = stored.created.length;
     let skipped = 0;
     const taken = stored.taken;

@@ -13,6 +13,7 @@ import { matchesAll, queryWords, searchTokens } from '../../domain/inbox/search-
 import { conflict } from '../../domain/shared/errors.ts';
 import { linkableChecks, type Reference, referenceWrites } from '../contacts/references.ts';
 import { lookupWrites } from '../duplicates/match-lookups.ts';
+import { importedRowGuardPut } from '../imports/import-row-guard.ts';
 import type { ShardedPattern, TransactItem } from '../shared/entity.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore, type Page } from '../shared/store.ts';
@@ -187,17 +188,26 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
         ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
         ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
       ];
-      try {
-        await retrying(() => store.transact(items), { attempts: 5, retryable: isTransactionConflict });
-        return 'indexed';
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return 'changed';
+      // an imported row's guard comes last, so its place in the cancellation reasons is known
+      const guard = importedRowGuardPut(tableName, entry);
+      let withGuard = guard !== null;
+      for (;;) {
+        try {
+          const attempt = withGuard && guard ? [...items, guard] : items;
+          await retrying(() => store.transact(attempt), { attempts: 5, retryable: isTransactionConflict });
+          return 'indexed';
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException)) throw error;
+          const reasons = error.CancellationReasons ?? [];
+          if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'changed';
+          // another entry holds the row's guard (the row was imported twice before either was
+          // indexed): that one stays the row's; this one is indexed without, and its check shows the twin
+          if (withGuard && reasons[items.length]?.Code === 'ConditionalCheckFailed') {
+            withGuard = false;
+            continue;
+          }
+          throw error;
         }
-        throw error;
       }
     },
 

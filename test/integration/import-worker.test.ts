@@ -4,18 +4,20 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, inject, it } from 'vitest';
 import { importReport, newImport } from '../../domain/imports/csv-import.ts';
 import type { ExplicitMapping } from '../../domain/imports/header-mapping.ts';
 import type { CsvImportRequestedV1 } from '../../events/csv-import-requested.v1.ts';
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
+import { importedRows } from '../../functions/imports/import.entity.ts';
 import { createImportRepository } from '../../functions/imports/import.repository.ts';
 import type { ImportFileStore } from '../../functions/imports/import-file-store.ts';
 import { createImportFileStore, importObjectKey } from '../../functions/imports/import-file-store.ts';
 import { giveUpImport, importWorker, type RunOutcome, runImport } from '../../functions/imports/run-import.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
+import { LeadGuardRecord } from '../../functions/inbox/lead-guard.entity.ts';
 import { consumerOf } from '../../infra/manifest.ts';
 import { documentClient, mailBucket, s3Client, tableName } from '../support/aws.ts';
 import { indexPendingEntries } from '../support/indexing.ts';
@@ -131,6 +133,14 @@ const reportOf = async (importId: string) => {
   return importReport(state, await imports.listErrors(importId));
 };
 
+/** The guard of an imported row, as the duplicate-check worker's indexing writes it. */
+const guardOf = async (rowHash: string) => {
+  const res = await doc.send(
+    new GetCommand({ TableName: tableName, Key: importedRows.key(rowHash), ConsistentRead: true }),
+  );
+  return res.Item ? LeadGuardRecord.parse(res.Item) : undefined;
+};
+
 const entriesWith = async (token: string) => {
   // the worker indexes what intake stored: searched only once it has
   await indexPendingEntries(doc, tableName);
@@ -227,6 +237,8 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
     const bytes = await fixture('outlook-de.csv', token);
     const first = await queuedImport(bytes);
     await runToEnd(worker(), first);
+    // the duplicate-check worker's indexing writes each row's guard
+    await indexPendingEntries(doc, tableName);
 
     const second = await queuedImport(bytes);
     await runToEnd(worker(), second);
@@ -239,6 +251,44 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
       rowsFailed: 2,
     });
     expect(await entriesWith(token)).toHaveLength(3);
+  });
+
+  it('stores a file imported again before the first import was indexed twice; the first import keeps the guards, so a third import skips every row', async () => {
+    const token = newToken();
+    const bytes = await fixture('outlook-de.csv', token);
+    const first = await queuedImport(bytes);
+    await runToEnd(worker(), first);
+    const second = await queuedImport(bytes);
+    await runToEnd(worker(), second);
+
+    const entries = await entriesWith(token); // indexes every pending entry, oldest first
+    const third = await queuedImport(bytes);
+    await runToEnd(worker(), third);
+
+    expect(await reportOf(second)).toMatchObject({ status: 'done', rowsImported: 3, rowsSkipped: 0 });
+    expect(entries).toHaveLength(6);
+    expect(await reportOf(third)).toMatchObject({ status: 'done', rowsImported: 0, rowsSkipped: 3 });
+    expect(await entriesWith(token)).toHaveLength(6);
+    // each row's guard names the entry of the first import, which was indexed first
+    const firstIds = new Set(entries.filter((e) => e.raw.importId === first).map((e) => e.id));
+    const guards = await Promise.all(
+      entries
+        .filter((e) => e.raw.importId === first)
+        .map(async (e) => (await guardOf(String(e.raw.rowHash)))?.inboxEntryId),
+    );
+    expect(new Set(guards)).toEqual(firstIds);
+  });
+
+  it('skips a row repeated later in the same file: the entry of its first occurrence is found by its id', async () => {
+    const token = newToken();
+    const rows = Array.from({ length: 12 }, (_, i) => `Person${i % 9};Firma ${token};p${i % 9}@example.com`);
+    const id = await queuedImport(Buffer.from(['Nachname;Firma;E-Mail', ...rows].join('\n'), 'utf8'));
+
+    await runToEnd(worker({ chunkSize: 5 }), id);
+
+    // rows 10, 11 and 12 repeat rows 1, 2 and 3 of the first chunk, in other chunks
+    expect(await reportOf(id)).toMatchObject({ status: 'done', rowsTotal: 12, rowsImported: 9, rowsSkipped: 3 });
+    expect(await entriesWith(token)).toHaveLength(9);
   });
 
   it('follows an explicit mapping over detection', async () => {
