@@ -7,7 +7,8 @@ import { type Consumer, defineModule } from '../shared/module.ts';
 const duplicateCheckConsumer = {
   queue: 'duplicate-check',
   batchSize: 10,
-  visibilityTimeoutSeconds: 120,
+  // six times the worker's timeout
+  visibilityTimeoutSeconds: 360,
   maxReceiveCount: 5,
   // the worker takes a batch's records one at a time (a check is about five requests, 30–50 ms in
   // AWS: 20–30 checks/s per instance), so 40 instances keep up with 1,000 leads/s, the intake the
@@ -22,7 +23,9 @@ export default defineModule({
     'duplicate-check-worker': {
       entry: 'duplicate-check-worker.handler.ts',
       description: 'Checks new inbox entries against existing persons',
-      timeoutSeconds: 20,
+      // a batch's checks run one after another (about 0.5 s for ten); 60 s leaves room for slow
+      // calls (a hung one is given up after about 8 s: functions/shared/client-timeouts.ts)
+      timeoutSeconds: 60,
       memoryMb: 512,
       access: { table: 'readWrite' },
       consumes: duplicateCheckConsumer,

@@ -10,12 +10,14 @@
  *   file find the entry by its id: it is not written again (its check may have run);
  * - a row whose guard (`IMPORTROW#<hash>`, any import's) exists was imported before and is not
  *   written again. The guard is written by the duplicate-check worker, in the transaction that
- *   indexes the entry (import-row-guard.ts): one item less per row here, where the import's speed
- *   is decided (a guard written here was a third of the import's time), and never a guard without
- *   its entry.
- * A row imported again before its first entry was indexed (seconds after the first import in AWS,
- * where checks keep pace with imports) finds no guard and is stored twice; its duplicate check then
- * shows the two entries as each other's match, and the later one writes no guard.
+ *   indexes the entry (import-row-guard.ts): one item written per row here instead of two, where
+ *   the import's speed is decided (written here, the guards took a third of the import's time;
+ *   reading a row's entry besides its guard costs little), and a guard is never written before its
+ *   entry.
+ * A row imported again before the first import's entry of it was indexed (until the first import's
+ * checks have run: seconds to minutes after it, behind whatever backlog the check queue holds; never
+ * for a check the sweeper gave up on) finds no guard and is stored twice; each twin's duplicate
+ * check shows the other as its match, and the twin indexed first keeps the guard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { encodeTime } from 'ulid';
@@ -44,8 +46,16 @@ export type ImportedRow = {
   raw: Record<string, unknown>;
 };
 
-/** Where each row went: stored now (or by a crashed run of this chunk), or found stored before (by its guard). */
-export type BatchOutcome = { created: { id: string; row: number }[]; taken: { id: string; row: number }[] };
+/**
+ * Where each row went: stored now; stored by a run of this chunk that crashed before its checkpoint
+ * (imported then, counted now); or imported before, by another import or earlier in this file
+ * (skipped).
+ */
+export type BatchOutcome = {
+  created: { id: string; row: number }[];
+  rescued: { id: string; row: number }[];
+  taken: { id: string; row: number }[];
+};
 
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -75,7 +85,7 @@ export const storeImportedRows = async (
 ): Promise<BatchOutcome> => {
   const store = createStore(deps.doc, deps.tableName);
   const importedAt = new Date(importJob.createdAt);
-  const outcome: BatchOutcome = { created: [], taken: [] };
+  const outcome: BatchOutcome = { created: [], rescued: [], taken: [] };
   // the same row twice in one chunk: the first is stored, the second found stored
   const firstOf = new Map<string, { id: string; row: ImportedRow }>();
   for (const row of rows) {
@@ -93,20 +103,20 @@ export const storeImportedRows = async (
   const now = deps.now();
   const entryWrites: WriteRequest[] = [];
   for (const { id, row } of unique) {
+    // this row's own entry first: stored by a run of this chunk that crashed before its checkpoint
+    // (the row's guard may meanwhile be a twin's), or the same row earlier in the file
+    const entryKey = inboxEntries.key(id);
+    const stored = found.get(`${entryKey.pk}|${entryKey.sk}`);
+    if (stored) {
+      const origin = originOf(stored);
+      if (origin?.importId === importJob.id && origin.row === row.row) outcome.rescued.push({ id, row: row.row });
+      else outcome.taken.push({ id, row: row.row });
+      continue;
+    }
     const guardKey = importedRows.key(row.hash);
     const guard = LeadGuardRecord.safeParse(found.get(`${guardKey.pk}|${guardKey.sk}`));
     if (guard.success) {
       outcome.taken.push({ id: guard.data.inboxEntryId, row: row.row });
-      continue;
-    }
-    const entryKey = inboxEntries.key(id);
-    const stored = found.get(`${entryKey.pk}|${entryKey.sk}`);
-    if (stored) {
-      // this very row, stored by a run of this chunk that crashed before its checkpoint: imported
-      // (its check requested again, in case the crash came first); else the same row earlier in the file
-      const origin = originOf(stored);
-      if (origin?.importId === importJob.id && origin.row === row.row) outcome.created.push({ id, row: row.row });
-      else outcome.taken.push({ id, row: row.row });
       continue;
     }
     const entry = createInboxEntry(
@@ -126,9 +136,10 @@ export const storeImportedRows = async (
     outcome.created.push({ id, row: row.row });
   }
   await store.writeAll(entryWrites, { concurrency: deps.concurrency });
-  // once the entries are stored, their checks are requested; a message that cannot be sent is no
-  // lost lead: the sweeper re-requests every check still pending
-  const messages = outcome.created.map(({ id }) => leadReceived({ id, source: 'csv' }, now));
+  // once the entries are stored, their checks are requested (a rescued row's again: the crash may
+  // have come before); a message that cannot be sent is no lost lead: the sweeper re-requests every
+  // check still pending
+  const messages = [...outcome.created, ...outcome.rescued].map(({ id }) => leadReceived({ id, source: 'csv' }, now));
   await publishAll(deps.publisher, deps.duplicateCheckQueueUrl, messages, deps.concurrency).catch((error: unknown) => {
     logger.warn('could not request the duplicate checks of imported rows; the sweeper will', {
       error,

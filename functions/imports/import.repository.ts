@@ -12,7 +12,6 @@ import {
   reportedErrorLimit,
 } from '../../domain/imports/csv-import.ts';
 import { conflict } from '../../domain/shared/errors.ts';
-import { inboxEntries } from '../inbox/inbox-entry.entity.ts';
 import { createStore } from '../shared/store.ts';
 import { csvImports, importErrorItem, importErrors, type StoredImport } from './import.entity.ts';
 
@@ -184,19 +183,6 @@ export const createImportRepository = (doc: DynamoDBDocumentClient, tableName: s
         cursor = page.nextCursor ?? undefined;
       } while (cursor && errors.length < limit);
       return errors.slice(0, limit);
-    },
-
-    /**
-     * Which import and row stored each of these inbox entries: tells a row this import wrote in a
-     * run that crashed before its checkpoint (imported) from a row imported before (skipped).
-     */
-    async entryOrigins(entryIds: readonly string[]): Promise<Map<string, { importId: unknown; row: unknown }>> {
-      const entries = await store.getMany(
-        inboxEntries,
-        entryIds.map((id) => inboxEntries.key(id)),
-        { consistent: true },
-      );
-      return new Map(entries.map((entry) => [entry.id, { importId: entry.raw.importId, row: entry.raw.row }]));
     },
   };
 };

@@ -193,8 +193,8 @@ class ImportRun {
    * after) checkpoints the position after its last record with the counters up to there.
    *
    * The rows are written in parallel batches (import-batch.ts: ids from the import's time and
-   * the row's hash, entries before their guards, checks left to the duplicate-check worker), so a
-   * crash between two writes leaves nothing a retry of the chunk cannot find and complete.
+   * the row's hash; checks and the rows' guards left to the duplicate-check worker), so a crash
+   * between two writes leaves nothing a retry of the chunk cannot find by id and complete.
    */
   private async store(records: CsvRecord[], options: { checkpoint: boolean }): Promise<void> {
     const layout = this.layout;
@@ -231,19 +231,8 @@ class ImportRun {
       this.state,
       valid,
     );
-    let imported = stored.created.length;
-    let skipped = 0;
-    const taken = stored.taken;
-    if (taken.length > 0) {
-      // A taken guard is a row imported before, unless this import wrote it for this very row in a
-      // run that crashed before its checkpoint: that row counts as imported, as it was then.
-      const origins = await this.deps.imports.entryOrigins(taken.map((t) => t.id));
-      for (const { id, row } of taken) {
-        const origin = origins.get(id);
-        if (origin?.importId === this.state.id && origin.row === row) imported += 1;
-        else skipped += 1;
-      }
-    }
+    const imported = stored.created.length + stored.rescued.length;
+    const skipped = stored.taken.length;
     if (errors.length > 0) await this.deps.imports.putErrors(this.state.id, errors);
     // the rows stored now: a row rescued from a crashed run was counted when it was stored
     countMetric(metricNames.leadsAccepted, stored.created.length, { channel: 'csv' });

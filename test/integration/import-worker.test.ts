@@ -279,6 +279,25 @@ describe('the CSV import worker (emulator S3 + DynamoDB Local)', () => {
     expect(new Set(guards)).toEqual(firstIds);
   });
 
+  it('counts a row rescued from a crashed run as imported even when a twin of another import took its guard meanwhile', async () => {
+    const token = newToken();
+    const bytes = await fixture('outlook-de.csv', token);
+    const first = await queuedImport(bytes);
+    await runToEnd(worker(), first);
+    // the second import stores its entries, then dies writing its failed rows, before its checkpoint
+    const second = await queuedImport(bytes);
+    await expect(worker({ client: crashingDoc(1) }).run(second)).rejects.toThrow('worker killed');
+    // the first import's entries are indexed first and take the rows' guards
+    const indexed = await entriesWith(token);
+
+    const outcomes = await runToEnd(worker(), second);
+
+    expect(indexed).toHaveLength(6);
+    expect(outcomes).toEqual(['done']);
+    expect(await reportOf(second)).toMatchObject({ status: 'done', rowsImported: 3, rowsSkipped: 0, rowsFailed: 2 });
+    expect(await entriesWith(token)).toHaveLength(6);
+  });
+
   it('skips a row repeated later in the same file: the entry of its first occurrence is found by its id', async () => {
     const token = newToken();
     const rows = Array.from({ length: 12 }, (_, i) => `Person${i % 9};Firma ${token};p${i % 9}@example.com`);
