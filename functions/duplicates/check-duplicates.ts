@@ -14,13 +14,34 @@ import { allKinds, type FindCandidates } from './find-candidates.ts';
 
 export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; findCandidates: FindCandidates; now: () => Date };
 
+/** Entries a batch indexed together, by id, with the version they were indexed at (the worker's own checks skip their indexing). */
+export type IndexedVersions = Map<string, number>;
+
+/**
+ * The batch's first step: reads its entries (strongly consistent) and indexes those whose check is
+ * pending in as few transactions as hold them, one commit for the batch instead of one per entry,
+ * so the checks that follow, one at a time, write less while intake goes on. What it could not
+ * index (an entry changed meanwhile, a transaction refused) each check indexes itself.
+ */
+export const indexBatch =
+  (deps: Pick<CheckDuplicatesDeps, 'inbox'>, indexed: IndexedVersions) =>
+  async (messages: readonly LeadReceivedV1[]): Promise<void> => {
+    const ids = [...new Set(messages.map((m) => m.inboxEntryId))];
+    if (ids.length < 2) return;
+    const pending = (await deps.inbox.getManyForCheck(ids)).filter((e) => e.duplicateCheck.status === 'pending');
+    const done = await deps.inbox.indexMany(pending);
+    for (const entry of pending) if (done.has(entry.id)) indexed.set(entry.id, entry.version);
+  };
+
 /** Reads of an entry that kept changing between the read and the indexing before the worker gives the message back. */
 const indexAttempts = 5;
 
 export const checkDuplicates =
-  (deps: CheckDuplicatesDeps) =>
+  (deps: CheckDuplicatesDeps, indexed: IndexedVersions = new Map()) =>
   async (message: LeadReceivedV1): Promise<void> => {
     const unknown = () => new UnknownRecordError(`no inbox entry ${message.inboxEntryId}`);
+    const indexedAt = indexed.get(message.inboxEntryId);
+    indexed.delete(message.inboxEntryId);
     let found = await deps.inbox.getForCheck(message.inboxEntryId);
     // Entries are stored before their check is requested: a message about an unknown one is
     // dead-lettered (where its alarm shows it), never dropped quietly.
@@ -28,7 +49,8 @@ export const checkDuplicates =
     // done: redelivered, indexed and checked already; failed: given up, but a redriven message still indexes it
     if (found.entry.duplicateCheck.status === 'done') return;
     try {
-      for (let attempt = 1; ; attempt += 1) {
+      // indexed with its batch, at the version read now: its items are what indexing now would write
+      for (let attempt = 1; indexedAt !== found.entry.version; attempt += 1) {
         if ((await deps.inbox.index(found.entry)) === 'indexed') break;
         if (attempt >= indexAttempts)
           throw new Error(`inbox entry ${message.inboxEntryId} kept changing while indexed`);

@@ -14,6 +14,9 @@ const duplicateCheckConsumer = {
   // AWS: 20–30 checks/s per instance), so 40 instances keep up with 1,000 leads/s, the intake the
   // key design allows; a burst beyond waits in the queue instead of competing with intake
   maxConcurrency: 40,
+  // locally the checks share DynamoDB Local with the requests: one poller, so a burst of leads is
+  // stored first and checked after (npm run bench: webform-throughput)
+  localPollers: 1,
   // a 100,000-row CSV import queues its checks at once; the worker takes an hour or so for them
   oldestMessageAlarmSeconds: 2 * 3600,
 } as const satisfies Consumer;

@@ -32,6 +32,9 @@ import {
 import { createInboxEntryWriter } from './inbox-entry-writer.ts';
 import { inboxSearchItem, inboxSearchItems } from './inbox-search-item.entity.ts';
 
+/** DynamoDB's limit on the items of one transaction. */
+const maxTransactionItems = 100;
+
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
 export const maxSearchItems = 20;
 
@@ -98,6 +101,31 @@ const unlessCheckDone = (error: unknown): void => {
 
 export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
+  /** What indexing an entry writes: the condition on its version with its whole-inbox keys, its search and lookup items, and an imported row's guard. */
+  const indexWrites = (entry: InboxEntry): { items: TransactItem[]; guard: TransactItem | null } => {
+    const condition = {
+      TableName: tableName,
+      Key: inboxEntries.key(entry.id),
+      ConditionExpression: 'attribute_exists(pk) AND version = :version',
+    };
+    // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
+    const wholeInbox = wholeInboxSets(entry);
+    const items: TransactItem[] = [
+      wholeInbox.clauses.length === 0
+        ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
+        : {
+            Update: {
+              ...condition,
+              UpdateExpression: `SET ${wholeInbox.clauses.join(', ')}`,
+              ExpressionAttributeNames: wholeInbox.names,
+              ExpressionAttributeValues: { ':version': entry.version, ...wholeInbox.values },
+            },
+          },
+      ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
+      ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
+    ];
+    return { items, guard: importedRowGuardPut(tableName, entry) };
+  };
 
   /** A page of a list's shards, newest first, with the filters the key cannot express. */
   const filteredPage = async (
@@ -167,29 +195,8 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * Idempotent: a redelivered message writes the same items again.
      */
     async index(entry: InboxEntry): Promise<'indexed' | 'changed'> {
-      const condition = {
-        TableName: tableName,
-        Key: inboxEntries.key(entry.id),
-        ConditionExpression: 'attribute_exists(pk) AND version = :version',
-      };
-      // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
-      const wholeInbox = wholeInboxSets(entry);
-      const items: TransactItem[] = [
-        wholeInbox.clauses.length === 0
-          ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
-          : {
-              Update: {
-                ...condition,
-                UpdateExpression: `SET ${wholeInbox.clauses.join(', ')}`,
-                ExpressionAttributeNames: wholeInbox.names,
-                ExpressionAttributeValues: { ':version': entry.version, ...wholeInbox.values },
-              },
-            },
-        ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
-        ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
-      ];
+      const { items, guard } = indexWrites(entry);
       // an imported row's guard comes last, so its place in the cancellation reasons is known
-      const guard = importedRowGuardPut(tableName, entry);
       let withGuard = guard !== null;
       for (;;) {
         try {
@@ -209,6 +216,40 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           throw error;
         }
       }
+    },
+
+    /**
+     * Indexes several entries in as few transactions as hold their writes (at most 100 items each),
+     * each entry on the condition that it is still the version given: the duplicate-check worker's
+     * batch, one commit instead of one per entry. A transaction that fails (an entry changed, a row
+     * guard taken, a conflict) indexes none of its entries, and the caller indexes those one by one;
+     * answers the ids it indexed.
+     */
+    async indexMany(entries: readonly InboxEntry[]): Promise<Set<string>> {
+      const indexed = new Set<string>();
+      let group: { ids: string[]; items: TransactItem[] } = { ids: [], items: [] };
+      const groups = [group];
+      for (const entry of entries) {
+        const { items, guard } = indexWrites(entry);
+        const writes = guard ? [...items, guard] : items;
+        if (writes.length > maxTransactionItems) continue;
+        if (group.items.length + writes.length > maxTransactionItems) {
+          group = { ids: [], items: [] };
+          groups.push(group);
+        }
+        group.ids.push(entry.id);
+        group.items.push(...writes);
+      }
+      for (const { ids, items } of groups) {
+        if (items.length === 0) continue;
+        try {
+          await store.transact(items);
+          for (const id of ids) indexed.add(id);
+        } catch {
+          // cancelled, or refused (two twins of one imported row put the same guard): one by one then
+        }
+      }
+      return indexed;
     },
 
     /**
@@ -234,6 +275,16 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
     async get(id: string, options: { consistent?: boolean } = {}): Promise<InboxEntry | null> {
       const item = await store.getItem(inboxEntries.key(id), { consistent: options.consistent ?? false });
       return item && isLive(item, nowEpoch()) ? inboxEntries.parse(item) : null;
+    },
+
+    /** Live entries by id, strongly consistent (the duplicate-check worker's batch); missing ones left out. */
+    async getManyForCheck(ids: readonly string[]): Promise<InboxEntry[]> {
+      const found = await store.getItems(
+        ids.map((id) => inboxEntries.key(id)),
+        true,
+      );
+      const now = nowEpoch();
+      return [...found.values()].filter((item) => isLive(item, now)).map((item) => inboxEntries.parse(item));
     },
 
     /** The entry with the revision of its contact data that a duplicate check must match to be written. */
@@ -343,12 +394,21 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * a redelivered message, or a check overtaken by an edit of the contact, changes nothing.
      */
     async completeDuplicateCheck(id: string, check: DuplicateCheck, checkRevision: number): Promise<boolean> {
+      // the open entries it found count as found by: one of them checked after this one finds it
+      // again and must not add itself a second time (addFoundBy)
+      const refs = check.candidates.filter((c) => c.kind === 'inboxEntry').map((c) => `${c.kind}#${c.id}`);
       try {
         await store.update(inboxEntries.key(id), {
-          expression: `SET duplicateCheck = :check REMOVE ${[...pendingCheckAttributeNames, 'checkFailures', 'lastSweptAt'].join(', ')}`,
+          expression: `SET duplicateCheck = :check${refs.length > 0 ? ' ADD foundBy :refs' : ''} REMOVE ${[...pendingCheckAttributeNames, 'checkFailures', 'lastSweptAt'].join(', ')}`,
           condition: `attribute_exists(pk) AND ${whilePending.condition} AND (checkRevision = :rev OR (attribute_not_exists(checkRevision) AND :rev = :one))`,
           names: whilePending.names,
-          values: { ...whilePending.values, ':check': check, ':rev': checkRevision, ':one': 1 },
+          values: {
+            ...whilePending.values,
+            ':check': check,
+            ':rev': checkRevision,
+            ':one': 1,
+            ...(refs.length > 0 ? { ':refs': new Set(refs) } : {}),
+          },
         });
         return true;
       } catch (error) {

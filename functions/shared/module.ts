@@ -39,6 +39,12 @@ export type Consumer = {
    */
   maxConcurrency?: number;
   /**
+   * pollers the local stack runs for the queue, when fewer than its `KONTAKT_POLLER_CONCURRENCY`:
+   * locally every function shares one DynamoDB Local on two cores, which AWS does not, so
+   * background work that would take it from the requests people wait on polls with fewer
+   */
+  localPollers?: number;
+  /**
    * the age of the queue's oldest message that raises an alarm (default: the consumer's whole retry
    * window, visibility timeout × receives, at least 15 minutes): a queue whose worker backs off, or
    * that takes bursts (a CSV import's checks), sets its own

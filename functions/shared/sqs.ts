@@ -72,6 +72,12 @@ export const sqsHandler = <S extends z.ZodMiniType>(
      * background work that must not take the table's throughput from the requests users wait on
      */
     oneAtATime?: boolean;
+    /**
+     * work for the whole batch before its records, with the messages that parse (a poison one fails
+     * on its own below): a failure here is logged and the records go on without it, so it may only
+     * save work the records would otherwise do themselves
+     */
+    beforeRecords?: (messages: z.infer<S>[]) => Promise<void>;
   } = {},
 ) => {
   const delayRetry = async (record: SQSRecord, receiveCount: number): Promise<void> => {
@@ -124,6 +130,18 @@ export const sqsHandler = <S extends z.ZodMiniType>(
     await initDeferred();
     logger.addContext(context);
     const lambda = lambdaKeys(context);
+    if (options.beforeRecords) {
+      const messages = event.Records.flatMap((record) => {
+        try {
+          return [parseEvent(schema, record.body)];
+        } catch {
+          return [];
+        }
+      });
+      await options.beforeRecords(messages).catch((error: unknown) => {
+        logger.warn('the batch step failed; each record does its work alone', { reason: reasonOf(error) });
+      });
+    }
     return processPartialResponse(
       event,
       (record: SQSRecord) => handleRecord(record, lambda),

@@ -49,7 +49,7 @@ export type PollerOptions = {
   sqs: SQSClient;
   host: FunctionHost;
   queueUrls: Record<QueueName, string>;
-  /** parallel pollers per queue, like Lambda's concurrent batches */
+  /** parallel pollers per queue, like Lambda's concurrent batches (fewer for a consumer with `localPollers`) */
   concurrency: number;
   /**
    * When set, failed records come back after this many seconds instead of the queue's visibility
@@ -139,7 +139,10 @@ export const startQueuePollers = (options: PollerOptions): { stop: () => Promise
     }
   };
 
-  for (const queue of queueNames) for (let i = 0; i < options.concurrency; i += 1) loops.push(loop(queue));
+  for (const queue of queueNames) {
+    const pollers = Math.min(options.concurrency, consumerOf(queue)[1].localPollers ?? options.concurrency);
+    for (let i = 0; i < pollers; i += 1) loops.push(loop(queue));
+  }
 
   return {
     stop: async () => {

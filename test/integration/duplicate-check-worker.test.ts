@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
@@ -10,6 +10,7 @@ import { tableCandidateFinder } from '../../functions/duplicates/find-candidates
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { storeLead } from '../../functions/inbox/intake.ts';
 import { documentClient, tableName } from '../support/aws.ts';
+import { lambdaContext, sqsEvent } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
 
 const doc = documentClient();
@@ -209,6 +210,34 @@ describe('store first, index next', () => {
 
     expect(await searched(token.toLowerCase())).toEqual([id]);
     expect(await lookupItemsOf(email)).toEqual([]);
+  });
+
+  it('indexes a batch’s entries in one transaction, then checks them one by one: two leads of one person list each other once', async () => {
+    const { handler } = await import('../../functions/duplicates/duplicate-check-worker.handler.ts');
+    const email = `jonas.${ulid()}@example.de`;
+    const first = await lead({ firstName: 'Jonas', lastName: 'Wagner', email });
+    const second = await lead({ firstName: 'Jonas', lastName: 'Wagner', email });
+    const other = await lead({ firstName: 'Greta', lastName: 'Lindqvist', email: `greta.${ulid()}@example.se` });
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    const batch = sqsEvent(
+      [first, second, other].map(({ message }) => ({ id: message.inboxEntryId, body: JSON.stringify(message) })),
+    );
+
+    const res = await handler(batch, lambdaContext());
+    const transactions = send.mock.calls.filter(([command]) => command.constructor.name === 'TransactWriteCommand');
+    send.mockRestore();
+    // a redelivered batch changes nothing
+    await handler(batch, lambdaContext());
+
+    expect(res.batchItemFailures).toEqual([]);
+    expect(transactions).toHaveLength(1);
+    expect((await candidatesOf(first.id)).map((c) => [c.kind, c.id])).toEqual([['inboxEntry', second.id]]);
+    expect((await candidatesOf(second.id)).map((c) => [c.kind, c.id])).toEqual([['inboxEntry', first.id]]);
+    expect(await candidatesOf(other.id)).toEqual([]);
+    for (const { id } of [first, second, other]) {
+      expect((await inbox.get(id, { consistent: true }))?.duplicateCheck.status).toBe('done');
+    }
+    expect((await inbox.list({ q: 'Lindqvist', limit: 10 })).items.map((e) => e.id)).toContain(other.id);
   });
 
   it('adds a later lead to the candidates of an earlier one checked before it, once, whichever is checked first', async () => {
