@@ -15,6 +15,7 @@ import { linkableChecks, type Reference, referenceWrites } from '../contacts/ref
 import { lookupWrites } from '../duplicates/match-lookups.ts';
 import { importedRowGuardPut } from '../imports/import-row-guard.ts';
 import type { ShardedPattern, TransactItem } from '../shared/entity.ts';
+import { logger } from '../shared/logger.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
@@ -226,27 +227,56 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * answers the ids it indexed.
      */
     async indexMany(entries: readonly InboxEntry[]): Promise<Set<string>> {
-      const indexed = new Set<string>();
-      let group: { ids: string[]; items: TransactItem[] } = { ids: [], items: [] };
-      const groups = [group];
+      type Part = { id: string; writes: TransactItem[]; guardKey: string | null };
+      const groups: Part[][] = [];
+      let group: Part[] = [];
+      const size = (parts: readonly Part[]) => parts.reduce((n, p) => n + p.writes.length, 0);
       for (const entry of entries) {
         const { items, guard } = indexWrites(entry);
         const writes = guard ? [...items, guard] : items;
         if (writes.length > maxTransactionItems) continue;
-        if (group.items.length + writes.length > maxTransactionItems) {
-          group = { ids: [], items: [] };
+        const guardItem = guard?.Put?.Item;
+        const guardKey = guardItem
+          ? `${String(guardItem[tableDefinition.partitionKey])}|${String(guardItem[tableDefinition.sortKey])}`
+          : null;
+        // a transaction takes no item twice: twins of one imported row (one guard) go to separate groups
+        const twin = guardKey !== null && group.some((p) => p.guardKey === guardKey);
+        if (twin || size(group) + writes.length > maxTransactionItems) {
           groups.push(group);
+          group = [];
         }
-        group.ids.push(entry.id);
-        group.items.push(...writes);
+        group.push({ id: entry.id, writes, guardKey });
       }
-      for (const { ids, items } of groups) {
-        if (items.length === 0) continue;
-        try {
-          await store.transact(items);
-          for (const id of ids) indexed.add(id);
-        } catch {
-          // cancelled, or refused (two twins of one imported row put the same guard): one by one then
+      groups.push(group);
+      const indexed = new Set<string>();
+      for (let parts of groups) {
+        // a part whose condition failed (an entry changed, a row's guard taken) leaves; the rest go again, once
+        for (let round = 1; parts.length > 0 && round <= 2; round += 1) {
+          try {
+            const attempt = parts;
+            await retrying(() => store.transact(attempt.flatMap((p) => p.writes)), {
+              attempts: 3,
+              retryable: isTransactionConflict,
+            });
+            for (const p of parts) indexed.add(p.id);
+            break;
+          } catch (error) {
+            const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : null;
+            logger.warn('a batch of entries could not be indexed together; they are indexed one by one', {
+              reason: error instanceof Error ? error.name : String(error),
+              entries: parts.length,
+            });
+            if (!reasons) break;
+            let at = 0;
+            const failed = new Set<string>();
+            for (const p of parts) {
+              const mine = reasons.slice(at, at + p.writes.length);
+              if (mine.some((r) => r.Code === 'ConditionalCheckFailed')) failed.add(p.id);
+              at += p.writes.length;
+            }
+            if (failed.size === 0) break;
+            parts = parts.filter((p) => !failed.has(p.id));
+          }
         }
       }
       return indexed;

@@ -1,14 +1,16 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it, vi } from 'vitest';
 import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.ts';
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
-import { checkDuplicates } from '../../functions/duplicates/check-duplicates.ts';
+import { checkDuplicates, indexBatch } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
+import { importedRows } from '../../functions/imports/import.entity.ts';
 import { createInboxEntryRepository } from '../../functions/inbox/inbox-entry.repository.ts';
 import { storeLead } from '../../functions/inbox/intake.ts';
+import { LeadGuardRecord } from '../../functions/inbox/lead-guard.entity.ts';
 import { documentClient, tableName } from '../support/aws.ts';
 import { lambdaContext, sqsEvent } from '../support/events.ts';
 import { aCompany, aPerson } from '../support/fixtures.ts';
@@ -38,13 +40,16 @@ const intake = {
 };
 
 /** A lead through the shared intake, and the message it asked the worker with. */
-const lead = async (contact: Contact): Promise<{ id: string; message: LeadReceivedV1 }> => {
+const lead = async (
+  contact: Contact,
+  origin: { source: string; raw: Record<string, unknown> } = { source: 'webform', raw: {} },
+): Promise<{ id: string; message: LeadReceivedV1 }> => {
   const stored = await storeLead(intake, {
-    source: 'webform',
+    source: origin.source,
     priority: 'normal',
     responsibleUserId: null,
     contact,
-    raw: {},
+    raw: origin.raw,
     createdBy: null,
   });
   if (stored.status !== 'created') throw new Error('not created');
@@ -238,6 +243,57 @@ describe('store first, index next', () => {
       expect((await inbox.get(id, { consistent: true }))?.duplicateCheck.status).toBe('done');
     }
     expect((await inbox.list({ q: 'Lindqvist', limit: 10 })).items.map((e) => e.id)).toContain(other.id);
+  });
+
+  it('indexes an entry that changed after its batch read it on its own, and the rest of the batch together', async () => {
+    const a = await lead({ firstName: 'Ole', lastName: `Brandt${ulid()}`, email: `ole.${ulid()}@example.de` });
+    const b = await lead({ firstName: 'Ida', lastName: `Vogt${ulid()}`, email: `ida.${ulid()}@example.de` });
+    const c = await lead({ firstName: 'Tom', lastName: `Kühn${ulid()}`, email: `tom.${ulid()}@example.de` });
+    const indexed = new Map<string, number>();
+    // b as an earlier read saw it: its version is no longer the stored one
+    const stale = {
+      ...inbox,
+      getManyForCheck: async (ids: readonly string[]) =>
+        (await inbox.getManyForCheck(ids)).map((e) => (e.id === b.id ? { ...e, version: e.version - 1 } : e)),
+    };
+
+    await indexBatch({ inbox: stale }, indexed)([a.message, b.message, c.message]);
+    const batchIndexed = [...indexed.keys()].sort();
+    const check = checkDuplicates(
+      { inbox, findCandidates: tableCandidateFinder(doc, tableName), now: () => new Date() },
+      indexed,
+    );
+    for (const { message } of [a, b, c]) await check(message);
+
+    // b's condition failed: a and c were indexed together without it, b by its own check
+    expect(batchIndexed).toEqual([a.id, c.id].sort());
+    expect([...indexed.keys()]).toEqual([]); // each check took its own out
+    for (const { id } of [a, b, c]) {
+      const entry = await inbox.get(id, { consistent: true });
+      expect(entry?.duplicateCheck.status).toBe('done');
+      expect((await inbox.list({ q: entry?.contact.lastName ?? '?', limit: 10 })).items.map((e) => e.id)).toEqual([id]);
+    }
+  });
+
+  it('indexes two imports’ entries of one CSV row in one batch: both checked, each lists the other, one holds the row’s guard', async () => {
+    const { handler } = await import('../../functions/duplicates/duplicate-check-worker.handler.ts');
+    const rowHash = ulid().toLowerCase();
+    const contact = { firstName: 'Lotte', lastName: 'Engel', email: `lotte.${ulid()}@example.de` };
+    const first = await lead(contact, { source: 'csv', raw: { importId: ulid(), row: 2, rowHash, fields: {} } });
+    const second = await lead(contact, { source: 'csv', raw: { importId: ulid(), row: 2, rowHash, fields: {} } });
+
+    const res = await handler(
+      sqsEvent([first, second].map(({ message }) => ({ id: message.inboxEntryId, body: JSON.stringify(message) }))),
+      lambdaContext(),
+    );
+
+    expect(res.batchItemFailures).toEqual([]);
+    expect((await candidatesOf(first.id)).map((c) => c.id)).toEqual([second.id]);
+    expect((await candidatesOf(second.id)).map((c) => c.id)).toEqual([first.id]);
+    const guard = await doc.send(
+      new GetCommand({ TableName: tableName, Key: importedRows.key(rowHash), ConsistentRead: true }),
+    );
+    expect([first.id, second.id]).toContain(LeadGuardRecord.parse(guard.Item).inboxEntryId);
   });
 
   it('adds a later lead to the candidates of an earlier one checked before it, once, whichever is checked first', async () => {
