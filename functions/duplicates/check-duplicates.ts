@@ -10,6 +10,7 @@ import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { entryLookups, type InboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { countMetric, metricNames } from '../shared/metrics.ts';
 import { UnknownRecordError } from '../shared/sqs.ts';
+import type { IndexMany } from './batch-indexing.ts';
 import { allKinds, type FindCandidates } from './find-candidates.ts';
 
 export type CheckDuplicatesDeps = { inbox: InboxEntryRepository; findCandidates: FindCandidates; now: () => Date };
@@ -24,12 +25,12 @@ export type IndexedVersions = Map<string, number>;
  * index (an entry changed meanwhile, a transaction refused) each check indexes itself.
  */
 export const indexBatch =
-  (deps: Pick<CheckDuplicatesDeps, 'inbox'>, indexed: IndexedVersions) =>
+  (deps: Pick<CheckDuplicatesDeps, 'inbox'> & { indexMany: IndexMany }, indexed: IndexedVersions) =>
   async (messages: readonly LeadReceivedV1[]): Promise<void> => {
     const ids = [...new Set(messages.map((m) => m.inboxEntryId))];
     if (ids.length < 2) return;
     const pending = (await deps.inbox.getManyForCheck(ids)).filter((e) => e.duplicateCheck.status === 'pending');
-    const done = await deps.inbox.indexMany(pending);
+    const done = await deps.indexMany(pending);
     for (const entry of pending) if (done.has(entry.id)) indexed.set(entry.id, entry.version);
   };
 

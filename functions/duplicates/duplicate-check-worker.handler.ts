@@ -5,6 +5,7 @@ import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
 import { createDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { sqsHandler } from '../shared/sqs.ts';
+import { createBatchIndexer } from './batch-indexing.ts';
 import { checkDuplicates, indexBatch } from './check-duplicates.ts';
 import { tableCandidateFinder } from './find-candidates.ts';
 
@@ -28,5 +29,8 @@ export const handler = sqsHandler(
   // then one record at a time, which bounds an instance to one check's requests in flight; the
   // poller's maximum concurrency (duplicates.module.ts) sets how many checks run at once. Two leads
   // of one batch are also checked in order, and each finds the other.
-  { oneAtATime: true, beforeRecords: indexBatch(deps, indexed) },
+  {
+    oneAtATime: true,
+    beforeRecords: indexBatch({ ...deps, indexMany: createBatchIndexer(doc, env.TABLE_NAME) }, indexed),
+  },
 );

@@ -15,7 +15,6 @@ import { linkableChecks, type Reference, referenceWrites } from '../contacts/ref
 import { lookupWrites } from '../duplicates/match-lookups.ts';
 import { importedRowGuardPut } from '../imports/import-row-guard.ts';
 import type { ShardedPattern, TransactItem } from '../shared/entity.ts';
-import { logger } from '../shared/logger.ts';
 import { isTransactionConflict, retrying } from '../shared/retry.ts';
 import { createStore, type Page } from '../shared/store.ts';
 import { tableDefinition } from '../shared/table.ts';
@@ -32,9 +31,6 @@ import {
 } from './inbox-entry.entity.ts';
 import { createInboxEntryWriter } from './inbox-entry-writer.ts';
 import { inboxSearchItem, inboxSearchItems } from './inbox-search-item.entity.ts';
-
-/** DynamoDB's limit on the items of one transaction. */
-const maxTransactionItems = 100;
 
 /** A transaction holds at most 100 items: an entry, its idempotency record and (changed) search items. */
 export const maxSearchItems = 20;
@@ -100,34 +96,37 @@ const unlessCheckDone = (error: unknown): void => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 };
 
+/** What indexing an entry writes (the duplicate-check worker, one entry or a batch's together): the condition on its version with its whole-inbox keys, its search and lookup items, and an imported row's guard. */
+export const entryIndexWrites = (
+  tableName: string,
+  entry: InboxEntry,
+): { items: TransactItem[]; guard: TransactItem | null } => {
+  const condition = {
+    TableName: tableName,
+    Key: inboxEntries.key(entry.id),
+    ConditionExpression: 'attribute_exists(pk) AND version = :version',
+  };
+  // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
+  const wholeInbox = wholeInboxSets(entry);
+  const items: TransactItem[] = [
+    wholeInbox.clauses.length === 0
+      ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
+      : {
+          Update: {
+            ...condition,
+            UpdateExpression: `SET ${wholeInbox.clauses.join(', ')}`,
+            ExpressionAttributeNames: wholeInbox.names,
+            ExpressionAttributeValues: { ':version': entry.version, ...wholeInbox.values },
+          },
+        },
+    ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
+    ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
+  ];
+  return { items, guard: importedRowGuardPut(tableName, entry) };
+};
+
 export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableName: string) => {
   const store = createStore(doc, tableName);
-  /** What indexing an entry writes: the condition on its version with its whole-inbox keys, its search and lookup items, and an imported row's guard. */
-  const indexWrites = (entry: InboxEntry): { items: TransactItem[]; guard: TransactItem | null } => {
-    const condition = {
-      TableName: tableName,
-      Key: inboxEntries.key(entry.id),
-      ConditionExpression: 'attribute_exists(pk) AND version = :version',
-    };
-    // the entry joins the whole inbox now (spam never does); its version stays, nothing a person sees changed
-    const wholeInbox = wholeInboxSets(entry);
-    const items: TransactItem[] = [
-      wholeInbox.clauses.length === 0
-        ? { ConditionCheck: { ...condition, ExpressionAttributeValues: { ':version': entry.version } } }
-        : {
-            Update: {
-              ...condition,
-              UpdateExpression: `SET ${wholeInbox.clauses.join(', ')}`,
-              ExpressionAttributeNames: wholeInbox.names,
-              ExpressionAttributeValues: { ':version': entry.version, ...wholeInbox.values },
-            },
-          },
-      ...indexedTokens(entry).map((token) => searchItemPut(tableName, entry, token)),
-      ...lookupWrites(tableName, inboxEntryRef(entry.id), noLookups, entryLookups(entry)),
-    ];
-    return { items, guard: importedRowGuardPut(tableName, entry) };
-  };
-
   /** A page of a list's shards, newest first, with the filters the key cannot express. */
   const filteredPage = async (
     pattern: ShardedPattern,
@@ -196,7 +195,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * Idempotent: a redelivered message writes the same items again.
      */
     async index(entry: InboxEntry): Promise<'indexed' | 'changed'> {
-      const { items, guard } = indexWrites(entry);
+      const { items, guard } = entryIndexWrites(tableName, entry);
       // an imported row's guard comes last, so its place in the cancellation reasons is known
       let withGuard = guard !== null;
       for (;;) {
@@ -217,69 +216,6 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
           throw error;
         }
       }
-    },
-
-    /**
-     * Indexes several entries in as few transactions as hold their writes (at most 100 items each),
-     * each entry on the condition that it is still the version given: the duplicate-check worker's
-     * batch, one commit instead of one per entry. A transaction that fails (an entry changed, a row
-     * guard taken, a conflict) indexes none of its entries, and the caller indexes those one by one;
-     * answers the ids it indexed.
-     */
-    async indexMany(entries: readonly InboxEntry[]): Promise<Set<string>> {
-      type Part = { id: string; writes: TransactItem[]; guardKey: string | null };
-      const groups: Part[][] = [];
-      let group: Part[] = [];
-      const size = (parts: readonly Part[]) => parts.reduce((n, p) => n + p.writes.length, 0);
-      for (const entry of entries) {
-        const { items, guard } = indexWrites(entry);
-        const writes = guard ? [...items, guard] : items;
-        if (writes.length > maxTransactionItems) continue;
-        const guardItem = guard?.Put?.Item;
-        const guardKey = guardItem
-          ? `${String(guardItem[tableDefinition.partitionKey])}|${String(guardItem[tableDefinition.sortKey])}`
-          : null;
-        // a transaction takes no item twice: twins of one imported row (one guard) go to separate groups
-        const twin = guardKey !== null && group.some((p) => p.guardKey === guardKey);
-        if (twin || size(group) + writes.length > maxTransactionItems) {
-          groups.push(group);
-          group = [];
-        }
-        group.push({ id: entry.id, writes, guardKey });
-      }
-      groups.push(group);
-      const indexed = new Set<string>();
-      for (let parts of groups) {
-        // a part whose condition failed (an entry changed, a row's guard taken) leaves; the rest go again, once
-        for (let round = 1; parts.length > 0 && round <= 2; round += 1) {
-          try {
-            const attempt = parts;
-            await retrying(() => store.transact(attempt.flatMap((p) => p.writes)), {
-              attempts: 3,
-              retryable: isTransactionConflict,
-            });
-            for (const p of parts) indexed.add(p.id);
-            break;
-          } catch (error) {
-            const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : null;
-            logger.warn('a batch of entries could not be indexed together; they are indexed one by one', {
-              reason: error instanceof Error ? error.name : String(error),
-              entries: parts.length,
-            });
-            if (!reasons) break;
-            let at = 0;
-            const failed = new Set<string>();
-            for (const p of parts) {
-              const mine = reasons.slice(at, at + p.writes.length);
-              if (mine.some((r) => r.Code === 'ConditionalCheckFailed')) failed.add(p.id);
-              at += p.writes.length;
-            }
-            if (failed.size === 0) break;
-            parts = parts.filter((p) => !failed.has(p.id));
-          }
-        }
-      }
-      return indexed;
     },
 
     /**

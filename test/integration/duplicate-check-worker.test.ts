@@ -5,6 +5,7 @@ import { type Contact, createInboxEntry } from '../../domain/inbox/inbox-entry.t
 import type { LeadReceivedV1 } from '../../events/lead-received.v1.ts';
 import { createCompanyRepository } from '../../functions/contacts/company.repository.ts';
 import { createPersonRepository } from '../../functions/contacts/person.repository.ts';
+import { createBatchIndexer } from '../../functions/duplicates/batch-indexing.ts';
 import { checkDuplicates, indexBatch } from '../../functions/duplicates/check-duplicates.ts';
 import { tableCandidateFinder } from '../../functions/duplicates/find-candidates.ts';
 import { importedRows } from '../../functions/imports/import.entity.ts';
@@ -257,7 +258,10 @@ describe('store first, index next', () => {
         (await inbox.getManyForCheck(ids)).map((e) => (e.id === b.id ? { ...e, version: e.version - 1 } : e)),
     };
 
-    await indexBatch({ inbox: stale }, indexed)([a.message, b.message, c.message]);
+    await indexBatch(
+      { inbox: stale, indexMany: createBatchIndexer(doc, tableName) },
+      indexed,
+    )([a.message, b.message, c.message]);
     const batchIndexed = [...indexed.keys()].sort();
     const check = checkDuplicates(
       { inbox, findCandidates: tableCandidateFinder(doc, tableName), now: () => new Date() },
