@@ -29,6 +29,7 @@ import { logger } from '../shared/logger.ts';
 import { publishAll } from '../shared/queue-publisher.ts';
 import { createStore, type WriteRequest } from '../shared/store.ts';
 import { importedRows } from './import.entity.ts';
+import { importedRowOrigin } from './import-row-guard.ts';
 
 export type ImportBatchDeps = CheckRequester & {
   doc: DynamoDBDocumentClient;
@@ -70,14 +71,6 @@ export const importRowId = (at: Date, hash: string): string => {
   return encodeTime(at.getTime(), 10) + random;
 };
 
-/** Which import and row stored an entry (its `raw`), to tell a row rescued from a crashed run from a repeated one. */
-const originOf = (item: Record<string, unknown> | undefined): { importId: unknown; row: unknown } | null => {
-  const raw = item?.raw;
-  return typeof raw === 'object' && raw !== null
-    ? { importId: Reflect.get(raw, 'importId'), row: Reflect.get(raw, 'row') }
-    : null;
-};
-
 export const storeImportedRows = async (
   deps: ImportBatchDeps,
   importJob: { id: string; createdAt: string; createdBy: string | null },
@@ -108,7 +101,7 @@ export const storeImportedRows = async (
     const entryKey = inboxEntries.key(id);
     const stored = found.get(`${entryKey.pk}|${entryKey.sk}`);
     if (stored) {
-      const origin = originOf(stored);
+      const origin = importedRowOrigin(stored.raw);
       if (origin?.importId === importJob.id && origin.row === row.row) outcome.rescued.push({ id, row: row.row });
       else outcome.taken.push({ id, row: row.row });
       continue;

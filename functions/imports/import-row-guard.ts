@@ -9,8 +9,14 @@ import { leadGuardItem } from '../inbox/lead-guard.entity.ts';
 import type { TransactItem } from '../shared/entity.ts';
 import { importedRows } from './import.entity.ts';
 
-/** What the import keeps of a row in its entry's `raw` (run-import.ts). */
-const ImportedRowOrigin = z.object({ importId: z.string(), row: z.number(), rowHash: z.string() });
+/** What the import keeps of a row in its entry's `raw` (run-import.ts); entries stored before have no hash. */
+const ImportedRowOrigin = z.object({ importId: z.string(), row: z.number(), rowHash: z.optional(z.string()) });
+
+/** Which import and row stored an entry, from its `raw`; null for an entry no import stored. */
+export const importedRowOrigin = (raw: unknown): z.infer<typeof ImportedRowOrigin> | null => {
+  const origin = ImportedRowOrigin.safeParse(raw);
+  return origin.success ? origin.data : null;
+};
 
 /**
  * The put of an imported entry's row guard, or null for an entry that no import stored (or one
@@ -19,12 +25,12 @@ const ImportedRowOrigin = z.object({ importId: z.string(), row: z.number(), rowH
  */
 export const importedRowGuardPut = (tableName: string, entry: InboxEntry): TransactItem | null => {
   if (entry.source !== 'csv') return null;
-  const origin = ImportedRowOrigin.safeParse(entry.raw);
-  if (!origin.success) return null;
+  const rowHash = importedRowOrigin(entry.raw)?.rowHash;
+  if (rowHash === undefined) return null;
   return {
     Put: {
       TableName: tableName,
-      Item: leadGuardItem(importedRows.key(origin.data.rowHash), importedRows.name, {
+      Item: leadGuardItem(importedRows.key(rowHash), importedRows.name, {
         inboxEntryId: entry.id,
         createdAt: entry.createdAt,
       }),

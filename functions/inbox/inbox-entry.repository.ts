@@ -92,6 +92,9 @@ const whilePending = {
   values: { ':pending': 'pending' },
 };
 
+/** How `foundBy` names a candidate that was found, or that found this entry (addFoundBy, completeDuplicateCheck). */
+const foundByRef = (candidate: Pick<Candidate, 'kind' | 'id'>): string => `${candidate.kind}#${candidate.id}`;
+
 const unlessCheckDone = (error: unknown): void => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 };
@@ -225,7 +228,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
      * come, finds the later one) or the entry is gone.
      */
     async addFoundBy(id: string, candidate: Candidate): Promise<void> {
-      const ref = `${candidate.kind}#${candidate.id}`;
+      const ref = foundByRef(candidate);
       await store
         .update(inboxEntries.key(id), {
           expression:
@@ -362,7 +365,7 @@ export const createInboxEntryRepository = (doc: DynamoDBDocumentClient, tableNam
     async completeDuplicateCheck(id: string, check: DuplicateCheck, checkRevision: number): Promise<boolean> {
       // the open entries it found count as found by: one of them checked after this one finds it
       // again and must not add itself a second time (addFoundBy)
-      const refs = check.candidates.filter((c) => c.kind === 'inboxEntry').map((c) => `${c.kind}#${c.id}`);
+      const refs = check.candidates.filter((c) => c.kind === 'inboxEntry').map(foundByRef);
       try {
         await store.update(inboxEntries.key(id), {
           expression: `SET duplicateCheck = :check${refs.length > 0 ? ' ADD foundBy :refs' : ''} REMOVE ${[...pendingCheckAttributeNames, 'checkFailures', 'lastSweptAt'].join(', ')}`,
