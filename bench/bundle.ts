@@ -1,15 +1,30 @@
 /** Bundles functions exactly as the CDK app deploys them and splits each bundle's bytes into AWS SDK and the rest. */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions } from '../infra/bundling.ts';
+import { functionBundleOptions, functionEntryFile } from '../infra/bundling.ts';
 
 export type SdkClient = 'dynamodb' | 'sqs' | 's3';
 
 export type Bundle = {
+  /** the entry file, which a cold start imports */
   path: string;
+  /** every output file (entry and chunks), source maps apart */
   bundleBytes: number;
   awsSdkBytes: number;
   otherBytes: number;
+  /** what a cold start loads: the entry and the chunks it imports statically */
+  initBytes: number;
+  initOtherBytes: number;
+  /** the packages a cold start compiles (`(project)` for the project's own code) */
+  initPackages: string[];
+  /** every output file but the entry: the chunks it loads on demand and what they share */
+  chunkFiles: string[];
+  /**
+   * the route group whose first request loads the most code beyond the cold start's (its chunks,
+   * and what they import on demand): the files, absolute, in the order a request imports them
+   */
+  heaviestRoute: { files: string[]; bytes: number; otherBytes: number } | null;
   /** SDK clients the bundle carries; the bare bundle constructs the same ones */
   clients: SdkClient[];
   usesDocumentClient: boolean;
@@ -68,16 +83,69 @@ const clientPackages: Record<SdkClient, string> = {
   s3: '@aws-sdk/client-s3',
 };
 
-const summarise = (metafile: Metafile, path: string): Bundle => {
-  // the bundle itself, not its source map (a .map beside it: not counted in the bundle's bytes)
-  const output = Object.entries(metafile.outputs).find(([file]) => !file.endsWith('.map'))?.[1];
-  if (!output?.entryPoint) throw new Error(`esbuild wrote no entry output for ${path}`);
-  const inputs = Object.entries(output.inputs);
+type Output = Metafile['outputs'][string];
+
+/** Output files reached from `from` through the imports `follows` accepts (source maps are not outputs here). */
+const closureOf = (
+  outputs: Record<string, Output>,
+  from: string[],
+  follows: (imported: Output['imports'][number]) => boolean,
+): string[] => {
+  const reached = new Set<string>();
+  const queue = [...from];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (reached.has(next) || !outputs[next]) continue;
+    reached.add(next);
+    for (const imported of outputs[next]?.imports ?? []) {
+      if (!imported.external && follows(imported)) queue.push(imported.path);
+    }
+  }
+  return [...reached];
+};
+
+const summarise = (metafile: Metafile, path: string, outRoot: string): Bundle => {
+  // the bundle itself, not its source maps (a .map beside each file: not counted in the bundle's bytes)
+  const outputs = Object.fromEntries(Object.entries(metafile.outputs).filter(([file]) => !file.endsWith('.map')));
+  // the function's entry (what esbuild imports on demand is an entry point of its own too)
+  const entryFile = Object.keys(outputs).find((file) => join(outRoot, file) === path);
+  const entryPoint = entryFile === undefined ? undefined : outputs[entryFile]?.entryPoint;
+  if (entryFile === undefined || entryPoint === undefined) throw new Error(`esbuild wrote no entry output for ${path}`);
+  const inputs = Object.values(outputs).flatMap((output) => Object.entries(output.inputs));
   const sdk = sdkOnlyInputs(
     metafile,
-    output.entryPoint,
+    entryPoint,
     inputs.map(([input]) => input),
   );
+  const otherBytesOf = (files: string[]): number =>
+    files.reduce((sum, file) => {
+      const output = outputs[file];
+      if (!output) return sum;
+      const sdkBytes = Object.entries(output.inputs).reduce(
+        (bytes, [input, { bytesInOutput }]) => bytes + (sdk.has(input) ? bytesInOutput : 0),
+        0,
+      );
+      // The banner and esbuild's module glue belong to no input; they count as other, so the parts add up.
+      return sum + output.bytes - sdkBytes;
+    }, 0);
+  const bytesOf = (files: string[]): number => files.reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  const allFiles = Object.keys(outputs);
+  const initFiles = closureOf(outputs, [entryFile], (imported) => imported.kind === 'import-statement');
+  // what a route's code imports on demand is loaded with its request (the phone numbering plan);
+  // what the SDK imports on demand (credential providers other than the environment's) is not
+  const routeImports = (imported: Output['imports'][number]): boolean =>
+    imported.kind === 'import-statement' ||
+    (imported.kind === 'dynamic-import' && !sdkPackage.test(outputs[imported.path]?.entryPoint ?? ''));
+  const initSet = new Set(initFiles);
+  // a route group: a chunk the cold start's files import on demand
+  const groups = initFiles.flatMap((file) =>
+    (outputs[file]?.imports ?? []).filter((i) => i.kind === 'dynamic-import').map((i) => i.path),
+  );
+  const routeLoads = [...new Set(groups)]
+    .filter((group) => !sdkPackage.test(outputs[group]?.entryPoint ?? ''))
+    .map((group) => closureOf(outputs, [group], routeImports).filter((file) => !initSet.has(file)))
+    .map((files) => ({ files, bytes: bytesOf(files) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const heaviest = routeLoads[0];
   const awsSdkBytes = inputs.reduce((sum, [input, { bytesInOutput }]) => sum + (sdk.has(input) ? bytesInOutput : 0), 0);
 
   const bySource = new Map<string, { bytes: number; dirs: Map<string, number> }>();
@@ -101,12 +169,28 @@ const summarise = (metafile: Metafile, path: string): Bundle => {
     inputs.filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([input]) => packageOf(input)),
   );
   const clients = sdkClients.filter((client) => carried.has(clientPackages[client]));
+  // metafile paths are relative to the working directory esbuild ran in
+  const absolute = (file: string): string => join(outRoot, file);
   return {
     path,
-    bundleBytes: output.bytes,
+    bundleBytes: bytesOf(allFiles),
     awsSdkBytes,
-    // The banner and esbuild's module glue belong to no input; they count as other, so the parts add up.
-    otherBytes: output.bytes - awsSdkBytes,
+    otherBytes: otherBytesOf(allFiles),
+    initBytes: bytesOf(initFiles),
+    initOtherBytes: otherBytesOf(initFiles),
+    initPackages: [
+      ...new Set(
+        initFiles.flatMap((file) =>
+          Object.entries(outputs[file]?.inputs ?? {})
+            .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+            .map(([input]) => packageOf(input) ?? '(project)'),
+        ),
+      ),
+    ].sort(),
+    chunkFiles: allFiles.filter((file) => file !== entryFile).map(absolute),
+    heaviestRoute: heaviest
+      ? { files: heaviest.files.map(absolute), bytes: heaviest.bytes, otherBytes: otherBytesOf(heaviest.files) }
+      : null,
     clients,
     usesDocumentClient: carried.has('@aws-sdk/lib-dynamodb'),
     usesUpload: carried.has('@aws-sdk/lib-storage'),
@@ -114,26 +198,25 @@ const summarise = (metafile: Metafile, path: string): Bundle => {
   };
 };
 
-const bundleWith = async (
-  source: { entryPoints: string[] } | { stdin: { contents: string; resolveDir: string; sourcefile: string } },
+/** `.mjs`, as Lambda loads ESM bundles, so Node never has to guess the module format. */
+export const bundleFunction = async (
+  entry: string,
   repoRoot: string,
-  outfile: string,
+  outDir: string,
+  name: string,
 ): Promise<Bundle> => {
+  const outdir = join(outDir, name);
   const result = await build({
-    ...esbuildOptions,
-    ...source,
+    ...functionBundleOptions(entry, outdir),
     absWorkingDir: repoRoot,
-    outfile,
+    // the bare floor's entry is written outside the repository
+    nodePaths: [join(repoRoot, 'node_modules')],
     metafile: true,
     write: true,
     logLevel: 'error',
   });
-  return summarise(result.metafile, outfile);
+  return summarise(result.metafile, join(outdir, functionEntryFile), repoRoot);
 };
-
-/** `.mjs`, as Lambda loads ESM bundles, so Node never has to guess the module format. */
-export const bundleFunction = (entry: string, repoRoot: string, outDir: string, name: string): Promise<Bundle> =>
-  bundleWith({ entryPoints: [entry] }, repoRoot, join(outDir, `${name}.mjs`));
 
 /** An entry that does what a handler does at cold start with the SDK, and nothing else. */
 export const bareEntrySource = (bundle: Pick<Bundle, 'clients' | 'usesDocumentClient' | 'usesUpload'>): string => {
@@ -164,14 +247,14 @@ export const bareEntrySource = (bundle: Pick<Bundle, 'clients' | 'usesDocumentCl
   return `${lines.join('\n')}\n`;
 };
 
-export const bundleBare = (
+/** The bare floor, bundled as a function is (its SDK's own on-demand imports are chunks it loads only when asked, as a function's are). */
+export const bundleBare = async (
   bundle: Pick<Bundle, 'clients' | 'usesDocumentClient' | 'usesUpload'>,
   repoRoot: string,
   outDir: string,
   name: string,
-): Promise<Bundle> =>
-  bundleWith(
-    { stdin: { contents: bareEntrySource(bundle), resolveDir: repoRoot, sourcefile: `${name}.bare.ts` } },
-    repoRoot,
-    join(outDir, `${name}.bare.mjs`),
-  );
+): Promise<Bundle> => {
+  const entry = join(outDir, `${name}.bare.ts`);
+  await writeFile(entry, bareEntrySource(bundle));
+  return bundleFunction(entry, repoRoot, outDir, `${name}.bare`);
+};

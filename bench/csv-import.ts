@@ -23,7 +23,7 @@ import { readRecords } from '../functions/imports/csv-records.ts';
 import { createImportRepository } from '../functions/imports/import.repository.ts';
 import { importObjectKey } from '../functions/imports/import-file-store.ts';
 import { workerSettings } from '../functions/imports/run-import.ts';
-import { esbuildOptions } from '../infra/bundling.ts';
+import { functionBundleOptions, functionEntryFile } from '../infra/bundling.ts';
 import { ensureBucket, ensureQueues, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal, startEmulator } from '../infra/local/services.ts';
 import { functionSpec } from '../infra/manifest.ts';
@@ -276,11 +276,9 @@ const runWorkerChild = async (
   settings: Pick<WorkerChildSettings, 'dynamo' | 'emulator' | 'importId' | 'queues'>,
 ): Promise<WorkerChildResult & { heapMb: number | undefined }> => {
   const spec = functionSpec('import-worker');
-  const bundle = join(dataDir, 'csv-import-worker.mjs');
+  const bundle = join(dataDir, 'csv-import-worker', functionEntryFile);
   await build({
-    ...esbuildOptions,
-    entryPoints: [fileURLToPath(new URL('./csv-import-worker.ts', import.meta.url))],
-    outfile: bundle,
+    ...functionBundleOptions(fileURLToPath(new URL('./csv-import-worker.ts', import.meta.url)), join(dataDir, 'csv-import-worker')),
     logLevel: 'error',
   });
   const full: WorkerChildSettings = {

@@ -17,7 +17,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { build } from 'esbuild';
 import { inboundMailPrefix } from '../functions/emails/mail-bucket.ts';
-import { esbuildOptions } from '../infra/bundling.ts';
+import { functionBundleOptions, functionEntryFile } from '../infra/bundling.ts';
 import { ensureBucket, ensureTable, localNames } from '../infra/local/provision.ts';
 import { localAwsEnv, startDynamoDbLocal } from '../infra/local/services.ts';
 import { freePort } from '../test/support/ports.ts';
@@ -107,11 +107,9 @@ export const measureEmailMemory = async (): Promise<EmailMemoryFigures> => {
     }).done();
     for (const client of [dynamoClient, s3]) client.destroy();
 
-    const bundle = join(dataDir, 'email-worker-child.mjs');
+    const bundle = join(dataDir, 'email-worker-child', functionEntryFile);
     await build({
-      ...esbuildOptions,
-      entryPoints: [fileURLToPath(new URL('./email-worker-child.ts', import.meta.url))],
-      outfile: bundle,
+      ...functionBundleOptions(fileURLToPath(new URL('./email-worker-child.ts', import.meta.url)), join(dataDir, 'email-worker-child')),
       logLevel: 'error',
     });
     const settings: EmailChildSettings = {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { functionEntries, queueMaxReceivesVariable, queueNames, queueUrlVariable } from '../infra/manifest.ts';
+import type { Bundle } from './bundle.ts';
 
 /**
  * What the handlers read at cold start, with dummy values: nothing is called over the network at
@@ -32,20 +33,35 @@ const coldStartEnv = (): Record<string, string> => ({
 
 const importScript = [
   'const url = process.env.BENCH_BUNDLE_URL;',
+  'const then = JSON.parse(process.env.BENCH_THEN_URLS);',
   'const started = performance.now();',
   'await import(url);',
+  // a route's first request: its code, one import after another as the router and the route load them
+  'for (const next of then) await import(next);',
   'const ms = performance.now() - started;',
   'process.stdout.write(JSON.stringify({ ms }) + "\\n");',
   // a module that opened a handle at import must not hold the measurement up
   'process.exit(0);',
 ].join('\n');
 
-/** One import of the bundle in a new process; returns the milliseconds `import()` took. */
-export const importMs = (bundlePath: string, env: Record<string, string> = {}): Promise<number> =>
+/**
+ * One import of the bundle in a new process; returns the milliseconds `import()` took — with `then`,
+ * until those files (a route's chunks) were imported after it too.
+ */
+export const importMs = (
+  bundlePath: string,
+  env: Record<string, string> = {},
+  then: readonly string[] = [],
+): Promise<number> =>
   new Promise((resolve, reject) => {
     // with source maps on, as the functions run (NODE_OPTIONS=--enable-source-maps)
     const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', importScript], {
-      env: { ...coldStartEnv(), ...env, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
+      env: {
+        ...coldStartEnv(),
+        ...env,
+        BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href,
+        BENCH_THEN_URLS: JSON.stringify(then.map((file) => pathToFileURL(file).href)),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -78,14 +94,14 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 };
 
-export type InitTimes = { initMs: number; bareInitMs: number; runs: number };
+export type InitTimes = { initMs: number; bareInitMs: number; heaviestRouteMs: number | null; runs: number };
 
 /**
  * Alternates function and bare imports, so drift on a shared machine hits both alike, and takes
- * the median of each.
+ * the median of each; with a route group, also the cold start followed by that route's code.
  */
 export const compareInit = async (
-  bundlePath: string,
+  bundle: Pick<Bundle, 'path' | 'heaviestRoute'>,
   barePath: string,
   runs: number,
   /** the function's own settings (manifest `environment`), which it reads at cold start */
@@ -93,15 +109,23 @@ export const compareInit = async (
 ): Promise<InitTimes> => {
   const own: number[] = [];
   const bare: number[] = [];
+  const withRoute: number[] = [];
+  const routeFiles = bundle.heaviestRoute?.files;
   for (let run = 0; run < runs; run += 1) {
     // which goes first changes every run, so neither always follows the other's page-cache warm-up
     if (run % 2 === 0) {
-      own.push(await importMs(bundlePath, env));
+      own.push(await importMs(bundle.path, env));
       bare.push(await importMs(barePath));
     } else {
       bare.push(await importMs(barePath));
-      own.push(await importMs(bundlePath, env));
+      own.push(await importMs(bundle.path, env));
     }
+    if (routeFiles) withRoute.push(await importMs(bundle.path, env, routeFiles));
   }
-  return { initMs: median(own), bareInitMs: median(bare), runs };
+  return {
+    initMs: median(own),
+    bareInitMs: median(bare),
+    heaviestRouteMs: routeFiles ? median(withRoute) : null,
+    runs,
+  };
 };

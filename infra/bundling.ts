@@ -1,6 +1,6 @@
 /**
- * How every function is bundled, shared by the CDK app (NodejsFunction) and the benchmarks, so the
- * measured bundle is the deployed one. The AWS SDK is bundled, not taken from the runtime: the
+ * How every function is bundled, shared by the CDK app (infra/cdk/kontakt-function.ts) and the
+ * benchmarks, so the measured bundle is the deployed one. The AWS SDK is bundled, not taken from the runtime: the
  * version is then the pinned one, and esbuild drops what a function does not use.
  */
 import type { BuildOptions } from 'esbuild';
@@ -42,3 +42,23 @@ export const esbuildOptions = {
   sourcemap: 'linked',
   sourcesContent: false,
 } satisfies BuildOptions;
+
+/**
+ * A function as deployed: its entry as `index.mjs` (Lambda's handler `index.handler`) and, beside it
+ * in `chunks/`, the code it imports on demand. An HTTP function's cold start loads its entry — the
+ * router and the SDK clients — and a request loads the code of its own route, once
+ * (functions/shared/lazy-routes.ts): code splitting, which one output file cannot do. Code two
+ * routes share is one chunk, loaded once.
+ */
+export const functionBundleOptions = (entry: string, outdir: string) =>
+  ({
+    ...esbuildOptions,
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  }) satisfies BuildOptions;
+
+/** The deployed entry file within a function's bundle directory. */
+export const functionEntryFile = 'index.mjs';

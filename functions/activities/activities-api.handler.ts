@@ -1,32 +1,22 @@
-/** Lambda: the activities routes of the CRM API. */
-import * as z from 'zod/mini';
-import { createLinkTargets } from '../contacts/link-targets.ts';
+/**
+ * Lambda: the activities routes of the CRM API.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { activitiesRoutes as routes } from './activities.routes.ts';
-import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
-import { createActivityRepository } from './activity.repository.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import type { activitiesRoutes } from './activities.routes.ts';
 
-const env = readEnv(z.object(tableEnv));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
-const deps = {
-  activities: createActivityRepository(doc, env.TABLE_NAME),
-  users,
-  links: createLinkTargets(doc, env.TABLE_NAME),
-  now: () => new Date(),
-};
+sharedDocumentClient();
+const routes = routeGroup(() => import('./activities-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'GET /v1/activities': listActivities(deps),
-    'POST /v1/activities': createActivityByHand(deps),
-    'GET /v1/activities/{id}': getActivity(deps),
-    'PATCH /v1/activities/{id}': patchActivityByHand(deps),
-    'POST /v1/activities/{id}/done': markDone(deps),
+  lazyRoutes<typeof activitiesRoutes>({
+    'GET /v1/activities': routes,
+    'POST /v1/activities': routes,
+    'GET /v1/activities/{id}': routes,
+    'PATCH /v1/activities/{id}': routes,
+    'POST /v1/activities/{id}/done': routes,
   }),
-  users,
+  tableUserDirectory,
 );

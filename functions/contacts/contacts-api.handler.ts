@@ -1,76 +1,32 @@
-/** Lambda: persons, companies, merges and the duplicate check of the CRM API. */
-import * as z from 'zod/mini';
-import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
-import { createEmailRepository } from '../emails/email.repository.ts';
-import { createSettingsRepository } from '../settings/settings.repository.ts';
+/**
+ * Lambda: Persons, companies, merges and the duplicate check of the CRM API.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createStore } from '../shared/store.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { checkDuplicatesRequest } from './check-duplicates-request.ts';
-import {
-  createCompanyFromRequest,
-  getCompany,
-  listCompanies,
-  mergeCompanies,
-  patchCompanyFromRequest,
-} from './companies.ts';
-import { createCompanyRepository } from './company.repository.ts';
-import { listCompanyBranches, listCompanyPersons } from './company-structure.ts';
-import { getCompanyTimeline } from './company-timeline.ts';
-import { contactsRoutes as routes } from './contacts.routes.ts';
-import { createPersonFromEmail } from './email-persons.ts';
-import { createPersonRepository } from './person.repository.ts';
-import { createPersonFromRequest, getPerson, listPersons, mergePersons, patchPersonFromRequest } from './persons.ts';
-import { createRecordMerger } from './record-merge.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import type { contactsRoutes } from './contacts.routes.ts';
 
-const env = readEnv(z.object(tableEnv));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
-const persons = createPersonRepository(doc, env.TABLE_NAME);
-const companies = createCompanyRepository(doc, env.TABLE_NAME);
-const findCandidates = tableCandidateFinder(doc, env.TABLE_NAME);
-const now = () => new Date();
-const personDeps = {
-  persons,
-  companies,
-  settings: createSettingsRepository(doc, env.TABLE_NAME),
-  personMerger: createRecordMerger(doc, env.TABLE_NAME, persons),
-  findCandidates,
-  now,
-};
-const companyDeps = {
-  companies,
-  persons,
-  companyMerger: createRecordMerger(doc, env.TABLE_NAME, companies),
-  findCandidates,
-  now,
-};
-
-const emails = createEmailRepository(doc, env.TABLE_NAME);
+sharedDocumentClient();
+const routes = routeGroup(() => import('./contacts-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'POST /v1/persons': createPersonFromRequest(personDeps),
-    'GET /v1/persons': listPersons(personDeps),
-    'GET /v1/persons/{id}': getPerson(personDeps),
-    'PATCH /v1/persons/{id}': patchPersonFromRequest(personDeps),
-    'POST /v1/persons/{id}/merge': mergePersons(personDeps),
-    'POST /v1/companies': createCompanyFromRequest(companyDeps),
-    'GET /v1/companies': listCompanies(companyDeps),
-    'GET /v1/companies/{id}': getCompany(companyDeps),
-    'PATCH /v1/companies/{id}': patchCompanyFromRequest(companyDeps),
-    'POST /v1/companies/{id}/merge': mergeCompanies(companyDeps),
-    'GET /v1/companies/{id}/persons': listCompanyPersons(companyDeps),
-    'GET /v1/companies/{id}/branches': listCompanyBranches(companyDeps),
-    'GET /v1/companies/{id}/timeline': getCompanyTimeline({ companies, store: createStore(doc, env.TABLE_NAME) }),
-    'POST /v1/duplicates/check': checkDuplicatesRequest({ findCandidates }),
-    'POST /v1/emails/{id}/persons': createPersonFromEmail({
-      ...personDeps,
-      emails,
-    }),
+  lazyRoutes<typeof contactsRoutes>({
+    'POST /v1/emails/{id}/persons': routes,
+    'POST /v1/persons': routes,
+    'GET /v1/persons': routes,
+    'GET /v1/persons/{id}': routes,
+    'PATCH /v1/persons/{id}': routes,
+    'POST /v1/persons/{id}/merge': routes,
+    'POST /v1/companies': routes,
+    'GET /v1/companies': routes,
+    'GET /v1/companies/{id}': routes,
+    'PATCH /v1/companies/{id}': routes,
+    'GET /v1/companies/{id}/persons': routes,
+    'GET /v1/companies/{id}/branches': routes,
+    'GET /v1/companies/{id}/timeline': routes,
+    'POST /v1/companies/{id}/merge': routes,
+    'POST /v1/duplicates/check': routes,
   }),
-  users,
+  tableUserDirectory,
 );

@@ -1,41 +1,28 @@
-/** Lambda: /v1/emails, the quarantine, and the mail and own address of a person, company, opportunity or ticket. */
-import * as z from 'zod/mini';
+/**
+ * Lambda: the routes of /v1/emails, the quarantine, and the mail and own address of a person, company, opportunity or ticket.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { createQueuePublisher } from '../shared/queue-publisher.ts';
-import { createSqsClient } from '../shared/sqs-client.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { createEmailRepository } from './email.repository.ts';
-import { type EmailsDeps, emailRouteHandlers } from './emails.ts';
-import { judgeEmail } from './judge-email.ts';
-import { createMailDirectory } from './mail-directory.ts';
-import { mailJudgeEnv, recordAddressKeyLoader } from './record-address-key.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import { sharedSqsClient } from '../shared/sqs-client.ts';
+import type { emailsRoutes } from './emails.routes.ts';
 
-const env = readEnv(
-  z.object({
-    ...tableEnv,
-    ...mailJudgeEnv,
-    ...queueUrlEnv('ticket-mail'),
+sharedDocumentClient();
+sharedSqsClient();
+const routes = routeGroup(() => import('./emails-api.wiring.ts'));
+
+export const handler = httpRouter(
+  lazyRoutes<typeof emailsRoutes>({
+    'GET /v1/emails': routes,
+    'GET /v1/emails/{id}': routes,
+    'POST /v1/emails/{id}/release': routes,
+    'GET /v1/persons/{id}/emails': routes,
+    'GET /v1/companies/{id}/emails': routes,
+    'GET /v1/opportunities/{id}/emails': routes,
+    'GET /v1/tickets/{id}/emails': routes,
+    'GET /v1/opportunities/{id}/email-address': routes,
+    'GET /v1/tickets/{id}/email-address': routes,
   }),
+  tableUserDirectory,
 );
-const publisher = createQueuePublisher(createSqsClient());
-const doc = createDocumentClient();
-const directory = createMailDirectory(doc, env.TABLE_NAME);
-const recordAddressKey = recordAddressKeyLoader(env);
-const deps: EmailsDeps = {
-  emails: createEmailRepository(doc, env.TABLE_NAME),
-  directory,
-  judge: judgeEmail({
-    directory,
-    recordAddressKey,
-    mailDomain: env.MAIL_DOMAIN,
-    serviceLocalPart: env.SERVICE_LOCAL_PART,
-  }),
-  ticketMail: { publish: (event) => publisher.publish(env.QUEUE_URL_TICKET_MAIL, event) },
-  recordAddressKey,
-  mailDomain: env.MAIL_DOMAIN,
-  now: () => new Date(),
-};
-
-export const handler = httpRouter(emailRouteHandlers(deps), createUserRepository(doc, env.TABLE_NAME));

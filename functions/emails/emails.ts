@@ -6,7 +6,7 @@ import { recordNumbers } from '../../domain/shared/record-number.ts';
 import type { TicketMailReceivedV1 } from '../../events/ticket-mail-received.v1.ts';
 import type { RecordRef } from '../contacts/reference.entity.ts';
 import { defaultLimit } from '../shared/cursor.ts';
-import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import { type HttpRequest, type HttpResult, routeTable } from '../shared/http.ts';
 import { type EmailRepository, linkMap } from './email.repository.ts';
 import { type EmailIdPath, type EmailListQuery, type LinkedEmailsQuery, toEmailResponse } from './email-response.ts';
 import { emailsRoutes } from './emails.routes.ts';
@@ -124,7 +124,7 @@ export const numberedAddress =
   };
 
 /** Every email route's use case, for the function's handler and the tests alike. */
-export const emailRouteHandlers = (deps: EmailsDeps): Record<string, RouteHandler> =>
+export const emailRouteHandlers = (deps: EmailsDeps) =>
   routeTable(emailsRoutes, {
     'GET /v1/emails': listEmails(deps),
     'GET /v1/emails/{id}': getEmail(deps),

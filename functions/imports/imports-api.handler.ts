@@ -1,32 +1,24 @@
-/** Lambda: the CSV import routes of the CRM API. */
-import * as z from 'zod/mini';
+/**
+ * Lambda: the CSV import routes of the CRM API.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { mailBucketEnv, queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createQueuePublisher } from '../shared/queue-publisher.ts';
-import { createSqsClient } from '../shared/sqs-client.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { createImportRepository } from './import.repository.ts';
-import { createImportFileStore, createImportsS3Client } from './import-file-store.ts';
-import { importsRoutes as routes } from './imports.routes.ts';
-import { createImport, getImport, startImport } from './manage-imports.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import { sharedPresigningS3Client } from '../shared/s3-client.ts';
+import { sharedSqsClient } from '../shared/sqs-client.ts';
+import type { importsRoutes } from './imports.routes.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...mailBucketEnv, ...queueUrlEnv('csv-imports') }));
-const doc = createDocumentClient();
-const deps = {
-  imports: createImportRepository(doc, env.TABLE_NAME),
-  files: createImportFileStore({ s3: createImportsS3Client(), bucket: env.MAIL_BUCKET }),
-  publisher: createQueuePublisher(createSqsClient()),
-  csvImportsQueueUrl: env.QUEUE_URL_CSV_IMPORTS,
-  now: () => new Date(),
-};
+sharedDocumentClient();
+sharedPresigningS3Client();
+sharedSqsClient();
+const routes = routeGroup(() => import('./imports-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'POST /v1/imports': createImport(deps),
-    'GET /v1/imports/{id}': getImport(deps),
-    'POST /v1/imports/{id}/start': startImport(deps),
+  lazyRoutes<typeof importsRoutes>({
+    'POST /v1/imports': routes,
+    'GET /v1/imports/{id}': routes,
+    'POST /v1/imports/{id}/start': routes,
   }),
-  createUserRepository(doc, env.TABLE_NAME),
+  tableUserDirectory,
 );

@@ -1,44 +1,25 @@
-/** Lambda: the inbox routes of the CRM API. */
-import * as z from 'zod/mini';
-import { createSettingsRepository } from '../settings/settings.repository.ts';
+/**
+ * Lambda: the inbox routes of the CRM API.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createQueuePublisher } from '../shared/queue-publisher.ts';
-import { createSqsClient } from '../shared/sqs-client.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { inboxRoutes as routes } from './inbox.routes.ts';
-import {
-  archiveInbox,
-  createInboxEntryByHand,
-  getInboxEntry,
-  listInbox,
-  patchInbox,
-  reopenInbox,
-} from './inbox-entries.ts';
-import { createInboxEntryRepository } from './inbox-entry.repository.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import { sharedSqsClient } from '../shared/sqs-client.ts';
+import type { inboxRoutes } from './inbox.routes.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('duplicate-check') }));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
-const deps = {
-  inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-  users,
-  settings: createSettingsRepository(doc, env.TABLE_NAME),
-  publisher: createQueuePublisher(createSqsClient()),
-  duplicateCheckQueueUrl: env.QUEUE_URL_DUPLICATE_CHECK,
-  now: () => new Date(),
-};
+sharedDocumentClient();
+sharedSqsClient();
+const routes = routeGroup(() => import('./inbox-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'POST /v1/inbox': createInboxEntryByHand(deps),
-    'GET /v1/inbox': listInbox(deps),
-    'GET /v1/inbox/{id}': getInboxEntry(deps),
-    'PATCH /v1/inbox/{id}': patchInbox(deps),
-    'POST /v1/inbox/{id}/archive': archiveInbox(deps),
-    'POST /v1/inbox/{id}/reopen': reopenInbox(deps),
+  lazyRoutes<typeof inboxRoutes>({
+    'POST /v1/inbox': routes,
+    'GET /v1/inbox': routes,
+    'GET /v1/inbox/{id}': routes,
+    'PATCH /v1/inbox/{id}': routes,
+    'POST /v1/inbox/{id}/archive': routes,
+    'POST /v1/inbox/{id}/reopen': routes,
   }),
-  users,
+  tableUserDirectory,
 );

@@ -1,70 +1,35 @@
-/** Lambda: opportunities, the conversion of inbox entries, and the personal board. */
-import * as z from 'zod/mini';
-import { createActivityRepository } from '../activities/activity.repository.ts';
-import { createCompanyRepository } from '../contacts/company.repository.ts';
-import { createLinkTargets } from '../contacts/link-targets.ts';
-import { createPersonRepository } from '../contacts/person.repository.ts';
-import { tableCandidateFinder } from '../duplicates/find-candidates.ts';
-import { createInboxEntryRepository } from '../inbox/inbox-entry.repository.ts';
-import { createPipelineRepository } from '../pipelines/pipeline.repository.ts';
-import { createSettingsRepository } from '../settings/settings.repository.ts';
+/**
+ * Lambda: opportunities, the conversion of inbox entries, and the personal board. Each group of
+ * routes loads its code with its first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createQueuePublisher } from '../shared/queue-publisher.ts';
-import { createSqsClient } from '../shared/sqs-client.ts';
-import { createTicketRepository } from '../tickets/ticket.repository.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { conversionRoutes } from './conversion.routes.ts';
-import { convertInboxEntryRequest } from './convert-inbox-entry.ts';
-import { getMyBoard } from './my-board.ts';
-import { opportunityRouteHandlers } from './opportunities.ts';
-import { createOpportunityRepository } from './opportunity.repository.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import { sharedSqsClient } from '../shared/sqs-client.ts';
+import type { conversionRoutes } from './conversion.routes.ts';
+import type { opportunitiesRoutes } from './opportunities.routes.ts';
 
-const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('activity-plans') }));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
-const opportunities = createOpportunityRepository(doc, env.TABLE_NAME);
-const pipelines = createPipelineRepository(doc, env.TABLE_NAME);
-const persons = createPersonRepository(doc, env.TABLE_NAME);
-const companies = createCompanyRepository(doc, env.TABLE_NAME);
-const now = () => new Date();
+sharedDocumentClient();
+sharedSqsClient();
+const opportunities = routeGroup(() => import('./opportunities-api.wiring.ts'));
+const conversion = routeGroup(() => import('./conversion.wiring.ts'));
+const board = routeGroup(() => import('./my-board.wiring.ts'));
 
 export const handler = httpRouter(
-  {
-    ...opportunityRouteHandlers({
-      opportunities,
-      pipelines,
-      companies,
-      persons,
-      users,
-      settings: createSettingsRepository(doc, env.TABLE_NAME),
-      publisher: createQueuePublisher(createSqsClient()),
-      activityPlansQueueUrl: env.QUEUE_URL_ACTIVITY_PLANS,
-      tableName: env.TABLE_NAME,
-      links: createLinkTargets(doc, env.TABLE_NAME),
-      now,
-    }),
-    ...routeTable(conversionRoutes, {
-      'POST /v1/inbox/{id}/convert': convertInboxEntryRequest({
-        doc,
-        tableName: env.TABLE_NAME,
-        inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
-        persons,
-        companies,
-        opportunities,
-        pipelines,
-        findCandidates: tableCandidateFinder(doc, env.TABLE_NAME),
-        now,
-      }),
-      'GET /v1/me/board': getMyBoard({
-        opportunities,
-        activities: createActivityRepository(doc, env.TABLE_NAME),
-        tickets: createTicketRepository(doc, env.TABLE_NAME),
-        now,
-      }),
-    }),
-  },
-  users,
+  lazyRoutes<typeof opportunitiesRoutes & typeof conversionRoutes>({
+    'POST /v1/opportunities': opportunities,
+    'GET /v1/opportunities': opportunities,
+    'GET /v1/opportunities/{id}': opportunities,
+    'PATCH /v1/opportunities/{id}': opportunities,
+    'POST /v1/opportunities/{id}/deal': opportunities,
+    'POST /v1/opportunities/{id}/step': opportunities,
+    'PUT /v1/opportunities/{id}/subscription': opportunities,
+    'DELETE /v1/opportunities/{id}/subscription': opportunities,
+    'POST /v1/opportunities/{id}/won': opportunities,
+    'POST /v1/opportunities/{id}/lost': opportunities,
+    'POST /v1/opportunities/{id}/activity-plan': opportunities,
+    'POST /v1/inbox/{id}/convert': conversion,
+    'GET /v1/me/board': board,
+  }),
+  tableUserDirectory,
 );

@@ -34,7 +34,7 @@ import { requireLinkable } from '../contacts/record-access.ts';
 import type { PipelineRepository } from '../pipelines/pipeline.repository.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
-import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import { type HttpRequest, type HttpResult, routeTable } from '../shared/http.ts';
 import type { QueuePublisher } from '../shared/queue-publisher.ts';
 import { retrying } from '../shared/retry.ts';
 import type { UserRepository } from '../users/user.repository.ts';
@@ -407,7 +407,7 @@ export const requestActivityPlan =
  * The routes of opportunitiesRoutes wired to their use cases, for the opportunities-api handler to
  * spread into its router beside the conversion and board routes.
  */
-export const opportunityRouteHandlers = (deps: OpportunityDeps): Record<string, RouteHandler> =>
+export const opportunityRouteHandlers = (deps: OpportunityDeps) =>
   routeTable(routes, {
     'POST /v1/opportunities': createOpportunityFromRequest(deps),
     'GET /v1/opportunities': listOpportunities(deps),

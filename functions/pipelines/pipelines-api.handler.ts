@@ -1,31 +1,21 @@
-/** Lambda: lead and deal pipelines with their steps and activity plans. */
-import * as z from 'zod/mini';
-import { createOpportunityRepository } from '../opportunities/opportunity.repository.ts';
+/**
+ * Lambda: Lead and deal pipelines with their steps and activity plans.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { createPipelineRepository } from './pipeline.repository.ts';
-import { pipelinesRoutes as routes } from './pipelines.routes.ts';
-import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import type { pipelinesRoutes } from './pipelines.routes.ts';
 
-const env = readEnv(z.object(tableEnv));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
-const deps = {
-  pipelines: createPipelineRepository(doc, env.TABLE_NAME),
-  opportunities: createOpportunityRepository(doc, env.TABLE_NAME),
-  users,
-  now: () => new Date(),
-};
+sharedDocumentClient();
+const routes = routeGroup(() => import('./pipelines-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'GET /v1/pipelines': listPipelines(deps),
-    'POST /v1/pipelines': createPipelineFromRequest(deps),
-    'GET /v1/pipelines/{id}': getPipeline(deps),
-    'PATCH /v1/pipelines/{id}': patchPipelineFromRequest(deps),
+  lazyRoutes<typeof pipelinesRoutes>({
+    'GET /v1/pipelines': routes,
+    'POST /v1/pipelines': routes,
+    'GET /v1/pipelines/{id}': routes,
+    'PATCH /v1/pipelines/{id}': routes,
   }),
-  users,
+  tableUserDirectory,
 );

@@ -1,22 +1,16 @@
-/** Lambda: /v1/settings/{list}. */
-import * as z from 'zod/mini';
+/** Lambda: /v1/settings/{list}. The routes' code loads with the first request (functions/shared/lazy-routes.ts). */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
-import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { createSettingsRepository } from './settings.repository.ts';
-import { settingsRoutes as routes } from './settings.routes.ts';
-import { getSettings, putSettings } from './settings-api.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import type { settingsRoutes } from './settings.routes.ts';
 
-const env = readEnv(z.object(tableEnv));
-const doc = createDocumentClient();
-const settings = createSettingsRepository(doc, env.TABLE_NAME);
+sharedDocumentClient();
+const settings = routeGroup(() => import('./settings-api.wiring.ts'));
 
 export const handler = httpRouter(
-  routeTable(routes, {
-    'GET /v1/settings/{list}': getSettings(settings),
-    'PUT /v1/settings/{list}': putSettings(settings),
+  lazyRoutes<typeof settingsRoutes>({
+    'GET /v1/settings/{list}': settings,
+    'PUT /v1/settings/{list}': settings,
   }),
-  createUserRepository(doc, env.TABLE_NAME),
+  tableUserDirectory,
 );

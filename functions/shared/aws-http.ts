@@ -4,7 +4,7 @@
  * the table-backed API functions take `httpRouter` from here.
  */
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { createHttpRouter } from './http.ts';
+import { createHttpRouter } from './http-router.ts';
 
 type SdkError = Parameters<typeof isTransientError>[0];
 

@@ -79,17 +79,6 @@ export const decodeMergedCursor = (cursor: string | undefined, list: string): st
   return parsed.data.after;
 };
 
-/**
- * A cursor that decodes but names a start key this list cannot start from (forged, or from another
- * list) makes DynamoDB refuse the Query; that is the client's 400, not a 500.
- */
-export const badCursor = (error: unknown): KontaktError | null =>
-  error instanceof Error &&
-  error.name === 'ValidationException' &&
-  /starting key|ExclusiveStartKey/i.test(error.message)
-    ? validationError([{ field: 'cursor', message: 'not a cursor this list returned' }])
-    : null;
-
 /** `?limit=`: default 50, at most 100 (API.md). */
 export const LimitParam = z.optional(
   z.pipe(

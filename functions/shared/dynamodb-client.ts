@@ -10,3 +10,14 @@ export const createDocumentClient = (): DynamoDBDocumentClient => {
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   );
 };
+
+let shared: DynamoDBDocumentClient | undefined;
+
+/**
+ * The container's one document client. An HTTP function's entry calls it at cold start, so the
+ * client is built then, as Lambda advises, and the route code loaded later uses the same client.
+ */
+export const sharedDocumentClient = (): DynamoDBDocumentClient => {
+  shared ??= createDocumentClient();
+  return shared;
+};

@@ -1,27 +1,23 @@
 /**
- * The HTTP edge of every API function: middy wires body decoding, input validation, the caller's
- * user and role, and problem+json errors around a use case, so handlers stay a few lines.
+ * The HTTP edge of every API route: body decoding, input validation and the caller's user and role
+ * around a use case, so route tables stay a few lines. The router that dispatches to the routes and
+ * answers errors as problem+json is functions/shared/http-router.ts.
  */
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { initDeferred } from '../../domain/shared/deferred-init.ts';
-import { forbidden, KontaktError, validationError } from '../../domain/shared/errors.ts';
+import { KontaktError, validationError } from '../../domain/shared/errors.ts';
 import { hasAnyRole, type Role, type User } from '../../domain/users/user.ts';
-import { correlationHeader, correlationIdOf, lambdaKeys, withCorrelation } from './correlation.ts';
-import { badCursor } from './cursor.ts';
-import { cameThroughEdge } from './edge.ts';
-import { logger } from './logger.ts';
-import {
-  type HttpResponse,
-  internalErrorResponse,
-  isClientError,
-  isServiceUnavailable,
-  jsonResponse,
-  problemResponse,
-  serviceUnavailable,
-} from './problem.ts';
+import type { RouteAuth, RouteHandler, UserDirectory } from './http-router.ts';
 import { inputProblems, parseInput, refuseHostileInput } from './validation.ts';
+
+export {
+  allowedOriginOf,
+  allowedOrigins,
+  corsHeaders,
+  createHttpRouter,
+  type RouteHandler,
+  type UserDirectory,
+} from './http-router.ts';
 
 /** 1 MB unless a route says otherwise (API.md). */
 export const defaultMaxBodyBytes = 1024 * 1024;
@@ -44,7 +40,7 @@ export type RouteSpec<B extends z.ZodMiniType, P extends z.ZodMiniType, Q extend
   /** the success status and what it returns, for the OpenAPI description */
   responds?: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
   /** `public`: anyone; `user`: any Kontakt user; a role, or a list of roles: users holding one of them */
-  auth: 'public' | 'user' | Role | readonly Role[];
+  auth: RouteAuth;
   /**
    * who calls it in bursts (the stage throttling of functions/shared/module.ts): `partner` routes
    * (Meta, agencies); `intake`, the public form submissions, limited per client and per form in the
@@ -95,42 +91,6 @@ export type HttpResult = {
   base64?: boolean;
   headers?: Record<string, string>;
 };
-
-export type UserDirectory = { findUser: (id: string) => Promise<User | null> };
-
-export type RouteHandler = ((
-  event: APIGatewayProxyEventV2,
-  users: UserDirectory,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
-) => Promise<HttpResponse>) & {
-  /** who may call it: the CORS of user routes is the stage's allowed origins' (public routes have their own) */
-  auth?: RouteSpec<z.ZodMiniType, z.ZodMiniType, z.ZodMiniType>['auth'];
-};
-
-/**
- * The browser origins the stage lets call its user routes (`ALLOWED_ORIGINS`, comma-separated,
- * from the stage's `allowedOrigins`): exact origins such as `https://crm.example.com`.
- */
-export const allowedOrigins = (): ReadonlySet<string> =>
-  new Set(
-    (process.env.ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter((o) => o !== ''),
-  );
-
-/** The request's Origin when the stage allows it, else null. */
-export const allowedOriginOf = (headers: APIGatewayProxyEventV2['headers']): string | null => {
-  const origin = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
-  return origin && allowedOrigins().has(origin) ? origin : null;
-};
-
-/** What a browser of an allowed origin needs on an answer of a user route. */
-export const corsHeaders = (origin: string): Record<string, string> => ({
-  'access-control-allow-origin': origin,
-  'access-control-expose-headers': 'location, retry-after, content-disposition, x-correlation-id',
-  vary: 'Origin',
-});
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -287,104 +247,11 @@ export type UseCaseOf<S> = (
 export const routeTable = <R extends Record<string, AnyRouteSpec>>(
   routes: R,
   useCases: { [K in keyof R]: UseCaseOf<R[K]> },
-): Record<string, RouteHandler> =>
+): Record<keyof R & string, RouteHandler> =>
   Object.fromEntries(
     Object.entries(routes).map(([key, spec]) => [
       key,
       // the mapped type above gives each use case exactly its spec's request; `route` cannot see that per key
       route(spec, useCases[key] as (request: HttpRequest<unknown, unknown, unknown>) => Promise<HttpResult>),
     ]),
-  );
-
-/**
- * A function's routes, dispatched on API Gateway's `routeKey` ("POST /v1/inbox"), wrapped in middy
- * with the error middleware that turns KontaktErrors into problem+json, a dependency outage into a
- * 503 with Retry-After, and hides everything else behind a 500.
- */
-/**
- * Middy answers just before Lambda would kill the function: a request that ran out of time (a slow
- * dependency, several slow calls in a row) is a 503 with Retry-After, never a 500 — what it wrote
- * is complete or not written (transactions), and a retry with the same Idempotency-Key is answered once.
- */
-/** An answer of a user route to an allowed browser origin carries the CORS headers the browser needs. */
-const addUserRouteCors = (
-  routes: Record<string, RouteHandler>,
-  request: { event: APIGatewayProxyEventV2; response: HttpResponse | undefined | null },
-): void => {
-  const handle = routes[request.event.routeKey];
-  if (!handle || handle.auth === 'public' || !request.response) return;
-  const origin = allowedOriginOf(request.event.headers);
-  if (!origin) return;
-  request.response = { ...request.response, headers: { ...request.response.headers, ...corsHeaders(origin) } };
-};
-
-/**
- * Every request under one correlation id — the client's `X-Correlation-Id` when it sends an
- * acceptable one, else API Gateway's request id — answered in the same header, on every log line
- * (with the Lambda context and the request id) and on every message the request sends.
- */
-const correlated =
-  (handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) =>
-  (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const correlationId = correlationIdOf(event.headers?.[correlationHeader], requestId);
-    logger.addContext(context);
-    return withCorrelation(
-      correlationId,
-      async () => {
-        const response = await handler(event, context);
-        // the route and status only: paths and bodies may hold personal data
-        logger.debug('request answered', { route: event.routeKey, status: response.statusCode });
-        return { ...response, headers: { ...response.headers, [correlationHeader]: correlationId } };
-      },
-      { api_request_id: requestId, ...lambdaKeys(context) },
-    );
-  };
-
-const timeoutEarlyResponse = (): never => {
-  throw serviceUnavailable(new Error('the function ran out of time'));
-};
-
-export const createHttpRouter =
-  (isDependencyOutage: (error: unknown) => boolean) => (routes: Record<string, RouteHandler>, users: UserDirectory) =>
-    correlated(
-      middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>({ timeoutEarlyInMillis: 500, timeoutEarlyResponse })
-        // first in, so last out: it sees the answer the error handling below made of an error too
-        .use({
-          after: async (request) => addUserRouteCors(routes, request),
-          onError: async (request) => addUserRouteCors(routes, request),
-        })
-        .use({
-          onError: async (request) => {
-            const error = badCursor(request.error) ?? request.error;
-            if (isClientError(error)) {
-              request.response = problemResponse(error, request.event.rawPath);
-              return;
-            }
-            // A dependency that is down or throttling is not a bug: the client may retry (the embed script
-            // does, with the same Idempotency-Key), and nothing was acknowledged that is not stored.
-            if (isServiceUnavailable(error) || isDependencyOutage(error)) {
-              logger.warn('a dependency is unavailable', { error, routeKey: request.event.routeKey });
-              request.response = problemResponse(isServiceUnavailable(error) ? error : serviceUnavailable(error));
-              return;
-            }
-            logger.error('request failed', { error, routeKey: request.event.routeKey });
-            request.response = internalErrorResponse(request.event.requestContext?.requestId);
-          },
-        })
-        .handler(async (event, context) => {
-          const handle = routes[event.routeKey];
-          if (!handle) return jsonResponse(404, { message: 'Not Found' });
-          // served through the stage's edge: the API's own endpoint is closed to direct calls
-          // (shared/edge.ts) — but for reads: websites embedded the script from the API's address
-          // before the edge came, and the script it hands out posts to the edge
-          const originSecret = process.env.ORIGIN_SECRET;
-          const write = event.requestContext.http.method !== 'GET';
-          if (originSecret && write && !cameThroughEdge(event.headers ?? {}, originSecret)) {
-            throw forbidden('this route is served through the stage’s edge address only, not the API’s own endpoint');
-          }
-          // what the function's modules deferred from its cold start, loaded once (the phone numbering plan)
-          await initDeferred();
-          return handle(event, users, context);
-        }),
-    );
+  ) as Record<keyof R & string, RouteHandler>;

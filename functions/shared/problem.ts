@@ -3,7 +3,7 @@
  * an AWS dependency that cannot be reached is a 503 the client may retry, not a 500.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type ConflictCode, KontaktError, type ProblemCode } from '../../domain/shared/errors.ts';
+import { type ConflictCode, KontaktError, type ProblemCode, validationError } from '../../domain/shared/errors.ts';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
 
@@ -143,3 +143,14 @@ export const serviceUnavailable = (cause: unknown): KontaktError =>
 /** Answered with its own title and detail like a client error: it says only "retry later". */
 export const isServiceUnavailable = (error: unknown): error is KontaktError =>
   error instanceof KontaktError && error.code === 'service-unavailable';
+
+/**
+ * A cursor that decodes but names a start key this list cannot start from (forged, or from another
+ * list) makes DynamoDB refuse the Query; that is the client's 400, not a 500.
+ */
+export const badCursor = (error: unknown): KontaktError | null =>
+  error instanceof Error &&
+  error.name === 'ValidationException' &&
+  /starting key|ExclusiveStartKey/i.test(error.message)
+    ? validationError([{ field: 'cursor', message: 'not a cursor this list returned' }])
+    : null;

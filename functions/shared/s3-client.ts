@@ -16,3 +16,11 @@ export const createS3Client = (options: { presignsUploads?: boolean } = {}): S3C
     ...(options.presignsUploads ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
   });
 };
+
+let sharedPresigning: S3Client | undefined;
+
+/** The container's one S3 client that presigns uploads, built at cold start by the entry of an HTTP function that uses it. */
+export const sharedPresigningS3Client = (): S3Client => {
+  sharedPresigning ??= createS3Client({ presignsUploads: true });
+  return sharedPresigning;
+};

@@ -11,3 +11,11 @@ export const createSqsClient = (): SQSClient => {
     maxAttempts,
   });
 };
+
+let shared: SQSClient | undefined;
+
+/** The container's one SQS client, built at cold start by the entry of an HTTP function that sends (see sharedDocumentClient). */
+export const sharedSqsClient = (): SQSClient => {
+  shared ??= createSqsClient();
+  return shared;
+};

@@ -1,32 +1,25 @@
-/** Lambda: service tickets and their update logs. */
-
-import * as z from 'zod/mini';
-import { createActivityRepository } from '../activities/activity.repository.ts';
-import { createLinkTargets } from '../contacts/link-targets.ts';
-import { createEmailRepository } from '../emails/email.repository.ts';
-import { createSettingsRepository } from '../settings/settings.repository.ts';
+/**
+ * Lambda: Service tickets and their update logs.
+ * The routes' code loads with the first request (functions/shared/lazy-routes.ts).
+ */
 import { httpRouter } from '../shared/aws-http.ts';
-import { createDocumentClient } from '../shared/dynamodb-client.ts';
-import { readEnv, tableEnv } from '../shared/env.ts';
-import { createUserRepository } from '../users/user.repository.ts';
-import { createServiceDeskRepository } from './service-desk.repository.ts';
-import { createTicketRepository } from './ticket.repository.ts';
-import { ticketRouteHandlers } from './tickets.ts';
+import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
+import { lazyRoutes, routeGroup, tableUserDirectory } from '../shared/lazy-routes.ts';
+import type { ticketsRoutes } from './tickets.routes.ts';
 
-const env = readEnv(z.object({ ...tableEnv }));
-const doc = createDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+sharedDocumentClient();
+const routes = routeGroup(() => import('./tickets-api.wiring.ts'));
 
 export const handler = httpRouter(
-  ticketRouteHandlers({
-    tickets: createTicketRepository(doc, env.TABLE_NAME),
-    desk: createServiceDeskRepository(doc, env.TABLE_NAME),
-    activities: createActivityRepository(doc, env.TABLE_NAME),
-    emails: createEmailRepository(doc, env.TABLE_NAME),
-    links: createLinkTargets(doc, env.TABLE_NAME),
-    users,
-    settings: createSettingsRepository(doc, env.TABLE_NAME),
-    now: () => new Date(),
+  lazyRoutes<typeof ticketsRoutes>({
+    'POST /v1/tickets': routes,
+    'GET /v1/tickets': routes,
+    'GET /v1/tickets/{id}': routes,
+    'PATCH /v1/tickets/{id}': routes,
+    'POST /v1/tickets/{id}/updates': routes,
+    'GET /v1/tickets/{id}/timeline': routes,
+    'GET /v1/service-desk': routes,
+    'PUT /v1/service-desk': routes,
   }),
-  users,
+  tableUserDirectory,
 );

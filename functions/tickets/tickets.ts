@@ -27,7 +27,7 @@ import type { LinkTargets } from '../contacts/link-targets.ts';
 import type { EmailRepository } from '../emails/email.repository.ts';
 import type { SettingsRepository } from '../settings/settings.repository.ts';
 import { defaultLimit } from '../shared/cursor.ts';
-import { type HttpRequest, type HttpResult, type RouteHandler, routeTable } from '../shared/http.ts';
+import { type HttpRequest, type HttpResult, routeTable } from '../shared/http.ts';
 import { mapBounded } from '../shared/map-bounded.ts';
 import { countMetric, metricNames } from '../shared/metrics.ts';
 import { retrying } from '../shared/retry.ts';
@@ -285,7 +285,7 @@ export const putServiceDesk =
     return { status: 200, body: toServiceDeskResponse(await deps.desk.put(settings, version, deps.now())) };
   };
 
-export const ticketRouteHandlers = (deps: TicketDeps): Record<string, RouteHandler> =>
+export const ticketRouteHandlers = (deps: TicketDeps) =>
   routeTable(routes, {
     'POST /v1/tickets': openTicket(deps),
     'GET /v1/tickets': listTickets(deps),

@@ -1,26 +1,26 @@
 // One Lambda function of the manifest: bundled as the benchmarks bundle it, logging to its own group, granted only what its `access` lists.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Code,
+  Function as LambdaFunction,
   ParamsAndSecretsLayerVersion,
   ParamsAndSecretsLogLevel,
   ParamsAndSecretsVersions,
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { MailRetention } from '../../domain/emails/mail-retention.ts';
 import { metricsNamespaceOf } from '../../functions/shared/metrics.ts';
-import { esbuildOptions } from '../bundling.ts';
+import { functionBundleOptions, functionEntryFile } from '../bundling.ts';
 import {
   type FunctionName,
   type FunctionSpec,
@@ -63,7 +63,7 @@ export type KontaktFunctionProps = {
 };
 
 export class KontaktFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -80,14 +80,11 @@ export class KontaktFunction extends Construct {
     this.logGroup.grantWrite(role);
     this.role = role;
 
-    const entry = join(repoRoot, spec.entry);
-    this.fn = new NodejsFunction(this, 'Function', {
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: bundledCode(spec.entry),
+      handler: `${functionEntryFile.replace(/\.mjs$/, '')}.handler`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      entry,
-      ...placeholderWhenUnbundled(this, entry),
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
-      projectRoot: repoRoot,
       description: spec.description,
       timeout: Duration.seconds(spec.timeoutSeconds),
       // X-Ray: Lambda traces every invocation (init and handler time); the SDK calls within are not
@@ -108,23 +105,6 @@ export class KontaktFunction extends Construct {
             }),
           }
         : {}),
-      bundling: {
-        minify: esbuildOptions.minify,
-        format: OutputFormat.ESM,
-        target: esbuildOptions.target,
-        mainFields: [...esbuildOptions.mainFields],
-        banner: esbuildOptions.banner.js,
-        // Bundle the pinned AWS SDK instead of taking the runtime's, so deploy == benchmark.
-        externalModules: [],
-        // linked .map files (not counted in the bundle's bytes), read with NODE_OPTIONS=--enable-source-maps
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: esbuildOptions.sourcesContent,
-        esbuildArgs: {
-          '--legal-comments': esbuildOptions.legalComments,
-          ...Object.fromEntries(Object.entries(esbuildOptions.alias).map(([name, path]) => [`--alias:${name}`, path])),
-        },
-      },
     });
 
     if (access.table === 'read') resources.table.grantReadData(role);
@@ -218,14 +198,27 @@ const environmentOf = (spec: FunctionSpec, resources: FunctionResources): Record
 };
 
 /**
- * NodejsFunction insists that its entry exists even when bundling is skipped, which template tests
- * and `cdk ls` do. While a handler is not written yet, such a synth gets inline placeholder code; a
- * synth that bundles (every deploy) still fails on the missing entry.
+ * The function's code: its entry and the chunks its routes load, bundled by esbuild on this machine
+ * (infra/bundling.ts: the benchmarks measure the same build). NodejsFunction writes one output file,
+ * which cannot hold the chunks an HTTP function loads per route. A synth that skips bundling
+ * (template tests, `cdk ls`) stages nothing and runs no esbuild; the asset's hash is that of the
+ * output, so a change anywhere in what a function imports deploys it again.
  */
-const placeholderWhenUnbundled = (scope: Construct, entry: string): { code?: Code; handler?: string } =>
-  existsSync(entry) || Stack.of(scope).bundlingRequired
-    ? {}
-    : {
-        code: Code.fromInline('export const handler = () => { throw new Error("not bundled"); };'),
-        handler: 'index.handler',
-      };
+const bundledCode = (entry: string): Code =>
+  Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // required by the type, never pulled: local bundling below either succeeds or throws
+      image: DockerImage.fromRegistry('kontakt-bundles-locally'),
+      local: {
+        tryBundle: (outputDir: string): boolean => {
+          buildSync({
+            ...functionBundleOptions(join(repoRoot, entry), outputDir),
+            absWorkingDir: repoRoot,
+            logLevel: 'error',
+          });
+          return true;
+        },
+      },
+    },
+  });
