@@ -278,7 +278,10 @@ const runWorkerChild = async (
   const spec = functionSpec('import-worker');
   const bundle = join(dataDir, 'csv-import-worker', functionEntryFile);
   await build({
-    ...functionBundleOptions(fileURLToPath(new URL('./csv-import-worker.ts', import.meta.url)), join(dataDir, 'csv-import-worker')),
+    ...functionBundleOptions(
+      fileURLToPath(new URL('./csv-import-worker.ts', import.meta.url)),
+      join(dataDir, 'csv-import-worker'),
+    ),
     logLevel: 'error',
   });
   const full: WorkerChildSettings = {

@@ -109,7 +109,10 @@ export const measureEmailMemory = async (): Promise<EmailMemoryFigures> => {
 
     const bundle = join(dataDir, 'email-worker-child', functionEntryFile);
     await build({
-      ...functionBundleOptions(fileURLToPath(new URL('./email-worker-child.ts', import.meta.url)), join(dataDir, 'email-worker-child')),
+      ...functionBundleOptions(
+        fileURLToPath(new URL('./email-worker-child.ts', import.meta.url)),
+        join(dataDir, 'email-worker-child'),
+      ),
       logLevel: 'error',
     });
     const settings: EmailChildSettings = {

@@ -1,6 +1,6 @@
 // One Lambda function of the manifest: bundled as the benchmarks bundle it, logging to its own group, granted only what its `access` lists.
 import { join } from 'node:path';
-import { AssetHashType, DockerImage, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -208,17 +208,30 @@ const bundledCode = (entry: string): Code =>
   Code.fromAsset(repoRoot, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // required by the type, never pulled: local bundling below either succeeds or throws
+      // required by the type, never pulled: local bundling either succeeds or throws
       image: DockerImage.fromRegistry('kontakt-bundles-locally'),
-      local: {
-        tryBundle: (outputDir: string): boolean => {
-          buildSync({
-            ...functionBundleOptions(join(repoRoot, entry), outputDir),
-            absWorkingDir: repoRoot,
-            logLevel: 'error',
-          });
-          return true;
-        },
-      },
+      local: new LocalEsbuild(entry),
     },
   });
+
+/**
+ * esbuild on this machine. A class with the entry as a property, not a bare function: the CDK keys
+ * its cache of staged assets on the bundling options as JSON, where a function leaves no trace, so
+ * every function would be given the first one's bundle.
+ */
+class LocalEsbuild implements ILocalBundling {
+  readonly entry: string;
+
+  constructor(entry: string) {
+    this.entry = entry;
+  }
+
+  tryBundle(outputDir: string): boolean {
+    buildSync({
+      ...functionBundleOptions(join(repoRoot, this.entry), outputDir),
+      absWorkingDir: repoRoot,
+      logLevel: 'error',
+    });
+    return true;
+  }
+}
