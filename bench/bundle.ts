@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { functionBundleOptions, functionEntryFile } from '../infra/bundling.ts';
+import { esbuildOptions, functionBundleOptions, functionEntryFile } from '../infra/bundling.ts';
 
 export type SdkClient = 'dynamodb' | 'sqs' | 's3';
 
@@ -257,4 +257,19 @@ export const bundleBare = async (
   const entry = join(outDir, `${name}.bare.ts`);
   await writeFile(entry, bareEntrySource(bundle));
   return bundleFunction(entry, repoRoot, outDir, `${name}.bare`);
+};
+
+/**
+ * The function as one file, every route's code and the SDK's on-demand code in it (how functions
+ * were bundled before code splitting): the reference a cold start with its heaviest route is held to.
+ */
+export const bundleSingleFile = async (
+  entry: string,
+  repoRoot: string,
+  outDir: string,
+  name: string,
+): Promise<string> => {
+  const outfile = join(outDir, `${name}.single.mjs`);
+  await build({ ...esbuildOptions, entryPoints: [entry], outfile, absWorkingDir: repoRoot, logLevel: 'error' });
+  return outfile;
 };

@@ -94,7 +94,14 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 };
 
-export type InitTimes = { initMs: number; bareInitMs: number; heaviestRouteMs: number | null; runs: number };
+export type InitTimes = {
+  initMs: number;
+  bareInitMs: number;
+  heaviestRouteMs: number | null;
+  /** the same function bundled into one file, all routes' code in it, as functions were before code splitting */
+  singleFileInitMs: number | null;
+  runs: number;
+};
 
 /**
  * Alternates function and bare imports, so drift on a shared machine hits both alike, and takes
@@ -106,10 +113,12 @@ export const compareInit = async (
   runs: number,
   /** the function's own settings (manifest `environment`), which it reads at cold start */
   env: Record<string, string> = {},
+  singleFilePath?: string,
 ): Promise<InitTimes> => {
   const own: number[] = [];
   const bare: number[] = [];
   const withRoute: number[] = [];
+  const singleFile: number[] = [];
   const routeFiles = bundle.heaviestRoute?.files;
   for (let run = 0; run < runs; run += 1) {
     // which goes first changes every run, so neither always follows the other's page-cache warm-up
@@ -121,11 +130,13 @@ export const compareInit = async (
       own.push(await importMs(bundle.path, env));
     }
     if (routeFiles) withRoute.push(await importMs(bundle.path, env, routeFiles));
+    if (singleFilePath) singleFile.push(await importMs(singleFilePath, env));
   }
   return {
     initMs: median(own),
     bareInitMs: median(bare),
     heaviestRouteMs: routeFiles ? median(withRoute) : null,
+    singleFileInitMs: singleFilePath ? median(singleFile) : null,
     runs,
   };
 };
