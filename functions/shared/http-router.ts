@@ -39,8 +39,8 @@ export type RouteHandler = ((
 };
 
 /**
- * Routes whose code is loaded on demand: per route key, what loads its handler (once; a failed load
- * is tried again by the next request). Built by `lazyRoutes` (functions/shared/lazy-routes.ts).
+ * Routes whose code is loaded on demand: per route key, what loads its handler, once. Built by
+ * `lazyRoutes` (functions/shared/lazy-routes.ts).
  */
 export type LazyRoutes = { readonly load: Readonly<Record<string, () => Promise<RouteHandler>>> };
 
@@ -127,6 +127,8 @@ export const createHttpRouter =
   (routes: Record<string, RouteHandler> | LazyRoutes, users: UserDirectory) => {
     // the handlers loaded so far (all of them for a table of handlers): CORS reads a route's auth here
     const loaded = new Map<string, RouteHandler>(isLazy(routes) ? [] : Object.entries(routes));
+    const serves = (routeKey: string): boolean =>
+      loaded.has(routeKey) || (isLazy(routes) && Object.hasOwn(routes.load, routeKey));
     const handlerOf = async (routeKey: string): Promise<RouteHandler | undefined> => {
       const known = loaded.get(routeKey);
       if (known || !isLazy(routes) || !Object.hasOwn(routes.load, routeKey)) return known;
@@ -160,16 +162,18 @@ export const createHttpRouter =
           },
         })
         .handler(async (event, context) => {
-          const handle = await handlerOf(event.routeKey);
-          if (!handle) return jsonResponse(404, { message: 'Not Found' });
+          if (!serves(event.routeKey)) return jsonResponse(404, { message: 'Not Found' });
           // served through the stage's edge: the API's own endpoint is closed to direct calls
           // (shared/edge.ts) — but for reads: websites embedded the script from the API's address
-          // before the edge came, and the script it hands out posts to the edge
+          // before the edge came, and the script it hands out posts to the edge. Refused before the
+          // route's code loads: a request refused here runs none of it.
           const originSecret = process.env.ORIGIN_SECRET;
           const write = event.requestContext.http.method !== 'GET';
           if (originSecret && write && !cameThroughEdge(event.headers ?? {}, originSecret)) {
             throw forbidden('this route is served through the stage’s edge address only, not the API’s own endpoint');
           }
+          const handle = await handlerOf(event.routeKey);
+          if (!handle) return jsonResponse(404, { message: 'Not Found' });
           // what the function's modules deferred from their loading, loaded once (the phone numbering
           // plan): after the route's code, whose modules register it
           await initDeferred();

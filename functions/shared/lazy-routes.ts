@@ -13,7 +13,14 @@ import type { LazyRoutes, RouteHandler, UserDirectory } from './http-router.ts';
 /** A route group: loads its module and gives its route table (the same table every time). */
 export type RouteGroup<K extends string> = () => Promise<Record<K, RouteHandler>>;
 
-/** A module's `routes`, imported with the first request of one of them (a failed import is tried again by the next). */
+/**
+ * A module's `routes`, imported with the first request of one of them. A failed import is tried
+ * again by the next request; that helps when the file could not be read, but a module whose own
+ * code threw (a missing setting) keeps failing, as Node keeps its error: such a container answers
+ * that group's routes with 500s, where before its cold start failed. The module files' settings
+ * are the stack's (infra/cdk/kontakt-function.ts) and `test/infra/bundles.test.ts` loads every chunk
+ * with them.
+ */
 export const routeGroup = <K extends string>(
   load: () => Promise<{ routes: Record<K, RouteHandler> }>,
 ): RouteGroup<K> => {
