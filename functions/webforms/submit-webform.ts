@@ -114,10 +114,9 @@ export const submitWebform =
       const scope = `webform:${form.key}`;
       const key = readIdempotencyKey(request.headers);
       const hash = requestHash(request.body);
-      if (key !== null) {
-        const first = await deps.idempotency.find(scope, key, hash, now);
-        if (first) return { ...first, headers: { ...first.headers, ...cors } };
-      }
+      // No read of the key first: the entry's transaction writes the key's record on condition that
+      // none is there (or it expired), so a retry is refused by it and answered from the record
+      // below. A first submission, nearly every one, saves a strongly consistent read.
 
       const fields = Object.fromEntries(Object.entries(request.body).map(([k, v]) => [k, String(v)]));
       const mapped = mapSubmission(form, fields, request.headers.referer);
@@ -155,7 +154,8 @@ export const submitWebform =
         );
       } catch (error) {
         if (!(error instanceof IdempotencyKeyTakenError) || key === null) throw error;
-        // a concurrent retry with the same key won: answer what it answered
+        // a retry, or a concurrent request with the same key that won: answer what it answered (a
+        // key used for another request is a 422)
         const first = await deps.idempotency.find(scope, key, hash, now);
         if (!first) throw error;
         return { ...first, headers: { ...first.headers, ...cors } };

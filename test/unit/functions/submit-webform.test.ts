@@ -12,12 +12,16 @@ const demo = demoWebform(new Date('2026-05-01T00:00:00.000Z'));
 const setup = (options: { form?: Partial<Webform>; publishFails?: boolean } = {}) => {
   const stored: InboxEntry[] = [];
   const published: LeadReceivedV1[] = [];
+  const keyReads: string[] = [];
   const form: Webform = { ...demo, ...options.form };
   const submit = submitWebform({
     forms: { get: async (key) => (key === form.key ? { form, signingSecret: 'x'.repeat(43) } : null) },
     inbox: { create: async (entry) => void stored.push(entry) },
     idempotency: {
-      find: async () => null,
+      find: async (_scope, key) => {
+        keyReads.push(key);
+        return null;
+      },
       write: (_scope, key) => ({ key: { pk: key, sk: 'x' }, record: {}, nowEpoch: 0 }),
     },
     publisher: {
@@ -30,7 +34,7 @@ const setup = (options: { form?: Partial<Webform>; publishFails?: boolean } = {}
     gate: createSubmissionGate(),
     now: () => new Date('2026-05-04T08:00:00.000Z'),
   });
-  return { submit, stored, published };
+  return { submit, stored, published, keyReads };
 };
 
 const request = (
@@ -137,5 +141,16 @@ describe('submitWebform', () => {
     expect(res.status).toBe(201);
     expect(stored[0]?.tracking).toBeUndefined();
     expect(stored[0]?.raw).toMatchObject({ fields: { pageUrl: 'javascript:alert(1)' } });
+  });
+
+  it('stores a first submission with an Idempotency-Key without reading the key first (its transaction guards it)', async () => {
+    const { submit, stored, keyReads } = setup();
+    const withKey = request({ lastName: 'Muster', email: 'max@example.com' });
+
+    const res = await submit({ ...withKey, headers: { 'idempotency-key': 'k-1' } });
+
+    expect(res.status).toBe(201);
+    expect(stored).toHaveLength(1);
+    expect(keyReads).toEqual([]);
   });
 });
