@@ -116,18 +116,18 @@ const summarise = (metafile: Metafile, path: string, outRoot: string): Bundle =>
     entryPoint,
     inputs.map(([input]) => input),
   );
-  const otherBytesOf = (files: string[]): number =>
-    files.reduce((sum, file) => {
-      const output = outputs[file];
-      if (!output) return sum;
-      const sdkBytes = Object.entries(output.inputs).reduce(
-        (bytes, [input, { bytesInOutput }]) => bytes + (sdk.has(input) ? bytesInOutput : 0),
-        0,
-      );
-      // The banner and esbuild's module glue belong to no input; they count as other, so the parts add up.
-      return sum + output.bytes - sdkBytes;
-    }, 0);
   const bytesOf = (files: string[]): number => files.reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  const sdkBytesOf = (files: string[]): number =>
+    files.reduce(
+      (sum, file) =>
+        Object.entries(outputs[file]?.inputs ?? {}).reduce(
+          (bytes, [input, { bytesInOutput }]) => bytes + (sdk.has(input) ? bytesInOutput : 0),
+          sum,
+        ),
+      0,
+    );
+  // The banner and esbuild's module glue belong to no input; they count as other, so the parts add up.
+  const otherBytesOf = (files: string[]): number => bytesOf(files) - sdkBytesOf(files);
   const allFiles = Object.keys(outputs);
   const initFiles = closureOf(outputs, [entryFile], (imported) => imported.kind === 'import-statement');
   // what a route's code imports on demand is loaded with its request (the phone numbering plan);
@@ -146,7 +146,6 @@ const summarise = (metafile: Metafile, path: string, outRoot: string): Bundle =>
     .map((files) => ({ files, bytes: bytesOf(files) }))
     .sort((a, b) => b.bytes - a.bytes);
   const heaviest = routeLoads[0];
-  const awsSdkBytes = inputs.reduce((sum, [input, { bytesInOutput }]) => sum + (sdk.has(input) ? bytesInOutput : 0), 0);
 
   const bySource = new Map<string, { bytes: number; dirs: Map<string, number> }>();
   for (const [input, { bytesInOutput }] of inputs) {
@@ -174,7 +173,7 @@ const summarise = (metafile: Metafile, path: string, outRoot: string): Bundle =>
   return {
     path,
     bundleBytes: bytesOf(allFiles),
-    awsSdkBytes,
+    awsSdkBytes: sdkBytesOf(allFiles),
     otherBytes: otherBytesOf(allFiles),
     initBytes: bytesOf(initFiles),
     initOtherBytes: otherBytesOf(initFiles),

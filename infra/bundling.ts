@@ -43,6 +43,9 @@ export const esbuildOptions = {
   sourcesContent: false,
 } satisfies BuildOptions;
 
+/** The name of a function's entry in its bundle. */
+const entryName = 'index';
+
 /**
  * A function as deployed: its entry as `index.mjs` (Lambda's handler `index.handler`) and, beside it
  * in `chunks/`, the code it imports on demand. An HTTP function's cold start loads its entry — the
@@ -53,12 +56,13 @@ export const esbuildOptions = {
 export const functionBundleOptions = (entry: string, outdir: string) =>
   ({
     ...esbuildOptions,
-    entryPoints: { index: entry },
+    entryPoints: { [entryName]: entry },
     outdir,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
   }) satisfies BuildOptions;
 
-/** The deployed entry file within a function's bundle directory. */
-export const functionEntryFile = 'index.mjs';
+/** The deployed entry file within a function's bundle directory, and Lambda's name of its handler. */
+export const functionEntryFile = `${entryName}.mjs`;
+export const functionHandler = `${entryName}.handler`;

@@ -7,14 +7,15 @@ import { createLinkTargets } from '../contacts/link-targets.ts';
 import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { activitiesRoutes } from './activities.routes.ts';
 import { createActivityByHand, getActivity, listActivities, markDone, patchActivityByHand } from './activities.ts';
 import { createActivityRepository } from './activity.repository.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 const deps = {
   activities: createActivityRepository(doc, env.TABLE_NAME),
   users,

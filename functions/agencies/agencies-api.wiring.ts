@@ -8,14 +8,15 @@ import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { agencyAdminRoutes } from './agencies.routes.ts';
 import { createAgencyRepository } from './agency.repository.ts';
 import { createAgency, createAgencyKey, getAgency, listAgencies, revokeAgencyKey } from './manage-agencies.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 const deps = {
   agencies: createAgencyRepository(doc, env.TABLE_NAME),
   users,

@@ -10,7 +10,6 @@ import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createStore } from '../shared/store.ts';
-import { createUserRepository } from '../users/user.repository.ts';
 import { checkDuplicatesRequest } from './check-duplicates-request.ts';
 import {
   createCompanyFromRequest,
@@ -30,7 +29,6 @@ import { createRecordMerger } from './record-merge.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = sharedDocumentClient();
-const _users = createUserRepository(doc, env.TABLE_NAME);
 const persons = createPersonRepository(doc, env.TABLE_NAME);
 const companies = createCompanyRepository(doc, env.TABLE_NAME);
 const findCandidates = tableCandidateFinder(doc, env.TABLE_NAME);

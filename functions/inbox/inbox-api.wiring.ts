@@ -9,7 +9,7 @@ import { queueUrlEnv, readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
 import { createQueuePublisher } from '../shared/queue-publisher.ts';
 import { sharedSqsClient } from '../shared/sqs-client.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { inboxRoutes } from './inbox.routes.ts';
 import {
   archiveInbox,
@@ -23,7 +23,8 @@ import { createInboxEntryRepository } from './inbox-entry.repository.ts';
 
 const env = readEnv(z.object({ ...tableEnv, ...queueUrlEnv('duplicate-check') }));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 const deps = {
   inbox: createInboxEntryRepository(doc, env.TABLE_NAME),
   users,

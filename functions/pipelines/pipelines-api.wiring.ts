@@ -7,14 +7,15 @@ import { createOpportunityRepository } from '../opportunities/opportunity.reposi
 import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { createPipelineRepository } from './pipeline.repository.ts';
 import { pipelinesRoutes } from './pipelines.routes.ts';
 import { createPipelineFromRequest, getPipeline, listPipelines, patchPipelineFromRequest } from './pipelines.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 const deps = {
   pipelines: createPipelineRepository(doc, env.TABLE_NAME),
   opportunities: createOpportunityRepository(doc, env.TABLE_NAME),

@@ -129,9 +129,10 @@ export const createHttpRouter =
     const loaded = new Map<string, RouteHandler>(isLazy(routes) ? [] : Object.entries(routes));
     const serves = (routeKey: string): boolean =>
       loaded.has(routeKey) || (isLazy(routes) && Object.hasOwn(routes.load, routeKey));
+    /** the handler of a route it serves, loaded with the route's first request */
     const handlerOf = async (routeKey: string): Promise<RouteHandler | undefined> => {
       const known = loaded.get(routeKey);
-      if (known || !isLazy(routes) || !Object.hasOwn(routes.load, routeKey)) return known;
+      if (known || !isLazy(routes)) return known;
       const handle = await routes.load[routeKey]?.();
       if (handle) loaded.set(routeKey, handle);
       return handle;

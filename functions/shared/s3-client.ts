@@ -1,5 +1,6 @@
 /** The S3 client, once per container; locally the endpoint comes from AWS_ENDPOINT_URL_S3 (path-style). */
 import { S3Client } from '@aws-sdk/client-s3';
+import { once } from '../../domain/shared/once.ts';
 import { bodyRequestTimeouts, maxAttempts } from './client-timeouts.ts';
 
 /**
@@ -17,10 +18,5 @@ export const createS3Client = (options: { presignsUploads?: boolean } = {}): S3C
   });
 };
 
-let sharedPresigning: S3Client | undefined;
-
 /** The container's one S3 client that presigns uploads, built at cold start by the entry of an HTTP function that uses it. */
-export const sharedPresigningS3Client = (): S3Client => {
-  sharedPresigning ??= createS3Client({ presignsUploads: true });
-  return sharedPresigning;
-};
+export const sharedPresigningS3Client = once(() => createS3Client({ presignsUploads: true }));

@@ -1,5 +1,6 @@
 /** The SQS client, once per container; locally the endpoint comes from AWS_ENDPOINT_URL_SQS. */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { once } from '../../domain/shared/once.ts';
 import { maxAttempts, requestTimeouts } from './client-timeouts.ts';
 
 export const createSqsClient = (): SQSClient => {
@@ -12,10 +13,5 @@ export const createSqsClient = (): SQSClient => {
   });
 };
 
-let shared: SQSClient | undefined;
-
 /** The container's one SQS client, built at cold start by the entry of an HTTP function that sends (see sharedDocumentClient). */
-export const sharedSqsClient = (): SQSClient => {
-  shared ??= createSqsClient();
-  return shared;
-};
+export const sharedSqsClient = once(createSqsClient);

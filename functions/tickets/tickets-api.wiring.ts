@@ -10,14 +10,15 @@ import { createEmailRepository } from '../emails/email.repository.ts';
 import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { createServiceDeskRepository } from './service-desk.repository.ts';
 import { createTicketRepository } from './ticket.repository.ts';
 import { ticketRouteHandlers } from './tickets.ts';
 
 const env = readEnv(z.object({ ...tableEnv }));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 
 export const routes = ticketRouteHandlers({
   tickets: createTicketRepository(doc, env.TABLE_NAME),

@@ -15,7 +15,7 @@ import {
   removeAddress,
   showConfirmation,
 } from './email-addresses.ts';
-import { createUserRepository } from './user.repository.ts';
+import { tableUsers } from './table-users.ts';
 import { createUserAddressRepository } from './user-address.repository.ts';
 import { usersRoutes } from './users.routes.ts';
 import { createUser, getMe, listUsers } from './users.ts';
@@ -23,7 +23,8 @@ import { createUser, getMe, listUsers } from './users.ts';
 /** REMINDER_SENDER: the From address of Kontakt's own mail, an address of the SES identity the function may send as. */
 const env = readEnv(z.object({ ...tableEnv, REMINDER_SENDER: z.email() }));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 
 // SES is loaded with the first confirmation mail, not at every cold start of this API
 let sender: Promise<{ send: (mail: ConfirmationMail & { from: string }) => Promise<unknown> }> | undefined;

@@ -7,14 +7,15 @@ import { createSettingsRepository } from '../settings/settings.repository.ts';
 import { sharedDocumentClient } from '../shared/dynamodb-client.ts';
 import { readEnv, tableEnv } from '../shared/env.ts';
 import { routeTable } from '../shared/http.ts';
-import { createUserRepository } from '../users/user.repository.ts';
+import { tableUsers } from '../users/table-users.ts';
 import { createWebform, getWebform, listWebforms, patchWebform } from './manage-webforms.ts';
 import { createWebformRepository } from './webform.repository.ts';
 import { webformAdminRoutes } from './webforms.routes.ts';
 
 const env = readEnv(z.object(tableEnv));
 const doc = sharedDocumentClient();
-const users = createUserRepository(doc, env.TABLE_NAME);
+// the router's user lookup and these routes share one repository
+const users = tableUsers;
 const deps = {
   forms: createWebformRepository(doc, env.TABLE_NAME),
   users,

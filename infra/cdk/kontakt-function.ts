@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import type { MailRetention } from '../../domain/emails/mail-retention.ts';
 import { metricsNamespaceOf } from '../../functions/shared/metrics.ts';
-import { functionBundleOptions, functionEntryFile } from '../bundling.ts';
+import { functionBundleOptions, functionHandler } from '../bundling.ts';
 import {
   type FunctionName,
   type FunctionSpec,
@@ -82,7 +82,7 @@ export class KontaktFunction extends Construct {
 
     this.fn = new LambdaFunction(this, 'Function', {
       code: bundledCode(spec.entry),
-      handler: `${functionEntryFile.replace(/\.mjs$/, '')}.handler`,
+      handler: functionHandler,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       description: spec.description,
